@@ -1,0 +1,76 @@
+package io.fleetconf.core;
+
+import java.util.Arrays;
+
+/**
+ * An entry's address: a scope and a path in it, written {@code <scope>/<path>}, e.g.
+ * {@code groups/site/lisbon/tv_scheduler/rules}. Its raw form adds the root: {@code fleet/...}.
+ */
+public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
+  public static final String ROOT = "fleet";
+
+  public static Key of(Scope scope, String path) {
+    return new Key(scope, KeyPath.parse(path));
+  }
+
+  /** Parses the address of an entry; the path must name at least a namespace. */
+  public static Key parse(String text) {
+    Key key = parsePrefix(text);
+    if (key.path().isRoot()) {
+      throw new InvalidInputException(
+          "invalid_key", "key '" + Names.printable(text) + "' names a scope but no path in it");
+    }
+    return key;
+  }
+
+  /** Parses a scope optionally followed by a path, for subtree operations. */
+  public static Key parsePrefix(String text) {
+    String[] parts = text.split("/", -1);
+    String kind = parts[0];
+    Scope scope = switch (kind) {
+      case "defaults" -> Scope.DEFAULTS;
+      case "global" -> Scope.GLOBAL;
+      case "groups" -> {
+        require(parts.length >= 3, text, "groups/<kind>/<name>");
+        yield Scope.group(parts[1] + "/" + parts[2]);
+      }
+      case "devices" -> {
+        require(parts.length >= 2, text, "devices/<id>");
+        yield Scope.device(parts[1]);
+      }
+      default -> throw new InvalidInputException(
+          "invalid_scope",
+          "unknown scope '" + Names.printable(kind) + "' in '" + Names.printable(text)
+              + "'; expected defaults, global, groups/<kind>/<name> or devices/<id>");
+    };
+    String rest = String.join("/", Arrays.asList(parts).subList(scope.segmentCount(), parts.length));
+    return new Key(scope, KeyPath.parse(rest));
+  }
+
+  private static void require(boolean ok, String text, String shape) {
+    if (!ok) {
+      throw new InvalidInputException(
+          "invalid_scope", "'" + Names.printable(text) + "' must start with " + shape);
+    }
+  }
+
+  /** True if this key is {@code prefix} or lies below it, in the same scope. */
+  public boolean isUnder(Key prefix) {
+    return scope.equals(prefix.scope) && path.startsWith(prefix.path);
+  }
+
+  /** The Consul-style flat key: {@code fleet/<scope>/<path>}. */
+  public String raw() {
+    return ROOT + "/" + this;
+  }
+
+  @Override
+  public int compareTo(Key other) {
+    return toString().compareTo(other.toString());
+  }
+
+  @Override
+  public String toString() {
+    return path.isRoot() ? scope.toString() : scope + "/" + path;
+  }
+}

@@ -1,0 +1,75 @@
+package io.fleetconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One scope's entries assembled into a tree, ready to merge. Immutable once built, so one layer
+ * (say {@code global}) is shared by the resolution of every device.
+ *
+ * <p>An object value is mounted as the subtree at its path; an entry deeper in the same scope
+ * replaces whatever the mounted object held at its position. Mounting through a scalar or array
+ * replaces it with an object. An explicit {@code null} is kept as a tombstone, so that it deletes
+ * the key from lower layers when merged.
+ */
+public final class Layer {
+  public static final Layer EMPTY = new Layer(new Branch(new LinkedHashMap<>()));
+
+  final Branch root;
+
+  private Layer(Branch root) {
+    this.root = root;
+  }
+
+  /** Builds the layer of one scope from its entries (any order). */
+  public static Layer of(Collection<Entry> entries) {
+    if (entries.isEmpty()) {
+      return EMPTY;
+    }
+    Branch root = new Branch(new LinkedHashMap<>());
+    entries.stream()
+        .sorted(Comparator.comparingInt((Entry e) -> e.key().path().depth()).thenComparing(Entry::key))
+        .forEach(entry -> mount(root, entry));
+    return new Layer(root);
+  }
+
+  private static void mount(Branch root, Entry entry) {
+    var segments = entry.key().path().segments();
+    Branch at = root;
+    for (String segment : segments.subList(0, segments.size() - 1)) {
+      if (at.children.get(segment) instanceof Branch next) {
+        at = next;
+      } else {
+        Branch created = new Branch(new LinkedHashMap<>());
+        at.children.put(segment, created);
+        at = created;
+      }
+    }
+    Origin origin = new Origin(entry.key(), entry.modRevision());
+    at.children.put(segments.get(segments.size() - 1), toNode(entry.value(), origin));
+  }
+
+  private static Node toNode(JsonNode value, Origin origin) {
+    if (!value.isObject()) {
+      return new Leaf(value, origin);
+    }
+    Map<String, Node> children = new LinkedHashMap<>();
+    value.properties().forEach(field -> children.put(field.getKey(), toNode(field.getValue(), origin)));
+    return new Branch(children, origin);
+  }
+
+  sealed interface Node permits Branch, Leaf {}
+
+  /** An object; {@code origin} is set when it came whole from one entry (so that {@code {}} has one). */
+  record Branch(Map<String, Node> children, Origin origin) implements Node {
+    Branch(Map<String, Node> children) {
+      this(children, null);
+    }
+  }
+
+  /** A scalar, array, or a {@code null} tombstone. */
+  record Leaf(JsonNode value, Origin origin) implements Node {}
+}

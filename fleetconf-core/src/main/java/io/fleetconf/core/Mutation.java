@@ -1,0 +1,39 @@
+package io.fleetconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/** One requested change inside a proposed change set. */
+public sealed interface Mutation {
+
+  /**
+   * Sets an entry. With {@code expected}, the write happens only if the entry's modify revision is
+   * that value; {@link Revision#ZERO} means "only if it does not exist yet".
+   */
+  record Put(Key key, JsonNode value, Optional<Revision> expected) implements Mutation {
+    public Put {
+      if (key.path().isRoot()) {
+        throw new InvalidInputException("invalid_key", "cannot put a value on a whole scope: " + key);
+      }
+    }
+
+    public static Put of(Key key, JsonNode value) {
+      return new Put(key, value, Optional.empty());
+    }
+  }
+
+  /** Removes one entry, which must exist (and match {@code expected}, when given). */
+  record Delete(Key key, Optional<Revision> expected) implements Mutation {}
+
+  /** Removes every entry at or below {@code prefix}; removing nothing is not an error. */
+  record DeleteTree(Key prefix) implements Mutation {}
+
+  /** Registers a new device; refused if the id is taken. */
+  record CreateDevice(Device device) implements Mutation {}
+
+  /** Replaces an existing device's groups and labels. */
+  record UpdateDevice(Device device) implements Mutation {}
+
+  /** Unregisters a device and removes every entry of its scope. */
+  record DeleteDevice(DeviceId id) implements Mutation {}
+}

@@ -1,0 +1,43 @@
+package io.fleetconf.core;
+
+import java.util.regex.Pattern;
+
+/** The one rule for a name segment, shared by key paths, group names and device ids. */
+final class Names {
+  static final int MAX_SEGMENT_LENGTH = 128;
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.\\-]+");
+
+  private Names() {}
+
+  /** Checks one segment; {@code what} names the thing in the error (e.g. "key path 'a/b'"). */
+  static void checkSegment(String segment, String what, String code) {
+    if (segment.isEmpty()) {
+      throw new InvalidInputException(code, what + " has an empty segment");
+    }
+    if (segment.equals(".") || segment.equals("..")) {
+      throw new InvalidInputException(code, what + " must not contain '" + segment + "' segments");
+    }
+    if (segment.length() > MAX_SEGMENT_LENGTH) {
+      throw new InvalidInputException(
+          code, what + " has a segment longer than " + MAX_SEGMENT_LENGTH + " characters");
+    }
+    if (!SEGMENT.matcher(segment).matches()) {
+      throw new InvalidInputException(
+          code, what + " has an illegal character in segment '" + printable(segment)
+              + "'; allowed are letters, digits, '_', '-' and '.'");
+    }
+  }
+
+  /** Makes control characters visible so that an error message never carries them raw. */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
+  }
+}

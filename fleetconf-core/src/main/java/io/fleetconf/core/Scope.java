@@ -1,0 +1,69 @@
+package io.fleetconf.core;
+
+/**
+ * A layer of configuration. Precedence, lowest first: {@code defaults} &lt; {@code global} &lt;
+ * {@code groups/<kind>/<name>} (in the device's group order) &lt; {@code devices/<id>}.
+ */
+public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group, Scope.Device {
+  Defaults DEFAULTS = new Defaults();
+  Global GLOBAL = new Global();
+
+  /** Shipped fallbacks, e.g. from a service's {@code .env.example}. */
+  record Defaults() implements Scope {
+    @Override
+    public String toString() {
+      return "defaults";
+    }
+  }
+
+  /** Fleet-wide values. */
+  record Global() implements Scope {
+    @Override
+    public String toString() {
+      return "global";
+    }
+  }
+
+  /** Values for the members of one group. */
+  record Group(GroupName group) implements Scope {
+    @Override
+    public String toString() {
+      return "groups/" + group;
+    }
+  }
+
+  /** Values for one device. */
+  record Device(DeviceId device) implements Scope {
+    @Override
+    public String toString() {
+      return "devices/" + device;
+    }
+  }
+
+  static Scope group(String name) {
+    return new Group(GroupName.of(name));
+  }
+
+  static Scope device(String id) {
+    return new Device(DeviceId.of(id));
+  }
+
+  /** How many path segments this scope's name takes. */
+  default int segmentCount() {
+    return switch (this) {
+      case Defaults d -> 1;
+      case Global g -> 1;
+      case Group g -> 3;
+      case Device d -> 2;
+    };
+  }
+
+  /** Parses a scope name such as {@code global} or {@code groups/site/lisbon}. */
+  static Scope parse(String text) {
+    Key key = Key.parsePrefix(text);
+    if (!key.path().isRoot()) {
+      throw new InvalidInputException("invalid_scope", "'" + Names.printable(text) + "' is not a scope name");
+    }
+    return key.scope();
+  }
+}
