@@ -1,0 +1,89 @@
+package io.fleetconf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.format.Format;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Moves a per-host file into a scope, one entry per top-level key, as one change set. {@code .env}
+ * names are lower-cased ({@code LOG_LEVEL} becomes {@code log_level}) so that rendering the
+ * namespace back as {@code .env} gives the same names.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = "Import a .env, YAML or JSON file into <scope>/<namespace>, as one change set.")
+final class ImportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Connection connection;
+  @Option(names = "--scope", required = true, description = "e.g. global, groups/site/lisbon, devices/vv-lis-01")
+  String scope;
+  @Option(names = "--namespace", required = true, description = "e.g. common or tv_scheduler") String namespace;
+  @Option(names = "--format", description = "env, yaml, json or properties; by default from the file name.")
+  String format;
+  @Option(names = {"-m", "--message"}) String message;
+  @Parameters(paramLabel = "FILE") Path file;
+
+  @Override
+  public Integer call() {
+    Format chosen = format != null ? Format.named(format) : guess(file);
+    JsonNode document;
+    try {
+      document = chosen.parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage());
+    }
+    if (!document.isObject()) {
+      throw new CliException(file + " does not hold a map of keys at its top level");
+    }
+    Key prefix = Key.parse(scope + "/" + namespace);
+    ArrayNode operations = ApiClient.JSON.createArrayNode();
+    document.properties().forEach(field -> {
+      String name = chosen == Format.ENV ? field.getKey().toLowerCase(Locale.ROOT) : field.getKey();
+      operations.addObject().put("op", "put").put("key", prefix + "/" + name).set("value", field.getValue());
+    });
+    if (operations.isEmpty()) {
+      throw new CliException(file + " holds no keys");
+    }
+    ObjectNode body = ApiClient.JSON.createObjectNode();
+    body.put("message", message != null ? message : "import " + file.getFileName() + " into " + prefix);
+    body.set("operations", operations);
+    JsonNode answer = connection.client().send("POST", "/api/v1/changes", ApiClient.query(), body);
+    Output out = new Output(spec.commandLine().getOut());
+    if (connection.json) {
+      out.json(answer);
+    } else {
+      out.line("revision " + answer.get("revision").asLong() + ": imported " + operations.size() + " key(s) into "
+          + prefix);
+    }
+    return 0;
+  }
+
+  private static Format guess(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      return Format.YAML;
+    }
+    if (name.endsWith(".json")) {
+      return Format.JSON;
+    }
+    if (name.endsWith(".properties")) {
+      return Format.PROPERTIES;
+    }
+    if (name.equals(".env") || name.endsWith(".env") || name.startsWith(".env.")) {
+      return Format.ENV;
+    }
+    throw new CliException("cannot tell the format of " + file + "; pass --format env|yaml|json|properties");
+  }
+}

@@ -1,0 +1,42 @@
+package io.fleetconf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restore", mixinStandardHelpOptions = true,
+    description = "Put a key or subtree back as it was at a revision, as a new change set.")
+final class RestoreCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Connection connection;
+  @Parameters(paramLabel = "PREFIX", description = "e.g. global/tv_scheduler") String prefix;
+  @Option(names = "--to", required = true, paramLabel = "REVISION") long revision;
+  @Option(names = {"-m", "--message"}) String message;
+
+  @Override
+  public Integer call() {
+    ObjectNode body = ApiClient.JSON.createObjectNode().put("prefix", prefix).put("revision", revision);
+    if (message != null) {
+      body.put("message", message);
+    }
+    return report(spec, connection, connection.client().send("POST", "/api/v1/restore", ApiClient.query(), body));
+  }
+
+  static int report(CommandSpec spec, Connection connection, JsonNode answer) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (connection.json) {
+      out.json(answer);
+    } else if (answer.get("changes").asInt() == 0) {
+      out.line("nothing to change; still at revision " + answer.get("revision").asLong());
+    } else {
+      out.line("revision " + answer.get("revision").asLong() + ": " + answer.get("changes").asInt() + " change(s)");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+package io.fleetconf.store;
+
+import io.fleetconf.core.Change;
+import io.fleetconf.core.Change.DeviceChange;
+import io.fleetconf.core.Change.EntryChange;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.Entry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** Records a change set and applies it to the current-state tables, inside the caller's transaction. */
+final class ChangeSetWriter {
+  private ChangeSetWriter() {}
+
+  static void write(Connection connection, ChangeSet changeSet) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO change_sets (revision, author, time_ms, message, source) VALUES (?, ?, ?, ?, ?)")) {
+      insert.setLong(1, changeSet.revision().value());
+      insert.setString(2, changeSet.author());
+      insert.setLong(3, changeSet.time().toEpochMilli());
+      insert.setString(4, changeSet.message());
+      insert.setString(5, changeSet.source());
+      insert.executeUpdate();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO changes (revision, seq, kind, name, before, after) VALUES (?, ?, ?, ?, ?, ?)")) {
+      int seq = 0;
+      for (Change change : changeSet.changes()) {
+        insert.setLong(1, changeSet.revision().value());
+        insert.setInt(2, seq++);
+        switch (change) {
+          case EntryChange entry -> {
+            insert.setString(3, "entry");
+            insert.setString(5, entry.before().map(Codec::entryState).orElse(null));
+            insert.setString(6, entry.after().map(Codec::entryState).orElse(null));
+          }
+          case DeviceChange device -> {
+            insert.setString(3, "device");
+            insert.setString(5, device.before().map(Codec::device).orElse(null));
+            insert.setString(6, device.after().map(Codec::device).orElse(null));
+          }
+        }
+        insert.setString(4, JdbcStore.changeName(change));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    for (Change change : changeSet.changes()) {
+      switch (change) {
+        case EntryChange entry -> applyEntry(connection, entry);
+        case DeviceChange device -> applyDevice(connection, device);
+      }
+    }
+  }
+
+  private static void applyEntry(Connection connection, EntryChange change) throws SQLException {
+    if (change.after().isEmpty()) {
+      delete(connection, "DELETE FROM entries WHERE key = ?", change.key().toString());
+      return;
+    }
+    Entry entry = change.after().get();
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT INTO entries (key, value, create_revision, mod_revision, version) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            + " create_revision = excluded.create_revision, mod_revision = excluded.mod_revision,"
+            + " version = excluded.version")) {
+      upsert.setString(1, entry.key().toString());
+      upsert.setString(2, Codec.write(entry.value()));
+      upsert.setLong(3, entry.createRevision().value());
+      upsert.setLong(4, entry.modRevision().value());
+      upsert.setLong(5, entry.version());
+      upsert.executeUpdate();
+    }
+  }
+
+  private static void applyDevice(Connection connection, DeviceChange change) throws SQLException {
+    if (change.after().isEmpty()) {
+      delete(connection, "DELETE FROM devices WHERE id = ?", change.id().value());
+      return;
+    }
+    Device device = change.after().get();
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT INTO devices (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")) {
+      upsert.setString(1, device.id().value());
+      upsert.setString(2, Codec.device(device));
+      upsert.executeUpdate();
+    }
+  }
+
+  private static void delete(Connection connection, String sql, String name) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(sql)) {
+      delete.setString(1, name);
+      delete.executeUpdate();
+    }
+  }
+}

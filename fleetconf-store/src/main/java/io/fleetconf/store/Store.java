@@ -1,0 +1,68 @@
+package io.fleetconf.store;
+
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable, versioned config tree: entries, devices and the change sets that made them.
+ *
+ * <p>Every committed change set takes the next revision of one global, gapless counter; a commit is
+ * durable when {@link #commit} returns, and a failed commit leaves no trace (the counter does not
+ * move). Implementations are safe for concurrent use.
+ */
+public interface Store extends AutoCloseable {
+
+  /** The revision of the last committed change set, {@link Revision#ZERO} for an empty store. */
+  Revision revision();
+
+  /**
+   * Applies the proposal atomically. A proposal whose mutations change nothing (say, deleting an
+   * empty subtree) is not recorded: the result has the current revision and no changes.
+   *
+   * @throws ConflictException if a compare-and-set expectation fails or a device id is taken
+   * @throws NotFoundException if a deleted key or a referenced device does not exist
+   */
+  ChangeSet commit(Proposal proposal);
+
+  /** Every current entry, in key order. */
+  List<Entry> entries();
+
+  /** Every registered device, in id order. */
+  List<Device> devices();
+
+  /** Change sets after {@code after}, oldest first, at most {@code limit}: the change feed. */
+  List<ChangeSet> changesSince(Revision after, int limit);
+
+  /** One change set, if that revision exists. */
+  Optional<ChangeSet> changeSet(Revision revision);
+
+  /**
+   * Change sets before {@code before} (exclusive), newest first, at most {@code limit}; with a
+   * prefix, only those that touched it, each holding only its changes under the prefix.
+   */
+  List<ChangeSet> history(Optional<Key> prefix, Revision before, int limit);
+
+  /** The entries at or below {@code prefix} as they were right after {@code revision}. */
+  List<Entry> entriesAt(Revision revision, Key prefix);
+
+  /** Every entry as it was right after {@code revision}. */
+  List<Entry> entriesAt(Revision revision);
+
+  /** The devices as they were right after {@code revision}. */
+  List<Device> devicesAt(Revision revision);
+
+  /** Stores a new API token's hash under an identity. Tokens are not versioned. */
+  void addToken(TokenRecord token);
+
+  /** Every stored token (hashes only). */
+  List<TokenRecord> tokens();
+
+  @Override
+  void close();
+}

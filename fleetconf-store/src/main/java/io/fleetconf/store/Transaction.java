@@ -1,0 +1,179 @@
+package io.fleetconf.store;
+
+import io.fleetconf.core.Change;
+import io.fleetconf.core.Change.DeviceChange;
+import io.fleetconf.core.Change.EntryChange;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Revision;
+import io.fleetconf.core.Scope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Applies a proposal's mutations, in order, to a working copy of the rows they touch, inside one
+ * database transaction. Later mutations see earlier ones; the result is one change per key or
+ * device, from its state before the change set to its state after.
+ */
+final class Transaction {
+  private final Connection connection;
+  private final Revision revision;
+  private final Map<Key, Optional<Entry>> entriesBefore = new TreeMap<>();
+  private final Map<Key, Optional<Entry>> entriesAfter = new TreeMap<>();
+  private final Map<DeviceId, Optional<Device>> devicesBefore = new TreeMap<>();
+  private final Map<DeviceId, Optional<Device>> devicesAfter = new TreeMap<>();
+
+  Transaction(Connection connection, Revision revision) {
+    this.connection = connection;
+    this.revision = revision;
+  }
+
+  void apply(Mutation mutation) throws SQLException {
+    switch (mutation) {
+      case Mutation.Put put -> {
+        Optional<Entry> current = entry(put.key());
+        checkExpected(put.key(), current, put.expected());
+        requireDeviceOf(put.key());
+        Optional<Entry> original = entriesBefore.get(put.key());
+        entriesAfter.put(put.key(), Optional.of(new Entry(
+            put.key(),
+            put.value(),
+            original.map(Entry::createRevision).orElse(revision),
+            revision,
+            original.map(e -> e.version() + 1).orElse(1L))));
+      }
+      case Mutation.Delete delete -> {
+        Optional<Entry> current = entry(delete.key());
+        if (current.isEmpty()) {
+          throw new NotFoundException("key '" + delete.key() + "' does not exist");
+        }
+        checkExpected(delete.key(), current, delete.expected());
+        entriesAfter.put(delete.key(), Optional.empty());
+      }
+      case Mutation.DeleteTree tree -> deleteTree(tree.prefix());
+      case Mutation.CreateDevice create -> {
+        DeviceId id = create.device().id();
+        if (device(id).isPresent()) {
+          throw new ConflictException("device '" + id + "' already exists");
+        }
+        devicesAfter.put(id, Optional.of(create.device()));
+      }
+      case Mutation.UpdateDevice update -> {
+        DeviceId id = update.device().id();
+        if (device(id).isEmpty()) {
+          throw new NotFoundException("device '" + id + "' is not registered");
+        }
+        devicesAfter.put(id, Optional.of(update.device()));
+      }
+      case Mutation.DeleteDevice delete -> {
+        if (device(delete.id()).isEmpty()) {
+          throw new NotFoundException("device '" + delete.id() + "' is not registered");
+        }
+        deleteTree(new Key(new Scope.Device(delete.id()), io.fleetconf.core.KeyPath.ROOT));
+        devicesAfter.put(delete.id(), Optional.empty());
+      }
+    }
+  }
+
+  /** The changes, entries in key order then devices in id order, leaving out what ended as it began. */
+  List<Change> changes() {
+    List<Change> changes = new ArrayList<>();
+    entriesAfter.forEach((key, after) -> {
+      Optional<Entry> before = entriesBefore.get(key);
+      if (!before.equals(after)) {
+        changes.add(new EntryChange(key, before, after));
+      }
+    });
+    devicesAfter.forEach((id, after) -> {
+      Optional<Device> before = devicesBefore.get(id);
+      if (!before.equals(after)) {
+        changes.add(new DeviceChange(id, before, after));
+      }
+    });
+    return changes;
+  }
+
+  private void checkExpected(Key key, Optional<Entry> current, Optional<Revision> expected) {
+    if (expected.isEmpty()) {
+      return;
+    }
+    Revision want = expected.get();
+    Revision actual = current.map(Entry::modRevision).orElse(Revision.ZERO);
+    if (!want.equals(actual)) {
+      throw new ConflictException(want.equals(Revision.ZERO)
+          ? "key '" + key + "' already exists (modified at revision " + actual + ")"
+          : current.isEmpty()
+              ? "key '" + key + "' does not exist; expected it at revision " + want
+              : "key '" + key + "' was modified at revision " + actual + ", expected " + want);
+    }
+  }
+
+  private void requireDeviceOf(Key key) throws SQLException {
+    if (key.scope() instanceof Scope.Device(DeviceId id) && device(id).isEmpty()) {
+      throw new NotFoundException("device '" + id + "' is not registered; add it before writing to its scope");
+    }
+  }
+
+  private void deleteTree(Key prefix) throws SQLException {
+    String name = prefix.toString();
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT key, value, create_revision, mod_revision, version FROM entries"
+            + " WHERE key = ? OR (key >= ? AND key < ?)")) {
+      select.setString(1, name);
+      select.setString(2, name + "/");
+      select.setString(3, name + "0"); // '0' follows '/': the range holds exactly the keys below
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Entry entry = JdbcStore.entry(rows);
+          entriesBefore.putIfAbsent(entry.key(), Optional.of(entry));
+          entriesAfter.putIfAbsent(entry.key(), Optional.of(entry));
+        }
+      }
+    }
+    entriesAfter.replaceAll((key, entry) -> key.isUnder(prefix) ? Optional.empty() : entry);
+  }
+
+  private Optional<Entry> entry(Key key) throws SQLException {
+    if (!entriesAfter.containsKey(key)) {
+      Optional<Entry> stored = load(key);
+      entriesBefore.put(key, stored);
+      entriesAfter.put(key, stored);
+    }
+    return entriesAfter.get(key);
+  }
+
+  private Optional<Entry> load(Key key) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT key, value, create_revision, mod_revision, version FROM entries WHERE key = ?")) {
+      select.setString(1, key.toString());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(JdbcStore.entry(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private Optional<Device> device(DeviceId id) throws SQLException {
+    if (!devicesAfter.containsKey(id)) {
+      Optional<Device> stored;
+      try (PreparedStatement select = connection.prepareStatement("SELECT doc FROM devices WHERE id = ?")) {
+        select.setString(1, id.value());
+        try (ResultSet rows = select.executeQuery()) {
+          stored = rows.next() ? Optional.of(Codec.device(id, rows.getString(1))) : Optional.empty();
+        }
+      }
+      devicesBefore.put(id, stored);
+      devicesAfter.put(id, stored);
+    }
+    return devicesAfter.get(id);
+  }
+}

@@ -1,0 +1,28 @@
+# Sourced by ./fleetconf and ./run-tests: sets JAVA_HOME to a JDK >= 21, or stops with what to install.
+# Order: $JAVA_HOME if it is new enough, then the usual install locations, newest first.
+
+fleetconf_java_major() { # prints the major version of the java binary given, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+fleetconf_find_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/java/* 2>/dev/null | sort -rV); do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(fleetconf_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "fleetconf needs a JDK 21 or newer and found none (looked at \$JAVA_HOME and /usr/lib/jvm)." >&2
+  echo "Install one, e.g. 'apt-get install openjdk-21-jdk' (or Temurin 21+), or set JAVA_HOME to it." >&2
+  return 1
+}
+
+fleetconf_find_jdk || exit 1
+if ! command -v mvn >/dev/null 2>&1; then
+  echo "fleetconf builds with Apache Maven and found no 'mvn'; install it, e.g. 'apt-get install maven'." >&2
+  exit 1
+fi
