@@ -19,6 +19,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,6 +72,8 @@ public final class JdbcStore implements Store {
   public ChangeSet commit(Proposal proposal) {
     return locked(() -> {
       Revision next = revision.next();
+      // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       connection.setAutoCommit(false);
       try {
         Transaction transaction = new Transaction(connection, next);
@@ -79,10 +83,10 @@ public final class JdbcStore implements Store {
         List<Change> changes = transaction.changes();
         if (changes.isEmpty()) {
           connection.rollback();
-          return new ChangeSet(revision, proposal.author(), clock.instant(), proposal.message(), proposal.source(), changes);
+          return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), changes);
         }
         ChangeSet changeSet = new ChangeSet(
-            next, proposal.author(), clock.instant(), proposal.message(), proposal.source(), changes);
+            next, proposal.author(), now, proposal.message(), proposal.source(), changes);
         ChangeSetWriter.write(connection, changeSet);
         connection.commit();
         revision = next;
@@ -189,7 +193,7 @@ public final class JdbcStore implements Store {
   public List<TokenRecord> tokens() {
     return locked(() -> query("SELECT id, sha256, identity, created_ms FROM tokens ORDER BY id", List.of(),
         rows -> new TokenRecord(rows.getString(1), rows.getBytes(2), rows.getString(3),
-            java.time.Instant.ofEpochMilli(rows.getLong(4)))));
+            Instant.ofEpochMilli(rows.getLong(4)))));
   }
 
   @Override
