@@ -1,0 +1,126 @@
+package io.fleetconf.server;
+
+import io.fleetconf.core.Change;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.KeyPath;
+import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
+import io.fleetconf.core.Scope;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The current config tree in memory, as one immutable {@link Snapshot} swapped atomically per change
+ * set: readers never see half a change set, and never wait for a writer.
+ */
+public final class LiveState {
+
+  /** One scope's entries and the layer built from them. */
+  public record ScopeEntries(SortedMap<KeyPath, Entry> entries, Layer layer) {
+    static ScopeEntries of(SortedMap<KeyPath, Entry> entries) {
+      return new ScopeEntries(entries, Layer.of(entries.values()));
+    }
+  }
+
+  /** Everything as of one revision. */
+  public record Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices) {
+    public Layer layer(Scope scope) {
+      ScopeEntries entries = scopes.get(scope);
+      return entries == null ? Layer.EMPTY : entries.layer();
+    }
+
+    public Optional<Device> device(DeviceId id) {
+      return Optional.ofNullable(devices.get(id));
+    }
+
+    public EffectiveConfig effective(Device device) {
+      return EffectiveConfig.merge(device.scopes().stream().map(this::layer).toList());
+    }
+
+    public Optional<Entry> entry(Key key) {
+      ScopeEntries entries = scopes.get(key.scope());
+      return entries == null ? Optional.empty() : Optional.ofNullable(entries.entries().get(key.path()));
+    }
+
+    /** Every entry, in key order. */
+    public List<Entry> allEntries() {
+      return scopes.values().stream().flatMap(s -> s.entries().values().stream())
+          .sorted(java.util.Comparator.comparing(Entry::key)).toList();
+    }
+
+    /** Entries at or below {@code prefix}, in key order. */
+    public List<Entry> entriesUnder(Key prefix) {
+      ScopeEntries entries = scopes.get(prefix.scope());
+      if (entries == null) {
+        return List.of();
+      }
+      return entries.entries().values().stream().filter(e -> e.key().isUnder(prefix)).toList();
+    }
+  }
+
+  private final ReentrantLock writer = new ReentrantLock();
+  private volatile Snapshot current;
+
+  LiveState(Revision revision, Collection<Entry> entries, Collection<Device> devices) {
+    Map<Scope, SortedMap<KeyPath, Entry>> byScope = new HashMap<>();
+    entries.forEach(e -> byScope.computeIfAbsent(e.key().scope(), s -> new TreeMap<>()).put(e.key().path(), e));
+    Map<Scope, ScopeEntries> scopes = new HashMap<>();
+    byScope.forEach((scope, scoped) -> scopes.put(scope, ScopeEntries.of(scoped)));
+    Map<DeviceId, Device> deviceMap = new HashMap<>();
+    devices.forEach(d -> deviceMap.put(d.id(), d));
+    this.current = new Snapshot(revision, Map.copyOf(scopes), Map.copyOf(deviceMap));
+  }
+
+  Snapshot snapshot() {
+    return current;
+  }
+
+  /** Applies a committed change set; change sets at or below the current revision are ignored. */
+  void apply(ChangeSet changeSet) {
+    writer.lock();
+    try {
+      Snapshot before = current;
+      if (!changeSet.revision().isAfter(before.revision())) {
+        return;
+      }
+      Map<Scope, SortedMap<KeyPath, Entry>> touched = new HashMap<>();
+      Map<DeviceId, Device> devices = new HashMap<>(before.devices());
+      for (Change change : changeSet.changes()) {
+        switch (change) {
+          case Change.EntryChange entry -> {
+            SortedMap<KeyPath, Entry> scoped = touched.computeIfAbsent(entry.key().scope(), scope -> {
+              ScopeEntries old = before.scopes().get(scope);
+              return old == null ? new TreeMap<>() : new TreeMap<>(old.entries());
+            });
+            entry.after().ifPresentOrElse(
+                after -> scoped.put(entry.key().path(), after), () -> scoped.remove(entry.key().path()));
+          }
+          case Change.DeviceChange device -> device.after().ifPresentOrElse(
+              after -> devices.put(device.id(), after), () -> devices.remove(device.id()));
+        }
+      }
+      Map<Scope, ScopeEntries> scopes = new HashMap<>(before.scopes());
+      touched.forEach((scope, scoped) -> {
+        if (scoped.isEmpty()) {
+          scopes.remove(scope);
+        } else {
+          scopes.put(scope, ScopeEntries.of(scoped));
+        }
+      });
+      current = new Snapshot(changeSet.revision(), Map.copyOf(scopes), Map.copyOf(devices));
+    } finally {
+      writer.unlock();
+    }
+  }
+}

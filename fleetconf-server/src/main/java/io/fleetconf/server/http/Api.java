@@ -1,0 +1,38 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Tokens;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The native API under {@code /api/v1}: every route, in one table. */
+public final class Api {
+  private Api() {}
+
+  public static Router router(Fleet fleet, Tokens tokens) {
+    Router router = new Router(tokens::identify);
+    String openapi = openapi();
+    router.open("GET", "/api/v1/health", request -> {
+      ObjectNode body = Wire.object();
+      body.put("status", "ok");
+      body.put("revision", fleet.snapshot().revision().value());
+      return Response.ok(body);
+    });
+    router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
+    new EntriesApi(fleet).register(router);
+    new DevicesApi(fleet).register(router);
+    new HistoryApi(fleet).register(router);
+    return router;
+  }
+
+  private static String openapi() {
+    try (InputStream in = Api.class.getResourceAsStream("/io/fleetconf/server/openapi.yaml")) {
+      return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.GroupName;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.format.Format;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.LiveState.Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/v1/devices}: the registry, and each device's effective config. */
+final class DevicesApi {
+  private static final String BASE = "/api/v1/devices";
+  private static final int MAX_LABEL_LENGTH = 256;
+  private final Fleet fleet;
+
+  DevicesApi(Fleet fleet) {
+    this.fleet = fleet;
+  }
+
+  void register(Router router) {
+    router.on("GET", BASE, this::list)
+        .on("POST", BASE, this::create)
+        .under("GET", BASE, this::get)
+        .under("PATCH", BASE, this::update)
+        .under("DELETE", BASE, this::delete);
+  }
+
+  private Response list(Request request) {
+    Snapshot snapshot = fleet.snapshot();
+    ObjectNode body = Wire.object();
+    body.put("revision", snapshot.revision().value());
+    ArrayNode devices = body.putArray("devices");
+    snapshot.devices().values().stream().sorted(java.util.Comparator.comparing(Device::id))
+        .forEach(device -> devices.add(Wire.device(device)));
+    return Response.ok(body).at(snapshot.revision());
+  }
+
+  private Response create(Request request) {
+    JsonNode body = Bodies.object(request);
+    Device device = new Device(DeviceId.of(Bodies.text(body, "id")), groups(body), labels(body));
+    return answer(201, commit(request, new Mutation.CreateDevice(device), "add device " + device.id()), device.id());
+  }
+
+  private Response get(Request request) {
+    String[] parts = request.tail().split("/", 3);
+    Snapshot snapshot = fleet.snapshot();
+    Device device = Fleet.device(snapshot, DeviceId.of(parts[0]));
+    if (parts.length == 1) {
+      return Response.ok(Wire.device(device)).at(snapshot.revision());
+    }
+    if (!parts[1].equals("config")) {
+      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+    }
+    EffectiveConfig config = snapshot.effective(device);
+    String namespace = parts.length == 3 ? parts[2] : "";
+    if (!namespace.isEmpty()) {
+      io.fleetconf.core.KeyPath.parse(namespace);
+      config = config.namespace(namespace);
+    }
+    return render(request, snapshot, device, namespace, config);
+  }
+
+  private static Response render(
+      Request request, Snapshot snapshot, Device device, String namespace, EffectiveConfig config) {
+    Format format = Format.named(request.query("format").orElse("json"));
+    boolean explain = request.flag("explain");
+    if (format != Format.JSON) {
+      if (explain) {
+        throw new InvalidInputException("invalid_parameter", "explain=true needs format=json");
+      }
+      return Response.text(format.mediaType(), format.render(config.tree())).at(snapshot.revision());
+    }
+    ObjectNode body = Wire.object();
+    body.put("device", device.id().value());
+    if (!namespace.isEmpty()) {
+      body.put("namespace", namespace);
+    }
+    body.put("revision", snapshot.revision().value());
+    body.set("config", config.tree());
+    if (explain) {
+      ObjectNode provenance = body.putObject("provenance");
+      config.provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
+    }
+    return Response.ok(body).at(snapshot.revision());
+  }
+
+  private Response update(Request request) {
+    DeviceId id = DeviceId.of(request.tail());
+    JsonNode body = Bodies.object(request);
+    Device device = Fleet.device(fleet.snapshot(), id);
+    if (body.has("groups")) {
+      device = device.withGroups(groups(body));
+    }
+    if (body.has("labels")) {
+      device = device.withLabels(labels(body));
+    }
+    return answer(200, commit(request, new Mutation.UpdateDevice(device), "update device " + id), id);
+  }
+
+  private Response delete(Request request) {
+    DeviceId id = DeviceId.of(request.tail());
+    ChangeSet done = commit(request, new Mutation.DeleteDevice(id), "remove device " + id);
+    ObjectNode body = Wire.object();
+    body.put("revision", done.revision().value());
+    return Response.ok(body).at(done.revision());
+  }
+
+  private Response answer(int status, ChangeSet done, DeviceId id) {
+    ObjectNode body = Wire.object();
+    body.put("revision", done.revision().value());
+    fleet.snapshot().device(id).ifPresent(device -> body.set("device", Wire.device(device)));
+    return Response.json(status, body).at(done.revision());
+  }
+
+  private ChangeSet commit(Request request, Mutation mutation, String fallbackMessage) {
+    String message = request.query("message").orElse(fallbackMessage);
+    return fleet.commit(new Proposal(request.principal(), message, "api", List.of(mutation)));
+  }
+
+  private static List<GroupName> groups(JsonNode body) {
+    JsonNode groups = body.get("groups");
+    if (groups == null || groups.isNull()) {
+      return List.of();
+    }
+    if (!groups.isArray()) {
+      throw new InvalidInputException("invalid_body", "field 'groups' must be an array of group names");
+    }
+    List<GroupName> out = new ArrayList<>();
+    for (JsonNode group : groups) {
+      if (!group.isTextual()) {
+        throw new InvalidInputException("invalid_body", "field 'groups' must hold strings such as 'site/lisbon'");
+      }
+      out.add(GroupName.of(group.asText()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> labels(JsonNode body) {
+    JsonNode labels = body.get("labels");
+    if (labels == null || labels.isNull()) {
+      return Map.of();
+    }
+    if (!labels.isObject()) {
+      throw new InvalidInputException("invalid_body", "field 'labels' must be an object of strings");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    labels.properties().forEach(label -> {
+      String name = label.getKey();
+      JsonNode value = label.getValue();
+      if (name.isEmpty() || name.length() > MAX_LABEL_LENGTH || !value.isTextual()
+          || value.asText().length() > MAX_LABEL_LENGTH) {
+        throw new InvalidInputException("invalid_body", "label '" + name
+            + "' must have a non-empty name and a string value, both at most " + MAX_LABEL_LENGTH + " characters");
+      }
+      out.put(name, value.asText());
+    });
+    return out;
+  }
+}

@@ -1,0 +1,115 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.KeyPath;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.Diffs;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Rewind;
+import java.util.List;
+import java.util.Optional;
+
+/** History, one change set, diffs, rollback and restore. */
+final class HistoryApi {
+  private static final int DEFAULT_LIMIT = 50;
+  private static final int MAX_LIMIT = 1000;
+  private final Fleet fleet;
+  private final Rewind rewind;
+  private final Diffs diffs;
+
+  HistoryApi(Fleet fleet) {
+    this.fleet = fleet;
+    this.rewind = new Rewind(fleet);
+    this.diffs = new Diffs(fleet.store());
+  }
+
+  void register(Router router) {
+    router.on("GET", "/api/v1/history", this::history)
+        .under("GET", "/api/v1/changes", this::changeSet)
+        .on("GET", "/api/v1/diff", this::diff)
+        .on("POST", "/api/v1/rollback", this::rollback)
+        .on("POST", "/api/v1/restore", this::restore);
+  }
+
+  private Response history(Request request) {
+    Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
+    int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
+    List<ChangeSet> changeSets = fleet.store().history(prefix, before, limit);
+    ObjectNode body = Wire.object();
+    body.put("revision", fleet.snapshot().revision().value());
+    ArrayNode list = body.putArray("changeSets");
+    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet)));
+    return Response.ok(body);
+  }
+
+  private Response changeSet(Request request) {
+    Revision revision = Revision.parse(request.tail(), "the revision in the path");
+    return Response.ok(Wire.changeSet(rewind.changeSet(revision)));
+  }
+
+  private Response diff(Request request) {
+    Revision from = rewind.existing(required(request, "from"));
+    Revision to = rewind.existing(request.revision("to").orElse(fleet.snapshot().revision()));
+    Optional<String> device = request.query("device");
+    ObjectNode body = Wire.object();
+    body.put("from", from.value());
+    body.put("to", to.value());
+    ArrayNode list = body.putArray("differences");
+    if (device.isPresent()) {
+      Optional<String> namespace = request.query("namespace").filter(n -> !n.isEmpty());
+      namespace.ifPresent(KeyPath::parse);
+      body.put("device", device.get());
+      diffs.effective(from, to, DeviceId.of(device.get()), namespace)
+          .forEach(d -> list.add(Wire.difference(d.name(), "path", d.from(), d.to())));
+    } else {
+      Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
+      diffs.raw(from, to, prefix).forEach(d -> list.add(Wire.difference(d.name(), "key", d.from(), d.to())));
+    }
+    return Response.ok(body);
+  }
+
+  private Response rollback(Request request) {
+    JsonNode body = Bodies.object(request);
+    Revision target = Bodies.revision(body, "revision");
+    List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
+    String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
+    return committed(fleet.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
+  }
+
+  private Response restore(Request request) {
+    JsonNode body = Bodies.object(request);
+    Key prefix = Key.parsePrefix(Bodies.text(body, "prefix"));
+    Revision at = Bodies.revision(body, "revision");
+    List<Mutation> mutations = rewind.restore(prefix, at);
+    if (mutations.isEmpty()) {
+      ObjectNode out = Wire.object();
+      out.put("revision", fleet.snapshot().revision().value());
+      out.put("changes", 0);
+      return Response.ok(out);
+    }
+    String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
+    return committed(fleet.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
+        mutations)));
+  }
+
+  private static Response committed(ChangeSet done) {
+    ObjectNode out = Wire.object();
+    out.put("revision", done.revision().value());
+    out.put("changes", done.changes().size());
+    return Response.ok(out).at(done.revision());
+  }
+
+  private static Revision required(Request request, String name) {
+    return request.revision(name).orElseThrow(
+        () -> new InvalidInputException("invalid_parameter", "query parameter '" + name + "' is required"));
+  }
+}

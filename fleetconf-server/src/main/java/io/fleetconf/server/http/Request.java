@@ -1,0 +1,131 @@
+package io.fleetconf.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Revision;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An authenticated HTTP request as handlers see it: the path tail after the route, query and body. */
+public final class Request {
+  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+  private final HttpExchange exchange;
+  private final String tail;
+  private final Map<String, String> query;
+  private final String principal;
+
+  Request(HttpExchange exchange, String tail, String principal) {
+    this.exchange = exchange;
+    this.tail = tail;
+    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    this.principal = principal;
+  }
+
+  /** The part of the path after the route's prefix, without leading slash; may be empty. */
+  public String tail() {
+    return tail;
+  }
+
+  /** Who is asking: the identity of the token used. */
+  public String principal() {
+    return principal;
+  }
+
+  public Optional<String> query(String name) {
+    return Optional.ofNullable(query.get(name));
+  }
+
+  public boolean flag(String name) {
+    String value = query.get(name);
+    if (value == null) {
+      return false;
+    }
+    return switch (value) {
+      case "", "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw new InvalidInputException(
+          "invalid_parameter", "query parameter '" + name + "' must be true or false, was '" + value + "'");
+    };
+  }
+
+  public Optional<Revision> revision(String name) {
+    return query(name).map(value -> Revision.parse(value, "query parameter '" + name + "'"));
+  }
+
+  public int intParam(String name, int fallback, int min, int max) {
+    Optional<String> value = query(name);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.get());
+      if (parsed < min || parsed > max) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("invalid_parameter",
+          "query parameter '" + name + "' must be a number from " + min + " to " + max + ", was '" + value.get() + "'");
+    }
+  }
+
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+  }
+
+  /** The media type of the body without parameters, lower case; empty if none was sent. */
+  public String contentType() {
+    return header("Content-Type").map(type -> type.split(";")[0].strip().toLowerCase()).orElse("");
+  }
+
+  /** The body, refused with 413 if it is longer than {@code limit} bytes. */
+  public byte[] body(int limit) {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        // Read on a little, so that the client gets to read our 413 instead of a reset connection.
+        byte[] sink = new byte[8192];
+        long drained = 0;
+        for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+          drained += n;
+        }
+        throw new ApiException(413, "too_large", "request body is larger than the " + limit + "-byte limit");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new ApiException(400, "bad_request", "could not read the request body");
+    }
+  }
+
+  public String bodyText(int limit) {
+    return new String(body(limit), StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> parseQuery(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : List.of(raw.split("&"))) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      out.putIfAbsent(name, value);
+    }
+    return out;
+  }
+
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("invalid_parameter", "malformed percent-encoding in the query string");
+    }
+  }
+}

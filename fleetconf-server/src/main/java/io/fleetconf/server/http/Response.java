@@ -1,0 +1,43 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetconf.core.Revision;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a handler answers: status, media type, body and the store revision it reflects. */
+public record Response(int status, String mediaType, byte[] body, Optional<Revision> revision, Map<String, String> headers) {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static Response json(int status, JsonNode body) {
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(body);
+      return new Response(status, "application/json", appendNewline(bytes), Optional.empty(), Map.of());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a response", e);
+    }
+  }
+
+  public static Response ok(JsonNode body) {
+    return json(200, body);
+  }
+
+  public static Response text(String mediaType, String body) {
+    return new Response(200, mediaType, body.getBytes(StandardCharsets.UTF_8), Optional.empty(), Map.of());
+  }
+
+  /** The same response, carrying {@code X-Fleetconf-Revision}. */
+  public Response at(Revision at) {
+    return new Response(status, mediaType, body, Optional.of(at), headers);
+  }
+
+  private static byte[] appendNewline(byte[] bytes) {
+    byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    out[bytes.length] = '\n';
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.store.ConflictException;
+import io.fleetconf.store.NotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Dispatches requests to handlers by method and path prefix, authenticates them, and is the one
+ * place where exceptions become status codes and the {@code {"error", "message"}} shape.
+ */
+public final class Router implements HttpHandler {
+  private static final System.Logger LOG = System.getLogger(Router.class.getName());
+
+  /** Turns a request into a response; may throw the exceptions {@link #failure} maps. */
+  @FunctionalInterface
+  public interface Handler {
+    Response handle(Request request);
+  }
+
+  private record Route(String method, String path, boolean withTail, boolean open, Handler handler) {
+    Optional<String> match(String requestPath) {
+      if (requestPath.equals(path)) {
+        return Optional.of("");
+      }
+      if (withTail && requestPath.startsWith(path + "/")) {
+        return Optional.of(requestPath.substring(path.length() + 1));
+      }
+      return Optional.empty();
+    }
+  }
+
+  private final List<Route> routes = new ArrayList<>();
+  private final Function<String, Optional<String>> tokens;
+
+  /** @param tokens maps a bearer token to the identity it belongs to */
+  public Router(Function<String, Optional<String>> tokens) {
+    this.tokens = tokens;
+  }
+
+  /** A route for exactly {@code path}. */
+  public Router on(String method, String path, Handler handler) {
+    routes.add(new Route(method, path, false, false, handler));
+    return this;
+  }
+
+  /** A route for {@code path} and everything below it; the rest is {@link Request#tail()}. */
+  public Router under(String method, String path, Handler handler) {
+    routes.add(new Route(method, path, true, false, handler));
+    return this;
+  }
+
+  /** A route that needs no token (health, the API description). */
+  public Router open(String method, String path, Handler handler) {
+    routes.add(new Route(method, path, false, true, handler));
+    return this;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    Response response;
+    try {
+      response = dispatch(exchange);
+    } catch (RuntimeException e) {
+      response = failure(e);
+    }
+    send(exchange, response);
+  }
+
+  private Response dispatch(HttpExchange exchange) {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    boolean pathKnown = false;
+    for (Route route : routes) {
+      Optional<String> tail = route.match(path);
+      if (tail.isEmpty()) {
+        continue;
+      }
+      pathKnown = true;
+      if (route.method.equals(method)) {
+        String principal = route.open ? "anonymous" : authenticate(exchange);
+        return route.handler.handle(new Request(exchange, tail.get(), principal));
+      }
+    }
+    if (pathKnown) {
+      throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path);
+    }
+    throw new ApiException(404, "not_found", "no such endpoint: " + path);
+  }
+
+  private String authenticate(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiException(401, "unauthorized", "missing bearer token: send 'Authorization: Bearer <token>'");
+    }
+    return tokens.apply(header.substring(7).strip())
+        .orElseThrow(() -> new ApiException(401, "unauthorized", "the bearer token is not valid"));
+  }
+
+  static Response failure(RuntimeException e) {
+    return switch (e) {
+      case ApiException api -> error(api.status(), api.code(), api.getMessage());
+      case InvalidInputException invalid -> error(400, invalid.code(), invalid.getMessage());
+      case NotFoundException missing -> error(404, "not_found", missing.getMessage());
+      case ConflictException conflict -> error(409, "conflict", conflict.getMessage());
+      default -> {
+        LOG.log(System.Logger.Level.ERROR, "request failed", e);
+        yield error(500, "internal", "internal error; see the server log");
+      }
+    };
+  }
+
+  public static Response error(int status, String code, String message) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error", code);
+    body.put("message", message);
+    return Response.json(status, body);
+  }
+
+  private static void send(HttpExchange exchange, Response response) throws IOException {
+    var headers = exchange.getResponseHeaders();
+    headers.set("Content-Type", response.mediaType());
+    headers.set("Cache-Control", "no-store");
+    response.revision().ifPresent(revision -> headers.set("X-Fleetconf-Revision", revision.toString()));
+    response.headers().forEach(headers::set);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
+    if (!head && response.body().length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response.body());
+      }
+    }
+    exchange.close();
+  }
+}

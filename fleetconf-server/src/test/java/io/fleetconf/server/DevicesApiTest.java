@@ -1,0 +1,97 @@
+package io.fleetconf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetconf.server.TestServer.Reply;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevicesApiTest {
+  @TempDir Path dir;
+  TestServer server;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void createListGetUpdateDelete() {
+    Reply created = server.post("/api/v1/devices",
+        "{\"id\": \"vv-1\", \"groups\": [\"device_type/rpi4\", \"site/lisbon\"], \"labels\": {\"rack\": \"b2\"}}");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.json().toString()).isEqualTo("{\"revision\":1,\"device\":{\"id\":\"vv-1\","
+        + "\"groups\":[\"device_type/rpi4\",\"site/lisbon\"],\"labels\":{\"rack\":\"b2\"}}}");
+    server.post("/api/v1/devices", "{\"id\": \"vv-0\"}");
+    assertThat(server.get("/api/v1/devices").json().get("devices").findValuesAsText("id"))
+        .containsExactly("vv-0", "vv-1");
+
+    Reply moved = server.patch("/api/v1/devices/vv-1", "{\"groups\": [\"site/porto\"]}");
+    assertThat(moved.json().get("device").toString())
+        .isEqualTo("{\"id\":\"vv-1\",\"groups\":[\"site/porto\"],\"labels\":{\"rack\":\"b2\"}}");
+    Reply relabelled = server.patch("/api/v1/devices/vv-1", "{\"labels\": {\"rack\": \"c1\", \"hw\": \"pi4\"}}");
+    assertThat(relabelled.json().get("device").get("labels").toString()).isEqualTo("{\"hw\":\"pi4\",\"rack\":\"c1\"}");
+    assertThat(server.get("/api/v1/devices/vv-1").json().get("groups").toString()).isEqualTo("[\"site/porto\"]");
+
+    assertThat(server.delete("/api/v1/devices/vv-1").status()).isEqualTo(200);
+    assertThat(server.get("/api/v1/devices/vv-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void effectiveConfigFollowsPrecedenceWithProvenance() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"device_type/rpi4\", \"site/lisbon\"]}");
+    server.put("/api/v1/entries/global/common", "{\"log_level\": \"info\", \"dvr_ip\": \"10.0.0.1\"}");
+    server.put("/api/v1/entries/groups/device_type/rpi4/common/dvr_ip", "\"10.2.0.1\"");
+    server.put("/api/v1/entries/groups/site/lisbon/common/dvr_ip", "\"10.1.0.1\"");
+    server.put("/api/v1/entries/devices/vv-1/common/log_level", "\"debug\"");
+
+    Reply config = server.get("/api/v1/devices/vv-1/config/common?explain=true");
+    assertThat(config.status()).isEqualTo(200);
+    assertThat(config.header("X-Fleetconf-Revision")).isEqualTo("5");
+    assertThat(config.json().get("config").toString()).isEqualTo("{\"log_level\":\"debug\",\"dvr_ip\":\"10.1.0.1\"}");
+    assertThat(config.json().get("provenance").toString()).isEqualTo("{"
+        + "\"dvr_ip\":{\"scope\":\"groups/site/lisbon\",\"key\":\"groups/site/lisbon/common/dvr_ip\",\"revision\":4},"
+        + "\"log_level\":{\"scope\":\"devices/vv-1\",\"key\":\"devices/vv-1/common/log_level\",\"revision\":5}}");
+  }
+
+  @Test
+  void effectiveConfigRendersEachFormat() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    server.put("/api/v1/entries/global/common", "{\"log_level\": \"info\", \"dvr_ip\": \"10.0.0.1\"}");
+    Reply env = server.get("/api/v1/devices/vv-1/config/common?format=env");
+    assertThat(env.header("Content-Type")).startsWith("text/plain");
+    assertThat(env.body()).isEqualTo("LOG_LEVEL=info\nDVR_IP=10.0.0.1\n");
+    assertThat(server.get("/api/v1/devices/vv-1/config/common?format=yaml").body())
+        .isEqualTo("log_level: info\ndvr_ip: 10.0.0.1\n");
+    assertThat(server.get("/api/v1/devices/vv-1/config/common?format=properties").body())
+        .isEqualTo("log_level=info\ndvr_ip=10.0.0.1\n");
+    assertThat(server.get("/api/v1/devices/vv-1/config").json().get("config").toString())
+        .isEqualTo("{\"common\":{\"log_level\":\"info\",\"dvr_ip\":\"10.0.0.1\"}}");
+  }
+
+  @Test
+  void movingADeviceToAnotherGroupChangesItsConfig() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"site/lisbon\"]}");
+    server.put("/api/v1/entries/groups/site/lisbon/common/dvr_ip", "\"10.1.0.1\"");
+    server.put("/api/v1/entries/groups/site/porto/common/dvr_ip", "\"10.2.0.1\"");
+    server.patch("/api/v1/devices/vv-1", "{\"groups\": [\"site/porto\"]}");
+    assertThat(server.get("/api/v1/devices/vv-1/config/common").json().get("config").get("dvr_ip").asText())
+        .isEqualTo("10.2.0.1");
+  }
+
+  @Test
+  void removingADeviceRemovesItsOverrides() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    server.put("/api/v1/entries/devices/vv-1/common/log_level", "\"debug\"");
+    server.delete("/api/v1/devices/vv-1");
+    assertThat(server.get("/api/v1/entries/devices/vv-1/common/log_level").status()).isEqualTo(404);
+  }
+}

@@ -1,0 +1,33 @@
+package io.fleetconf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestartTest {
+  @TempDir Path dir;
+
+  @Test
+  void entriesDevicesAndHistorySurviveARestartAndTheRevisionContinues() {
+    try (TestServer server = TestServer.start(dir)) {
+      server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"site/lisbon\"], \"labels\": {\"a\": \"b\"}}");
+      server.put("/api/v1/entries/global/common/log_level", "\"info\"");
+      server.put("/api/v1/entries/devices/vv-1/common/log_level", "\"debug\"");
+      String entries = server.get("/api/v1/entries?recurse=true").body();
+      String devices = server.get("/api/v1/devices").body();
+      String history = server.get("/api/v1/history").body();
+      String config = server.get("/api/v1/devices/vv-1/config?explain=true").body();
+
+      server.restart();
+
+      assertThat(server.revision()).isEqualTo(3);
+      assertThat(server.get("/api/v1/entries?recurse=true").body()).isEqualTo(entries);
+      assertThat(server.get("/api/v1/devices").body()).isEqualTo(devices);
+      assertThat(server.get("/api/v1/history").body()).isEqualTo(history);
+      assertThat(server.get("/api/v1/devices/vv-1/config?explain=true").body()).isEqualTo(config);
+      assertThat(server.put("/api/v1/entries/global/common/x", "1").json().get("revision").asLong()).isEqualTo(4);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.fleetconf.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real server on a loopback port with a temp SQLite file, and a small HTTP client that
+ * authenticates with the admin token the server made on first start.
+ */
+public final class TestServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path dataDir;
+  private final boolean demo;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private FleetServer server;
+  private String token;
+
+  private TestServer(Path dataDir, boolean demo) {
+    this.dataDir = dataDir;
+    this.demo = demo;
+    start();
+  }
+
+  public static TestServer start(Path dataDir) {
+    return new TestServer(dataDir, false);
+  }
+
+  public static TestServer startDemo(Path dataDir) {
+    return new TestServer(dataDir, true);
+  }
+
+  private void start() {
+    server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dataDir, demo));
+    server.bootstrapToken().ifPresent(t -> token = t);
+  }
+
+  /** Stops the server and starts it again on the same data directory (and a new port). */
+  public void restart() {
+    server.close();
+    start();
+  }
+
+  public URI uri() {
+    return server.uri();
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** An HTTP answer: status, headers, body. */
+  public record Reply(int status, Map<String, java.util.List<String>> headers, String body) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+          .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+    }
+  }
+
+  public Reply get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  public Reply put(String path, String json) {
+    return send("PUT", path, json, "application/json");
+  }
+
+  public Reply post(String path, String json) {
+    return send("POST", path, json, "application/json");
+  }
+
+  public Reply patch(String path, String json) {
+    return send("PATCH", path, json, "application/json");
+  }
+
+  public Reply delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  public Reply send(String method, String path, String body, String contentType) {
+    return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), contentType,
+        "Bearer " + token);
+  }
+
+  /** The raw form: any bytes, any content type, any Authorization (null for none). */
+  public Reply send(String method, String path, byte[] body, String contentType, String authorization) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.headers().map(), response.body());
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The server's current revision, from the health endpoint. */
+  public long revision() {
+    return get("/api/v1/health").json().get("revision").asLong();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
