@@ -39,6 +39,19 @@ class HistoryApiTest {
   }
 
   @Test
+  void changeFeedListsChangeSetsAfterARevisionOldestFirst() {
+    server.put("/api/v1/entries/global/common/a", "1");
+    server.put("/api/v1/entries/global/common/a", "2");
+    server.put("/api/v1/entries/global/common/a", "3");
+    var feed = server.get("/api/v1/changes?since=1").json();
+    assertThat(feed.get("revision").asLong()).isEqualTo(3);
+    assertThat(feed.get("changeSets").findValuesAsText("revision")).containsExactly("2", "3");
+    assertThat(feed.get("changeSets").get(0).get("changes").get(0).get("after").asInt()).isEqualTo(2);
+    assertThat(server.get("/api/v1/changes?since=1&limit=1").json().get("changeSets").size()).isEqualTo(1);
+    assertThat(server.get("/api/v1/changes?since=3").json().get("changeSets").size()).isZero();
+  }
+
+  @Test
   void rawDiffBetweenTwoRevisions() {
     server.put("/api/v1/entries/global/common/a", "1");
     server.put("/api/v1/entries/global/common/b", "1");

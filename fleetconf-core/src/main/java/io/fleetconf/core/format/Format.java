@@ -2,8 +2,14 @@ package io.fleetconf.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
+import java.util.Objects;
 
-/** The document formats a config tree is read from and rendered to. */
+/**
+ * A text format that a config tree is exported to and imported from.
+ *
+ * <p>JSON and YAML carry the tree as it is. ENV and PROPERTIES flatten it into one line per leaf
+ * and parse back to a flat object of strings, so they do not round-trip types or nesting.
+ */
 public enum Format {
   JSON("application/json"),
   YAML("application/yaml"),
@@ -16,8 +22,15 @@ public enum Format {
     this.mediaType = mediaType;
   }
 
-  /** Renders a config tree in this format; deterministic, in the tree's key order. */
+  /**
+   * Renders a config tree as text in this format, keys in the order of the tree, with a trailing
+   * newline. Object members that are {@code null} are skipped.
+   *
+   * @throws DocumentException if the tree cannot be expressed, e.g. two keys that flatten to the
+   *     same .env name, or a scalar at the top of a .env or .properties document
+   */
   public String render(JsonNode tree) {
+    Objects.requireNonNull(tree, "tree");
     return switch (this) {
       case JSON -> JsonFormat.render(tree);
       case YAML -> YamlFormat.render(tree);
@@ -27,10 +40,14 @@ public enum Format {
   }
 
   /**
-   * Parses a document: JSON and YAML into any value; {@code .env} and properties into an object of
-   * strings, keys as written.
+   * Parses a document in this format. JSON and YAML give any JSON value (an empty YAML document
+   * gives an empty object); ENV and PROPERTIES give an object of string values under the flat keys
+   * as written.
+   *
+   * @throws DocumentException naming the line (and column, where known) of malformed input
    */
   public JsonNode parse(String text) {
+    Objects.requireNonNull(text, "text");
     return switch (this) {
       case JSON -> JsonFormat.parse(text);
       case YAML -> YamlFormat.parse(text);
@@ -39,7 +56,7 @@ public enum Format {
     };
   }
 
-  /** Looks a format up by name, case-insensitively; also {@code yml} and {@code dotenv}. */
+  /** Looks a format up by name, ignoring case; also accepts "yml" and "dotenv". */
   public static Format named(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "json" -> JSON;
@@ -51,7 +68,7 @@ public enum Format {
     };
   }
 
-  /** The media type to answer with. */
+  /** The MIME type to answer with. */
   public String mediaType() {
     return mediaType;
   }

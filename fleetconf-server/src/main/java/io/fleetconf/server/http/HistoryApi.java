@@ -33,6 +33,7 @@ final class HistoryApi {
 
   void register(Router router) {
     router.on("GET", "/api/v1/history", this::history)
+        .on("GET", "/api/v1/changes", this::feed)
         .under("GET", "/api/v1/changes", this::changeSet)
         .on("GET", "/api/v1/diff", this::diff)
         .on("POST", "/api/v1/rollback", this::rollback)
@@ -54,6 +55,18 @@ final class HistoryApi {
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
     return Response.ok(Wire.changeSet(rewind.changeSet(revision)));
+  }
+
+  /** The change feed: change sets after {@code since}, oldest first. */
+  private Response feed(Request request) {
+    Revision since = required(request, "since");
+    int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    List<ChangeSet> changeSets = fleet.store().changesSince(since, limit);
+    ObjectNode body = Wire.object();
+    body.put("revision", fleet.snapshot().revision().value());
+    ArrayNode list = body.putArray("changeSets");
+    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet)));
+    return Response.ok(body);
   }
 
   private Response diff(Request request) {
