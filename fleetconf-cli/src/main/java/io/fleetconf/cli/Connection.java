@@ -1,5 +1,8 @@
 package io.fleetconf.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where the server is, how to authenticate, and how to print: shared by every admin verb. */
@@ -14,6 +17,16 @@ final class Connection {
 
   @Option(names = "--json", description = "Print the server's JSON answer, for scripts.")
   boolean json;
+
+  /** Prints the server's answer as JSON with {@code --json}, else the way {@code human} says. */
+  void print(CommandSpec spec, JsonNode answer, Consumer<Output> human) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (json) {
+      out.json(answer);
+    } else {
+      human.accept(out);
+    }
+  }
 
   ApiClient client() {
     return new ApiClient(address, token);

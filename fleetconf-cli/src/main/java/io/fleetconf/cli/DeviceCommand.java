@@ -27,15 +27,12 @@ final class DeviceCommand {
   }
 
   static void print(CommandSpec spec, Connection connection, JsonNode answer, JsonNode device) {
-    Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
-      out.json(answer);
-      return;
-    }
-    List<String> labels = new ArrayList<>();
-    device.get("labels").properties().forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
-    out.table(List.of("ID", "GROUPS", "LABELS"), List.of(List.of(device.get("id").asText(),
-        String.join(",", texts(device.get("groups"))), String.join(",", labels))));
+    connection.print(spec, answer, out -> {
+      List<String> labels = new ArrayList<>();
+      device.get("labels").properties().forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
+      out.table(List.of("ID", "GROUPS", "LABELS"), List.of(List.of(device.get("id").asText(),
+          String.join(",", texts(device.get("groups"))), String.join(",", labels))));
+    });
   }
 
   static List<String> texts(JsonNode array) {
@@ -73,15 +70,12 @@ final class DeviceCommand {
     @Override
     public Integer call() {
       JsonNode answer = connection.client().get(BASE, ApiClient.query());
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(answer);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      answer.get("devices").forEach(device -> rows.add(List.of(device.get("id").asText(),
-          String.join(",", texts(device.get("groups"))))));
-      out.table(List.of("ID", "GROUPS"), rows);
+      connection.print(spec, answer, out -> {
+        List<List<String>> rows = new ArrayList<>();
+        answer.get("devices").forEach(device -> rows.add(List.of(device.get("id").asText(),
+            String.join(",", texts(device.get("groups"))))));
+        out.table(List.of("ID", "GROUPS"), rows);
+      });
       return 0;
     }
   }
@@ -127,12 +121,7 @@ final class DeviceCommand {
     @Override
     public Integer call() {
       JsonNode answer = connection.client().send("DELETE", BASE + "/" + id, ApiClient.query(), null);
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(answer);
-      } else {
-        out.line("revision " + answer.get("revision").asLong() + ": removed " + id);
-      }
+      connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": removed " + id));
       return 0;
     }
   }

@@ -23,21 +23,18 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode answer = connection.client().get("/api/v1/diff", ApiClient.query(
         "from", Long.toString(from), "to", Long.toString(to), "device", device, "namespace", namespace));
-    Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
-      out.json(answer);
-      return 0;
-    }
-    String field = device == null ? "key" : "path";
-    for (JsonNode difference : answer.get("differences")) {
-      String name = difference.get(field).asText();
-      String line = switch (difference.get("action").asText()) {
-        case "create" -> "+ " + name + ": " + Output.value(difference.get("to"));
-        case "delete" -> "- " + name + ": " + Output.value(difference.get("from"));
-        default -> "~ " + name + ": " + Output.value(difference.get("from")) + " -> " + Output.value(difference.get("to"));
-      };
-      out.line(line.replace("\n", "\\n"));
-    }
+    connection.print(spec, answer, out -> {
+      String field = device == null ? "key" : "path";
+      for (JsonNode difference : answer.get("differences")) {
+        String name = difference.get(field).asText();
+        String line = switch (difference.get("action").asText()) {
+          case "create" -> "+ " + name + ": " + Output.value(difference.get("to"));
+          case "delete" -> "- " + name + ": " + Output.value(difference.get("from"));
+          default -> "~ " + name + ": " + Output.value(difference.get("from")) + " -> " + Output.value(difference.get("to"));
+        };
+        out.line(line.replace("\n", "\\n"));
+      }
+    });
     return 0;
   }
 }

@@ -25,18 +25,15 @@ final class HistoryCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode answer = connection.client().get("/api/v1/history",
         ApiClient.query("prefix", prefix, "limit", Integer.toString(limit)));
-    Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
-      out.json(answer);
-      return 0;
-    }
-    List<List<String>> rows = new ArrayList<>();
-    for (JsonNode changeSet : answer.get("changeSets")) {
-      rows.add(List.of(changeSet.get("revision").asText(), changeSet.get("time").asText(),
-          changeSet.get("author").asText(), changeSet.get("source").asText(),
-          Integer.toString(changeSet.get("changes").size()), changeSet.get("message").asText()));
-    }
-    out.table(List.of("REV", "TIME", "AUTHOR", "SOURCE", "CHANGES", "MESSAGE"), rows);
+    connection.print(spec, answer, out -> {
+      List<List<String>> rows = new ArrayList<>();
+      for (JsonNode changeSet : answer.get("changeSets")) {
+        rows.add(List.of(changeSet.get("revision").asText(), changeSet.get("time").asText(),
+            changeSet.get("author").asText(), changeSet.get("source").asText(),
+            Integer.toString(changeSet.get("changes").size()), changeSet.get("message").asText()));
+      }
+      out.table(List.of("REV", "TIME", "AUTHOR", "SOURCE", "CHANGES", "MESSAGE"), rows);
+    });
     return 0;
   }
 }

@@ -60,13 +60,8 @@ final class ImportCommand implements Callable<Integer> {
     body.put("message", message != null ? message : "import " + file.getFileName() + " into " + prefix);
     body.set("operations", operations);
     JsonNode answer = connection.client().send("POST", "/api/v1/changes", ApiClient.query(), body);
-    Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
-      out.json(answer);
-    } else {
-      out.line("revision " + answer.get("revision").asLong() + ": imported " + operations.size() + " key(s) into "
-          + prefix);
-    }
+    connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": imported " + operations.size() + " key(s) into "
+          + prefix));
     return 0;
   }
 

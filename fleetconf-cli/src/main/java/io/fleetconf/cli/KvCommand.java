@@ -43,12 +43,7 @@ final class KvCommand {
       JsonNode body = body();
       JsonNode answer = connection.client().send("PUT", path(key),
           ApiClient.query("cas", cas == null ? null : cas.toString(), "message", message), body);
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(answer);
-      } else {
-        out.line("revision " + answer.get("revision").asLong() + ": " + key);
-      }
+      connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": " + key));
       return 0;
     }
 
@@ -89,12 +84,7 @@ final class KvCommand {
     @Override
     public Integer call() {
       JsonNode entry = connection.client().get(path(key), ApiClient.query());
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(entry);
-      } else {
-        out.line(Output.value(entry.get("value")));
-      }
+      connection.print(spec, entry, out -> out.line(Output.value(entry.get("value"))));
       return 0;
     }
   }
@@ -112,12 +102,8 @@ final class KvCommand {
     public Integer call() {
       JsonNode answer = connection.client().send("DELETE", path(key), ApiClient.query(
           "recurse", recurse ? "true" : null, "cas", cas == null ? null : cas.toString(), "message", message), null);
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(answer);
-      } else {
-        out.line("revision " + answer.get("revision").asLong() + ": deleted " + answer.get("deleted").asInt());
-      }
+      connection.print(spec, answer, out -> out.line(
+          "revision " + answer.get("revision").asLong() + ": deleted " + answer.get("deleted").asInt()));
       return 0;
     }
   }
@@ -132,15 +118,12 @@ final class KvCommand {
     @Override
     public Integer call() {
       JsonNode answer = connection.client().get(path(prefix), ApiClient.query("recurse", "true"));
-      Output out = new Output(spec.commandLine().getOut());
-      if (connection.json) {
-        out.json(answer);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      answer.get("entries").forEach(entry -> rows.add(List.of(entry.get("key").asText(),
-          entry.get("modRevision").asText(), Output.value(entry.get("value")))));
-      out.table(List.of("KEY", "REV", "VALUE"), rows);
+      connection.print(spec, answer, out -> {
+        List<List<String>> rows = new ArrayList<>();
+        answer.get("entries").forEach(entry -> rows.add(List.of(entry.get("key").asText(),
+            entry.get("modRevision").asText(), Output.value(entry.get("value")))));
+        out.table(List.of("KEY", "REV", "VALUE"), rows);
+      });
       return 0;
     }
   }

@@ -29,14 +29,11 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   static int report(CommandSpec spec, Connection connection, JsonNode answer) {
-    Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
-      out.json(answer);
-    } else if (answer.get("changes").asInt() == 0) {
-      out.line("nothing to change; still at revision " + answer.get("revision").asLong());
-    } else {
-      out.line("revision " + answer.get("revision").asLong() + ": " + answer.get("changes").asInt() + " change(s)");
-    }
+    long revision = answer.get("revision").asLong();
+    int changes = answer.get("changes").asInt();
+    connection.print(spec, answer, out -> out.line(changes == 0
+        ? "nothing to change; still at revision " + revision
+        : "revision " + revision + ": " + changes + " change(s)"));
     return 0;
   }
 }

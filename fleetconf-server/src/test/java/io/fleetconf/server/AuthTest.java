@@ -6,24 +6,11 @@ import io.fleetconf.server.TestServer.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthTest {
-  @TempDir Path dir;
-  TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final TestServer server = TestServer.fresh();
 
   @Test
   void everyApiCallNeedsABearerToken() {
@@ -47,10 +34,10 @@ class AuthTest {
 
   @Test
   void adminTokenIsWrittenOnceWithOwnerOnlyModeAndStoredOnlyAsHash() throws Exception {
-    Path file = dir.resolve(FleetServer.ADMIN_TOKEN_FILE);
+    Path file = server.dataDir().resolve(FleetServer.ADMIN_TOKEN_FILE);
     assertThat(Files.readString(file).strip()).isEqualTo(server.token());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    byte[] database = Files.readAllBytes(dir.resolve("fleetconf.db"));
+    byte[] database = Files.readAllBytes(server.dataDir().resolve("fleetconf.db"));
     assertThat(new String(database, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(server.token());
     String token = server.token();
     server.restart();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.server.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,21 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * changes nothing: the revision and the entries stay as they were.
  */
 class BadRequestTest {
-  @TempDir static Path dir;
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.fresh();
   static String entriesBefore;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(dir);
+  static void seed() {
     server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"site/lisbon\"]}");
     server.put("/api/v1/entries/global/common/log_level", "\"info\"");
     entriesBefore = server.get("/api/v1/entries?recurse=true").body();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   record Bad(String method, String path, String contentType, byte[] body) {

@@ -3,25 +3,11 @@ package io.fleetconf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.server.TestServer.Reply;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HistoryApiTest {
-  @TempDir Path dir;
-  TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final TestServer server = TestServer.fresh();
 
   @Test
   void historyPerKeyAndPrefixNewestFirst() {

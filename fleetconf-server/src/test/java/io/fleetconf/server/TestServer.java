@@ -8,17 +8,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.util.Map;
 
 /**
  * A real server on a loopback port with a temp SQLite file, and a small HTTP client that
  * authenticates with the admin token the server made on first start.
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension TestServer server = TestServer.fresh()}) it
+ * runs one server per test, or one per class when the field is static.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback,
+    BeforeEachCallback, AfterEachCallback {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Path dataDir;
+  private Path dataDir;
   private final boolean demo;
+  private boolean perClass;
   private final HttpClient http = HttpClient.newHttpClient();
   private FleetServer server;
   private String token;
@@ -26,15 +37,64 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
     this.demo = demo;
+  }
+
+  /** Starts a server now on {@code dataDir}; close it yourself. */
+  public static TestServer start(Path dataDir) {
+    TestServer server = new TestServer(dataDir, false);
+    server.start();
+    return server;
+  }
+
+  /** Starts a server now on {@code dataDir}, seeded with the demo fleet. */
+  public static TestServer startDemo(Path dataDir) {
+    TestServer server = new TestServer(dataDir, true);
+    server.start();
+    return server;
+  }
+
+  /** A server for a JUnit extension field, on a fresh temp directory for each test (or class). */
+  public static TestServer fresh() {
+    return new TestServer(null, false);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    perClass = true;
+    startFresh();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stopAndDelete();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    if (!perClass) {
+      startFresh();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (!perClass) {
+      stopAndDelete();
+    }
+  }
+
+  private void startFresh() throws IOException {
+    dataDir = Files.createTempDirectory("fleetconf-test");
     start();
   }
 
-  public static TestServer start(Path dataDir) {
-    return new TestServer(dataDir, false);
-  }
-
-  public static TestServer startDemo(Path dataDir) {
-    return new TestServer(dataDir, true);
+  private void stopAndDelete() {
+    close();
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void start() {

@@ -44,12 +44,7 @@ final class HistoryApi {
     Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
-    List<ChangeSet> changeSets = fleet.store().history(prefix, before, limit);
-    ObjectNode body = Wire.object();
-    body.put("revision", fleet.snapshot().revision().value());
-    ArrayNode list = body.putArray("changeSets");
-    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet)));
-    return Response.ok(body);
+    return changeSets(fleet.store().history(prefix, before, limit));
   }
 
   private Response changeSet(Request request) {
@@ -61,7 +56,10 @@ final class HistoryApi {
   private Response feed(Request request) {
     Revision since = required(request, "since");
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    List<ChangeSet> changeSets = fleet.store().changesSince(since, limit);
+    return changeSets(fleet.store().changesSince(since, limit));
+  }
+
+  private Response changeSets(List<ChangeSet> changeSets) {
     ObjectNode body = Wire.object();
     body.put("revision", fleet.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
