@@ -11,14 +11,23 @@ import io.fleetconf.store.Store;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The config tree being served: commits go to the store first, then into the live state. */
-public final class Fleet {
+public final class Fleet implements AutoCloseable {
+  /** How many recent change sets the watch hub remembers for raw-key watches, by default. */
+  public static final int DEFAULT_WATCH_HISTORY = 10_000;
+
   private final Store store;
   private final LiveState state;
+  private final WatchHub watches;
   private final ReentrantLock commits = new ReentrantLock();
 
   public Fleet(Store store) {
+    this(store, DEFAULT_WATCH_HISTORY);
+  }
+
+  public Fleet(Store store, int watchHistory) {
     this.store = store;
     this.state = new LiveState(store.revision(), store.entries(), store.devices());
+    this.watches = new WatchHub(state.snapshot(), watchHistory);
   }
 
   /** Commits and applies under one lock, so that the live state takes change sets in revision order. */
@@ -26,7 +35,10 @@ public final class Fleet {
     commits.lock();
     try {
       ChangeSet changeSet = store.commit(proposal);
-      state.apply(changeSet);
+      if (!changeSet.changes().isEmpty()) {
+        state.apply(changeSet);
+        watches.publish(changeSet, state.snapshot());
+      }
       return changeSet;
     } finally {
       commits.unlock();
@@ -39,6 +51,16 @@ public final class Fleet {
 
   public Store store() {
     return store;
+  }
+
+  public WatchHub watches() {
+    return watches;
+  }
+
+  /** Stops the watch hub, releasing every held request; the store is the caller's to close. */
+  @Override
+  public void close() {
+    watches.close();
   }
 
   public static Device device(Snapshot snapshot, DeviceId id) {

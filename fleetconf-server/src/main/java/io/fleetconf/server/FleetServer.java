@@ -27,12 +27,15 @@ public final class FleetServer implements AutoCloseable {
   public static final String ADMIN_TOKEN_FILE = "admin.token";
 
   private final Store store;
+  private final Fleet fleet;
   private final HttpServer http;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
 
-  private FleetServer(Store store, HttpServer http, ExecutorService executor, Optional<String> bootstrapToken) {
+  private FleetServer(
+      Store store, Fleet fleet, HttpServer http, ExecutorService executor, Optional<String> bootstrapToken) {
     this.store = store;
+    this.fleet = fleet;
     this.http = http;
     this.executor = executor;
     this.bootstrapToken = bootstrapToken;
@@ -42,7 +45,7 @@ public final class FleetServer implements AutoCloseable {
   public static FleetServer start(ServerSettings settings) {
     Store store = JdbcStore.openSqlite(settings.dataDir().resolve("fleetconf.db"));
     try {
-      Fleet fleet = new Fleet(store);
+      Fleet fleet = new Fleet(store, settings.watchHistory());
       Tokens tokens = new Tokens(store);
       Optional<String> bootstrap = Optional.empty();
       if (tokens.isEmpty()) {
@@ -57,7 +60,7 @@ public final class FleetServer implements AutoCloseable {
       http.setExecutor(executor);
       http.createContext("/", Api.router(fleet, tokens));
       http.start();
-      return new FleetServer(store, http, executor, bootstrap);
+      return new FleetServer(store, fleet, http, executor, bootstrap);
     } catch (IOException | RuntimeException e) {
       store.close();
       if (e instanceof IOException io) {
@@ -90,6 +93,7 @@ public final class FleetServer implements AutoCloseable {
 
   @Override
   public void close() {
+    fleet.close();
     http.stop(0);
     executor.shutdownNow();
     store.close();

@@ -56,7 +56,7 @@ class DevicesApiTest {
     assertThat(env.header("Content-Type")).startsWith("text/plain");
     assertThat(env.body()).isEqualTo("LOG_LEVEL=info\nDVR_IP=10.0.0.1\n");
     assertThat(server.get("/api/v1/devices/vv-1/config/common?format=yaml").body())
-        .isEqualTo("log_level: info\ndvr_ip: 10.0.0.1\n");
+        .isEqualTo("log_level: info\ndvr_ip: \"10.0.0.1\"\n");
     assertThat(server.get("/api/v1/devices/vv-1/config/common?format=properties").body())
         .isEqualTo("log_level=info\ndvr_ip=10.0.0.1\n");
     assertThat(server.get("/api/v1/devices/vv-1/config").json().get("config").toString())

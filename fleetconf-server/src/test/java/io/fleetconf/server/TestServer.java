@@ -34,9 +34,17 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private FleetServer server;
   private String token;
 
+  private int watchHistory = io.fleetconf.server.Fleet.DEFAULT_WATCH_HISTORY;
+
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
     this.demo = demo;
+  }
+
+  /** Remembers only {@code changeSets} recent change sets for raw-key watches. */
+  public TestServer withWatchHistory(int changeSets) {
+    this.watchHistory = changeSets;
+    return this;
   }
 
   /** Starts a server now on {@code dataDir}; close it yourself. */
@@ -98,7 +106,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   private void start() {
-    server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dataDir, demo));
+    server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dataDir, demo, watchHistory));
     server.bootstrapToken().ifPresent(t -> token = t);
   }
 
@@ -180,6 +188,27 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Starts a GET and returns at once; the reply comes when the server answers (a long-poll). */
+  public java.util.concurrent.CompletableFuture<Reply> getAsync(String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(uri() + path))
+        .header("Authorization", "Bearer " + token).GET().build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> new Reply(response.statusCode(), response.headers().map(), response.body()));
+  }
+
+  /** Opens a Server-Sent Events stream; its lines arrive in the returned queue as they come. */
+  public java.util.concurrent.BlockingQueue<String> events(String path, String lastEventId) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri() + path))
+        .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+    http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(response -> Thread.ofVirtual().start(() -> response.body().forEach(lines::add)));
+    return lines;
   }
 
   /** The server's current revision, from the health endpoint. */

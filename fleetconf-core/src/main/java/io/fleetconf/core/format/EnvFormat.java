@@ -4,67 +4,122 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * {@code .env} files as python-dotenv, docker compose and {@code bash} read them. Nested keys are
- * flattened with {@code _} into UPPER_SNAKE names ({@code tv_scheduler.rules[0].name} becomes
- * {@code RULES_0_NAME} within its namespace). Values are bare when safe, single-quoted (literal
- * everywhere) when they hold no quote or line break, and double-quoted with backslash escapes
- * otherwise.
+ * A .env file as read by bash {@code source}, python-dotenv and docker compose: one
+ * {@code NAME=value} per leaf, names in UPPER_SNAKE_CASE. See {@link #quote} for the value rules.
  */
 final class EnvFormat {
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_./:@+,%-]+");
   private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-  private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
 
   private EnvFormat() {}
 
   static String render(JsonNode tree) {
+    if (!tree.isObject()) {
+      throw new DocumentException("only an object can be rendered as .env, not "
+          + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
     StringBuilder out = new StringBuilder();
-    Map<String, String> seen = new HashMap<>();
-    Leaves.walk(tree, (path, value) -> {
-      String name = name(path);
-      String dotted = Leaves.dotted(path);
-      String earlier = seen.putIfAbsent(name, dotted);
+    Map<String, String> keyByName = new HashMap<>();
+    flatten(tree, "", "", (name, key, value) -> {
+      String earlier = keyByName.putIfAbsent(name, key);
       if (earlier != null) {
-        throw new DocumentException("keys '" + earlier + "' and '" + dotted + "' both render as " + name + " in .env");
+        throw new DocumentException(
+            "keys '" + earlier + "' and '" + key + "' both render as " + name + " in .env");
       }
-      out.append(name).append('=').append(quote(value.isTextual() ? value.asText() : value.asText())).append('\n');
+      out.append(name).append('=').append(quote(value)).append('\n');
     });
     return out.toString();
   }
 
-  static String name(List<Leaves.Step> path) {
-    String joined = path.stream()
-        .map(step -> CAMEL.matcher(step.name()).replaceAll("_"))
-        .collect(Collectors.joining("_"))
-        .replaceAll("[^A-Za-z0-9_]", "_")
-        .toUpperCase(Locale.ROOT);
-    return Character.isDigit(joined.charAt(0)) ? "_" + joined : joined;
+  private interface Leaf {
+    void accept(String name, String key, JsonNode value);
   }
 
-  static String quote(String value) {
-    if (BARE.matcher(value).matches()) {
-      return value;
+  /** Walks the leaves; {@code key} is the path for messages, e.g. {@code rules[0].name}. */
+  private static void flatten(JsonNode node, String name, String key, Leaf leaf) {
+    if (node.isObject()) {
+      node.properties().forEach(member -> flatten(member.getValue(),
+          join(name, segment(member.getKey())),
+          key.isEmpty() ? member.getKey() : key + "." + member.getKey(), leaf));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        flatten(node.get(i), join(name, Integer.toString(i)), key + "[" + i + "]", leaf);
+      }
+    } else if (!node.isNull() && !node.isMissingNode()) {
+      // A shell name cannot start with a digit.
+      leaf.accept(Character.isDigit(name.charAt(0)) ? "_" + name : name, key, node);
     }
-    if (value.indexOf('\'') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
-      return "'" + value + "'";
+  }
+
+  private static String join(String name, String segment) {
+    return name.isEmpty() ? segment : name + "_" + segment;
+  }
+
+  /** {@code logLevel}, {@code log-level} and {@code log_level} all give {@code LOG_LEVEL}. */
+  static String segment(String key) {
+    if (key.isEmpty()) {
+      return "_";
     }
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
+    StringBuilder out = new StringBuilder(key.length() + 4);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (i > 0 && isUpper(c) && startsWord(key, i)) {
+        out.append('_');
+      }
+      boolean allowed = isUpper(c) || isLower(c) || isDigit(c) || c == '_';
+      out.append(allowed ? Character.toUpperCase(c) : '_');
+    }
+    return out.toString();
+  }
+
+  // An upper-case letter starts a word after a lower-case letter or digit (logLevel, ipv4Addr),
+  // or ends an acronym when a lower-case letter follows (HTTPServer -> HTTP_SERVER).
+  private static boolean startsWord(String key, int i) {
+    char before = key.charAt(i - 1);
+    boolean lowerNext = i + 1 < key.length() && isLower(key.charAt(i + 1));
+    return isLower(before) || isDigit(before) || (isUpper(before) && lowerNext);
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /**
+   * Writes a value so that bash, python-dotenv and compose read it back unchanged: numbers,
+   * booleans and plain words bare; anything else in single quotes, which all three take
+   * literally; a value holding {@code '} or a line break in double quotes.
+   *
+   * <p>In double quotes {@code \ " $ `} are escaped and a carriage return is written {@code \r}.
+   * A newline and a tab stay literal: bash does not decode {@code \n} or {@code \t} inside double
+   * quotes, while all three keep a literal newline or tab, so such a value spans lines.
+   */
+  static String quote(JsonNode value) {
+    String text = value.asText();
+    if (!value.isTextual() || BARE.matcher(text).matches()) {
+      return text;
+    }
+    if (text.indexOf('\'') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+      return "'" + text + "'";
+    }
+    StringBuilder out = new StringBuilder(text.length() + 8).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
+        case '\\', '"', '$', '`' -> out.append('\\').append(c);
         case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '$' -> out.append("\\$");
-        case '`' -> out.append("\\`");
         default -> out.append(c);
       }
     }
@@ -73,78 +128,12 @@ final class EnvFormat {
 
   static ObjectNode parse(String text) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    List<String> lines = text.lines().toList();
-    for (int i = 0; i < lines.size(); i++) {
-      int lineNumber = i + 1;
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      if (line.startsWith("export ")) {
-        line = line.substring(7).stripLeading();
-      }
-      int eq = line.indexOf('=');
-      if (eq < 0) {
-        throw new DocumentException(".env line " + lineNumber + " has no '=': expected KEY=value");
-      }
-      String key = line.substring(0, eq).strip();
-      if (!KEY.matcher(key).matches()) {
-        throw new DocumentException(".env line " + lineNumber + " has an invalid name '" + key + "'");
-      }
-      String rest = line.substring(eq + 1).stripLeading();
-      if (rest.startsWith("\"")) {
-        StringBuilder raw = new StringBuilder(rest.substring(1));
-        int close;
-        while ((close = closingQuote(raw)) < 0) {
-          if (++i >= lines.size()) {
-            throw new DocumentException(".env line " + lineNumber + " opens a double quote that is never closed");
-          }
-          raw.append('\n').append(lines.get(i));
-        }
-        out.put(key, unescape(raw.substring(0, close)));
-      } else if (rest.startsWith("'")) {
-        int close = rest.indexOf('\'', 1);
-        if (close < 0) {
-          throw new DocumentException(".env line " + lineNumber + " opens a single quote that is never closed");
-        }
-        out.put(key, rest.substring(1, close));
-      } else {
-        int comment = rest.indexOf(" #");
-        out.put(key, (comment < 0 ? rest : rest.substring(0, comment)).strip());
-      }
-    }
+    EnvReader reader = new EnvReader(text.startsWith("\uFEFF") ? text.substring(1) : text);
+    reader.forEachAssignment((key, value) -> out.put(key, value));
     return out;
   }
 
-  private static int closingQuote(CharSequence raw) {
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String unescape(String raw) {
-    StringBuilder out = new StringBuilder(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c != '\\' || i + 1 == raw.length()) {
-        out.append(c);
-        continue;
-      }
-      char next = raw.charAt(++i);
-      switch (next) {
-        case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
-        case 't' -> out.append('\t');
-        case '\\', '"', '$', '`', '\'' -> out.append(next);
-        default -> out.append('\\').append(next);
-      }
-    }
-    return out.toString();
+  static boolean isValidKey(String key) {
+    return KEY.matcher(key).matches();
   }
 }

@@ -1,47 +1,71 @@
 package io.fleetconf.core.format;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.UnaryOperator;
 
-/** Strict JSON: duplicate keys and trailing content are errors, with line and column. */
+/** Pretty-printed JSON; parsing rejects duplicate keys and anything after the value. */
 final class JsonFormat {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final ObjectWriter PRETTY = MAPPER.writer(
-      new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+  private static final ObjectMapper MAPPER = new ObjectMapper(
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final ObjectWriter WRITER = MAPPER.writer(prettyPrinter());
 
   private JsonFormat() {}
 
   static String render(JsonNode tree) {
     try {
-      return PRETTY.writeValueAsString(tree) + "\n";
+      return WRITER.writeValueAsString(withoutNullMembers(tree)) + "\n";
     } catch (JsonProcessingException e) {
-      throw new DocumentException("cannot render JSON: " + e.getOriginalMessage());
+      throw new IllegalStateException("a JSON tree always serializes", e);
     }
   }
 
   static JsonNode parse(String text) {
-    try {
-      return MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new DocumentException("malformed JSON" + where(e.getLocation()) + ": " + e.getOriginalMessage());
-    }
+    return JacksonReader.readSingle(MAPPER, text, "JSON", UnaryOperator.identity())
+        .orElseThrow(() -> new DocumentException("malformed JSON: the document is empty"));
   }
 
-  static String where(JsonLocation location) {
-    if (location == null || location.getLineNr() < 1) {
-      return "";
+  /**
+   * Copies a tree without its {@code null} object members. Nulls inside arrays stay, as dropping
+   * them would move the elements after them.
+   */
+  static JsonNode withoutNullMembers(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      object.properties().forEach(member -> {
+        if (!member.getValue().isNull()) {
+          copy.set(member.getKey(), withoutNullMembers(member.getValue()));
+        }
+      });
+      return copy;
     }
-    return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    if (node instanceof ArrayNode array) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode(array.size());
+      array.forEach(element -> copy.add(withoutNullMembers(element)));
+      return copy;
+    }
+    return node;
+  }
+
+  // Two-space indent everywhere, "key": value, arrays one element per line, {} and [] when empty.
+  private static DefaultPrettyPrinter prettyPrinter() {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    Separators separators = Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+        .withObjectEmptySeparator("")
+        .withArrayEmptySeparator("");
+    return new DefaultPrettyPrinter(separators)
+        .withObjectIndenter(indenter)
+        .withArrayIndenter(indenter);
   }
 }

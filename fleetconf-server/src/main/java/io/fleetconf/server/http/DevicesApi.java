@@ -13,11 +13,16 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.format.Format;
 import io.fleetconf.server.Fleet;
+import io.fleetconf.core.KeyPath;
+import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.View;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** {@code /api/v1/devices}: the registry, and each device's effective config. */
 final class DevicesApi {
@@ -63,37 +68,51 @@ final class DevicesApi {
     if (!parts[1].equals("config")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
-    EffectiveConfig config = snapshot.effective(device);
-    String namespace = parts.length == 3 ? parts[2] : "";
-    if (!namespace.isEmpty()) {
-      io.fleetconf.core.KeyPath.parse(namespace);
-      config = config.namespace(namespace);
-    }
-    return render(request, snapshot, device, namespace, config);
-  }
-
-  private static Response render(
-      Request request, Snapshot snapshot, Device device, String namespace, EffectiveConfig config) {
+    Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
+    namespace.ifPresent(KeyPath::parse);
     Format format = Format.named(request.query("format").orElse("json"));
     boolean explain = request.flag("explain");
+    if (explain && format != Format.JSON) {
+      throw new InvalidInputException("invalid_parameter", "explain=true needs format=json");
+    }
+    View view = new View.DeviceConfig(device.id(), namespace);
+    Function<Boolean, Watch.Rendered> render = resync -> render(device.id(), namespace, format, explain, resync);
+    if (Watch.wantsEvents(request)) {
+      return Watch.events(fleet, request, view, render);
+    }
+    Optional<Revision> index = Watch.index(request);
+    boolean resync = index.isPresent() && Watch.hold(fleet, request, view, index.get()).resync();
+    return render.apply(resync).response();
+  }
+
+  /** The device's effective config as of the latest snapshot, in the format asked for. */
+  private Watch.Rendered render(
+      DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean resync) {
+    Snapshot snapshot = fleet.snapshot();
+    EffectiveConfig config = snapshot.effective(Fleet.device(snapshot, id));
+    if (namespace.isPresent()) {
+      config = config.namespace(namespace.get());
+    }
+    Response response;
     if (format != Format.JSON) {
-      if (explain) {
-        throw new InvalidInputException("invalid_parameter", "explain=true needs format=json");
+      response = Response.text(format.mediaType(), format.render(config.tree()));
+    } else {
+      ObjectNode body = Wire.object();
+      body.put("device", id.value());
+      namespace.ifPresent(ns -> body.put("namespace", ns));
+      body.put("revision", snapshot.revision().value());
+      if (resync) {
+        body.put("resync", true);
       }
-      return Response.text(format.mediaType(), format.render(config.tree())).at(snapshot.revision());
+      body.set("config", config.tree());
+      if (explain) {
+        ObjectNode provenance = body.putObject("provenance");
+        config.provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
+      }
+      response = Response.ok(body);
     }
-    ObjectNode body = Wire.object();
-    body.put("device", device.id().value());
-    if (!namespace.isEmpty()) {
-      body.put("namespace", namespace);
-    }
-    body.put("revision", snapshot.revision().value());
-    body.set("config", config.tree());
-    if (explain) {
-      ObjectNode provenance = body.putObject("provenance");
-      config.provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
-    }
-    return Response.ok(body).at(snapshot.revision());
+    response = response.at(snapshot.revision());
+    return new Watch.Rendered(resync ? response.with("X-Fleetconf-Resync", "true") : response, snapshot.revision());
   }
 
   private Response update(Request request) {

@@ -33,8 +33,25 @@ final class EntriesApi {
   }
 
   private Response get(Request request) {
+    boolean recurse = request.flag("recurse");
+    Key prefix = recurse && request.tail().isEmpty() ? null
+        : recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail());
+    Optional<io.fleetconf.core.Revision> index = Watch.index(request);
+    boolean resync = false;
+    if (index.isPresent()) {
+      if (prefix == null) {
+        throw new io.fleetconf.core.InvalidInputException(
+            "invalid_parameter", "watch a scope or a key, not every entry at once");
+      }
+      resync = Watch.hold(fleet, request, new io.fleetconf.server.View.Prefix(prefix), index.get()).resync();
+    }
+    Response response = read(request, recurse);
+    return resync ? response.with("X-Fleetconf-Resync", "true") : response;
+  }
+
+  private Response read(Request request, boolean recurse) {
     var snapshot = fleet.snapshot();
-    if (request.flag("recurse")) {
+    if (recurse) {
       List<Entry> entries = request.tail().isEmpty()
           ? snapshot.allEntries()
           : snapshot.entriesUnder(Key.parsePrefix(request.tail()));

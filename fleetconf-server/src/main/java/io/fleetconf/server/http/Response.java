@@ -9,14 +9,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a handler answers: status, media type, body and the store revision it reflects. */
-public record Response(int status, String mediaType, byte[] body, Optional<Revision> revision, Map<String, String> headers) {
+/**
+ * What a handler answers: status, media type, body (or a stream that writes it as it goes), the
+ * store revision it reflects, and extra headers.
+ */
+public record Response(
+    int status, String mediaType, byte[] body, Optional<Revision> revision, Map<String, String> headers,
+    Optional<Streamer> streamer) {
+
+  /** Writes a streamed body until it is done or the client goes away (an IOException). */
+  @FunctionalInterface
+  public interface Streamer {
+    void stream(java.io.OutputStream out) throws java.io.IOException;
+  }
+
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Response json(int status, JsonNode body) {
     try {
       byte[] bytes = JSON.writeValueAsBytes(body);
-      return new Response(status, "application/json", appendNewline(bytes), Optional.empty(), Map.of());
+      return new Response(status, "application/json", appendNewline(bytes), Optional.empty(), Map.of(),
+          Optional.empty());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a response", e);
     }
@@ -27,12 +40,25 @@ public record Response(int status, String mediaType, byte[] body, Optional<Revis
   }
 
   public static Response text(String mediaType, String body) {
-    return new Response(200, mediaType, body.getBytes(StandardCharsets.UTF_8), Optional.empty(), Map.of());
+    return new Response(200, mediaType, body.getBytes(StandardCharsets.UTF_8), Optional.empty(), Map.of(),
+        Optional.empty());
+  }
+
+  /** A 200 whose body {@code streamer} writes, chunked, for as long as it runs. */
+  public static Response stream(String mediaType, Streamer streamer) {
+    return new Response(200, mediaType, new byte[0], Optional.empty(), Map.of(), Optional.of(streamer));
   }
 
   /** The same response, carrying {@code X-Fleetconf-Revision}. */
   public Response at(Revision at) {
-    return new Response(status, mediaType, body, Optional.of(at), headers);
+    return new Response(status, mediaType, body, Optional.of(at), headers, streamer);
+  }
+
+  /** The same response with one more header. */
+  public Response with(String header, String value) {
+    Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+    more.put(header, value);
+    return new Response(status, mediaType, body, revision, Map.copyOf(more), streamer);
   }
 
   private static byte[] appendNewline(byte[] bytes) {

@@ -132,6 +132,16 @@ public final class Router implements HttpHandler {
     headers.set("Cache-Control", "no-store");
     response.revision().ifPresent(revision -> headers.set("X-Fleetconf-Revision", revision.toString()));
     response.headers().forEach(headers::set);
+    if (response.streamer().isPresent()) {
+      exchange.sendResponseHeaders(response.status(), 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        response.streamer().get().stream(out);
+      } catch (IOException gone) {
+        // the client closed the stream; nothing to answer
+      }
+      exchange.close();
+      return;
+    }
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
     if (!head && response.body().length > 0) {

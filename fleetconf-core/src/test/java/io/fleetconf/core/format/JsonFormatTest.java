@@ -1,0 +1,129 @@
+package io.fleetconf.core.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+class JsonFormatTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static JsonNode tree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void rendersPrettyWithTwoSpacesInTreeOrderAndATrailingNewline() {
+    JsonNode tree = tree("""
+        {"tvApi": {"port": 8080, "debug": false, "ratio": 1.5, "banner": "Lisboa – São João ✓"},
+         "rules": [{"name": "night", "days": [1, 2]}, {"name": "a \\"b\\"\\n"}],
+         "none": {}, "empty": [], "a": ""}""");
+
+    assertThat(Format.JSON.render(tree)).isEqualTo("""
+        {
+          "tvApi": {
+            "port": 8080,
+            "debug": false,
+            "ratio": 1.5,
+            "banner": "Lisboa – São João ✓"
+          },
+          "rules": [
+            {
+              "name": "night",
+              "days": [
+                1,
+                2
+              ]
+            },
+            {
+              "name": "a \\"b\\"\\n"
+            }
+          ],
+          "none": {},
+          "empty": [],
+          "a": ""
+        }
+        """);
+  }
+
+  @Test
+  void renderSkipsNullMembersButKeepsNullsInArrays() {
+    assertThat(Format.JSON.render(tree("{\"a\": null, \"b\": {\"c\": null}, \"d\": [1, null, 3]}")))
+        .isEqualTo("{\n  \"b\": {},\n  \"d\": [\n    1,\n    null,\n    3\n  ]\n}\n");
+  }
+
+  @Test
+  void rendersAScalarAtTheTop() {
+    assertThat(Format.JSON.render(JsonNodeFactory.instance.textNode("x"))).isEqualTo("\"x\"\n");
+  }
+
+  @Test
+  void parseGivesAnyJsonValue() {
+    assertThat(Format.JSON.parse("{\"a\": [1, \"x\", true]}"))
+        .isEqualTo(tree("{\"a\": [1, \"x\", true]}"));
+    assertThat(Format.JSON.parse(" 42 \n")).isEqualTo(tree("42"));
+  }
+
+  @Test
+  void roundTripKeepsAwkwardStrings() {
+    JsonNode tree = tree("""
+        {"q": "it's \\"quoted\\"", "eq": "a=b#c $HOME", "nl": "line1\\nline2\\r\\n", "u": "São ✓ 😀",
+         "sp": "  padded  ", "e": ""}""");
+    assertThat(Format.JSON.parse(Format.JSON.render(tree))).isEqualTo(tree);
+  }
+
+  @Test
+  void parseErrorNamesLineAndColumn() {
+    assertThatThrownBy(() -> Format.JSON.parse("{\n  \"a\": 1,\n  \"b\": }"))
+        .isInstanceOf(DocumentException.class)
+        .hasMessage("malformed JSON at line 3, column 8: Unexpected character ('}' (code 125)): "
+            + "expected a valid value (JSON String, Number, Array, Object "
+            + "or token 'null', 'true' or 'false')");
+  }
+
+  @Test
+  void parseRejectsDuplicateKeys() {
+    assertThatThrownBy(() -> Format.JSON.parse("{\"a\": 1,\n \"a\": 2}"))
+        .hasMessage("malformed JSON at line 2, column 5: Duplicate field 'a'");
+  }
+
+  @Test
+  void parseRejectsASecondValue() {
+    assertThatThrownBy(() -> Format.JSON.parse("{\"a\": 1}\n{\"b\": 2}"))
+        .hasMessage("malformed JSON at line 2, column 1: unexpected content after the document");
+  }
+
+  @Test
+  void parseRejectsTrailingGarbage() {
+    assertThatThrownBy(() -> Format.JSON.parse("{\"a\": 1} x"))
+        .hasMessage("malformed JSON at line 1, column 10: Unrecognized token 'x': was expecting "
+            + "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+  }
+
+  @Test
+  void parseErrorDoesNotQuoteTheDocument() {
+    assertThatThrownBy(() -> Format.JSON.parse("{\"password\": \"hunter2\""))
+        .hasMessage("malformed JSON at line 1, column 23: Unexpected end-of-input: "
+            + "expected close marker for Object (start marker at [line 1, column 1])");
+  }
+
+  @Test
+  void parseRejectsAnEmptyDocument() {
+    assertThatThrownBy(() -> Format.JSON.parse("  \n"))
+        .hasMessage("malformed JSON: the document is empty");
+  }
+
+  @Test
+  void parseErrorForTooDeepNestingNamesNoJavaMethod() {
+    assertThatThrownBy(() -> Format.JSON.parse("[".repeat(1001)))
+        .hasMessage(
+            "malformed JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+  }
+}

@@ -1,0 +1,56 @@
+package io.fleetconf.server;
+
+import io.fleetconf.core.Change;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.GroupName;
+import io.fleetconf.core.Scope;
+import io.fleetconf.server.LiveState.Snapshot;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The devices whose effective config a change set may have changed, found from the scopes it
+ * touched: a device scope names one device, a group its members, defaults or global every device.
+ */
+record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
+
+  static Affected by(ChangeSet changeSet, Snapshot after) {
+    Set<DeviceId> devices = new HashSet<>();
+    Set<DeviceId> removed = new HashSet<>();
+    Set<GroupName> groups = new HashSet<>();
+    boolean everyone = false;
+    for (Change change : changeSet.changes()) {
+      switch (change) {
+        case Change.DeviceChange device -> {
+          if (device.after().isPresent()) {
+            devices.add(device.id());
+          } else {
+            removed.add(device.id());
+          }
+        }
+        case Change.EntryChange entry -> {
+          switch (entry.key().scope()) {
+            case Scope.Defaults d -> everyone = true;
+            case Scope.Global g -> everyone = true;
+            case Scope.Group g -> groups.add(g.group());
+            case Scope.Device d -> devices.add(d.device());
+          }
+        }
+      }
+    }
+    if (everyone) {
+      devices.addAll(after.devices().keySet());
+    } else if (!groups.isEmpty()) {
+      for (Device device : after.devices().values()) {
+        if (device.groups().stream().anyMatch(groups::contains)) {
+          devices.add(device.id());
+        }
+      }
+    }
+    devices.removeAll(removed);
+    devices.retainAll(after.devices().keySet());
+    return new Affected(devices, removed);
+  }
+}

@@ -1,0 +1,247 @@
+package io.fleetconf.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.core.Change;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.LiveState.Snapshot;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Owns every held watch. It knows, for each view, the last revision that changed it, and wakes
+ * exactly the watchers whose view a change set changed: a device whose effective config (or the
+ * watched namespace of it) is unchanged is not woken.
+ *
+ * <p>Change sets are taken from a queue by one thread, in revision order, so a writer never waits
+ * for fan-out. Revisions from before the hub started (its {@linkplain #floor() floor}) are
+ * unknown territory: a watch from there is answered at once and marked as a resync.
+ */
+public final class WatchHub implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
+
+  /** How a wait ended: the view changed since the index (or may have: {@code resync}), or it timed out. */
+  public record Outcome(boolean changed, boolean resync) {
+    static final Outcome CHANGED = new Outcome(true, false);
+    static final Outcome RESYNC = new Outcome(true, true);
+    static final Outcome TIMED_OUT = new Outcome(false, false);
+  }
+
+  private record Published(ChangeSet changeSet, Snapshot after) {}
+
+  private record Touched(Revision revision, List<Key> keys) {}
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final BlockingQueue<Published> queue = new LinkedBlockingQueue<>();
+  private final Map<DeviceId, DeviceViews> devices = new HashMap<>();
+  private final Map<DeviceId, List<Waiter>> deviceWaiters = new HashMap<>();
+  private final List<Waiter> prefixWaiters = new ArrayList<>();
+  private final ArrayDeque<Touched> recent = new ArrayDeque<>();
+  private final int historyCapacity;
+  private final Thread worker;
+  private Revision floor;
+  private volatile boolean closed;
+
+  public WatchHub(Snapshot initial, int historyCapacity) {
+    this.historyCapacity = historyCapacity;
+    this.floor = initial.revision();
+    EffectiveConfigs.compute(initial, initial.devices().keySet())
+        .forEach((id, config) -> devices.put(id, new DeviceViews(config, floor)));
+    this.worker = Thread.ofVirtual().name("watch-hub").start(this::run);
+  }
+
+  /** Hands a committed change set and the state after it to the hub; returns at once. */
+  public void publish(ChangeSet changeSet, Snapshot after) {
+    queue.add(new Published(changeSet, after));
+  }
+
+  /** The oldest revision the hub can vouch for; an index before it gets a resync. */
+  public Revision floor() {
+    lock.lock();
+    try {
+      return floor;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many requests are held right now. */
+  public int held() {
+    lock.lock();
+    try {
+      return prefixWaiters.size() + deviceWaiters.values().stream().mapToInt(List::size).sum();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until {@code view} changes after {@code index}, or {@code wait} passes. Answers at once
+   * if it already has, or if {@code index} is older than the {@linkplain #floor() floor}.
+   */
+  public Outcome await(View view, Revision index, Duration wait) throws InterruptedException {
+    Waiter waiter;
+    lock.lock();
+    try {
+      if (closed) {
+        return Outcome.TIMED_OUT;
+      }
+      if (floor.isAfter(index)) {
+        return Outcome.RESYNC;
+      }
+      if (revisionOf(view).isAfter(index)) {
+        return Outcome.CHANGED;
+      }
+      waiter = new Waiter(view, index);
+      waitersOf(view).add(waiter);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      return waiter.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return Outcome.TIMED_OUT;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a watch failed", e.getCause());
+    } finally {
+      lock.lock();
+      try {
+        List<Waiter> waiters = waitersOf(view);
+        waiters.remove(waiter);
+        if (waiters.isEmpty() && view instanceof View.DeviceConfig config) {
+          deviceWaiters.remove(config.device());
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(Outcome.TIMED_OUT)));
+      prefixWaiters.forEach(w -> w.done.complete(Outcome.TIMED_OUT));
+    } finally {
+      lock.unlock();
+    }
+    worker.interrupt();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        process(queue.take());
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "watch fan-out failed; watchers fall back to their timeouts", e);
+      }
+    }
+  }
+
+  private void process(Published published) {
+    ChangeSet changeSet = published.changeSet();
+    Snapshot after = published.after();
+    Affected affected = Affected.by(changeSet, after);
+    // The expensive part, merging configs, runs outside the lock: awaits are not held up by it.
+    Map<DeviceId, JsonNode> configs = EffectiveConfigs.compute(after, affected.devices());
+    List<Key> keys = changeSet.changes().stream()
+        .filter(Change.EntryChange.class::isInstance)
+        .map(change -> ((Change.EntryChange) change).key())
+        .toList();
+    lock.lock();
+    try {
+      remember(new Touched(changeSet.revision(), keys));
+      affected.removed().forEach(id -> {
+        devices.remove(id);
+        wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
+      });
+      configs.forEach((id, config) -> {
+        DeviceViews views = devices.get(id);
+        if (views == null) {
+          devices.put(id, new DeviceViews(config, changeSet.revision()));
+          wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
+        } else if (views.update(config, changeSet.revision())) {
+          wake(deviceWaiters.getOrDefault(id, List.of()), w -> views.revision(w.view).isAfter(w.index));
+        }
+      });
+      if (!keys.isEmpty()) {
+        wake(prefixWaiters, w -> keys.stream().anyMatch(key -> key.isUnder(((View.Prefix) w.view).prefix())));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void remember(Touched touched) {
+    recent.addLast(touched);
+    while (recent.size() > historyCapacity) {
+      floor = recent.removeFirst().revision();
+    }
+  }
+
+  private static void wake(List<Waiter> waiters, java.util.function.Predicate<Waiter> concerned) {
+    for (Waiter waiter : waiters) {
+      if (concerned.test(waiter)) {
+        waiter.done.complete(Outcome.CHANGED);
+      }
+    }
+  }
+
+  private Revision revisionOf(View view) {
+    return switch (view) {
+      case View.DeviceConfig config -> {
+        DeviceViews views = devices.get(config.device());
+        yield views == null ? floor : views.revision(view);
+      }
+      case View.Prefix prefix -> {
+        var newestFirst = recent.descendingIterator();
+        while (newestFirst.hasNext()) {
+          Touched touched = newestFirst.next();
+          if (touched.keys().stream().anyMatch(key -> key.isUnder(prefix.prefix()))) {
+            yield touched.revision();
+          }
+        }
+        yield floor;
+      }
+    };
+  }
+
+  private List<Waiter> waitersOf(View view) {
+    return switch (view) {
+      case View.DeviceConfig config -> deviceWaiters.computeIfAbsent(config.device(), id -> new ArrayList<>());
+      case View.Prefix prefix -> prefixWaiters;
+    };
+  }
+
+  private static final class Waiter {
+    final View view;
+    final Revision index;
+    final CompletableFuture<Outcome> done = new CompletableFuture<>();
+
+    Waiter(View view, Revision index) {
+      this.view = view;
+      this.index = index;
+    }
+  }
+}

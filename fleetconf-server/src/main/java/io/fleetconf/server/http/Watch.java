@@ -1,0 +1,121 @@
+package io.fleetconf.server.http;
+
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.View;
+import io.fleetconf.server.WatchHub;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Adapts a request to the watch hub: long-polls ({@code index} and {@code wait}, as Consul's
+ * blocking queries) and Server-Sent Events ({@code Accept: text/event-stream}, resuming from
+ * {@code Last-Event-ID}).
+ */
+final class Watch {
+  static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+  static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+
+  /** What a watched read rendered: the body, and the revision it is as of. */
+  record Rendered(Response response, Revision revision) {}
+
+  private Watch() {}
+
+  /** The {@code index} a long-poll resumes from, if this request is one. */
+  static Optional<Revision> index(Request request) {
+    return request.revision("index");
+  }
+
+  /**
+   * Holds the request until the view changes after {@code index}, or the wait (plus up to 1/16
+   * of it as jitter, so that a fleet does not come back in lockstep) passes.
+   */
+  static WatchHub.Outcome hold(Fleet fleet, Request request, View view, Revision index) {
+    if (index.isAfter(fleet.snapshot().revision())) {
+      return new WatchHub.Outcome(true, false); // an index from the future: answer so the caller resets
+    }
+    Duration wait = waitOf(request);
+    long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
+    try {
+      return fleet.watches().await(view, index, wait.plusMillis(jitter));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "unavailable", "the server is shutting down");
+    }
+  }
+
+  static Duration waitOf(Request request) {
+    Optional<String> text = request.query("wait");
+    if (text.isEmpty()) {
+      return DEFAULT_WAIT;
+    }
+    Matcher matcher = DURATION.matcher(text.get());
+    if (!matcher.matches()) {
+      throw new InvalidInputException("invalid_parameter",
+          "query parameter 'wait' must be a duration such as 30s, 5m or 500ms, was '" + text.get() + "'");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    Duration wait = switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofSeconds(amount);
+    };
+    return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+  }
+
+  static boolean wantsEvents(Request request) {
+    return request.header("Accept").map(accept -> accept.contains("text/event-stream")).orElse(false);
+  }
+
+  /**
+   * A stream of the view: one event whenever it changes, each with the revision as its id; a
+   * comment line keeps idle connections open. Starts with the current view unless the caller
+   * resumes ({@code Last-Event-ID} or {@code index}) from a revision that already has it.
+   */
+  static Response events(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render) {
+    Optional<Revision> resume = request.header("Last-Event-ID")
+        .map(id -> Revision.parse(id, "header Last-Event-ID"))
+        .or(() -> index(request));
+    return Response.stream("text/event-stream", out -> {
+      Optional<Revision> last = resume;
+      boolean resync = false;
+      while (!fleet.watches().isClosed()) {
+        if (last.isPresent()) {
+          WatchHub.Outcome outcome;
+          try {
+            outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
+          } catch (InterruptedException e) {
+            return;
+          }
+          if (!outcome.changed()) {
+            write(out, ": keep-alive\n\n");
+            continue;
+          }
+          resync = outcome.resync();
+        }
+        Rendered rendered = render.apply(resync);
+        StringBuilder event = new StringBuilder("id: ").append(rendered.revision()).append("\nevent: config\n");
+        new String(rendered.response().body(), StandardCharsets.UTF_8).strip().lines()
+            .forEach(line -> event.append("data: ").append(line).append('\n'));
+        write(out, event.append('\n').toString());
+        last = Optional.of(rendered.revision());
+        resync = false;
+      }
+    });
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}
