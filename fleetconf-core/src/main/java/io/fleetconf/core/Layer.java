@@ -36,6 +36,14 @@ public final class Layer {
     return new Layer(root);
   }
 
+  /**
+   * A layer holding one whole tree, such as a local file or a cached config, its values attributed
+   * to the root of {@code scope}.
+   */
+  public static Layer ofTree(com.fasterxml.jackson.databind.node.ObjectNode tree, Scope scope) {
+    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO)));
+  }
+
   private static void mount(Branch root, Entry entry) {
     var segments = entry.key().path().segments();
     Branch at = root;

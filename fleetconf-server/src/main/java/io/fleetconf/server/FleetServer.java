@@ -31,6 +31,7 @@ public final class FleetServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private FleetServer(
       Store store, Fleet fleet, HttpServer http, ExecutorService executor, Optional<String> bootstrapToken) {
@@ -93,6 +94,9 @@ public final class FleetServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     fleet.close();
     http.stop(0);
     executor.shutdownNow();

@@ -35,6 +35,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private String token;
 
   private int watchHistory = io.fleetconf.server.Fleet.DEFAULT_WATCH_HISTORY;
+  private int port;
 
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
@@ -114,6 +115,16 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   public void restart() {
     server.close();
     start();
+  }
+
+  /** Stops the server; {@link #startAgainOnSamePort()} brings it back where clients expect it. */
+  public void stop() {
+    port = server.port();
+    server.close();
+  }
+
+  public void startAgainOnSamePort() {
+    server = FleetServer.start(new ServerSettings("127.0.0.1", port, dataDir, demo, watchHistory));
   }
 
   public URI uri() {

@@ -1,0 +1,158 @@
+package io.fleetconf.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One immutable, consistent view of a service's config: everything read from one {@code Config}
+ * comes from the same revision. Paths are slash-separated from the namespace down, e.g.
+ * {@code tv_scheduler/rules} or {@code common/log_level}.
+ */
+public final class Config {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private final ObjectNode tree;
+  private final long revision;
+  private final Source source;
+
+  Config(ObjectNode tree, long revision, Source source) {
+    this.tree = tree;
+    this.revision = revision;
+    this.source = source;
+  }
+
+  static Config empty() {
+    return new Config(JsonNodeFactory.instance.objectNode(), 0, Source.DEFAULTS);
+  }
+
+  /** The server revision this view is as of; 0 when it holds no server config. */
+  public long revision() {
+    return revision;
+  }
+
+  public Source source() {
+    return source;
+  }
+
+  /** True when the server config in it comes from the disk cache, not from a live server. */
+  public boolean isStale() {
+    return source == Source.CACHE;
+  }
+
+  /** The value at {@code path}, if there is one (a missing path and a JSON null are both absent). */
+  public Optional<JsonNode> get(String path) {
+    JsonNode node = tree.at(pointer(path));
+    return node.isMissingNode() || node.isNull() ? Optional.empty() : Optional.of(node);
+  }
+
+  public String getString(String path, String fallback) {
+    return get(path).map(node -> node.isValueNode() ? node.asText() : node.toString()).orElse(fallback);
+  }
+
+  /** An integer; a string holding one (as {@code .env} values are) counts too. */
+  public int getInt(String path, int fallback) {
+    return (int) getLong(path, fallback);
+  }
+
+  public long getLong(String path, long fallback) {
+    return get(path).map(node -> {
+      if (node.canConvertToLong() && node.isIntegralNumber()) {
+        return node.asLong();
+      }
+      try {
+        return Long.parseLong(node.asText().strip());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("'" + path + "' must be an integer, was " + node);
+      }
+    }).orElse(fallback);
+  }
+
+  public double getDouble(String path, double fallback) {
+    return get(path).map(node -> {
+      if (node.isNumber()) {
+        return node.asDouble();
+      }
+      try {
+        return Double.parseDouble(node.asText().strip());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("'" + path + "' must be a number, was " + node);
+      }
+    }).orElse(fallback);
+  }
+
+  /** A boolean: JSON true/false, or the strings true/false/yes/no/on/off/1/0. */
+  public boolean getBoolean(String path, boolean fallback) {
+    return get(path).map(node -> {
+      if (node.isBoolean()) {
+        return node.asBoolean();
+      }
+      return switch (node.asText().strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "on", "1" -> true;
+        case "false", "no", "off", "0" -> false;
+        default -> throw new ConfigException("'" + path + "' must be true or false, was " + node);
+      };
+    }).orElse(fallback);
+  }
+
+  /**
+   * A duration: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, ISO-8601
+   * ({@code PT30S}), or a bare number of milliseconds.
+   */
+  public Duration getDuration(String path, Duration fallback) {
+    return get(path).map(node -> Durations.parse(node.asText(), path)).orElse(fallback);
+  }
+
+  /** A list of strings; a scalar is a list of one. */
+  public List<String> getList(String path) {
+    return get(path).map(node -> {
+      List<String> out = new ArrayList<>();
+      if (node.isArray()) {
+        node.forEach(item -> out.add(item.isValueNode() ? item.asText() : item.toString()));
+      } else {
+        out.add(node.asText());
+      }
+      return List.copyOf(out);
+    }).orElse(List.of());
+  }
+
+  /** The subtree at {@code path} as a config of its own (empty if absent or not an object). */
+  public Config subtree(String path) {
+    JsonNode node = get(path).orElse(null);
+    ObjectNode sub = node instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
+    return new Config(sub, revision, source);
+  }
+
+  /** Binds the subtree at {@code path} to a record or class, as Jackson maps JSON to it. */
+  public <T> T bind(String path, Class<T> type) {
+    JsonNode node = path.isEmpty() ? tree : get(path).orElse(JsonNodeFactory.instance.objectNode());
+    try {
+      return JSON.treeToValue(node, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new ConfigException("cannot bind '" + path + "' to " + type.getSimpleName() + ": "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** The whole tree, as JSON. */
+  public JsonNode asJson() {
+    return tree.deepCopy();
+  }
+
+  ObjectNode tree() {
+    return tree;
+  }
+
+  static String pointer(String path) {
+    return path.isEmpty() ? "" : "/" + path.replace("~", "~0");
+  }
+
+  @Override
+  public String toString() {
+    return "Config[revision=" + revision + ", source=" + source + "]";
+  }
+}

@@ -1,0 +1,326 @@
+package io.fleetconf.client;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Layer;
+import io.fleetconf.core.Scope;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A service's config, kept current: code defaults &lt; local files &lt; the server's effective
+ * config for this device. It starts from the server if it answers within the start timeout, else
+ * from the disk cache (stale), else from files and defaults; then a background virtual thread
+ * long-polls the server, backing off with jitter while it is away, and listeners hear of every
+ * change. Build one with {@link #builder()}.
+ */
+public final class FleetconfClient implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(FleetconfClient.class.getName());
+
+  private final ClientSettings settings;
+  private final Optional<ServerLink> server;
+  private final Optional<DiskCache> cache;
+  private final ReentrantLock updates = new ReentrantLock();
+  private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile Config current = Config.empty();
+  private volatile ClientStatus status = new ClientStatus(false, 0, Optional.empty());
+  private volatile boolean closed;
+  private ObjectNode files = JsonNodeFactory.instance.objectNode();
+  private Optional<ObjectNode> served = Optional.empty();
+  private long revision;
+  private Source serverSource = Source.DEFAULTS;
+
+  private record Registration(String path, ConfigListener listener) {}
+
+  FleetconfClient(ClientSettings settings) {
+    this.settings = settings;
+    this.server = settings.server().map(uri -> new ServerLink(uri, settings.deviceId(), settings.token(),
+        settings.connectTimeout()));
+    this.cache = settings.cacheDirectory().map(dir -> new DiskCache(dir, settings.deviceId()));
+  }
+
+  public static ClientBuilder builder() {
+    return new ClientBuilder();
+  }
+
+  /** Reads files, fetches from the server (bounded by the start timeout), and starts watching. */
+  FleetconfClient start() {
+    reloadFiles();
+    server.ifPresent(link -> {
+      if (!fetchAtStart(link)) {
+        startFromCache();
+      }
+      threads.add(Thread.ofVirtual().name("fleetconf-watch").start(() -> watch(link)));
+    });
+    if (served.isEmpty()) {
+      LOG.log(System.Logger.Level.INFO, settings.files().isEmpty()
+          ? "fleetconf: using the code defaults only"
+          : "fleetconf: using local files " + settings.files().stream().map(LocalFile::path).toList()
+              + " over the code defaults");
+    }
+    if (settings.followFiles() && !settings.files().isEmpty()) {
+      threads.add(Thread.ofVirtual().name("fleetconf-files").start(this::followFiles));
+    }
+    if (settings.reloadOnSighup()) {
+      Signals.onHangup(this::reloadFiles);
+    }
+    return this;
+  }
+
+  /** How the link to the server is doing. */
+  public ClientStatus status() {
+    return status;
+  }
+
+  /** The current config: one consistent, immutable view. */
+  public Config config() {
+    return current;
+  }
+
+  /** A typed handle on a string value. */
+  public Property<String> stringProperty(String path, String fallback) {
+    return new Property<>(this, path, config -> config.getString(path, fallback));
+  }
+
+  public Property<Integer> intProperty(String path, int fallback) {
+    return new Property<>(this, path, config -> config.getInt(path, fallback));
+  }
+
+  public Property<Boolean> booleanProperty(String path, boolean fallback) {
+    return new Property<>(this, path, config -> config.getBoolean(path, fallback));
+  }
+
+  public Property<Duration> durationProperty(String path, Duration fallback) {
+    return new Property<>(this, path, config -> config.getDuration(path, fallback));
+  }
+
+  /** A handle on the subtree at {@code path}, bound to a record or class. */
+  public <T> Property<T> boundProperty(String path, Class<T> type) {
+    return new Property<>(this, path, config -> config.bind(path, type));
+  }
+
+  /** A handle read by any function of the config. */
+  public <T> Property<T> property(String path, Function<Config, T> read) {
+    return new Property<>(this, path, read);
+  }
+
+  /**
+   * Calls {@code listener} once per change of the value at {@code path} or anywhere below it
+   * ({@code ""} for everything). A listener that throws is logged and does not stop the others.
+   */
+  public Subscription listen(String path, ConfigListener listener) {
+    Registration registration = new Registration(path, Objects.requireNonNull(listener, "listener"));
+    listeners.add(registration);
+    return () -> listeners.remove(registration);
+  }
+
+  /** Re-reads the local files now, as SIGHUP does. */
+  public void reloadFiles() {
+    ObjectNode merged = JsonNodeFactory.instance.objectNode();
+    for (LocalFile file : settings.files()) {
+      try {
+        merged.setAll(file.read());
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "fleetconf: cannot read " + file.path() + ": " + e.getMessage()
+            + "; keeping what it held before");
+        files.properties().stream().filter(f -> file.namespace().isEmpty() || f.getKey().equals(file.namespace()))
+            .forEach(f -> merged.set(f.getKey(), f.getValue()));
+      }
+    }
+    update(() -> files = merged);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    threads.forEach(Thread::interrupt);
+  }
+
+  private boolean fetchAtStart(ServerLink link) {
+    try {
+      ServerLink.Answer answer = link.fetch(OptionalLong.empty(), Duration.ZERO, settings.startTimeout());
+      accept(answer.revision(), answer.config(), Source.SERVER);
+      status = new ClientStatus(true, 0, Optional.empty());
+      LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + settings.server().orElseThrow()
+          + " at revision " + answer.revision());
+      return true;
+    } catch (IOException e) {
+      status = new ClientStatus(false, 1, Optional.of(reason(e)));
+      LOG.log(System.Logger.Level.WARNING, "fleetconf: the server did not answer at start (" + reason(e) + ")");
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void startFromCache() {
+    cache.flatMap(DiskCache::load).ifPresentOrElse(cached -> {
+      update(() -> {
+        served = Optional.of(filter(cached.config()));
+        revision = cached.revision();
+        serverSource = Source.CACHE;
+      });
+      LOG.log(System.Logger.Level.WARNING, "fleetconf: using the cached config of revision " + cached.revision()
+          + " (stale) until the server answers");
+    }, () -> LOG.log(System.Logger.Level.WARNING, "fleetconf: no cached config either"));
+  }
+
+  private void watch(ServerLink link) {
+    Backoff backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
+    while (!closed) {
+      try {
+        OptionalLong index = served.isPresent() && serverSource == Source.SERVER
+            ? OptionalLong.of(revision) : OptionalLong.of(0);
+        // The server may add up to wait/16 of jitter; allow for it and the network.
+        Duration timeout = settings.pollWait().plus(settings.pollWait().dividedBy(8)).plusSeconds(10);
+        ServerLink.Answer answer = link.fetch(index, settings.pollWait(), timeout);
+        if (backoff.attempts() > 0) {
+          LOG.log(System.Logger.Level.INFO, "fleetconf: the server is back, at revision " + answer.revision());
+        }
+        backoff.reset();
+        status = new ClientStatus(true, 0, Optional.empty());
+        accept(answer.revision(), answer.config(), Source.SERVER);
+      } catch (IOException e) {
+        Duration pause = backoff.next();
+        status = new ClientStatus(false, backoff.attempts(), Optional.of(reason(e)));
+        LOG.log(backoff.attempts() == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+            "fleetconf: cannot reach the server (" + reason(e) + "); keeping revision " + revision
+                + ", retrying in " + pause.toMillis() + " ms");
+        if (!sleep(pause)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void accept(long answered, ObjectNode config, Source source) {
+    update(() -> {
+      if (answered < revision && serverSource == Source.SERVER) {
+        return; // never go back to an older revision
+      }
+      served = Optional.of(filter(config));
+      revision = answered;
+      serverSource = source;
+    });
+    cache.ifPresent(disk -> {
+      try {
+        disk.save(answered, config);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "fleetconf: cannot write the config cache " + disk.file() + ": "
+            + e.getMessage());
+      }
+    });
+  }
+
+  private ObjectNode filter(ObjectNode config) {
+    if (settings.namespaces().isEmpty()) {
+      return config;
+    }
+    ObjectNode kept = JsonNodeFactory.instance.objectNode();
+    settings.namespaces().forEach(ns -> {
+      if (config.has(ns)) {
+        kept.set(ns, config.get(ns));
+      }
+    });
+    return kept;
+  }
+
+  /** Applies a state change, rebuilds the config, and tells listeners, one update at a time. */
+  private void update(Runnable change) {
+    updates.lock();
+    try {
+      change.run();
+      Config previous = current;
+      List<Layer> layers = new ArrayList<>();
+      layers.add(Layer.ofTree(settings.defaults(), Scope.DEFAULTS));
+      layers.add(Layer.ofTree(files, Scope.GLOBAL));
+      served.ifPresent(tree -> layers.add(Layer.ofTree(tree, Scope.GLOBAL)));
+      Source source = served.isPresent() ? serverSource : settings.files().isEmpty() ? Source.DEFAULTS : Source.FILES;
+      Config next = new Config(EffectiveConfig.merge(layers).tree(), revision, source);
+      current = next;
+      notifyListeners(previous, next);
+    } finally {
+      updates.unlock();
+    }
+  }
+
+  private void notifyListeners(Config previous, Config next) {
+    settings.logLevelKey().ifPresent(key -> {
+      String before = previous.getString(key, "");
+      String after = next.getString(key, "");
+      if (!after.isEmpty() && !after.equals(before)) {
+        LogLevels.apply(after);
+      }
+    });
+    for (Registration registration : listeners) {
+      var before = previous.get(registration.path());
+      var after = next.get(registration.path());
+      if (before.equals(after)) {
+        continue;
+      }
+      try {
+        registration.listener().changed(new ConfigChange(registration.path(), before, after, previous, next));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "fleetconf: a listener on '" + registration.path() + "' failed", e);
+      }
+    }
+  }
+
+  private void followFiles() {
+    List<String> seen = fingerprints();
+    while (!closed && sleep(settings.filePollInterval())) {
+      List<String> now = fingerprints();
+      if (!now.equals(seen)) {
+        seen = now;
+        LOG.log(System.Logger.Level.INFO, "fleetconf: a local config file changed; reloading");
+        reloadFiles();
+      }
+    }
+  }
+
+  private List<String> fingerprints() {
+    List<String> out = new ArrayList<>();
+    for (LocalFile file : settings.files()) {
+      try {
+        out.add(java.nio.file.Files.getLastModifiedTime(file.path()) + "/" + java.nio.file.Files.size(file.path())
+            + "/" + java.nio.file.Files.readString(file.path()).hashCode());
+      } catch (IOException e) {
+        out.add("missing");
+      }
+    }
+    return out;
+  }
+
+  /** A failure as a person reads it; the JDK leaves some messages empty (a refused connection). */
+  private static String reason(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "timed out";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private boolean sleep(Duration pause) {
+    try {
+      Thread.sleep(pause);
+      return !closed;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+}

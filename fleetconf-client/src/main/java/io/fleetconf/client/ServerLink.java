@@ -1,0 +1,52 @@
+package io.fleetconf.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** The client's one call: a device's effective config, at once or as a long-poll from an index. */
+final class ServerLink {
+  /** The server's answer: the config as of a revision, and whether the server asked for a resync. */
+  record Answer(long revision, ObjectNode config, boolean resync) {}
+
+  private final HttpClient http;
+  private final URI config;
+  private final String token;
+
+  ServerLink(URI server, String deviceId, String token, Duration connectTimeout) {
+    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    String base = server.toString().endsWith("/") ? server.toString() : server + "/";
+    this.config = URI.create(base + "api/v1/devices/" + deviceId + "/config");
+    this.token = token;
+  }
+
+  /** Fetches the config; with an index, the server holds the call until it changes or {@code wait} ends. */
+  Answer fetch(OptionalLong index, Duration wait, Duration timeout) throws IOException, InterruptedException {
+    URI uri = index.isPresent()
+        ? URI.create(config + "?index=" + index.getAsLong() + "&wait=" + wait.toMillis() + "ms")
+        : config;
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json").GET().build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode body;
+    try {
+      body = Config.JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IOException("the server answered " + response.statusCode() + " with something that is not JSON");
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("the server answered " + response.statusCode() + ": "
+          + (body.hasNonNull("message") ? body.get("message").asText() : "no reason given"));
+    }
+    if (!(body.get("config") instanceof ObjectNode tree) || !body.hasNonNull("revision")) {
+      throw new IOException("the server's answer has no config or revision");
+    }
+    return new Answer(body.get("revision").asLong(), tree, body.path("resync").asBoolean(false));
+  }
+}
