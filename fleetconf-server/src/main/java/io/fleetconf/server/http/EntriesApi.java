@@ -9,6 +9,9 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.View;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.store.NotFoundException;
 import java.util.ArrayList;
@@ -32,39 +35,37 @@ final class EntriesApi {
         .on("POST", "/api/v1/changes", this::batch);
   }
 
+  /** One entry, or with {@code recurse} a subtree (everything, with no path); a long-poll with {@code index}. */
   private Response get(Request request) {
     boolean recurse = request.flag("recurse");
-    Key prefix = recurse && request.tail().isEmpty() ? null
-        : recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail());
-    Optional<io.fleetconf.core.Revision> index = Watch.index(request);
+    Optional<Key> target = recurse && request.tail().isEmpty() ? Optional.empty()
+        : Optional.of(recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail()));
+    Optional<Revision> index = Watch.index(request);
     boolean resync = false;
     if (index.isPresent()) {
-      if (prefix == null) {
-        throw new io.fleetconf.core.InvalidInputException(
-            "invalid_parameter", "watch a scope or a key, not every entry at once");
-      }
-      resync = Watch.hold(fleet, request, new io.fleetconf.server.View.Prefix(prefix), index.get()).resync();
+      Key watched = target.orElseThrow(() -> new InvalidInputException(
+          "invalid_parameter", "watch a scope or a key, not every entry at once"));
+      resync = Watch.hold(fleet, request, new View.Prefix(watched), index.get()).resync();
     }
-    Response response = read(request, recurse);
-    return resync ? response.with("X-Fleetconf-Resync", "true") : response;
-  }
-
-  private Response read(Request request, boolean recurse) {
-    var snapshot = fleet.snapshot();
+    Snapshot snapshot = fleet.snapshot();
+    Response response;
     if (recurse) {
-      List<Entry> entries = request.tail().isEmpty()
-          ? snapshot.allEntries()
-          : snapshot.entriesUnder(Key.parsePrefix(request.tail()));
+      List<Entry> entries = target.map(snapshot::entriesUnder).orElseGet(snapshot::allEntries);
       ObjectNode body = Wire.object();
       body.put("revision", snapshot.revision().value());
+      if (resync) {
+        body.put("resync", true);
+      }
       ArrayNode list = body.putArray("entries");
       entries.forEach(entry -> list.add(Wire.entry(entry)));
-      return Response.ok(body).at(snapshot.revision());
+      response = Response.ok(body);
+    } else {
+      Key key = target.orElseThrow();
+      Entry entry = snapshot.entry(key).orElseThrow(() -> new NotFoundException("key '" + key + "' does not exist"));
+      response = Response.ok(Wire.entry(entry));
     }
-    Key key = Key.parse(request.tail());
-    Entry entry = snapshot.entry(key)
-        .orElseThrow(() -> new NotFoundException("key '" + key + "' does not exist"));
-    return Response.ok(Wire.entry(entry)).at(snapshot.revision());
+    response = response.at(snapshot.revision());
+    return resync ? response.with("X-Fleetconf-Resync", "true") : response;
   }
 
   private Response put(Request request) {
@@ -118,7 +119,7 @@ final class EntriesApi {
     String kind = Bodies.optionalText(op, "op").orElse("");
     String key = Bodies.optionalText(op, "key")
         .orElseThrow(() -> new InvalidInputException("invalid_body", where + ".key is required"));
-    Optional<io.fleetconf.core.Revision> cas = Bodies.optionalRevision(op, "cas");
+    Optional<Revision> cas = Bodies.optionalRevision(op, "cas");
     return switch (kind) {
       case "put" -> {
         JsonNode value = op.get("value");
