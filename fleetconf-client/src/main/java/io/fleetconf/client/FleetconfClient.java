@@ -55,6 +55,8 @@ public final class FleetconfClient implements AutoCloseable {
 
   /** Reads files, fetches from the server (bounded by the start timeout), and starts watching. */
   FleetconfClient start() {
+    // Fingerprint before reading, so that an edit racing with start-up is seen as a change.
+    List<String> fileState = fingerprints();
     reloadFiles();
     server.ifPresent(link -> {
       if (!fetchAtStart(link)) {
@@ -69,7 +71,7 @@ public final class FleetconfClient implements AutoCloseable {
               + " over the code defaults");
     }
     if (settings.followFiles() && !settings.files().isEmpty()) {
-      threads.add(Thread.ofVirtual().name("fleetconf-files").start(this::followFiles));
+      threads.add(Thread.ofVirtual().name("fleetconf-files").start(() -> followFiles(fileState)));
     }
     if (settings.reloadOnSighup()) {
       Signals.onHangup(this::reloadFiles);
@@ -279,8 +281,8 @@ public final class FleetconfClient implements AutoCloseable {
     }
   }
 
-  private void followFiles() {
-    List<String> seen = fingerprints();
+  private void followFiles(List<String> initial) {
+    List<String> seen = initial;
     while (!closed && sleep(settings.filePollInterval())) {
       List<String> now = fingerprints();
       if (!now.equals(seen)) {
