@@ -66,19 +66,7 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private static Format guess(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-      return Format.YAML;
-    }
-    if (name.endsWith(".json")) {
-      return Format.JSON;
-    }
-    if (name.endsWith(".properties")) {
-      return Format.PROPERTIES;
-    }
-    if (name.equals(".env") || name.endsWith(".env") || name.startsWith(".env.")) {
-      return Format.ENV;
-    }
-    throw new CliException("cannot tell the format of " + file + "; pass --format env|yaml|json|properties");
+    return Format.ofFileName(file.getFileName().toString()).orElseThrow(() -> new CliException(
+        "cannot tell the format of " + file + "; pass --format env|yaml|json|properties"));
   }
 }

@@ -36,19 +36,7 @@ record LocalFile(Path path, String namespace) {
   }
 
   static Format formatOf(Path path) {
-    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-      return Format.YAML;
-    }
-    if (name.endsWith(".json")) {
-      return Format.JSON;
-    }
-    if (name.endsWith(".properties")) {
-      return Format.PROPERTIES;
-    }
-    if (name.equals(".env") || name.endsWith(".env") || name.startsWith(".env.")) {
-      return Format.ENV;
-    }
-    throw new ConfigException("cannot tell the format of " + path + " from its name; use .env, .yaml, .json or .properties");
+    return Format.ofFileName(path.getFileName().toString()).orElseThrow(() -> new ConfigException(
+        "cannot tell the format of " + path + " from its name; use .env, .yaml, .json or .properties"));
   }
 }

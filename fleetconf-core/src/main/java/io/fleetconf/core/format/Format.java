@@ -3,6 +3,7 @@ package io.fleetconf.core.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A text format that a config tree is exported to and imported from.
@@ -66,6 +67,27 @@ public enum Format {
       default -> throw new DocumentException(
           "unknown format '" + name + "'; expected one of json, yaml, env, properties");
     };
+  }
+
+  /**
+   * The format a file's name says it holds: {@code .yaml}/{@code .yml}, {@code .json},
+   * {@code .properties}, or {@code .env} (also {@code .env.local}, {@code app.env}).
+   */
+  public static Optional<Format> ofFileName(String fileName) {
+    String name = fileName.toLowerCase(Locale.ROOT);
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      return Optional.of(YAML);
+    }
+    if (name.endsWith(".json")) {
+      return Optional.of(JSON);
+    }
+    if (name.endsWith(".properties")) {
+      return Optional.of(PROPERTIES);
+    }
+    if (name.equals(".env") || name.endsWith(".env") || name.startsWith(".env.")) {
+      return Optional.of(ENV);
+    }
+    return Optional.empty();
   }
 
   /** The MIME type to answer with. */
