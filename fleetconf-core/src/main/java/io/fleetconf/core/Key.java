@@ -25,6 +25,10 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
 
   /** Parses a scope optionally followed by a path, for subtree operations. */
   public static Key parsePrefix(String text) {
+    if (text.isEmpty()) {
+      throw new InvalidInputException("invalid_key",
+          "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name> or devices/<id>");
+    }
     String[] parts = text.split("/", -1);
     String kind = parts[0];
     Scope scope = switch (kind) {

@@ -78,6 +78,19 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
+  /**
+   * The last revision that changed {@code view}, as far as the hub knows (never older than the
+   * floor): a device's desired revision.
+   */
+  public Revision lastChange(View view) {
+    lock.lock();
+    try {
+      return revisionOf(view);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** How many requests are held right now. */
   public int held() {
     lock.lock();

@@ -30,6 +30,9 @@ class AuthTest {
     assertThat(server.send("GET", "/api/v1/health", null, null, null).json().toString())
         .isEqualTo("{\"status\":\"ok\",\"revision\":0}");
     assertThat(server.send("GET", "/api/v1/openapi.yaml", null, null, null).status()).isEqualTo(200);
+    Reply head = server.send("HEAD", "/api/v1/health", null, null, null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
   }
 
   @Test

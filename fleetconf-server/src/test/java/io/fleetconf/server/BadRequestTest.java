@@ -109,6 +109,10 @@ class BadRequestTest {
         bad(Bad.of("GET", "/api/v1/history?limit=0", null), 400, "invalid_parameter",
             "query parameter 'limit' must be a number from 1 to 1000, was '0'"),
         bad(Bad.of("GET", "/api/v1/changes/12", null), 404, "not_found", "revision 12 does not exist"),
+        bad(Bad.of("GET", "/api/v1/devices/vv-1/config/common/deeper", null), 400, "invalid_key",
+            "namespace 'common/deeper' must be one segment, e.g. common"),
+        bad(Bad.of("GET", "/api/v1/entries", null), 400, "invalid_key",
+            "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name> or devices/<id>"),
         bad(Bad.of("GET", "/api/v1/nothing-here", null), 404, "not_found", "no such endpoint: /api/v1/nothing-here"),
         bad(Bad.of("DELETE", "/api/v1/history", null), 405, "method_not_allowed",
             "DELETE is not allowed on /api/v1/history"));

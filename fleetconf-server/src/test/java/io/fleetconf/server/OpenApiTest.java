@@ -53,7 +53,10 @@ class OpenApiTest {
       "GET /api/v1/changes/{revision}",
       "GET /api/v1/diff",
       "POST /api/v1/rollback",
-      "POST /api/v1/restore");
+      "POST /api/v1/restore",
+      "POST /api/v1/devices/{id}/reports",
+      "GET /api/v1/devices/{id}/reports",
+      "GET /api/v1/fleet/status");
 
   /** The routes that need no token. */
   private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml");

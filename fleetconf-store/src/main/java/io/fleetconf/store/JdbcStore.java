@@ -10,6 +10,7 @@ import io.fleetconf.core.Entry;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Report;
 import io.fleetconf.core.Revision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +173,33 @@ public final class JdbcStore implements Store {
             + " ON c.kind = 'device' AND c.name = last.name AND c.revision = last.revision"
             + " WHERE c.after IS NOT NULL ORDER BY c.name",
         List.of(at.value()), rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
+  }
+
+  @Override
+  public void addReport(Report report) {
+    locked(() -> {
+      connection.setAutoCommit(false);
+      try {
+        ReportTable.add(connection, report);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<Report> latestReports() {
+    return locked(() -> ReportTable.latest(connection));
+  }
+
+  @Override
+  public List<Report> reports(DeviceId device, int limit) {
+    return locked(() -> ReportTable.of(connection, device, limit));
   }
 
   @Override

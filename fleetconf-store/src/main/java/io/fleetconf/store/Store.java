@@ -2,9 +2,11 @@ package io.fleetconf.store;
 
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.Entry;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Report;
 import io.fleetconf.core.Revision;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +58,18 @@ public interface Store extends AutoCloseable {
 
   /** The devices as they were right after {@code revision}. */
   List<Device> devicesAt(Revision revision);
+
+  /** How many reports per device and namespace are kept; older ones are dropped. */
+  int REPORT_HISTORY = 20;
+
+  /** Records an agent's report, keeping the last {@link #REPORT_HISTORY} per device and namespace. */
+  void addReport(Report report);
+
+  /** The latest report of every device and namespace. */
+  List<Report> latestReports();
+
+  /** A device's reports, newest first, at most {@code limit}. */
+  List<Report> reports(DeviceId device, int limit);
 
   /** Stores a new API token's hash under an identity. Tokens are not versioned. */
   void addToken(TokenRecord token);

@@ -259,4 +259,20 @@ abstract class StoreContract {
     assertThat(store.tokens()).singleElement().satisfies(t -> assertThat(t.identity()).isEqualTo("admin"));
     assertThat(commit(put("global/a/x", "2")).revision()).isEqualTo(Revision.of(3));
   }
+
+  @Test
+  void reportsKeepTheLatestAndAShortHistoryPerDeviceAndNamespace() {
+    DeviceId id = DeviceId.of("vv-1");
+    for (int i = 1; i <= Store.REPORT_HISTORY + 5; i++) {
+      store.addReport(new io.fleetconf.core.Report(id, "common", Revision.of(i), "h" + i,
+          io.fleetconf.core.Report.Status.APPLIED, Optional.empty(), "0.1", java.time.Instant.ofEpochMilli(i)));
+    }
+    store.addReport(new io.fleetconf.core.Report(id, "tv_scheduler", Revision.of(3), "x",
+        io.fleetconf.core.Report.Status.ROLLED_BACK, Optional.of("health check failed"), "0.1",
+        java.time.Instant.ofEpochMilli(99)));
+    assertThat(store.latestReports()).extracting(r -> r.namespace() + "@" + r.revision() + ":" + r.status().wire())
+        .containsExactly("common@25:applied", "tv_scheduler@3:rolled_back");
+    assertThat(store.reports(id, 100)).hasSize(Store.REPORT_HISTORY + 1);
+    assertThat(store.reports(id, 1).get(0).error()).contains("health check failed");
+  }
 }

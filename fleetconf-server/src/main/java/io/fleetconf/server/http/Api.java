@@ -2,6 +2,7 @@ package io.fleetconf.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.server.Fleet;
+import io.fleetconf.server.FleetStatus;
 import io.fleetconf.server.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,9 @@ public final class Api {
     });
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(fleet).register(router);
-    new DevicesApi(fleet).register(router);
+    FleetStatus status = new FleetStatus(fleet, java.time.Clock.systemUTC());
+    new DevicesApi(fleet, status).register(router);
+    new FleetApi(status).register(router);
     new HistoryApi(fleet).register(router);
     return router;
   }

@@ -13,6 +13,8 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.format.Format;
 import io.fleetconf.server.Fleet;
+import io.fleetconf.server.FleetStatus;
+import io.fleetconf.core.Report;
 import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
@@ -28,15 +30,19 @@ import java.util.function.Function;
 final class DevicesApi {
   private static final String BASE = "/api/v1/devices";
   private static final int MAX_LABEL_LENGTH = 256;
+  private static final int REPORT_LIMIT = 100;
   private final Fleet fleet;
+  private final FleetStatus status;
 
-  DevicesApi(Fleet fleet) {
+  DevicesApi(Fleet fleet, FleetStatus status) {
     this.fleet = fleet;
+    this.status = status;
   }
 
   void register(Router router) {
     router.on("GET", BASE, this::list)
         .on("POST", BASE, this::create)
+        .under("POST", BASE, this::report)
         .under("GET", BASE, this::get)
         .under("PATCH", BASE, this::update)
         .under("DELETE", BASE, this::delete);
@@ -65,11 +71,22 @@ final class DevicesApi {
     if (parts.length == 1) {
       return Response.ok(Wire.device(device)).at(snapshot.revision());
     }
+    if (parts.length == 2 && parts[1].equals("reports")) {
+      ObjectNode body = Wire.object();
+      ArrayNode reports = body.putArray("reports");
+      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report)));
+      return Response.ok(body);
+    }
     if (!parts[1].equals("config")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
+    status.seen(device.id());
     Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
-    namespace.ifPresent(KeyPath::parse);
+    namespace.ifPresent(ns -> {
+      if (KeyPath.parse(ns).depth() != 1) {
+        throw new InvalidInputException("invalid_key", "namespace '" + ns + "' must be one segment, e.g. common");
+      }
+    });
     Format format = Format.named(request.query("format").orElse("json"));
     boolean explain = request.flag("explain");
     if (explain && format != Format.JSON) {
@@ -83,6 +100,22 @@ final class DevicesApi {
     Optional<Revision> index = Watch.index(request);
     boolean resync = index.isPresent() && Watch.hold(fleet, request, view, index.get()).resync();
     return render.apply(resync).response();
+  }
+
+  /** {@code POST /api/v1/devices/<id>/reports}: an agent says what it applied. */
+  private Response report(Request request) {
+    String[] parts = request.tail().split("/", -1);
+    if (parts.length != 2 || !parts[1].equals("reports")) {
+      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+    }
+    Device device = Fleet.device(fleet.snapshot(), DeviceId.of(parts[0]));
+    JsonNode body = Bodies.object(request);
+    Report report = new Report(device.id(), Bodies.text(body, "namespace"), Bodies.revision(body, "revision"),
+        Bodies.text(body, "hash"), Report.Status.parse(Bodies.text(body, "status")),
+        Bodies.optionalText(body, "error"), Bodies.optionalText(body, "agentVersion").orElse("unknown"),
+        java.time.Instant.now());
+    status.report(report);
+    return Response.json(201, Wire.report(report));
   }
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */

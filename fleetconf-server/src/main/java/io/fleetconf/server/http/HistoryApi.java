@@ -49,7 +49,7 @@ final class HistoryApi {
 
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
-    return Response.ok(Wire.changeSet(rewind.changeSet(revision)));
+    return Response.ok(Wire.changeSet(rewind.changeSet(revision))).at(fleet.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
@@ -64,7 +64,7 @@ final class HistoryApi {
     body.put("revision", fleet.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
     changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet)));
-    return Response.ok(body);
+    return Response.ok(body).at(fleet.snapshot().revision());
   }
 
   private Response diff(Request request) {

@@ -86,7 +86,8 @@ public final class Router implements HttpHandler {
         continue;
       }
       pathKnown = true;
-      if (route.method.equals(method)) {
+      // HEAD is GET without the body (send() leaves it out).
+      if (route.method.equals(method) || (method.equals("HEAD") && route.method.equals("GET"))) {
         String principal = route.open ? "anonymous" : authenticate(exchange);
         return route.handler.handle(new Request(exchange, tail.get(), principal));
       }

@@ -55,22 +55,23 @@ final class Watch {
   }
 
   static Duration waitOf(Request request) {
-    Optional<String> text = request.query("wait");
-    if (text.isEmpty()) {
-      return DEFAULT_WAIT;
-    }
-    Matcher matcher = DURATION.matcher(text.get());
+    Duration wait = request.query("wait").map(text -> parseDuration(text, "wait")).orElse(DEFAULT_WAIT);
+    return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+  }
+
+  /** A duration query parameter: {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds. */
+  static Duration parseDuration(String text, String name) {
+    Matcher matcher = DURATION.matcher(text);
     if (!matcher.matches()) {
       throw new InvalidInputException("invalid_parameter",
-          "query parameter 'wait' must be a duration such as 30s, 5m or 500ms, was '" + text.get() + "'");
+          "query parameter '" + name + "' must be a duration such as 30s, 5m or 500ms, was '" + text + "'");
     }
     long amount = Long.parseLong(matcher.group(1));
-    Duration wait = switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
+    return switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
       case "ms" -> Duration.ofMillis(amount);
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofSeconds(amount);
     };
-    return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
   }
 
   static boolean wantsEvents(Request request) {

@@ -103,6 +103,18 @@ public final class Wire {
     return out;
   }
 
+  public static ObjectNode report(io.fleetconf.core.Report report) {
+    ObjectNode out = JSON.objectNode();
+    out.put("namespace", report.namespace());
+    out.put("revision", report.revision().value());
+    out.put("hash", report.contentHash());
+    out.put("status", report.status().wire());
+    report.error().ifPresentOrElse(error -> out.put("error", error), () -> out.putNull("error"));
+    out.put("agentVersion", report.agentVersion());
+    out.put("time", report.time().toString());
+    return out;
+  }
+
   public static ObjectNode stringMap(Map<String, String> map) {
     ObjectNode out = JSON.objectNode();
     map.forEach(out::put);
