@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServerCommand.class, KvCommand.class, ConfigCommand.class, HistoryCommand.class, DiffCommand.class,
         RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class,
+        AgentCommand.class, FleetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -31,6 +31,7 @@ public final class FleetconfClient implements AutoCloseable {
   private final Optional<DiskCache> cache;
   private final ReentrantLock updates = new ReentrantLock();
   private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Config>> answerListeners = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile Config current = Config.empty();
   private volatile ClientStatus status = new ClientStatus(false, 0, Optional.empty());
@@ -126,6 +127,15 @@ public final class FleetconfClient implements AutoCloseable {
     return () -> listeners.remove(registration);
   }
 
+  /**
+   * Calls {@code listener} after every answer from the server, changed or not (a long-poll that
+   * ended, a resync): for callers that confirm each revision, such as the agent's reports.
+   */
+  public Subscription onServerAnswer(java.util.function.Consumer<Config> listener) {
+    answerListeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> answerListeners.remove(listener);
+  }
+
   /** Re-reads the local files now, as SIGHUP does. */
   public void reloadFiles() {
     ObjectNode merged = JsonNodeFactory.instance.objectNode();
@@ -217,6 +227,14 @@ public final class FleetconfClient implements AutoCloseable {
       revision = answered;
       serverSource = source;
     });
+    Config now = current;
+    for (var listener : answerListeners) {
+      try {
+        listener.accept(now);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "fleetconf: an answer listener failed", e);
+      }
+    }
     cache.ifPresent(disk -> {
       try {
         disk.save(answered, config);

@@ -1,0 +1,268 @@
+package io.fleetconf.agent;
+
+import io.fleetconf.client.Config;
+import io.fleetconf.client.FleetconfClient;
+import io.fleetconf.client.Source;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Report;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+
+/**
+ * The on-device agent: renders each output from the device's effective config, writes only files
+ * whose bytes changed, runs each due action once, checks health, reverts what made a service
+ * unhealthy, and reports per namespace. Bursts of changes are debounced into one pass.
+ */
+public final class Agent implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+  /** How a pass ended, worst first; also the exit status of {@code --once}. */
+  public enum Result {
+    APPLIED(0), FAILED(1), ROLLED_BACK(2), NO_CONFIG(3);
+
+    private final int exitCode;
+
+    Result(int exitCode) {
+      this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+
+  private record Outcome(AgentConfig.Output output, String hash, Report.Status status, Optional<String> error) {}
+
+  /** A report the server has not taken yet. */
+  private record Unsent(String namespace, long revision, String hash, String status, Optional<String> error) {}
+
+  private final AgentConfig config;
+  private final FleetconfClient client;
+  private final Renderer renderer;
+  private final SafeWriter writer;
+  private final Journal journal;
+  private final Actions actions = new Actions();
+  private final Reporter reporter;
+  private final Semaphore changed = new Semaphore(0);
+  private final Map<String, Unsent> unsent = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private Thread worker;
+
+  private Agent(AgentConfig config) {
+    this.config = config;
+    String token = config.resolveToken();
+    this.renderer = new Renderer(config.deviceId());
+    this.writer = new SafeWriter(config.stateDir());
+    this.journal = new Journal(config.stateDir());
+    this.reporter = new Reporter(config.server(), config.deviceId(), token);
+    runPendingActions();
+    this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).token(token)
+        .cacheDirectory(config.stateDir().resolve("cache"))
+        .waitTime(AgentConfig.duration(config.pollWait(), Duration.ofMinutes(5), "poll_wait"))
+        .start();
+  }
+
+  /** Starts the agent: one pass now, then one after every (debounced) change, until closed. */
+  public static Agent start(AgentConfig config) {
+    Agent agent = new Agent(config);
+    // Every answer, changed or not, gets a pass: unchanged files cost nothing, and the report
+    // confirms to the fleet view that this device is at the new revision.
+    agent.client.onServerAnswer(answer -> agent.changed.release());
+    agent.worker = Thread.ofVirtual().name("fleetconf-agent").start(agent::loop);
+    agent.changed.release();
+    return agent;
+  }
+
+  /** One pass, for cron or an Ansible run: render, act, report, and say how it went. */
+  public static Result once(AgentConfig config) {
+    try (Agent agent = new Agent(config)) {
+      return agent.pass();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (worker != null) {
+      worker.interrupt();
+    }
+    client.close();
+  }
+
+  private void loop() {
+    Duration debounce = AgentConfig.duration(config.debounce(), Duration.ofMillis(200), "debounce");
+    Duration retry = Duration.ofSeconds(2);
+    while (!closed) {
+      try {
+        if (unsent.isEmpty()) {
+          changed.acquire();
+        } else if (!changed.tryAcquire(retry.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          unsent.values().forEach(this::send); // the server was away when these were due
+          continue;
+        }
+        Thread.sleep(debounce);
+        changed.drainPermits();
+        pass();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "fleetconf-agent: a pass failed", e);
+      }
+    }
+  }
+
+  /** Applies the current config once. */
+  Result pass() {
+    Config current = client.config();
+    if (current.source() != Source.SERVER && current.source() != Source.CACHE) {
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: no config from the server and none cached; files left as they are");
+      return Result.NO_CONFIG;
+    }
+    Map<String, List<AgentConfig.Output>> due = new LinkedHashMap<>();
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    for (AgentConfig.Output output : config.outputs()) {
+      Outcome outcome = write(output, current, due);
+      outcomes.put(output.name(), outcome);
+    }
+    for (var entry : due.entrySet()) {
+      act(entry.getKey(), entry.getValue(), outcomes);
+    }
+    report(current.revision(), outcomes.values());
+    return outcomes.values().stream().map(o -> switch (o.status()) {
+      case APPLIED -> Result.APPLIED;
+      case FAILED -> Result.FAILED;
+      case ROLLED_BACK -> Result.ROLLED_BACK;
+    }).max(Comparator.naturalOrder()).orElse(Result.APPLIED);
+  }
+
+  private Outcome write(AgentConfig.Output output, Config current, Map<String, List<AgentConfig.Output>> due) {
+    String hash = "";
+    try {
+      byte[] bytes = renderer.render(output, current);
+      hash = sha256(bytes);
+      if (journal.isBad(output.name(), hash)) {
+        return new Outcome(output, hash, Report.Status.ROLLED_BACK,
+            Optional.of("not applied again: this content failed its health check before"));
+      }
+      if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
+        return new Outcome(output, hash, Report.Status.APPLIED, Optional.empty());
+      }
+      Path staged = writer.stage(output, bytes);
+      if (output.check().isPresent()) {
+        Optional<String> failed = Actions.command(output.check().get().replace("{path}", staged.toString()),
+            Duration.ofSeconds(30));
+        if (failed.isPresent()) {
+          Files.deleteIfExists(staged);
+          return new Outcome(output, hash, Report.Status.FAILED, Optional.of("check failed: " + failed.get()));
+        }
+      }
+      writer.keepPrevious(output);
+      output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
+      writer.swap(staged, output.destination());
+      output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
+      LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
+          + current.revision() + ")");
+      return new Outcome(output, hash, Report.Status.APPLIED, Optional.empty());
+    } catch (IOException | AgentException | InvalidInputException e) {
+      return new Outcome(output, hash, Report.Status.FAILED, Optional.of(output.name() + ": " + e.getMessage()));
+    }
+  }
+
+  private void act(String name, List<AgentConfig.Output> outputs, Map<String, Outcome> outcomes) {
+    AgentConfig.Action action = config.actions().get(name);
+    Optional<String> failed = actions.run(name, action);
+    if (failed.isEmpty() && action.health().isPresent()) {
+      try {
+        Optional<String> unhealthy = actions.healthy(name, action.health().get());
+        if (unhealthy.isPresent()) {
+          revert(name, action, outputs, outcomes, unhealthy.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (failed.isPresent()) {
+      outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
+          (n, outcome) -> new Outcome(o, outcome.hash(), Report.Status.FAILED, failed)));
+    }
+    journal.actionDone(name);
+  }
+
+  private void revert(String name, AgentConfig.Action action, List<AgentConfig.Output> outputs,
+      Map<String, Outcome> outcomes, String reason) {
+    LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: " + reason + "; reverting " + outputs.stream()
+        .map(AgentConfig.Output::name).toList());
+    StringBuilder why = new StringBuilder(reason);
+    for (AgentConfig.Output output : outputs) {
+      try {
+        writer.revert(output);
+        journal.markBad(output.name(), outcomes.get(output.name()).hash());
+      } catch (IOException e) {
+        why.append("; and the revert of ").append(output.name()).append(" failed: ").append(e.getMessage());
+      }
+    }
+    actions.run(name, action).ifPresent(again -> why.append("; and the action failed again: ").append(again));
+    outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
+        (n, outcome) -> new Outcome(o, outcome.hash(), Report.Status.ROLLED_BACK, Optional.of(why.toString()))));
+  }
+
+  private void report(long revision, java.util.Collection<Outcome> outcomes) {
+    Map<String, List<Outcome>> byNamespace = new TreeMap<>();
+    outcomes.forEach(o -> byNamespace.computeIfAbsent(o.output().namespace(), n -> new ArrayList<>()).add(o));
+    byNamespace.forEach((namespace, list) -> {
+      Report.Status status = list.stream().map(Outcome::status)
+          .max(Comparator.comparingInt(s -> s == Report.Status.ROLLED_BACK ? 2 : s == Report.Status.FAILED ? 1 : 0))
+          .orElse(Report.Status.APPLIED);
+      String hash = "sha256:" + sha256(list.stream().map(o -> o.output().name() + "=" + o.hash())
+          .sorted().collect(Collectors.joining(",")).getBytes(StandardCharsets.UTF_8));
+      Optional<String> error = list.stream().flatMap(o -> o.error().stream()).reduce((a, b) -> a + "; " + b);
+      send(new Unsent(namespace, revision, hash, status.wire(), error));
+    });
+  }
+
+  /** Sends a report; one that fails waits for a retry, unless a newer one for its namespace waits already. */
+  private void send(Unsent report) {
+    boolean sent = reporter.report(report.namespace(), report.revision(), report.hash(), report.status(), report.error());
+    unsent.compute(report.namespace(), (namespace, waiting) -> {
+      boolean newest = waiting == null || report.revision() >= waiting.revision();
+      if (sent) {
+        return newest ? null : waiting;
+      }
+      return newest ? report : waiting;
+    });
+  }
+
+  /** Actions recorded as due before a crash are run once at start. */
+  private void runPendingActions() {
+    for (String name : journal.pendingActions()) {
+      AgentConfig.Action action = config.actions().get(name);
+      if (action != null) {
+        LOG.log(System.Logger.Level.INFO, "fleetconf-agent: running action " + name + ", left due by the last run");
+        actions.run(name, action).ifPresent(reason -> LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: " + reason));
+      }
+      journal.actionDone(name);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}

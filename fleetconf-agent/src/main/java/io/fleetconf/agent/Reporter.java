@@ -1,0 +1,54 @@
+package io.fleetconf.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Tells the server what the agent applied, per namespace. A failed report is logged, not fatal. */
+final class Reporter {
+  private static final System.Logger LOG = System.getLogger(Reporter.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String VERSION = Optional.ofNullable(Reporter.class.getPackage().getImplementationVersion()).orElse("dev");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI reports;
+  private final String token;
+
+  Reporter(String server, String deviceId, String token) {
+    String base = server.endsWith("/") ? server : server + "/";
+    this.reports = URI.create(base + "api/v1/devices/" + deviceId + "/reports");
+    this.token = token;
+  }
+
+  boolean report(String namespace, long revision, String hash, String status, Optional<String> error) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("namespace", namespace);
+    body.put("revision", revision);
+    body.put("hash", hash);
+    body.put("status", status);
+    error.ifPresent(e -> body.put("error", e));
+    body.put("agentVersion", VERSION);
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(reports).timeout(Duration.ofSeconds(10))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: the server refused a report (" + response.statusCode() + ")");
+        return false;
+      }
+      return true;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot report to the server yet; will report again");
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
