@@ -59,7 +59,10 @@ class RendererTest {
 
   @Test
   void builtInFormatRendersTheNamespaceOrASubtree() {
-    var config = config(Map.of("tv_scheduler/volume", 40, "tv_scheduler/limits/max", 90));
+    var values = new java.util.LinkedHashMap<String, Object>();
+    values.put("tv_scheduler/volume", 40);
+    values.put("tv_scheduler/limits/max", 90);
+    var config = config(values);
     assertThat(new String(new Renderer("vv-1").render(output(Optional.empty(), Optional.of("env"), Optional.empty()),
         config), StandardCharsets.UTF_8)).isEqualTo("VOLUME=40\nLIMITS_MAX=90\n");
     assertThat(new String(new Renderer("vv-1").render(

@@ -1,0 +1,53 @@
+package io.fleetconf.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void theShippedExampleIsValid() {
+    AgentConfig config = AgentConfig.load(Path.of("dist/agent.yaml"));
+    assertThat(config.deviceId()).isEqualTo("vv-lis-01");
+    assertThat(config.outputs()).extracting(AgentConfig.Output::name).containsExactly("tv_scheduler", "common-env");
+    assertThat(config.actions().get("reload-tv-scheduler").health().orElseThrow().url())
+        .contains("http://127.0.0.1:8080/health");
+    assertThat(config.outputs().get(1).mode()).contains("0600");
+  }
+
+  private String load(String yaml) throws Exception {
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(file, yaml);
+    try {
+      AgentConfig.load(file);
+      return "ok";
+    } catch (AgentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static final String BASE = "server: http://127.0.0.1:8585\ndevice_id: vv-1\ntoken: t\nstate_dir: /tmp/s\n";
+
+  @Test
+  void mistakesAreNamed() throws Exception {
+    assertThat(load(BASE)).isEqualTo("agent config: outputs must list at least one file");
+    assertThat(load(BASE + "outputs:\n  - name: a\n    namespace: common\n    destination: /tmp/a\n"))
+        .isEqualTo("agent config: outputs.a: give exactly one of template and format");
+    assertThat(load(BASE + "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n"
+        + "    action: nope\n")).isEqualTo("agent config: outputs.a.action 'nope' is not in actions");
+    assertThat(load(BASE + "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n"
+        + "    mode: rw\n")).isEqualTo("agent config: outputs.a.mode must be octal like 0644, was rw");
+    assertThat(load(BASE.replace("token: t\n", "") + "outputs: []\n"))
+        .isEqualTo("agent config: give exactly one of token and token_file");
+    assertThat(load(BASE + "colour: blue\n")).startsWith("cannot read agent config " + dir.resolve("agent.yaml")
+        + ": Unrecognized field \"colour\"");
+    assertThatThrownBy(() -> AgentConfig.load(dir.resolve("missing.yaml")))
+        .hasMessageStartingWith("cannot read agent config " + dir.resolve("missing.yaml"));
+  }
+}
