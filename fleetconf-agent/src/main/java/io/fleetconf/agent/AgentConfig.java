@@ -7,7 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fleetconf.core.Durations;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,23 +154,8 @@ public record AgentConfig(
   }
 
   static Duration duration(Optional<String> text, Duration fallback, String what) {
-    return optional(text).map(t -> {
-      try {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(t.strip());
-        if (!m.matches()) {
-          throw new AgentException(what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      } catch (NumberFormatException e) {
-        throw new AgentException(what + " is out of range: '" + t + "'");
-      }
-    }).orElse(fallback);
+    return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() ->
+        new AgentException(what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
   }
 
   String resolveToken() {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Durations;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -104,7 +106,9 @@ public final class Config {
    * ({@code PT30S}), or a bare number of milliseconds.
    */
   public Duration getDuration(String path, Duration fallback) {
-    return get(path).map(node -> Durations.parse(node.asText(), path)).orElse(fallback);
+    return get(path).map(node -> Durations.parse(node.asText(), ChronoUnit.MILLIS).orElseThrow(() ->
+        new ConfigException("'" + path + "' must be a duration such as 500ms, 30s, 5m or PT1H, was " + node)))
+        .orElse(fallback);
   }
 
   /** A list of strings; a scalar is a list of one. */

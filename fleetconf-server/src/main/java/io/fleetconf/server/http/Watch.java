@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Durations;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.Fleet;
@@ -9,11 +10,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Adapts a request to the watch hub: long-polls ({@code index} and {@code wait}, as Consul's
@@ -24,7 +24,6 @@ final class Watch {
   static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
   static final Duration MAX_WAIT = Duration.ofMinutes(10);
   static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
 
   /** What a watched read rendered: the body, and the revision it is as of. */
   record Rendered(Response response, Revision revision) {}
@@ -61,17 +60,8 @@ final class Watch {
 
   /** A duration query parameter: {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds. */
   static Duration parseDuration(String text, String name) {
-    Matcher matcher = DURATION.matcher(text);
-    if (!matcher.matches()) {
-      throw new InvalidInputException("invalid_parameter",
-          "query parameter '" + name + "' must be a duration such as 30s, 5m or 500ms, was '" + text + "'");
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    return switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofSeconds(amount);
-    };
+    return Durations.parse(text, ChronoUnit.SECONDS).orElseThrow(() -> new InvalidInputException("invalid_parameter",
+        "query parameter '" + name + "' must be a duration such as 30s, 5m or 500ms, was '" + text + "'"));
   }
 
   static boolean wantsEvents(Request request) {
