@@ -277,7 +277,11 @@ class AgentEndToEndTest {
       eventually("vv-" + d + " at 70", () -> content(d).contains("volume: 70") && reported(d) == revision);
       eventually("vv-" + d + " reloaded", () -> reloads(d).stream().anyMatch(l -> l.equals("reload volume: 70")));
     }
-    assertThat(content(1)).isEqualTo(one); // its device override still wins
+    // The change does not concern vv-1 (its own override wins): it is not woken, its file stays,
+    // and it is not behind either.
+    eventually("vv-1 not drifting", () -> !status(1).get("drift").asBoolean()
+        && reported(1) >= status(1).get("desiredRevision").asLong());
+    assertThat(content(1)).isEqualTo(one);
   }
 
   @Test
