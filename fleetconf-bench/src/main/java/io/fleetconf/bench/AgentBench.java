@@ -1,0 +1,111 @@
+package io.fleetconf.bench;
+
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.ServerSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The agent's cost on a device and its speed: a real server in this JVM, one real agent process
+ * ({@code fleetconf agent}, from the CLI jar) rendering a {@code .env} file. Measures the time from
+ * the start of a write on the server to the new bytes in the file, over 20 rounds after warm-up,
+ * then the agent's resident memory and CPU time while it sits idle, holding its long-poll.
+ *
+ * <p>Arguments: the path of {@code fleetconf.jar}, and the idle window (e.g. {@code 10m}).
+ */
+public final class AgentBench {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args.length > 0 ? args[0] : "fleetconf-cli/target/fleetconf.jar");
+    Duration idle = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase()) : Duration.ofMinutes(10);
+    Path dir = Files.createTempDirectory("fleetconf-agent-bench");
+    try (FleetServer server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dir.resolve("server"), false))) {
+      String token = server.bootstrapToken().orElseThrow();
+      call(server, token, "POST", "/api/v1/devices", "{\"id\": \"vv-1\"}");
+      call(server, token, "PUT", "/api/v1/entries/global/common/log_level", "\"info\"");
+      Path env = dir.resolve("service.env");
+      Path config = dir.resolve("agent.yaml");
+      Files.writeString(config, "server: " + server.uri() + "\ndevice_id: vv-1\ntoken: " + token + "\n"
+          + "state_dir: " + dir.resolve("state") + "\ndebounce: 1ms\n"
+          + "outputs:\n  - name: env\n    namespace: common\n    format: env\n    destination: " + env + "\n");
+      Process agent = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
+          "-XX:+UseSerialGC", "-jar", jar.toString(), "agent", "--config", config.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+      try {
+        waitFor(env, "LOG_LEVEL=info");
+        List<Double> latencies = new ArrayList<>();
+        for (int round = 0; round < 25; round++) {
+          String value = "v" + round;
+          long start = System.nanoTime();
+          call(server, token, "PUT", "/api/v1/entries/global/common/log_level", "\"" + value + "\"");
+          waitFor(env, "LOG_LEVEL=" + value);
+          double ms = (System.nanoTime() - start) / 1e6;
+          if (round >= 5) {
+            latencies.add(ms);
+          }
+          Thread.sleep(200);
+        }
+        Collections.sort(latencies);
+        System.out.printf("change to file (20 rounds): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
+            latencies.get(latencies.size() - 1));
+        long pid = agent.pid();
+        Thread.sleep(5000);
+        long cpuBefore = cpuTicks(pid);
+        long rssBefore = rssKb(pid);
+        Thread.sleep(idle);
+        long cpuAfter = cpuTicks(pid);
+        long rssAfter = rssKb(pid);
+        double cpuSeconds = (cpuAfter - cpuBefore) / 100.0; // USER_HZ is 100 on Linux
+        System.out.printf("idle agent over %s: RSS %d KiB at start, %d KiB at end; CPU %.2f s (%.3f%% of one core)%n",
+            idle, rssBefore, rssAfter, cpuSeconds, 100.0 * cpuSeconds / idle.toSeconds());
+      } finally {
+        agent.destroy();
+      }
+    }
+  }
+
+  private static void call(FleetServer server, String token, String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private static void waitFor(Path file, String line) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readString(file).contains(line)) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new IllegalStateException(file + " never held " + line);
+  }
+
+  private static long rssKb(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+  }
+
+  private AgentBench() {}
+}

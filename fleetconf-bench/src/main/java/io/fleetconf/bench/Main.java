@@ -1,0 +1,62 @@
+package io.fleetconf.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The watch fan-out benchmark: for each fleet size, how long one global change takes to reach
+ * every long-polling device, and what a held long-poll costs the server. See
+ * {@code docs/performance.md}.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws IOException {
+    BenchSettings settings;
+    try {
+      settings = BenchSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench: " + e.getMessage());
+      System.err.println(BenchSettings.USAGE);
+      System.exit(2);
+      return;
+    }
+    List<Result> results = new ArrayList<>();
+    for (int size : settings.sizes()) {
+      results.add(Scenario.run(size, settings));
+    }
+    Report report = new Report(results, settings, machine());
+    System.out.print(report.text());
+    if (settings.report().isPresent()) {
+      report.append(settings.report().get(), "Watch fan-out, " + LocalDate.now());
+      System.err.println("appended to " + settings.report().get());
+    }
+    System.exit(results.stream().allMatch(r -> r.failure().isEmpty()) ? 0 : 1);
+  }
+
+  /** The id of the device numbered {@code index} from 0: {@code d00001} and up. */
+  static String deviceId(int index) {
+    return String.format("d%05d", index + 1);
+  }
+
+  private static String machine() {
+    return String.format("%d CPUs (nproc), %s %s %s, JDK %s (%s), open files limit %s",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
+        System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vendor"), openFiles());
+  }
+
+  private static String openFiles() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/limits")).stream()
+          .filter(line -> line.startsWith("Max open files"))
+          .map(line -> line.substring("Max open files".length()).strip().split("\\s+")[0])
+          .findFirst().orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
