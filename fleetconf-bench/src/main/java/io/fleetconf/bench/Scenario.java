@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * process holding a long-poll each, then warm-up and measured rounds of one global change.
  */
 final class Scenario {
-  static final int SITES = 20;
-  static final int DEVICE_TYPES = 3;
+  private static final int SITES = 20;
+  private static final int DEVICE_TYPES = 3;
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration OPENING_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(2);

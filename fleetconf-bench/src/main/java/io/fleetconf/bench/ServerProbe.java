@@ -1,6 +1,5 @@
 package io.fleetconf.bench;
 
-import io.fleetconf.server.Fleet;
 import io.fleetconf.server.FleetServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,19 +25,9 @@ final class ServerProbe {
     this.port = port;
   }
 
-  /**
-   * FleetServer does not expose its Fleet, and the held count is the only exact signal that every
-   * long-poll has reached the hub, so the bench reads the private field.
-   */
+  /** The held count is the only exact signal that every long-poll has reached the hub. */
   static ServerProbe of(FleetServer server) {
-    try {
-      var field = FleetServer.class.getDeclaredField("fleet");
-      field.setAccessible(true);
-      Fleet fleet = (Fleet) field.get(server);
-      return new ServerProbe(fleet.watches()::held, server.port());
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new BenchException("cannot read the watch hub's held count (FleetServer.fleet): " + e, e);
-    }
+    return new ServerProbe(server::heldWatches, server.port());
   }
 
   int held() {

@@ -44,6 +44,11 @@ public final class FleetServer implements AutoCloseable {
 
   /** Opens the store, seeds it if asked and empty, and starts serving. */
   public static FleetServer start(ServerSettings settings) {
+    // The JDK server closes an idle keep-alive connection once 200 are idle; after a fleet-wide
+    // change thousands of watchers go idle at once and would all reconnect (docs/performance.md).
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
+    }
     Store store = JdbcStore.openSqlite(settings.dataDir().resolve("fleetconf.db"));
     try {
       Fleet fleet = new Fleet(store, settings.watchHistory());
@@ -85,6 +90,11 @@ public final class FleetServer implements AutoCloseable {
   public URI uri() {
     var address = http.getAddress();
     return URI.create("http://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  /** How many long-polls and event streams the server holds right now. */
+  public int heldWatches() {
+    return fleet.watches().held();
   }
 
   /** The admin token, if this start created it (first start on an empty data directory). */
