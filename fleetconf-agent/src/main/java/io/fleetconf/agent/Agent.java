@@ -224,9 +224,7 @@ public final class Agent implements AutoCloseable {
     Map<String, List<Outcome>> byNamespace = new TreeMap<>();
     outcomes.forEach(o -> byNamespace.computeIfAbsent(o.output().namespace(), n -> new ArrayList<>()).add(o));
     byNamespace.forEach((namespace, list) -> {
-      Report.Status status = list.stream().map(Outcome::status)
-          .max(Comparator.comparingInt(s -> s == Report.Status.ROLLED_BACK ? 2 : s == Report.Status.FAILED ? 1 : 0))
-          .orElse(Report.Status.APPLIED);
+      Report.Status status = list.stream().map(Outcome::status).reduce(Report.Status.APPLIED, Report.Status::worse);
       String hash = "sha256:" + sha256(list.stream().map(o -> o.output().name() + "=" + o.hash())
           .sorted().collect(Collectors.joining(",")).getBytes(StandardCharsets.UTF_8));
       Optional<String> error = list.stream().flatMap(o -> o.error().stream()).reduce((a, b) -> a + "; " + b);

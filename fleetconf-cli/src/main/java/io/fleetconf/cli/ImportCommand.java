@@ -8,7 +8,6 @@ import io.fleetconf.core.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +39,7 @@ final class ImportCommand implements Callable<Integer> {
     Format chosen = format != null ? Format.named(format) : guess(file);
     JsonNode document;
     try {
-      document = chosen.parse(Files.readString(file));
+      document = chosen.parseAsTree(Files.readString(file));
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage());
     }
@@ -50,8 +49,7 @@ final class ImportCommand implements Callable<Integer> {
     Key prefix = Key.parse(scope + "/" + namespace);
     ArrayNode operations = ApiClient.JSON.createArrayNode();
     document.properties().forEach(field -> {
-      String name = chosen == Format.ENV ? field.getKey().toLowerCase(Locale.ROOT) : field.getKey();
-      operations.addObject().put("op", "put").put("key", prefix + "/" + name).set("value", field.getValue());
+      operations.addObject().put("op", "put").put("key", prefix + "/" + field.getKey()).set("value", field.getValue());
     });
     if (operations.isEmpty()) {
       throw new CliException(file + " holds no keys");

@@ -7,7 +7,6 @@ import io.fleetconf.core.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * A config file on the device (a service's old {@code .env}, {@code config.yaml}, properties or
@@ -18,13 +17,8 @@ record LocalFile(Path path, String namespace) {
 
   ObjectNode read() throws IOException {
     Format format = formatOf(path);
-    JsonNode parsed = format.parse(Files.readString(path));
+    JsonNode parsed = format.parseAsTree(Files.readString(path));
     ObjectNode tree = JsonNodeFactory.instance.objectNode();
-    if (format == Format.ENV && parsed instanceof ObjectNode env) {
-      ObjectNode lowered = JsonNodeFactory.instance.objectNode();
-      env.properties().forEach(field -> lowered.set(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));
-      parsed = lowered;
-    }
     if (namespace.isEmpty()) {
       if (!(parsed instanceof ObjectNode object)) {
         throw new ConfigException(path + " must hold a map of namespaces at its top level");

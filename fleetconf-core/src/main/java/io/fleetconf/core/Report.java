@@ -19,7 +19,7 @@ public record Report(
 
   public static final int MAX_ERROR_LENGTH = 2000;
 
-  /** How an attempt to apply config ended. */
+  /** How an attempt to apply config ended, declared from best to worst: the natural order ranks them. */
   public enum Status {
     APPLIED("applied"),
     FAILED("failed"),
@@ -33,6 +33,11 @@ public record Report(
 
     public String wire() {
       return wire;
+    }
+
+    /** The worse of the two. */
+    public Status worse(Status other) {
+      return compareTo(other) >= 0 ? this : other;
     }
 
     public static Status parse(String text) {

@@ -41,7 +41,7 @@ public final class FleetStatus {
     /** The worst reported status: rolled_back, then failed, then applied; empty if none reported. */
     public Optional<Report.Status> status() {
       return namespaces.stream().flatMap(ns -> ns.reported().stream()).map(Report::status)
-          .max(Comparator.comparingInt(FleetStatus::severity));
+          .reduce(Report.Status::worse);
     }
   }
 
@@ -93,13 +93,5 @@ public final class FleetStatus {
 
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
-  }
-
-  private static int severity(Report.Status status) {
-    return switch (status) {
-      case APPLIED -> 0;
-      case FAILED -> 1;
-      case ROLLED_BACK -> 2;
-    };
   }
 }

@@ -1,6 +1,8 @@
 package io.fleetconf.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +57,21 @@ public enum Format {
       case ENV -> EnvFormat.parse(text);
       case PROPERTIES -> PropertiesFormat.parse(text);
     };
+  }
+
+  /**
+   * Parses a document into config-tree keys: as {@link #parse}, but {@code .env} names are
+   * lower-cased ({@code LOG_LEVEL} becomes {@code log_level}), the names the ENV renderer turns
+   * back into the same variables.
+   */
+  public JsonNode parseAsTree(String text) {
+    JsonNode parsed = parse(text);
+    if (this != ENV || !(parsed instanceof ObjectNode env)) {
+      return parsed;
+    }
+    ObjectNode lowered = JsonNodeFactory.instance.objectNode();
+    env.properties().forEach(field -> lowered.set(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));
+    return lowered;
   }
 
   /** Looks a format up by name, ignoring case; also accepts "yml" and "dotenv". */
