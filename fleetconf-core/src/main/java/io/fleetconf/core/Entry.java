@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A stored value with its bookkeeping: the revision that created it, the one that last modified it,
- * and how many times it was written since creation (1 on create).
+ * how many times it was written since creation (1 on create), and whether it is a secret (encrypted
+ * at rest, masked for callers without the right to read secrets).
  */
-public record Entry(Key key, JsonNode value, Revision createRevision, Revision modRevision, long version) {}
+public record Entry(Key key, JsonNode value, Revision createRevision, Revision modRevision, long version,
+    boolean secret) {
+
+  public Entry(Key key, JsonNode value, Revision createRevision, Revision modRevision, long version) {
+    this(key, value, createRevision, modRevision, version, false);
+  }
+}

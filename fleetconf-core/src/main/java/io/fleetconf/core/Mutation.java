@@ -8,13 +8,18 @@ public sealed interface Mutation {
 
   /**
    * Sets an entry. With {@code expected}, the write happens only if the entry's modify revision is
-   * that value; {@link Revision#ZERO} means "only if it does not exist yet".
+   * that value; {@link Revision#ZERO} means "only if it does not exist yet". With {@code secret} the
+   * entry becomes a secret; an entry that is a secret stays one until it is deleted.
    */
-  record Put(Key key, JsonNode value, Optional<Revision> expected) implements Mutation {
+  record Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret) implements Mutation {
     public Put {
       if (key.path().isRoot()) {
         throw new InvalidInputException("invalid_key", "cannot put a value on a whole scope: " + key);
       }
+    }
+
+    public Put(Key key, JsonNode value, Optional<Revision> expected) {
+      this(key, value, expected, false);
     }
 
     public static Put of(Key key, JsonNode value) {

@@ -23,7 +23,7 @@ final class ChangeSetReader {
 
   private record Header(Revision revision, String author, Instant time, String message, String source) {}
 
-  static List<ChangeSet> read(Connection connection, String revisionQuery, List<Object> args, Optional<Key> prefix)
+  static List<ChangeSet> read(Connection connection, Codec codec, String revisionQuery, List<Object> args, Optional<Key> prefix)
       throws SQLException {
     List<Long> revisions = JdbcStore.query(connection, revisionQuery, args, rows -> rows.getLong(1));
     if (revisions.isEmpty()) {
@@ -40,7 +40,7 @@ final class ChangeSetReader {
     JdbcStore.query(connection,
         "SELECT revision, kind, name, before, after FROM changes WHERE revision IN (" + in + ")"
             + " ORDER BY revision, seq", ids,
-        rows -> changes.computeIfAbsent(rows.getLong(1), r -> new ArrayList<>()).add(change(
+        rows -> changes.computeIfAbsent(rows.getLong(1), r -> new ArrayList<>()).add(change(codec,
             rows.getString(2), rows.getString(3), Optional.ofNullable(rows.getString(4)),
             Optional.ofNullable(rows.getString(5)))));
     List<ChangeSet> out = new ArrayList<>(revisions.size());
@@ -53,13 +53,13 @@ final class ChangeSetReader {
     return out;
   }
 
-  private static Change change(String kind, String name, Optional<String> before, Optional<String> after) {
+  private static Change change(Codec codec, String kind, String name, Optional<String> before, Optional<String> after) {
     if (kind.equals("device")) {
       DeviceId id = DeviceId.of(name);
       return new DeviceChange(id, before.map(doc -> Codec.device(id, doc)), after.map(doc -> Codec.device(id, doc)));
     }
     Key key = Key.parse(name);
-    return new EntryChange(key, before.map(doc -> Codec.entryState(key, doc)),
-        after.map(doc -> Codec.entryState(key, doc)));
+    return new EntryChange(key, before.map(doc -> codec.entryState(key, doc)),
+        after.map(doc -> codec.entryState(key, doc)));
   }
 }

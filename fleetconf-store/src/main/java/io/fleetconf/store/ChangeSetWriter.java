@@ -14,7 +14,7 @@ import java.sql.SQLException;
 final class ChangeSetWriter {
   private ChangeSetWriter() {}
 
-  static void write(Connection connection, ChangeSet changeSet) throws SQLException {
+  static void write(Connection connection, Codec codec, ChangeSet changeSet) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO change_sets (revision, author, time_ms, message, source) VALUES (?, ?, ?, ?, ?)")) {
       insert.setLong(1, changeSet.revision().value());
@@ -33,8 +33,8 @@ final class ChangeSetWriter {
         switch (change) {
           case EntryChange entry -> {
             insert.setString(3, "entry");
-            insert.setString(5, entry.before().map(Codec::entryState).orElse(null));
-            insert.setString(6, entry.after().map(Codec::entryState).orElse(null));
+            insert.setString(5, entry.before().map(codec::entryState).orElse(null));
+            insert.setString(6, entry.after().map(codec::entryState).orElse(null));
           }
           case DeviceChange device -> {
             insert.setString(3, "device");
@@ -49,28 +49,29 @@ final class ChangeSetWriter {
     }
     for (Change change : changeSet.changes()) {
       switch (change) {
-        case EntryChange entry -> applyEntry(connection, entry);
+        case EntryChange entry -> applyEntry(connection, codec, entry);
         case DeviceChange device -> applyDevice(connection, device);
       }
     }
   }
 
-  private static void applyEntry(Connection connection, EntryChange change) throws SQLException {
+  private static void applyEntry(Connection connection, Codec codec, EntryChange change) throws SQLException {
     if (change.after().isEmpty()) {
       delete(connection, "DELETE FROM entries WHERE key = ?", change.key().toString());
       return;
     }
     Entry entry = change.after().get();
     try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO entries (key, value, create_revision, mod_revision, version) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret) VALUES (?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
             + " create_revision = excluded.create_revision, mod_revision = excluded.mod_revision,"
-            + " version = excluded.version")) {
+            + " version = excluded.version, secret = excluded.secret")) {
       upsert.setString(1, entry.key().toString());
-      upsert.setString(2, Codec.write(entry.value()));
+      upsert.setString(2, codec.value(entry));
       upsert.setLong(3, entry.createRevision().value());
       upsert.setLong(4, entry.modRevision().value());
       upsert.setLong(5, entry.version());
+      upsert.setInt(6, entry.secret() ? 1 : 0);
       upsert.executeUpdate();
     }
   }

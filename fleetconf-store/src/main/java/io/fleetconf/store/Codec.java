@@ -15,11 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
-/** The JSON documents the store keeps in text columns: values, entry states and devices. */
+/**
+ * The JSON documents the store keeps in text columns: values, entry states and devices. A secret
+ * value never reaches a column as it is: it is sealed, and the document holds the ciphertext.
+ */
 final class Codec {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final Sealer sealer;
 
-  private Codec() {}
+  Codec(Sealer sealer) {
+    this.sealer = sealer;
+  }
 
   static String write(JsonNode node) {
     try {
@@ -37,23 +43,47 @@ final class Codec {
     }
   }
 
-  static String entryState(Entry entry) {
+  /** The text of the {@code value} column: the JSON value, or for a secret its sealed form as a JSON string. */
+  String value(Entry entry) {
+    return entry.secret() ? write(JSON.getNodeFactory().textNode(seal(entry))) : write(entry.value());
+  }
+
+  JsonNode value(Key key, String text, boolean secret) {
+    JsonNode stored = read(text);
+    return secret ? open(key, stored.asText()) : stored;
+  }
+
+  String entryState(Entry entry) {
     ObjectNode doc = JSON.createObjectNode();
-    doc.set("value", entry.value());
+    if (entry.secret()) {
+      doc.put("sealed", seal(entry));
+    } else {
+      doc.set("value", entry.value());
+    }
     doc.put("createRevision", entry.createRevision().value());
     doc.put("modRevision", entry.modRevision().value());
     doc.put("version", entry.version());
     return write(doc);
   }
 
-  static Entry entryState(Key key, String text) {
+  Entry entryState(Key key, String text) {
     JsonNode doc = read(text);
+    boolean secret = doc.has("sealed");
     return new Entry(
         key,
-        doc.get("value"),
+        secret ? open(key, doc.get("sealed").asText()) : doc.get("value"),
         Revision.of(doc.get("createRevision").asLong()),
         Revision.of(doc.get("modRevision").asLong()),
-        doc.get("version").asLong());
+        doc.get("version").asLong(),
+        secret);
+  }
+
+  private String seal(Entry entry) {
+    return sealer.seal(write(entry.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.key().toString());
+  }
+
+  private JsonNode open(Key key, String sealed) {
+    return read(new String(sealer.open(sealed, key.toString()), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   static String device(Device device) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** What differs between the databases the JDBC store runs on; everything else is shared SQL. */
 enum Dialect {
-  SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql")) {
+  SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql")) {
     @Override
     void configure(Connection connection) throws SQLException {
       try (Statement statement = connection.createStatement()) {

@@ -31,12 +31,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * server answers reads from memory, so the store only sees writes, history and start-up loads.
  */
 public final class JdbcStore implements Store {
-  private static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version";
+  static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version, secret";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
   private final Clock clock;
   private volatile Revision revision;
+  private volatile Codec codec = new Codec(Sealer.NONE);
 
   private JdbcStore(Connection connection, Dialect dialect, Clock clock) throws SQLException {
     this.connection = connection;
@@ -77,7 +79,7 @@ public final class JdbcStore implements Store {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       connection.setAutoCommit(false);
       try {
-        Transaction transaction = new Transaction(connection, next);
+        Transaction transaction = new Transaction(connection, codec, next);
         for (Mutation mutation : proposal.mutations()) {
           transaction.apply(mutation);
         }
@@ -88,7 +90,7 @@ public final class JdbcStore implements Store {
         }
         ChangeSet changeSet = new ChangeSet(
             next, proposal.author(), now, proposal.message(), proposal.source(), changes);
-        ChangeSetWriter.write(connection, changeSet);
+        ChangeSetWriter.write(connection, codec, changeSet);
         connection.commit();
         revision = next;
         return changeSet;
@@ -103,7 +105,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Entry> entries() {
-    return locked(() -> query("SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), JdbcStore::entry));
+    return locked(() -> query("SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)));
   }
 
   @Override
@@ -114,14 +116,14 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<ChangeSet> changesSince(Revision after, int limit) {
-    return locked(() -> ChangeSetReader.read(connection,
+    return locked(() -> ChangeSetReader.read(connection, codec,
         "SELECT revision FROM change_sets WHERE revision > ? ORDER BY revision LIMIT ?",
         List.of(after.value(), limit), Optional.empty()));
   }
 
   @Override
   public Optional<ChangeSet> changeSet(Revision at) {
-    return locked(() -> ChangeSetReader.read(connection,
+    return locked(() -> ChangeSetReader.read(connection, codec,
         "SELECT revision FROM change_sets WHERE revision = ?", List.of(at.value()), Optional.empty()))
         .stream().findFirst();
   }
@@ -130,12 +132,12 @@ public final class JdbcStore implements Store {
   public List<ChangeSet> history(Optional<Key> prefix, Revision before, int limit) {
     return locked(() -> {
       if (prefix.isEmpty()) {
-        return ChangeSetReader.read(connection,
+        return ChangeSetReader.read(connection, codec,
             "SELECT revision FROM change_sets WHERE revision < ? ORDER BY revision DESC LIMIT ?",
             List.of(before.value(), limit), Optional.empty());
       }
       String name = prefix.get().toString();
-      return ChangeSetReader.read(connection,
+      return ChangeSetReader.read(connection, codec,
           "SELECT DISTINCT revision FROM changes WHERE kind = 'entry' AND revision < ?"
               + " AND (name = ? OR (name >= ? AND name < ?)) ORDER BY revision DESC LIMIT ?",
           List.of(before.value(), name, name + "/", name + "0", limit), prefix);
@@ -162,7 +164,7 @@ public final class JdbcStore implements Store {
             + " WHERE kind = 'entry' AND revision <= ? " + filter + " GROUP BY name) last"
             + " ON c.kind = 'entry' AND c.name = last.name AND c.revision = last.revision"
             + " WHERE c.after IS NOT NULL ORDER BY c.name",
-        args, rows -> Codec.entryState(Key.parse(rows.getString(1)), rows.getString(2))));
+        args, rows -> codec.entryState(Key.parse(rows.getString(1)), rows.getString(2))));
   }
 
   @Override
@@ -203,25 +205,92 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void sealWith(Sealer sealer) {
+    this.codec = new Codec(sealer);
+  }
+
+  @Override
   public void addToken(TokenRecord token) {
-    locked(() -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO tokens (id, sha256, identity, created_ms) VALUES (?, ?, ?, ?)")) {
-        insert.setString(1, token.id());
-        insert.setBytes(2, token.sha256());
-        insert.setString(3, token.identity());
-        insert.setLong(4, token.created().toEpochMilli());
-        insert.executeUpdate();
-      }
-      return null;
-    });
+    update("INSERT INTO tokens (id, sha256, identity, created_ms, kind, rules, expires_ms, revoked_ms, used_ms)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        token.id(), token.sha256(), token.identity(), token.created().toEpochMilli(), token.kind(),
+        Codec.write(JSON.valueToTree(token.rules())), millis(token.expires()), millis(token.revoked()),
+        millis(token.used()));
   }
 
   @Override
   public List<TokenRecord> tokens() {
-    return locked(() -> query("SELECT id, sha256, identity, created_ms FROM tokens ORDER BY id", List.of(),
-        rows -> new TokenRecord(rows.getString(1), rows.getBytes(2), rows.getString(3),
-            Instant.ofEpochMilli(rows.getLong(4)))));
+    return locked(() -> query(
+        "SELECT id, sha256, kind, identity, rules, created_ms, expires_ms, revoked_ms, used_ms FROM tokens ORDER BY id",
+        List.of(), rows -> new TokenRecord(rows.getString(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
+            JSON.convertValue(Codec.read(rows.getString(5)), STRINGS), Instant.ofEpochMilli(rows.getLong(6)),
+            instant(rows, 7), instant(rows, 8), instant(rows, 9))));
+  }
+
+  @Override
+  public boolean revokeToken(String id, Instant at) {
+    return update("UPDATE tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL", at.toEpochMilli(), id) == 1;
+  }
+
+  @Override
+  public boolean useToken(String id, Instant at) {
+    return update("UPDATE tokens SET used_ms = ? WHERE id = ? AND used_ms IS NULL", at.toEpochMilli(), id) == 1;
+  }
+
+  @Override
+  public void addCertificate(CertificateRecord certificate) {
+    update("INSERT INTO certificates (serial, device, issued_ms, not_after_ms, revoked_ms) VALUES (?, ?, ?, ?, ?)",
+        certificate.serial(), certificate.device(), certificate.issued().toEpochMilli(),
+        certificate.notAfter().toEpochMilli(), millis(certificate.revoked()));
+  }
+
+  @Override
+  public List<CertificateRecord> certificates() {
+    return locked(() -> query(
+        "SELECT serial, device, issued_ms, not_after_ms, revoked_ms FROM certificates ORDER BY issued_ms, serial",
+        List.of(), rows -> new CertificateRecord(rows.getString(1), rows.getString(2),
+            Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)), instant(rows, 5))));
+  }
+
+  @Override
+  public boolean revokeCertificate(String serial, Instant at) {
+    return update("UPDATE certificates SET revoked_ms = ? WHERE serial = ? AND revoked_ms IS NULL",
+        at.toEpochMilli(), serial) == 1;
+  }
+
+  @Override
+  public Optional<String> setting(String name) {
+    return locked(() -> query("SELECT value FROM settings WHERE name = ?", List.of(name), rows -> rows.getString(1)))
+        .stream().findFirst();
+  }
+
+  @Override
+  public void putSetting(String name, String value) {
+    update("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        name, value);
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> STRINGS =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  private int update(String sql, Object... args) {
+    return locked(() -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          statement.setObject(i + 1, args[i]);
+        }
+        return statement.executeUpdate();
+      }
+    });
+  }
+
+  private static Long millis(Optional<Instant> instant) {
+    return instant.map(Instant::toEpochMilli).orElse(null);
+  }
+
+  private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {
+    long value = rows.getLong(column);
+    return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
   }
 
   @Override
@@ -232,13 +301,11 @@ public final class JdbcStore implements Store {
     });
   }
 
-  static Entry entry(ResultSet rows) throws SQLException {
-    return new Entry(
-        Key.parse(rows.getString(1)),
-        Codec.read(rows.getString(2)),
-        Revision.of(rows.getLong(3)),
-        Revision.of(rows.getLong(4)),
-        rows.getLong(5));
+  static Entry entry(ResultSet rows, Codec codec) throws SQLException {
+    Key key = Key.parse(rows.getString(1));
+    boolean secret = rows.getInt(6) != 0;
+    return new Entry(key, codec.value(key, rows.getString(2), secret), Revision.of(rows.getLong(3)),
+        Revision.of(rows.getLong(4)), rows.getLong(5), secret);
   }
 
   private Revision queryRevision() throws SQLException {

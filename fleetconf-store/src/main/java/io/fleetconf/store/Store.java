@@ -71,11 +71,33 @@ public interface Store extends AutoCloseable {
   /** A device's reports, newest first, at most {@code limit}. */
   List<Report> reports(DeviceId device, int limit);
 
-  /** Stores a new API token's hash under an identity. Tokens are not versioned. */
+  /** Seals and opens secret values from now on; set before the first read of a secret. */
+  void sealWith(Sealer sealer);
+
+  /** Stores a new token's hash. Tokens are not versioned. */
   void addToken(TokenRecord token);
 
-  /** Every stored token (hashes only). */
+  /** Every stored token (hashes only), revoked and used ones included. */
   List<TokenRecord> tokens();
+
+  /** Marks a token revoked; false if there is no such token or it already was. */
+  boolean revokeToken(String id, java.time.Instant at);
+
+  /** Marks a single-use token used; false if it already was: at most one caller ever gets true. */
+  boolean useToken(String id, java.time.Instant at);
+
+  void addCertificate(CertificateRecord certificate);
+
+  /** Every issued client certificate, oldest first. */
+  List<CertificateRecord> certificates();
+
+  /** Marks a certificate revoked; false if there is no such certificate or it already was. */
+  boolean revokeCertificate(String serial, java.time.Instant at);
+
+  /** A named value kept with the data (e.g. the wrapped data key), if set. */
+  Optional<String> setting(String name);
+
+  void putSetting(String name, String value);
 
   @Override
   void close();

@@ -27,14 +27,16 @@ import java.util.TreeMap;
  */
 final class Transaction {
   private final Connection connection;
+  private final Codec codec;
   private final Revision revision;
   private final Map<Key, Optional<Entry>> entriesBefore = new TreeMap<>();
   private final Map<Key, Optional<Entry>> entriesAfter = new TreeMap<>();
   private final Map<DeviceId, Optional<Device>> devicesBefore = new TreeMap<>();
   private final Map<DeviceId, Optional<Device>> devicesAfter = new TreeMap<>();
 
-  Transaction(Connection connection, Revision revision) {
+  Transaction(Connection connection, Codec codec, Revision revision) {
     this.connection = connection;
+    this.codec = codec;
     this.revision = revision;
   }
 
@@ -50,7 +52,8 @@ final class Transaction {
             put.value(),
             original.map(Entry::createRevision).orElse(revision),
             revision,
-            original.map(e -> e.version() + 1).orElse(1L))));
+            original.map(e -> e.version() + 1).orElse(1L),
+            put.secret() || current.map(Entry::secret).orElse(false))));
       }
       case Mutation.Delete delete -> {
         Optional<Entry> current = entry(delete.key());
@@ -127,14 +130,14 @@ final class Transaction {
   private void deleteTree(Key prefix) throws SQLException {
     String name = prefix.toString();
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT key, value, create_revision, mod_revision, version FROM entries"
+        "SELECT " + JdbcStore.ENTRY_COLUMNS + " FROM entries"
             + " WHERE key = ? OR (key >= ? AND key < ?)")) {
       select.setString(1, name);
       select.setString(2, name + "/");
       select.setString(3, name + "0"); // '0' follows '/': the range holds exactly the keys below
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          Entry entry = JdbcStore.entry(rows);
+          Entry entry = JdbcStore.entry(rows, codec);
           entriesBefore.putIfAbsent(entry.key(), Optional.of(entry));
           entriesAfter.putIfAbsent(entry.key(), Optional.of(entry));
         }
@@ -154,10 +157,10 @@ final class Transaction {
 
   private Optional<Entry> load(Key key) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT key, value, create_revision, mod_revision, version FROM entries WHERE key = ?")) {
+        "SELECT " + JdbcStore.ENTRY_COLUMNS + " FROM entries WHERE key = ?")) {
       select.setString(1, key.toString());
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(JdbcStore.entry(rows)) : Optional.empty();
+        return rows.next() ? Optional.of(JdbcStore.entry(rows, codec)) : Optional.empty();
       }
     }
   }

@@ -15,7 +15,9 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -249,7 +251,7 @@ abstract class StoreContract {
   void everythingSurvivesAReopen() {
     commit(device("vv-1", "site/lisbon"), put("global/a/x", "1"));
     commit(put("devices/vv-1/a/x", "\"hi\""));
-    store.addToken(new TokenRecord("tok_1", new byte[] {1, 2, 3}, "admin", java.time.Instant.ofEpochMilli(5)));
+    store.addToken(token("tok_1", "operator", "admin", Optional.empty()));
     List<Entry> entries = store.entries();
     store.close();
     store = open(dir);
@@ -275,4 +277,69 @@ abstract class StoreContract {
     assertThat(store.reports(id, 100)).hasSize(Store.REPORT_HISTORY + 1);
     assertThat(store.reports(id, 1).get(0).error()).contains("health check failed");
   }
+
+  private static TokenRecord token(String id, String kind, String identity, Optional<Instant> expires) {
+    return new TokenRecord(id, id.getBytes(java.nio.charset.StandardCharsets.UTF_8), kind, identity,
+        List.of("read fleet/global/*", "read devices"), Instant.ofEpochMilli(5), expires, Optional.empty(),
+        Optional.empty());
+  }
+
+  @Test
+  void tokensKeepTheirRulesAndLifeAndAreRevokedOrUsedOnce() {
+    store.addToken(token("tok_a", "operator", "alice", Optional.of(Instant.ofEpochMilli(1_000))));
+    store.addToken(token("tok_e", "enrolment", "vv-1", Optional.empty()));
+    assertThat(store.revokeToken("tok_a", Instant.ofEpochMilli(7))).isTrue();
+    assertThat(store.revokeToken("tok_a", Instant.ofEpochMilli(8))).isFalse();
+    assertThat(store.revokeToken("tok_nope", Instant.ofEpochMilli(8))).isFalse();
+    assertThat(store.useToken("tok_e", Instant.ofEpochMilli(9))).isTrue();
+    assertThat(store.useToken("tok_e", Instant.ofEpochMilli(10))).isFalse();
+    store.close();
+    store = open(dir);
+    assertThat(store.tokens()).extracting(t -> t.id() + " " + t.kind() + " " + t.identity() + " " + t.rules() + " "
+            + t.expires().map(Instant::toEpochMilli).orElse(-1L) + " " + t.revoked().map(Instant::toEpochMilli).orElse(-1L)
+            + " " + t.used().map(Instant::toEpochMilli).orElse(-1L))
+        .containsExactly("tok_a operator alice [read fleet/global/*, read devices] 1000 7 -1",
+            "tok_e enrolment vv-1 [read fleet/global/*, read devices] -1 -1 9");
+  }
+
+  @Test
+  void certificatesAreRecordedAndRevokedOnce() {
+    store.addCertificate(new CertificateRecord("0a1b", "vv-1", Instant.ofEpochMilli(1), Instant.ofEpochMilli(100),
+        Optional.empty()));
+    assertThat(store.revokeCertificate("0a1b", Instant.ofEpochMilli(50))).isTrue();
+    assertThat(store.revokeCertificate("0a1b", Instant.ofEpochMilli(60))).isFalse();
+    assertThat(store.certificates()).containsExactly(new CertificateRecord("0a1b", "vv-1", Instant.ofEpochMilli(1),
+        Instant.ofEpochMilli(100), Optional.of(Instant.ofEpochMilli(50))));
+  }
+
+  @Test
+  void secretsAreSealedInEveryTableAndStaySecretUntilDeleted() throws Exception {
+    MasterKey master = MasterKey.generate();
+    Keyring.open(store, master);
+    String plaintext = "hunter2-" + java.util.UUID.randomUUID();
+    Key key = Key.parse("global/dvr/password");
+    commit(new Mutation.Put(key, TextNode.valueOf(plaintext), Optional.empty(), true));
+    commit(new Mutation.Put(key, TextNode.valueOf(plaintext + "-2"), Optional.empty(), false));
+    assertThat(store.entries()).singleElement().satisfies(entry -> {
+      assertThat(entry.secret()).isTrue();
+      assertThat(entry.value().asText()).isEqualTo(plaintext + "-2");
+    });
+    assertThat(store.history(Optional.empty(), Revision.of(99), 10).get(1).changes().get(0))
+        .isEqualTo(new io.fleetconf.core.Change.EntryChange(key, Optional.empty(),
+            Optional.of(new Entry(key, TextNode.valueOf(plaintext), Revision.of(1), Revision.of(1), 1, true))));
+    store.close();
+    assertThat(databaseBytesContain(dir, plaintext)).isFalse();
+    store = open(dir);
+    org.assertj.core.api.Assertions.assertThatThrownBy(store::entries).isInstanceOf(StoreException.class)
+        .hasMessageContaining("without a master key");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Keyring.open(store, MasterKey.generate()))
+        .isInstanceOf(StoreException.class).hasMessageContaining("is not the one that wrapped");
+    MasterKey next = MasterKey.generate();
+    Keyring.rotate(store, master, next);
+    Keyring.open(store, next);
+    assertThat(store.entries()).singleElement().satisfies(e -> assertThat(e.value().asText()).isEqualTo(plaintext + "-2"));
+  }
+
+  /** True if any file of the store's directory holds {@code text} (the database, its WAL, a dump). */
+  protected abstract boolean databaseBytesContain(java.nio.file.Path dir, String text) throws Exception;
 }

@@ -1,0 +1,104 @@
+package io.fleetconf.server.security;
+
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Key;
+import java.util.List;
+
+/**
+ * What an operator token may do, as rules in the spirit of Consul's ACLs, one per line:
+ *
+ * <ul>
+ *   <li>{@code admin}: everything, including tokens, certificates and secrets;
+ *   <li>{@code read <key pattern>} / {@code write <key pattern>}: entries whose raw key matches,
+ *       e.g. {@code read fleet/global/*}, {@code write fleet/groups/site/lisbon/*}; a pattern ending
+ *       in {@code *} is a prefix, any other names one key; write implies read;
+ *   <li>{@code read devices} / {@code write devices}: the registry, every device's effective config
+ *       and watches, reports and the fleet status;
+ *   <li>{@code read secrets}: see the values of secret entries the token can otherwise read.
+ * </ul>
+ */
+public record Acl(List<String> rules) {
+  public static final Acl ADMIN = new Acl(List.of("admin"));
+  public static final Acl NONE = new Acl(List.of());
+
+  public Acl {
+    rules = List.copyOf(rules);
+    for (String rule : rules) {
+      check(rule);
+    }
+  }
+
+  private static void check(String rule) {
+    String[] words = rule.strip().split("\\s+");
+    boolean ok = switch (words[0]) {
+      case "admin" -> words.length == 1;
+      case "read", "write" -> words.length == 2 && (words[1].equals("devices") || words[1].equals("secrets") && words[0].equals("read")
+          || words[1].equals("*") || words[1].startsWith(Key.ROOT + "/"));
+      default -> false;
+    };
+    if (!ok || rule.length() > 600) {
+      throw new InvalidInputException("invalid_rule", "rule '" + rule.strip() + "' is not one of: admin,"
+          + " read|write <key pattern such as fleet/global/*>, read|write devices, read secrets");
+    }
+  }
+
+  public boolean admin() {
+    return rules.contains("admin");
+  }
+
+  public boolean canRead(Key key) {
+    return admin() || matches("read", key.raw(), false) || matches("write", key.raw(), false);
+  }
+
+  public boolean canWrite(Key key) {
+    return admin() || matches("write", key.raw(), false);
+  }
+
+  /** True if the token may read every key at or below {@code prefix}. */
+  public boolean canReadTree(Key prefix) {
+    return admin() || matches("read", prefix.raw(), true) || matches("write", prefix.raw(), true);
+  }
+
+  /** True if the token may write every key at or below {@code prefix}. */
+  public boolean canWriteTree(Key prefix) {
+    return admin() || matches("write", prefix.raw(), true);
+  }
+
+  public boolean canReadDevices() {
+    return admin() || rules.contains("read devices") || rules.contains("write devices");
+  }
+
+  public boolean canWriteDevices() {
+    return admin() || rules.contains("write devices");
+  }
+
+  public boolean canReadSecrets() {
+    return admin() || rules.contains("read secrets");
+  }
+
+  /** True if any rule reads keys at all (such a token may ask for history, filtered to what it reads). */
+  public boolean readsKeys() {
+    return admin() || rules.stream().anyMatch(rule -> rule.matches("(read|write) (\\*|fleet/.*)"));
+  }
+
+  private boolean matches(String access, String raw, boolean wholeTree) {
+    for (String rule : rules) {
+      if (!rule.startsWith(access + " ")) {
+        continue;
+      }
+      String pattern = rule.substring(access.length() + 1).strip();
+      if (pattern.equals("*")) {
+        return true;
+      }
+      if (pattern.endsWith("*")) {
+        String prefix = pattern.substring(0, pattern.length() - 1);
+        if (raw.startsWith(prefix) || wholeTree && (raw + "/").startsWith(prefix)) {
+          return true;
+        }
+      } else if (!wholeTree && raw.equals(pattern)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
