@@ -1,6 +1,7 @@
 package io.fleetconf.agent;
 
 import io.fleetconf.client.Config;
+import io.fleetconf.client.Credentials;
 import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.client.Source;
 import io.fleetconf.core.InvalidInputException;
@@ -65,13 +66,13 @@ public final class Agent implements AutoCloseable {
 
   private Agent(AgentConfig config) {
     this.config = config;
-    String token = config.resolveToken();
+    Credentials credentials = Identity.credentials(config);
     this.renderer = new Renderer(config.deviceId());
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
-    this.reporter = new Reporter(config.server(), config.deviceId(), token);
+    this.reporter = new Reporter(config.server(), config.deviceId(), credentials);
     runPendingActions();
-    this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).token(token)
+    this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).credentials(credentials)
         .cacheDirectory(config.stateDir().resolve("cache"))
         .waitTime(AgentConfig.duration(config.pollWait(), Duration.ofMinutes(5), "poll_wait"))
         .start();
@@ -150,6 +151,12 @@ public final class Agent implements AutoCloseable {
     }).max(Comparator.naturalOrder()).orElse(Result.APPLIED);
   }
 
+  /** A format output holds its namespace; a template may reach anything, so any secret counts. */
+  private static boolean holdsSecrets(AgentConfig.Output output, Config current) {
+    return current.secretPaths().stream()
+        .anyMatch(path -> output.template().isPresent() || path.startsWith(output.namespace() + "/"));
+  }
+
   private Outcome write(AgentConfig.Output output, Config current, Map<String, List<AgentConfig.Output>> due) {
     String hash = "";
     try {
@@ -162,7 +169,7 @@ public final class Agent implements AutoCloseable {
       if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
         return new Outcome(output, hash, Report.Status.APPLIED, Optional.empty());
       }
-      Path staged = writer.stage(output, bytes);
+      Path staged = writer.stage(output, bytes, holdsSecrets(output, current));
       if (output.check().isPresent()) {
         Optional<String> failed = Actions.command(output.check().get().replace("{path}", staged.toString()),
             Duration.ofSeconds(30));

@@ -24,6 +24,10 @@ public record AgentConfig(
     String deviceId,
     Optional<String> token,
     Optional<Path> tokenFile,
+    Optional<Path> caFile,
+    Optional<String> enrolToken,
+    Optional<Path> enrolTokenFile,
+    Optional<Path> identityDir,
     Path stateDir,
     Optional<String> pollWait,
     Optional<String> debounce,
@@ -115,6 +119,10 @@ public record AgentConfig(
     actions = actions == null ? Map.of() : new LinkedHashMap<>(actions);
     token = optional(token);
     tokenFile = optional(tokenFile);
+    caFile = optional(caFile);
+    enrolToken = optional(enrolToken);
+    enrolTokenFile = optional(enrolTokenFile);
+    identityDir = optional(identityDir);
     pollWait = optional(pollWait);
     debounce = optional(debounce);
   }
@@ -123,8 +131,12 @@ public record AgentConfig(
     require(server != null && !server.isBlank(), "server is required");
     require(server.startsWith("http://") || server.startsWith("https://"), "server must be an http(s) URL, was '" + server + "'");
     require(deviceId != null && deviceId.matches("[A-Za-z0-9_.\\-]+"), "device_id is required (letters, digits, _ - .)");
-    require(token.isPresent() != tokenFile.isPresent(), "give exactly one of token and token_file");
+    require(!(token.isPresent() && tokenFile.isPresent()), "give one of token and token_file, not both");
+    require(!(enrolToken.isPresent() && enrolTokenFile.isPresent()), "give one of enrol_token and enrol_token_file, not both");
     require(stateDir != null, "state_dir is required");
+    require(token.isPresent() || tokenFile.isPresent() || enrolToken.isPresent() || enrolTokenFile.isPresent()
+        || Files.exists(identity().resolve(Identity.CERTIFICATE_FILE)),
+        "give a device token (token or token_file) or, for a client certificate, enrol_token or enrol_token_file");
     require(!outputs.isEmpty(), "outputs must list at least one file");
     for (Output output : outputs) {
       String where = "outputs." + output.name();
@@ -158,14 +170,26 @@ public record AgentConfig(
         new AgentException(what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
   }
 
-  String resolveToken() {
-    if (token.isPresent()) {
-      return token.get();
-    }
+  /** The device token, if one is configured. */
+  Optional<String> resolveToken() {
+    return token.or(() -> tokenFile.map(file -> read(file, "token_file")));
+  }
+
+  /** The one-time enrolment token, if one is configured. */
+  Optional<String> resolveEnrolToken() {
+    return enrolToken.or(() -> enrolTokenFile.map(file -> read(file, "enrol_token_file")));
+  }
+
+  /** Where the agent keeps its private key and certificate (default: {@code <state_dir>/identity}). */
+  Path identity() {
+    return identityDir.orElseGet(() -> stateDir.resolve("identity"));
+  }
+
+  private static String read(Path file, String what) {
     try {
-      return Files.readString(tokenFile.get()).strip();
+      return Files.readString(file).strip();
     } catch (IOException e) {
-      throw new AgentException("cannot read token_file " + tokenFile.get() + ": " + e.getMessage());
+      throw new AgentException("cannot read " + what + " " + file + ": " + e.getMessage());
     }
   }
 

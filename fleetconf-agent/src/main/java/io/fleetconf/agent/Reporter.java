@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import io.fleetconf.client.Credentials;
 
 /** Tells the server what the agent applied, per namespace. A failed report is logged, not fatal. */
 final class Reporter {
@@ -16,14 +17,15 @@ final class Reporter {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String VERSION = Optional.ofNullable(Reporter.class.getPackage().getImplementationVersion()).orElse("dev");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final URI reports;
-  private final String token;
+  private final Credentials credentials;
 
-  Reporter(String server, String deviceId, String token) {
+  Reporter(String server, String deviceId, Credentials credentials) {
     String base = server.endsWith("/") ? server : server + "/";
     this.reports = URI.create(base + "api/v1/devices/" + deviceId + "/reports");
-    this.token = token;
+    this.credentials = credentials;
+    this.http = credentials.httpClient(Duration.ofSeconds(5));
   }
 
   boolean report(String namespace, long revision, String hash, String status, Optional<String> error) {
@@ -35,8 +37,8 @@ final class Reporter {
     error.ifPresent(e -> body.put("error", e));
     body.put("agentVersion", VERSION);
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(reports).timeout(Duration.ofSeconds(10))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+      HttpResponse<String> response = http.send(credentials.authorize(HttpRequest.newBuilder(reports))
+          .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
         LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: the server refused a report (" + response.statusCode() + ")");

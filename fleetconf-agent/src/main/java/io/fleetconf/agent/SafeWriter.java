@@ -37,11 +37,17 @@ final class SafeWriter {
     return current.isPresent() && Arrays.equals(current.get(), next);
   }
 
-  /** Writes {@code bytes} to a temp file beside {@code destination}, with its mode, fsynced. */
-  Path stage(AgentConfig.Output output, byte[] bytes) throws IOException {
+  /**
+   * Writes {@code bytes} to a temp file beside {@code destination}, with its mode, fsynced. A file
+   * that holds a secret keeps only the owner's bits of its mode (0644 becomes 0600).
+   */
+  Path stage(AgentConfig.Output output, byte[] bytes, boolean secret) throws IOException {
     Path dir = output.destination().toAbsolutePath().getParent();
     Files.createDirectories(dir);
     String mode = output.mode().orElse("0644");
+    if (secret) {
+      mode = Integer.toOctalString(Integer.parseInt(mode, 8) & 0700);
+    }
     Path temp = Files.createTempFile(dir, "." + output.destination().getFileName() + ".", ".fleetconf-tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -87,7 +93,9 @@ final class SafeWriter {
       return;
     }
     AgentConfig.Output restore = output;
-    Path staged = stage(restore, Files.readAllBytes(backup));
+    boolean holdsSecrets = Files.exists(output.destination()) && !Files.getPosixFilePermissions(output.destination())
+        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+    Path staged = stage(restore, Files.readAllBytes(backup), holdsSecrets);
     swap(staged, output.destination());
   }
 

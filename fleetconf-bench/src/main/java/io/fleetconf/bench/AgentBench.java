@@ -29,7 +29,8 @@ public final class AgentBench {
     Path jar = Path.of(args.length > 0 ? args[0] : "fleetconf-cli/target/fleetconf.jar");
     Duration idle = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase()) : Duration.ofMinutes(10);
     Path dir = Files.createTempDirectory("fleetconf-agent-bench");
-    try (FleetServer server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dir.resolve("server"), false))) {
+    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dir.resolve("server"))
+        .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
       String token = server.bootstrapToken().orElseThrow();
       call(server, token, "POST", "/api/v1/devices", "{\"id\": \"vv-1\"}");
       call(server, token, "PUT", "/api/v1/entries/global/common/log_level", "\"info\"");

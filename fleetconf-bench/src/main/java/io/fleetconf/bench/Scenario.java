@@ -63,7 +63,8 @@ final class Scenario {
   }
 
   private void run(Path dataDir) {
-    try (FleetServer server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dataDir, false))) {
+    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
+        .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
       String token = server.bootstrapToken()
           .orElseThrow(() -> new BenchException("no admin token on a fresh data dir"));
       AdminClient admin = new AdminClient(server.uri(), token);

@@ -19,13 +19,19 @@ import java.util.StringJoiner;
 /** The admin verbs' view of the native API: one call, one JSON answer, errors as one line. */
 final class ApiClient {
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final URI base;
   private final String token;
 
-  ApiClient(String address, String token) {
+  ApiClient(String address, String token, java.util.Optional<java.nio.file.Path> caFile) {
     this.base = URI.create(address.endsWith("/") ? address.substring(0, address.length() - 1) : address);
     this.token = token;
+    try {
+      this.http = new io.fleetconf.client.Credentials(java.util.Optional.empty(), java.util.Optional.empty(), caFile)
+          .httpClient(Duration.ofSeconds(5));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
   }
 
   JsonNode get(String path, Map<String, String> query) {
@@ -58,6 +64,9 @@ final class ApiClient {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (ConnectException e) {
       throw new CliException("cannot connect to " + base + " (is the server running? see --addr / FLEETCONF_ADDR)");
+    } catch (javax.net.ssl.SSLException e) {
+      throw new CliException("TLS with " + base + " failed (" + e.getMessage() + "); is --ca-file / FLEETCONF_CA_FILE"
+          + " the CA of the server's certificate, e.g. data/ca/ca.crt?");
     } catch (IOException e) {
       throw new CliException("request to " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {

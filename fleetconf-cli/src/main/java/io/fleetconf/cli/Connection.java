@@ -7,13 +7,18 @@ import picocli.CommandLine.Option;
 
 /** Where the server is, how to authenticate, and how to print: shared by every admin verb. */
 final class Connection {
-  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:FLEETCONF_ADDR:-http://127.0.0.1:8585}",
+  @Option(names = "--addr", paramLabel = "URL", defaultValue = "${env:FLEETCONF_ADDR:-https://127.0.0.1:8585}",
       description = "Server address (env FLEETCONF_ADDR; default ${DEFAULT-VALUE}).")
   String address;
 
   @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FLEETCONF_TOKEN}",
       description = "API token (env FLEETCONF_TOKEN).")
   String token;
+
+  @Option(names = "--ca-file", paramLabel = "FILE", defaultValue = "${env:FLEETCONF_CA_FILE}",
+      description = "PEM file of the CA that signed the server's certificate, e.g. data/ca/ca.crt"
+          + " (env FLEETCONF_CA_FILE; default: the system's trusted CAs).")
+  java.nio.file.Path caFile;
 
   @Option(names = "--json", description = "Print the server's JSON answer, for scripts.")
   boolean json;
@@ -29,6 +34,6 @@ final class Connection {
   }
 
   ApiClient client() {
-    return new ApiClient(address, token);
+    return new ApiClient(address, token, java.util.Optional.ofNullable(caFile));
   }
 }

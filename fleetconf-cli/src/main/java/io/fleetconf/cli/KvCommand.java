@@ -37,12 +37,16 @@ final class KvCommand {
     @Option(names = "--cas", paramLabel = "REVISION",
         description = "Write only if the entry's modify revision is this (0: only if absent).") Long cas;
     @Option(names = {"-m", "--message"}, description = "Why, for the history.") String message;
+    @Option(names = "--secret", description = "Mark the entry secret: encrypted at rest, masked for readers without"
+        + " the right to read secrets. It stays secret until deleted.") boolean secret;
+    @Option(names = "--stdin", description = "Read the value, as a string, from standard input (keeps secrets out of"
+        + " shell history).") boolean stdin;
 
     @Override
     public Integer call() {
       JsonNode body = body();
-      JsonNode answer = connection.client().send("PUT", path(key),
-          ApiClient.query("cas", cas == null ? null : cas.toString(), "message", message), body);
+      JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
+          : cas.toString(), "message", message, "secret", secret ? "true" : null), body);
       connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": " + key));
       return 0;
     }
@@ -50,6 +54,13 @@ final class KvCommand {
     private JsonNode body() {
       if (file != null) {
         return readFile(file);
+      }
+      if (stdin) {
+        try {
+          return TextNode.valueOf(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+          throw new CliException("cannot read standard input: " + e.getMessage());
+        }
       }
       if (value == null) {
         throw new CliException("give a VALUE or --file");

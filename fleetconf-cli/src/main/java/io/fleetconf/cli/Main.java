@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServerCommand.class, KvCommand.class, ConfigCommand.class, HistoryCommand.class, DiffCommand.class,
         RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class,
-        AgentCommand.class, FleetCommand.class,
+        AgentCommand.class, FleetCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
+        SecretsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -2,6 +2,7 @@ package io.fleetconf.cli;
 
 import io.fleetconf.server.FleetServer;
 import io.fleetconf.server.ServerSettings;
+import io.fleetconf.server.security.Limits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,9 +29,54 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Seed the example fleet if the store is empty.")
   boolean demo;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain to serve (default: one the fleet CA in the data directory makes).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--insecure-http", description = "Serve plain HTTP instead of HTTPS. Only on a trusted network.")
+  boolean insecureHttp;
+
+  @Option(names = "--master-key-file", paramLabel = "FILE", description = "Master key of the secrets (default:"
+      + " $FLEETCONF_MASTER_KEY, else <data-dir>/master.key, made on first start).")
+  Path masterKeyFile;
+
+  @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "200",
+      description = "Requests per second per token or device (0: none; default ${DEFAULT-VALUE}).")
+  int rateLimit;
+
+  @Option(names = "--address-rate-limit", paramLabel = "N", defaultValue = "1000",
+      description = "Requests per second per client address (0: none; default ${DEFAULT-VALUE}).")
+  int addressRateLimit;
+
+  @Option(names = "--max-watches", paramLabel = "N", defaultValue = "64",
+      description = "Watches one token or device may hold at once (default ${DEFAULT-VALUE}).")
+  int maxWatches;
+
   @Override
   public Integer call() throws InterruptedException {
-    FleetServer server = FleetServer.start(new ServerSettings(host, port, dataDir, demo));
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CliException("give both --tls-cert and --tls-key, or neither");
+    }
+    if (insecureHttp && tlsCert != null) {
+      throw new CliException("--insecure-http and --tls-cert contradict each other");
+    }
+    ServerSettings.Transport transport = insecureHttp ? new ServerSettings.Transport.PlainHttp()
+        : tlsCert != null ? new ServerSettings.Transport.TlsFiles(tlsCert, tlsKey)
+        : new ServerSettings.Transport.SelfMadeTls();
+    ServerSettings settings = ServerSettings.of(host, port, dataDir).withDemo(demo).withTransport(transport)
+        .withLimits(new Limits(Limits.DEFAULT.maxMutations(), rateLimit, addressRateLimit, maxWatches));
+    if (masterKeyFile != null) {
+      settings = settings.withMasterKeyFile(masterKeyFile);
+    }
+    FleetServer server;
+    try {
+      server = FleetServer.start(settings);
+    } catch (IllegalArgumentException | IllegalStateException | io.fleetconf.store.StoreException e) {
+      throw new CliException(e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -47,7 +93,9 @@ final class ServerCommand implements Callable<Integer> {
         () -> out.println("admin token: the one created on first start (see "
             + dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE) + " if you kept it)"));
     out.println("try:  export FLEETCONF_ADDR=" + server.uri() + " FLEETCONF_TOKEN=$(cat "
-        + dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE) + ")");
+        + dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE) + ")"
+        + server.caFile().filter(f -> server.uri().getScheme().equals("https"))
+            .map(f -> " FLEETCONF_CA_FILE=" + f).orElse(""));
     out.flush();
     stopped.await();
     return 0;

@@ -13,12 +13,14 @@ import java.util.Optional;
 
 /**
  * Configures a {@link FleetconfClient}. Everything is optional but what the chosen sources need:
- * a server needs a device id and a token. {@link #start()} validates, naming the setting at fault.
+ * a server needs a device id and a token or a client certificate. {@link #start()} validates, naming the setting at fault.
  */
 public final class ClientBuilder {
   private Optional<URI> server = Optional.empty();
   private String deviceId = "";
   private String token = "";
+  private Optional<Path> caFile = Optional.empty();
+  private Optional<io.fleetconf.core.tls.ClientTls.Identity> certificate = Optional.empty();
   private final List<String> namespaces = new ArrayList<>();
   private Optional<Path> cacheDirectory = Optional.empty();
   private final List<LocalFile> files = new ArrayList<>();
@@ -49,6 +51,26 @@ public final class ClientBuilder {
   /** The device's API token. */
   public ClientBuilder token(String token) {
     this.token = token;
+    return this;
+  }
+
+  /** Trust the CAs in this PEM file (the fleet CA) for the server's certificate, instead of the system's. */
+  public ClientBuilder caFile(Path file) {
+    this.caFile = Optional.of(file);
+    return this;
+  }
+
+  /** Present this client certificate (PEM chain) and key (PKCS#8 PEM) for mTLS; then no token is needed. */
+  public ClientBuilder clientCertificate(Path certificateFile, Path keyFile) {
+    this.certificate = Optional.of(new io.fleetconf.core.tls.ClientTls.Identity(certificateFile, keyFile));
+    return this;
+  }
+
+  /** Token, client certificate and CA file at once. */
+  public ClientBuilder credentials(Credentials credentials) {
+    this.token = credentials.token().orElse("");
+    this.certificate = credentials.certificate();
+    this.caFile = credentials.caFile();
     return this;
   }
 
@@ -139,7 +161,7 @@ public final class ClientBuilder {
   public FleetconfClient start() {
     if (server.isPresent()) {
       require(!deviceId.isBlank(), "deviceId is required with a server");
-      require(!token.isBlank(), "token is required with a server");
+      require(!token.isBlank() || certificate.isPresent(), "a token or a client certificate is required with a server");
       String scheme = server.get().getScheme();
       require("http".equals(scheme) || "https".equals(scheme),
           "server must be an http or https URL, was '" + server.get() + "'");
@@ -152,7 +174,8 @@ public final class ClientBuilder {
     }
     require(backoffCap.compareTo(backoffBase) >= 0, "backoff cap " + backoffCap + " is below its base " + backoffBase);
     files.forEach(file -> LocalFile.formatOf(file.path()));
-    ClientSettings settings = new ClientSettings(server, deviceId, token, List.copyOf(namespaces), cacheDirectory,
+    Credentials credentials = new Credentials(Optional.of(token), certificate, caFile);
+    ClientSettings settings = new ClientSettings(server, deviceId, credentials, List.copyOf(namespaces), cacheDirectory,
         List.copyOf(files), followFiles, filePollInterval, reloadOnSighup, defaults.deepCopy(), connectTimeout,
         startTimeout, wait, backoffBase, backoffCap, logLevelKey);
     return new FleetconfClient(settings).start();

@@ -11,7 +11,7 @@ import java.util.Optional;
 record ClientSettings(
     Optional<URI> server,
     String deviceId,
-    String token,
+    Credentials credentials,
     List<String> namespaces,
     Optional<Path> cacheDirectory,
     List<LocalFile> files,

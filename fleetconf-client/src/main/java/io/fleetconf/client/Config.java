@@ -21,15 +21,25 @@ public final class Config {
   private final ObjectNode tree;
   private final long revision;
   private final Source source;
+  private final List<String> secrets;
 
-  Config(ObjectNode tree, long revision, Source source) {
+  Config(ObjectNode tree, long revision, Source source, List<String> secrets) {
     this.tree = tree;
     this.revision = revision;
     this.source = source;
+    this.secrets = List.copyOf(secrets);
   }
 
   static Config empty() {
-    return new Config(JsonNodeFactory.instance.objectNode(), 0, Source.DEFAULTS);
+    return new Config(JsonNodeFactory.instance.objectNode(), 0, Source.DEFAULTS, List.of());
+  }
+
+  /**
+   * The paths (e.g. {@code tv_api/hmac_key}) of the values that are secrets on the server: a file
+   * that holds one of them should be readable by its owner only.
+   */
+  public List<String> secretPaths() {
+    return secrets;
   }
 
   /** The server revision this view is as of; 0 when it holds no server config. */
@@ -128,7 +138,9 @@ public final class Config {
   public Config subtree(String path) {
     JsonNode node = get(path).orElse(null);
     ObjectNode sub = node instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
-    return new Config(sub, revision, source);
+    String prefix = path.endsWith("/") ? path : path + "/";
+    return new Config(sub, revision, source, secrets.stream().filter(p -> p.startsWith(prefix))
+        .map(p -> p.substring(prefix.length())).toList());
   }
 
   /** Binds the subtree at {@code path} to a record or class, as Jackson maps JSON to it. */

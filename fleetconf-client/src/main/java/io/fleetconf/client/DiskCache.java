@@ -25,7 +25,7 @@ final class DiskCache {
   private static final System.Logger LOG = System.getLogger(DiskCache.class.getName());
 
   /** A cached server config, as of a revision. */
-  record Cached(long revision, ObjectNode config) {}
+  record Cached(long revision, ObjectNode config, java.util.List<String> secrets) {}
 
   private final Path file;
 
@@ -48,16 +48,19 @@ final class DiskCache {
         LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": its checksum does not match");
         return Optional.empty();
       }
-      return Optional.of(new Cached(doc.path("revision").asLong(), tree));
+      java.util.List<String> secrets = new java.util.ArrayList<>();
+      doc.path("secrets").forEach(path -> secrets.add(path.asText()));
+      return Optional.of(new Cached(doc.path("revision").asLong(), tree, secrets));
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
-  void save(long revision, ObjectNode config) throws IOException {
+  void save(long revision, ObjectNode config, java.util.List<String> secrets) throws IOException {
     ObjectNode doc = Config.JSON.createObjectNode();
     doc.put("revision", revision);
+    secrets.forEach(doc.putArray("secrets")::add);
     doc.put("sha256", sha256(config.toString()));
     doc.set("config", config);
     Files.createDirectories(file.getParent());

@@ -38,6 +38,7 @@ public final class FleetconfClient implements AutoCloseable {
   private volatile boolean closed;
   private ObjectNode files = JsonNodeFactory.instance.objectNode();
   private Optional<ObjectNode> served = Optional.empty();
+  private java.util.List<String> servedSecrets = java.util.List.of();
   private long revision;
   private Source serverSource = Source.DEFAULTS;
 
@@ -45,7 +46,7 @@ public final class FleetconfClient implements AutoCloseable {
 
   FleetconfClient(ClientSettings settings) {
     this.settings = settings;
-    this.server = settings.server().map(uri -> new ServerLink(uri, settings.deviceId(), settings.token(),
+    this.server = settings.server().map(uri -> new ServerLink(uri, settings.deviceId(), settings.credentials(),
         settings.connectTimeout()));
     this.cache = settings.cacheDirectory().map(dir -> new DiskCache(dir, settings.deviceId()));
   }
@@ -161,7 +162,7 @@ public final class FleetconfClient implements AutoCloseable {
   private boolean fetchAtStart(ServerLink link) {
     try {
       ServerLink.Answer answer = link.fetch(OptionalLong.empty(), Duration.ZERO, settings.startTimeout());
-      accept(answer.revision(), answer.config(), Source.SERVER);
+      accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
       status = new ClientStatus(true, 0, Optional.empty());
       LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + settings.server().orElseThrow()
           + " at revision " + answer.revision());
@@ -180,6 +181,7 @@ public final class FleetconfClient implements AutoCloseable {
     cache.flatMap(DiskCache::load).ifPresentOrElse(cached -> {
       update(() -> {
         served = Optional.of(filter(cached.config()));
+        servedSecrets = cached.secrets();
         revision = cached.revision();
         serverSource = Source.CACHE;
       });
@@ -202,7 +204,7 @@ public final class FleetconfClient implements AutoCloseable {
         }
         backoff.reset();
         status = new ClientStatus(true, 0, Optional.empty());
-        accept(answer.revision(), answer.config(), Source.SERVER);
+        accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
       } catch (IOException e) {
         Duration pause = backoff.next();
         status = new ClientStatus(false, backoff.attempts(), Optional.of(reason(e)));
@@ -218,12 +220,13 @@ public final class FleetconfClient implements AutoCloseable {
     }
   }
 
-  private void accept(long answered, ObjectNode config, Source source) {
+  private void accept(long answered, ObjectNode config, java.util.List<String> secrets, Source source) {
     update(() -> {
       if (answered < revision && serverSource == Source.SERVER) {
         return; // never go back to an older revision
       }
       served = Optional.of(filter(config));
+      servedSecrets = java.util.List.copyOf(secrets);
       revision = answered;
       serverSource = source;
     });
@@ -237,7 +240,7 @@ public final class FleetconfClient implements AutoCloseable {
     }
     cache.ifPresent(disk -> {
       try {
-        disk.save(answered, config);
+        disk.save(answered, config, secrets);
       } catch (IOException e) {
         LOG.log(System.Logger.Level.WARNING, "fleetconf: cannot write the config cache " + disk.file() + ": "
             + e.getMessage());
@@ -269,7 +272,8 @@ public final class FleetconfClient implements AutoCloseable {
       layers.add(Layer.ofTree(files, Scope.GLOBAL));
       served.ifPresent(tree -> layers.add(Layer.ofTree(tree, Scope.GLOBAL)));
       Source source = served.isPresent() ? serverSource : settings.files().isEmpty() ? Source.DEFAULTS : Source.FILES;
-      Config next = new Config(EffectiveConfig.merge(layers).tree(), revision, source);
+      Config next = new Config(EffectiveConfig.merge(layers).tree(), revision, source,
+          served.isPresent() ? servedSecrets : java.util.List.of());
       current = next;
       notifyListeners(previous, next);
     } finally {

@@ -13,17 +13,17 @@ import java.util.OptionalLong;
 /** The client's one call: a device's effective config, at once or as a long-poll from an index. */
 final class ServerLink {
   /** The server's answer: the config as of a revision, and whether the server asked for a resync. */
-  record Answer(long revision, ObjectNode config, boolean resync) {}
+  record Answer(long revision, ObjectNode config, boolean resync, java.util.List<String> secrets) {}
 
   private final HttpClient http;
   private final URI config;
-  private final String token;
+  private final Credentials credentials;
 
-  ServerLink(URI server, String deviceId, String token, Duration connectTimeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+  ServerLink(URI server, String deviceId, Credentials credentials, Duration connectTimeout) {
+    this.http = credentials.httpClient(connectTimeout);
     String base = server.toString().endsWith("/") ? server.toString() : server + "/";
     this.config = URI.create(base + "api/v1/devices/" + deviceId + "/config");
-    this.token = token;
+    this.credentials = credentials;
   }
 
   /** Fetches the config; with an index, the server holds the call until it changes or {@code wait} ends. */
@@ -31,7 +31,7 @@ final class ServerLink {
     URI uri = index.isPresent()
         ? URI.create(config + "?index=" + index.getAsLong() + "&wait=" + wait.toMillis() + "ms")
         : config;
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Authorization", "Bearer " + token)
+    HttpRequest request = credentials.authorize(HttpRequest.newBuilder(uri)).timeout(timeout)
         .header("Accept", "application/json").GET().build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     JsonNode body;
@@ -47,6 +47,8 @@ final class ServerLink {
     if (!(body.get("config") instanceof ObjectNode tree) || !body.hasNonNull("revision")) {
       throw new IOException("the server's answer has no config or revision");
     }
-    return new Answer(body.get("revision").asLong(), tree, body.path("resync").asBoolean(false));
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    body.path("secrets").forEach(path -> secrets.add(path.asText()));
+    return new Answer(body.get("revision").asLong(), tree, body.path("resync").asBoolean(false), secrets);
   }
 }

@@ -91,4 +91,28 @@ public record EffectiveConfig(ObjectNode tree, SortedMap<String, Origin> provena
       out.put(prefix.substring(0, prefix.length() - 1), node);
     }
   }
+
+  /** The paths of the leaves whose value came from an entry {@code keys} accepts, e.g. the secret ones. */
+  public java.util.List<String> pathsFrom(java.util.function.Predicate<Key> keys) {
+    return provenance.entrySet().stream().filter(e -> keys.test(e.getValue().key())).map(Map.Entry::getKey).toList();
+  }
+
+  /** This config with the leaves at {@code paths} replaced by {@code mask}; provenance unchanged. */
+  public EffectiveConfig masked(java.util.Collection<String> paths, JsonNode mask) {
+    if (paths.isEmpty()) {
+      return this;
+    }
+    ObjectNode copy = tree.deepCopy();
+    for (String path : paths) {
+      String[] parts = path.split("/");
+      JsonNode node = copy;
+      for (int i = 0; i < parts.length - 1 && node != null; i++) {
+        node = node.get(parts[i]);
+      }
+      if (node instanceof ObjectNode parent && parent.has(parts[parts.length - 1])) {
+        parent.set(parts[parts.length - 1], mask);
+      }
+    }
+    return new EffectiveConfig(copy, provenance);
+  }
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record Entry(Key key, JsonNode value, Revision createRevision, Revision modRevision, long version,
     boolean secret) {
+  /** What stands in for a secret value where the reader may not see it. */
+  public static final JsonNode MASK = com.fasterxml.jackson.databind.node.TextNode.valueOf("********");
 
   public Entry(Key key, JsonNode value, Revision createRevision, Revision modRevision, long version) {
     this(key, value, createRevision, modRevision, version, false);

@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Differences between two revisions: of raw entries, or of one device's effective config. */
@@ -32,27 +34,50 @@ public final class Diffs {
     this.store = store;
   }
 
-  /** Raw entries that differ between {@code from} and {@code to}, optionally under a prefix. */
-  public List<Difference> raw(Revision from, Revision to, Optional<Key> prefix) {
-    return compare(values(from, prefix), values(to, prefix));
+  /**
+   * Raw entries that differ between {@code from} and {@code to}, optionally under a prefix; unless
+   * {@code reveal}, the values of secret entries are masked.
+   */
+  public List<Difference> raw(Revision from, Revision to, Optional<Key> prefix, boolean reveal) {
+    Set<String> secret = new HashSet<>();
+    List<Difference> differences = compare(values(from, prefix, secret), values(to, prefix, secret));
+    return reveal ? differences : mask(differences, secret);
   }
 
   /** Leaves of the device's effective config (optionally one namespace) that differ. */
-  public List<Difference> effective(Revision from, Revision to, DeviceId id, Optional<String> namespace) {
-    Optional<EffectiveConfig> before = effectiveAt(from, id);
-    Optional<EffectiveConfig> after = effectiveAt(to, id);
+  public List<Difference> effective(
+      Revision from, Revision to, DeviceId id, Optional<String> namespace, boolean reveal) {
+    Set<String> secret = new HashSet<>();
+    Optional<EffectiveConfig> before = effectiveAt(from, id, secret);
+    Optional<EffectiveConfig> after = effectiveAt(to, id, secret);
     if (before.isEmpty() && after.isEmpty()) {
       throw new NotFoundException("device '" + id + "' did not exist at revision " + from + " nor at " + to);
     }
-    return compare(leaves(before, namespace), leaves(after, namespace));
+    List<Difference> differences = compare(leaves(before, namespace), leaves(after, namespace));
+    if (reveal) {
+      return differences;
+    }
+    Set<String> secretPaths = new HashSet<>();
+    for (Optional<EffectiveConfig> config : List.of(before, after)) {
+      config.map(c -> namespace.map(c::namespace).orElse(c))
+          .ifPresent(c -> secretPaths.addAll(c.pathsFrom(key -> secret.contains(key.toString()))));
+    }
+    return mask(differences, secretPaths);
   }
 
-  private Optional<EffectiveConfig> effectiveAt(Revision at, DeviceId id) {
+  private static List<Difference> mask(List<Difference> differences, Set<String> secret) {
+    return differences.stream().map(d -> secret.contains(d.name())
+        ? new Difference(d.name(), d.from().map(v -> Entry.MASK), d.to().map(v -> Entry.MASK)) : d).toList();
+  }
+
+  private Optional<EffectiveConfig> effectiveAt(Revision at, DeviceId id, Set<String> secret) {
     Optional<Device> device = store.devicesAt(at).stream().filter(d -> d.id().equals(id)).findFirst();
     if (device.isEmpty()) {
       return Optional.empty();
     }
-    Map<Scope, List<Entry>> byScope = store.entriesAt(at).stream()
+    List<Entry> entries = store.entriesAt(at);
+    entries.stream().filter(Entry::secret).forEach(entry -> secret.add(entry.key().toString()));
+    Map<Scope, List<Entry>> byScope = entries.stream()
         .collect(Collectors.groupingBy(entry -> entry.key().scope()));
     List<Layer> layers = device.get().scopes().stream()
         .map(scope -> Layer.of(byScope.getOrDefault(scope, List.of())))
@@ -64,10 +89,11 @@ public final class Diffs {
     return config.map(c -> namespace.map(c::namespace).orElse(c).leaves()).orElseGet(TreeMap::new);
   }
 
-  private SortedMap<String, JsonNode> values(Revision at, Optional<Key> prefix) {
+  private SortedMap<String, JsonNode> values(Revision at, Optional<Key> prefix, Set<String> secret) {
     List<Entry> entries = prefix.map(p -> store.entriesAt(at, p)).orElseGet(() -> store.entriesAt(at));
     SortedMap<String, JsonNode> out = new TreeMap<>();
     entries.forEach(entry -> out.put(entry.key().toString(), entry.value()));
+    entries.stream().filter(Entry::secret).forEach(entry -> secret.add(entry.key().toString()));
     return out;
   }
 

@@ -1,6 +1,24 @@
 package io.fleetconf.server;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.fleetconf.server.ServerSettings.Transport;
+import io.fleetconf.server.http.Gate;
+import io.fleetconf.server.security.Acl;
+import io.fleetconf.server.security.Certificates;
+import io.fleetconf.server.security.FleetCa;
+import io.fleetconf.server.security.Pem;
+import io.fleetconf.server.security.ServerTls;
+import io.fleetconf.server.security.Tokens;
+import io.fleetconf.store.Keyring;
+import io.fleetconf.store.MasterKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import io.fleetconf.server.http.Api;
 import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.Store;
@@ -25,16 +43,25 @@ public final class FleetServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FleetServer.class.getName());
   /** The file, in the data directory, that holds the admin token made on first start (mode 0600). */
   public static final String ADMIN_TOKEN_FILE = "admin.token";
+  /** The file, in the data directory, that holds the master key when none is given elsewhere. */
+  public static final String MASTER_KEY_FILE = "master.key";
+  /** The directory, in the data directory, of the fleet CA. */
+  public static final String CA_DIR = "ca";
+  private static final int BACKLOG = 1024;
 
   private final Store store;
   private final Fleet fleet;
   private final HttpServer http;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
+  private final Gate gate;
+  private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private FleetServer(
-      Store store, Fleet fleet, HttpServer http, ExecutorService executor, Optional<String> bootstrapToken) {
+  private FleetServer(Store store, Fleet fleet, HttpServer http, ExecutorService executor,
+      Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
+    this.gate = gate;
+    this.caFile = caFile;
     this.store = store;
     this.fleet = fleet;
     this.http = http;
@@ -51,22 +78,32 @@ public final class FleetServer implements AutoCloseable {
     }
     Store store = JdbcStore.openSqlite(settings.dataDir().resolve("fleetconf.db"));
     try {
+      Keyring.open(store, masterKey(settings, store));
       Fleet fleet = new Fleet(store, settings.watchHistory());
-      Tokens tokens = new Tokens(store);
+      Clock clock = Clock.systemUTC();
+      Tokens tokens = new Tokens(store, clock);
       Optional<String> bootstrap = Optional.empty();
       if (tokens.isEmpty()) {
-        bootstrap = Optional.of(tokens.create("admin"));
+        bootstrap = Optional.of(tokens.operator("admin", Acl.ADMIN, Optional.empty()).secret());
         writeTokenFile(settings.dataDir().resolve(ADMIN_TOKEN_FILE), bootstrap.get());
       }
       if (settings.demo() && store.revision().value() == 0) {
         DemoFleet.seed(fleet);
       }
-      HttpServer http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
+      Path caDir = settings.dataDir().resolve(CA_DIR);
+      if (settings.transport() instanceof Transport.SelfMadeTls && !FleetCa.exists(caDir)) {
+        FleetCa.init(caDir, "fleetconf fleet CA", clock.instant());
+        LOG.log(System.Logger.Level.INFO, "made the fleet CA in " + caDir);
+      }
+      Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
+      Certificates certificates = new Certificates(store, ca, clock, Certificates.DEFAULT_VALIDITY);
+      Gate gate = new Gate(tokens, certificates, settings.limits());
+      HttpServer http = listen(settings, ca, certificates);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
-      http.createContext("/", Api.router(fleet, tokens));
+      http.createContext("/", Api.router(fleet, gate));
       http.start();
-      return new FleetServer(store, fleet, http, executor, bootstrap);
+      return new FleetServer(store, fleet, http, executor, bootstrap, gate, ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException | RuntimeException e) {
       store.close();
       if (e instanceof IOException io) {
@@ -74,6 +111,88 @@ public final class FleetServer implements AutoCloseable {
       }
       throw (RuntimeException) e;
     }
+  }
+
+  private static HttpServer listen(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates)
+      throws IOException {
+    InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+    Path certificate;
+    Path key;
+    switch (settings.transport()) {
+      case Transport.PlainHttp plain -> {
+        LOG.log(System.Logger.Level.WARNING, "*** PLAIN HTTP: TLS is off, as asked. Tokens, configs and secrets cross"
+            + " the network in clear text. Use this only on a trusted loopback or behind a TLS proxy. ***");
+        return HttpServer.create(address, BACKLOG);
+      }
+      case Transport.SelfMadeTls selfMade -> {
+        certificate = settings.dataDir().resolve("tls/server.crt");
+        key = settings.dataDir().resolve("tls/server.key");
+        ensureServerCertificate(ca.orElseThrow(), certificate, key, settings.host());
+      }
+      case Transport.TlsFiles files -> {
+        certificate = files.certificate();
+        key = files.key();
+      }
+    }
+    ServerTls tls = ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked);
+    HttpsServer https = HttpsServer.create(address, BACKLOG);
+    https.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
+      @Override
+      public void configure(HttpsParameters parameters) {
+        parameters.setSSLParameters(tls.parameters());
+      }
+    });
+    return https;
+  }
+
+  /** Makes this server's certificate with the fleet CA when it is missing or has less than 30 days left. */
+  private static void ensureServerCertificate(FleetCa ca, Path certificate, Path key, String host) {
+    Instant now = Instant.now();
+    if (Files.exists(certificate) && Files.exists(key)) {
+      var current = Pem.certificates(certificate).get(0);
+      if (current.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30)))) {
+        return;
+      }
+    }
+    List<String> hosts = new ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !hosts.contains(host)) {
+      hosts.add(host);
+    }
+    try {
+      String name = java.net.InetAddress.getLocalHost().getHostName();
+      if (!hosts.contains(name)) {
+        hosts.add(name);
+      }
+    } catch (IOException unknown) {
+      // no host name: loopback names only
+    }
+    ca.writeServerCertificate(certificate, key, hosts, now);
+    LOG.log(System.Logger.Level.INFO, "made a TLS certificate for " + String.join(", ", hosts) + " in " + certificate);
+  }
+
+  /** The master key: the file given, else $FLEETCONF_MASTER_KEY, else {@code <data>/master.key}, made on first start. */
+  private static MasterKey masterKey(ServerSettings settings, Store store) throws IOException {
+    if (settings.masterKeyFile().isPresent()) {
+      return MasterKey.read(settings.masterKeyFile().get());
+    }
+    String variable = System.getenv(MasterKey.ENV);
+    if (variable != null && !variable.isBlank()) {
+      return MasterKey.parse(variable, "$" + MasterKey.ENV);
+    }
+    Path file = settings.dataDir().resolve(MASTER_KEY_FILE);
+    if (Files.exists(file)) {
+      return MasterKey.read(file);
+    }
+    Optional<String> wrappedBy = Keyring.wrappedBy(store);
+    if (wrappedBy.isPresent()) {
+      throw new IllegalStateException("the store's secrets are under master key " + wrappedBy.get()
+          + "; give it with --master-key-file or $" + MasterKey.ENV);
+    }
+    MasterKey fresh = MasterKey.generate();
+    fresh.writeNew(file);
+    LOG.log(System.Logger.Level.WARNING, "made a master key for secrets in " + file + " (fingerprint "
+        + fresh.fingerprint() + "); keep a copy apart from the data directory: see docs/security.md");
+    return fresh;
   }
 
   private static void writeTokenFile(Path file, String token) throws IOException {
@@ -86,10 +205,21 @@ public final class FleetServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:8585}. */
+  /** The base URL, e.g. {@code https://127.0.0.1:8585}. */
   public URI uri() {
     var address = http.getAddress();
-    return URI.create("http://" + address.getHostString() + ":" + address.getPort());
+    String scheme = http instanceof HttpsServer ? "https" : "http";
+    return URI.create(scheme + "://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  /** The fleet CA's certificate, which clients trust when the server made its own TLS certificate. */
+  public Optional<Path> caFile() {
+    return caFile;
+  }
+
+  /** How many requests failed authentication since start. */
+  public long authFailures() {
+    return gate.authFailures();
   }
 
   /** How many long-polls and event streams the server holds right now. */

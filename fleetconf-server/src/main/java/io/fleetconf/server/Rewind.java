@@ -64,7 +64,7 @@ public final class Rewind {
           if (!sameRevision(current, entry.after())) {
             changedSince.add(entry.key().toString());
           }
-          revert(entry.key(), current, entry.before().map(Entry::value)).ifPresent(entries::add);
+          revert(entry.key(), current, entry.before()).ifPresent(entries::add);
         }
         case Change.DeviceChange device -> {
           Optional<Device> current = now.device(device.id());
@@ -109,16 +109,15 @@ public final class Rewind {
       if (current.map(Entry::value).equals(then.map(Entry::value))) {
         continue;
       }
-      revert(key, current, then.map(Entry::value)).ifPresent(mutations::add);
+      revert(key, current, then).ifPresent(mutations::add);
     }
     return mutations;
   }
 
-  private static Optional<Mutation> revert(
-      Key key, Optional<Entry> current, Optional<com.fasterxml.jackson.databind.JsonNode> target) {
+  private static Optional<Mutation> revert(Key key, Optional<Entry> current, Optional<Entry> target) {
     Optional<Revision> expected = Optional.of(current.map(Entry::modRevision).orElse(Revision.ZERO));
     if (target.isPresent()) {
-      return Optional.of(new Mutation.Put(key, target.get(), expected));
+      return Optional.of(new Mutation.Put(key, target.get().value(), expected, target.get().secret()));
     }
     return current.isPresent() ? Optional.of(new Mutation.Delete(key, expected)) : Optional.empty();
   }

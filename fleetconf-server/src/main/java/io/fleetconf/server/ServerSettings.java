@@ -1,21 +1,45 @@
 package io.fleetconf.server;
 
+import io.fleetconf.server.security.Limits;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * How to run a server, validated at construction: where to listen and where the data lives.
+ * How to run a server, validated at construction: where to listen, how (TLS or, only when asked
+ * for, plain HTTP), where the data lives, and the limits it enforces. Start from {@link #of} and
+ * change what differs with the {@code with...} methods.
  *
  * @param host address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
  * @param port TCP port; 0 picks a free one
- * @param dataDir directory for the embedded store and the first admin token
+ * @param dataDir directory for the embedded store, the first admin token, the fleet CA and the
+ *     certificates the server makes for itself
  * @param demo seed the example fleet when the store is empty
  * @param watchHistory how many recent change sets raw-key watches can resume across
+ * @param transport TLS from files, TLS with a certificate the server makes, or plain HTTP
+ * @param limits rates, sizes and watch caps
+ * @param masterKeyFile the file holding the master key of the secrets; without it the
+ *     {@code FLEETCONF_MASTER_KEY} variable, then {@code <dataDir>/master.key}
  */
-public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory) {
+public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
+    Transport transport, Limits limits, Optional<Path> masterKeyFile) {
   public static final int DEFAULT_PORT = 8585;
 
-  public ServerSettings(String host, int port, Path dataDir, boolean demo) {
-    this(host, port, dataDir, demo, Fleet.DEFAULT_WATCH_HISTORY);
+  /** How clients reach the server. */
+  public sealed interface Transport {
+    /** Plain HTTP: only when asked for explicitly, and the server says so loudly. */
+    record PlainHttp() implements Transport {}
+
+    /** TLS with a certificate the fleet CA (made in the data directory if absent) issues to this server. */
+    record SelfMadeTls() implements Transport {}
+
+    /** TLS from PEM files, read again whenever they change. */
+    record TlsFiles(Path certificate, Path key) implements Transport {}
+  }
+
+  /** TLS with a certificate the server makes for itself, default limits, no demo. */
+  public static ServerSettings of(String host, int port, Path dataDir) {
+    return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
+        Limits.DEFAULT, Optional.empty());
   }
 
   public ServerSettings {
@@ -28,8 +52,32 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
-    if (dataDir == null) {
-      throw new IllegalArgumentException("dataDir is required");
+    if (dataDir == null || transport == null || limits == null || masterKeyFile == null) {
+      throw new IllegalArgumentException("dataDir, transport, limits and masterKeyFile are required");
     }
+  }
+
+  public ServerSettings withDemo(boolean seed) {
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile);
+  }
+
+  public ServerSettings withPort(int newPort) {
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile);
+  }
+
+  public ServerSettings withWatchHistory(int changeSets) {
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile);
+  }
+
+  public ServerSettings withTransport(Transport how) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile);
+  }
+
+  public ServerSettings withLimits(Limits newLimits) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile);
+  }
+
+  public ServerSettings withMasterKeyFile(Path file) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file));
   }
 }

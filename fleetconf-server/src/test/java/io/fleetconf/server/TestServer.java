@@ -30,7 +30,9 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private Path dataDir;
   private final boolean demo;
   private boolean perClass;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http = HttpClient.newHttpClient();
+  private ServerSettings.Transport transport = new ServerSettings.Transport.PlainHttp();
+  private io.fleetconf.server.security.Limits limits = io.fleetconf.server.security.Limits.NONE;
   private FleetServer server;
   private String token;
 
@@ -46,6 +48,25 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   public TestServer withWatchHistory(int changeSets) {
     this.watchHistory = changeSets;
     return this;
+  }
+
+  /** Serves HTTPS with the certificate the server makes; the test client trusts the fleet CA. */
+  public TestServer tls() {
+    this.transport = new ServerSettings.Transport.SelfMadeTls();
+    return this;
+  }
+
+  /** Enforces {@code limits} (the default here is none, so that tests may hammer the server). */
+  public TestServer withLimits(io.fleetconf.server.security.Limits newLimits) {
+    this.limits = newLimits;
+    return this;
+  }
+
+  /** Starts a server now on {@code dataDir} over HTTPS; close it yourself. */
+  public static TestServer startTls(Path dataDir) {
+    TestServer server = new TestServer(dataDir, false).tls();
+    server.start();
+    return server;
   }
 
   /** Starts a server now on {@code dataDir}; close it yourself. */
@@ -106,9 +127,35 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
   }
 
+  private ServerSettings settings(int onPort) {
+    return ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo).withWatchHistory(watchHistory)
+        .withTransport(transport).withLimits(limits);
+  }
+
   private void start() {
-    server = FleetServer.start(new ServerSettings("127.0.0.1", 0, dataDir, demo, watchHistory));
+    server = FleetServer.start(settings(0));
     server.bootstrapToken().ifPresent(t -> token = t);
+    http = client(java.util.Optional.empty());
+  }
+
+  /** An HTTP client that trusts the fleet CA (when serving TLS) and presents {@code identity}, if given. */
+  public HttpClient client(java.util.Optional<io.fleetconf.core.tls.ClientTls.Identity> identity) {
+    if (server.caFile().isEmpty() || !uri().getScheme().equals("https")) {
+      return HttpClient.newHttpClient();
+    }
+    return HttpClient.newBuilder()
+        .sslContext(io.fleetconf.core.tls.ClientTls.context(server.caFile(), identity))
+        .sslParameters(io.fleetconf.core.tls.ClientTls.parameters())
+        .build();
+  }
+
+  /** The fleet CA's certificate file (servers with TLS). */
+  public Path caFile() {
+    return server.caFile().orElseThrow();
+  }
+
+  public FleetServer server() {
+    return server;
   }
 
   /** Stops the server and starts it again on the same data directory (and a new port). */
@@ -124,7 +171,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   public void startAgainOnSamePort() {
-    server = FleetServer.start(new ServerSettings("127.0.0.1", port, dataDir, demo, watchHistory));
+    server = FleetServer.start(settings(port));
   }
 
   public URI uri() {

@@ -3,7 +3,6 @@ package io.fleetconf.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.server.FleetStatus;
-import io.fleetconf.server.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 public final class Api {
   private Api() {}
 
-  public static Router router(Fleet fleet, Tokens tokens) {
-    Router router = new Router(tokens::identify);
+  public static Router router(Fleet fleet, Gate gate) {
+    Router router = new Router(gate);
     String openapi = openapi();
     router.open("GET", "/api/v1/health", request -> {
       ObjectNode body = Wire.object();
@@ -28,6 +27,7 @@ public final class Api {
     new DevicesApi(fleet, status).register(router);
     new FleetApi(status).register(router);
     new HistoryApi(fleet).register(router);
+    new SecurityApi(fleet, gate).register(router);
     return router;
   }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
+import io.fleetconf.core.Entry;
+import io.fleetconf.server.security.Caller;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.GroupName;
@@ -49,6 +51,7 @@ final class DevicesApi {
   }
 
   private Response list(Request request) {
+    Access.readDevices(request);
     Snapshot snapshot = fleet.snapshot();
     ObjectNode body = Wire.object();
     body.put("revision", snapshot.revision().value());
@@ -66,8 +69,10 @@ final class DevicesApi {
 
   private Response get(Request request) {
     String[] parts = request.tail().split("/", 3);
+    DeviceId id = DeviceId.of(parts[0]);
+    Access.device(request, id, false);
     Snapshot snapshot = fleet.snapshot();
-    Device device = Fleet.device(snapshot, DeviceId.of(parts[0]));
+    Device device = Fleet.device(snapshot, id);
     if (parts.length == 1) {
       return Response.ok(Wire.device(device)).at(snapshot.revision());
     }
@@ -93,7 +98,9 @@ final class DevicesApi {
       throw new InvalidInputException("invalid_parameter", "explain=true needs format=json");
     }
     View view = new View.DeviceConfig(device.id(), namespace);
-    Function<Boolean, Watch.Rendered> render = resync -> render(device.id(), namespace, format, explain, resync);
+    // The device itself gets its secrets; an operator sees them only with the right to read secrets.
+    boolean reveal = request.caller() instanceof Caller.Device || Access.revealsSecrets(request);
+    Function<Boolean, Watch.Rendered> render = resync -> render(device.id(), namespace, format, explain, reveal, resync);
     if (Watch.wantsEvents(request)) {
       return Watch.events(fleet, request, view, render);
     }
@@ -102,13 +109,21 @@ final class DevicesApi {
     return render.apply(resync).response();
   }
 
-  /** {@code POST /api/v1/devices/<id>/reports}: an agent says what it applied. */
+  /**
+   * {@code POST /api/v1/devices/<id>/reports}: an agent says what it applied; {@code .../certificate}:
+   * a device renews its client certificate.
+   */
   private Response report(Request request) {
     String[] parts = request.tail().split("/", -1);
-    if (parts.length != 2 || !parts[1].equals("reports")) {
+    if (parts.length != 2 || !parts[1].equals("reports") && !parts[1].equals("certificate")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
-    Device device = Fleet.device(fleet.snapshot(), DeviceId.of(parts[0]));
+    DeviceId id = DeviceId.of(parts[0]);
+    if (parts[1].equals("certificate")) {
+      return SecurityApi.renew(request, id);
+    }
+    Access.device(request, id, true);
+    Device device = Fleet.device(fleet.snapshot(), id);
     JsonNode body = Bodies.object(request);
     Report report = new Report(device.id(), Bodies.text(body, "namespace"), Bodies.revision(body, "revision"),
         Bodies.text(body, "hash"), Report.Status.parse(Bodies.text(body, "status")),
@@ -120,15 +135,22 @@ final class DevicesApi {
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */
   private Watch.Rendered render(
-      DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean resync) {
+      DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean reveal, boolean resync) {
     Snapshot snapshot = fleet.snapshot();
     EffectiveConfig config = snapshot.effective(Fleet.device(snapshot, id));
     if (namespace.isPresent()) {
       config = config.namespace(namespace.get());
     }
+    List<String> secrets = config.pathsFrom(key -> snapshot.entry(key).map(Entry::secret).orElse(false));
+    if (!reveal) {
+      config = config.masked(secrets, Wire.MASK);
+    }
     Response response;
     if (format != Format.JSON) {
       response = Response.text(format.mediaType(), format.render(config.tree()));
+      if (!secrets.isEmpty()) {
+        response = response.with("X-Fleetconf-Secrets", Integer.toString(secrets.size()));
+      }
     } else {
       ObjectNode body = Wire.object();
       body.put("device", id.value());
@@ -138,6 +160,10 @@ final class DevicesApi {
         body.put("resync", true);
       }
       body.set("config", config.tree());
+      if (!secrets.isEmpty()) {
+        ArrayNode paths = body.putArray("secrets");
+        secrets.forEach(paths::add);
+      }
       if (explain) {
         ObjectNode provenance = body.putObject("provenance");
         config.provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
@@ -178,6 +204,7 @@ final class DevicesApi {
 
   private ChangeSet commit(Request request, Mutation mutation, String fallbackMessage) {
     String message = request.query("message").orElse(fallbackMessage);
+    Access.write(request, List.of(mutation));
     return fleet.commit(new Proposal(request.principal(), message, "api", List.of(mutation)));
   }
 

@@ -40,6 +40,10 @@ final class EntriesApi {
     boolean recurse = request.flag("recurse");
     Optional<Key> target = recurse && request.tail().isEmpty() ? Optional.empty()
         : Optional.of(recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail()));
+    Wire.Sight sight = Access.sight(request);
+    if (!recurse) {
+      Access.readKey(request, target.orElseThrow());
+    }
     Optional<Revision> index = Watch.index(request);
     boolean resync = false;
     if (index.isPresent()) {
@@ -50,19 +54,20 @@ final class EntriesApi {
     Snapshot snapshot = fleet.snapshot();
     Response response;
     if (recurse) {
-      List<Entry> entries = target.map(snapshot::entriesUnder).orElseGet(snapshot::allEntries);
+      List<Entry> entries = target.map(snapshot::entriesUnder).orElseGet(snapshot::allEntries).stream()
+          .filter(entry -> sight.keys().test(entry.key())).toList();
       ObjectNode body = Wire.object();
       body.put("revision", snapshot.revision().value());
       if (resync) {
         body.put("resync", true);
       }
       ArrayNode list = body.putArray("entries");
-      entries.forEach(entry -> list.add(Wire.entry(entry)));
+      entries.forEach(entry -> list.add(Wire.entry(entry, sight.secrets())));
       response = Response.ok(body);
     } else {
       Key key = target.orElseThrow();
       Entry entry = snapshot.entry(key).orElseThrow(() -> new NotFoundException("key '" + key + "' does not exist"));
-      response = Response.ok(Wire.entry(entry));
+      response = Response.ok(Wire.entry(entry, sight.secrets()));
     }
     response = response.at(snapshot.revision());
     return resync ? response.with("X-Fleetconf-Resync", "true") : response;
@@ -71,10 +76,10 @@ final class EntriesApi {
   private Response put(Request request) {
     Key key = Key.parse(request.tail());
     JsonNode value = Bodies.value(request);
-    ChangeSet done = commit(request, new Mutation.Put(key, value, request.revision("cas")));
+    ChangeSet done = commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")));
     ObjectNode body = Wire.object();
     body.put("revision", done.revision().value());
-    fleet.snapshot().entry(key).ifPresent(entry -> body.set("entry", Wire.entry(entry)));
+    fleet.snapshot().entry(key).ifPresent(entry -> body.set("entry", Wire.entry(entry, Access.revealsSecrets(request))));
     return Response.ok(body).at(done.revision());
   }
 
@@ -91,6 +96,7 @@ final class EntriesApi {
 
   private ChangeSet commit(Request request, Mutation mutation) {
     String message = request.query("message").orElse("");
+    Access.write(request, List.of(mutation));
     return fleet.commit(new Proposal(request.principal(), message, "api", List.of(mutation)));
   }
 
@@ -100,11 +106,17 @@ final class EntriesApi {
     if (operations == null || !operations.isArray()) {
       throw new InvalidInputException("invalid_body", "field 'operations' must be an array");
     }
+    int max = request.gate().limits().maxMutations();
+    if (operations.size() > max) {
+      throw new ApiException(413, "too_many_operations",
+          "a change set holds at most " + max + " operations, this one has " + operations.size());
+    }
     List<Mutation> mutations = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {
       mutations.add(operation(operations.get(i), "operations[" + i + "]"));
     }
     String message = Bodies.optionalText(body, "message").orElse("");
+    Access.write(request, mutations);
     ChangeSet done = fleet.commit(new Proposal(request.principal(), message, "api", mutations));
     ObjectNode out = Wire.object();
     out.put("revision", done.revision().value());
@@ -126,7 +138,8 @@ final class EntriesApi {
         if (value == null) {
           throw new InvalidInputException("invalid_body", where + ".value is required for put");
         }
-        yield new Mutation.Put(Key.parse(key), Bodies.checkSize(value, where + ".value"), cas);
+        yield new Mutation.Put(Key.parse(key), Bodies.checkSize(value, where + ".value"), cas,
+            op.path("secret").asBoolean(false));
       }
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
       case "delete-tree" -> new Mutation.DeleteTree(Key.parsePrefix(key));

@@ -26,6 +26,7 @@ final class FleetApi {
   }
 
   private Response status(Request request) {
+    Access.readDevices(request);
     Optional<GroupName> group = request.query("group").filter(g -> !g.isEmpty()).map(GroupName::of);
     Duration staleAfter = request.query("staleAfter").map(text -> Watch.parseDuration(text, "staleAfter"))
         .orElse(DEFAULT_STALE_AFTER);

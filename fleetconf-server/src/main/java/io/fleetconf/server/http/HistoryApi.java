@@ -44,30 +44,34 @@ final class HistoryApi {
     Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
-    return changeSets(fleet.store().history(prefix, before, limit));
+    Wire.Sight sight = Access.sight(request);
+    return changeSets(fleet.store().history(prefix, before, limit), sight);
   }
 
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
-    return Response.ok(Wire.changeSet(rewind.changeSet(revision))).at(fleet.snapshot().revision());
+    Wire.Sight sight = Access.sight(request);
+    return Response.ok(Wire.changeSet(rewind.changeSet(revision), sight)).at(fleet.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
   private Response feed(Request request) {
     Revision since = required(request, "since");
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    return changeSets(fleet.store().changesSince(since, limit));
+    Wire.Sight sight = Access.sight(request);
+    return changeSets(fleet.store().changesSince(since, limit), sight);
   }
 
-  private Response changeSets(List<ChangeSet> changeSets) {
+  private Response changeSets(List<ChangeSet> changeSets, Wire.Sight sight) {
     ObjectNode body = Wire.object();
     body.put("revision", fleet.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
-    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet)));
+    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet, sight)));
     return Response.ok(body).at(fleet.snapshot().revision());
   }
 
   private Response diff(Request request) {
+    Wire.Sight sight = Access.sight(request);
     Revision from = rewind.existing(required(request, "from"));
     Revision to = rewind.existing(request.revision("to").orElse(fleet.snapshot().revision()));
     Optional<String> device = request.query("device");
@@ -79,24 +83,29 @@ final class HistoryApi {
       Optional<String> namespace = request.query("namespace").filter(n -> !n.isEmpty());
       namespace.ifPresent(KeyPath::parse);
       body.put("device", device.get());
-      diffs.effective(from, to, DeviceId.of(device.get()), namespace)
+      Access.readDevices(request);
+      diffs.effective(from, to, DeviceId.of(device.get()), namespace, sight.secrets())
           .forEach(d -> list.add(Wire.difference(d.name(), "path", d.from(), d.to())));
     } else {
       Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
-      diffs.raw(from, to, prefix).forEach(d -> list.add(Wire.difference(d.name(), "key", d.from(), d.to())));
+      diffs.raw(from, to, prefix, sight.secrets()).stream().filter(d -> sight.keys().test(Key.parse(d.name())))
+          .forEach(d -> list.add(Wire.difference(d.name(), "key", d.from(), d.to())));
     }
     return Response.ok(body);
   }
 
   private Response rollback(Request request) {
+    Access.operator(request, "roll back changes");
     JsonNode body = Bodies.object(request);
     Revision target = Bodies.revision(body, "revision");
     List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
+    Access.write(request, mutations);
     return committed(fleet.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
   }
 
   private Response restore(Request request) {
+    Access.operator(request, "restore entries");
     JsonNode body = Bodies.object(request);
     Key prefix = Key.parsePrefix(Bodies.text(body, "prefix"));
     Revision at = Bodies.revision(body, "revision");
@@ -108,6 +117,7 @@ final class HistoryApi {
       return Response.ok(out);
     }
     String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
+    Access.write(request, mutations);
     return committed(fleet.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
         mutations)));
   }

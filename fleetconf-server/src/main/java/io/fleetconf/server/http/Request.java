@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.fleetconf.server.security.Caller;
 
 /** An authenticated HTTP request as handlers see it: the path tail after the route, query and body. */
 public final class Request {
@@ -18,13 +19,15 @@ public final class Request {
   private final HttpExchange exchange;
   private final String tail;
   private final Map<String, String> query;
-  private final String principal;
+  private final Caller caller;
+  private final Gate gate;
 
-  Request(HttpExchange exchange, String tail, String principal) {
+  Request(HttpExchange exchange, String tail, Caller caller, Gate gate) {
     this.exchange = exchange;
     this.tail = tail;
     this.query = parseQuery(exchange.getRequestURI().getRawQuery());
-    this.principal = principal;
+    this.caller = caller;
+    this.gate = gate;
   }
 
   /** The part of the path after the route's prefix, without leading slash; may be empty. */
@@ -32,9 +35,23 @@ public final class Request {
     return tail;
   }
 
-  /** Who is asking: the identity of the token used. */
+  /** Who is asking, as authentication established it. */
+  public Caller caller() {
+    return caller;
+  }
+
+  /** The name a change set made by this request records as its author. */
   public String principal() {
-    return principal;
+    return caller.name();
+  }
+
+  Gate gate() {
+    return gate;
+  }
+
+  /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
+  Gate.Slot watchSlot() {
+    return gate.watchSlot(caller);
   }
 
   public Optional<String> query(String name) {

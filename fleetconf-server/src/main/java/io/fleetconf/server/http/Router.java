@@ -12,7 +12,8 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import io.fleetconf.server.security.Caller;
+import io.fleetconf.server.security.Certificates;
 
 /**
  * Dispatches requests to handlers by method and path prefix, authenticates them, and is the one
@@ -39,12 +40,13 @@ public final class Router implements HttpHandler {
     }
   }
 
+  /** Longer request paths get a 414 before any routing. */
+  static final int MAX_PATH = 4096;
   private final List<Route> routes = new ArrayList<>();
-  private final Function<String, Optional<String>> tokens;
+  private final Gate gate;
 
-  /** @param tokens maps a bearer token to the identity it belongs to */
-  public Router(Function<String, Optional<String>> tokens) {
-    this.tokens = tokens;
+  public Router(Gate gate) {
+    this.gate = gate;
   }
 
   /** A route for exactly {@code path}. */
@@ -77,6 +79,11 @@ public final class Router implements HttpHandler {
   }
 
   private Response dispatch(HttpExchange exchange) {
+    gate.admitAddress(exchange);
+    String rawPath = exchange.getRequestURI().getRawPath();
+    if (rawPath == null || rawPath.length() > MAX_PATH) {
+      throw new ApiException(414, "uri_too_long", "the request path is longer than " + MAX_PATH + " characters");
+    }
     String path = exchange.getRequestURI().getPath();
     String method = exchange.getRequestMethod();
     boolean pathKnown = false;
@@ -88,8 +95,8 @@ public final class Router implements HttpHandler {
       pathKnown = true;
       // HEAD is GET without the body (send() leaves it out).
       if (route.method.equals(method) || (method.equals("HEAD") && route.method.equals("GET"))) {
-        String principal = route.open ? "anonymous" : authenticate(exchange);
-        return route.handler.handle(new Request(exchange, tail.get(), principal));
+        Caller caller = route.open ? new Caller.Anonymous() : gate.authenticate(exchange);
+        return route.handler.handle(new Request(exchange, tail.get(), caller, gate));
       }
     }
     if (pathKnown) {
@@ -98,18 +105,16 @@ public final class Router implements HttpHandler {
     throw new ApiException(404, "not_found", "no such endpoint: " + path);
   }
 
-  private String authenticate(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiException(401, "unauthorized", "missing bearer token: send 'Authorization: Bearer <token>'");
-    }
-    return tokens.apply(header.substring(7).strip())
-        .orElseThrow(() -> new ApiException(401, "unauthorized", "the bearer token is not valid"));
-  }
-
   static Response failure(RuntimeException e) {
     return switch (e) {
-      case ApiException api -> error(api.status(), api.code(), api.getMessage());
+      case ApiException api -> {
+        Response response = error(api.status(), api.code(), api.getMessage());
+        for (var header : api.headers().entrySet()) {
+          response = response.with(header.getKey(), header.getValue());
+        }
+        yield response;
+      }
+      case Certificates.EnrolmentRefused refused -> error(403, "enrolment_refused", refused.getMessage());
       case InvalidInputException invalid -> error(400, invalid.code(), invalid.getMessage());
       case NotFoundException missing -> error(404, "not_found", missing.getMessage());
       case ConflictException conflict -> error(409, "conflict", conflict.getMessage());

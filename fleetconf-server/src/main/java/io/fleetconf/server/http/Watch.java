@@ -45,7 +45,7 @@ final class Watch {
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
-    try {
+    try (Gate.Slot slot = request.watchSlot()) {
       return fleet.watches().await(view, index, wait.plusMillis(jitter));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -77,32 +77,40 @@ final class Watch {
     Optional<Revision> resume = request.header("Last-Event-ID")
         .map(id -> Revision.parse(id, "header Last-Event-ID"))
         .or(() -> index(request));
+    Gate.Slot slot = request.watchSlot();
     return Response.stream("text/event-stream", out -> {
-      Optional<Revision> last = resume;
-      boolean resync = false;
-      while (!fleet.watches().isClosed()) {
-        if (last.isPresent()) {
-          WatchHub.Outcome outcome;
-          try {
-            outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
-          } catch (InterruptedException e) {
-            return;
-          }
-          if (!outcome.changed()) {
-            write(out, ": keep-alive\n\n");
-            continue;
-          }
-          resync = outcome.resync();
-        }
-        Rendered rendered = render.apply(resync);
-        StringBuilder event = new StringBuilder("id: ").append(rendered.revision()).append("\nevent: config\n");
-        new String(rendered.response().body(), StandardCharsets.UTF_8).strip().lines()
-            .forEach(line -> event.append("data: ").append(line).append('\n'));
-        write(out, event.append('\n').toString());
-        last = Optional.of(rendered.revision());
-        resync = false;
+      try (slot) {
+        stream(fleet, view, render, resume, out);
       }
     });
+  }
+
+  private static void stream(Fleet fleet, View view, Function<Boolean, Rendered> render, Optional<Revision> resume,
+      OutputStream out) throws IOException {
+    Optional<Revision> last = resume;
+    boolean resync = false;
+    while (!fleet.watches().isClosed()) {
+      if (last.isPresent()) {
+        WatchHub.Outcome outcome;
+        try {
+          outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (!outcome.changed()) {
+          write(out, ": keep-alive\n\n");
+          continue;
+        }
+        resync = outcome.resync();
+      }
+      Rendered rendered = render.apply(resync);
+      StringBuilder event = new StringBuilder("id: ").append(rendered.revision()).append("\nevent: config\n");
+      new String(rendered.response().body(), StandardCharsets.UTF_8).strip().lines()
+          .forEach(line -> event.append("data: ").append(line).append('\n'));
+      write(out, event.append('\n').toString());
+      last = Optional.of(rendered.revision());
+      resync = false;
+    }
   }
 
   private static void write(OutputStream out, String text) throws IOException {

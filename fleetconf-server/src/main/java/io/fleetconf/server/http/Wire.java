@@ -26,12 +26,29 @@ public final class Wire {
     return JSON.arrayNode();
   }
 
-  public static ObjectNode entry(Entry entry) {
+  /** What stands in for a secret value a caller may not see. */
+  public static final JsonNode MASK = Entry.MASK;
+
+  /**
+   * What a caller may see of history: changes to the keys it reads, device changes if it reads
+   * devices, and secret values as they are only if it reads secrets.
+   */
+  public record Sight(java.util.function.Predicate<io.fleetconf.core.Key> keys, boolean devices, boolean secrets) {
+    JsonNode value(Entry entry) {
+      return entry.secret() && !secrets ? MASK : entry.value();
+    }
+  }
+
+  public static ObjectNode entry(Entry entry, boolean reveal) {
     ObjectNode out = JSON.objectNode();
     out.put("key", entry.key().toString());
     out.put("scope", entry.key().scope().toString());
     out.put("path", entry.key().path().toString());
-    out.set("value", entry.value());
+    out.set("value", entry.secret() && !reveal ? MASK : entry.value());
+    if (entry.secret()) {
+      out.put("secret", true);
+      out.put("masked", !reveal);
+    }
     out.put("createRevision", entry.createRevision().value());
     out.put("modRevision", entry.modRevision().value());
     out.put("version", entry.version());
@@ -56,7 +73,7 @@ public final class Wire {
     return out;
   }
 
-  public static ObjectNode changeSet(ChangeSet changeSet) {
+  public static ObjectNode changeSet(ChangeSet changeSet, Sight sight) {
     ObjectNode out = JSON.objectNode();
     out.put("revision", changeSet.revision().value());
     out.put("author", changeSet.author());
@@ -64,19 +81,25 @@ public final class Wire {
     out.put("message", changeSet.message());
     out.put("source", changeSet.source());
     ArrayNode changes = out.putArray("changes");
-    changeSet.changes().forEach(change -> changes.add(change(change)));
+    changeSet.changes().stream().filter(change -> switch (change) {
+      case Change.EntryChange entry -> sight.keys().test(entry.key());
+      case Change.DeviceChange device -> sight.devices();
+    }).forEach(change -> changes.add(change(change, sight)));
     return out;
   }
 
-  private static ObjectNode change(Change change) {
+  private static ObjectNode change(Change change, Sight sight) {
     ObjectNode out = JSON.objectNode();
     switch (change) {
       case Change.EntryChange entry -> {
         out.put("kind", "entry");
         out.put("key", entry.key().toString());
         out.put("action", action(entry.before(), entry.after()));
-        entry.before().ifPresent(before -> out.set("before", before.value()));
-        entry.after().ifPresent(after -> out.set("after", after.value()));
+        entry.before().ifPresent(before -> out.set("before", sight.value(before)));
+        entry.after().ifPresent(after -> out.set("after", sight.value(after)));
+        if (entry.before().map(Entry::secret).orElse(false) || entry.after().map(Entry::secret).orElse(false)) {
+          out.put("secret", true);
+        }
       }
       case Change.DeviceChange device -> {
         out.put("kind", "device");

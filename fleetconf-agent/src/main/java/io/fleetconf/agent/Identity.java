@@ -1,0 +1,162 @@
+package io.fleetconf.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.client.Credentials;
+import io.fleetconf.core.tls.ClientTls;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The device's identity: a device token, or a client certificate the fleet CA issued. To get a
+ * certificate the agent enrols once with a one-time enrolment token: it makes its own EC key pair
+ * (the key never leaves the device; it is written with mode 0600 before anything is sent), sends a
+ * CSR, and keeps the certificate it gets back. When less than a third of the certificate's life is
+ * left, the agent renews it at start, authenticating with the current one.
+ */
+final class Identity {
+  static final String KEY_FILE = "device.key";
+  static final String CERTIFICATE_FILE = "device.crt";
+  private static final System.Logger LOG = System.getLogger(Identity.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Identity() {}
+
+  /** The credentials to use: the token, the certificate (enrolling or renewing first if due), the CA file. */
+  static Credentials credentials(AgentConfig config) {
+    Optional<String> token = config.resolveToken();
+    Path dir = config.identity();
+    Path certificate = dir.resolve(CERTIFICATE_FILE);
+    Path key = dir.resolve(KEY_FILE);
+    if (!Files.exists(certificate)) {
+      Optional<String> enrolToken = config.resolveEnrolToken();
+      if (enrolToken.isEmpty()) {
+        return new Credentials(token, Optional.empty(), config.caFile());
+      }
+      KeyPair pair = freshKey(key);
+      JsonNode answer = call(config, Optional.empty(), "api/v1/enrol", body -> body.put("token", enrolToken.get())
+          .put("csr", csr(config.deviceId(), pair)));
+      writePublic(certificate, answer.get("certificate").asText());
+      LOG.log(System.Logger.Level.INFO, "fleetconf-agent: enrolled as " + config.deviceId() + "; certificate "
+          + answer.path("serial").asText() + " valid until " + answer.path("notAfter").asText());
+    } else if (dueForRenewal(certificate)) {
+      renew(config, certificate, key);
+    }
+    return new Credentials(token, Optional.of(new ClientTls.Identity(certificate, key)), config.caFile());
+  }
+
+  private static void renew(AgentConfig config, Path certificate, Path key) {
+    Path nextKey = key.resolveSibling(KEY_FILE + ".next");
+    try {
+      KeyPair pair = freshKey(nextKey);
+      Optional<ClientTls.Identity> current = Optional.of(new ClientTls.Identity(certificate, key));
+      JsonNode answer = call(config, current, "api/v1/devices/" + config.deviceId() + "/certificate",
+          body -> body.put("csr", csr(config.deviceId(), pair)));
+      Files.move(nextKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      writePublic(certificate, answer.get("certificate").asText());
+      LOG.log(System.Logger.Level.INFO, "fleetconf-agent: renewed the certificate; valid until "
+          + answer.path("notAfter").asText());
+    } catch (AgentException | IOException e) {
+      // The current certificate still works: keep it, and try again at the next start.
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot renew the certificate yet: " + e.getMessage());
+    }
+  }
+
+  private static boolean dueForRenewal(Path certificate) {
+    X509Certificate current = (X509Certificate) ClientTls.certificates(certificate).iterator().next();
+    Instant from = current.getNotBefore().toInstant();
+    Instant to = current.getNotAfter().toInstant();
+    Duration left = Duration.between(Instant.now(), to);
+    return left.compareTo(Duration.between(from, to).dividedBy(3)) < 0;
+  }
+
+  private interface BodyFiller {
+    ObjectNode fill(ObjectNode body);
+  }
+
+  private static JsonNode call(AgentConfig config, Optional<ClientTls.Identity> identity, String path, BodyFiller body) {
+    String base = config.server().endsWith("/") ? config.server() : config.server() + "/";
+    HttpClient http = new Credentials(Optional.empty(), identity, config.caFile()).httpClient(Duration.ofSeconds(5));
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.fill(JSON.createObjectNode()).toString())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode answer = JSON.readTree(response.body());
+      if (response.statusCode() != 201 || !answer.hasNonNull("certificate")) {
+        throw new AgentException("the server refused the certificate request (" + response.statusCode() + "): "
+            + answer.path("message").asText("no reason given"));
+      }
+      return answer;
+    } catch (IOException e) {
+      throw new AgentException("cannot reach the server to get a certificate: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentException("interrupted while getting a certificate");
+    }
+  }
+
+  /** Makes an EC P-256 key pair and writes its private key, readable by this user only. */
+  private static KeyPair freshKey(Path file) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPair pair = generator.generateKeyPair();
+      Files.createDirectories(file.toAbsolutePath().getParent(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, ClientTls.pem(pair.getPrivate()), StandardCharsets.US_ASCII);
+      return pair;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new AgentException("cannot make a key in " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String csr(String deviceId, KeyPair pair) {
+    try {
+      var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + deviceId), pair.getPublic())
+          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+      StringWriter out = new StringWriter();
+      try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+        writer.writeObject(request);
+      }
+      return out.toString();
+    } catch (OperatorCreationException | IOException e) {
+      throw new AgentException("cannot make a certificate request: " + e.getMessage());
+    }
+  }
+
+  private static void writePublic(Path file, String pem) {
+    try {
+      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(temp, pem, StandardCharsets.US_ASCII);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new AgentException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+}

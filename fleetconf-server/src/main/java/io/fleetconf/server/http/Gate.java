@@ -1,0 +1,169 @@
+package io.fleetconf.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
+import io.fleetconf.server.security.Acl;
+import io.fleetconf.server.security.Caller;
+import io.fleetconf.server.security.Certificates;
+import io.fleetconf.server.security.Limits;
+import io.fleetconf.server.security.RateLimiter;
+import io.fleetconf.server.security.Tokens;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.store.TokenRecord;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The way in: who is calling (a bearer token, or a client certificate from the fleet CA), whether
+ * they are over their rate, and how many watches they hold. Failed authentications are logged
+ * with the reason and the client's address, never with what was presented, and counted.
+ */
+public final class Gate {
+  private static final System.Logger LOG = System.getLogger(Gate.class.getName());
+  private final Tokens tokens;
+  private final Certificates certificates;
+  private final Limits limits;
+  private final RateLimiter perIdentity;
+  private final RateLimiter perAddress;
+  private final AtomicLong authFailures = new AtomicLong();
+  private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
+
+  public Gate(Tokens tokens, Certificates certificates, Limits limits) {
+    this.tokens = tokens;
+    this.certificates = certificates;
+    this.limits = limits;
+    this.perIdentity = new RateLimiter(limits.perIdentityRate());
+    this.perAddress = new RateLimiter(limits.perAddressRate());
+  }
+
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  public Certificates certificates() {
+    return certificates;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** How many requests failed authentication since the server started. */
+  public long authFailures() {
+    return authFailures.get();
+  }
+
+  /** Refuses the request with 429 if its client address is over its rate. */
+  void admitAddress(HttpExchange exchange) {
+    refuseIfOver(perAddress.take(address(exchange)), "client address");
+  }
+
+  /** Who is calling; a 401 (logged and counted) if no valid credential came with the request. */
+  Caller authenticate(HttpExchange exchange) {
+    Caller caller = identify(exchange);
+    refuseIfOver(perIdentity.take(credential(caller)), "token");
+    return caller;
+  }
+
+  private Caller identify(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header != null) {
+      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw refused(exchange, "an Authorization header that is not a bearer token",
+            "send 'Authorization: Bearer <token>'");
+      }
+      Optional<TokenRecord> found = tokens.find(header.substring(7).strip());
+      if (found.isEmpty()) {
+        throw refused(exchange, "an unknown token", "the bearer token is not valid");
+      }
+      TokenRecord token = found.get();
+      if (!tokens.live(token) || token.kind().equals(Tokens.ENROLMENT)) {
+        String why = token.revoked().isPresent() ? "revoked" : token.kind().equals(Tokens.ENROLMENT) ? "an enrolment token"
+            : "expired";
+        throw refused(exchange, "token " + token.id() + " (" + why + ")", "the bearer token is " + (why.startsWith("an")
+            ? "for enrolment only" : why));
+      }
+      return token.kind().equals(Tokens.DEVICE)
+          ? new Caller.Device(DeviceId.of(token.identity()), token.id())
+          : new Caller.Operator(token.id(), token.identity(), new Acl(token.rules()));
+    }
+    Optional<X509Certificate> certificate = peerCertificate(exchange);
+    if (certificate.isPresent()) {
+      return certificates.identify(certificate.get()).orElseThrow(() -> refused(exchange,
+          "a revoked client certificate", "the client certificate is revoked"));
+    }
+    throw refused(exchange, "no credentials",
+        "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
+  }
+
+  private ApiException refused(HttpExchange exchange, String what, String message) {
+    long count = authFailures.incrementAndGet();
+    LOG.log(System.Logger.Level.WARNING, "authentication failed (" + count + " so far): " + what + " from "
+        + address(exchange) + " for " + exchange.getRequestMethod() + " " + printablePath(exchange));
+    return new ApiException(401, "unauthorized", message);
+  }
+
+  private static Optional<X509Certificate> peerCertificate(HttpExchange exchange) {
+    if (exchange instanceof HttpsExchange https) {
+      try {
+        var chain = https.getSSLSession().getPeerCertificates();
+        if (chain.length > 0 && chain[0] instanceof X509Certificate x509) {
+          return Optional.of(x509);
+        }
+      } catch (SSLPeerUnverifiedException none) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A held watch slot; closing it frees the slot. */
+  interface Slot extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Holds one of the caller's watch slots until closed; a 429 if all are taken. */
+  Slot watchSlot(Caller caller) {
+    String name = credential(caller);
+    AtomicInteger held = watches.computeIfAbsent(name, n -> new AtomicInteger());
+    if (held.incrementAndGet() > limits.maxWatchesPerIdentity()) {
+      held.decrementAndGet();
+      throw new ApiException(429, "too_many_watches", "this identity already holds "
+          + limits.maxWatchesPerIdentity() + " watches; close one first", Map.of("Retry-After", "5"));
+    }
+    return held::decrementAndGet;
+  }
+
+  private static String credential(Caller caller) {
+    return switch (caller) {
+      case Caller.Operator operator -> operator.tokenId();
+      case Caller.Device device -> "device:" + device.id().value();
+      case Caller.Anonymous anonymous -> "anonymous";
+    };
+  }
+
+  private static void refuseIfOver(OptionalLong wait, String per) {
+    if (wait.isPresent()) {
+      throw new ApiException(429, "rate_limited", "too many requests for this " + per + "; retry after "
+          + wait.getAsLong() + " s", Map.of("Retry-After", Long.toString(wait.getAsLong())));
+    }
+  }
+
+  /** The request path for a log line: raw (still percent-encoded), cut at 200 characters, no query. */
+  static String printablePath(HttpExchange exchange) {
+    String path = exchange.getRequestURI().getRawPath();
+    path = path == null ? "" : path.replaceAll("\\p{Cntrl}", "?");
+    return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+  }
+
+  static String address(HttpExchange exchange) {
+    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  }
+}

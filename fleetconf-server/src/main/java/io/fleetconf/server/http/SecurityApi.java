@@ -1,0 +1,203 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.security.Acl;
+import io.fleetconf.server.security.Caller;
+import io.fleetconf.server.security.Certificates;
+import io.fleetconf.server.security.Tokens;
+import io.fleetconf.store.CertificateRecord;
+import io.fleetconf.store.TokenRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tokens ({@code /api/v1/tokens}), enrolment ({@code /api/v1/enrol}), issued certificates
+ * ({@code /api/v1/certificates}) and {@code /api/v1/whoami}. Managing tokens and certificates is
+ * for admins; enrolment needs no other credential than the enrolment token itself.
+ */
+final class SecurityApi {
+  private static final Duration DEFAULT_ENROLMENT_TTL = Duration.ofHours(1);
+  private static final Duration MAX_ENROLMENT_TTL = Duration.ofDays(7);
+  private final Fleet fleet;
+  private final Tokens tokens;
+  private final Certificates certificates;
+
+  SecurityApi(Fleet fleet, Gate gate) {
+    this.fleet = fleet;
+    this.tokens = gate.tokens();
+    this.certificates = gate.certificates();
+  }
+
+  void register(Router router) {
+    router.on("GET", "/api/v1/tokens", this::listTokens)
+        .on("POST", "/api/v1/tokens", this::createToken)
+        .under("DELETE", "/api/v1/tokens", this::revokeToken)
+        .open("POST", "/api/v1/enrol", this::enrol)
+        .on("GET", "/api/v1/certificates", this::listCertificates)
+        .under("DELETE", "/api/v1/certificates", this::revokeCertificate)
+        .on("GET", "/api/v1/whoami", this::whoami);
+  }
+
+  private Response whoami(Request request) {
+    ObjectNode body = Wire.object();
+    switch (request.caller()) {
+      case Caller.Operator operator -> {
+        body.put("kind", "operator");
+        body.put("name", operator.name());
+        body.put("token", operator.tokenId());
+        ArrayNode rules = body.putArray("rules");
+        operator.acl().rules().forEach(rules::add);
+      }
+      case Caller.Device device -> {
+        body.put("kind", "device");
+        body.put("device", device.id().value());
+        body.put("by", device.byCertificate() ? "certificate" : "token");
+      }
+      case Caller.Anonymous anonymous -> body.put("kind", "anonymous");
+    }
+    return Response.ok(body);
+  }
+
+  private Response listTokens(Request request) {
+    Access.admin(request, "list tokens");
+    ObjectNode body = Wire.object();
+    ArrayNode list = body.putArray("tokens");
+    tokens.list().forEach(token -> list.add(token(token)));
+    return Response.ok(body);
+  }
+
+  /** {@code {"kind": "operator", "identity": "alice", "rules": [...], "ttl": "30d"}}; kinds device and enrolment take {@code device}. */
+  private Response createToken(Request request) {
+    Access.admin(request, "create tokens");
+    JsonNode body = Bodies.object(request);
+    String kind = Bodies.optionalText(body, "kind").orElse(Tokens.OPERATOR);
+    Optional<Duration> ttl = Bodies.optionalText(body, "ttl").map(text -> Watch.parseDuration(text, "ttl"));
+    Tokens.Issued issued = switch (kind) {
+      case Tokens.OPERATOR -> {
+        String identity = Bodies.text(body, "identity");
+        if (!identity.matches("[A-Za-z0-9_.@\\-]{1,64}") || identity.startsWith("device:")) {
+          throw new InvalidInputException("invalid_body",
+              "field 'identity' must be 1 to 64 letters, digits or _ . @ -, e.g. alice or ci-deploy");
+        }
+        yield tokens.operator(identity, new Acl(rules(body)), ttl);
+      }
+      case Tokens.DEVICE -> tokens.device(registered(body), ttl);
+      case Tokens.ENROLMENT -> {
+        Duration life = ttl.orElse(DEFAULT_ENROLMENT_TTL);
+        if (life.compareTo(MAX_ENROLMENT_TTL) > 0) {
+          throw new InvalidInputException("invalid_body", "an enrolment token lives at most 7 days (field 'ttl')");
+        }
+        yield tokens.enrolment(registered(body), life);
+      }
+      default -> throw new InvalidInputException("invalid_body",
+          "field 'kind' must be operator, device or enrolment, was '" + kind + "'");
+    };
+    ObjectNode out = token(issued.record());
+    out.put("token", issued.secret());
+    return Response.json(201, out);
+  }
+
+  private DeviceId registered(JsonNode body) {
+    DeviceId id = DeviceId.of(Bodies.text(body, "device"));
+    Fleet.device(fleet.snapshot(), id);
+    return id;
+  }
+
+  private static List<String> rules(JsonNode body) {
+    JsonNode rules = body.get("rules");
+    if (rules == null || !rules.isArray() || rules.isEmpty()) {
+      throw new InvalidInputException("invalid_body",
+          "field 'rules' must be a non-empty array such as [\"read fleet/global/*\", \"read devices\"]");
+    }
+    List<String> out = new ArrayList<>();
+    rules.forEach(rule -> out.add(rule.asText().strip()));
+    return out;
+  }
+
+  private Response revokeToken(Request request) {
+    Access.admin(request, "revoke tokens");
+    String id = request.tail();
+    TokenRecord token = tokens.list().stream().filter(t -> t.id().equals(id)).findFirst()
+        .orElseThrow(() -> new io.fleetconf.store.NotFoundException("no token with id '" + id + "'"));
+    if (request.caller() instanceof Caller.Operator self && self.tokenId().equals(id)) {
+      throw new InvalidInputException("invalid_request", "a token cannot revoke itself; use another admin token");
+    }
+    tokens.revoke(token.id());
+    return Response.ok(token(tokens.list().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow()));
+  }
+
+  private static ObjectNode token(TokenRecord token) {
+    ObjectNode out = Wire.object();
+    out.put("id", token.id());
+    out.put("kind", token.kind());
+    out.put("identity", token.identity());
+    ArrayNode rules = out.putArray("rules");
+    token.rules().forEach(rules::add);
+    out.put("created", token.created().toString());
+    putTime(out, "expires", token.expires());
+    putTime(out, "revoked", token.revoked());
+    putTime(out, "used", token.used());
+    return out;
+  }
+
+  /** {@code {"token": "<enrolment token>", "csr": "<PEM>"}} → the device's certificate. */
+  private Response enrol(Request request) {
+    JsonNode body = Bodies.object(request);
+    Certificates.Issued issued = certificates.enrol(tokens, Bodies.text(body, "token"), Bodies.text(body, "csr"));
+    return Response.json(201, issued(issued));
+  }
+
+  /** A device renews its certificate with its current one (or an admin does it for it). */
+  static Response renew(Request request, DeviceId id) {
+    boolean self = request.caller() instanceof Caller.Device device && device.byCertificate() && device.id().equals(id);
+    if (!self) {
+      Access.admin(request, "renew the certificate of device '" + id + "'");
+    }
+    JsonNode body = Bodies.object(request);
+    return Response.json(201, issued(request.gate().certificates().renew(id, Bodies.text(body, "csr"))));
+  }
+
+  private static ObjectNode issued(Certificates.Issued issued) {
+    ObjectNode out = certificate(issued.record());
+    out.put("certificate", issued.chainPem());
+    out.put("ca", issued.caPem());
+    return out;
+  }
+
+  private Response listCertificates(Request request) {
+    Access.admin(request, "list certificates");
+    ObjectNode body = Wire.object();
+    ArrayNode list = body.putArray("certificates");
+    certificates.list().forEach(certificate -> list.add(certificate(certificate)));
+    return Response.ok(body);
+  }
+
+  private Response revokeCertificate(Request request) {
+    Access.admin(request, "revoke certificates");
+    CertificateRecord revoked = certificates.revoke(request.tail());
+    return Response.ok(certificate(certificates.list().stream().filter(c -> c.serial().equals(revoked.serial()))
+        .findFirst().orElse(revoked)));
+  }
+
+  private static ObjectNode certificate(CertificateRecord certificate) {
+    ObjectNode out = Wire.object();
+    out.put("serial", certificate.serial());
+    out.put("device", certificate.device());
+    out.put("issued", certificate.issued().toString());
+    out.put("notAfter", certificate.notAfter().toString());
+    putTime(out, "revoked", certificate.revoked());
+    return out;
+  }
+
+  private static void putTime(ObjectNode out, String field, Optional<Instant> time) {
+    time.ifPresentOrElse(t -> out.put(field, t.toString()), () -> out.putNull(field));
+  }
+}

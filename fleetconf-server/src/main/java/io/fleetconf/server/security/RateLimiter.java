@@ -1,0 +1,49 @@
+package io.fleetconf.server.security;
+
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Token buckets per name (a token id, a client address): {@code rate} per second, bursts of 4 s worth. */
+public final class RateLimiter {
+  private static final int MAX_BUCKETS = 100_000;
+  private final double rate;
+  private final double burst;
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  private static final class Bucket {
+    double tokens;
+    long refilledAt;
+
+    Bucket(double tokens, long now) {
+      this.tokens = tokens;
+      this.refilledAt = now;
+    }
+  }
+
+  public RateLimiter(int perSecond) {
+    this.rate = perSecond;
+    this.burst = perSecond * 4.0;
+  }
+
+  /** Takes one request's token; empty if allowed, else how many seconds to wait. */
+  public OptionalLong take(String name) {
+    if (rate == 0) {
+      return OptionalLong.empty();
+    }
+    long now = System.nanoTime();
+    if (buckets.size() > MAX_BUCKETS) {
+      buckets.clear(); // a flood of new names: forget them rather than grow without bound
+    }
+    Bucket bucket = buckets.computeIfAbsent(name, n -> new Bucket(burst, now));
+    synchronized (bucket) {
+      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.refilledAt) / 1e9 * rate);
+      bucket.refilledAt = now;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of((long) Math.ceil((1 - bucket.tokens) / rate));
+    }
+  }
+}

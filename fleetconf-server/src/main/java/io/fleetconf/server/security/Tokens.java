@@ -1,0 +1,116 @@
+package io.fleetconf.server.security;
+
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.store.Store;
+import io.fleetconf.store.TokenRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tokens of three kinds: operator tokens (with ACL rules), device tokens (a device's identity where
+ * there is no mTLS) and enrolment tokens (single use, short-lived, bound to one device id, traded
+ * for a client certificate). A token is 256 random bits shown once; the store keeps only its
+ * SHA-256. A presented token is found by its hash and then compared in constant time.
+ */
+public final class Tokens {
+  public static final String OPERATOR = "operator";
+  public static final String DEVICE = "device";
+  public static final String ENROLMENT = "enrolment";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Store store;
+  private final Clock clock;
+  private final Map<String, TokenRecord> byHash = new ConcurrentHashMap<>();
+
+  /** A new token: its record, and its secret, which is not kept anywhere. */
+  public record Issued(TokenRecord record, String secret) {}
+
+  public Tokens(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    reload();
+  }
+
+  private void reload() {
+    store.tokens().forEach(record -> byHash.put(HexFormat.of().formatHex(record.sha256()), record));
+  }
+
+  public boolean isEmpty() {
+    return byHash.isEmpty();
+  }
+
+  public Issued operator(String identity, Acl acl, Optional<Duration> ttl) {
+    return issue(OPERATOR, identity, acl.rules(), ttl);
+  }
+
+  public Issued device(DeviceId device, Optional<Duration> ttl) {
+    return issue(DEVICE, device.value(), List.of(), ttl);
+  }
+
+  public Issued enrolment(DeviceId device, Duration ttl) {
+    return issue(ENROLMENT, device.value(), List.of(), Optional.of(ttl));
+  }
+
+  private Issued issue(String kind, String identity, List<String> rules, Optional<Duration> ttl) {
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    String token = "fc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    byte[] idBytes = new byte[6];
+    RANDOM.nextBytes(idBytes);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    TokenRecord record = new TokenRecord("tok_" + HexFormat.of().formatHex(idBytes), sha256(token), kind, identity,
+        rules, now, ttl.map(now::plus), Optional.empty(), Optional.empty());
+    store.addToken(record);
+    byHash.put(HexFormat.of().formatHex(record.sha256()), record);
+    return new Issued(record, token);
+  }
+
+  /** The record of a presented token, live or not; empty if it was never issued here. */
+  public Optional<TokenRecord> find(String token) {
+    byte[] hash = sha256(token);
+    TokenRecord record = byHash.get(HexFormat.of().formatHex(hash));
+    return record != null && MessageDigest.isEqual(record.sha256(), hash) ? Optional.of(record) : Optional.empty();
+  }
+
+  public boolean live(TokenRecord record) {
+    return record.liveAt(clock.instant());
+  }
+
+  /** Every token, newest last. */
+  public List<TokenRecord> list() {
+    return byHash.values().stream()
+        .sorted(java.util.Comparator.comparing(TokenRecord::created).thenComparing(TokenRecord::id)).toList();
+  }
+
+  public boolean revoke(String id) {
+    boolean done = store.revokeToken(id, clock.instant());
+    reload();
+    return done;
+  }
+
+  /** Spends a single-use token: true for exactly one caller, however many race. */
+  public boolean spend(TokenRecord record) {
+    boolean done = store.useToken(record.id(), clock.instant());
+    reload();
+    return done;
+  }
+
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}
