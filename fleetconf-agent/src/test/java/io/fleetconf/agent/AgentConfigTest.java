@@ -44,7 +44,10 @@ class AgentConfigTest {
     assertThat(load(BASE + "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n"
         + "    mode: rw\n")).isEqualTo("agent config: outputs.a.mode must be octal like 0644, was rw");
     assertThat(load(BASE.replace("token: t\n", "") + "outputs: []\n"))
-        .isEqualTo("agent config: give exactly one of token and token_file");
+        .isEqualTo("agent config: give a device token (token or token_file) or, for a client certificate,"
+            + " enrol_token or enrol_token_file");
+    assertThat(load(BASE + "token_file: /tmp/t\noutputs: []\n"))
+        .isEqualTo("agent config: give one of token and token_file, not both");
     assertThat(load(BASE + "colour: blue\n")).startsWith("cannot read agent config " + dir.resolve("agent.yaml")
         + ": Unrecognized field \"colour\"");
     assertThatThrownBy(() -> AgentConfig.load(dir.resolve("missing.yaml")))

@@ -17,7 +17,7 @@ class AuthTest {
     Reply none = server.send("GET", "/api/v1/devices", null, null, null);
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.json().get("message").asText())
-        .isEqualTo("missing bearer token: send 'Authorization: Bearer <token>'");
+        .isEqualTo("missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
     Reply wrong = server.send("PUT", "/api/v1/entries/global/a/b", "1".getBytes(), "application/json",
         "Bearer fc_not-a-real-token");
     assertThat(wrong.status()).isEqualTo(401);
