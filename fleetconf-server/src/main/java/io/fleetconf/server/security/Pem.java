@@ -46,7 +46,7 @@ public final class Pem {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       return switch (read) {
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
-        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+        case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
         case null, default -> throw new IllegalArgumentException(
             file + " holds no unencrypted PEM private key (PKCS#8, RSA or EC)");
       };
