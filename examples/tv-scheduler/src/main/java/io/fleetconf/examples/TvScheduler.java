@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * A stand-in for the VV {@code tv_scheduler}: it decides which TV channel plays now from rules
  * held in fleetconf, and changes its decision the moment an operator changes the rules, with no
  * restart. Settings come from the environment: {@code FLEETCONF_ADDR}, {@code FLEETCONF_TOKEN},
- * {@code DEVICE_ID} (default vv-lis-01), {@code CACHE_DIR} (default ./tv-scheduler-cache),
+ * {@code FLEETCONF_CA_FILE} (the CA of the server's certificate, e.g. data/ca/ca.crt), {@code DEVICE_ID} (default vv-lis-01), {@code CACHE_DIR} (default ./tv-scheduler-cache),
  * {@code BOOTSTRAP} (an optional config.yaml used before the server is reachable).
  */
 public final class TvScheduler {
@@ -47,7 +47,7 @@ public final class TvScheduler {
   public static void main(String[] args) throws InterruptedException {
     String device = env("DEVICE_ID", "vv-lis-01");
     var builder = FleetconfClient.builder()
-        .server(env("FLEETCONF_ADDR", "http://127.0.0.1:8585"))
+        .server(env("FLEETCONF_ADDR", "https://127.0.0.1:8585"))
         .token(env("FLEETCONF_TOKEN", ""))
         .deviceId(device)
         .namespaces("tv_scheduler", "common")
@@ -57,6 +57,10 @@ public final class TvScheduler {
         .defaultValue("tv_scheduler/volume", 30)
         .logLevelFrom("common/log_level")
         .reloadOnSighup();
+    String caFile = System.getenv("FLEETCONF_CA_FILE");
+    if (caFile != null && !caFile.isBlank()) {
+      builder.caFile(Path.of(caFile));
+    }
     String bootstrap = System.getenv("BOOTSTRAP");
     if (bootstrap != null && !bootstrap.isBlank()) {
       builder.file(Path.of(bootstrap), "tv_scheduler");
