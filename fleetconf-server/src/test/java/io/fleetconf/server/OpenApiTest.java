@@ -30,8 +30,8 @@ class OpenApiTest {
   private static final Path DOCUMENT = Path.of("").toAbsolutePath().resolve("../docs/openapi.yaml").normalize();
 
   /**
-   * Every route of Api, EntriesApi, DevicesApi and HistoryApi. Prefix routes ({@code under}) appear
-   * as the path templates their tails are parsed into.
+   * Every route of Api, EntriesApi, DevicesApi, FleetApi, HistoryApi and SecurityApi. Prefix routes
+   * ({@code under}) appear as the path templates their tails are parsed into.
    */
   private static final Set<String> ROUTES = Set.of(
       "GET /api/v1/health",
@@ -56,10 +56,18 @@ class OpenApiTest {
       "POST /api/v1/restore",
       "POST /api/v1/devices/{id}/reports",
       "GET /api/v1/devices/{id}/reports",
-      "GET /api/v1/fleet/status");
+      "GET /api/v1/fleet/status",
+      "POST /api/v1/devices/{id}/certificate",
+      "GET /api/v1/whoami",
+      "GET /api/v1/tokens",
+      "POST /api/v1/tokens",
+      "DELETE /api/v1/tokens/{id}",
+      "POST /api/v1/enrol",
+      "GET /api/v1/certificates",
+      "DELETE /api/v1/certificates/{serial}");
 
-  /** The routes that need no token. */
-  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml");
+  /** The routes that need no credentials (enrolment carries its one-time token in the body). */
+  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "POST /api/v1/enrol");
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 

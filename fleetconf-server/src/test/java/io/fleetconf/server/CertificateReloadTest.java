@@ -1,0 +1,55 @@
+package io.fleetconf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetconf.core.tls.ClientTls;
+import io.fleetconf.server.security.FleetCa;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The server picks up a new certificate when its files change, without a restart. */
+class CertificateReloadTest {
+  @RegisterExtension final TestServer server = TestServer.fresh().tls();
+
+  @Test
+  void aReplacedCertificateIsServedToNewConnectionsAndABrokenOneIsIgnored() throws Exception {
+    Path certificate = server.dataDir().resolve("tls/server.crt");
+    Path key = server.dataDir().resolve("tls/server.key");
+    BigInteger first = servedSerial();
+    assertThat(first).isEqualTo(((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber());
+
+    // A half-written pair of files: the server keeps serving the certificate it has.
+    Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\nnot yet\n");
+    Thread.sleep(1_100);
+    assertThat(servedSerial()).isEqualTo(first);
+
+    FleetCa.load(server.dataDir().resolve(FleetServer.CA_DIR))
+        .writeServerCertificate(certificate, key, List.of("127.0.0.1"), Instant.now());
+    BigInteger second = ((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber();
+    assertThat(second).isNotEqualTo(first);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!servedSerial().equals(second)) {
+      assertThat(System.nanoTime()).as("new certificate not served within 10 s").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(server.get("/api/v1/health").status()).isEqualTo(200);
+  }
+
+  /** The serial of the certificate the server presents on a new TLS connection. */
+  private BigInteger servedSerial() throws Exception {
+    var context = ClientTls.context(Optional.of(server.caFile()), Optional.empty());
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.uri().getPort())) {
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+  }
+}
