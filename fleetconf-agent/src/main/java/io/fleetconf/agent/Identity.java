@@ -51,6 +51,7 @@ final class Identity {
     Path dir = config.identity();
     Path certificate = dir.resolve(CERTIFICATE_FILE);
     Path key = dir.resolve(KEY_FILE);
+    finishRenewal(certificate, key);
     if (!Files.exists(certificate)) {
       Optional<String> enrolToken = config.resolveEnrolToken();
       if (enrolToken.isEmpty()) {
@@ -68,20 +69,47 @@ final class Identity {
     return new Credentials(token, Optional.of(new ClientTls.Identity(certificate, key)), config.caFile());
   }
 
+  /**
+   * Renews in steps that a crash at any point leaves recoverable: the new key and certificate are
+   * written beside the current ones ({@code .next}), then the key is moved into place, then the
+   * certificate; {@link #finishRenewal} completes or drops a renewal cut short.
+   */
   private static void renew(AgentConfig config, Path certificate, Path key) {
-    Path nextKey = key.resolveSibling(KEY_FILE + ".next");
+    Path nextKey = next(key);
     try {
       KeyPair pair = freshKey(nextKey);
       Optional<ClientTls.Identity> current = Optional.of(new ClientTls.Identity(certificate, key));
       JsonNode answer = call(config, current, "api/v1/devices/" + config.deviceId() + "/certificate",
           body -> body.put("csr", csr(config.deviceId(), pair)));
+      writePublic(next(certificate), answer.get("certificate").asText());
       Files.move(nextKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      writePublic(certificate, answer.get("certificate").asText());
+      Files.move(next(certificate), certificate, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: renewed the certificate; valid until "
           + answer.path("notAfter").asText());
     } catch (AgentException | IOException e) {
       // The current certificate still works: keep it, and try again at the next start.
       LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot renew the certificate yet: " + e.getMessage());
+    }
+  }
+
+  private static Path next(Path file) {
+    return file.resolveSibling(file.getFileName() + ".next");
+  }
+
+  /** Completes a renewal that a crash cut short after the server answered, or drops one cut before. */
+  private static void finishRenewal(Path certificate, Path key) {
+    try {
+      if (Files.exists(next(certificate))) {
+        if (Files.exists(next(key))) {
+          Files.move(next(key), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(next(certificate), certificate, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.deleteIfExists(next(key));
+      }
+    } catch (IOException e) {
+      throw new AgentException("cannot finish renewing the certificate in " + certificate.getParent() + ": "
+          + e.getMessage());
     }
   }
 

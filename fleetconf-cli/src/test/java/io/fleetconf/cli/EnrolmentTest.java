@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTPS: the key is made on the device, the token works once, and a revoked certificate is refused.
  */
 class EnrolmentTest {
-  @RegisterExtension final TestServer server = TestServer.fresh().tls();
+  // Certificates live 2 minutes (and 5 of clock-skew margin before): due for renewal from the start.
+  @RegisterExtension final TestServer server = TestServer.fresh().tls().withCertificateValidity(Duration.ofMinutes(2));
   @TempDir Path dir;
 
   @BeforeEach
@@ -72,6 +73,33 @@ class EnrolmentTest {
     assertThat(log("first")).contains("the server did not answer at start");
     assertThat(Files.readString(dir.resolve("first/tv_api.env"))).startsWith("PORT=8080\n");
     assertThat(server.get("/api/v1/devices/vv-1/reports").json().get("reports")).hasSize(1);
+  }
+
+  @Test
+  void anAgentRenewsItsCertificateWithTheCurrentOneAndARemovedDeviceLosesItsCredentials() throws Exception {
+    String token = cli("token", "create", "--enrol", "vv-1").strip();
+    Path config = agentConfig("renewing", token);
+    assertThat(once(config)).as(log("renewing")).isZero();
+    Path identity = dir.resolve("renewing/identity");
+    String firstKey = Files.readString(identity.resolve("device.key"));
+    String firstCertificate = Files.readString(identity.resolve("device.crt"));
+
+    assertThat(once(config)).as(log("renewing")).isZero();
+    assertThat(log("renewing")).contains("renewed the certificate");
+    assertThat(Files.readString(identity.resolve("device.key"))).isNotEqualTo(firstKey);
+    assertThat(Files.readString(identity.resolve("device.crt"))).isNotEqualTo(firstCertificate);
+    assertThat(Files.getPosixFilePermissions(identity.resolve("device.key"))).hasToString("[OWNER_READ, OWNER_WRITE]");
+    assertThat(server.get("/api/v1/certificates").json().get("certificates")).hasSize(2);
+    Credentials renewed = new Credentials(Optional.empty(),
+        Optional.of(new ClientTls.Identity(identity.resolve("device.crt"), identity.resolve("device.key"))),
+        Optional.of(server.caFile()));
+    assertThat(whoami(renewed)).isEqualTo("{\"kind\":\"device\",\"device\":\"vv-1\",\"by\":\"certificate\"}");
+
+    assertThat(server.delete("/api/v1/devices/vv-1").status()).isEqualTo(200);
+    assertThat(server.get("/api/v1/certificates").json().findValuesAsText("revoked")).hasSize(2)
+        .allSatisfy(revoked -> assertThat(revoked).isNotEqualTo("null"));
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    assertThatThrownBy(() -> whoami(renewed)).isInstanceOf(IOException.class);
   }
 
   private Path agentConfig(String name, String enrolToken) throws IOException {

@@ -2,9 +2,13 @@ package io.fleetconf.core;
 
 import java.util.List;
 
-/** A change set not yet committed: who asks, why, from where, and the mutations, applied atomically. */
+/**
+ * A change set not yet committed: who asks, why, from where, and the mutations, applied atomically.
+ * {@link #MAX_MUTATIONS} is the ceiling for any change set, a rollback or restore of a large subtree
+ * included; the API holds a client's own batches to a lower, configurable limit.
+ */
 public record Proposal(String author, String message, String source, List<Mutation> mutations) {
-  public static final int MAX_MUTATIONS = 1000;
+  public static final int MAX_MUTATIONS = 100_000;
   public static final int MAX_MESSAGE_LENGTH = 1000;
 
   public Proposal {

@@ -76,6 +76,7 @@ public final class FleetServer implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
       System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
     }
+    createPrivately(settings.dataDir());
     Store store = JdbcStore.openSqlite(settings.dataDir().resolve("fleetconf.db"));
     try {
       Keyring.open(store, masterKey(settings, store));
@@ -96,9 +97,9 @@ public final class FleetServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "made the fleet CA in " + caDir);
       }
       Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
-      Certificates certificates = new Certificates(store, ca, clock, Certificates.DEFAULT_VALIDITY);
+      Certificates certificates = new Certificates(store, ca, clock, settings.certificateValidity());
       Gate gate = new Gate(tokens, certificates, settings.limits());
-      HttpServer http = listen(settings, ca, certificates);
+      HttpServer http = listen(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", Api.router(fleet, gate));
@@ -113,7 +114,7 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  private static HttpServer listen(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates)
+  private static HttpServer listen(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates, Gate gate)
       throws IOException {
     InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
     Path certificate;
@@ -134,7 +135,8 @@ public final class FleetServer implements AutoCloseable {
         key = files.key();
       }
     }
-    ServerTls tls = ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked);
+    ServerTls tls = ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked,
+        why -> gate.refused(why + " at the TLS handshake"));
     HttpsServer https = HttpsServer.create(address, BACKLOG);
     https.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
       @Override
@@ -150,7 +152,7 @@ public final class FleetServer implements AutoCloseable {
     Instant now = Instant.now();
     if (Files.exists(certificate) && Files.exists(key)) {
       var current = Pem.certificates(certificate).get(0);
-      if (current.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30)))) {
+      if (current.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30))) && issuedBy(current, ca)) {
         return;
       }
     }
@@ -168,6 +170,15 @@ public final class FleetServer implements AutoCloseable {
     }
     ca.writeServerCertificate(certificate, key, hosts, now);
     LOG.log(System.Logger.Level.INFO, "made a TLS certificate for " + String.join(", ", hosts) + " in " + certificate);
+  }
+
+  private static boolean issuedBy(java.security.cert.X509Certificate certificate, FleetCa ca) {
+    try {
+      certificate.verify(ca.certificate().getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException e) {
+      return false; // made by an earlier CA: make a new one
+    }
   }
 
   /** The master key: the file given, else $FLEETCONF_MASTER_KEY, else {@code <data>/master.key}, made on first start. */
@@ -193,6 +204,17 @@ public final class FleetServer implements AutoCloseable {
     LOG.log(System.Logger.Level.WARNING, "made a master key for secrets in " + file + " (fingerprint "
         + fresh.fingerprint() + "); keep a copy apart from the data directory: see docs/security.md");
     return fresh;
+  }
+
+  /** Makes the data directory, if it is new, readable by its owner only: it holds keys and the database. */
+  private static void createPrivately(Path dir) {
+    if (Files.notExists(dir)) {
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make the data directory " + dir, e);
+      }
+    }
   }
 
   private static void writeTokenFile(Path file, String token) throws IOException {

@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param limits rates, sizes and watch caps
  * @param masterKeyFile the file holding the master key of the secrets; without it the
  *     {@code FLEETCONF_MASTER_KEY} variable, then {@code <dataDir>/master.key}
+ * @param certificateValidity how long the client certificates issued to devices are good for
  */
 public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
-    Transport transport, Limits limits, Optional<Path> masterKeyFile) {
+    Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity) {
   public static final int DEFAULT_PORT = 8585;
 
   /** How clients reach the server. */
@@ -39,7 +40,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   /** TLS with a certificate the server makes for itself, default limits, no demo. */
   public static ServerSettings of(String host, int port, Path dataDir) {
     return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
-        Limits.DEFAULT, Optional.empty());
+        Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY);
   }
 
   public ServerSettings {
@@ -52,32 +53,39 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
-    if (dataDir == null || transport == null || limits == null || masterKeyFile == null) {
-      throw new IllegalArgumentException("dataDir, transport, limits and masterKeyFile are required");
+    if (dataDir == null || transport == null || limits == null || masterKeyFile == null || certificateValidity == null) {
+      throw new IllegalArgumentException("dataDir, transport, limits, masterKeyFile and certificateValidity are required");
+    }
+    if (certificateValidity.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+      throw new IllegalArgumentException("certificateValidity must be at least a minute, was " + certificateValidity);
     }
   }
 
   public ServerSettings withDemo(boolean seed) {
-    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile);
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity);
   }
 
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile);
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity);
   }
 
   public ServerSettings withWatchHistory(int changeSets) {
-    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile);
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity);
   }
 
   public ServerSettings withTransport(Transport how) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity);
   }
 
   public ServerSettings withLimits(Limits newLimits) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity);
+  }
+
+  public ServerSettings withCertificateValidity(java.time.Duration validity) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity);
   }
 
   public ServerSettings withMasterKeyFile(Path file) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file));
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity);
   }
 }

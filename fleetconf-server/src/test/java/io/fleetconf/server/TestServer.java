@@ -56,6 +56,14 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return this;
   }
 
+  private java.time.Duration certificateValidity = io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY;
+
+  /** Issues device certificates good for only this long (renewal tests). */
+  public TestServer withCertificateValidity(java.time.Duration validity) {
+    this.certificateValidity = validity;
+    return this;
+  }
+
   /** Enforces {@code limits} (the default here is none, so that tests may hammer the server). */
   public TestServer withLimits(io.fleetconf.server.security.Limits newLimits) {
     this.limits = newLimits;
@@ -129,7 +137,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   private ServerSettings settings(int onPort) {
     return ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo).withWatchHistory(watchHistory)
-        .withTransport(transport).withLimits(limits);
+        .withTransport(transport).withLimits(limits).withCertificateValidity(certificateValidity);
   }
 
   private void start() {

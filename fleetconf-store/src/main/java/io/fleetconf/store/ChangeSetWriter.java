@@ -61,6 +61,9 @@ final class ChangeSetWriter {
       return;
     }
     Entry entry = change.after().get();
+    if (entry.secret() && !change.before().map(Entry::secret).orElse(false)) {
+      sealHistory(connection, codec, entry.key());
+    }
     try (PreparedStatement upsert = connection.prepareStatement(
         "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret) VALUES (?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
@@ -73,6 +76,28 @@ final class ChangeSetWriter {
       upsert.setLong(5, entry.version());
       upsert.setInt(6, entry.secret() ? 1 : 0);
       upsert.executeUpdate();
+    }
+  }
+
+  /**
+   * An entry just marked secret: its earlier values, in every history row, are sealed too, so that
+   * no plaintext of it is left in the database. The values themselves do not change.
+   */
+  private static void sealHistory(Connection connection, Codec codec, io.fleetconf.core.Key key) throws SQLException {
+    record Row(long revision, int seq, String before, String after) {}
+    java.util.List<Row> rows = JdbcStore.query(connection,
+        "SELECT revision, seq, before, after FROM changes WHERE kind = 'entry' AND name = ?", java.util.List.of(key.toString()),
+        r -> new Row(r.getLong(1), r.getInt(2), r.getString(3), r.getString(4)));
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE changes SET before = ?, after = ? WHERE revision = ? AND seq = ?")) {
+      for (Row row : rows) {
+        update.setString(1, row.before() == null ? null : codec.sealedState(key, row.before()));
+        update.setString(2, row.after() == null ? null : codec.sealedState(key, row.after()));
+        update.setLong(3, row.revision());
+        update.setInt(4, row.seq());
+        update.addBatch();
+      }
+      update.executeBatch();
     }
   }
 

@@ -78,6 +78,12 @@ final class Codec {
         secret);
   }
 
+  /** The same entry state, sealed: for history rows of an entry that has just become a secret. */
+  String sealedState(Key key, String text) {
+    Entry entry = entryState(key, text);
+    return entryState(new Entry(key, entry.value(), entry.createRevision(), entry.modRevision(), entry.version(), true));
+  }
+
   private String seal(Entry entry) {
     return sealer.seal(write(entry.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.key().toString());
   }

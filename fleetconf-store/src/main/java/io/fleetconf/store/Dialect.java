@@ -15,6 +15,9 @@ enum Dialect {
         // FULL syncs the WAL on every commit: acknowledged means on disk, even on power loss.
         statement.execute("PRAGMA synchronous=FULL");
         statement.execute("PRAGMA foreign_keys=ON");
+        // Overwrite freed and rewritten cells with zeros: a value sealed after the fact (an entry
+        // marked secret) leaves no plaintext behind in free pages.
+        statement.execute("PRAGMA secure_delete=ON");
         statement.execute("PRAGMA busy_timeout=5000");
       }
     }

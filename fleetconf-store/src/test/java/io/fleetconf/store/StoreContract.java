@@ -318,6 +318,10 @@ abstract class StoreContract {
     Keyring.open(store, master);
     String plaintext = "hunter2-" + java.util.UUID.randomUUID();
     Key key = Key.parse("global/dvr/password");
+    // First written as a plain value, deleted, written again, and only then marked secret.
+    commit(new Mutation.Put(key, TextNode.valueOf("early-" + plaintext), Optional.empty(), false));
+    commit(new Mutation.Delete(key, Optional.empty()));
+    commit(new Mutation.Put(key, TextNode.valueOf("plain-" + plaintext), Optional.empty(), false));
     commit(new Mutation.Put(key, TextNode.valueOf(plaintext), Optional.empty(), true));
     commit(new Mutation.Put(key, TextNode.valueOf(plaintext + "-2"), Optional.empty(), false));
     assertThat(store.entries()).singleElement().satisfies(entry -> {
@@ -325,8 +329,9 @@ abstract class StoreContract {
       assertThat(entry.value().asText()).isEqualTo(plaintext + "-2");
     });
     assertThat(store.history(Optional.empty(), Revision.of(99), 10).get(1).changes().get(0))
-        .isEqualTo(new io.fleetconf.core.Change.EntryChange(key, Optional.empty(),
-            Optional.of(new Entry(key, TextNode.valueOf(plaintext), Revision.of(1), Revision.of(1), 1, true))));
+        .isEqualTo(new io.fleetconf.core.Change.EntryChange(key,
+            Optional.of(new Entry(key, TextNode.valueOf("plain-" + plaintext), Revision.of(3), Revision.of(3), 1, true)),
+            Optional.of(new Entry(key, TextNode.valueOf(plaintext), Revision.of(3), Revision.of(4), 2, true))));
     store.close();
     assertThat(databaseBytesContain(dir, plaintext)).isFalse();
     store = open(dir);

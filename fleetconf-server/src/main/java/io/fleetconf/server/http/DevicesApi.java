@@ -120,7 +120,7 @@ final class DevicesApi {
     }
     DeviceId id = DeviceId.of(parts[0]);
     if (parts[1].equals("certificate")) {
-      return SecurityApi.renew(request, id);
+      return SecurityApi.renew(request, id, fleet);
     }
     Access.device(request, id, true);
     Device device = Fleet.device(fleet.snapshot(), id);
@@ -190,6 +190,9 @@ final class DevicesApi {
   private Response delete(Request request) {
     DeviceId id = DeviceId.of(request.tail());
     ChangeSet done = commit(request, new Mutation.DeleteDevice(id), "remove device " + id);
+    // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
+    request.gate().tokens().revokeDevice(id);
+    request.gate().certificates().revokeDevice(id);
     ObjectNode body = Wire.object();
     body.put("revision", done.revision().value());
     return Response.ok(body).at(done.revision());

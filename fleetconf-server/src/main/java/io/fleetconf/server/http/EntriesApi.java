@@ -49,6 +49,9 @@ final class EntriesApi {
     if (index.isPresent()) {
       Key watched = target.orElseThrow(() -> new InvalidInputException(
           "invalid_parameter", "watch a scope or a key, not every entry at once"));
+      if (recurse) {
+        Access.readTree(request, watched); // else the wake-ups would tell of changes it may not read
+      }
       resync = Watch.hold(fleet, request, new View.Prefix(watched), index.get()).resync();
     }
     Snapshot snapshot = fleet.snapshot();

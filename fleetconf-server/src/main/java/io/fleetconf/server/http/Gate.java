@@ -102,6 +102,12 @@ public final class Gate {
         "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
   }
 
+  /** Records an authentication refused before any request: at the TLS handshake, or at enrolment. */
+  public void refused(String what) {
+    long count = authFailures.incrementAndGet();
+    LOG.log(System.Logger.Level.WARNING, "authentication failed (" + count + " so far): " + what);
+  }
+
   private ApiException refused(HttpExchange exchange, String what, String message) {
     long count = authFailures.incrementAndGet();
     LOG.log(System.Logger.Level.WARNING, "authentication failed (" + count + " so far): " + what + " from "
@@ -121,6 +127,20 @@ public final class Gate {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a caller authenticated earlier still is: a long-poll or an event stream that outlives
+   * the revocation (or expiry) of its token or certificate ends instead of answering.
+   */
+  boolean stillValid(Caller caller) {
+    return switch (caller) {
+      case Caller.Operator operator -> tokens.live(operator.tokenId());
+      case Caller.Device device -> device.byCertificate()
+          ? !certificates.isRevoked(device.credential().substring("cert:".length()))
+          : tokens.live(device.credential());
+      case Caller.Anonymous anonymous -> true;
+    };
   }
 
   /** A held watch slot; closing it frees the slot. */

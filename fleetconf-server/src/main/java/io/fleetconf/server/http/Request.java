@@ -45,6 +45,11 @@ public final class Request {
     return caller.name();
   }
 
+  /** The client's IP address, for logs. */
+  String clientAddress() {
+    return Gate.address(exchange);
+  }
+
   Gate gate() {
     return gate;
   }

@@ -79,7 +79,10 @@ final class SecurityApi {
     Access.admin(request, "create tokens");
     JsonNode body = Bodies.object(request);
     String kind = Bodies.optionalText(body, "kind").orElse(Tokens.OPERATOR);
-    Optional<Duration> ttl = Bodies.optionalText(body, "ttl").map(text -> Watch.parseDuration(text, "ttl"));
+    Optional<Duration> ttl = Bodies.optionalText(body, "ttl").map(text -> io.fleetconf.core.Durations
+        .parse(text, java.time.temporal.ChronoUnit.SECONDS).filter(d -> !d.isNegative() && !d.isZero())
+        .orElseThrow(() -> new InvalidInputException("invalid_body",
+            "field 'ttl' must be a positive duration such as 15m, 12h or 30d, was '" + text + "'")));
     Tokens.Issued issued = switch (kind) {
       case Tokens.OPERATOR -> {
         String identity = Bodies.text(body, "identity");
@@ -151,17 +154,24 @@ final class SecurityApi {
   /** {@code {"token": "<enrolment token>", "csr": "<PEM>"}} → the device's certificate. */
   private Response enrol(Request request) {
     JsonNode body = Bodies.object(request);
-    Certificates.Issued issued = certificates.enrol(tokens, Bodies.text(body, "token"), Bodies.text(body, "csr"));
-    return Response.json(201, issued(issued));
+    try {
+      Certificates.Issued issued = certificates.enrol(tokens, Bodies.text(body, "token"), Bodies.text(body, "csr"));
+      return Response.json(201, issued(issued));
+    } catch (Certificates.EnrolmentRefused refused) {
+      request.gate().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
+      throw refused;
+    }
   }
 
   /** A device renews its certificate with its current one (or an admin does it for it). */
-  static Response renew(Request request, DeviceId id) {
+  static Response renew(Request request, DeviceId id, Fleet fleet) {
     boolean self = request.caller() instanceof Caller.Device device && device.byCertificate() && device.id().equals(id);
     if (!self) {
       Access.admin(request, "renew the certificate of device '" + id + "'");
     }
     JsonNode body = Bodies.object(request);
+    // Only a device still in the fleet gets a new certificate.
+    Fleet.device(fleet.snapshot(), id);
     return Response.json(201, issued(request.gate().certificates().renew(id, Bodies.text(body, "csr"))));
   }
 

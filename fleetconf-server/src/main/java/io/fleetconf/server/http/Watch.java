@@ -45,11 +45,20 @@ final class Watch {
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
+    WatchHub.Outcome outcome;
     try (Gate.Slot slot = request.watchSlot()) {
-      return fleet.watches().await(view, index, wait.plusMillis(jitter));
+      outcome = fleet.watches().await(view, index, wait.plusMillis(jitter));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "unavailable", "the server is shutting down");
+    }
+    requireStillValid(request);
+    return outcome;
+  }
+
+  private static void requireStillValid(Request request) {
+    if (!request.gate().stillValid(request.caller())) {
+      throw new ApiException(401, "unauthorized", "the credentials of this request were revoked or expired");
     }
   }
 
@@ -80,22 +89,25 @@ final class Watch {
     Gate.Slot slot = request.watchSlot();
     return Response.stream("text/event-stream", out -> {
       try (slot) {
-        stream(fleet, view, render, resume, out);
+        stream(fleet, request, view, render, resume, out);
       }
     });
   }
 
-  private static void stream(Fleet fleet, View view, Function<Boolean, Rendered> render, Optional<Revision> resume,
-      OutputStream out) throws IOException {
+  private static void stream(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render,
+      Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!fleet.watches().isClosed()) {
+    while (!fleet.watches().isClosed() && request.gate().stillValid(request.caller())) {
       if (last.isPresent()) {
         WatchHub.Outcome outcome;
         try {
           outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
         } catch (InterruptedException e) {
           return;
+        }
+        if (!request.gate().stillValid(request.caller())) {
+          return; // revoked while the stream was open: end it
         }
         if (!outcome.changed()) {
           write(out, ": keep-alive\n\n");

@@ -22,7 +22,7 @@ public record Acl(List<String> rules) {
   public static final Acl NONE = new Acl(List.of());
 
   public Acl {
-    rules = List.copyOf(rules);
+    rules = rules.stream().map(rule -> rule.strip().replaceAll("\\s+", " ")).toList();
     for (String rule : rules) {
       check(rule);
     }

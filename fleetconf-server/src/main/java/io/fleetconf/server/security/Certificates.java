@@ -106,6 +106,12 @@ public final class Certificates {
     return record;
   }
 
+  /** Revokes every certificate issued to {@code device}. */
+  public void revokeDevice(DeviceId device) {
+    store.certificates().stream().filter(c -> c.device().equals(device.value()) && c.revoked().isEmpty())
+        .forEach(c -> revoke(c.serial()));
+  }
+
   private FleetCa requireCa() {
     return ca.orElseThrow(() -> new EnrolmentRefused(
         "this server has no fleet CA; run 'fleetconf ca init' in its data directory and restart it"));

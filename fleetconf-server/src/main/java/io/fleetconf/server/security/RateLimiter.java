@@ -26,6 +26,19 @@ public final class RateLimiter {
     this.burst = perSecond * 4.0;
   }
 
+  /**
+   * Forgets the buckets that have refilled (their names have been quiet for a burst's worth of
+   * time, so forgetting them changes nothing); if a flood of busy names remains, forgets them all
+   * rather than grow without bound.
+   */
+  private synchronized void forgetIdle(long now) {
+    long refill = (long) (burst / rate * 1e9);
+    buckets.values().removeIf(bucket -> now - bucket.refilledAt > refill);
+    if (buckets.size() > MAX_BUCKETS) {
+      buckets.clear();
+    }
+  }
+
   /** Takes one request's token; empty if allowed, else how many seconds to wait. */
   public OptionalLong take(String name) {
     if (rate == 0) {
@@ -33,7 +46,7 @@ public final class RateLimiter {
     }
     long now = System.nanoTime();
     if (buckets.size() > MAX_BUCKETS) {
-      buckets.clear(); // a flood of new names: forget them rather than grow without bound
+      forgetIdle(now);
     }
     Bucket bucket = buckets.computeIfAbsent(name, n -> new Bucket(burst, now));
     synchronized (bucket) {

@@ -43,13 +43,15 @@ public final class ServerTls {
   /**
    * @param clientCa the fleet CA, whose certificates identify devices; empty: no client certificates
    * @param revoked tells whether a certificate serial (hex) has been revoked
+   * @param refused hears why a client certificate was refused at the handshake
    */
-  public static ServerTls of(Path certFile, Path keyFile, Optional<X509Certificate> clientCa, Predicate<String> revoked) {
+  public static ServerTls of(Path certFile, Path keyFile, Optional<X509Certificate> clientCa, Predicate<String> revoked,
+      java.util.function.Consumer<String> refused) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       Reloading keys = new Reloading(certFile, keyFile);
       context.init(new javax.net.ssl.KeyManager[] {keys},
-          new javax.net.ssl.TrustManager[] {new ClientTrust(clientCa, revoked)}, null);
+          new javax.net.ssl.TrustManager[] {new ClientTrust(clientCa, revoked, refused)}, null);
       return new ServerTls(context, clientCa.isPresent());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
@@ -184,9 +186,12 @@ public final class ServerTls {
     private final Optional<X509TrustManager> ca;
     private final X509Certificate[] issuers;
     private final Predicate<String> revoked;
+    private final java.util.function.Consumer<String> refused;
 
-    ClientTrust(Optional<X509Certificate> caCertificate, Predicate<String> revoked) throws GeneralSecurityException {
+    ClientTrust(Optional<X509Certificate> caCertificate, Predicate<String> revoked,
+        java.util.function.Consumer<String> refused) throws GeneralSecurityException {
       this.revoked = revoked;
+      this.refused = refused;
       this.issuers = caCertificate.map(c -> new X509Certificate[] {c}).orElse(new X509Certificate[0]);
       if (caCertificate.isPresent()) {
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -209,9 +214,16 @@ public final class ServerTls {
       if (ca.isEmpty()) {
         throw new CertificateException("this server takes no client certificates");
       }
-      ca.get().checkClientTrusted(chain, authType);
-      if (revoked.test(FleetCa.serialOf(chain[0]))) {
-        throw new CertificateException("client certificate " + FleetCa.serialOf(chain[0]) + " is revoked");
+      try {
+        ca.get().checkClientTrusted(chain, authType);
+      } catch (CertificateException e) {
+        refused.accept("a client certificate the fleet CA did not issue (" + chain[0].getSubjectX500Principal() + ")");
+        throw e;
+      }
+      String serial = FleetCa.serialOf(chain[0]);
+      if (revoked.test(serial)) {
+        refused.accept("revoked client certificate " + serial + " of " + FleetCa.deviceOf(chain[0]));
+        throw new CertificateException("client certificate " + serial + " is revoked");
       }
     }
 

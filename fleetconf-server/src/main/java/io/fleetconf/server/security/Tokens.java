@@ -32,6 +32,7 @@ public final class Tokens {
   private final Store store;
   private final Clock clock;
   private final Map<String, TokenRecord> byHash = new ConcurrentHashMap<>();
+  private final Map<String, TokenRecord> byId = new ConcurrentHashMap<>();
 
   /** A new token: its record, and its secret, which is not kept anywhere. */
   public record Issued(TokenRecord record, String secret) {}
@@ -43,7 +44,10 @@ public final class Tokens {
   }
 
   private void reload() {
-    store.tokens().forEach(record -> byHash.put(HexFormat.of().formatHex(record.sha256()), record));
+    store.tokens().forEach(record -> {
+      byHash.put(HexFormat.of().formatHex(record.sha256()), record);
+      byId.put(record.id(), record);
+    });
   }
 
   public boolean isEmpty() {
@@ -73,6 +77,7 @@ public final class Tokens {
         rules, now, ttl.map(now::plus), Optional.empty(), Optional.empty());
     store.addToken(record);
     byHash.put(HexFormat.of().formatHex(record.sha256()), record);
+    byId.put(record.id(), record);
     return new Issued(record, token);
   }
 
@@ -87,6 +92,12 @@ public final class Tokens {
     return record.liveAt(clock.instant());
   }
 
+  /** Whether the token with this id is still live (for requests that outlast a revocation). */
+  public boolean live(String id) {
+    TokenRecord record = byId.get(id);
+    return record != null && live(record);
+  }
+
   /** Every token, newest last. */
   public List<TokenRecord> list() {
     return byHash.values().stream()
@@ -97,6 +108,18 @@ public final class Tokens {
     boolean done = store.revokeToken(id, clock.instant());
     reload();
     return done;
+  }
+
+  /** Revokes every device and enrolment token of {@code device}: when it leaves the fleet, say. */
+  public int revokeDevice(DeviceId device) {
+    int revoked = 0;
+    for (TokenRecord token : list()) {
+      if (!token.kind().equals(OPERATOR) && token.identity().equals(device.value()) && token.revoked().isEmpty()) {
+        revoked += store.revokeToken(token.id(), clock.instant()) ? 1 : 0;
+      }
+    }
+    reload();
+    return revoked;
   }
 
   /** Spends a single-use token: true for exactly one caller, however many race. */
