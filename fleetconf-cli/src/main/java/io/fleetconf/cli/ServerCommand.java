@@ -51,6 +51,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "Requests per second per client address (0: none; default ${DEFAULT-VALUE}).")
   int addressRateLimit;
 
+  @Option(names = "--max-operations", paramLabel = "N", defaultValue = "1000",
+      description = "Operations in one change set a client sends (default ${DEFAULT-VALUE}).")
+  int maxOperations;
+
   @Option(names = "--max-watches", paramLabel = "N", defaultValue = "64",
       description = "Watches one token or device may hold at once (default ${DEFAULT-VALUE}).")
   int maxWatches;
@@ -67,7 +71,7 @@ final class ServerCommand implements Callable<Integer> {
         : tlsCert != null ? new ServerSettings.Transport.TlsFiles(tlsCert, tlsKey)
         : new ServerSettings.Transport.SelfMadeTls();
     ServerSettings settings = ServerSettings.of(host, port, dataDir).withDemo(demo).withTransport(transport)
-        .withLimits(new Limits(Limits.DEFAULT.maxMutations(), rateLimit, addressRateLimit, maxWatches));
+        .withLimits(new Limits(maxOperations, rateLimit, addressRateLimit, maxWatches));
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);
     }

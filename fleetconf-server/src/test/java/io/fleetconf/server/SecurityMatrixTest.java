@@ -33,6 +33,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.assertj.core.api.SoftAssertions;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -53,42 +54,57 @@ class SecurityMatrixTest {
 
   private static final String INSIDE = "groups/site/lisbon/common/ntp";
   private static final String OUTSIDE = "global/common/motd";
-  private static final String SECRET = "groups/site/lisbon/dvr/password";
+  private static final String SECRET_KEY = "groups/site/lisbon/dvr/password";
   private static final String PLAINTEXT = "hunter2";
   private static final String MASK = "********";
   private static final Map<Who, Credential> credentials = new EnumMap<>(Who.class);
   /** The change set that put {@link #OUTSIDE}; only an admin may roll it back. */
   private static long outsideRevision;
 
-  /** The kinds of caller. The admin comes last: its rollback changes {@link #OUTSIDE}. */
+  /**
+   * The kinds of caller, in the order they are tried. The admin comes last: its rollback deletes
+   * {@link #OUTSIDE}, after which a rollback of the same change set would be a conflict.
+   */
   enum Who {
     NO_CREDENTIALS, BAD_TOKEN, EXPIRED_TOKEN, REVOKED_TOKEN, DEVICE_A_TOKEN, DEVICE_A_CERTIFICATE, DEVICE_B,
     LISBON_OPERATOR, DEVICE_READER, ADMIN
   }
 
-  /** The API areas, in the order of the columns of {@link #EXPECTED}. */
+  /** The API areas, in the order of the columns of {@link #EXPECTED}; inside means in site/lisbon. */
   enum Area {
     READ_INSIDE, WRITE_INSIDE, READ_OUTSIDE, WRITE_OUTSIDE, CONFIG_A, CONFIG_B, WATCH_A, WATCH_B, REPORT_A, REPORT_B,
     DEVICES, TOKENS, SECRET, ROLLBACK, WHOAMI
   }
 
-  // Expired and revoked tokens were made with the admin rule: refusal must not depend on rights.
+  // Expired and revoked tokens carry the admin rule: they must be refused whatever their rights.
   private static final Map<Who, List<Integer>> EXPECTED = table(
-      //                     entries inside, outside   config    watch     report    devices
-      //                     read  write read  write   A    B    A    B    A    B    list tokens secret rollback whoami
-      row(NO_CREDENTIALS,    401,  401,  401,  401,    401, 401, 401, 401, 401, 401, 401, 401,  401,   401,     401),
-      row(BAD_TOKEN,         401,  401,  401,  401,    401, 401, 401, 401, 401, 401, 401, 401,  401,   401,     401),
-      row(EXPIRED_TOKEN,     401,  401,  401,  401,    401, 401, 401, 401, 401, 401, 401, 401,  401,   401,     401),
-      row(REVOKED_TOKEN,     401,  401,  401,  401,    401, 401, 401, 401, 401, 401, 401, 401,  401,   401,     401),
-      row(DEVICE_A_TOKEN,    403,  403,  403,  403,    200, 403, 200, 403, 201, 403, 403, 403,  403,   403,     200),
-      row(DEVICE_A_CERTIFICATE, 403, 403, 403, 403,    200, 403, 200, 403, 201, 403, 403, 403,  403,   403,     200),
-      row(DEVICE_B,          403,  403,  403,  403,    403, 200, 403, 200, 403, 201, 403, 403,  403,   403,     200),
-      row(LISBON_OPERATOR,   200,  200,  403,  403,    403, 403, 403, 403, 403, 403, 403, 403,  200,   403,     200),
-      row(DEVICE_READER,     403,  403,  403,  403,    200, 200, 200, 200, 403, 403, 200, 403,  403,   403,     200),
-      row(ADMIN,             200,  200,  200,  200,    200, 200, 200, 200, 201, 201, 200, 200,  200,   200,     200));
+      //                        inside    outside       config    watch     report    devices
+      //                        get  put  get  put      A    B    A    B    A    B    list tokens secret rollback whoami
+      row(NO_CREDENTIALS,       401, 401, 401, 401,     401, 401, 401, 401, 401, 401, 401, 401,   401,   401,     401),
+      row(BAD_TOKEN,            401, 401, 401, 401,     401, 401, 401, 401, 401, 401, 401, 401,   401,   401,     401),
+      row(EXPIRED_TOKEN,        401, 401, 401, 401,     401, 401, 401, 401, 401, 401, 401, 401,   401,   401,     401),
+      row(REVOKED_TOKEN,        401, 401, 401, 401,     401, 401, 401, 401, 401, 401, 401, 401,   401,   401,     401),
+      row(DEVICE_A_TOKEN,       403, 403, 403, 403,     200, 403, 200, 403, 201, 403, 403, 403,   403,   403,     200),
+      row(DEVICE_A_CERTIFICATE, 403, 403, 403, 403,     200, 403, 200, 403, 201, 403, 403, 403,   403,   403,     200),
+      row(DEVICE_B,             403, 403, 403, 403,     403, 200, 403, 200, 403, 201, 403, 403,   403,   403,     200),
+      row(LISBON_OPERATOR,      200, 200, 403, 403,     403, 403, 403, 403, 403, 403, 403, 403,   200,   403,     200),
+      row(DEVICE_READER,        403, 403, 403, 403,     200, 200, 200, 200, 403, 403, 200, 403,   403,   403,     200),
+      row(ADMIN,                200, 200, 200, 200,     200, 200, 200, 200, 201, 201, 200, 200,   200,   200,     200));
 
-  /** How a caller authenticates: the client (with or without a certificate) and the Authorization header. */
-  private record Credential(HttpClient http, Optional<String> authorization) {}
+  /** How a caller authenticates: TLS trusting the fleet CA (with a client certificate or not), and a header. */
+  private record Credential(SSLContext tls, Optional<String> authorization) {
+    static Credential none() {
+      return new Credential(ClientTls.context(Optional.of(server.caFile()), Optional.empty()), Optional.empty());
+    }
+
+    static Credential bearer(String token) {
+      return new Credential(none().tls(), Optional.of("Bearer " + token));
+    }
+
+    static Credential certificate(ClientTls.Identity identity) {
+      return new Credential(ClientTls.context(Optional.of(server.caFile()), Optional.of(identity)), Optional.empty());
+    }
+  }
 
   /** One request of an area. */
   private record Call(String method, String path, Optional<String> body) {}
@@ -99,25 +115,24 @@ class SecurityMatrixTest {
     created(server.post("/api/v1/devices", "{\"id\": \"dev-b\", \"groups\": [\"site/porto\"]}"));
     ok(server.put("/api/v1/entries/" + INSIDE, "\"pool.ntp.org\""));
     outsideRevision = ok(server.put("/api/v1/entries/" + OUTSIDE, "\"hello\"")).json().get("revision").asLong();
-    ok(server.put("/api/v1/entries/" + SECRET + "?secret=true", "\"" + PLAINTEXT + "\""));
+    ok(server.put("/api/v1/entries/" + SECRET_KEY + "?secret=true", "\"" + PLAINTEXT + "\""));
 
-    HttpClient plain = server.client(Optional.empty());
-    credentials.put(NO_CREDENTIALS, new Credential(plain, Optional.empty()));
-    credentials.put(BAD_TOKEN, new Credential(plain, Optional.of("Bearer fc_nonsense")));
+    credentials.put(NO_CREDENTIALS, Credential.none());
+    credentials.put(BAD_TOKEN, Credential.bearer("fc_nonsense"));
     // Used only after the rest of this setup, long after its millisecond is over.
-    credentials.put(EXPIRED_TOKEN, bearer(plain, token("{\"kind\": \"operator\", \"identity\": \"late\","
-        + " \"rules\": [\"admin\"], \"ttl\": \"1ms\"}").get("token").asText()));
+    credentials.put(EXPIRED_TOKEN, Credential.bearer(newToken("{\"kind\": \"operator\", \"identity\": \"late\","
+        + " \"rules\": [\"admin\"], \"ttl\": \"1ms\"}")));
     JsonNode revoked = token("{\"kind\": \"operator\", \"identity\": \"gone\", \"rules\": [\"admin\"]}");
     ok(server.delete("/api/v1/tokens/" + revoked.get("id").asText()));
-    credentials.put(REVOKED_TOKEN, bearer(plain, revoked.get("token").asText()));
-    credentials.put(DEVICE_A_TOKEN, bearer(plain, secret("{\"kind\": \"device\", \"device\": \"dev-a\"}")));
-    credentials.put(DEVICE_A_CERTIFICATE, new Credential(server.client(Optional.of(enrol("dev-a"))), Optional.empty()));
-    credentials.put(DEVICE_B, bearer(plain, secret("{\"kind\": \"device\", \"device\": \"dev-b\"}")));
-    credentials.put(LISBON_OPERATOR, bearer(plain, secret("{\"kind\": \"operator\", \"identity\": \"alice\","
+    credentials.put(REVOKED_TOKEN, Credential.bearer(revoked.get("token").asText()));
+    credentials.put(DEVICE_A_TOKEN, Credential.bearer(newToken("{\"kind\": \"device\", \"device\": \"dev-a\"}")));
+    credentials.put(DEVICE_A_CERTIFICATE, Credential.certificate(enrol("dev-a")));
+    credentials.put(DEVICE_B, Credential.bearer(newToken("{\"kind\": \"device\", \"device\": \"dev-b\"}")));
+    credentials.put(LISBON_OPERATOR, Credential.bearer(newToken("{\"kind\": \"operator\", \"identity\": \"alice\","
         + " \"rules\": [\"write fleet/groups/site/lisbon/*\"]}")));
-    credentials.put(DEVICE_READER, bearer(plain, secret("{\"kind\": \"operator\", \"identity\": \"bob\","
+    credentials.put(DEVICE_READER, Credential.bearer(newToken("{\"kind\": \"operator\", \"identity\": \"bob\","
         + " \"rules\": [\"read devices\"]}")));
-    credentials.put(ADMIN, bearer(plain, server.token()));
+    credentials.put(ADMIN, Credential.bearer(server.token()));
   }
 
   @Test
@@ -188,13 +203,13 @@ class SecurityMatrixTest {
       case WRITE_OUTSIDE -> put("/api/v1/entries/global/common/banner", "\"welcome\"");
       case CONFIG_A -> get("/api/v1/devices/dev-a/config");
       case CONFIG_B -> get("/api/v1/devices/dev-b/config");
-      case WATCH_A -> get("/api/v1/devices/dev-a/config?index=" + server.revision() + "&wait=1s");
-      case WATCH_B -> get("/api/v1/devices/dev-b/config?index=" + server.revision() + "&wait=1s");
+      case WATCH_A -> get("/api/v1/devices/dev-a/config?index=" + server.revision() + "&wait=500ms");
+      case WATCH_B -> get("/api/v1/devices/dev-b/config?index=" + server.revision() + "&wait=500ms");
       case REPORT_A -> post("/api/v1/devices/dev-a/reports", report());
       case REPORT_B -> post("/api/v1/devices/dev-b/reports", report());
       case DEVICES -> get("/api/v1/devices");
       case TOKENS -> get("/api/v1/tokens");
-      case SECRET -> get("/api/v1/entries/" + SECRET);
+      case SECRET -> get("/api/v1/entries/" + SECRET_KEY);
       case ROLLBACK -> post("/api/v1/rollback", "{\"revision\": " + outsideRevision + "}");
       case WHOAMI -> get("/api/v1/whoami");
     };
@@ -216,6 +231,10 @@ class SecurityMatrixTest {
     return new Call("POST", path, Optional.of(json));
   }
 
+  /**
+   * Sends {@code call} as {@code who} on a connection of its own, so that calls stay independent: over
+   * TLS, a refused request whose body the server never read can stall the next one on its connection.
+   */
   private static Reply send(Who who, Call call) {
     Credential credential = credentials.get(who);
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri() + call.path()))
@@ -223,8 +242,9 @@ class SecurityMatrixTest {
             .orElseGet(HttpRequest.BodyPublishers::noBody));
     call.body().ifPresent(body -> request.header("Content-Type", "application/json"));
     credential.authorization().ifPresent(value -> request.header("Authorization", value));
-    try {
-      HttpResponse<String> response = credential.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    try (HttpClient http = HttpClient.newBuilder().sslContext(credential.tls()).sslParameters(ClientTls.parameters())
+        .build()) {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().map(), response.body());
     } catch (IOException e) {
       throw new AssertionError(who + ": " + call.method() + " " + call.path() + " failed", e);
@@ -242,7 +262,7 @@ class SecurityMatrixTest {
 
   /** Enrols {@code device} with a fresh enrolment token and key; its certificate and key end up in files. */
   private static ClientTls.Identity enrol(String device) throws Exception {
-    String token = secret("{\"kind\": \"enrolment\", \"device\": \"" + device + "\", \"ttl\": \"1h\"}");
+    String token = newToken("{\"kind\": \"enrolment\", \"device\": \"" + device + "\", \"ttl\": \"1h\"}");
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = generator.generateKeyPair();
@@ -264,12 +284,8 @@ class SecurityMatrixTest {
     return created(server.post("/api/v1/tokens", json)).json();
   }
 
-  private static String secret(String json) {
+  private static String newToken(String json) {
     return token(json).get("token").asText();
-  }
-
-  private static Credential bearer(HttpClient http, String token) {
-    return new Credential(http, Optional.of("Bearer " + token));
   }
 
   private static Reply created(Reply reply) {

@@ -19,8 +19,7 @@ public final class Bodies {
 
   /** A value sent as a whole body: JSON (default), YAML, or plain text stored as a string. */
   public static JsonNode value(Request request) {
-    byte[] body = request.body(MAX_VALUE_BYTES);
-    String text = new String(body, StandardCharsets.UTF_8);
+    String text = request.bodyText(MAX_VALUE_BYTES);
     return switch (request.contentType()) {
       case "", "application/json" -> parse(Format.JSON, text);
       case "application/yaml", "application/x-yaml", "text/yaml" -> parse(Format.YAML, text);

@@ -125,8 +125,16 @@ public final class Request {
     }
   }
 
+  /** The body as UTF-8 text; a 400 if it is not valid UTF-8 (it is never stored with replacement characters). */
   public String bodyText(int limit) {
-    return new String(body(limit), StandardCharsets.UTF_8);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body(limit))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InvalidInputException("invalid_encoding", "the request body is not valid UTF-8");
+    }
   }
 
   private static Map<String, String> parseQuery(String raw) {

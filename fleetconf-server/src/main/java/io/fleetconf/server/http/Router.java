@@ -8,6 +8,7 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,10 @@ public final class Router implements HttpHandler {
 
   private Response dispatch(HttpExchange exchange) {
     gate.admitAddress(exchange);
+    if (exchange.getRequestURI().getRawAuthority() != null || exchange.getRequestURI().getScheme() != null) {
+      // '//host/api/...' would otherwise be read as a host and a path a proxy's rules never saw.
+      throw new ApiException(400, "bad_request", "the request target must be a path starting with a single '/'");
+    }
     String rawPath = exchange.getRequestURI().getRawPath();
     if (rawPath == null || rawPath.length() > MAX_PATH) {
       throw new ApiException(414, "uri_too_long", "the request path is longer than " + MAX_PATH + " characters");
@@ -132,7 +137,32 @@ public final class Router implements HttpHandler {
     return Response.json(status, body);
   }
 
+  /** How much of an unread request body is read away before answering; past it the connection closes. */
+  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+  /**
+   * Reads away what the handler left of the request body (a request refused before its body was
+   * read), so that the answer is read and the keep-alive connection stays usable: over TLS the
+   * JDK server otherwise leaves the next request on that connection waiting.
+   */
+  private static void drain(HttpExchange exchange) {
+    try {
+      InputStream in = exchange.getRequestBody();
+      byte[] sink = new byte[8192];
+      long drained = 0;
+      for (int n; drained <= DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+        drained += n;
+      }
+      if (drained > DRAIN_LIMIT) {
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
+    } catch (IOException gone) {
+      // the client went away; the send below will find out
+    }
+  }
+
   private static void send(HttpExchange exchange, Response response) throws IOException {
+    drain(exchange);
     var headers = exchange.getResponseHeaders();
     headers.set("Content-Type", response.mediaType());
     headers.set("Cache-Control", "no-store");
