@@ -7,6 +7,33 @@ import java.util.List;
 
 /** What differs between the databases the JDBC store runs on; everything else is shared SQL. */
 enum Dialect {
+  POSTGRESQL("postgresql", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql")) {
+    @Override
+    void configure(Connection connection) {}
+
+    @Override
+    void lockCommits(Connection connection) throws SQLException {
+      execute(connection, "SELECT pg_advisory_xact_lock(" + COMMIT_LOCK + ")");
+    }
+
+    @Override
+    void announce(Connection connection, String payload) throws SQLException {
+      try (var statement = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+        statement.setString(1, payload);
+        statement.execute();
+      }
+    }
+
+    @Override
+    void snapshotReads(Connection connection) throws SQLException {
+      execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    }
+
+    @Override
+    void lockMigrations(Connection connection, boolean lock) throws SQLException {
+      execute(connection, "SELECT " + (lock ? "pg_advisory_lock(" : "pg_advisory_unlock(") + MIGRATION_LOCK + ")");
+    }
+  },
   SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql")) {
     @Override
     void configure(Connection connection) throws SQLException {
@@ -23,6 +50,10 @@ enum Dialect {
     }
   };
 
+  /** The NOTIFY channel on which commits and security changes are announced. */
+  static final String CHANNEL = "fleetconf_commits";
+  private static final long COMMIT_LOCK = 0x666c6565_74636f6eL; // "fleetcon"
+  private static final long MIGRATION_LOCK = COMMIT_LOCK + 1;
   private final String folder;
   private final List<String> migrations;
 
@@ -33,6 +64,28 @@ enum Dialect {
 
   /** Session settings applied to every new connection. */
   abstract void configure(Connection connection) throws SQLException;
+
+  /** Serialises commits across every server on the database, until the transaction ends. */
+  void lockCommits(Connection connection) throws SQLException {}
+
+  /** Tells the other servers on the database, when the transaction commits. */
+  void announce(Connection connection, String payload) throws SQLException {}
+
+  /** Makes the transaction's reads one consistent snapshot (its first statement; it lasts the transaction). */
+  void snapshotReads(Connection connection) throws SQLException {}
+
+  /** Keeps two servers from migrating the schema at once. */
+  void lockMigrations(Connection connection, boolean lock) throws SQLException {}
+
+  String folder() {
+    return folder;
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
 
   /** Classpath resources of the schema migrations, in order; migration N is the N-th. */
   List<String> migrationResources() {

@@ -24,28 +24,35 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The {@link Store} over JDBC. One connection, used under a lock: commits serialise anyway, and the
- * server answers reads from memory, so the store only sees writes, history and start-up loads.
+ * The {@link Store} over JDBC: SQLite (one connection under a lock: commits serialise anyway, and
+ * the server answers reads from memory) or PostgreSQL (a pool; commits serialise on an advisory
+ * lock, so that several servers can share one database, and announce themselves with NOTIFY).
  */
 public final class JdbcStore implements Store {
   static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version, secret";
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private final Connection connection;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final Connections connections;
+  private final Dialect dialect;
   private final Clock clock;
-  private volatile Revision revision;
   private volatile Codec codec = new Codec(Sealer.NONE);
 
-  private JdbcStore(Connection connection, Dialect dialect, Clock clock) throws SQLException {
-    this.connection = connection;
+  JdbcStore(Connections connections, Dialect dialect, Clock clock) {
+    this.connections = connections;
+    this.dialect = dialect;
     this.clock = clock;
-    dialect.configure(connection);
-    Migrations.apply(connection, dialect);
-    this.revision = queryRevision();
+    try {
+      connections.with(connection -> {
+        Migrations.apply(connection, dialect);
+        return null;
+      });
+    } catch (SQLException | RuntimeException e) {
+      connections.close();
+      throw e instanceof StoreException store ? store
+          : new StoreException("cannot prepare the store's schema: " + e.getMessage(), e);
+    }
   }
 
   /** Opens (creating if needed) the embedded store in a SQLite file. */
@@ -60,77 +67,98 @@ public final class JdbcStore implements Store {
         Files.createDirectories(parent);
       }
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      return new JdbcStore(connection, Dialect.SQLITE, clock);
+      Dialect.SQLITE.configure(connection);
+      return new JdbcStore(new Connections.Single(connection), Dialect.SQLITE, clock);
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException("cannot open the store at " + file + ": " + e.getMessage(), e);
     }
   }
 
+  /** Opens a PostgreSQL store (see {@link StoreUrl}); the schema is made or migrated as needed. */
+  public static JdbcStore openPostgres(StoreUrl.Postgres url, Clock clock) {
+    return new JdbcStore(Connections.Pool.of(url), Dialect.POSTGRESQL, clock);
+  }
+
+  /** Which database this store runs on, e.g. {@code sqlite} or {@code postgresql}. */
+  public String kind() {
+    return dialect.folder();
+  }
+
   @Override
   public Revision revision() {
-    return revision;
+    return read(JdbcStore::queryRevision);
   }
 
   @Override
   public ChangeSet commit(Proposal proposal) {
-    return locked(() -> {
-      Revision next = revision.next();
+    return transaction(connection -> {
+      // One commit at a time across every server on the database; the revision is read under the
+      // lock, so a rolled-back transaction never burns one and two servers never take the same.
+      dialect.lockCommits(connection);
+      Revision current = queryRevision(connection);
+      Revision next = current.next();
       // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      connection.setAutoCommit(false);
-      try {
-        Transaction transaction = new Transaction(connection, codec, next);
-        for (Mutation mutation : proposal.mutations()) {
-          transaction.apply(mutation);
-        }
-        List<Change> changes = transaction.changes();
-        if (changes.isEmpty()) {
-          connection.rollback();
-          return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), changes);
-        }
-        ChangeSet changeSet = new ChangeSet(
-            next, proposal.author(), now, proposal.message(), proposal.source(), changes);
-        ChangeSetWriter.write(connection, codec, changeSet);
-        connection.commit();
-        revision = next;
-        return changeSet;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+      Transaction transaction = new Transaction(connection, codec, next);
+      for (Mutation mutation : proposal.mutations()) {
+        transaction.apply(mutation);
       }
+      List<Change> changes = transaction.changes();
+      if (changes.isEmpty()) {
+        connection.rollback();
+        return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(), changes);
+      }
+      ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(), changes);
+      ChangeSetWriter.write(connection, codec, changeSet);
+      dialect.announce(connection, Long.toString(next.value()));
+      return changeSet;
     });
   }
 
   @Override
+  public Image image() {
+    return transaction(connection -> {
+      dialect.snapshotReads(connection);
+      return new Image(queryRevision(connection),
+          query(connection, "SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)),
+          query(connection, "SELECT id, doc FROM devices ORDER BY id", List.of(),
+              rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
+    });
+  }
+
+  @Override
+  public CommitSignal commitSignal() {
+    return connections.commitSignal(dialect);
+  }
+
+  @Override
   public List<Entry> entries() {
-    return locked(() -> query("SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)));
+    return read(connection -> query(connection, "SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)));
   }
 
   @Override
   public List<Device> devices() {
-    return locked(() -> query("SELECT id, doc FROM devices ORDER BY id", List.of(),
+    return read(connection -> query(connection, "SELECT id, doc FROM devices ORDER BY id", List.of(),
         rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
   }
 
   @Override
   public List<ChangeSet> changesSince(Revision after, int limit) {
-    return locked(() -> ChangeSetReader.read(connection, codec,
+    return read(connection -> ChangeSetReader.read(connection, codec,
         "SELECT revision FROM change_sets WHERE revision > ? ORDER BY revision LIMIT ?",
         List.of(after.value(), limit), Optional.empty()));
   }
 
   @Override
   public Optional<ChangeSet> changeSet(Revision at) {
-    return locked(() -> ChangeSetReader.read(connection, codec,
+    return read(connection -> ChangeSetReader.read(connection, codec,
         "SELECT revision FROM change_sets WHERE revision = ?", List.of(at.value()), Optional.empty()))
         .stream().findFirst();
   }
 
   @Override
   public List<ChangeSet> history(Optional<Key> prefix, Revision before, int limit) {
-    return locked(() -> {
+    return read(connection -> {
       if (prefix.isEmpty()) {
         return ChangeSetReader.read(connection, codec,
             "SELECT revision FROM change_sets WHERE revision < ? ORDER BY revision DESC LIMIT ?",
@@ -159,7 +187,7 @@ public final class JdbcStore implements Store {
     List<Object> args = new java.util.ArrayList<>();
     args.add(at.value());
     args.addAll(filterArgs);
-    return locked(() -> query(
+    return read(connection -> query(connection, 
         "SELECT c.name, c.after FROM changes c JOIN (SELECT name, MAX(revision) AS revision FROM changes"
             + " WHERE kind = 'entry' AND revision <= ? " + filter + " GROUP BY name) last"
             + " ON c.kind = 'entry' AND c.name = last.name AND c.revision = last.revision"
@@ -169,7 +197,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Device> devicesAt(Revision at) {
-    return locked(() -> query(
+    return read(connection -> query(connection, 
         "SELECT c.name, c.after FROM changes c JOIN (SELECT name, MAX(revision) AS revision FROM changes"
             + " WHERE kind = 'device' AND revision <= ? GROUP BY name) last"
             + " ON c.kind = 'device' AND c.name = last.name AND c.revision = last.revision"
@@ -179,29 +207,20 @@ public final class JdbcStore implements Store {
 
   @Override
   public void addReport(Report report) {
-    locked(() -> {
-      connection.setAutoCommit(false);
-      try {
-        ReportTable.add(connection, report);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
+    transaction(connection -> {
+      ReportTable.add(connection, report);
       return null;
     });
   }
 
   @Override
   public List<Report> latestReports() {
-    return locked(() -> ReportTable.latest(connection));
+    return read(connection -> ReportTable.latest(connection));
   }
 
   @Override
   public List<Report> reports(DeviceId device, int limit) {
-    return locked(() -> ReportTable.of(connection, device, limit));
+    return read(connection -> ReportTable.of(connection, device, limit));
   }
 
   @Override
@@ -220,7 +239,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<TokenRecord> tokens() {
-    return locked(() -> query(
+    return read(connection -> query(connection, 
         "SELECT id, sha256, kind, identity, rules, created_ms, expires_ms, revoked_ms, used_ms FROM tokens ORDER BY id",
         List.of(), rows -> new TokenRecord(rows.getString(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
             JSON.convertValue(Codec.read(rows.getString(5)), STRINGS), Instant.ofEpochMilli(rows.getLong(6)),
@@ -246,7 +265,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<CertificateRecord> certificates() {
-    return locked(() -> query(
+    return read(connection -> query(connection, 
         "SELECT serial, device, issued_ms, not_after_ms, revoked_ms FROM certificates ORDER BY issued_ms, serial",
         List.of(), rows -> new CertificateRecord(rows.getString(1), rows.getString(2),
             Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)), instant(rows, 5))));
@@ -260,7 +279,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<String> setting(String name) {
-    return locked(() -> query("SELECT value FROM settings WHERE name = ?", List.of(name), rows -> rows.getString(1)))
+    return read(connection -> query(connection, "SELECT value FROM settings WHERE name = ?", List.of(name), rows -> rows.getString(1)))
         .stream().findFirst();
   }
 
@@ -270,17 +289,26 @@ public final class JdbcStore implements Store {
         name, value);
   }
 
+  /** The payload of the notification that tokens or certificates changed (not a revision). */
+  public static final String SECURITY_CHANGED = "security";
+
   private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> STRINGS =
       new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
+  /** One statement in its own transaction; tokens and certificates also tell the other servers. */
   private int update(String sql, Object... args) {
-    return locked(() -> {
+    return transaction(connection -> {
+      int changed;
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         for (int i = 0; i < args.length; i++) {
           statement.setObject(i + 1, args[i]);
         }
-        return statement.executeUpdate();
+        changed = statement.executeUpdate();
       }
+      if (changed > 0 && (sql.contains(" tokens ") || sql.contains(" certificates "))) {
+        dialect.announce(connection, SECURITY_CHANGED);
+      }
+      return changed;
     });
   }
 
@@ -295,10 +323,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public void close() {
-    locked(() -> {
-      connection.close();
-      return null;
-    });
+    connections.close();
   }
 
   static Entry entry(ResultSet rows, Codec codec) throws SQLException {
@@ -308,13 +333,9 @@ public final class JdbcStore implements Store {
         Revision.of(rows.getLong(4)), rows.getLong(5), secret);
   }
 
-  private Revision queryRevision() throws SQLException {
-    return query("SELECT COALESCE(MAX(revision), 0) FROM change_sets", List.of(), rows -> Revision.of(rows.getLong(1)))
-        .get(0);
-  }
-
-  <T> List<T> query(String sql, List<Object> args, RowMapper<T> mapper) throws SQLException {
-    return query(connection, sql, args, mapper);
+  private static Revision queryRevision(Connection connection) throws SQLException {
+    return query(connection, "SELECT COALESCE(MAX(revision), 0) FROM change_sets", List.of(),
+        rows -> Revision.of(rows.getLong(1))).get(0);
   }
 
   static <T> List<T> query(Connection connection, String sql, List<Object> args, RowMapper<T> mapper)
@@ -333,15 +354,29 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private <T> T locked(SqlWork<T> work) {
-    lock.lock();
+  private <T> T read(Connections.Work<T> work) {
     try {
-      return work.run();
+      return connections.with(work);
     } catch (SQLException e) {
       throw new StoreException("store failure: " + e.getMessage(), e);
-    } finally {
-      lock.unlock();
     }
+  }
+
+  /** Runs {@code work} in one database transaction: committed if it returns, rolled back if it throws. */
+  private <T> T transaction(Connections.Work<T> work) {
+    return read(connection -> {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    });
   }
 
   @FunctionalInterface
@@ -349,10 +384,6 @@ public final class JdbcStore implements Store {
     T map(ResultSet rows) throws SQLException;
   }
 
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run() throws SQLException;
-  }
 
   static String changeName(Change change) {
     return switch (change) {

@@ -14,6 +14,15 @@ final class Migrations {
   private Migrations() {}
 
   static void apply(Connection connection, Dialect dialect) throws SQLException {
+    dialect.lockMigrations(connection, true);
+    try {
+      migrate(connection, dialect);
+    } finally {
+      dialect.lockMigrations(connection, false);
+    }
+  }
+
+  private static void migrate(Connection connection, Dialect dialect) throws SQLException {
     List<String> scripts = dialect.migrationResources();
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");

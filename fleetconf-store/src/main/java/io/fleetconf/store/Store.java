@@ -32,6 +32,17 @@ public interface Store extends AutoCloseable {
    */
   ChangeSet commit(Proposal proposal);
 
+  /** The whole current state at one revision, read consistently: what a server loads at start. */
+  record Image(Revision revision, List<Entry> entries, List<Device> devices) {}
+
+  Image image();
+
+  /**
+   * Word of commits other servers make on the same database (PostgreSQL); an embedded store has
+   * no other writers, and its signal only waits.
+   */
+  CommitSignal commitSignal();
+
   /** Every current entry, in key order. */
   List<Entry> entries();
 

@@ -59,7 +59,11 @@ abstract class StoreContract {
   }
 
   ChangeSet commit(Mutation... mutations) {
-    return store.commit(new Proposal("alice", "test", "api", List.of(mutations)));
+    return commit(store, mutations);
+  }
+
+  static ChangeSet commit(Store target, Mutation... mutations) {
+    return target.commit(new Proposal("alice", "test", "api", List.of(mutations)));
   }
 
   Optional<Entry> entry(String key) {

@@ -1,0 +1,22 @@
+package io.fleetconf.store;
+
+import java.time.Duration;
+
+/**
+ * Word that the database may hold change sets this server has not seen: commits by other servers
+ * on the same PostgreSQL. A hint, not a feed: the reader catches up from the store, and also does
+ * so now and then without word, in case a notification was lost.
+ */
+public interface CommitSignal extends AutoCloseable {
+
+  /**
+   * Waits up to {@code timeout} for word of a commit.
+   *
+   * @return true if word came, false on timeout
+   * @throws StoreException if the database cannot be reached: close this signal and open another
+   */
+  boolean await(Duration timeout) throws InterruptedException;
+
+  @Override
+  void close();
+}

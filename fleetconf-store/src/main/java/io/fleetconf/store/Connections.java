@@ -1,0 +1,161 @@
+package io.fleetconf.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** Where a {@link JdbcStore}'s connections come from. */
+sealed interface Connections extends AutoCloseable {
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} with a connection that no one else uses meanwhile. */
+  <T> T with(Work<T> work) throws SQLException;
+
+  /** Word of commits made by other servers on the same database. */
+  CommitSignal commitSignal(Dialect dialect);
+
+  @Override
+  void close();
+
+  /** One connection under a lock: SQLite, where one process writes. */
+  final class Single implements Connections {
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    Single(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public <T> T with(Work<T> work) throws SQLException {
+      lock.lock();
+      try {
+        return work.run(connection);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** No other server writes an embedded store: the signal only waits. */
+    @Override
+    public CommitSignal commitSignal(Dialect dialect) {
+      return new CommitSignal() {
+        @Override
+        public boolean await(Duration timeout) throws InterruptedException {
+          Thread.sleep(timeout.toMillis());
+          return false;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public void close() {
+      lock.lock();
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new StoreException("cannot close the store: " + e.getMessage(), e);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** A HikariCP pool: PostgreSQL, shared by several servers. */
+  final class Pool implements Connections {
+    private final HikariDataSource pool;
+    private final StoreUrl.Postgres url;
+
+    private Pool(HikariDataSource pool, StoreUrl.Postgres url) {
+      this.pool = pool;
+      this.url = url;
+    }
+
+    static Pool of(StoreUrl.Postgres url) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url.jdbcUrl());
+      config.setDataSourceProperties(url.properties());
+      config.setMaximumPoolSize(url.poolSize());
+      config.setPoolName("fleetconf-store");
+      // A database that is down must not hang requests: fail fast and let readiness say so.
+      config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+      config.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+      try {
+        return new Pool(new HikariDataSource(config), url);
+      } catch (RuntimeException e) {
+        throw new StoreException("cannot connect to " + url.display() + ": " + rootMessage(e), e);
+      }
+    }
+
+    @Override
+    public <T> T with(Work<T> work) throws SQLException {
+      try (Connection connection = pool.getConnection()) {
+        return work.run(connection);
+      }
+    }
+
+    /** A connection of its own, outside the pool, that LISTENs for other servers' commits. */
+    @Override
+    public CommitSignal commitSignal(Dialect dialect) {
+      try {
+        Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.properties());
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LISTEN " + Dialect.CHANNEL);
+        }
+        PGConnection listener = connection.unwrap(PGConnection.class);
+        return new CommitSignal() {
+          @Override
+          public boolean await(Duration timeout) {
+            try {
+              PGNotification[] notes = listener.getNotifications((int) Math.max(1, timeout.toMillis()));
+              if (notes == null && !connection.isValid(2)) {
+                throw new StoreException("lost the connection to " + url.display());
+              }
+              return notes != null && notes.length > 0;
+            } catch (SQLException e) {
+              throw new StoreException("lost the connection to " + url.display() + ": " + e.getMessage(), e);
+            }
+          }
+
+          @Override
+          public void close() {
+            try {
+              connection.close();
+            } catch (SQLException ignored) {
+              // closing a broken connection: nothing left to release
+            }
+          }
+        };
+      } catch (SQLException e) {
+        throw new StoreException("cannot listen on " + url.display() + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+
+    private static String rootMessage(Throwable e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return root.getMessage();
+    }
+  }
+}
