@@ -3,6 +3,7 @@ package io.fleetconf.cli;
 import io.fleetconf.server.FleetServer;
 import io.fleetconf.server.ServerSettings;
 import io.fleetconf.server.security.Limits;
+import io.fleetconf.store.StoreUrl;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "Run the fleetconf server on the embedded store.")
+    description = "Run the fleetconf server: on the embedded store, or as one of several replicas over PostgreSQL.")
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,6 +29,15 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "Seed the example fleet if the store is empty.")
   boolean demo;
+
+  @Option(names = "--store", paramLabel = "URL", defaultValue = "${env:FLEETCONF_STORE}", description = {
+      "Where the data lives (env FLEETCONF_STORE): sqlite:<file> (default: <data-dir>/fleetconf.db), or",
+      "postgresql://[user[:password]@]host[:port]/database[?currentSchema=...] shared by several servers."})
+  String store;
+
+  @Option(names = "--store-password-file", paramLabel = "FILE",
+      description = "File whose first line is the PostgreSQL password (instead of one in the URL).")
+  Path storePasswordFile;
 
   @Option(names = "--tls-cert", paramLabel = "FILE",
       description = "PEM certificate chain to serve (default: one the fleet CA in the data directory makes).")
@@ -75,6 +85,15 @@ final class ServerCommand implements Callable<Integer> {
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);
     }
+    if (store != null && !store.isBlank()) {
+      try {
+        settings = settings.withStore(StoreUrl.parse(store, java.util.Optional.ofNullable(storePasswordFile)));
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--store: " + e.getMessage());
+      }
+    } else if (storePasswordFile != null) {
+      throw new CliException("--store-password-file goes with a PostgreSQL --store");
+    }
     FleetServer server;
     try {
       server = FleetServer.start(settings);
@@ -89,6 +108,7 @@ final class ServerCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println("fleetconf server listening on " + server.uri());
     out.println("data directory: " + dataDir.toAbsolutePath());
+    out.println("store: " + settings.storeUrl().display());
     server.bootstrapToken().ifPresentOrElse(
         token -> {
           out.println("admin token (shown once; also in " + dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE) + "):");

@@ -8,17 +8,38 @@ import io.fleetconf.core.Proposal;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.store.NotFoundException;
 import io.fleetconf.store.Store;
+import io.fleetconf.core.Revision;
+import io.fleetconf.store.CommitSignal;
+import io.fleetconf.store.StoreException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
-/** The config tree being served: commits go to the store first, then into the live state. */
+/**
+ * The config tree being served: commits go to the store first, then into the live state. On a
+ * store other servers share (PostgreSQL), a follower applies their change sets too, in revision
+ * order, on word of a commit and at least once a second; while it cannot reach the database the
+ * fleet is not {@linkplain #ready() ready}, so that it does not serve stale state as current.
+ */
 public final class Fleet implements AutoCloseable {
   /** How many recent change sets the watch hub remembers for raw-key watches, by default. */
   public static final int DEFAULT_WATCH_HISTORY = 10_000;
+  /** How often a follower catches up without word of a commit (a notification may be lost). */
+  static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(5);
+  private static final System.Logger LOG = System.getLogger(Fleet.class.getName());
 
   private final Store store;
   private final LiveState state;
   private final WatchHub watches;
   private final ReentrantLock commits = new ReentrantLock();
+  private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
+  private volatile Optional<String> unready = Optional.empty();
+  private volatile boolean closed;
+  private Thread follower;
 
   public Fleet(Store store) {
     this(store, DEFAULT_WATCH_HISTORY);
@@ -26,8 +47,12 @@ public final class Fleet implements AutoCloseable {
 
   public Fleet(Store store, int watchHistory) {
     this.store = store;
-    this.state = new LiveState(store.revision(), store.entries(), store.devices());
+    Store.Image image = store.image();
+    this.state = new LiveState(image.revision(), image.entries(), image.devices());
     this.watches = new WatchHub(state.snapshot(), watchHistory);
+    if (store.shared()) {
+      follower = Thread.ofVirtual().name("fleet-follower").start(this::follow);
+    }
   }
 
   /** Commits and applies under one lock, so that the live state takes change sets in revision order. */
@@ -36,12 +61,108 @@ public final class Fleet implements AutoCloseable {
     try {
       ChangeSet changeSet = store.commit(proposal);
       if (!changeSet.changes().isEmpty()) {
-        state.apply(changeSet);
-        watches.publish(changeSet, state.snapshot());
+        advanceTo(changeSet);
       }
       return changeSet;
     } finally {
       commits.unlock();
+    }
+  }
+
+  /** Applies {@code changeSet}, first catching up on change sets other servers committed before it. */
+  private void advanceTo(ChangeSet changeSet) {
+    Revision live = state.snapshot().revision();
+    if (!changeSet.revision().isAfter(live)) {
+      return;
+    }
+    if (changeSet.revision().equals(live.next())) {
+      apply(changeSet);
+    } else {
+      catchUp();
+    }
+  }
+
+  private void apply(ChangeSet changeSet) {
+    state.apply(changeSet);
+    watches.publish(changeSet, state.snapshot());
+  }
+
+  /** Applies every change set the store has beyond the live state, in order. */
+  private void catchUp() {
+    commits.lock();
+    try {
+      for (List<ChangeSet> next; !(next = store.changesSince(state.snapshot().revision(), 1000)).isEmpty(); ) {
+        next.forEach(this::apply);
+      }
+    } finally {
+      commits.unlock();
+    }
+  }
+
+  /** Follows the other servers' commits until closed, through database outages. */
+  private void follow() {
+    Duration pause = Duration.ofMillis(100);
+    while (!closed) {
+      try (CommitSignal signal = store.commitSignal()) {
+        catchUp(); // what was missed while not listening
+        markReady();
+        pause = Duration.ofMillis(100);
+        while (!closed) {
+          List<String> words = signal.await(CATCH_UP_INTERVAL);
+          catchUp();
+          followers.forEach(listener -> listener.accept(words));
+        }
+      } catch (StoreException e) {
+        markUnready(e.getMessage());
+        if (!sleep(pause)) {
+          return;
+        }
+        pause = pause.multipliedBy(2).compareTo(MAX_RECONNECT_PAUSE) > 0 ? MAX_RECONNECT_PAUSE : pause.multipliedBy(2);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} after every catch-up of the follower (about once a second, and on word
+   * of a commit) with the words announced: revisions, or that tokens or certificates changed.
+   */
+  public void onFollow(Consumer<List<String>> listener) {
+    followers.add(listener);
+  }
+
+  private void markReady() {
+    if (unready.isPresent()) {
+      LOG.log(System.Logger.Level.INFO, "back in touch with the database at revision " + state.snapshot().revision()
+          + "; ready");
+    }
+    unready = Optional.empty();
+  }
+
+  private void markUnready(String reason) {
+    if (unready.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "lost the database (" + reason + "); not ready until it is back");
+      unready = Optional.of(reason);
+      watches.wakeAll(); // held watches answer 503 now, so that clients move to another server
+    }
+  }
+
+  /** Empty when the live state is current; else why not (the database is out of reach). */
+  public Optional<String> unready() {
+    return unready;
+  }
+
+  public boolean ready() {
+    return unready.isEmpty();
+  }
+
+  private boolean sleep(Duration pause) {
+    try {
+      Thread.sleep(pause);
+      return !closed;
+    } catch (InterruptedException e) {
+      return false;
     }
   }
 
@@ -57,9 +178,13 @@ public final class Fleet implements AutoCloseable {
     return watches;
   }
 
-  /** Stops the watch hub, releasing every held request; the store is the caller's to close. */
+  /** Stops the follower and the watch hub, releasing every held request; the store is the caller's to close. */
   @Override
   public void close() {
+    closed = true;
+    if (follower != null) {
+      follower.interrupt();
+    }
     watches.close();
   }
 

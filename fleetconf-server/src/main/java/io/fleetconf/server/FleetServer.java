@@ -77,7 +77,7 @@ public final class FleetServer implements AutoCloseable {
       System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
     }
     createPrivately(settings.dataDir());
-    Store store = JdbcStore.openSqlite(settings.dataDir().resolve("fleetconf.db"));
+    Store store = settings.storeUrl().open(Clock.systemUTC());
     try {
       Keyring.open(store, masterKey(settings, store));
       Fleet fleet = new Fleet(store, settings.watchHistory());
@@ -99,6 +99,8 @@ public final class FleetServer implements AutoCloseable {
       Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
       Certificates certificates = new Certificates(store, ca, clock, settings.certificateValidity());
       Gate gate = new Gate(tokens, certificates, settings.limits());
+      // Other servers on a shared store make and revoke tokens and certificates too.
+      fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
       HttpServer http = listen(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
@@ -111,6 +113,28 @@ public final class FleetServer implements AutoCloseable {
         throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /** Reloads tokens and revocations when another server announces a change, and every few seconds. */
+  private static final class SecurityRefresh {
+    private static final long EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    private final Tokens tokens;
+    private final Certificates certificates;
+    private long last = System.nanoTime();
+
+    SecurityRefresh(Tokens tokens, Certificates certificates) {
+      this.tokens = tokens;
+      this.certificates = certificates;
+    }
+
+    void heard(List<String> words) {
+      long now = System.nanoTime();
+      if (words.contains(JdbcStore.SECURITY_CHANGED) || now - last > EVERY_NANOS) {
+        last = now;
+        tokens.refresh();
+        certificates.refresh();
+      }
     }
   }
 

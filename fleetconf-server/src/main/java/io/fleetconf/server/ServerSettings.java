@@ -20,9 +20,13 @@ import java.util.Optional;
  * @param masterKeyFile the file holding the master key of the secrets; without it the
  *     {@code FLEETCONF_MASTER_KEY} variable, then {@code <dataDir>/master.key}
  * @param certificateValidity how long the client certificates issued to devices are good for
+ * @param store where the data lives; default {@code sqlite:<dataDir>/fleetconf.db}. With a
+ *     PostgreSQL store, several servers can share it (each still needs its own data directory for
+ *     the fleet CA and TLS files, which must be the same on every server, and the master key)
  */
 public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
-    Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity) {
+    Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity,
+    Optional<io.fleetconf.store.StoreUrl> store) {
   public static final int DEFAULT_PORT = 8585;
 
   /** How clients reach the server. */
@@ -40,7 +44,8 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   /** TLS with a certificate the server makes for itself, default limits, no demo. */
   public static ServerSettings of(String host, int port, Path dataDir) {
     return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
-        Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY);
+        Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY,
+        Optional.empty());
   }
 
   public ServerSettings {
@@ -53,7 +58,8 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
-    if (dataDir == null || transport == null || limits == null || masterKeyFile == null || certificateValidity == null) {
+    if (dataDir == null || transport == null || limits == null || masterKeyFile == null || certificateValidity == null
+        || store == null) {
       throw new IllegalArgumentException("dataDir, transport, limits, masterKeyFile and certificateValidity are required");
     }
     if (certificateValidity.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
@@ -62,30 +68,40 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   }
 
   public ServerSettings withDemo(boolean seed) {
-    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity);
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store);
   }
 
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity);
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store);
   }
 
   public ServerSettings withWatchHistory(int changeSets) {
-    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity);
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store);
   }
 
   public ServerSettings withTransport(Transport how) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store);
   }
 
   public ServerSettings withLimits(Limits newLimits) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store);
   }
 
   public ServerSettings withCertificateValidity(java.time.Duration validity) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store);
+  }
+
+  public ServerSettings withStore(io.fleetconf.store.StoreUrl where) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
+        certificateValidity, Optional.of(where));
+  }
+
+  /** The store's URL: the one given, or the embedded store in the data directory. */
+  public io.fleetconf.store.StoreUrl storeUrl() {
+    return store.orElseGet(() -> new io.fleetconf.store.StoreUrl.Sqlite(dataDir.resolve("fleetconf.db")));
   }
 
   public ServerSettings withMasterKeyFile(Path file) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store);
   }
 }

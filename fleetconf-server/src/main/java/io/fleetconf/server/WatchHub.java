@@ -143,6 +143,17 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
+  /** Answers every held request at once (as a resync), e.g. when the server stops being ready. */
+  public void wakeAll() {
+    lock.lock();
+    try {
+      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(Outcome.RESYNC)));
+      prefixWaiters.forEach(w -> w.done.complete(Outcome.RESYNC));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public boolean isClosed() {
     return closed;
   }

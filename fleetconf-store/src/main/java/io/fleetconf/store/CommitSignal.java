@@ -12,10 +12,10 @@ public interface CommitSignal extends AutoCloseable {
   /**
    * Waits up to {@code timeout} for word of a commit.
    *
-   * @return true if word came, false on timeout
+   * @return what was announced: revisions, or {@link JdbcStore#SECURITY_CHANGED}; empty on timeout
    * @throws StoreException if the database cannot be reached: close this signal and open another
    */
-  boolean await(Duration timeout) throws InterruptedException;
+  java.util.List<String> await(Duration timeout) throws InterruptedException;
 
   @Override
   void close();

@@ -52,9 +52,9 @@ sealed interface Connections extends AutoCloseable {
     public CommitSignal commitSignal(Dialect dialect) {
       return new CommitSignal() {
         @Override
-        public boolean await(Duration timeout) throws InterruptedException {
+        public java.util.List<String> await(Duration timeout) throws InterruptedException {
           Thread.sleep(timeout.toMillis());
-          return false;
+          return java.util.List.of();
         }
 
         @Override
@@ -119,13 +119,14 @@ sealed interface Connections extends AutoCloseable {
         PGConnection listener = connection.unwrap(PGConnection.class);
         return new CommitSignal() {
           @Override
-          public boolean await(Duration timeout) {
+          public java.util.List<String> await(Duration timeout) {
             try {
               PGNotification[] notes = listener.getNotifications((int) Math.max(1, timeout.toMillis()));
               if (notes == null && !connection.isValid(2)) {
                 throw new StoreException("lost the connection to " + url.display());
               }
-              return notes != null && notes.length > 0;
+              return notes == null ? java.util.List.of()
+                  : java.util.Arrays.stream(notes).map(PGNotification::getParameter).toList();
             } catch (SQLException e) {
               throw new StoreException("lost the connection to " + url.display() + ": " + e.getMessage(), e);
             }

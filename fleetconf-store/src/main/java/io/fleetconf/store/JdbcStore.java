@@ -127,6 +127,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public boolean shared() {
+    return dialect == Dialect.POSTGRESQL;
+  }
+
+  @Override
   public CommitSignal commitSignal() {
     return connections.commitSignal(dialect);
   }
@@ -358,6 +363,9 @@ public final class JdbcStore implements Store {
     try {
       return connections.with(work);
     } catch (SQLException e) {
+      if (StoreUnavailableException.isUnavailable(e)) {
+        throw new StoreUnavailableException("the database cannot be reached: " + e.getMessage(), e);
+      }
       throw new StoreException("store failure: " + e.getMessage(), e);
     }
   }

@@ -43,6 +43,9 @@ public interface Store extends AutoCloseable {
    */
   CommitSignal commitSignal();
 
+  /** True if other servers may commit to this store too (PostgreSQL), so that a server must follow them. */
+  boolean shared();
+
   /** Every current entry, in key order. */
   List<Entry> entries();
 

@@ -13,13 +13,14 @@ public final class Api {
   private Api() {}
 
   public static Router router(Fleet fleet, Gate gate) {
-    Router router = new Router(gate);
+    Router router = new Router(gate, fleet::ready);
     String openapi = openapi();
+    // For load balancers too: 503 while this server cannot answer as current (no database).
     router.open("GET", "/api/v1/health", request -> {
       ObjectNode body = Wire.object();
-      body.put("status", "ok");
+      body.put("status", fleet.ready() ? "ok" : "unready");
       body.put("revision", fleet.snapshot().revision().value());
-      return Response.ok(body);
+      return Response.json(fleet.ready() ? 200 : 503, body);
     });
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(fleet).register(router);

@@ -22,7 +22,10 @@ public final class Request {
   private final Caller caller;
   private final Gate gate;
 
-  Request(HttpExchange exchange, String tail, Caller caller, Gate gate) {
+  private final java.util.function.BooleanSupplier ready;
+
+  Request(HttpExchange exchange, String tail, Caller caller, Gate gate, java.util.function.BooleanSupplier ready) {
+    this.ready = ready;
     this.exchange = exchange;
     this.tail = tail;
     this.query = parseQuery(exchange.getRequestURI().getRawQuery());
@@ -48,6 +51,11 @@ public final class Request {
   /** The client's IP address, for logs. */
   String clientAddress() {
     return Gate.address(exchange);
+  }
+
+  /** False while the server cannot answer as current. */
+  boolean ready() {
+    return ready.getAsBoolean();
   }
 
   Gate gate() {

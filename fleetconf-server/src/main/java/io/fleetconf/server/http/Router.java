@@ -45,9 +45,12 @@ public final class Router implements HttpHandler {
   static final int MAX_PATH = 4096;
   private final List<Route> routes = new ArrayList<>();
   private final Gate gate;
+  private final java.util.function.BooleanSupplier ready;
 
-  public Router(Gate gate) {
+  /** @param ready false while the server cannot answer as current (a replica without its database) */
+  public Router(Gate gate, java.util.function.BooleanSupplier ready) {
     this.gate = gate;
+    this.ready = ready;
   }
 
   /** A route for exactly {@code path}. */
@@ -100,14 +103,22 @@ public final class Router implements HttpHandler {
       pathKnown = true;
       // HEAD is GET without the body (send() leaves it out).
       if (route.method.equals(method) || (method.equals("HEAD") && route.method.equals("GET"))) {
+        if (!route.open && !ready.getAsBoolean()) {
+          throw unavailable();
+        }
         Caller caller = route.open ? new Caller.Anonymous() : gate.authenticate(exchange);
-        return route.handler.handle(new Request(exchange, tail.get(), caller, gate));
+        return route.handler.handle(new Request(exchange, tail.get(), caller, gate, ready));
       }
     }
     if (pathKnown) {
       throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path);
     }
     throw new ApiException(404, "not_found", "no such endpoint: " + path);
+  }
+
+  static ApiException unavailable() {
+    return new ApiException(503, "unavailable", "this server has lost its database and cannot answer as current;"
+        + " retry, or use another server", java.util.Map.of("Retry-After", "1"));
   }
 
   static Response failure(RuntimeException e) {
@@ -123,6 +134,10 @@ public final class Router implements HttpHandler {
       case InvalidInputException invalid -> error(400, invalid.code(), invalid.getMessage());
       case NotFoundException missing -> error(404, "not_found", missing.getMessage());
       case ConflictException conflict -> error(409, "conflict", conflict.getMessage());
+      case io.fleetconf.store.StoreUnavailableException gone -> {
+        LOG.log(System.Logger.Level.WARNING, "request failed: " + gone.getMessage());
+        yield failure(unavailable());
+      }
       default -> {
         LOG.log(System.Logger.Level.ERROR, "request failed", e);
         yield error(500, "internal", "internal error; see the server log");

@@ -57,6 +57,9 @@ final class Watch {
   }
 
   private static void requireStillValid(Request request) {
+    if (!request.ready()) {
+      throw Router.unavailable();
+    }
     if (!request.gate().stillValid(request.caller())) {
       throw new ApiException(401, "unauthorized", "the credentials of this request were revoked or expired");
     }
@@ -98,7 +101,7 @@ final class Watch {
       Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!fleet.watches().isClosed() && request.gate().stillValid(request.caller())) {
+    while (!fleet.watches().isClosed() && fleet.ready() && request.gate().stillValid(request.caller())) {
       if (last.isPresent()) {
         WatchHub.Outcome outcome;
         try {
@@ -106,8 +109,8 @@ final class Watch {
         } catch (InterruptedException e) {
           return;
         }
-        if (!request.gate().stillValid(request.caller())) {
-          return; // revoked while the stream was open: end it
+        if (!fleet.ready() || !request.gate().stillValid(request.caller())) {
+          return; // revoked while the stream was open, or the database lost: end it
         }
         if (!outcome.changed()) {
           write(out, ": keep-alive\n\n");

@@ -39,6 +39,11 @@ public final class Certificates {
     store.certificates().stream().filter(c -> c.revoked().isPresent()).forEach(c -> revoked.add(c.serial()));
   }
 
+  /** Reads the revocations again (another server on a shared store may have made some). */
+  public void refresh() {
+    store.certificates().stream().filter(c -> c.revoked().isPresent()).forEach(c -> revoked.add(c.serial()));
+  }
+
   public Optional<FleetCa> ca() {
     return ca;
   }

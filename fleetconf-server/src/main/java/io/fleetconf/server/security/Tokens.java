@@ -43,6 +43,11 @@ public final class Tokens {
     reload();
   }
 
+  /** Reads the tokens again (another server on a shared store may have made or revoked some). */
+  public void refresh() {
+    reload();
+  }
+
   private void reload() {
     store.tokens().forEach(record -> {
       byHash.put(HexFormat.of().formatHex(record.sha256()), record);
