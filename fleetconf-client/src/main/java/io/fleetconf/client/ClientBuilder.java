@@ -16,7 +16,7 @@ import java.util.Optional;
  * a server needs a device id and a token or a client certificate. {@link #start()} validates, naming the setting at fault.
  */
 public final class ClientBuilder {
-  private Optional<URI> server = Optional.empty();
+  private List<URI> servers = List.of();
   private String deviceId = "";
   private String token = "";
   private Optional<Path> caFile = Optional.empty();
@@ -37,9 +37,17 @@ public final class ClientBuilder {
 
   ClientBuilder() {}
 
-  /** The server's base URL, e.g. {@code http://config.example:8585}. */
+  /** The server's base URL, e.g. {@code https://config.example:8585}. */
   public ClientBuilder server(String url) {
-    this.server = Optional.of(URI.create(url));
+    return servers(url);
+  }
+
+  /**
+   * Several servers (replicas over one PostgreSQL): the client talks to one at a time and moves
+   * to the next when it fails or is not ready, resuming its watch from the revision it has.
+   */
+  public ClientBuilder servers(String... urls) {
+    this.servers = java.util.Arrays.stream(urls).map(URI::create).toList();
     return this;
   }
 
@@ -159,12 +167,14 @@ public final class ClientBuilder {
 
   /** Validates the settings and starts the client. */
   public FleetconfClient start() {
-    if (server.isPresent()) {
+    if (!servers.isEmpty()) {
       require(!deviceId.isBlank(), "deviceId is required with a server");
       require(!token.isBlank() || certificate.isPresent(), "a token or a client certificate is required with a server");
-      String scheme = server.get().getScheme();
-      require("http".equals(scheme) || "https".equals(scheme),
-          "server must be an http or https URL, was '" + server.get() + "'");
+      for (URI server : servers) {
+        String scheme = server.getScheme();
+        require("http".equals(scheme) || "https".equals(scheme),
+            "server must be an http or https URL, was '" + server + "'");
+      }
     } else {
       require(cacheDirectory.isEmpty(), "cacheDirectory needs a server");
     }
@@ -175,7 +185,7 @@ public final class ClientBuilder {
     require(backoffCap.compareTo(backoffBase) >= 0, "backoff cap " + backoffCap + " is below its base " + backoffBase);
     files.forEach(file -> LocalFile.formatOf(file.path()));
     Credentials credentials = new Credentials(Optional.of(token), certificate, caFile);
-    ClientSettings settings = new ClientSettings(server, deviceId, credentials, List.copyOf(namespaces), cacheDirectory,
+    ClientSettings settings = new ClientSettings(servers, deviceId, credentials, List.copyOf(namespaces), cacheDirectory,
         List.copyOf(files), followFiles, filePollInterval, reloadOnSighup, defaults.deepCopy(), connectTimeout,
         startTimeout, wait, backoffBase, backoffCap, logLevelKey);
     return new FleetconfClient(settings).start();

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Everything a client was built with, validated and frozen by {@link ClientBuilder}. */
 record ClientSettings(
-    Optional<URI> server,
+    List<URI> servers,
     String deviceId,
     Credentials credentials,
     List<String> namespaces,

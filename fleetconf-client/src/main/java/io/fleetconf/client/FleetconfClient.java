@@ -46,7 +46,8 @@ public final class FleetconfClient implements AutoCloseable {
 
   FleetconfClient(ClientSettings settings) {
     this.settings = settings;
-    this.server = settings.server().map(uri -> new ServerLink(uri, settings.deviceId(), settings.credentials(),
+    this.server = settings.servers().isEmpty() ? Optional.empty() : Optional.of(new ServerLink(settings.servers(),
+        settings.deviceId(), settings.credentials(),
         settings.connectTimeout()));
     this.cache = settings.cacheDirectory().map(dir -> new DiskCache(dir, settings.deviceId()));
   }
@@ -164,7 +165,7 @@ public final class FleetconfClient implements AutoCloseable {
       ServerLink.Answer answer = link.fetch(OptionalLong.empty(), Duration.ZERO, settings.startTimeout());
       accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
       status = new ClientStatus(true, 0, Optional.empty());
-      LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + settings.server().orElseThrow()
+      LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + link.current()
           + " at revision " + answer.revision());
       return true;
     } catch (IOException e) {

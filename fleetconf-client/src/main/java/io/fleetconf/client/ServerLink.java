@@ -8,26 +8,53 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 
-/** The client's one call: a device's effective config, at once or as a long-poll from an index. */
+/**
+ * The client's one call: a device's effective config, at once or as a long-poll from an index. With
+ * several servers (replicas), it uses one until a call fails, then the next.
+ */
 final class ServerLink {
   /** The server's answer: the config as of a revision, and whether the server asked for a resync. */
   record Answer(long revision, ObjectNode config, boolean resync, java.util.List<String> secrets) {}
 
   private final HttpClient http;
-  private final URI config;
+  private final List<URI> servers;
+  private final List<URI> configs;
   private final Credentials credentials;
+  private volatile int current;
 
-  ServerLink(URI server, String deviceId, Credentials credentials, Duration connectTimeout) {
+  ServerLink(List<URI> servers, String deviceId, Credentials credentials, Duration connectTimeout) {
     this.http = credentials.httpClient(connectTimeout);
-    String base = server.toString().endsWith("/") ? server.toString() : server + "/";
-    this.config = URI.create(base + "api/v1/devices/" + deviceId + "/config");
+    this.servers = List.copyOf(servers);
+    this.configs = servers.stream().map(server -> {
+      String base = server.toString().endsWith("/") ? server.toString() : server + "/";
+      return URI.create(base + "api/v1/devices/" + deviceId + "/config");
+    }).toList();
     this.credentials = credentials;
   }
 
-  /** Fetches the config; with an index, the server holds the call until it changes or {@code wait} ends. */
+  /** The server in use. */
+  URI current() {
+    return servers.get(current);
+  }
+
+  /** Fetches from the server in use; if that fails, the next call goes to the next server. */
   Answer fetch(OptionalLong index, Duration wait, Duration timeout) throws IOException, InterruptedException {
+    int used = current;
+    try {
+      return fetch(configs.get(used), index, wait, timeout);
+    } catch (IOException e) {
+      current = (used + 1) % servers.size();
+      throw servers.size() == 1 ? e : new IOException(e.getMessage() + " (" + servers.get(used) + "; next: "
+          + servers.get(current) + ")", e);
+    }
+  }
+
+  /** Fetches the config; with an index, the server holds the call until it changes or {@code wait} ends. */
+  private Answer fetch(URI config, OptionalLong index, Duration wait, Duration timeout)
+      throws IOException, InterruptedException {
     URI uri = index.isPresent()
         ? URI.create(config + "?index=" + index.getAsLong() + "&wait=" + wait.toMillis() + "ms")
         : config;
