@@ -205,7 +205,10 @@ public final class FleetconfClient implements AutoCloseable {
         }
         backoff.reset();
         status = new ClientStatus(true, 0, Optional.empty());
-        accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
+        if (!accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER)
+            && !sleep(settings.backoffBase())) {
+          return; // a replica behind the revision we hold answers at once: give it time to catch up
+        }
       } catch (IOException e) {
         Duration pause = backoff.next();
         status = new ClientStatus(false, backoff.attempts(), Optional.of(reason(e)));
@@ -221,16 +224,22 @@ public final class FleetconfClient implements AutoCloseable {
     }
   }
 
-  private void accept(long answered, ObjectNode config, java.util.List<String> secrets, Source source) {
+  /** Takes an answer unless it is older than what the client holds (a replica behind); says which. */
+  private boolean accept(long answered, ObjectNode config, java.util.List<String> secrets, Source source) {
+    boolean[] taken = {false};
     update(() -> {
       if (answered < revision && serverSource == Source.SERVER) {
         return; // never go back to an older revision
       }
+      taken[0] = true;
       served = Optional.of(filter(config));
       servedSecrets = java.util.List.copyOf(secrets);
       revision = answered;
       serverSource = source;
     });
+    if (!taken[0]) {
+      return false;
+    }
     Config now = current;
     for (var listener : answerListeners) {
       try {
@@ -247,6 +256,7 @@ public final class FleetconfClient implements AutoCloseable {
             + e.getMessage());
       }
     });
+    return true;
   }
 
   private ObjectNode filter(ObjectNode config) {

@@ -1,0 +1,120 @@
+package io.fleetconf.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code fleetconf server} in a child JVM, on plain HTTP and a free port, with no rate limits:
+ * started and waited for until it says it listens, then killed with SIGKILL. Its stdout and stderr
+ * go to a log file of its own, so that a failure can show what it said.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("fleetconf server listening on (\\S+)");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  /** The exit status the JDK gives a process that SIGKILL ended (128 + 9). */
+  static final int KILLED_BY_SIGKILL = 137;
+
+  private final Process process;
+  private final Path dataDir;
+  private final Path log;
+  private volatile URI uri;
+
+  private ServerProcess(Process process, Path dataDir, Path log) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.log = log;
+  }
+
+  /**
+   * Starts a server on {@code dataDir} with {@code extra} options (e.g. {@code --store}), logging to
+   * {@code log} (a new file), and waits until it listens. It joins {@code started} before the wait,
+   * so that whoever keeps that list kills it even if it never comes up.
+   */
+  static ServerProcess start(List<ServerProcess> started, Path dataDir, Path log, String... extra)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
+        "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(), "--insecure-http",
+        "--rate-limit", "0", "--address-rate-limit", "0", "--max-watches", "10000"));
+    command.addAll(List.of(extra));
+    Files.deleteIfExists(log);
+    ServerProcess server = new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start(), dataDir, log);
+    started.add(server);
+    server.awaitListening();
+    return server;
+  }
+
+  private void awaitListening() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = log();
+      Matcher matcher = LISTENING.matcher(text);
+      if (matcher.find()) {
+        uri = URI.create(matcher.group(1));
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the server exited with " + process.exitValue() + " before listening:\n" + text);
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("the server did not listen within " + START_TIMEOUT + ":\n" + log());
+  }
+
+  URI uri() {
+    return uri;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** The admin token the first start on the data directory wrote there. */
+  String adminToken() throws IOException {
+    return Files.readString(dataDir.resolve("admin.token"), StandardCharsets.UTF_8).strip();
+  }
+
+  String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Kills the server with SIGKILL ({@link Process#destroyForcibly()} sends it on Linux: no shutdown
+   * hook runs, nothing is flushed or closed) and waits for it to die. Answers its exit status:
+   * {@value #KILLED_BY_SIGKILL} if SIGKILL ended it.
+   */
+  int kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("server " + process.pid() + " survived SIGKILL for 30 s");
+    }
+    return process.exitValue();
+  }
+
+  /** Kills the server if it still runs: the clean-up after a test, whatever happened in it. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
