@@ -387,6 +387,18 @@ public final class JdbcStore implements Store {
     });
   }
 
+  /**
+   * Runs {@code work} in one transaction on this store's database, for {@link StoreCopy}, which
+   * moves rows rather than records.
+   */
+  <T> T inTransaction(Connections.Work<T> work) {
+    return transaction(work);
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
   @FunctionalInterface
   interface RowMapper<T> {
     T map(ResultSet rows) throws SQLException;
