@@ -32,6 +32,10 @@ final class AdminClient {
     return revisionOf(call("PUT", path, json));
   }
 
+  long delete(String path) {
+    return revisionOf(call("DELETE", path, ""));
+  }
+
   /** The server's current revision, from the health endpoint. */
   long revision() {
     return revisionOf(call("GET", "/api/v1/health", ""));

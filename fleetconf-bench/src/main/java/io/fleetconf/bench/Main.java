@@ -9,19 +9,25 @@ import java.util.List;
 
 /**
  * The watch fan-out benchmark: for each fleet size, how long one global change takes to reach
- * every long-polling device, and what a held long-poll costs the server. See
+ * every long-polling device, and what a held long-poll costs the server. With {@code writes} as
+ * the first argument, the durable-writes benchmark instead ({@link WritesBench}). See
  * {@code docs/performance.md}.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("writes")) {
+      WritesBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     BenchSettings settings;
     try {
       settings = BenchSettings.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("fleetconf-bench: " + e.getMessage());
       System.err.println(BenchSettings.USAGE);
+      System.err.println("   or: " + WritesSettings.USAGE.substring("usage: ".length()));
       System.exit(2);
       return;
     }

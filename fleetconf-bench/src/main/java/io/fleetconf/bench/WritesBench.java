@@ -1,0 +1,302 @@
+package io.fleetconf.bench;
+
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.ServerSettings;
+import io.fleetconf.store.StoreUrl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The durable-writes benchmark: for each store, a fresh real server in this JVM, and for each
+ * writer count, W concurrent writers over HTTP on loopback each sending change sets back to back
+ * (see {@link Writers}). Reports acknowledged change sets per second and the latency of an
+ * acknowledgement, with the store's durability settings. See {@code docs/performance.md}.
+ */
+final class WritesBench {
+  /** The PostgreSQL settings that decide when a commit is acknowledged. */
+  private static final List<String> POSTGRES_SETTINGS = List.of("synchronous_commit", "fsync", "wal_sync_method",
+      "full_page_writes", "commit_delay", "commit_siblings", "synchronous_standby_names");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** One store's run: how it keeps an acknowledged commit, where its data lives, and each writer count's outcome. */
+  record StoreRun(WritesSettings.Store store, List<String> durability, List<String> disks, List<Case> cases,
+      Optional<String> failure) {}
+
+  /**
+   * One writer count's outcome. {@code revisions} is how far the server's revision moved during it,
+   * which must equal every acknowledged change set, warm-up included; {@code load} is the 1-minute
+   * load average at its end (the machine may be shared).
+   */
+  record Case(Writers.Outcome outcome, long revisions, String load) {
+    boolean consistent() {
+      return revisions == outcome.ackedInAll();
+    }
+  }
+
+  private WritesBench() {}
+
+  static void main(String[] args) throws IOException {
+    WritesSettings settings;
+    try {
+      settings = WritesSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench writes: " + e.getMessage());
+      System.err.println(WritesSettings.USAGE);
+      System.exit(2);
+      return;
+    }
+    List<String> machine = new ArrayList<>(Machine.describe());
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    machine.add("bench data dirs: " + Machine.disk(tmp));
+    Distribution sync = Machine.syncProbe(tmp);
+    machine.add(String.format("one 4 KiB append + fdatasync there (200 tries): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        sync.p50() / 1e6, sync.p99() / 1e6, sync.max() / 1e6));
+    List<StoreRun> runs = new ArrayList<>();
+    for (WritesSettings.Store store : settings.stores()) {
+      runs.add(run(store, settings));
+    }
+    machine.add("load average at the end: " + Machine.loadAverage());
+    WritesReport report = new WritesReport(runs, settings, machine);
+    System.out.print(report.text());
+    if (settings.report().isPresent()) {
+      report.append(settings.report().get(), "Durable writes, " + LocalDate.now());
+      System.err.println("appended to " + settings.report().get());
+    }
+    System.exit(runs.stream().allMatch(WritesBench::clean) ? 0 : 1);
+  }
+
+  /** True if nothing failed: every request acknowledged, and the revisions agree. */
+  static boolean clean(StoreRun run) {
+    return run.failure().isEmpty() && run.cases().size() > 0 && run.cases().stream().allMatch(c ->
+        c.consistent() && c.outcome().rejected() == 0 && c.outcome().failed() == 0);
+  }
+
+  /** Runs every writer count on one fresh server, or as far as it gets: a failure is part of the result. */
+  private static StoreRun run(WritesSettings.Store store, WritesSettings settings) {
+    List<String> durability = new ArrayList<>();
+    List<String> disks = new ArrayList<>();
+    List<Case> cases = new ArrayList<>();
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("fleetconf-bench-writes-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temp data dir", e);
+    }
+    Optional<String> schema = Optional.empty();
+    AtomicReference<FleetServer> running = new AtomicReference<>();
+    Thread dropper = null;
+    try {
+      ServerSettings server = ServerSettings.of("127.0.0.1", 0, dataDir)
+          .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE);
+      if (store == WritesSettings.Store.POSTGRESQL) {
+        byte[] id = new byte[6];
+        RANDOM.nextBytes(id);
+        String name = "fc_bench_" + HexFormat.of().formatHex(id);
+        execute(settings.postgresUrl(), "CREATE SCHEMA " + name);
+        schema = Optional.of(name);
+        // Ctrl-C must not leave the schema behind either: stop the server (ending its transactions), then drop.
+        String url = settings.postgresUrl();
+        dropper = new Thread(() -> {
+          FleetServer fleet = running.get();
+          if (fleet != null) {
+            try {
+              fleet.close();
+            } catch (RuntimeException e) {
+              // dropSchema ends the sessions that still hold locks in the schema
+            }
+          }
+          dropSchema(url, name);
+        });
+        Runtime.getRuntime().addShutdownHook(dropper);
+        server = server.withStore(StoreUrl.parse(settings.postgresUrl(name), Optional.empty()));
+        durability.addAll(postgresDurability(settings.postgresUrl(name)));
+        log(store, "PostgreSQL " + settings.postgresDisplay() + ", fresh schema " + name);
+      }
+      try (FleetServer fleet = FleetServer.start(server)) {
+        running.set(fleet);
+        String token = fleet.bootstrapToken().orElseThrow(() -> new BenchException("no admin token on a fresh store"));
+        AdminClient admin = new AdminClient(fleet.uri(), token);
+        if (store == WritesSettings.Store.SQLITE) {
+          durability.addAll(sqliteDurability(dataDir.resolve("fleetconf.db")));
+          disks.add("store: " + Machine.disk(dataDir));
+        } else {
+          disks.add("store: " + postgresDisk(settings.postgresUrl()));
+        }
+        durability.forEach(line -> log(store, line));
+        for (int writers : settings.writers()) {
+          cases.add(one(store, settings, fleet, admin, token, writers));
+        }
+      } finally {
+        running.set(null);
+      }
+      return new StoreRun(store, durability, disks, cases, Optional.empty());
+    } catch (RuntimeException e) {
+      log(store, "FAILED: " + e);
+      return new StoreRun(store, durability, disks, cases,
+          Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
+    } finally {
+      if (schema.isPresent()) {
+        try {
+          if (dropper != null) {
+            Runtime.getRuntime().removeShutdownHook(dropper);
+          }
+          dropSchema(settings.postgresUrl(), schema.get());
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook drops it
+        }
+      }
+      delete(dataDir);
+    }
+  }
+
+  private static Case one(WritesSettings.Store store, WritesSettings settings, FleetServer fleet, AdminClient admin,
+      String token, int writers) {
+    log(store, String.format("%d writer%s: %d s warm-up, %d s measured...", writers, writers == 1 ? "" : "s",
+        settings.warmup().toSeconds(), settings.measure().toSeconds()));
+    long before = admin.revision();
+    Writers.Outcome outcome = Writers.run(fleet.uri(), token, writers, settings.warmup(), settings.measure(),
+        settings.keysPerWriter());
+    long after = admin.revision();
+    Case result = new Case(outcome, after - before, Machine.loadAverage().split(" ")[0]);
+    log(store, String.format("%d writer%s: %.1f change sets/s, ack p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
+            + " %d non-2xx, %d failed; revisions +%d for %d acknowledged", writers, writers == 1 ? "" : "s",
+        outcome.rate(), outcome.latency().p50() / 1e6, outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6,
+        outcome.rejected(), outcome.failed(), result.revisions(), outcome.ackedInAll()));
+    log(store, "  per second: " + java.util.Arrays.toString(outcome.perSecond()));
+    outcome.firstProblems().forEach(problem -> log(store, "  " + problem));
+    // The next writer count starts from the same small tree: one change set removes what this one wrote.
+    admin.delete("/api/v1/entries/global/bench?recurse=true");
+    return result;
+  }
+
+  /** SQLite keeps its journal mode in the file; synchronous is per connection, set by the store itself. */
+  private static List<String> sqliteDurability(Path file) {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        Statement statement = connection.createStatement()) {
+      String version = single(statement, "SELECT sqlite_version()");
+      String journal = single(statement, "PRAGMA journal_mode");
+      return List.of("SQLite " + version + ", journal_mode=" + journal + " (read from the store's file),"
+          + " synchronous=FULL (set on the store's connection by Dialect.SQLITE; a per-connection setting, so stated"
+          + " from the code): a commit returns after the WAL is fsync'd");
+    } catch (SQLException e) {
+      throw new BenchException("cannot read the SQLite settings of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The store sets no session settings on PostgreSQL, so these are what a session of the same user,
+   * database and URL parameters gets (the server's, database's or role's value; the source says which).
+   */
+  private static List<String> postgresDurability(String url) {
+    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+      List<String> settings = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery("SELECT name, setting, COALESCE(unit, ''), source FROM pg_settings"
+          + " WHERE name IN ('" + String.join("', '", POSTGRES_SETTINGS) + "')")) {
+        while (rows.next()) {
+          settings.add(rows.getString(1) + "=" + (rows.getString(2).isEmpty() ? "''" : rows.getString(2))
+              + (rows.getString(3).isEmpty() ? "" : " " + rows.getString(3)) + " (" + rows.getString(4) + ")");
+        }
+      }
+      settings.sort(Comparator.comparingInt(s -> POSTGRES_SETTINGS.indexOf(s.substring(0, s.indexOf('=')))));
+      return List.of("PostgreSQL " + single(statement, "SHOW server_version") + ", as the store's sessions see it: "
+          + String.join(", ", settings));
+    } catch (SQLException e) {
+      throw new BenchException("cannot read the PostgreSQL settings: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where PostgreSQL keeps its data, if it runs on this machine and the bench may ask. */
+  private static String postgresDisk(String url) {
+    StoreUrl.Postgres postgres = (StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty());
+    if (!List.of("127.0.0.1", "localhost", "::1").contains(postgres.host())) {
+      return "PostgreSQL on " + postgres.host() + " (another machine: its disk is not described here)";
+    }
+    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+      Path dir = Path.of(single(statement, "SHOW data_directory"));
+      return "PostgreSQL data directory " + Machine.disk(dir);
+    } catch (SQLException e) {
+      return "PostgreSQL data directory unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String single(Statement statement, String sql) throws SQLException {
+    try (ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  private static Connection connect(String url) throws SQLException {
+    StoreUrl.Postgres postgres = (StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty());
+    Properties properties = new Properties();
+    postgres.parameters().forEach(properties::setProperty);
+    postgres.user().ifPresent(user -> properties.setProperty("user", user));
+    postgres.password().ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("ApplicationName", "fleetconf-bench");
+    String host = postgres.host().contains(":") ? "[" + postgres.host() + "]" : postgres.host();
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + postgres.port() + "/" + postgres.database(),
+        properties);
+  }
+
+  private static void execute(String url, String sql) {
+    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new BenchException("cannot run '" + sql + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Drops the bench's schema. If a session still holds locks in it (a transaction cut short by
+   * Ctrl-C), the drop gives up after a few seconds, ends the sessions holding locks on the schema's
+   * own tables (only the bench's server uses them), and tries once more.
+   */
+  private static void dropSchema(String url, String schema) {
+    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+      statement.execute("SET lock_timeout = '5s'");
+      try {
+        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      } catch (SQLException e) {
+        try (var end = connection.prepareStatement("SELECT pg_terminate_backend(pid) FROM (SELECT DISTINCT l.pid"
+            + " FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND l.pid <> pg_backend_pid()) holders")) {
+          end.setString(1, schema);
+          end.execute();
+        }
+        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+      System.err.println("[postgresql] dropped schema " + schema);
+    } catch (SQLException e) {
+      System.err.println("[postgresql] could not drop schema " + schema + " (drop it by hand): " + e.getMessage());
+    }
+  }
+
+  private static void log(WritesSettings.Store store, String line) {
+    System.err.println("[" + store.label() + "] " + line);
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}
