@@ -113,6 +113,9 @@ public final class Fleet implements AutoCloseable {
           followers.forEach(listener -> listener.accept(words));
         }
       } catch (StoreException e) {
+        if (closed) {
+          return; // close() interrupted the wait on the LISTEN connection: the database was not lost
+        }
         markUnready(e.getMessage());
         if (!sleep(pause)) {
           return;

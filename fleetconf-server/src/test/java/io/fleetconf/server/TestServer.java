@@ -38,6 +38,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   private int watchHistory = io.fleetconf.server.Fleet.DEFAULT_WATCH_HISTORY;
   private int port;
+  private java.util.Optional<String> storeUrl = java.util.Optional.empty();
+  private java.util.Optional<Path> masterKeyFile = java.util.Optional.empty();
 
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
@@ -67,6 +69,41 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   /** Enforces {@code limits} (the default here is none, so that tests may hammer the server). */
   public TestServer withLimits(io.fleetconf.server.security.Limits newLimits) {
     this.limits = newLimits;
+    return this;
+  }
+
+  /**
+   * Keeps the data in {@code url} (e.g. a PostgreSQL schema from {@code TestDatabases.freshSchema()})
+   * instead of the SQLite file in the data directory: several servers on one URL are replicas.
+   */
+  public TestServer withStore(String url) {
+    this.storeUrl = java.util.Optional.of(url);
+    return this;
+  }
+
+  /** Reads the master key from {@code file}: replicas of one store must all have the same key. */
+  public TestServer withMasterKeyFile(Path file) {
+    this.masterKeyFile = java.util.Optional.of(file);
+    return this;
+  }
+
+  /**
+   * Sends requests with {@code bearer} from now on: a replica joining a store that already has
+   * tokens makes no admin token of its own, so it is given the first replica's.
+   */
+  public TestServer withToken(String bearer) {
+    this.token = bearer;
+    return this;
+  }
+
+  /** A server on {@code dataDir} not started yet: configure it with the {@code with...} methods, then {@link #startNow()}. */
+  public static TestServer on(Path dataDir) {
+    return new TestServer(dataDir, false);
+  }
+
+  /** Starts a server made with {@link #on}; close it yourself. */
+  public TestServer startNow() {
+    start();
     return this;
   }
 
@@ -136,8 +173,13 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   private ServerSettings settings(int onPort) {
-    return ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo).withWatchHistory(watchHistory)
-        .withTransport(transport).withLimits(limits).withCertificateValidity(certificateValidity);
+    ServerSettings settings = ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo)
+        .withWatchHistory(watchHistory).withTransport(transport).withLimits(limits)
+        .withCertificateValidity(certificateValidity);
+    if (storeUrl.isPresent()) {
+      settings = settings.withStore(io.fleetconf.store.StoreUrl.parse(storeUrl.get(), java.util.Optional.empty()));
+    }
+    return masterKeyFile.map(settings::withMasterKeyFile).orElse(settings);
   }
 
   private void start() {

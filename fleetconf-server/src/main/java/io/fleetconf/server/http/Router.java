@@ -78,6 +78,10 @@ public final class Router implements HttpHandler {
       response = dispatch(exchange);
     } catch (RuntimeException e) {
       response = failure(e);
+    } catch (Error e) {
+      // The JDK server would rethrow it and leave the connection open, the client waiting forever.
+      LOG.log(System.Logger.Level.ERROR, "request failed", e);
+      response = error(500, "internal", "internal error; see the server log");
     }
     send(exchange, response);
   }
