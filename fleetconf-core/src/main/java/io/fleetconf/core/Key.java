@@ -27,13 +27,14 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
   public static Key parsePrefix(String text) {
     if (text.isEmpty()) {
       throw new InvalidInputException("invalid_key",
-          "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name> or devices/<id>");
+          "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name>, devices/<id> or plain");
     }
     String[] parts = text.split("/", -1);
     String kind = parts[0];
     Scope scope = switch (kind) {
       case "defaults" -> Scope.DEFAULTS;
       case "global" -> Scope.GLOBAL;
+      case "plain" -> Scope.PLAIN;
       case "groups" -> {
         require(parts.length >= 3, text, "groups/<kind>/<name>");
         yield Scope.group(parts[1] + "/" + parts[2]);
@@ -45,7 +46,7 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
       default -> throw new InvalidInputException(
           "invalid_scope",
           "unknown scope '" + Names.printable(kind) + "' in '" + Names.printable(text)
-              + "'; expected defaults, global, groups/<kind>/<name> or devices/<id>");
+              + "'; expected defaults, global, groups/<kind>/<name>, devices/<id> or plain");
     };
     String rest = String.join("/", Arrays.asList(parts).subList(scope.segmentCount(), parts.length));
     return new Key(scope, KeyPath.parse(rest));
@@ -63,9 +64,25 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
     return scope.equals(prefix.scope) && path.startsWith(prefix.path);
   }
 
-  /** The Consul-style flat key: {@code fleet/<scope>/<path>}. */
+  /** The Consul-style flat key: {@code fleet/<scope>/<path>}, or for a plain key its path alone. */
   public String raw() {
-    return ROOT + "/" + this;
+    return raw(ROOT);
+  }
+
+  /** The flat key under {@code root}: {@code <root>/<scope>/<path>}, or for a plain key its path alone. */
+  public String raw(String root) {
+    return scope instanceof Scope.Plain ? path.toString() : root + "/" + this;
+  }
+
+  /**
+   * The key (or, with an empty path, the scope or prefix) a flat key names: under {@code root} a
+   * layered key, anywhere else a plain one. The inverse of {@link #raw(String)}.
+   */
+  public static Key fromRaw(String raw, String root) {
+    if (raw.equals(root) || raw.startsWith(root + "/")) {
+      return parsePrefix(raw.equals(root) ? "" : raw.substring(root.length() + 1));
+    }
+    return new Key(Scope.PLAIN, KeyPath.parse(raw));
   }
 
   @Override

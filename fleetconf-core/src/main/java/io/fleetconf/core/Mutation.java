@@ -9,13 +9,19 @@ public sealed interface Mutation {
   /**
    * Sets an entry. With {@code expected}, the write happens only if the entry's modify revision is
    * that value; {@link Revision#ZERO} means "only if it does not exist yet". With {@code secret} the
-   * entry becomes a secret; an entry that is a secret stays one until it is deleted.
+   * entry becomes a secret; an entry that is a secret stays one until it is deleted. With
+   * {@code flags} (Consul's), the entry takes them; without, it keeps those it has (0 when new).
    */
-  record Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret) implements Mutation {
+  record Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret, java.util.OptionalLong flags)
+      implements Mutation {
     public Put {
       if (key.path().isRoot()) {
         throw new InvalidInputException("invalid_key", "cannot put a value on a whole scope: " + key);
       }
+    }
+
+    public Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret) {
+      this(key, value, expected, secret, java.util.OptionalLong.empty());
     }
 
     public Put(Key key, JsonNode value, Optional<Revision> expected) {

@@ -4,9 +4,10 @@ package io.fleetconf.core;
  * A layer of configuration. Precedence, lowest first: {@code defaults} &lt; {@code global} &lt;
  * {@code groups/<kind>/<name>} (in the device's group order) &lt; {@code devices/<id>}.
  */
-public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group, Scope.Device {
+public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group, Scope.Device, Scope.Plain {
   Defaults DEFAULTS = new Defaults();
   Global GLOBAL = new Global();
+  Plain PLAIN = new Plain();
 
   /** Shipped fallbacks, e.g. from a service's {@code .env.example}. */
   record Defaults() implements Scope {
@@ -40,6 +41,18 @@ public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group,
     }
   }
 
+  /**
+   * Not a layer: keys outside the fleet's root (in the Consul key space, e.g.
+   * {@code config/application/data}), versioned and audited like the others but never merged into
+   * a device's config.
+   */
+  record Plain() implements Scope {
+    @Override
+    public String toString() {
+      return "plain";
+    }
+  }
+
   static Scope group(String name) {
     return new Group(GroupName.of(name));
   }
@@ -53,6 +66,7 @@ public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group,
     return switch (this) {
       case Defaults d -> 1;
       case Global g -> 1;
+      case Plain p -> 1;
       case Group g -> 3;
       case Device d -> 2;
     };

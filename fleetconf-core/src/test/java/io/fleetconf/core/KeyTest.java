@@ -50,10 +50,21 @@ class KeyTest {
   }
 
   @Test
+  void plainKeysLieOutsideTheRootAndHaveTheirPathAsRawForm() {
+    Key plain = Key.parse("plain/config/application/data");
+    assertThat(plain.scope()).isEqualTo(Scope.PLAIN);
+    assertThat(plain.raw()).isEqualTo("config/application/data");
+    assertThat(Key.fromRaw("config/application/data", "fleet")).isEqualTo(plain);
+    assertThat(Key.fromRaw("fleet/global/common/log_level", "fleet")).isEqualTo(Key.parse("global/common/log_level"));
+    assertThat(Key.fromRaw("vv_ai/devices/cam-1/dvr/ip", "vv_ai").raw("vv_ai")).isEqualTo("vv_ai/devices/cam-1/dvr/ip");
+    assertThatThrownBy(() -> Key.fromRaw("fleet/region/x", "fleet")).hasMessageStartingWith("unknown scope 'region'");
+  }
+
+  @Test
   void refusesUnknownScope() {
     assertThatThrownBy(() -> Key.parse("region/eu/common/x"))
         .hasMessage("unknown scope 'region' in 'region/eu/common/x'; expected defaults, global, "
-            + "groups/<kind>/<name> or devices/<id>");
+            + "groups/<kind>/<name>, devices/<id> or plain");
   }
 
   @Test

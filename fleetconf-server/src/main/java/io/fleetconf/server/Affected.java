@@ -36,6 +36,7 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
             case Scope.Global g -> everyone = true;
             case Scope.Group g -> groups.add(g.group());
             case Scope.Device d -> devices.add(d.device());
+            case Scope.Plain p -> { } // not a layer: no device's config holds it
           }
         }
       }

@@ -117,7 +117,8 @@ public final class Rewind {
   private static Optional<Mutation> revert(Key key, Optional<Entry> current, Optional<Entry> target) {
     Optional<Revision> expected = Optional.of(current.map(Entry::modRevision).orElse(Revision.ZERO));
     if (target.isPresent()) {
-      return Optional.of(new Mutation.Put(key, target.get().value(), expected, target.get().secret()));
+      return Optional.of(new Mutation.Put(key, target.get().value(), expected, target.get().secret(),
+          java.util.OptionalLong.of(target.get().flags())));
     }
     return current.isPresent() ? Optional.of(new Mutation.Delete(key, expected)) : Optional.empty();
   }

@@ -112,7 +112,7 @@ class BadRequestTest {
         bad(Bad.of("GET", "/api/v1/devices/vv-1/config/common/deeper", null), 400, "invalid_key",
             "namespace 'common/deeper' must be one segment, e.g. common"),
         bad(Bad.of("GET", "/api/v1/entries", null), 400, "invalid_key",
-            "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name> or devices/<id>"),
+            "no key given; a key starts with a scope: defaults, global, groups/<kind>/<name>, devices/<id> or plain"),
         bad(Bad.of("GET", "/api/v1/nothing-here", null), 404, "not_found", "no such endpoint: /api/v1/nothing-here"),
         bad(Bad.of("DELETE", "/api/v1/history", null), 405, "method_not_allowed",
             "DELETE is not allowed on /api/v1/history"));

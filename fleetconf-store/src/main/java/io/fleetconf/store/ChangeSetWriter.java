@@ -65,16 +65,18 @@ final class ChangeSetWriter {
       sealHistory(connection, codec, entry.key());
     }
     try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret) VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret, flags)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
             + " create_revision = excluded.create_revision, mod_revision = excluded.mod_revision,"
-            + " version = excluded.version, secret = excluded.secret")) {
+            + " version = excluded.version, secret = excluded.secret, flags = excluded.flags")) {
       upsert.setString(1, entry.key().toString());
       upsert.setString(2, codec.value(entry));
       upsert.setLong(3, entry.createRevision().value());
       upsert.setLong(4, entry.modRevision().value());
       upsert.setLong(5, entry.version());
       upsert.setInt(6, entry.secret() ? 1 : 0);
+      upsert.setLong(7, entry.flags());
       upsert.executeUpdate();
     }
   }

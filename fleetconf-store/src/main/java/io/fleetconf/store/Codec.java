@@ -63,6 +63,9 @@ final class Codec {
     doc.put("createRevision", entry.createRevision().value());
     doc.put("modRevision", entry.modRevision().value());
     doc.put("version", entry.version());
+    if (entry.flags() != 0) {
+      doc.put("flags", entry.flags());
+    }
     return write(doc);
   }
 
@@ -75,13 +78,15 @@ final class Codec {
         Revision.of(doc.get("createRevision").asLong()),
         Revision.of(doc.get("modRevision").asLong()),
         doc.get("version").asLong(),
-        secret);
+        secret,
+        doc.path("flags").asLong(0));
   }
 
   /** The same entry state, sealed: for history rows of an entry that has just become a secret. */
   String sealedState(Key key, String text) {
     Entry entry = entryState(key, text);
-    return entryState(new Entry(key, entry.value(), entry.createRevision(), entry.modRevision(), entry.version(), true));
+    return entryState(new Entry(key, entry.value(), entry.createRevision(), entry.modRevision(), entry.version(), true,
+        entry.flags()));
   }
 
   private String seal(Entry entry) {

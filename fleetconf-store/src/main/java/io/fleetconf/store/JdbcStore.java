@@ -31,7 +31,7 @@ import java.util.Optional;
  * lock, so that several servers can share one database, and announce themselves with NOTIFY).
  */
 public final class JdbcStore implements Store {
-  static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version, secret";
+  static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version, secret, flags";
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Connections connections;
@@ -335,7 +335,7 @@ public final class JdbcStore implements Store {
     Key key = Key.parse(rows.getString(1));
     boolean secret = rows.getInt(6) != 0;
     return new Entry(key, codec.value(key, rows.getString(2), secret), Revision.of(rows.getLong(3)),
-        Revision.of(rows.getLong(4)), rows.getLong(5), secret);
+        Revision.of(rows.getLong(4)), rows.getLong(5), secret, rows.getLong(7));
   }
 
   private static Revision queryRevision(Connection connection) throws SQLException {

@@ -53,7 +53,8 @@ final class Transaction {
             original.map(Entry::createRevision).orElse(revision),
             revision,
             original.map(e -> e.version() + 1).orElse(1L),
-            put.secret() || current.map(Entry::secret).orElse(false))));
+            put.secret() || current.map(Entry::secret).orElse(false),
+            put.flags().orElse(current.map(Entry::flags).orElse(0L)))));
       }
       case Mutation.Delete delete -> {
         Optional<Entry> current = entry(delete.key());

@@ -10,8 +10,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code admin}: everything, including tokens, certificates and secrets;
  *   <li>{@code read <key pattern>} / {@code write <key pattern>}: entries whose raw key matches,
- *       e.g. {@code read fleet/global/*}, {@code write fleet/groups/site/lisbon/*}; a pattern ending
- *       in {@code *} is a prefix, any other names one key; write implies read;
+ *       e.g. {@code read fleet/global/*}, {@code write fleet/groups/site/lisbon/*}, or plain keys
+ *       outside the root such as {@code read config/*}; a pattern ending in {@code *} is a prefix,
+ *       any other names one key; write implies read;
  *   <li>{@code read devices} / {@code write devices}: the registry, every device's effective config
  *       and watches, reports and the fleet status;
  *   <li>{@code read secrets}: see the values of secret entries the token can otherwise read.
@@ -32,13 +33,12 @@ public record Acl(List<String> rules) {
     String[] words = rule.strip().split("\\s+");
     boolean ok = switch (words[0]) {
       case "admin" -> words.length == 1;
-      case "read", "write" -> words.length == 2 && (words[1].equals("devices") || words[1].equals("secrets") && words[0].equals("read")
-          || words[1].equals("*") || words[1].startsWith(Key.ROOT + "/"));
+      case "read", "write" -> words.length == 2 && (!words[1].equals("secrets") || words[0].equals("read"));
       default -> false;
     };
     if (!ok || rule.length() > 600) {
       throw new InvalidInputException("invalid_rule", "rule '" + rule.strip() + "' is not one of: admin,"
-          + " read|write <key pattern such as fleet/global/*>, read|write devices, read secrets");
+          + " read|write <key pattern such as fleet/global/* or config/*>, read|write devices, read secrets");
     }
   }
 
@@ -78,12 +78,16 @@ public record Acl(List<String> rules) {
 
   /** True if any rule reads keys at all (such a token may ask for history, filtered to what it reads). */
   public boolean readsKeys() {
-    return admin() || rules.stream().anyMatch(rule -> rule.matches("(read|write) (\\*|fleet/.*)"));
+    return admin() || rules.stream().anyMatch(Acl::isKeyRule);
+  }
+
+  private static boolean isKeyRule(String rule) {
+    return rule.matches("(read|write) .+") && !rule.endsWith(" devices") && !rule.endsWith(" secrets");
   }
 
   private boolean matches(String access, String raw, boolean wholeTree) {
     for (String rule : rules) {
-      if (!rule.startsWith(access + " ")) {
+      if (!rule.startsWith(access + " ") || !isKeyRule(rule)) {
         continue;
       }
       String pattern = rule.substring(access.length() + 1).strip();
