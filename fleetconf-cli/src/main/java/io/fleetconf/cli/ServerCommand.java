@@ -69,6 +69,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Watches one token or device may hold at once (default ${DEFAULT-VALUE}).")
   int maxWatches;
 
+  @Option(names = "--consul-root", paramLabel = "SEGMENT", defaultValue = "fleet",
+      description = "First segment of the layered keys in the Consul KV API, e.g. vv_ai for vv_ai/global/..."
+          + " (default ${DEFAULT-VALUE}); other keys are plain keys.")
+  String consulRoot;
+
   @Override
   public Integer call() throws InterruptedException {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -82,6 +87,11 @@ final class ServerCommand implements Callable<Integer> {
         : new ServerSettings.Transport.SelfMadeTls();
     ServerSettings settings = ServerSettings.of(host, port, dataDir).withDemo(demo).withTransport(transport)
         .withLimits(new Limits(maxOperations, rateLimit, addressRateLimit, maxWatches));
+    try {
+      settings = settings.withConsulRoot(consulRoot);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--consul-root: " + e.getMessage());
+    }
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);
     }

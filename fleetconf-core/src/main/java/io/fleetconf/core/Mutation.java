@@ -36,6 +36,13 @@ public sealed interface Mutation {
   /** Removes one entry, which must exist (and match {@code expected}, when given). */
   record Delete(Key key, Optional<Revision> expected) implements Mutation {}
 
+  /**
+   * Changes nothing, but fails the change set unless the entry's modify revision is {@code expected}
+   * ({@link Revision#ZERO}: unless the key does not exist). Checked inside the commit, so that a
+   * Consul transaction's checks and writes are one atomic step even across replicas.
+   */
+  record Check(Key key, Revision expected) implements Mutation {}
+
   /** Removes every entry at or below {@code prefix}; removing nothing is not an error. */
   record DeleteTree(Key prefix) implements Mutation {}
 

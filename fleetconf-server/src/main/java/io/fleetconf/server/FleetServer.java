@@ -104,7 +104,7 @@ public final class FleetServer implements AutoCloseable {
       HttpServer http = listen(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
-      http.createContext("/", Api.router(fleet, gate));
+      http.createContext("/", Api.router(fleet, gate, settings.consulRoot()));
       http.start();
       return new FleetServer(store, fleet, http, executor, bootstrap, gate, ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException | RuntimeException e) {

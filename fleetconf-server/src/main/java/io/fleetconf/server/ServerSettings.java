@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param store where the data lives; default {@code sqlite:<dataDir>/fleetconf.db}. With a
  *     PostgreSQL store, several servers can share it (each still needs its own data directory for
  *     the fleet CA and TLS files, which must be the same on every server, and the master key)
+ * @param consulRoot the first segment of the layered keys in the Consul-compatible API
+ *     ({@code fleet}: {@code fleet/global/...}); keys outside it are plain keys
  */
 public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
     Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity,
-    Optional<io.fleetconf.store.StoreUrl> store) {
+    Optional<io.fleetconf.store.StoreUrl> store, String consulRoot) {
   public static final int DEFAULT_PORT = 8585;
 
   /** How clients reach the server. */
@@ -45,7 +47,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   public static ServerSettings of(String host, int port, Path dataDir) {
     return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
         Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY,
-        Optional.empty());
+        Optional.empty(), io.fleetconf.core.Key.ROOT);
   }
 
   public ServerSettings {
@@ -62,38 +64,42 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
         || store == null) {
       throw new IllegalArgumentException("dataDir, transport, limits, masterKeyFile and certificateValidity are required");
     }
+    if (consulRoot == null || !consulRoot.matches("[A-Za-z0-9_.-]{1,128}")) {
+      throw new IllegalArgumentException("the Consul root must be one key segment (letters, digits, _ - .), was '"
+          + consulRoot + "'");
+    }
     if (certificateValidity.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException("certificateValidity must be at least a minute, was " + certificateValidity);
     }
   }
 
   public ServerSettings withDemo(boolean seed) {
-    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store);
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
   }
 
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store);
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
   }
 
   public ServerSettings withWatchHistory(int changeSets) {
-    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store);
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
   }
 
   public ServerSettings withTransport(Transport how) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store, consulRoot);
   }
 
   public ServerSettings withLimits(Limits newLimits) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store, consulRoot);
   }
 
   public ServerSettings withCertificateValidity(java.time.Duration validity) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store, consulRoot);
   }
 
   public ServerSettings withStore(io.fleetconf.store.StoreUrl where) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, Optional.of(where));
+        certificateValidity, Optional.of(where), consulRoot);
   }
 
   /** The store's URL: the one given, or the embedded store in the data directory. */
@@ -101,7 +107,12 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
     return store.orElseGet(() -> new io.fleetconf.store.StoreUrl.Sqlite(dataDir.resolve("fleetconf.db")));
   }
 
+  public ServerSettings withConsulRoot(String root) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
+        certificateValidity, store, root);
+  }
+
   public ServerSettings withMasterKeyFile(Path file) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store, consulRoot);
   }
 }

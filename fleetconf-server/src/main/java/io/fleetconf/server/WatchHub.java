@@ -210,7 +210,7 @@ public final class WatchHub implements AutoCloseable {
         }
       });
       if (!keys.isEmpty()) {
-        wake(prefixWaiters, w -> keys.stream().anyMatch(key -> key.isUnder(((View.Prefix) w.view).prefix())));
+        wake(prefixWaiters, w -> keys.stream().anyMatch(w.view::covers));
       }
     } finally {
       lock.unlock();
@@ -238,23 +238,27 @@ public final class WatchHub implements AutoCloseable {
         DeviceViews views = devices.get(config.device());
         yield views == null ? floor : views.revision(view);
       }
-      case View.Prefix prefix -> {
-        var newestFirst = recent.descendingIterator();
-        while (newestFirst.hasNext()) {
-          Touched touched = newestFirst.next();
-          if (touched.keys().stream().anyMatch(key -> key.isUnder(prefix.prefix()))) {
-            yield touched.revision();
-          }
-        }
-        yield floor;
-      }
+      case View.Prefix prefix -> lastTouching(view);
+      case View.Raw raw -> lastTouching(view);
     };
+  }
+
+  private Revision lastTouching(View view) {
+    var newestFirst = recent.descendingIterator();
+    while (newestFirst.hasNext()) {
+      Touched touched = newestFirst.next();
+      if (touched.keys().stream().anyMatch(view::covers)) {
+        return touched.revision();
+      }
+    }
+    return floor;
   }
 
   private List<Waiter> waitersOf(View view) {
     return switch (view) {
       case View.DeviceConfig config -> deviceWaiters.computeIfAbsent(config.device(), id -> new ArrayList<>());
       case View.Prefix prefix -> prefixWaiters;
+      case View.Raw raw -> prefixWaiters;
     };
   }
 

@@ -65,6 +65,7 @@ final class Transaction {
         entriesAfter.put(delete.key(), Optional.empty());
       }
       case Mutation.DeleteTree tree -> deleteTree(tree.prefix());
+      case Mutation.Check check -> checkExpected(check.key(), entry(check.key()), Optional.of(check.expected()));
       case Mutation.CreateDevice create -> {
         DeviceId id = create.device().id();
         if (device(id).isPresent()) {

@@ -94,6 +94,11 @@ final class Access {
       switch (mutation) {
         case Mutation.Put put -> requireWrite(request, acl.canWrite(put.key()), put.key().raw());
         case Mutation.Delete delete -> requireWrite(request, acl.canWrite(delete.key()), delete.key().raw());
+        case Mutation.Check check -> {
+          if (!acl.canRead(check.key())) {
+            throw forbidden(request, "read " + check.key().raw());
+          }
+        }
         case Mutation.DeleteTree tree -> requireWrite(request, acl.canWriteTree(tree.prefix()),
             "everything under " + tree.prefix().raw());
         case Mutation.CreateDevice create -> requireWrite(request, acl.canWriteDevices(), "device " + create.device().id());

@@ -8,11 +8,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The native API under {@code /api/v1}: every route, in one table. */
+/** The native API under {@code /api/v1} and the Consul-compatible one under {@code /v1}: every route, in one table. */
 public final class Api {
   private Api() {}
 
-  public static Router router(Fleet fleet, Gate gate) {
+  public static Router router(Fleet fleet, Gate gate, String consulRoot) {
     Router router = new Router(gate, fleet::ready);
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
@@ -29,6 +29,10 @@ public final class Api {
     new FleetApi(status).register(router);
     new HistoryApi(fleet).register(router);
     new SecurityApi(fleet, gate).register(router);
+    ConsulKvApi kv = new ConsulKvApi(fleet, consulRoot);
+    kv.register(router);
+    new ConsulTxnApi(fleet, kv, consulRoot).register(router);
+    ConsulAgentApi.register(router);
     return router;
   }
 

@@ -42,6 +42,11 @@ public final class Bodies {
     return node;
   }
 
+  /** A JSON body of any shape (a Consul transaction is an array). */
+  public static JsonNode json(Request request) {
+    return parse(Format.JSON, request.bodyText(MAX_DOCUMENT_BYTES));
+  }
+
   private static JsonNode parse(Format format, String text) {
     if (text.isBlank()) {
       throw new InvalidInputException("invalid_body", "the request body is empty; send a value");

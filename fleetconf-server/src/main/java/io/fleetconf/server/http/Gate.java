@@ -73,12 +73,13 @@ public final class Gate {
 
   private Caller identify(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (header != null) {
-      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    Optional<String> consulToken = header == null ? consulToken(exchange) : Optional.empty();
+    if (header != null || consulToken.isPresent()) {
+      if (header != null && !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw refused(exchange, "an Authorization header that is not a bearer token",
             "send 'Authorization: Bearer <token>'");
       }
-      Optional<TokenRecord> found = tokens.find(header.substring(7).strip());
+      Optional<TokenRecord> found = tokens.find(header != null ? header.substring(7).strip() : consulToken.get());
       if (found.isEmpty()) {
         throw refused(exchange, "an unknown token", "the bearer token is not valid");
       }
@@ -100,6 +101,27 @@ public final class Gate {
     }
     throw refused(exchange, "no credentials",
         "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
+  }
+
+  /**
+   * A token as Consul clients also send it: the {@code X-Consul-Token} header, or on the Consul
+   * API ({@code /v1/...}) a {@code token} query parameter.
+   */
+  private static Optional<String> consulToken(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("X-Consul-Token");
+    if (header != null && !header.isBlank()) {
+      return Optional.of(header.strip());
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query == null || !exchange.getRequestURI().getPath().startsWith("/v1/")) {
+      return Optional.empty();
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("token=") && pair.length() > "token=".length()) {
+        return Optional.of(java.net.URLDecoder.decode(pair.substring("token=".length()), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Records an authentication refused before any request: at the TLS handshake, or at enrolment. */

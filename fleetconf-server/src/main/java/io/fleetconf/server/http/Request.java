@@ -53,6 +53,13 @@ public final class Request {
     return Gate.address(exchange);
   }
 
+  /** The address and port this request came in on, e.g. {@code 127.0.0.1:8585}. */
+  String localAddress() {
+    var local = exchange.getLocalAddress();
+    String host = local.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
+  }
+
   /** False while the server cannot answer as current. */
   boolean ready() {
     return ready.getAsBoolean();

@@ -54,6 +54,11 @@ public record Response(
     return new Response(status, mediaType, body, Optional.of(at), headers, streamer);
   }
 
+  /** The same response with another status. */
+  public Response withStatus(int newStatus) {
+    return new Response(newStatus, mediaType, body, revision, headers, streamer);
+  }
+
   /** The same response with one more header. */
   public Response with(String header, String value) {
     Map<String, String> more = new java.util.LinkedHashMap<>(headers);

@@ -1,0 +1,218 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.View;
+import io.fleetconf.server.consul.ConsulValues;
+import io.fleetconf.store.ConflictException;
+import io.fleetconf.store.NotFoundException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Consul's KV API, {@code /v1/kv/<key>}, over fleetconf's entries: keys under the root
+ * ({@code fleet/global/...}) are the layered entries, any other key a plain one. Every write is a
+ * change set with the caller as author; the revision is Consul's index.
+ */
+final class ConsulKvApi {
+  static final String BASE = "/v1/kv";
+  /** Consul's default {@code kv_max_value_size}. */
+  static final int MAX_VALUE = 512 * 1024;
+  static final String SOURCE = "consul";
+  private final Fleet fleet;
+  private final String root;
+
+  ConsulKvApi(Fleet fleet, String root) {
+    this.fleet = fleet;
+    this.root = root;
+  }
+
+  void register(Router router) {
+    router.on("GET", BASE, this::get).under("GET", BASE, this::get)
+        .under("PUT", BASE, this::put)
+        .on("DELETE", BASE, this::delete).under("DELETE", BASE, this::delete);
+  }
+
+  private Response get(Request request) {
+    String key = request.tail();
+    boolean keysOnly = request.query("keys").isPresent();
+    boolean recurse = keysOnly || request.flag("recurse");
+    View view = new View.Raw(key, recurse, root);
+    if (!recurse) {
+      Access.readKey(request, keyOf(key));
+    }
+    block(request, view);
+    Revision index = indexOf(view);
+    Snapshot snapshot = fleet.snapshot();
+    List<Entry> found = recurse ? under(snapshot, key, request) : snapshot.entry(keyOf(key)).stream().toList();
+    if (found.isEmpty()) {
+      return consul(Response.text("text/plain; charset=utf-8", "").withStatus(404), index);
+    }
+    boolean reveal = Access.revealsSecrets(request);
+    if (keysOnly) {
+      ArrayNode keys = Wire.array();
+      rollUp(found, key, request.query("separator").orElse("")).forEach(keys::add);
+      return consul(Response.ok(keys), index);
+    }
+    if (request.query("raw").isPresent() && !recurse) {
+      return consul(new Response(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal), Optional.empty(),
+          java.util.Map.of(), Optional.empty()), index);
+    }
+    ArrayNode entries = Wire.array();
+    found.forEach(entry -> entries.add(consulEntry(entry, reveal)));
+    return consul(Response.ok(entries), index);
+  }
+
+  private Response put(Request request) {
+    refuseSessions(request);
+    Key key = keyOf(request.tail());
+    OptionalLong flags = OptionalLong.of(unsigned(request, "flags").orElse(0));
+    Optional<Revision> cas = unsigned(request, "cas").stream().mapToObj(Revision::of).findFirst();
+    var value = ConsulValues.fromBytes(request.body(MAX_VALUE));
+    return answer(commit(request, List.of(new Mutation.Put(key, value, cas, false, flags))));
+  }
+
+  private Response delete(Request request) {
+    refuseSessions(request);
+    if (request.flag("recurse")) {
+      Snapshot snapshot = fleet.snapshot();
+      List<Mutation> deletes = snapshot.allEntries().stream()
+          .filter(entry -> entry.key().raw(root).startsWith(request.tail()))
+          .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList();
+      return answer(deletes.isEmpty() || commit(request, deletes));
+    }
+    Key key = keyOf(request.tail());
+    Optional<Revision> cas = unsigned(request, "cas").stream().mapToObj(Revision::of).findFirst();
+    Optional<Entry> current = fleet.snapshot().entry(key);
+    if (current.isEmpty()) {
+      Access.write(request, List.of(new Mutation.Delete(key, cas)));
+      return answer(true); // as Consul: deleting what is not there succeeds
+    }
+    return answer(commit(request, List.of(new Mutation.Delete(key, cas))));
+  }
+
+  /** Commits {@code mutations} as one change set; false if a compare-and-set failed. */
+  private boolean commit(Request request, List<Mutation> mutations) {
+    Access.write(request, mutations);
+    try {
+      fleet.commit(new Proposal(request.principal(), request.query("message").orElse(""), SOURCE, mutations));
+      return true;
+    } catch (ConflictException | NotFoundException lost) {
+      return false;
+    }
+  }
+
+  private static Response answer(boolean done) {
+    return consul(Response.text("application/json", done ? "true" : "false"), Revision.ZERO);
+  }
+
+  /** Holds a blocking query ({@code index} above 0) until the view changes or {@code wait} passes. */
+  private void block(Request request, View view) {
+    Optional<Revision> index = Watch.index(request);
+    if (index.isPresent() && index.get().isAfter(Revision.ZERO)) {
+      Watch.hold(fleet, request, view, index.get());
+    }
+  }
+
+  /** Consul's index for a view: the last revision that changed it (never 0, which means "do not block"). */
+  private Revision indexOf(View view) {
+    Revision last = fleet.watches().lastChange(view);
+    return last.isAfter(Revision.ZERO) ? last : Revision.of(1);
+  }
+
+  /** The readable entries whose flat key starts with {@code prefix}, in Consul's (byte-wise) key order. */
+  private List<Entry> under(Snapshot snapshot, String prefix, Request request) {
+    return snapshot.allEntries().stream()
+        .filter(entry -> entry.key().raw(root).startsWith(prefix) && Access.mayRead(request, entry.key()))
+        .sorted(Comparator.comparing(entry -> entry.key().raw(root)))
+        .toList();
+  }
+
+  /** Consul's {@code keys} with a separator: keys below the next separator after the prefix roll up into one. */
+  private List<String> rollUp(List<Entry> entries, String prefix, String separator) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (Entry entry : entries) {
+      String raw = entry.key().raw(root);
+      int cut = separator.isEmpty() ? -1 : raw.indexOf(separator, prefix.length());
+      keys.add(cut < 0 ? raw : raw.substring(0, cut + separator.length()));
+    }
+    return new ArrayList<>(keys);
+  }
+
+  ObjectNode consulEntry(Entry entry, boolean reveal) {
+    ObjectNode node = Wire.object();
+    node.put("LockIndex", 0);
+    node.put("Key", entry.key().raw(root));
+    // Consul's flags are unsigned 64-bit; they are kept in a long's bits.
+    node.put("Flags", new java.math.BigInteger(Long.toUnsignedString(entry.flags())));
+    byte[] value = bytes(entry, reveal);
+    if (value.length == 0) {
+      node.putNull("Value");
+    } else {
+      node.put("Value", Base64.getEncoder().encodeToString(value));
+    }
+    node.put("CreateIndex", entry.createRevision().value());
+    node.put("ModifyIndex", entry.modRevision().value());
+    return node;
+  }
+
+  private static byte[] bytes(Entry entry, boolean reveal) {
+    return ConsulValues.toBytes(entry.secret() && !reveal ? Entry.MASK : entry.value());
+  }
+
+  /** The fleetconf key a Consul key names. */
+  Key keyOf(String raw) {
+    if (raw.isEmpty()) {
+      throw new InvalidInputException("invalid_key", "missing key: the path after " + BASE + "/ names it");
+    }
+    if (raw.endsWith("/")) {
+      throw new InvalidInputException("invalid_key", "key '" + raw + "' ends in '/': fleetconf has no folder keys"
+          + " (a key names a value; folders exist by the keys below them)");
+    }
+    return Key.fromRaw(raw, root);
+  }
+
+  /** An unsigned 64-bit query parameter, as Consul's {@code flags}, {@code cas} and {@code index}. */
+  static OptionalLong unsigned(Request request, String name) {
+    Optional<String> text = request.query(name);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(text.get()));
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("invalid_parameter",
+          "query parameter '" + name + "' must be an unsigned number, was '" + text.get() + "'");
+    }
+  }
+
+  private static void refuseSessions(Request request) {
+    for (String lock : List.of("acquire", "release")) {
+      if (request.query(lock).isPresent()) {
+        throw new ApiException(400, "unsupported", "fleetconf does not support Consul sessions and locks ('"
+            + lock + "'); see docs/consul-compatibility.md");
+      }
+    }
+  }
+
+  /** Consul's response headers; {@code X-Consul-Index} when the answer is as of an index. */
+  static Response consul(Response response, Revision index) {
+    Response out = response.with("X-Consul-KnownLeader", "true").with("X-Consul-LastContact", "0");
+    return index.isAfter(Revision.ZERO) ? out.with("X-Consul-Index", index.toString()) : out;
+  }
+}

@@ -1,0 +1,237 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import io.fleetconf.server.Fleet;
+import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.consul.ConsulValues;
+import io.fleetconf.store.ConflictException;
+import io.fleetconf.store.NotFoundException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Consul's {@code PUT /v1/txn} for KV operations: one transaction is one change set. Checks
+ * ({@code check-index}, {@code check-not-exists}, {@code cas}, {@code delete-cas}, and the keys a
+ * {@code get} read) are evaluated inside the store's commit, so that they and the writes are one
+ * atomic step, on one server or several.
+ */
+final class ConsulTxnApi {
+  /** Consul's limit on operations in one transaction (the issue's: 64). */
+  static final int MAX_OPERATIONS = 64;
+  private final Fleet fleet;
+  private final ConsulKvApi kv;
+  private final String root;
+
+  /** One operation, read: what it writes or checks, and what it answers with. */
+  private record Op(String verb, String key, List<Mutation> mutations, Optional<String> failure) {}
+
+  /** Why a transaction was rolled back: the operation and Consul's words for it. */
+  private record Failure(int index, String what) {}
+
+  ConsulTxnApi(Fleet fleet, ConsulKvApi kv, String root) {
+    this.fleet = fleet;
+    this.kv = kv;
+    this.root = root;
+  }
+
+  void register(Router router) {
+    router.on("PUT", "/v1/txn", this::txn);
+  }
+
+  private Response txn(Request request) {
+    JsonNode body = Bodies.json(request);
+    if (!body.isArray()) {
+      throw new InvalidInputException("invalid_body", "a transaction is a JSON array of operations");
+    }
+    if (body.size() > MAX_OPERATIONS) {
+      throw new ApiException(413, "too_many_operations",
+          "Transaction contains too many operations (" + body.size() + " > " + MAX_OPERATIONS + ")");
+    }
+    Snapshot snapshot = fleet.snapshot();
+    List<Op> ops = new ArrayList<>();
+    for (int i = 0; i < body.size(); i++) {
+      ops.add(operation(body.get(i), i, snapshot, request));
+    }
+    List<Mutation> mutations = ops.stream().flatMap(op -> op.mutations().stream()).toList();
+    Access.write(request, mutations);
+    Optional<Failure> failed = firstFailure(ops);
+    boolean writes = mutations.stream().anyMatch(m -> !(m instanceof Mutation.Check));
+    if (failed.isEmpty() && writes) {
+      try {
+        fleet.commit(new Proposal(request.principal(), request.query("message").orElse(""), ConsulKvApi.SOURCE,
+            mutations));
+      } catch (ConflictException | NotFoundException raced) {
+        // Another writer got in between our reading and the commit: say which operation no longer holds.
+        Snapshot now = fleet.snapshot();
+        List<Op> again = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+          again.add(operation(body.get(i), i, now, request));
+        }
+        failed = firstFailure(again).or(() -> Optional.of(new Failure(0, raced.getMessage())));
+      }
+    }
+    if (failed.isPresent()) {
+      return rolledBack(failed.get());
+    }
+    // A read-only transaction answers from the state it was checked against, a write from the state after it.
+    return results(ops, writes ? fleet.snapshot() : snapshot, request);
+  }
+
+  private static Optional<Failure> firstFailure(List<Op> ops) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i).failure().isPresent()) {
+        return Optional.of(new Failure(i, ops.get(i).failure().get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Response rolledBack(Failure failure) {
+    ObjectNode out = Wire.object();
+    out.putNull("Results");
+    ArrayNode errors = out.putArray("Errors");
+    errors.addObject().put("OpIndex", failure.index()).put("What", failure.what());
+    return ConsulKvApi.consul(Response.json(409, out), Revision.ZERO);
+  }
+
+  private Response results(List<Op> ops, Snapshot snapshot, Request request) {
+    boolean reveal = Access.revealsSecrets(request);
+    ObjectNode out = Wire.object();
+    ArrayNode results = out.putArray("Results");
+    for (Op op : ops) {
+      switch (op.verb()) {
+        case "set", "cas" -> snapshot.entry(kv.keyOf(op.key())).ifPresent(entry -> {
+          ObjectNode result = kv.consulEntry(entry, reveal);
+          result.putNull("Value"); // as Consul: only reads carry values
+          results.addObject().set("KV", result);
+        });
+        case "get" -> snapshot.entry(kv.keyOf(op.key()))
+            .ifPresent(entry -> results.addObject().set("KV", kv.consulEntry(entry, reveal)));
+        case "get-tree" -> snapshot.allEntries().stream()
+            .filter(entry -> entry.key().raw(root).startsWith(op.key()) && Access.mayRead(request, entry.key()))
+            .sorted(java.util.Comparator.comparing(entry -> entry.key().raw(root)))
+            .forEach(entry -> results.addObject().set("KV", kv.consulEntry(entry, reveal)));
+        default -> { } // checks and deletes answer nothing
+      }
+    }
+    out.putNull("Errors");
+    return ConsulKvApi.consul(Response.ok(out), Revision.ZERO);
+  }
+
+  /** Reads one operation against {@code snapshot}: its mutations, and why it fails there, if it does. */
+  private Op operation(JsonNode node, int index, Snapshot snapshot, Request request) {
+    String where = "operation " + index;
+    if (!node.isObject() || !node.has("KV") || node.size() != 1) {
+      throw new InvalidInputException("invalid_body", where + " must be {\"KV\": {...}}: fleetconf's transactions hold"
+          + " KV operations only (Node, Service and Check operations are not supported)");
+    }
+    JsonNode op = node.get("KV");
+    String verb = op.path("Verb").asText("");
+    String raw = op.path("Key").asText("");
+    if (!op.path("Session").asText("").isEmpty() || List.of("lock", "unlock", "check-session").contains(verb)) {
+      throw new ApiException(400, "unsupported", where + ": fleetconf does not support Consul sessions and locks");
+    }
+    return switch (verb) {
+      case "set", "cas" -> {
+        Key key = kv.keyOf(raw);
+        Optional<Revision> expected = verb.equals("cas") ? Optional.of(index(op, where)) : Optional.empty();
+        Revision actual = modRevision(snapshot, key);
+        Optional<String> failure = expected.filter(want -> !want.equals(actual))
+            .map(want -> "failed to set key \"" + raw + "\", index is stale");
+        yield new Op(verb, raw, List.of(new Mutation.Put(key, ConsulValues.fromBytes(value(op, where)), expected, false,
+            OptionalLong.of(flags(op, where)))), failure);
+      }
+      case "get" -> {
+        Key key = kv.keyOf(raw);
+        Access.readKey(request, key);
+        Revision actual = modRevision(snapshot, key);
+        yield new Op(verb, raw, List.of(new Mutation.Check(key, actual)),
+            actual.equals(Revision.ZERO) ? Optional.of("key \"" + raw + "\" doesn't exist") : Optional.empty());
+      }
+      case "get-tree" -> new Op(verb, raw, List.of(), Optional.empty());
+      case "check-index" -> {
+        Key key = kv.keyOf(raw);
+        Revision want = index(op, where);
+        Revision actual = modRevision(snapshot, key);
+        yield new Op(verb, raw, List.of(new Mutation.Check(key, want)), actual.equals(Revision.ZERO)
+            ? Optional.of("key \"" + raw + "\" doesn't exist")
+            : want.equals(actual) ? Optional.empty()
+            : Optional.of("current modify index " + actual + " != " + want));
+      }
+      case "check-not-exists" -> {
+        Key key = kv.keyOf(raw);
+        yield new Op(verb, raw, List.of(new Mutation.Check(key, Revision.ZERO)),
+            modRevision(snapshot, key).equals(Revision.ZERO) ? Optional.empty()
+                : Optional.of("key \"" + raw + "\" exists"));
+      }
+      case "delete" -> {
+        Key key = kv.keyOf(raw);
+        yield new Op(verb, raw, snapshot.entry(key).isPresent()
+            ? List.of(new Mutation.Delete(key, Optional.empty())) : List.of(), Optional.empty());
+      }
+      case "delete-tree" -> new Op(verb, raw, snapshot.allEntries().stream()
+          .filter(entry -> entry.key().raw(root).startsWith(raw))
+          .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList(), Optional.empty());
+      case "delete-cas" -> {
+        Key key = kv.keyOf(raw);
+        Revision want = index(op, where);
+        Revision actual = modRevision(snapshot, key);
+        yield actual.equals(Revision.ZERO) ? new Op(verb, raw, List.of(), Optional.empty())
+            : new Op(verb, raw, List.of(new Mutation.Delete(key, Optional.of(want))), want.equals(actual)
+                ? Optional.empty() : Optional.of("failed to delete key \"" + raw + "\", index is stale"));
+      }
+      default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + verb + "'; fleetconf"
+          + " supports set, cas, get, get-tree, check-index, check-not-exists, delete, delete-tree and delete-cas");
+    };
+  }
+
+  private static Revision modRevision(Snapshot snapshot, Key key) {
+    return snapshot.entry(key).map(Entry::modRevision).orElse(Revision.ZERO);
+  }
+
+  private static Revision index(JsonNode op, String where) {
+    JsonNode index = op.path("Index");
+    if (!index.canConvertToLong() || index.asLong() < 0) {
+      throw new InvalidInputException("invalid_body", where + ": Index must be an unsigned number");
+    }
+    return Revision.of(index.asLong());
+  }
+
+  private static long flags(JsonNode op, String where) {
+    JsonNode flags = op.path("Flags");
+    if (flags.isMissingNode() || flags.isNull()) {
+      return 0;
+    }
+    if (!flags.isIntegralNumber() || flags.bigIntegerValue().signum() < 0 || flags.bigIntegerValue().bitLength() > 64) {
+      throw new InvalidInputException("invalid_body", where + ": Flags must be an unsigned 64-bit number");
+    }
+    return flags.bigIntegerValue().longValue();
+  }
+
+  private static byte[] value(JsonNode op, String where) {
+    JsonNode value = op.path("Value");
+    if (value.isMissingNode() || value.isNull()) {
+      return new byte[0];
+    }
+    try {
+      byte[] bytes = Base64.getDecoder().decode(value.asText());
+      if (bytes.length > ConsulKvApi.MAX_VALUE) {
+        throw new ApiException(413, "too_large", where + ": the value is larger than " + ConsulKvApi.MAX_VALUE + " bytes");
+      }
+      return bytes;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("invalid_body", where + ": Value must be base64");
+    }
+  }
+}
