@@ -49,7 +49,7 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
               + "'; expected defaults, global, groups/<kind>/<name>, devices/<id> or plain");
     };
     String rest = String.join("/", Arrays.asList(parts).subList(scope.segmentCount(), parts.length));
-    return new Key(scope, KeyPath.parse(rest));
+    return new Key(scope, scope instanceof Scope.Plain ? KeyPath.parsePlain(rest) : KeyPath.parse(rest));
   }
 
   private static void require(boolean ok, String text, String shape) {
@@ -82,7 +82,7 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
     if (raw.equals(root) || raw.startsWith(root + "/")) {
       return parsePrefix(raw.equals(root) ? "" : raw.substring(root.length() + 1));
     }
-    return new Key(Scope.PLAIN, KeyPath.parse(raw));
+    return new Key(Scope.PLAIN, KeyPath.parsePlain(raw));
   }
 
   @Override

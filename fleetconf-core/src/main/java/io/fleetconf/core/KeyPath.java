@@ -21,6 +21,15 @@ public record KeyPath(List<String> segments) implements Comparable<KeyPath> {
 
   /** Parses a path; the empty string is the root. Leading or trailing slashes are refused. */
   public static KeyPath parse(String text) {
+    return parse(text, false);
+  }
+
+  /** Parses the path of a plain key, whose segments may also hold {@code , : @ = +}. */
+  public static KeyPath parsePlain(String text) {
+    return parse(text, true);
+  }
+
+  private static KeyPath parse(String text, boolean plain) {
     if (text.isEmpty()) {
       return ROOT;
     }
@@ -32,7 +41,13 @@ public record KeyPath(List<String> segments) implements Comparable<KeyPath> {
     if (parts.size() > MAX_DEPTH) {
       throw new InvalidInputException("invalid_key", what + " is deeper than " + MAX_DEPTH + " segments");
     }
-    parts.forEach(segment -> Names.checkSegment(segment, what, "invalid_key"));
+    for (String segment : parts) {
+      if (plain) {
+        Names.checkPlainSegment(segment, what, "invalid_key");
+      } else {
+        Names.checkSegment(segment, what, "invalid_key");
+      }
+    }
     return new KeyPath(parts);
   }
 

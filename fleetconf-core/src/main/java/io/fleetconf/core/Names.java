@@ -6,11 +6,25 @@ import java.util.regex.Pattern;
 final class Names {
   static final int MAX_SEGMENT_LENGTH = 128;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.\\-]+");
+  private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9_.,:@=+\\-]+");
 
   private Names() {}
 
   /** Checks one segment; {@code what} names the thing in the error (e.g. "key path 'a/b'"). */
   static void checkSegment(String segment, String what, String code) {
+    checkSegment(segment, what, code, SEGMENT, "letters, digits, '_', '-' and '.'");
+  }
+
+  /**
+   * A segment of a plain key may also hold {@code , : @ = +}: Consul tools name keys so, e.g.
+   * Spring's profile folders {@code config/application,prod/data}.
+   */
+  static void checkPlainSegment(String segment, String what, String code) {
+    checkSegment(segment, what, code, PLAIN_SEGMENT, "letters, digits and '_ - . , : @ = +'");
+  }
+
+  private static void checkSegment(String segment, String what, String code, java.util.regex.Pattern allowed,
+      String allowedText) {
     if (segment.isEmpty()) {
       throw new InvalidInputException(code, what + " has an empty segment");
     }
@@ -21,10 +35,9 @@ final class Names {
       throw new InvalidInputException(
           code, what + " has a segment longer than " + MAX_SEGMENT_LENGTH + " characters");
     }
-    if (!SEGMENT.matcher(segment).matches()) {
+    if (!allowed.matcher(segment).matches()) {
       throw new InvalidInputException(
-          code, what + " has an illegal character in segment '" + printable(segment)
-              + "'; allowed are letters, digits, '_', '-' and '.'");
+          code, what + " has an illegal character in segment '" + printable(segment) + "'; allowed are " + allowedText);
     }
   }
 

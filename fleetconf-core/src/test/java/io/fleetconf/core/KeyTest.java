@@ -58,6 +58,11 @@ class KeyTest {
     assertThat(Key.fromRaw("fleet/global/common/log_level", "fleet")).isEqualTo(Key.parse("global/common/log_level"));
     assertThat(Key.fromRaw("vv_ai/devices/cam-1/dvr/ip", "vv_ai").raw("vv_ai")).isEqualTo("vv_ai/devices/cam-1/dvr/ip");
     assertThatThrownBy(() -> Key.fromRaw("fleet/region/x", "fleet")).hasMessageStartingWith("unknown scope 'region'");
+    // Spring's profile folders: a comma in a plain key, but not in a layered one.
+    assertThat(Key.fromRaw("config/application,prod/data", "fleet").raw()).isEqualTo("config/application,prod/data");
+    assertThatThrownBy(() -> Key.fromRaw("fleet/global/a,b/c", "fleet"))
+        .hasMessage("key path 'a,b/c' has an illegal character in segment 'a,b'; allowed are letters, digits, '_', '-'"
+            + " and '.'");
   }
 
   @Test
