@@ -40,6 +40,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private int port;
   private java.util.Optional<String> storeUrl = java.util.Optional.empty();
   private java.util.Optional<Path> masterKeyFile = java.util.Optional.empty();
+  private String consulRoot = io.fleetconf.core.Key.ROOT;
 
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
@@ -84,6 +85,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   /** Reads the master key from {@code file}: replicas of one store must all have the same key. */
   public TestServer withMasterKeyFile(Path file) {
     this.masterKeyFile = java.util.Optional.of(file);
+    return this;
+  }
+
+  /** Serves the layered keys under {@code root} in the Consul API ({@code <root>/global/...}). */
+  public TestServer withConsulRoot(String root) {
+    this.consulRoot = root;
     return this;
   }
 
@@ -175,7 +182,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private ServerSettings settings(int onPort) {
     ServerSettings settings = ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo)
         .withWatchHistory(watchHistory).withTransport(transport).withLimits(limits)
-        .withCertificateValidity(certificateValidity);
+        .withCertificateValidity(certificateValidity).withConsulRoot(consulRoot);
     if (storeUrl.isPresent()) {
       settings = settings.withStore(io.fleetconf.store.StoreUrl.parse(storeUrl.get(), java.util.Optional.empty()));
     }

@@ -49,6 +49,7 @@ final class ConsulKvApi {
   }
 
   private Response get(Request request) {
+    Access.operator(request, "read entries"); // a device reads its config through the native API, not raw keys
     String key = request.tail();
     boolean keysOnly = request.query("keys").isPresent();
     boolean recurse = keysOnly || request.flag("recurse");

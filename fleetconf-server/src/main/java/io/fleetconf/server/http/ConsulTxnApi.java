@@ -111,9 +111,9 @@ final class ConsulTxnApi {
     ArrayNode results = out.putArray("Results");
     for (Op op : ops) {
       switch (op.verb()) {
-        case "set", "cas" -> snapshot.entry(kv.keyOf(op.key())).ifPresent(entry -> {
+        case "set", "cas", "check-index" -> snapshot.entry(kv.keyOf(op.key())).ifPresent(entry -> {
           ObjectNode result = kv.consulEntry(entry, reveal);
-          result.putNull("Value"); // as Consul: only reads carry values
+          result.putNull("Value"); // as Consul: only reads carry values (check-index answers the entry too)
           results.addObject().set("KV", result);
         });
         case "get" -> snapshot.entry(kv.keyOf(op.key()))
@@ -122,7 +122,7 @@ final class ConsulTxnApi {
             .filter(entry -> entry.key().raw(root).startsWith(op.key()) && Access.mayRead(request, entry.key()))
             .sorted(java.util.Comparator.comparing(entry -> entry.key().raw(root)))
             .forEach(entry -> results.addObject().set("KV", kv.consulEntry(entry, reveal)));
-        default -> { } // checks and deletes answer nothing
+        default -> { } // check-not-exists and deletes answer nothing
       }
     }
     out.putNull("Errors");
@@ -165,9 +165,10 @@ final class ConsulTxnApi {
         Revision want = index(op, where);
         Revision actual = modRevision(snapshot, key);
         yield new Op(verb, raw, List.of(new Mutation.Check(key, want)), actual.equals(Revision.ZERO)
-            ? Optional.of("key \"" + raw + "\" doesn't exist")
+            ? Optional.of("failed to check index, key \"" + raw + "\" doesn't exist")
             : want.equals(actual) ? Optional.empty()
-            : Optional.of("current modify index " + actual + " != " + want));
+            : Optional.of("failed index check for key \"" + raw + "\", current modify index " + actual
+                + " != " + want));
       }
       case "check-not-exists" -> {
         Key key = kv.keyOf(raw);
