@@ -627,11 +627,14 @@ class ConsulApiTest {
       assertThat(vv.get("/api/v1/devices/cam-1/config").json().get("config").toString())
           .isEqualTo("{\"dvr\":{\"ip\":\"10.0.0.7\"}}");
 
-      assertTrueAnswer(call(vv, "PUT", "/v1/kv/fleet/global/x", "1".getBytes(UTF_8), "Authorization", admin));
-      assertThat(vv.get("/api/v1/entries/plain/fleet/global/x").json().get("value").toString()).isEqualTo("1");
-      assertThat(vv.get("/api/v1/entries/global/x").status()).isEqualTo(404);
+      // ACL rules name layered keys fleet/<scope>/..., so with another root that prefix is not a plain key either.
+      Answer reserved = call(vv, "PUT", "/v1/kv/fleet/global/x", "1".getBytes(UTF_8), "Authorization", admin);
+      assertThat(reserved.status()).isEqualTo(400);
+      assertThat(reserved.json().get("message").asText()).isEqualTo("key 'fleet/global/x' is reserved: 'fleet/...'"
+          + " names fleetconf's layered keys in ACL rules; with the Consul root 'vv_ai' they are 'vv_ai/...'");
+      assertTrueAnswer(call(vv, "PUT", "/v1/kv/config/x", "1".getBytes(UTF_8), "Authorization", admin));
       assertThat(call(vv, "GET", "/v1/kv/?keys", null, "Authorization", admin).json().toString())
-          .isEqualTo("[\"fleet/global/x\",\"vv_ai/devices/cam-1/dvr/ip\"]");
+          .isEqualTo("[\"config/x\",\"vv_ai/devices/cam-1/dvr/ip\"]");
     }
   }
 
@@ -680,7 +683,7 @@ class ConsulApiTest {
     assertThat(call("GET", "/v1/kv/config/a?raw&token=" + server.token(), null).text()).isEqualTo("x");
     assertThat(call("GET", "/v1/kv/config/a?raw", null, "Authorization", "Bearer " + server.token()).text())
         .isEqualTo("x");
-    assertThat(call("GET", "/v1/kv/config/a?raw", null).status()).isEqualTo(401);
+    assertThat(call("GET", "/v1/kv/config/a?raw", null).status()).isEqualTo(403); // Consul's "ACL not found"
   }
 
   @Test
@@ -689,7 +692,7 @@ class ConsulApiTest {
   }
 
   @Test
-  void badTokenIs401AndChangesNothing() {
+  void badTokenIs403AsInConsulAndChangesNothing() {
     put("/v1/kv/config/a", "x");
     Answer header = call("PUT", "/v1/kv/config/a", "evil".getBytes(UTF_8), "X-Consul-Token", "not-a-token");
     Answer query = call("PUT", "/v1/kv/config/a?token=not-a-token", "evil".getBytes(UTF_8));
@@ -697,8 +700,9 @@ class ConsulApiTest {
     Answer txn = call("PUT", "/v1/txn", "[{\"KV\":{\"Verb\":\"set\",\"Key\":\"config/a\",\"Value\":\"ZQ==\"}}]"
         .getBytes(UTF_8), "X-Consul-Token", "not-a-token");
     for (Answer refused : List.of(header, query, bearer, txn)) {
-      assertThat(refused.status()).isEqualTo(401);
-      assertThat(refused.json().get("error").asText()).isEqualTo("unauthorized");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.json().get("error").asText()).isEqualTo("acl_not_found");
+      assertThat(refused.json().get("message").asText()).isEqualTo("ACL not found: the bearer token is not valid");
     }
     assertThat(server.revision()).isEqualTo(1);
     assertThat(get("/v1/kv/config/a?raw").text()).isEqualTo("x");
@@ -856,6 +860,36 @@ class ConsulApiTest {
   }
 
   @Test
+  void operationsSeeTheTransactionsOwnEarlierWrites() {
+    put("/v1/kv/config/old", "o");
+    Answer answer = txn("""
+        [{"KV": {"Verb": "set", "Key": "config/new", "Value": "%s"}},
+         {"KV": {"Verb": "get", "Key": "config/new"}},
+         {"KV": {"Verb": "delete", "Key": "config/old"}},
+         {"KV": {"Verb": "check-not-exists", "Key": "config/old"}},
+         {"KV": {"Verb": "cas", "Key": "config/old", "Value": "%s", "Index": 0}}]""".formatted(b64("n"), b64("o2")));
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(answer.json().at("/Results/1/KV/Value").asText()).isEqualTo(b64("n"));
+    assertThat(server.revision()).isEqualTo(2);
+    assertThat(get("/v1/kv/config/old?raw").text()).isEqualTo("o2");
+
+    Answer unknownIndex = txn("""
+        [{"KV": {"Verb": "set", "Key": "config/new", "Value": "%s"}},
+         {"KV": {"Verb": "check-index", "Key": "config/new", "Index": 2}}]""".formatted(b64("m")));
+    assertThat(unknownIndex.status()).isEqualTo(409);
+    assertThat(unknownIndex.json().at("/Errors/0/OpIndex").asInt()).isEqualTo(1);
+    assertThat(server.revision()).isEqualTo(2);
+  }
+
+  @Test
+  void aWriteToAnUnregisteredDevicesScopeIsANotFoundThatNamesIt() {
+    Answer answer = consul("PUT", "/v1/kv/fleet/devices/ghost/common/x", "1".getBytes(UTF_8));
+    assertThat(answer.status()).isEqualTo(404);
+    assertThat(answer.json().get("message").asText()).contains("ghost");
+    assertThat(server.revision()).isZero();
+  }
+
+  @Test
   void deleteTreeDeletesAStringPrefixInOneChangeSet() {
     appKeys();
     long before = server.revision();
@@ -964,7 +998,7 @@ class ConsulApiTest {
     assertThat(self.json().get("Config").get("Datacenter").asText()).isEqualTo("dc1");
     assertThat(self.json().get("Member").get("Port").asInt()).isEqualTo(server.uri().getPort());
     assertThat(self.json().get("Member").get("Addr").asText()).isEqualTo("127.0.0.1");
-    assertThat(call("GET", "/v1/agent/self", null).status()).isEqualTo(401);
+    assertThat(call("GET", "/v1/agent/self", null).status()).isEqualTo(403);
   }
 
   @Test

@@ -85,7 +85,14 @@ final class ConsulKvApi {
     OptionalLong flags = OptionalLong.of(unsigned(request, "flags").orElse(0));
     Optional<Revision> cas = unsigned(request, "cas").stream().mapToObj(Revision::of).findFirst();
     var value = ConsulValues.fromBytes(request.body(MAX_VALUE));
-    return answer(commit(request, List.of(new Mutation.Put(key, value, cas, false, flags))));
+    List<Mutation> put = List.of(new Mutation.Put(key, value, cas, false, flags));
+    Access.write(request, put);
+    try {
+      fleet.commit(proposal(request, put));
+      return answer(true);
+    } catch (ConflictException casFailed) {
+      return answer(false); // an unregistered device's scope stays a 404 that names it
+    }
   }
 
   private Response delete(Request request) {
@@ -111,11 +118,15 @@ final class ConsulKvApi {
   private boolean commit(Request request, List<Mutation> mutations) {
     Access.write(request, mutations);
     try {
-      fleet.commit(new Proposal(request.principal(), request.query("message").orElse(""), SOURCE, mutations));
+      fleet.commit(proposal(request, mutations));
       return true;
     } catch (ConflictException | NotFoundException lost) {
-      return false;
+      return false; // a compare-and-set failed, or another writer deleted a key first
     }
+  }
+
+  static Proposal proposal(Request request, List<Mutation> mutations) {
+    return new Proposal(request.principal(), request.query("message").orElse(""), SOURCE, mutations);
   }
 
   private static Response answer(boolean done) {
@@ -184,6 +195,11 @@ final class ConsulKvApi {
     if (raw.endsWith("/")) {
       throw new InvalidInputException("invalid_key", "key '" + raw + "' ends in '/': fleetconf has no folder keys"
           + " (a key names a value; folders exist by the keys below them)");
+    }
+    if (!root.equals(Key.ROOT) && (raw.equals(Key.ROOT) || raw.startsWith(Key.ROOT + "/"))) {
+      // ACL rules name layered keys as fleet/<scope>/...: a plain key there would be read as one.
+      throw new InvalidInputException("invalid_key", "key '" + raw + "' is reserved: '" + Key.ROOT + "/...' names"
+          + " fleetconf's layered keys in ACL rules; with the Consul root '" + root + "' they are '" + root + "/...'");
     }
     return Key.fromRaw(raw, root);
   }

@@ -16,7 +16,9 @@ import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -59,26 +61,18 @@ final class ConsulTxnApi {
           "Transaction contains too many operations (" + body.size() + " > " + MAX_OPERATIONS + ")");
     }
     Snapshot snapshot = fleet.snapshot();
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < body.size(); i++) {
-      ops.add(operation(body.get(i), i, snapshot, request));
-    }
+    List<Op> ops = read(body, snapshot, request);
     List<Mutation> mutations = ops.stream().flatMap(op -> op.mutations().stream()).toList();
     Access.write(request, mutations);
     Optional<Failure> failed = firstFailure(ops);
     boolean writes = mutations.stream().anyMatch(m -> !(m instanceof Mutation.Check));
     if (failed.isEmpty() && writes) {
       try {
-        fleet.commit(new Proposal(request.principal(), request.query("message").orElse(""), ConsulKvApi.SOURCE,
-            mutations));
+        fleet.commit(ConsulKvApi.proposal(request, mutations));
       } catch (ConflictException | NotFoundException raced) {
         // Another writer got in between our reading and the commit: say which operation no longer holds.
-        Snapshot now = fleet.snapshot();
-        List<Op> again = new ArrayList<>();
-        for (int i = 0; i < body.size(); i++) {
-          again.add(operation(body.get(i), i, now, request));
-        }
-        failed = firstFailure(again).or(() -> Optional.of(new Failure(0, raced.getMessage())));
+        failed = firstFailure(read(body, fleet.snapshot(), request))
+            .or(() -> Optional.of(new Failure(0, raced.getMessage())));
       }
     }
     if (failed.isPresent()) {
@@ -129,8 +123,53 @@ final class ConsulTxnApi {
     return ConsulKvApi.consul(Response.ok(out), Revision.ZERO);
   }
 
-  /** Reads one operation against {@code snapshot}: its mutations, and why it fails there, if it does. */
-  private Op operation(JsonNode node, int index, Snapshot snapshot, Request request) {
+  /**
+   * The keys as an operation sees them: the snapshot, with the transaction's own earlier writes
+   * (Consul runs a transaction's operations in order, so a {@code get} after a {@code set} sees it).
+   */
+  private static final class Working {
+    private final Snapshot snapshot;
+    /** Keys this transaction wrote so far: true if set, false if deleted. */
+    private final Map<Key, Boolean> written = new HashMap<>();
+
+    Working(Snapshot snapshot) {
+      this.snapshot = snapshot;
+    }
+
+    boolean touched(Key key) {
+      return written.containsKey(key);
+    }
+
+    boolean exists(Key key) {
+      return written.getOrDefault(key, snapshot.entry(key).isPresent());
+    }
+
+    /** The modify revision of a key the transaction has not touched yet ({@link Revision#ZERO}: absent). */
+    Revision modRevision(Key key) {
+      return snapshot.entry(key).map(Entry::modRevision).orElse(Revision.ZERO);
+    }
+
+    /** The keys with a flat form starting with {@code prefix}, as they stand now. */
+    List<Key> under(String prefix, String root) {
+      java.util.Set<Key> keys = new java.util.TreeSet<>();
+      snapshot.allEntries().forEach(entry -> keys.add(entry.key()));
+      keys.addAll(written.keySet());
+      return keys.stream().filter(key -> key.raw(root).startsWith(prefix) && exists(key)).toList();
+    }
+  }
+
+  /** Reads every operation, in order, against {@code snapshot} and the transaction's own earlier writes. */
+  private List<Op> read(JsonNode body, Snapshot snapshot, Request request) {
+    Working working = new Working(snapshot);
+    List<Op> ops = new ArrayList<>();
+    for (int i = 0; i < body.size(); i++) {
+      ops.add(operation(body.get(i), i, working, request));
+    }
+    return ops;
+  }
+
+  /** Reads one operation: its mutations, and why it fails at this point of the transaction, if it does. */
+  private Op operation(JsonNode node, int index, Working working, Request request) {
     String where = "operation " + index;
     if (!node.isObject() || !node.has("KV") || node.size() != 1) {
       throw new InvalidInputException("invalid_body", where + " must be {\"KV\": {...}}: fleetconf's transactions hold"
@@ -142,63 +181,79 @@ final class ConsulTxnApi {
     if (!op.path("Session").asText("").isEmpty() || List.of("lock", "unlock", "check-session").contains(verb)) {
       throw new ApiException(400, "unsupported", where + ": fleetconf does not support Consul sessions and locks");
     }
+    String missing = "key \"" + raw + "\" doesn't exist";
     return switch (verb) {
       case "set", "cas" -> {
         Key key = kv.keyOf(raw);
         Optional<Revision> expected = verb.equals("cas") ? Optional.of(index(op, where)) : Optional.empty();
-        Revision actual = modRevision(snapshot, key);
-        Optional<String> failure = expected.filter(want -> !want.equals(actual))
+        // A key this transaction already wrote has the transaction's own index, which no caller can name yet.
+        Optional<String> failure = expected.filter(want -> working.touched(key)
+                ? working.exists(key) || !want.equals(Revision.ZERO) : !want.equals(working.modRevision(key)))
             .map(want -> "failed to set key \"" + raw + "\", index is stale");
+        working.written.put(key, true);
         yield new Op(verb, raw, List.of(new Mutation.Put(key, ConsulValues.fromBytes(value(op, where)), expected, false,
             OptionalLong.of(flags(op, where)))), failure);
       }
       case "get" -> {
         Key key = kv.keyOf(raw);
         Access.readKey(request, key);
-        Revision actual = modRevision(snapshot, key);
+        if (working.touched(key)) {
+          yield new Op(verb, raw, List.of(), working.exists(key) ? Optional.empty() : Optional.of(missing));
+        }
+        Revision actual = working.modRevision(key);
         yield new Op(verb, raw, List.of(new Mutation.Check(key, actual)),
-            actual.equals(Revision.ZERO) ? Optional.of("key \"" + raw + "\" doesn't exist") : Optional.empty());
+            actual.equals(Revision.ZERO) ? Optional.of(missing) : Optional.empty());
       }
       case "get-tree" -> new Op(verb, raw, List.of(), Optional.empty());
       case "check-index" -> {
         Key key = kv.keyOf(raw);
         Revision want = index(op, where);
-        Revision actual = modRevision(snapshot, key);
-        yield new Op(verb, raw, List.of(new Mutation.Check(key, want)), actual.equals(Revision.ZERO)
-            ? Optional.of("failed to check index, key \"" + raw + "\" doesn't exist")
-            : want.equals(actual) ? Optional.empty()
-            : Optional.of("failed index check for key \"" + raw + "\", current modify index " + actual
-                + " != " + want));
+        if (!working.exists(key)) {
+          yield new Op(verb, raw, List.of(), Optional.of("failed to check index, " + missing));
+        }
+        if (working.touched(key)) {
+          yield new Op(verb, raw, List.of(), Optional.of("failed index check for key \"" + raw + "\": it is written"
+              + " earlier in this transaction, whose index is not known yet"));
+        }
+        Revision actual = working.modRevision(key);
+        yield new Op(verb, raw, List.of(new Mutation.Check(key, want)), want.equals(actual) ? Optional.empty()
+            : Optional.of("failed index check for key \"" + raw + "\", current modify index " + actual + " != " + want));
       }
       case "check-not-exists" -> {
         Key key = kv.keyOf(raw);
-        yield new Op(verb, raw, List.of(new Mutation.Check(key, Revision.ZERO)),
-            modRevision(snapshot, key).equals(Revision.ZERO) ? Optional.empty()
-                : Optional.of("key \"" + raw + "\" exists"));
+        Optional<String> failure = working.exists(key) ? Optional.of("key \"" + raw + "\" exists") : Optional.empty();
+        yield new Op(verb, raw, working.touched(key) ? List.of() : List.of(new Mutation.Check(key, Revision.ZERO)),
+            failure);
       }
       case "delete" -> {
         Key key = kv.keyOf(raw);
-        yield new Op(verb, raw, snapshot.entry(key).isPresent()
-            ? List.of(new Mutation.Delete(key, Optional.empty())) : List.of(), Optional.empty());
+        boolean present = working.exists(key);
+        working.written.put(key, false);
+        yield new Op(verb, raw, present ? List.of(new Mutation.Delete(key, Optional.empty())) : List.of(),
+            Optional.empty());
       }
-      case "delete-tree" -> new Op(verb, raw, snapshot.allEntries().stream()
-          .filter(entry -> entry.key().raw(root).startsWith(raw))
-          .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList(), Optional.empty());
+      case "delete-tree" -> {
+        List<Key> doomed = working.under(raw, root);
+        doomed.forEach(key -> working.written.put(key, false));
+        yield new Op(verb, raw, doomed.stream().<Mutation>map(key -> new Mutation.Delete(key, Optional.empty())).toList(),
+            Optional.empty());
+      }
       case "delete-cas" -> {
         Key key = kv.keyOf(raw);
         Revision want = index(op, where);
-        Revision actual = modRevision(snapshot, key);
-        yield actual.equals(Revision.ZERO) ? new Op(verb, raw, List.of(), Optional.empty())
-            : new Op(verb, raw, List.of(new Mutation.Delete(key, Optional.of(want))), want.equals(actual)
-                ? Optional.empty() : Optional.of("failed to delete key \"" + raw + "\", index is stale"));
+        if (!working.exists(key)) {
+          yield new Op(verb, raw, List.of(), Optional.empty()); // as Consul: nothing to delete succeeds
+        }
+        boolean touched = working.touched(key);
+        Optional<String> failure = touched || !want.equals(working.modRevision(key))
+            ? Optional.of("failed to delete key \"" + raw + "\", index is stale") : Optional.empty();
+        working.written.put(key, false);
+        yield new Op(verb, raw, List.of(new Mutation.Delete(key, touched ? Optional.empty() : Optional.of(want))),
+            failure);
       }
       default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + verb + "'; fleetconf"
           + " supports set, cas, get, get-tree, check-index, check-not-exists, delete, delete-tree and delete-cas");
     };
-  }
-
-  private static Revision modRevision(Snapshot snapshot, Key key) {
-    return snapshot.entry(key).map(Entry::modRevision).orElse(Revision.ZERO);
   }
 
   private static Revision index(JsonNode op, String where) {

@@ -110,7 +110,7 @@ public final class Router implements HttpHandler {
         if (!route.open && !ready.getAsBoolean()) {
           throw unavailable();
         }
-        Caller caller = route.open ? new Caller.Anonymous() : gate.authenticate(exchange);
+        Caller caller = route.open ? new Caller.Anonymous() : authenticate(exchange, path);
         return route.handler.handle(new Request(exchange, tail.get(), caller, gate, ready));
       }
     }
@@ -118,6 +118,18 @@ public final class Router implements HttpHandler {
       throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path);
     }
     throw new ApiException(404, "not_found", "no such endpoint: " + path);
+  }
+
+  /** Consul answers a missing or unknown token with 403 ("ACL not found"); its clients expect that on /v1. */
+  private Caller authenticate(HttpExchange exchange, String path) {
+    try {
+      return gate.authenticate(exchange);
+    } catch (ApiException refused) {
+      if (refused.status() == 401 && path.startsWith("/v1/")) {
+        throw new ApiException(403, "acl_not_found", "ACL not found: " + refused.getMessage());
+      }
+      throw refused;
+    }
   }
 
   static ApiException unavailable() {
