@@ -27,9 +27,35 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LiveState {
 
   /** One scope's entries and the layer built from them. */
-  public record ScopeEntries(SortedMap<KeyPath, Entry> entries, Layer layer) {
+  /**
+   * One scope's entries, and its layer, built when first asked for: a commit to a scope no device
+   * reads (a plain key, a group without members) then costs no layer at all, and a burst of
+   * commits builds the layer once, for the snapshot that is read.
+   */
+  public static final class ScopeEntries {
+    private final SortedMap<KeyPath, Entry> entries;
+    private volatile Layer layer;
+
+    private ScopeEntries(SortedMap<KeyPath, Entry> entries) {
+      this.entries = entries;
+    }
+
     static ScopeEntries of(SortedMap<KeyPath, Entry> entries) {
-      return new ScopeEntries(entries, Layer.of(entries.values()));
+      return new ScopeEntries(entries);
+    }
+
+    public SortedMap<KeyPath, Entry> entries() {
+      return entries;
+    }
+
+    public Layer layer() {
+      Layer built = layer;
+      if (built == null) {
+        // Racing readers may both build it; the layers are equal and either one is kept.
+        built = Layer.of(entries.values());
+        layer = built;
+      }
+      return built;
     }
   }
 
@@ -95,7 +121,9 @@ public final class LiveState {
         return;
       }
       Map<Scope, SortedMap<KeyPath, Entry>> touched = new HashMap<>();
-      Map<DeviceId, Device> devices = new HashMap<>(before.devices());
+      // Copied only when the change set registers, changes or removes a device.
+      Map<DeviceId, Device> devices = changeSet.changes().stream().anyMatch(Change.DeviceChange.class::isInstance)
+          ? new HashMap<>(before.devices()) : before.devices();
       for (Change change : changeSet.changes()) {
         switch (change) {
           case Change.EntryChange entry -> {
@@ -118,7 +146,8 @@ public final class LiveState {
           scopes.put(scope, ScopeEntries.of(scoped));
         }
       });
-      current = new Snapshot(changeSet.revision(), Map.copyOf(scopes), Map.copyOf(devices));
+      current = new Snapshot(changeSet.revision(), Map.copyOf(scopes),
+          devices == before.devices() ? devices : Map.copyOf(devices));
     } finally {
       writer.unlock();
     }
