@@ -36,6 +36,10 @@ public final class Fleet implements AutoCloseable {
   private final LiveState state;
   private final WatchHub watches;
   private final ReentrantLock commits = new ReentrantLock();
+  /** Proposals waiting for the commit lock; its holder commits them together. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** The most proposals one group commit takes: bounds the transaction, and the wait of the first. */
+  static final int MAX_GROUP = 256;
   private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
   private volatile Optional<String> unready = Optional.empty();
   private volatile boolean closed;
@@ -55,17 +59,63 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
-  /** Commits and applies under one lock, so that the live state takes change sets in revision order. */
+  /**
+   * Commits and applies under one lock, so that the live state takes change sets in revision order.
+   * Group commit: whoever holds the lock commits every proposal waiting by then in one store
+   * transaction (one disk sync), each still its own change set; the others find theirs done.
+   */
   public ChangeSet commit(Proposal proposal) {
+    Pending mine = new Pending(proposal);
+    waiting.add(mine);
     commits.lock();
     try {
-      ChangeSet changeSet = store.commit(proposal);
-      if (!changeSet.changes().isEmpty()) {
-        advanceTo(changeSet);
+      if (!mine.result.isDone()) {
+        commitWaiting();
       }
-      return changeSet;
     } finally {
       commits.unlock();
+    }
+    return mine.answer();
+  }
+
+  /** A proposal waiting for a group commit, and what became of it. */
+  private record Pending(Proposal proposal, java.util.concurrent.CompletableFuture<ChangeSet> result) {
+    Pending(Proposal proposal) {
+      this(proposal, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    ChangeSet answer() {
+      try {
+        return result.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+    }
+  }
+
+  /** Commits what waits (up to {@value #MAX_GROUP} proposals), with the commit lock held. */
+  private void commitWaiting() {
+    List<Pending> group = new java.util.ArrayList<>();
+    for (Pending next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
+      group.add(next);
+    }
+    try {
+      List<Store.Outcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList());
+      for (int i = 0; i < group.size(); i++) {
+        switch (outcomes.get(i)) {
+          case Store.Outcome.Committed committed -> {
+            if (!committed.changeSet().changes().isEmpty()) {
+              advanceTo(committed.changeSet());
+            }
+            group.get(i).result.complete(committed.changeSet());
+          }
+          case Store.Outcome.Refused refused -> group.get(i).result.completeExceptionally(refused.reason());
+        }
+      }
+    } catch (RuntimeException | Error failed) {
+      // Whoever waits on a proposal of this group must hear of it, or it would wait for ever.
+      group.forEach(pending -> pending.result.completeExceptionally(failed));
+      throw failed;
     }
   }
 

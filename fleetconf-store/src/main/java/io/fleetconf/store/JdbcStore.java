@@ -92,27 +92,56 @@ public final class JdbcStore implements Store {
   @Override
   public ChangeSet commit(Proposal proposal) {
     return transaction(connection -> {
-      // One commit at a time across every server on the database; the revision is read under the
-      // lock, so a rolled-back transaction never burns one and two servers never take the same.
       dialect.lockCommits(connection);
-      Revision current = queryRevision(connection);
-      Revision next = current.next();
-      // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
-      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      Transaction transaction = new Transaction(connection, codec, next);
-      for (Mutation mutation : proposal.mutations()) {
-        transaction.apply(mutation);
-      }
-      List<Change> changes = transaction.changes();
-      if (changes.isEmpty()) {
-        connection.rollback();
-        return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(), changes);
-      }
-      ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(), changes);
-      ChangeSetWriter.write(connection, codec, changeSet);
-      dialect.announce(connection, Long.toString(next.value()));
-      return changeSet;
+      return write(connection, proposal, queryRevision(connection));
     });
+  }
+
+  @Override
+  public List<Outcome> commitAll(List<Proposal> proposals) {
+    return transaction(connection -> {
+      dialect.lockCommits(connection);
+      Revision last = queryRevision(connection);
+      List<Outcome> outcomes = new java.util.ArrayList<>();
+      for (Proposal proposal : proposals) {
+        // Each proposal behind a savepoint: a refused one is undone alone, the batch goes on.
+        java.sql.Savepoint before = connection.setSavepoint();
+        try {
+          ChangeSet changeSet = write(connection, proposal, last);
+          connection.releaseSavepoint(before);
+          last = changeSet.revision();
+          outcomes.add(new Outcome.Committed(changeSet));
+        } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
+          connection.rollback(before);
+          outcomes.add(new Outcome.Refused(refused));
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  /**
+   * Writes {@code proposal} as the change set after {@code current}, inside the caller's transaction,
+   * which holds the commit lock: one commit at a time across every server on the database, and the
+   * revision read under it, so a rolled-back transaction never burns one and two servers never take
+   * the same. A proposal that changes nothing writes nothing and answers {@code current}.
+   */
+  private ChangeSet write(Connection connection, Proposal proposal, Revision current) throws SQLException {
+    Revision next = current.next();
+    // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Transaction transaction = new Transaction(connection, codec, next);
+    for (Mutation mutation : proposal.mutations()) {
+      transaction.apply(mutation);
+    }
+    List<Change> changes = transaction.changes();
+    if (changes.isEmpty()) {
+      return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(), changes);
+    }
+    ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(), changes);
+    ChangeSetWriter.write(connection, codec, changeSet);
+    dialect.announce(connection, Long.toString(next.value()));
+    return changeSet;
   }
 
   @Override

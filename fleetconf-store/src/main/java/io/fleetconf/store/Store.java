@@ -32,6 +32,31 @@ public interface Store extends AutoCloseable {
    */
   ChangeSet commit(Proposal proposal);
 
+  /** What became of one proposal of {@link #commitAll}: its change set, or why it was refused. */
+  sealed interface Outcome {
+    record Committed(ChangeSet changeSet) implements Outcome {}
+
+    record Refused(RuntimeException reason) implements Outcome {}
+  }
+
+  /**
+   * Group commit: several proposals, each its own change set with its own revision, in order, made
+   * durable together (one disk sync instead of one each). A proposal that is refused (a failed
+   * compare-and-set, a missing key or device, bad input) leaves no trace and the others go on, as if
+   * each had been committed alone; a failure of the store itself fails them all.
+   */
+  default List<Outcome> commitAll(List<Proposal> proposals) {
+    List<Outcome> outcomes = new java.util.ArrayList<>();
+    for (Proposal proposal : proposals) {
+      try {
+        outcomes.add(new Outcome.Committed(commit(proposal)));
+      } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
+        outcomes.add(new Outcome.Refused(refused));
+      }
+    }
+    return outcomes;
+  }
+
   /** The whole current state at one revision, read consistently: what a server loads at start. */
   record Image(Revision revision, List<Entry> entries, List<Device> devices) {}
 
