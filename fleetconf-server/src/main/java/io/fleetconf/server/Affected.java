@@ -2,7 +2,6 @@ package io.fleetconf.server;
 
 import io.fleetconf.core.Change;
 import io.fleetconf.core.ChangeSet;
-import io.fleetconf.core.Device;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Scope;
@@ -43,12 +42,8 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
     }
     if (everyone) {
       devices.addAll(after.devices().keySet());
-    } else if (!groups.isEmpty()) {
-      for (Device device : after.devices().values()) {
-        if (device.groups().stream().anyMatch(groups::contains)) {
-          devices.add(device.id());
-        }
-      }
+    } else {
+      groups.forEach(group -> devices.addAll(after.members().of(group)));
     }
     devices.removeAll(removed);
     devices.retainAll(after.devices().keySet());

@@ -59,8 +59,38 @@ public final class LiveState {
     }
   }
 
+  /**
+   * The members of each group, indexed when first asked for, and kept by every snapshot that has
+   * the same devices: a group change then costs its members, not a scan of the fleet.
+   */
+  public static final class Members {
+    private final Map<DeviceId, Device> devices;
+    private volatile Map<io.fleetconf.core.GroupName, List<DeviceId>> byGroup;
+
+    Members(Map<DeviceId, Device> devices) {
+      this.devices = devices;
+    }
+
+    public List<DeviceId> of(io.fleetconf.core.GroupName group) {
+      Map<io.fleetconf.core.GroupName, List<DeviceId>> index = byGroup;
+      if (index == null) {
+        Map<io.fleetconf.core.GroupName, List<DeviceId>> built = new HashMap<>();
+        devices.values().forEach(device -> device.groups().forEach(
+            g -> built.computeIfAbsent(g, key -> new java.util.ArrayList<>()).add(device.id())));
+        index = Map.copyOf(built);
+        byGroup = index; // racing readers build equal indexes; either is kept
+      }
+      return index.getOrDefault(group, List.of());
+    }
+  }
+
   /** Everything as of one revision. */
-  public record Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices) {
+  public record Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices,
+      Members members) {
+    public Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices) {
+      this(revision, scopes, devices, new Members(devices));
+    }
+
     public Layer layer(Scope scope) {
       ScopeEntries entries = scopes.get(scope);
       return entries == null ? Layer.EMPTY : entries.layer();
@@ -146,8 +176,9 @@ public final class LiveState {
           scopes.put(scope, ScopeEntries.of(scoped));
         }
       });
-      current = new Snapshot(changeSet.revision(), Map.copyOf(scopes),
-          devices == before.devices() ? devices : Map.copyOf(devices));
+      current = devices == before.devices()
+          ? new Snapshot(changeSet.revision(), Map.copyOf(scopes), devices, before.members())
+          : new Snapshot(changeSet.revision(), Map.copyOf(scopes), Map.copyOf(devices));
     } finally {
       writer.unlock();
     }
