@@ -32,6 +32,8 @@ public final class Devices {
   private static final int OPENING_WINDOW = 256;
   private static final long RETRY_PAUSE_MS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The field a global round changes. */
+  private static final String LOG_LEVEL = "common/log_level";
 
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -45,26 +47,50 @@ public final class Devices {
   /** Per device: the revision of its last answer, -1 before the first; each is touched by one poll chain only. */
   private final long[] index;
   private final long[] countedIn;
+  /** Per device: when its poll in flight was sent, to tell a wait that ran out from a wake. */
+  private final long[] sentAt;
   private final Semaphore opening = new Semaphore(OPENING_WINDOW);
   private final Problems problems = new Problems();
   private final AtomicInteger stale = new AtomicInteger();
+  private final AtomicInteger unexpected = new AtomicInteger();
   private final List<long[]> measured = new ArrayList<>();
   private volatile Round round;
 
-  /** One expected revision: when the bench said so, and when each device had it. */
+  /**
+   * One expected revision: when the bench said so, and when each device had it. {@code members}
+   * are the devices that must get it ({@code null}: all of them), {@code path} the config field
+   * ({@code namespace/key}) whose new value they must see.
+   */
   private static final class Round {
     final long revision;
+    final String[] path;
     final String value;
     final boolean measured;
+    final boolean[] members;
+    final int want;
     final long start = System.nanoTime();
     final long[] latency;
     final AtomicInteger reissued = new AtomicInteger();
 
-    Round(long revision, String value, boolean measured, int count) {
+    Round(long revision, String path, String value, boolean measured, int count, boolean[] members) {
       this.revision = revision;
+      this.path = path.split("/");
       this.value = value;
       this.measured = measured;
+      this.members = members;
+      int want = count;
+      if (members != null) {
+        want = 0;
+        for (boolean member : members) {
+          want += member ? 1 : 0;
+        }
+      }
+      this.want = want;
       this.latency = new long[count];
+    }
+
+    boolean expects(int device) {
+      return members == null || members[device];
     }
   }
 
@@ -75,6 +101,7 @@ public final class Devices {
     this.wait = wait;
     this.index = new long[count];
     this.countedIn = new long[count];
+    this.sentAt = new long[count];
     java.util.Arrays.fill(index, -1);
     java.util.Arrays.fill(countedIn, -1);
   }
@@ -86,7 +113,7 @@ public final class Devices {
     }
     Devices devices = new Devices(URI.create(args[0]), args[1], Integer.parseInt(args[2]),
         Duration.ofSeconds(Long.parseLong(args[3])));
-    devices.round = new Round(0, "", false, devices.count);
+    devices.round = new Round(0, LOG_LEVEL, "", false, devices.count, null);
     Thread.ofVirtual().name("opening").start(devices::open);
     devices.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     System.exit(0);
@@ -105,12 +132,20 @@ public final class Devices {
       String[] words = line.strip().split(" ");
       switch (words[0]) {
         case "expect" -> {
-          round = new Round(Long.parseLong(words[1]), words[2], words[3].equals("measured"), count);
+          round = new Round(Long.parseLong(words[1]), LOG_LEVEL, words[2], words[3].equals("measured"), count, null);
+          say("armed " + words[1]);
+        }
+        case "expect-some" -> {
+          boolean[] members = new boolean[count];
+          for (String number : words[4].split(",")) {
+            members[Integer.parseInt(number)] = true;
+          }
+          round = new Round(Long.parseLong(words[1]), words[2], words[3], words[5].equals("measured"), count, members);
           say("armed " + words[1]);
         }
         case "status" -> {
           Round current = round;
-          say("status " + current.revision + " " + current.reissued.get() + " " + count);
+          say("status " + current.revision + " " + current.reissued.get() + " " + current.want);
         }
         case "summary" -> summary();
         case "quit" -> {
@@ -130,7 +165,8 @@ public final class Devices {
       }
     }
     problems.forEach((kind, times) -> say("problem " + times + " " + kind));
-    say("summary " + Distribution.of(all).line() + " " + problems.total() + " " + stale.get());
+    say("summary " + Distribution.of(all).line() + " " + problems.total() + " " + stale.get() + " "
+        + unexpected.get());
   }
 
   private void poll(int device) {
@@ -141,6 +177,7 @@ public final class Devices {
         .header("Authorization", "Bearer " + token)
         .GET()
         .build();
+    sentAt[device] = System.nanoTime();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
       long now = System.nanoTime();
       try {
@@ -171,20 +208,28 @@ public final class Devices {
       opening.release();
     }
     Round current = round;
-    boolean counts = revision >= current.revision && countedIn[device] != current.revision;
+    boolean counts = current.expects(device) && revision >= current.revision && countedIn[device] != current.revision;
     if (counts) {
-      String value = body.path("config").path("common").path("log_level").asText("(missing)");
+      JsonNode field = body.path("config");
+      for (String name : current.path) {
+        field = field.path(name);
+      }
+      String value = field.asText("(missing)");
       if (!current.value.isEmpty() && !value.equals(current.value)) {
-        problems.add("revision " + revision + " carried log_level " + value + ", expected " + current.value);
+        problems.add("revision " + revision + " carried " + String.join("/", current.path) + " " + value
+            + ", expected " + current.value);
       }
       countedIn[device] = current.revision;
       current.latency[device] = now - current.start;
-    } else {
+    } else if (index[device] < 0 || now - sentAt[device] >= wait.toNanos()
+        || current.expects(device) && revision < current.revision) {
       stale.incrementAndGet(); // a wait that ran out, or an answer older than the expected revision
+    } else {
+      unexpected.incrementAndGet(); // woken, before its wait ran out, by nothing the bench expected it to see
     }
     index[device] = revision;
     poll(device);
-    if (counts && current.reissued.incrementAndGet() == count) {
+    if (counts && current.reissued.incrementAndGet() == current.want) {
       finish(current);
     }
   }

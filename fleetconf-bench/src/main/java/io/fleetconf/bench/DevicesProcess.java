@@ -24,9 +24,14 @@ import java.util.concurrent.TimeUnit;
  * bench:   expect <rev> <value> measured|warmup
  * devices: armed <rev>              its clock for the round started just before this line
  * devices: done <rev> <nanos>       every device has <rev> (slowest delivery) and polls again
+ * bench:   expect-some <rev> <namespace/key> <value> <i,j,...> measured|warmup
+ *                                   the same for the devices numbered i, j, ... from 0 only: they
+ *                                   must see <value> at <namespace/key>; done when all of them have
+ *                                   <rev>; any other device answered before its wait ran out counts
+ *                                   as unexpected
  * bench:   status                   devices: status <rev> <have> <of>
  * bench:   summary                  devices: problem <times> <kind>, one per kind, then
- *                                   summary <count> <p50> <p99> <max> <problems> <stale>
+ *                                   summary <count> <p50> <p99> <max> <problems> <stale> <unexpected>
  * bench:   quit
  * }</pre>
  */

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The watch fan-out benchmark: for each fleet size, how long one global change takes to reach
  * every long-polling device, and what a held long-poll costs the server. With {@code writes} as
- * the first argument, the durable-writes benchmark instead ({@link WritesBench}). See
+ * the first argument, the durable-writes benchmark instead ({@link WritesBench}); with {@code etcd},
+ * the same scenarios against etcd ({@link io.fleetconf.bench.etcd.EtcdBench}). See
  * {@code docs/performance.md}.
  */
 public final class Main {
@@ -21,6 +22,14 @@ public final class Main {
       WritesBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("etcd")) {
+      io.fleetconf.bench.etcd.EtcdBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("reads")) {
+      ReadsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     BenchSettings settings;
     try {
       settings = BenchSettings.parse(args);
@@ -28,6 +37,8 @@ public final class Main {
       System.err.println("fleetconf-bench: " + e.getMessage());
       System.err.println(BenchSettings.USAGE);
       System.err.println("   or: " + WritesSettings.USAGE.substring("usage: ".length()));
+      System.err.println("   or: fleetconf-bench etcd [--sizes 1000,10000] [--writers 1,16] [--seconds 20] ...");
+      System.err.println("   or: " + ReadsBench.USAGE.substring("usage: ".length()));
       System.exit(2);
       return;
     }

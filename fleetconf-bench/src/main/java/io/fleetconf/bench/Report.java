@@ -37,7 +37,8 @@ final class Report {
         .append("Server JVM memory (heap after System.gc(); RSS from /proc/self/status)\n")
         .append(table(MEMORY, this::memoryRow, false)).append('\n')
         .append("Between rounds, per round: ms until every long-poll is held again; server connections replaced\n")
-        .append(table(BETWEEN, this::betweenRow, false));
+        .append(table(BETWEEN, this::betweenRow, false))
+        .append(ExtrasReport.tables(results, false));
     health().forEach(line -> out.append('\n').append(line));
     return out.append('\n').toString();
   }
@@ -51,7 +52,8 @@ final class Report {
         .append(table(MEMORY, this::memoryRow, true)).append('\n')
         .append("Between rounds: time from the last delivery until the server holds every long-poll again (ms),")
         .append(" and server connections closed and replaced, per measured round.\n\n")
-        .append(table(BETWEEN, this::betweenRow, true)).append('\n');
+        .append(table(BETWEEN, this::betweenRow, true)).append('\n')
+        .append(ExtrasReport.tables(results, true));
     health().forEach(line -> out.append("- ").append(line).append('\n'));
     return out.toString();
   }
@@ -103,7 +105,8 @@ final class Report {
         lines.add(who + "only " + r.allHave().count() + " of " + settings.rounds() + " measured rounds completed");
       }
       lines.add(who + r.problemCount() + " failed or wrong answers, " + r.stale()
-          + " stale answers (waits that ran out)");
+          + " stale answers (waits that ran out), " + r.unexpected()
+          + " unexpected answers (devices woken by nothing they were to see)");
       for (Map.Entry<String, Long> problem : r.problems().entrySet()) {
         lines.add(who + problem.getValue() + " x " + problem.getKey());
       }
@@ -115,6 +118,12 @@ final class Report {
     List<List<String>> rows = new ArrayList<>();
     rows.add(header);
     results.forEach(r -> rows.add(row.apply(r)));
+    return grid(rows, markdown);
+  }
+
+  /** Rows (the first a header) as aligned plain text, or as a Markdown table. */
+  static String grid(List<List<String>> rows, boolean markdown) {
+    List<String> header = rows.get(0);
     int[] widths = new int[header.size()];
     rows.forEach(cells -> {
       for (int i = 0; i < cells.size(); i++) {
@@ -141,7 +150,7 @@ final class Report {
     return out.append('\n').toString();
   }
 
-  private static String ms(long nanos) {
+  static String ms(long nanos) {
     return nanos == 0 ? "-" : String.format("%.1f", nanos / 1e6);
   }
 

@@ -26,11 +26,14 @@ import java.util.Optional;
  * @param problems failed or wrong answers the devices saw, by kind
  * @param stale answers older than the revision a round expected (a wait that ran out)
  * @param failure why the scenario stopped early, if it did
+ * @param extras targeted and group changes, and the writer with and without watchers
+ * @param unexpected answers to devices that no change concerned, before their wait ran out
  */
 record Result(
     int devices, Optional<Duration> registration, Optional<Memory> idle, Optional<Memory> held, int heldWatches,
     int connections, Distribution allHave, Distribution writes, Distribution armed, Distribution deliveries,
-    Distribution reheld, Distribution replaced, Map<String, Long> problems, long stale, Optional<String> failure) {
+    Distribution reheld, Distribution replaced, Map<String, Long> problems, long stale, Optional<String> failure,
+    Extras extras, long unexpected) {
 
   /** Heap per held long-poll: (held - idle) / devices, if both were measured. */
   Optional<Long> heapPerWatch() {
@@ -58,6 +61,8 @@ record Result(
     private final Map<String, Long> problems = new LinkedHashMap<>();
     private long stale;
     private String failure;
+    private final Extras.Builder extras = new Extras.Builder();
+    private long unexpected;
 
     Builder(int devices) {
       this.devices = devices;
@@ -97,6 +102,14 @@ record Result(
       stale = staleAnswers;
     }
 
+    Extras.Builder extras() {
+      return extras;
+    }
+
+    void unexpected(long answers) {
+      unexpected = answers;
+    }
+
     void failure(String why) {
       failure = why;
     }
@@ -118,7 +131,7 @@ record Result(
       return new Result(devices, Optional.ofNullable(registration), Optional.ofNullable(idle),
           Optional.ofNullable(held), heldWatches, connections, of(allHave), of(writes), of(armed), deliveries,
           of(reheld), of(replaced), Collections.unmodifiableMap(new LinkedHashMap<>(problems)), stale,
-          Optional.ofNullable(failure));
+          Optional.ofNullable(failure), extras.build(), unexpected);
     }
 
     private static Distribution of(List<Long> nanos) {

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -23,8 +22,8 @@ import java.util.stream.Stream;
  * process holding a long-poll each, then warm-up and measured rounds of one global change.
  */
 final class Scenario {
-  private static final int SITES = 20;
-  private static final int DEVICE_TYPES = 3;
+  static final int SITES = 20;
+  static final int DEVICE_TYPES = 3;
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration OPENING_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(2);
@@ -73,6 +72,7 @@ final class Scenario {
       register(admin);
       result.idle(Memory.settled());
       log("idle: " + result.idleLine());
+      FocusedRounds.alone(admin, settings, result.extras(), Extras.Phase.BEFORE, this::log);
       try (DevicesProcess devices = DevicesProcess.start(server.uri(), token, size, WAIT)) {
         try {
           long opened = opening(devices);
@@ -81,12 +81,22 @@ final class Scenario {
           result.held(Memory.settled(), probe.held(), probe.connections());
           log("held: " + result.heldLine());
           rounds(admin, probe, devices);
+          FocusedRounds focused = new FocusedRounds(admin, probe, devices, size, settings, result.extras(), this::log);
+          focused.writer();
+          focused.group();
+          focused.targeted(); // last: its overrides would keep a later global change from those devices
         } catch (RuntimeException e) {
           summaryAfter(e, devices);
           throw e;
         }
         summary(devices);
       }
+      // The server does not notice that a held request's connection closed: those long-polls end when their wait does.
+      int stillHeld = probe.held();
+      Duration released = probe.awaitHeld(0, WAIT.plus(HELD_TIMEOUT));
+      log(String.format("the devices quit; the server held %d long-polls of closed connections for %.1f s more",
+          stillHeld, released.toNanos() / 1e9));
+      FocusedRounds.alone(admin, settings, result.extras(), Extras.Phase.AFTER, this::log);
     }
   }
 
@@ -101,7 +111,7 @@ final class Scenario {
   }
 
   /** A small tree so that each device's effective config merges three levels. */
-  private void seed(AdminClient admin) {
+  static void seed(AdminClient admin) {
     admin.put(KEY, "\"v-seed\"");
     for (int site = 1; site <= SITES; site++) {
       admin.put(String.format("/api/v1/entries/groups/site/s%02d/common/dvr_ip", site),
@@ -113,9 +123,15 @@ final class Scenario {
   }
 
   private void register(AdminClient admin) {
+    Duration took = register(admin, size);
+    result.registration(took);
+    log(String.format("registered %d devices in %.1f s (revision %d)", size, took.toNanos() / 1e9, admin.revision()));
+  }
+
+  /** Registers {@code size} devices over HTTP from 16 concurrent callers; returns how long it took. */
+  static Duration register(AdminClient admin, int size) {
     long start = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
-    AtomicLong revision = new AtomicLong();
     List<Future<?>> workers = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < REGISTRATION_THREADS; i++) {
@@ -123,7 +139,7 @@ final class Scenario {
           for (int device = next.getAndIncrement(); device < size; device = next.getAndIncrement()) {
             String body = String.format("{\"id\":\"%s\",\"groups\":[\"site/s%02d\",\"device_type/t%d\"]}",
                 Main.deviceId(device), device % SITES + 1, device % DEVICE_TYPES + 1);
-            revision.accumulateAndGet(admin.post("/api/v1/devices", body), Math::max);
+            admin.post("/api/v1/devices", body);
           }
           return null;
         }));
@@ -137,9 +153,7 @@ final class Scenario {
       Thread.currentThread().interrupt();
       throw new BenchException("interrupted while registering devices", e);
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    result.registration(took);
-    log(String.format("registered %d devices in %.1f s (revision %d)", size, took.toNanos() / 1e9, revision.get()));
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   private void rounds(AdminClient admin, ServerProbe probe, DevicesProcess devices) {
@@ -149,7 +163,7 @@ final class Scenario {
     for (int round = 0; round < total; round++) {
       boolean measured = round >= settings.warmups();
       sleep(settings.settle());
-      revision = round(admin, devices, revision + 1, "v" + round, measured);
+      revision = round(admin, probe, devices, revision + 1, "v" + round, measured);
       Duration reheld = probe.awaitHeld(size, HELD_TIMEOUT);
       Set<String> now = probe.peers();
       long replaced = peers.stream().filter(peer -> !now.contains(peer)).count();
@@ -161,7 +175,9 @@ final class Scenario {
   }
 
   /** One global write that every device must see; returns the revision it made. */
-  private long round(AdminClient admin, DevicesProcess devices, long expected, String value, boolean measured) {
+  private long round(AdminClient admin, ServerProbe probe, DevicesProcess devices, long expected, String value,
+      boolean measured) {
+    long wokenBefore = probe.woken();
     long asked = System.nanoTime();
     devices.send("expect " + expected + " " + value + (measured ? " measured" : " warmup"));
     devices.await("armed", Duration.ofSeconds(30));
@@ -183,11 +199,13 @@ final class Scenario {
       throw new BenchException("the devices process finished revision " + done[1] + ", expected " + expected);
     }
     long slowest = Long.parseLong(done[2]);
+    long others = probe.woken() - wokenBefore - size;
     if (measured) {
       result.round(slowest, wrote - armed, armed - asked);
+      result.extras().change(FocusedRounds.CHANGE_GLOBAL, size, slowest, others);
     }
-    log(String.format("%s revision %d: all %d devices in %.1f ms (write %.1f ms)",
-        measured ? "round " : "warm-up", expected, size, slowest / 1e6, (wrote - armed) / 1e6));
+    log(String.format("%s revision %d: all %d devices in %.1f ms (write %.1f ms); others woken %d",
+        measured ? "round " : "warm-up", expected, size, slowest / 1e6, (wrote - armed) / 1e6, others));
     return written;
   }
 
@@ -199,6 +217,7 @@ final class Scenario {
         result.problem(String.join(" ", List.of(fields).subList(2, fields.length)), Long.parseLong(fields[1]));
       } else if (fields[0].equals("summary")) {
         result.deliveries(Distribution.parse(fields, 1), Long.parseLong(fields[6])); // [5]: problems, counted above
+        result.unexpected(Long.parseLong(fields[7]));
         return;
       } // else the answer to a round cut short
     }

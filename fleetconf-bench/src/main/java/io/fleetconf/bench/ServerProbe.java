@@ -9,29 +9,42 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What the bench reads about the in-process server beside its API: how many requests the watch
- * hub holds, and the server port's established connections in {@code /proc/net/tcp}.
+ * hub holds, how many held device watches it has woken for a change, and the server port's
+ * established connections in {@code /proc/net/tcp}.
  */
 final class ServerProbe {
   /** The state column of {@code /proc/net/tcp} for an established connection. */
   private static final String ESTABLISHED = "01";
   private final IntSupplier held;
+  private final LongSupplier woken;
   private final int port;
 
-  private ServerProbe(IntSupplier held, int port) {
+  private ServerProbe(IntSupplier held, LongSupplier woken, int port) {
     this.held = held;
+    this.woken = woken;
     this.port = port;
   }
 
   /** The held count is the only exact signal that every long-poll has reached the hub. */
   static ServerProbe of(FleetServer server) {
-    return new ServerProbe(server::heldWatches, server.port());
+    return new ServerProbe(server::heldWatches, server::watchesWoken, server.port());
   }
 
   int held() {
     return held.getAsInt();
+  }
+
+  /**
+   * Held device watches the server answered because a change concerned them, since it started
+   * ({@link FleetServer#watchesWoken()}): read after a device has a change, it counts that change
+   * set's whole fan-out.
+   */
+  long woken() {
+    return woken.getAsLong();
   }
 
   /** Waits until the hub holds {@code count} requests; returns how long that took. */

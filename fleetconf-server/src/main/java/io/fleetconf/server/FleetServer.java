@@ -273,6 +273,14 @@ public final class FleetServer implements AutoCloseable {
     return fleet.watches().held();
   }
 
+  /**
+   * How many held device-config long-polls and streams the watch hub has answered because a change
+   * concerned them, since start (not resyncs or timeouts): for benchmarks and tests.
+   */
+  public long watchesWoken() {
+    return fleet.watches().woken();
+  }
+
   /** The admin token, if this start created it (first start on an empty data directory). */
   public Optional<String> bootstrapToken() {
     return bootstrapToken;

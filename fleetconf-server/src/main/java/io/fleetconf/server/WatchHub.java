@@ -53,6 +53,8 @@ public final class WatchHub implements AutoCloseable {
   private final int historyCapacity;
   private final Thread worker;
   private Revision floor;
+  /** Held device-config watches answered because their view changed, since start; guarded by {@code lock}. */
+  private long woken;
   private volatile boolean closed;
 
   public WatchHub(Snapshot initial, int historyCapacity) {
@@ -96,6 +98,20 @@ public final class WatchHub implements AutoCloseable {
     lock.lock();
     try {
       return prefixWaiters.size() + deviceWaiters.values().stream().mapToInt(List::size).sum();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How many held device-config watches the fan-out has answered because their view changed,
+   * since start: not resyncs, timeouts, prefix watches, or watches answered without being held.
+   * Read under the hub's lock, so a change set's fan-out is counted whole or not at all.
+   */
+  public long woken() {
+    lock.lock();
+    try {
+      return woken;
     } finally {
       lock.unlock();
     }
@@ -198,15 +214,15 @@ public final class WatchHub implements AutoCloseable {
       remember(new Touched(changeSet.revision(), keys));
       affected.removed().forEach(id -> {
         devices.remove(id);
-        wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
+        woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
       });
       configs.forEach((id, config) -> {
         DeviceViews views = devices.get(id);
         if (views == null) {
           devices.put(id, new DeviceViews(config, changeSet.revision()));
-          wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
+          woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
         } else if (views.update(config, changeSet.revision())) {
-          wake(deviceWaiters.getOrDefault(id, List.of()), w -> views.revision(w.view).isAfter(w.index));
+          woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> views.revision(w.view).isAfter(w.index));
         }
       });
       if (!keys.isEmpty()) {
@@ -224,12 +240,15 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  private static void wake(List<Waiter> waiters, java.util.function.Predicate<Waiter> concerned) {
+  /** Answers the concerned waiters as changed; returns how many it answered (not those already answered). */
+  private static int wake(List<Waiter> waiters, java.util.function.Predicate<Waiter> concerned) {
+    int answered = 0;
     for (Waiter waiter : waiters) {
-      if (concerned.test(waiter)) {
-        waiter.done.complete(Outcome.CHANGED);
+      if (concerned.test(waiter) && waiter.done.complete(Outcome.CHANGED)) {
+        answered++;
       }
     }
+    return answered;
   }
 
   private Revision revisionOf(View view) {

@@ -1,0 +1,221 @@
+package io.fleetconf.bench;
+
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.ServerSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The effective-config reads benchmark: a fresh real server in this JVM with {@code devices}
+ * registered devices (the fan-out run's tree), and for each format a separate load-generator JVM
+ * ({@link ReadLoad}) reading configs at a fixed concurrency over keep-alive connections. Reports
+ * reads per second, latency, and the CPU each JVM used over the measured window. See
+ * {@code docs/performance.md}.
+ */
+final class ReadsBench {
+  static final String USAGE = "usage: fleetconf-bench reads [--devices 1000] [--seconds 10] [--warmup-seconds 2]"
+      + " [--concurrency 64] [--formats json,env] [--clients jdk,raw] [--prime-seconds 5] [--report <file.md>]";
+  private static final List<String> HEADER = List.of("format", "client", "reads/s", "p50 ms", "p99 ms", "max ms", "reads",
+      "errors", "server JVM CPU", "load JVM CPU", "server CPU µs/read");
+
+  /** What one format measured; CPU as cores used on average over the window. */
+  record Outcome(String format, String client, long reads, long errors, Distribution latency, long windowNanos, double serverCores,
+      double loadCores) {
+    double perSecond() {
+      return reads * 1e9 / windowNanos;
+    }
+  }
+
+  private ReadsBench() {}
+
+  static void main(String[] args) throws IOException {
+    int devices = 1_000;
+    int seconds = 10;
+    int warmup = 2;
+    int concurrency = 64;
+    int prime = 5;
+    List<String> formats = List.of("json", "env");
+    List<String> clients = List.of("jdk", "raw");
+    Optional<Path> report = Optional.empty();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        String value = args[++i];
+        switch (args[i - 1]) {
+          case "--devices" -> devices = positive("--devices", value);
+          case "--seconds" -> seconds = positive("--seconds", value);
+          case "--warmup-seconds" -> warmup = Math.max(0, number("--warmup-seconds", value));
+          case "--concurrency" -> concurrency = positive("--concurrency", value);
+          case "--prime-seconds" -> prime = Math.max(0, number("--prime-seconds", value));
+          case "--formats" -> formats = List.of(value.split(","));
+          case "--clients" -> clients = List.of(value.split(","));
+          case "--report" -> report = Optional.of(Path.of(value));
+          default -> throw new IllegalArgumentException("unknown option '" + args[i - 1] + "'");
+        }
+      }
+      for (String format : formats) {
+        if (!format.equals("json") && !format.equals("env")) {
+          throw new IllegalArgumentException("--formats takes json and env, was '" + format + "'");
+        }
+      }
+      for (String client : clients) {
+        if (!client.equals("jdk") && !client.equals("raw")) {
+          throw new IllegalArgumentException("--clients takes jdk and raw, was '" + client + "'");
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench reads: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    List<String> machine = new ArrayList<>(Machine.describe());
+    List<Outcome> outcomes = new ArrayList<>();
+    Path dataDir = Files.createTempDirectory("fleetconf-bench-reads-");
+    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
+        .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
+      String token = server.bootstrapToken()
+          .orElseThrow(() -> new BenchException("no admin token on a fresh data dir"));
+      AdminClient admin = new AdminClient(server.uri(), token);
+      Scenario.seed(admin);
+      Duration took = Scenario.register(admin, devices);
+      System.err.printf("[reads] registered %d devices in %.1f s%n", devices, took.toNanos() / 1e9);
+      // The server's JIT compiles the read path in the first seconds: one unmeasured run per format first.
+      for (String format : formats) {
+        if (prime > 0) {
+          Outcome primed = load(server, token, devices, concurrency, 0, prime, format, "raw");
+          System.err.printf("[reads] priming the server, %s: %.0f reads/s (not counted)%n", format, primed.perSecond());
+        }
+      }
+      for (String client : clients) {
+        for (String format : formats) {
+          Outcome outcome = load(server, token, devices, concurrency, warmup, seconds, format, client);
+          System.err.printf("[reads] %s, %s client: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, %d errors;"
+              + " CPU server %.2f, load %.2f%n", format, client, outcome.perSecond(), outcome.latency().p50() / 1e6,
+              outcome.latency().p99() / 1e6, outcome.errors(), outcome.serverCores(), outcome.loadCores());
+          outcomes.add(outcome);
+        }
+      }
+    } finally {
+      delete(dataDir);
+    }
+    machine.add("load average at the end: " + Machine.loadAverage());
+    String settings = String.format("%d devices registered; concurrency %d in a separate load JVM on the same cores"
+        + " (one virtual thread and one keep-alive HTTP/1.1 connection each: client jdk, a JDK HttpClient each;"
+        + " client raw, a plain socket each); a fresh load JVM per row, %d s warm-up, %d s measured; before the rows,"
+        + " %d s of unmeasured raw-client load per format so that the server's JIT has compiled the read path",
+        devices, concurrency, warmup, seconds, prime);
+    System.out.print(text(outcomes, machine, settings, false));
+    if (report.isPresent()) {
+      String existing = Files.exists(report.get()) ? Files.readString(report.get()) : "";
+      Files.writeString(report.get(), existing + (existing.isEmpty() || existing.endsWith("\n\n") ? "" : "\n")
+          + "## Effective-config reads, " + LocalDate.now() + "\n\n" + text(outcomes, machine, settings, true));
+      System.err.println("appended to " + report.get());
+    }
+    System.exit(outcomes.size() == formats.size() * clients.size() && outcomes.stream().allMatch(o -> o.errors() == 0) ? 0 : 1);
+  }
+
+  private static Outcome load(FleetServer server, String token, int devices, int concurrency, int warmup,
+      int seconds, String format, String client) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        ReadLoad.class.getName(), server.uri().toString(), token, Integer.toString(devices),
+        Integer.toString(concurrency), Integer.toString(warmup), Integer.toString(seconds), format, client));
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the load process", e);
+    }
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      long cpuFrom = -1;
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        String[] fields = line.split(" ");
+        if (fields[0].equals("measuring")) {
+          cpuFrom = cpu();
+        } else if (fields[0].equals("reads")) {
+          long cpu = cpu() - cpuFrom; // the window closed a moment ago: slightly more than the window
+          long window = Long.parseLong(fields[6]);
+          Outcome outcome = new Outcome(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+              new Distribution(Integer.parseInt(fields[1]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
+                  Long.parseLong(fields[5])), window, (double) cpu / window, Double.parseDouble(fields[7]) / window);
+          process.waitFor(30, TimeUnit.SECONDS);
+          return outcome;
+        } else {
+          System.err.println("read load: " + line);
+        }
+      }
+      throw new BenchException("the load process ended without a result (exit status "
+          + (process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : "?") + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchException("interrupted", e);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  static String text(List<Outcome> outcomes, List<String> machine, String settings, boolean markdown) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(HEADER);
+    for (Outcome o : outcomes) {
+      rows.add(List.of(o.format(), o.client(), String.format("%,.0f", o.perSecond()), String.format("%.2f", o.latency().p50() / 1e6),
+          String.format("%.2f", o.latency().p99() / 1e6), String.format("%.2f", o.latency().max() / 1e6),
+          Long.toString(o.reads()), Long.toString(o.errors()), String.format("%.2f cores", o.serverCores()),
+          String.format("%.2f cores", o.loadCores()),
+          String.format("%.0f", o.serverCores() * o.windowNanos() / 1e3 / Math.max(1, o.reads()))));
+    }
+    StringBuilder out = new StringBuilder();
+    String bullet = markdown ? "- " : "";
+    machine.forEach(line -> out.append(bullet).append(line).append('\n'));
+    out.append(bullet).append(settings).append("\n\n").append(Report.grid(rows, markdown));
+    return out.toString();
+  }
+
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static int positive(String name, String text) {
+    int value = number(name, text);
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+    return value;
+  }
+
+  private static int number(String name, String text) {
+    try {
+      return Integer.parseInt(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'");
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.fleetconf.bench.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.DeleteOption;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * etcd measured the way fleetconf's own bench measures fleetconf, on the same machine: watch
+ * fan-out, the put's latency under watch load, durable writes and reads. Each scenario starts its
+ * own etcd ({@link EtcdServer}). Run as {@code ./fleetconf-bench/run etcd ...}; see
+ * {@code docs/performance.md}, "etcd, same machine".
+ */
+public final class EtcdBench {
+  private static final long CALL_TIMEOUT_SECONDS = 60;
+  private static final String BENCH_PREFIX = "/fleet/bench/";
+
+  /**
+   * A writes or reads case: its result, the fewest and most completions in one second, etcd's WAL
+   * fsyncs during it (warm-up included), and the load average at its end.
+   */
+  record LoadCase(EtcdResult result, long minPerSecond, long maxPerSecond, EtcdServer.Fsyncs fsyncs, String load) {}
+
+  private EtcdBench() {}
+
+  public static void main(String[] args) throws IOException {
+    EtcdSettings settings;
+    try {
+      settings = EtcdSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench etcd: " + e.getMessage());
+      System.err.println(EtcdSettings.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (!Files.isExecutable(EtcdServer.BINARY)) {
+      System.err.println("fleetconf-bench etcd: no " + EtcdServer.BINARY + "; install Debian's etcd-server package"
+          + " (apt-get install etcd-server), which ./fleetconf-bench/run etcd does when it can");
+      System.exit(2);
+      return;
+    }
+    List<String> machine = machine(EtcdServer.version());
+    List<EtcdResult> fanOut = new ArrayList<>();
+    List<FanOut.Context> contexts = new ArrayList<>();
+    // 0 first: the put's own latency, with nothing to notify.
+    for (int size : Stream.concat(Stream.of(0), settings.sizes().stream()).toList()) {
+      FanOut.Outcome outcome = FanOut.run(size, settings);
+      fanOut.addAll(outcome.results());
+      outcome.context().ifPresent(contexts::add);
+    }
+    List<LoadCase> writes = writes(settings);
+    List<LoadCase> reads = settings.readers() == 0 ? List.of() : reads(settings);
+    machine.add("load average at the end: " + loadAverage());
+    EtcdReport report = new EtcdReport(machine, settings, fanOut, contexts, writes, reads);
+    System.out.print(report.text());
+    if (settings.report().isPresent()) {
+      report.append(settings.report().get(), "etcd, " + LocalDate.now());
+      System.err.println("appended to " + settings.report().get());
+    }
+    System.exit(report.results().stream().allMatch(r -> r.problems().isEmpty()) ? 0 : 1);
+  }
+
+  /**
+   * Durable writes on one fresh etcd, as fleetconf's writes bench: each put a new key
+   * {@code /fleet/bench/w<i>_<n>} with a small JSON value; after each case one delete of the prefix.
+   */
+  private static List<LoadCase> writes(EtcdSettings settings) {
+    List<LoadCase> cases = new ArrayList<>();
+    try (EtcdServer etcd = EtcdServer.start(); Client admin = Client.builder().endpoints(etcd.endpoint()).build()) {
+      for (int writers : settings.writers()) {
+        log("writes", writers + " writers: " + settings.warmup().toSeconds() + " s warm-up, "
+            + settings.measure().toSeconds() + " s measured...");
+        long before = revision(admin);
+        EtcdServer.Fsyncs fsyncs = etcd.fsyncs();
+        Load.Outcome outcome = Load.run(etcd.endpoint(), writers, settings.warmup(), settings.measure(),
+            (client, i, n) -> client.getKVClient().put(FanOut.bytes(BENCH_PREFIX + "w" + i + "_" + n),
+                FanOut.bytes("{\"writer\":" + i + ",\"n\":" + n + "}")).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        long moved = revision(admin) - before;
+        List<String> problems = new ArrayList<>(outcome.problems().lines());
+        // Each acknowledged put is one revision: a retried put that was applied twice would show here.
+        if (moved != outcome.completedInAll()) {
+          problems.add("the revision moved by " + moved + " but " + outcome.completedInAll() + " puts were acknowledged");
+        }
+        cases.add(loadCase(EtcdResult.Scenario.WRITES, outcome, problems, etcd.fsyncs().since(fsyncs)));
+        admin.getKVClient().delete(FanOut.bytes(BENCH_PREFIX),
+            DeleteOption.builder().isPrefix(true).build()).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      failed("writes", e, settings.writers(), EtcdResult.Scenario.WRITES, cases);
+    }
+    return cases;
+  }
+
+  /** Reads on one fresh etcd: C readers each getting the fan-out's key back to back (linearizable, jetcd's default). */
+  private static List<LoadCase> reads(EtcdSettings settings) {
+    List<LoadCase> cases = new ArrayList<>();
+    try (EtcdServer etcd = EtcdServer.start(); Client admin = Client.builder().endpoints(etcd.endpoint()).build()) {
+      admin.getKVClient().put(FanOut.KEY, FanOut.bytes("v-seed")).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log("reads", settings.readers() + " readers: " + settings.warmup().toSeconds() + " s warm-up, "
+          + settings.measure().toSeconds() + " s measured...");
+      EtcdServer.Fsyncs fsyncs = etcd.fsyncs();
+      Load.Outcome outcome = Load.run(etcd.endpoint(), settings.readers(), settings.warmup(), settings.measure(),
+          (client, i, n) -> {
+            GetResponse answer = client.getKVClient().get(FanOut.KEY).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (answer.getKvs().size() != 1) {
+              throw new IllegalStateException("a get found " + answer.getKvs().size() + " values");
+            }
+          });
+      cases.add(loadCase(EtcdResult.Scenario.READS, outcome, outcome.problems().lines(), etcd.fsyncs().since(fsyncs)));
+    } catch (Exception e) {
+      failed("reads", e, List.of(settings.readers()), EtcdResult.Scenario.READS, cases);
+    }
+    return cases;
+  }
+
+  private static LoadCase loadCase(EtcdResult.Scenario scenario, Load.Outcome outcome, List<String> problems,
+      EtcdServer.Fsyncs fsyncs) {
+    EtcdResult result = new EtcdResult(scenario, outcome.callers(), outcome.latency(), OptionalDouble.of(outcome.rate()),
+        outcome.completed(), problems);
+    log(scenario.name().toLowerCase(), String.format("%d %s: %.1f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d problems",
+        outcome.callers(), scenario.parameter(), outcome.rate(), outcome.latency().p50() / 1e6,
+        outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6, outcome.problems().total()));
+    long[] seconds = outcome.perSecond();
+    return new LoadCase(result, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0),
+        fsyncs, loadAverage().split(" ")[0]);
+  }
+
+  /** A scenario that stopped early: every parameter it did not finish gets a result that says why. */
+  private static void failed(String what, Exception e, List<Integer> parameters, EtcdResult.Scenario scenario,
+      List<LoadCase> cases) {
+    log(what, "FAILED: " + e);
+    for (int parameter : parameters.subList(cases.size(), parameters.size())) {
+      cases.add(new LoadCase(new EtcdResult(scenario, parameter, Latency.EMPTY, OptionalDouble.empty(), 0,
+          List.of("FAILED: " + e)), 0, 0, new EtcdServer.Fsyncs(0, 0), "-"));
+    }
+  }
+
+  private static long revision(Client admin) throws Exception {
+    return admin.getKVClient().get(FanOut.KEY).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+
+  private static List<String> machine(String version) {
+    List<String> lines = new ArrayList<>();
+    String model = read("/proc/cpuinfo").lines().filter(line -> line.startsWith("model name")).findFirst()
+        .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+    lines.add(String.format("%d CPUs (%s), %s %s, JDK %s (%s)", Runtime.getRuntime().availableProcessors(), model,
+        System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(),
+        System.getProperty("java.vendor")));
+    lines.add("load average at the start: " + loadAverage());
+    lines.add("etcd " + version + " (" + EtcdServer.BINARY + ", Debian's etcd-server), one member per scenario on"
+        + " 127.0.0.1, plaintext; default settings apart from its name, URLs and data dir, so it fsyncs its WAL"
+        + " before it acknowledges a commit (entries that arrive together share one fsync); data dir under "
+        + System.getProperty("java.io.tmpdir") + " (" + mount(Path.of(System.getProperty("java.io.tmpdir"))) + ")");
+    lines.add("client: jetcd-core " + jetcdVersion() + " in the bench JVM; one gRPC stream per watch, a client's"
+        + " streams share its one connection");
+    return lines;
+  }
+
+  /** The shaded jar's manifest says which jetcd it was built with (fleetconf-bench/pom.xml puts it there). */
+  private static String jetcdVersion() {
+    try (InputStream in = EtcdBench.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
+      return in == null ? "unknown" : Optional.ofNullable(new Manifest(in).getMainAttributes().getValue("Jetcd-Version"))
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String mount(Path dir) {
+    try {
+      Process findmnt = new ProcessBuilder("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T", dir.toString()).start();
+      String out = new String(findmnt.getInputStream().readAllBytes()).strip().replaceAll("\\s+", " ");
+      return findmnt.waitFor() == 0 && !out.isEmpty() ? out : "filesystem unknown";
+    } catch (IOException e) {
+      return "filesystem unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "filesystem unknown";
+    }
+  }
+
+  static String loadAverage() {
+    String[] fields = read("/proc/loadavg").split("\\s+");
+    return fields.length < 3 ? "unknown" : fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
+  }
+
+  private static String read(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void log(String what, String line) {
+    System.err.println("[etcd " + what + "] " + line);
+  }
+}
