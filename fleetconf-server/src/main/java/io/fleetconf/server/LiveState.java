@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.TreePMap;
 
 /**
  * The current config tree in memory, as one immutable {@link Snapshot} swapped atomically per change
@@ -33,15 +35,11 @@ public final class LiveState {
    * commits builds the layer once, for the snapshot that is read.
    */
   public static final class ScopeEntries {
-    private final SortedMap<KeyPath, Entry> entries;
+    private final TreePMap<KeyPath, Entry> entries;
     private volatile Layer layer;
 
-    private ScopeEntries(SortedMap<KeyPath, Entry> entries) {
+    private ScopeEntries(TreePMap<KeyPath, Entry> entries) {
       this.entries = entries;
-    }
-
-    static ScopeEntries of(SortedMap<KeyPath, Entry> entries) {
-      return new ScopeEntries(entries);
     }
 
     public SortedMap<KeyPath, Entry> entries() {
@@ -127,23 +125,29 @@ public final class LiveState {
 
   private final ReentrantLock writer = new ReentrantLock();
   private volatile Snapshot current;
+  // Persistent maps: a commit makes new versions that share all but the changed paths with the old
+  // (O(log n) per change), so a snapshot costs no copy of the fleet or of a scope.
+  private PMap<Scope, ScopeEntries> scopes;
+  private PMap<DeviceId, Device> devices;
 
   LiveState(Revision revision, Collection<Entry> entries, Collection<Device> devices) {
-    Map<Scope, SortedMap<KeyPath, Entry>> byScope = new HashMap<>();
-    entries.forEach(e -> byScope.computeIfAbsent(e.key().scope(), s -> new TreeMap<>()).put(e.key().path(), e));
-    Map<Scope, ScopeEntries> scopes = new HashMap<>();
-    byScope.forEach((scope, scoped) -> scopes.put(scope, ScopeEntries.of(scoped)));
-    Map<DeviceId, Device> deviceMap = new HashMap<>();
-    devices.forEach(d -> deviceMap.put(d.id(), d));
-    this.current = new Snapshot(revision, Map.copyOf(scopes), Map.copyOf(deviceMap));
+    Map<Scope, TreePMap<KeyPath, Entry>> byScope = new HashMap<>();
+    entries.forEach(e -> byScope.merge(e.key().scope(), TreePMap.singleton(e.key().path(), e), TreePMap::plusAll));
+    PMap<Scope, ScopeEntries> scoped = HashTreePMap.empty();
+    for (var scope : byScope.entrySet()) {
+      scoped = scoped.plus(scope.getKey(), new ScopeEntries(scope.getValue()));
+    }
+    PMap<DeviceId, Device> registered = HashTreePMap.empty();
+    for (Device device : devices) {
+      registered = registered.plus(device.id(), device);
+    }
+    this.scopes = scoped;
+    this.devices = registered;
+    this.current = new Snapshot(revision, scoped, registered);
   }
 
   Snapshot snapshot() {
     return current;
-  }
-
-  private static <K, V> Map<K, V> frozen(Map<K, V> copy) {
-    return java.util.Collections.unmodifiableMap(copy);
   }
 
   /** Applies a committed change set; change sets at or below the current revision are ignored. */
@@ -154,38 +158,32 @@ public final class LiveState {
       if (!changeSet.revision().isAfter(before.revision())) {
         return;
       }
-      Map<Scope, SortedMap<KeyPath, Entry>> touched = new HashMap<>();
-      // Copied only when the change set registers, changes or removes a device.
-      Map<DeviceId, Device> devices = changeSet.changes().stream().anyMatch(Change.DeviceChange.class::isInstance)
-          ? new HashMap<>(before.devices()) : before.devices();
+      Map<Scope, TreePMap<KeyPath, Entry>> touched = new HashMap<>();
+      PMap<DeviceId, Device> registered = devices;
       for (Change change : changeSet.changes()) {
         switch (change) {
           case Change.EntryChange entry -> {
-            SortedMap<KeyPath, Entry> scoped = touched.computeIfAbsent(entry.key().scope(), scope -> {
-              ScopeEntries old = before.scopes().get(scope);
-              return old == null ? new TreeMap<>() : new TreeMap<>(old.entries());
+            TreePMap<KeyPath, Entry> scoped = touched.computeIfAbsent(entry.key().scope(), scope -> {
+              ScopeEntries old = scopes.get(scope);
+              return old == null ? TreePMap.empty() : old.entries;
             });
-            entry.after().ifPresentOrElse(
-                after -> scoped.put(entry.key().path(), after), () -> scoped.remove(entry.key().path()));
+            KeyPath path = entry.key().path();
+            touched.put(entry.key().scope(), entry.after().map(after -> scoped.plus(path, after))
+                .orElseGet(() -> scoped.minus(path)));
           }
-          case Change.DeviceChange device -> device.after().ifPresentOrElse(
-              after -> devices.put(device.id(), after), () -> devices.remove(device.id()));
+          case Change.DeviceChange device -> registered = device.after().isPresent()
+              ? registered.plus(device.id(), device.after().get()) : registered.minus(device.id());
         }
       }
-      Map<Scope, ScopeEntries> scopes = new HashMap<>(before.scopes());
-      touched.forEach((scope, scoped) -> {
-        if (scoped.isEmpty()) {
-          scopes.remove(scope);
-        } else {
-          scopes.put(scope, ScopeEntries.of(scoped));
-        }
-      });
-      // The maps were copied above and are not touched again: wrapping them is enough. (Map.copyOf
-      // would copy each once more, probing every key with equals: with 10,000 devices that made
-      // registering a device cost more than committing it.)
-      current = devices == before.devices()
-          ? new Snapshot(changeSet.revision(), frozen(scopes), devices, before.members())
-          : new Snapshot(changeSet.revision(), frozen(scopes), frozen(devices));
+      devices = registered;
+      for (var scope : touched.entrySet()) {
+        scopes = scope.getValue().isEmpty() ? scopes.minus(scope.getKey())
+            : scopes.plus(scope.getKey(), new ScopeEntries(scope.getValue()));
+      }
+      // The group index stays valid as long as the devices do.
+      current = registered == before.devices()
+          ? new Snapshot(changeSet.revision(), scopes, registered, before.members())
+          : new Snapshot(changeSet.revision(), scopes, registered);
     } finally {
       writer.unlock();
     }
