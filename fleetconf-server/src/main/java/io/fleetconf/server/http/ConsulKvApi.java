@@ -99,8 +99,7 @@ final class ConsulKvApi {
     refuseSessions(request);
     if (request.flag("recurse")) {
       Snapshot snapshot = fleet.snapshot();
-      List<Mutation> deletes = snapshot.allEntries().stream()
-          .filter(entry -> entry.key().raw(root).startsWith(request.tail()))
+      List<Mutation> deletes = withPrefix(snapshot, request.tail()).stream()
           .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList();
       return answer(deletes.isEmpty() || commit(request, deletes));
     }
@@ -148,9 +147,14 @@ final class ConsulKvApi {
   }
 
   /** The readable entries whose flat key starts with {@code prefix}, in Consul's (byte-wise) key order. */
-  private List<Entry> under(Snapshot snapshot, String prefix, Request request) {
+  List<Entry> under(Snapshot snapshot, String prefix, Request request) {
+    return withPrefix(snapshot, prefix).stream().filter(entry -> Access.mayRead(request, entry.key())).toList();
+  }
+
+  /** Every entry whose flat key starts with {@code prefix}, in Consul's (byte-wise) key order. */
+  private List<Entry> withPrefix(Snapshot snapshot, String prefix) {
     return snapshot.allEntries().stream()
-        .filter(entry -> entry.key().raw(root).startsWith(prefix) && Access.mayRead(request, entry.key()))
+        .filter(entry -> entry.key().raw(root).startsWith(prefix))
         .sorted(Comparator.comparing(entry -> entry.key().raw(root)))
         .toList();
   }

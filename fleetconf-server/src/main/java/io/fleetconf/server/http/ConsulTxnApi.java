@@ -112,9 +112,7 @@ final class ConsulTxnApi {
         });
         case "get" -> snapshot.entry(kv.keyOf(op.key()))
             .ifPresent(entry -> results.addObject().set("KV", kv.consulEntry(entry, reveal)));
-        case "get-tree" -> snapshot.allEntries().stream()
-            .filter(entry -> entry.key().raw(root).startsWith(op.key()) && Access.mayRead(request, entry.key()))
-            .sorted(java.util.Comparator.comparing(entry -> entry.key().raw(root)))
+        case "get-tree" -> kv.under(snapshot, op.key(), request)
             .forEach(entry -> results.addObject().set("KV", kv.consulEntry(entry, reveal)));
         default -> { } // check-not-exists and deletes answer nothing
       }
