@@ -82,11 +82,26 @@ public final class LiveState {
     }
   }
 
+  /**
+   * The effective configs a snapshot has merged, by layer list: every device without entries of
+   * its own shares the one of its group list, so a fleet of 10,000 boxes in a few dozen group
+   * combinations costs a few dozen merges per revision, whoever asks (the watch fan-out, each
+   * device's read).
+   */
+  static final class Merges {
+    private final java.util.concurrent.ConcurrentHashMap<List<Scope>, EffectiveConfig> byLayers =
+        new java.util.concurrent.ConcurrentHashMap<>();
+  }
+
   /** Everything as of one revision. */
   public record Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices,
-      Members members) {
+      Members members, Merges merges) {
     public Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices) {
       this(revision, scopes, devices, new Members(devices));
+    }
+
+    Snapshot(Revision revision, Map<Scope, ScopeEntries> scopes, Map<DeviceId, Device> devices, Members members) {
+      this(revision, scopes, devices, members, new Merges());
     }
 
     public Layer layer(Scope scope) {
@@ -98,8 +113,25 @@ public final class LiveState {
       return Optional.ofNullable(devices.get(id));
     }
 
+    /**
+     * The device's effective config. Shared with every device of the same group list when neither
+     * has entries of its own (the result is immutable: callers mask or narrow it into new ones).
+     */
     public EffectiveConfig effective(Device device) {
-      return EffectiveConfig.merge(device.scopes().stream().map(this::layer).toList());
+      if (ownsEntries(device.id())) {
+        return merge(device.scopes());
+      }
+      List<Scope> scopes = device.scopes();
+      return merges.byLayers.computeIfAbsent(scopes.subList(0, scopes.size() - 1), this::merge);
+    }
+
+    /** Whether the device has entries of its own, so that its config is its alone. */
+    public boolean ownsEntries(DeviceId id) {
+      return scopes.containsKey(new Scope.Device(id));
+    }
+
+    private EffectiveConfig merge(List<Scope> layers) {
+      return EffectiveConfig.merge(layers.stream().map(this::layer).toList());
     }
 
     public Optional<Entry> entry(Key key) {

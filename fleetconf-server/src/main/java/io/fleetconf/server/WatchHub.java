@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class WatchHub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
+  /** Where answers to held watches run: a virtual thread each, as the HTTP server's own requests. */
+  private static final java.util.concurrent.Executor ANSWERING = Thread::startVirtualThread;
 
   /** How a wait ended: the view changed since the index (or may have: {@code resync}), or it timed out. */
   public record Outcome(boolean changed, boolean resync) {
@@ -118,44 +119,64 @@ public final class WatchHub implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code view} changes after {@code index}, or {@code wait} passes. Answers at once
-   * if it already has, or if {@code index} is older than the {@linkplain #floor() floor}.
+   * Completes when {@code view} changes after {@code index}, or {@code wait} passes; at once if it
+   * already has, or if {@code index} is older than the {@linkplain #floor() floor}. A held watch
+   * is a few objects, not a thread: its answer runs on a virtual thread of its own once it
+   * completes, so the fan-out never serialises the answers.
+   */
+  public CompletableFuture<Outcome> watch(View view, Revision index, Duration wait) {
+    return hold(view, index, wait).answered;
+  }
+
+  /**
+   * Waits until {@code view} changes after {@code index}, or {@code wait} passes, as {@link #watch}
+   * does, holding the calling thread.
    */
   public Outcome await(View view, Revision index, Duration wait) throws InterruptedException {
-    Waiter waiter;
+    Waiter waiter = hold(view, index, wait);
+    try {
+      return waiter.answered.get();
+    } catch (InterruptedException e) {
+      waiter.done.complete(Outcome.TIMED_OUT); // let go of the watch
+      throw e;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a watch failed", e.getCause());
+    }
+  }
+
+  private Waiter hold(View view, Revision index, Duration wait) {
+    Waiter waiter = new Waiter(view, index);
     lock.lock();
     try {
       if (closed) {
-        return Outcome.TIMED_OUT;
+        return waiter.answer(Outcome.TIMED_OUT);
       }
       if (floor.isAfter(index)) {
-        return Outcome.RESYNC;
+        return waiter.answer(Outcome.RESYNC);
       }
       if (revisionOf(view).isAfter(index)) {
-        return Outcome.CHANGED;
+        return waiter.answer(Outcome.CHANGED);
       }
-      waiter = new Waiter(view, index);
       waitersOf(view).add(waiter);
     } finally {
       lock.unlock();
     }
+    waiter.done.completeOnTimeout(Outcome.TIMED_OUT, wait.toMillis(), TimeUnit.MILLISECONDS);
+    // Completed under the hub's lock, by the fan-out: forget the waiter and answer elsewhere.
+    waiter.answered = waiter.done.whenCompleteAsync((outcome, failure) -> forget(waiter), ANSWERING);
+    return waiter;
+  }
+
+  private void forget(Waiter waiter) {
+    lock.lock();
     try {
-      return waiter.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return Outcome.TIMED_OUT;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a watch failed", e.getCause());
-    } finally {
-      lock.lock();
-      try {
-        List<Waiter> waiters = waitersOf(view);
-        waiters.remove(waiter);
-        if (waiters.isEmpty() && view instanceof View.DeviceConfig config) {
-          deviceWaiters.remove(config.device());
-        }
-      } finally {
-        lock.unlock();
+      List<Waiter> waiters = waitersOf(waiter.view);
+      waiters.remove(waiter);
+      if (waiters.isEmpty() && waiter.view instanceof View.DeviceConfig config) {
+        deviceWaiters.remove(config.device());
       }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -284,11 +305,20 @@ public final class WatchHub implements AutoCloseable {
   private static final class Waiter {
     final View view;
     final Revision index;
+    /** Completed by the fan-out, a timeout, or {@link #close}. */
     final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    /** {@link #done}, once the waiter is forgotten, on a thread of its own. */
+    CompletableFuture<Outcome> answered = done;
 
     Waiter(View view, Revision index) {
       this.view = view;
       this.index = index;
+    }
+
+    /** This waiter, answered without being held. */
+    Waiter answer(Outcome outcome) {
+      done.complete(outcome);
+      return this;
     }
   }
 }

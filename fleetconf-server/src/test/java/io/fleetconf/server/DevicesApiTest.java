@@ -80,4 +80,42 @@ class DevicesApiTest {
     server.delete("/api/v1/devices/vv-1");
     assertThat(server.get("/api/v1/entries/devices/vv-1/common/log_level").status()).isEqualTo(404);
   }
+
+  @Test
+  void devicesOfOneGroupListShareARenderingButNotEachOthersOverrides() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"site/lisbon\"]}");
+    server.post("/api/v1/devices", "{\"id\": \"vv-2\", \"groups\": [\"site/lisbon\"]}");
+    server.put("/api/v1/entries/global/common", "{\"log_level\": \"info\", \"cameras\": [1, {\"ip\": \"10.0.0.7\"}],"
+        + " \"empty\": {}, \"quote\": \"a \\\"b\\\" \\u00e9\"}");
+    server.put("/api/v1/entries/groups/site/lisbon/tv/port", "8080");
+
+    String first = server.get("/api/v1/devices/vv-1/config").body();
+    assertThat(first).isEqualTo("""
+        {
+          "device" : "vv-1",
+          "revision" : 4,
+          "config" : {
+            "common" : {
+              "log_level" : "info",
+              "cameras" : [ 1, {
+                "ip" : "10.0.0.7"
+              } ],
+              "empty" : { },
+              "quote" : "a \\"b\\" é"
+            },
+            "tv" : {
+              "port" : 8080
+            }
+          }
+        }
+        """);
+    assertThat(server.get("/api/v1/devices/vv-2/config").body()).isEqualTo(first.replace("vv-1", "vv-2"));
+
+    server.put("/api/v1/entries/devices/vv-1/tv/port", "9090");
+    assertThat(server.get("/api/v1/devices/vv-1/config/tv").json().get("config").toString())
+        .isEqualTo("{\"port\":9090}");
+    assertThat(server.get("/api/v1/devices/vv-2/config/tv").json().get("config").toString())
+        .isEqualTo("{\"port\":8080}");
+    assertThat(server.get("/api/v1/devices/vv-2/config/tv?format=env").body()).isEqualTo("PORT=8080\n");
+  }
 }

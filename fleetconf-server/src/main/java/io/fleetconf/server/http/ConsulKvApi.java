@@ -57,7 +57,15 @@ final class ConsulKvApi {
     if (!recurse) {
       Access.readKey(request, keyOf(key));
     }
-    block(request, view);
+    Optional<Revision> blocking = Watch.index(request).filter(index -> index.isAfter(Revision.ZERO));
+    if (blocking.isEmpty()) {
+      return read(request, key, view, keysOnly, recurse);
+    }
+    return Watch.afterChange(fleet, request, view, blocking.get(),
+        outcome -> read(request, key, view, keysOnly, recurse));
+  }
+
+  private Response read(Request request, String key, View view, boolean keysOnly, boolean recurse) {
     Revision index = indexOf(view);
     Snapshot snapshot = fleet.snapshot();
     List<Entry> found = recurse ? under(snapshot, key, request) : snapshot.entry(keyOf(key)).stream().toList();
@@ -72,7 +80,7 @@ final class ConsulKvApi {
     }
     if (request.query("raw").isPresent() && !recurse) {
       return consul(new Response(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal), Optional.empty(),
-          java.util.Map.of(), Optional.empty()), index);
+          java.util.Map.of(), Optional.empty(), Optional.empty()), index);
     }
     ArrayNode entries = Wire.array();
     found.forEach(entry -> entries.add(consulEntry(entry, reveal)));
@@ -130,14 +138,6 @@ final class ConsulKvApi {
 
   private static Response answer(boolean done) {
     return consul(Response.text("application/json", done ? "true" : "false"), Revision.ZERO);
-  }
-
-  /** Holds a blocking query ({@code index} above 0) until the view changes or {@code wait} passes. */
-  private void block(Request request, View view) {
-    Optional<Revision> index = Watch.index(request);
-    if (index.isPresent() && index.get().isAfter(Revision.ZERO)) {
-      Watch.hold(fleet, request, view, index.get());
-    }
   }
 
   /** Consul's index for a view: the last revision that changed it (never 0, which means "do not block"). */

@@ -3,12 +3,11 @@ package io.fleetconf.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
-import io.fleetconf.core.Entry;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.core.DeviceId;
-import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
@@ -35,6 +34,7 @@ final class DevicesApi {
   private static final int REPORT_LIMIT = 100;
   private final Fleet fleet;
   private final FleetStatus status;
+  private final ConfigRenderings renderings = new ConfigRenderings();
 
   DevicesApi(Fleet fleet, FleetStatus status) {
     this.fleet = fleet;
@@ -105,8 +105,10 @@ final class DevicesApi {
       return Watch.events(fleet, request, view, render);
     }
     Optional<Revision> index = Watch.index(request);
-    boolean resync = index.isPresent() && Watch.hold(fleet, request, view, index.get()).resync();
-    return render.apply(resync).response();
+    if (index.isEmpty()) {
+      return render.apply(false).response();
+    }
+    return Watch.afterChange(fleet, request, view, index.get(), outcome -> render.apply(outcome.resync()).response());
   }
 
   /**
@@ -137,19 +139,14 @@ final class DevicesApi {
   private Watch.Rendered render(
       DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean reveal, boolean resync) {
     Snapshot snapshot = fleet.snapshot();
-    EffectiveConfig config = snapshot.effective(Fleet.device(snapshot, id));
-    if (namespace.isPresent()) {
-      config = config.namespace(namespace.get());
-    }
-    List<String> secrets = config.pathsFrom(key -> snapshot.entry(key).map(Entry::secret).orElse(false));
-    if (!reveal) {
-      config = config.masked(secrets, Wire.MASK);
-    }
+    Device device = Fleet.device(snapshot, id);
+    ConfigRenderings.Shown shown = explain ? ConfigRenderings.render(snapshot, device, namespace, format, reveal)
+        : renderings.show(snapshot, device, namespace, format, reveal);
     Response response;
     if (format != Format.JSON) {
-      response = Response.text(format.mediaType(), format.render(config.tree()));
-      if (!secrets.isEmpty()) {
-        response = response.with("X-Fleetconf-Secrets", Integer.toString(secrets.size()));
+      response = Response.text(format.mediaType(), shown.text());
+      if (!shown.secrets().isEmpty()) {
+        response = response.with("X-Fleetconf-Secrets", Integer.toString(shown.secrets().size()));
       }
     } else {
       ObjectNode body = Wire.object();
@@ -159,14 +156,14 @@ final class DevicesApi {
       if (resync) {
         body.put("resync", true);
       }
-      body.set("config", config.tree());
-      if (!secrets.isEmpty()) {
+      body.putRawValue("config", new RawValue(shown.text()));
+      if (!shown.secrets().isEmpty()) {
         ArrayNode paths = body.putArray("secrets");
-        secrets.forEach(paths::add);
+        shown.secrets().forEach(paths::add);
       }
       if (explain) {
         ObjectNode provenance = body.putObject("provenance");
-        config.provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
+        shown.config().provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
       }
       response = Response.ok(body);
     }

@@ -45,15 +45,19 @@ final class EntriesApi {
       Access.readKey(request, target.orElseThrow());
     }
     Optional<Revision> index = Watch.index(request);
-    boolean resync = false;
-    if (index.isPresent()) {
-      Key watched = target.orElseThrow(() -> new InvalidInputException(
-          "invalid_parameter", "watch a scope or a key, not every entry at once"));
-      if (recurse) {
-        Access.readTree(request, watched); // else the wake-ups would tell of changes it may not read
-      }
-      resync = Watch.hold(fleet, request, new View.Prefix(watched), index.get()).resync();
+    if (index.isEmpty()) {
+      return read(target, recurse, sight, false);
     }
+    Key watched = target.orElseThrow(() -> new InvalidInputException(
+        "invalid_parameter", "watch a scope or a key, not every entry at once"));
+    if (recurse) {
+      Access.readTree(request, watched); // else the wake-ups would tell of changes it may not read
+    }
+    return Watch.afterChange(fleet, request, new View.Prefix(watched), index.get(),
+        outcome -> read(target, recurse, sight, outcome.resync()));
+  }
+
+  private Response read(Optional<Key> target, boolean recurse, Wire.Sight sight, boolean resync) {
     Snapshot snapshot = fleet.snapshot();
     Response response;
     if (recurse) {

@@ -8,14 +8,16 @@ import io.fleetconf.core.Revision;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a handler answers: status, media type, body (or a stream that writes it as it goes), the
- * store revision it reflects, and extra headers.
+ * store revision it reflects, and extra headers; or a promise of the response, for a request held
+ * until something changes ({@link #later}), which holds no thread while it waits.
  */
 public record Response(
     int status, String mediaType, byte[] body, Optional<Revision> revision, Map<String, String> headers,
-    Optional<Streamer> streamer) {
+    Optional<Streamer> streamer, Optional<CompletableFuture<Response>> later) {
 
   /** Writes a streamed body until it is done or the client goes away (an IOException). */
   @FunctionalInterface
@@ -29,7 +31,7 @@ public record Response(
     try {
       byte[] bytes = JSON.writeValueAsBytes(body);
       return new Response(status, "application/json", appendNewline(bytes), Optional.empty(), Map.of(),
-          Optional.empty());
+          Optional.empty(), Optional.empty());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a response", e);
     }
@@ -41,29 +43,38 @@ public record Response(
 
   public static Response text(String mediaType, String body) {
     return new Response(200, mediaType, body.getBytes(StandardCharsets.UTF_8), Optional.empty(), Map.of(),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   /** A 200 whose body {@code streamer} writes, chunked, for as long as it runs. */
   public static Response stream(String mediaType, Streamer streamer) {
-    return new Response(200, mediaType, new byte[0], Optional.empty(), Map.of(), Optional.of(streamer));
+    return new Response(200, mediaType, new byte[0], Optional.empty(), Map.of(), Optional.of(streamer), Optional.empty());
+  }
+
+  /**
+   * The response {@code answer} completes with, sent when it does; it may complete exceptionally
+   * with the exceptions a handler may throw.
+   */
+  public static Response later(CompletableFuture<Response> answer) {
+    return new Response(200, "application/json", new byte[0], Optional.empty(), Map.of(), Optional.empty(),
+        Optional.of(answer));
   }
 
   /** The same response, carrying {@code X-Fleetconf-Revision}. */
   public Response at(Revision at) {
-    return new Response(status, mediaType, body, Optional.of(at), headers, streamer);
+    return new Response(status, mediaType, body, Optional.of(at), headers, streamer, later);
   }
 
   /** The same response with another status. */
   public Response withStatus(int newStatus) {
-    return new Response(newStatus, mediaType, body, revision, headers, streamer);
+    return new Response(newStatus, mediaType, body, revision, headers, streamer, later);
   }
 
   /** The same response with one more header. */
   public Response with(String header, String value) {
     Map<String, String> more = new java.util.LinkedHashMap<>(headers);
     more.put(header, value);
-    return new Response(status, mediaType, body, revision, Map.copyOf(more), streamer);
+    return new Response(status, mediaType, body, revision, Map.copyOf(more), streamer, later);
   }
 
   private static byte[] appendNewline(byte[] bytes) {

@@ -76,14 +76,26 @@ public final class Router implements HttpHandler {
     Response response;
     try {
       response = dispatch(exchange);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       response = failure(e);
-    } catch (Error e) {
-      // The JDK server would rethrow it and leave the connection open, the client waiting forever.
-      LOG.log(System.Logger.Level.ERROR, "request failed", e);
-      response = error(500, "internal", "internal error; see the server log");
+    }
+    if (response.later().isPresent()) {
+      // A held request: this thread is done; whoever completes the answer sends it. The JDK
+      // server keeps the exchange open until it is closed.
+      response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed));
+      return;
     }
     send(exchange, response);
+  }
+
+  private static void sendLater(HttpExchange exchange, Response answer, Throwable failed) {
+    Throwable cause = failed instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
+        ? wrapped.getCause() : failed;
+    try {
+      send(exchange, cause == null ? answer : failure(cause));
+    } catch (IOException | RuntimeException gone) {
+      exchange.close(); // the client went away while it waited
+    }
   }
 
   private Response dispatch(HttpExchange exchange) {
@@ -137,7 +149,7 @@ public final class Router implements HttpHandler {
         + " retry, or use another server", java.util.Map.of("Retry-After", "1"));
   }
 
-  static Response failure(RuntimeException e) {
+  static Response failure(Throwable e) {
     return switch (e) {
       case ApiException api -> {
         Response response = error(api.status(), api.code(), api.getMessage());
@@ -155,6 +167,7 @@ public final class Router implements HttpHandler {
         yield failure(unavailable());
       }
       default -> {
+        // An Error too: the JDK server would rethrow it and leave the connection open, the client waiting forever.
         LOG.log(System.Logger.Level.ERROR, "request failed", e);
         yield error(500, "internal", "internal error; see the server log");
       }

@@ -36,24 +36,24 @@ final class Watch {
   }
 
   /**
-   * Holds the request until the view changes after {@code index}, or the wait (plus up to 1/16
-   * of it as jitter, so that a fleet does not come back in lockstep) passes.
+   * Answers with {@code answer} once the view changes after {@code index}, or the wait (plus up to
+   * 1/16 of it as jitter, so that a fleet does not come back in lockstep) passes. The held request
+   * takes no thread while it waits.
    */
-  static WatchHub.Outcome hold(Fleet fleet, Request request, View view, Revision index) {
+  static Response afterChange(Fleet fleet, Request request, View view, Revision index,
+      Function<WatchHub.Outcome, Response> answer) {
     if (index.isAfter(fleet.snapshot().revision())) {
-      return new WatchHub.Outcome(true, false); // an index from the future: answer so the caller resets
+      return answer.apply(new WatchHub.Outcome(true, false)); // an index from the future: answer so the caller resets
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
-    WatchHub.Outcome outcome;
-    try (Gate.Slot slot = request.watchSlot()) {
-      outcome = fleet.watches().await(view, index, wait.plusMillis(jitter));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "unavailable", "the server is shutting down");
-    }
-    requireStillValid(request);
-    return outcome;
+    Gate.Slot slot = request.watchSlot();
+    return Response.later(fleet.watches().watch(view, index, wait.plusMillis(jitter))
+        .whenComplete((outcome, failure) -> slot.close())
+        .thenApply(outcome -> {
+          requireStillValid(request);
+          return answer.apply(outcome);
+        }));
   }
 
   private static void requireStillValid(Request request) {

@@ -1,0 +1,85 @@
+package io.fleetconf.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.GroupName;
+import io.fleetconf.core.Revision;
+import io.fleetconf.core.format.Format;
+import io.fleetconf.server.LiveState.Snapshot;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Device configs as they go on the wire, rendered once per snapshot for every device that shares
+ * one: a global change wakes 10,000 long-polls, and without this each would merge, mask and
+ * serialise the same 200 keys again. Devices with entries of their own, and {@code explain}
+ * reads, are rendered each time.
+ */
+final class ConfigRenderings {
+  /** What a device is shown: the config (masked unless revealed), its secret paths, and its text. */
+  record Shown(EffectiveConfig config, List<String> secrets, String text) {}
+
+  private record Key(List<GroupName> groups, Optional<String> namespace, Format format, boolean reveal) {}
+
+  private record Generation(Revision revision, ConcurrentHashMap<Key, Shown> shown) {}
+
+  /** A JSON config rendered as the value of a field of the pretty-printed body, at nesting level 1. */
+  private static final String FIELD_PREFIX = "{\n  \"config\" : ";
+  private static final String BODY_SUFFIX = "\n}";
+
+  private volatile Generation current = new Generation(Revision.ZERO, new ConcurrentHashMap<>());
+
+  /**
+   * The device's config as of {@code snapshot}: for {@link Format#JSON}, the text is the config
+   * as the value of a field of the response body (see {@link #jsonField}); otherwise the whole body.
+   */
+  Shown show(Snapshot snapshot, Device device, Optional<String> namespace, Format format, boolean reveal) {
+    if (snapshot.ownsEntries(device.id())) {
+      return render(snapshot, device, namespace, format, reveal);
+    }
+    Generation generation = current;
+    if (!generation.revision().equals(snapshot.revision())) {
+      // Older snapshots' readers render for themselves; the newest one replaces the cache.
+      if (snapshot.revision().isAfter(generation.revision())) {
+        generation = new Generation(snapshot.revision(), new ConcurrentHashMap<>());
+        current = generation;
+      } else {
+        return render(snapshot, device, namespace, format, reveal);
+      }
+    }
+    return generation.shown().computeIfAbsent(new Key(device.groups(), namespace, format, reveal),
+        key -> render(snapshot, device, namespace, format, reveal));
+  }
+
+  static Shown render(Snapshot snapshot, Device device, Optional<String> namespace, Format format, boolean reveal) {
+    EffectiveConfig config = snapshot.effective(device);
+    if (namespace.isPresent()) {
+      config = config.namespace(namespace.get());
+    }
+    List<String> secrets = config.pathsFrom(key -> snapshot.entry(key).map(Entry::secret).orElse(false));
+    if (!reveal) {
+      config = config.masked(secrets, Wire.MASK);
+    }
+    String text = format == Format.JSON ? jsonField(config.tree()) : format.render(config.tree());
+    return new Shown(config, secrets, text);
+  }
+
+  /**
+   * The config exactly as the pretty-printing {@link Response#json} writes it as the value of a
+   * top-level field, so that it can be put into a body as a raw value, byte for byte the same.
+   */
+  static String jsonField(ObjectNode tree) {
+    ObjectNode wrapper = Wire.object();
+    wrapper.set("config", tree);
+    try {
+      String text = Response.JSON.writeValueAsString(wrapper);
+      return text.substring(FIELD_PREFIX.length(), text.length() - BODY_SUFFIX.length());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a config", e);
+    }
+  }
+}
