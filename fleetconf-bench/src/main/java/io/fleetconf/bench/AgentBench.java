@@ -10,9 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The agent's cost on a device and its speed: a real server in this JVM, one real agent process
@@ -25,9 +22,28 @@ import java.util.List;
 public final class AgentBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /**
+   * What the agent measured: change-to-file latency over 20 rounds, and over the idle window its
+   * resident memory at start and end and the CPU time it used.
+   */
+  record Outcome(Distribution changeToFile, Duration idle, long rssStartKib, long rssEndKib, double cpuSeconds) {
+    double cpuPercentOfOneCore() {
+      return 100.0 * cpuSeconds / idle.toSeconds();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args.length > 0 ? args[0] : "fleetconf-cli/target/fleetconf.jar");
     Duration idle = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase()) : Duration.ofMinutes(10);
+    Outcome outcome = measure(jar, idle);
+    System.out.printf("change to file (20 rounds): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        outcome.changeToFile().p50() / 1e6, outcome.changeToFile().p99() / 1e6, outcome.changeToFile().max() / 1e6);
+    System.out.printf("idle agent over %s: RSS %d KiB at start, %d KiB at end; CPU %.2f s (%.3f%% of one core)%n",
+        idle, outcome.rssStartKib(), outcome.rssEndKib(), outcome.cpuSeconds(), outcome.cpuPercentOfOneCore());
+  }
+
+  /** Starts a server and a real agent process ({@code java -jar jar agent}) and measures it. */
+  static Outcome measure(Path jar, Duration idle) throws Exception {
     Path dir = Files.createTempDirectory("fleetconf-agent-bench");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dir.resolve("server"))
         .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
@@ -44,22 +60,17 @@ public final class AgentBench {
           .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
       try {
         waitFor(env, "LOG_LEVEL=info");
-        List<Double> latencies = new ArrayList<>();
+        long[] latencies = new long[20];
         for (int round = 0; round < 25; round++) {
           String value = "v" + round;
           long start = System.nanoTime();
           call(server, token, "PUT", "/api/v1/entries/global/common/log_level", "\"" + value + "\"");
           waitFor(env, "LOG_LEVEL=" + value);
-          double ms = (System.nanoTime() - start) / 1e6;
           if (round >= 5) {
-            latencies.add(ms);
+            latencies[round - 5] = System.nanoTime() - start;
           }
           Thread.sleep(200);
         }
-        Collections.sort(latencies);
-        System.out.printf("change to file (20 rounds): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-            latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
-            latencies.get(latencies.size() - 1));
         long pid = agent.pid();
         Thread.sleep(5000);
         long cpuBefore = cpuTicks(pid);
@@ -68,8 +79,7 @@ public final class AgentBench {
         long cpuAfter = cpuTicks(pid);
         long rssAfter = rssKb(pid);
         double cpuSeconds = (cpuAfter - cpuBefore) / 100.0; // USER_HZ is 100 on Linux
-        System.out.printf("idle agent over %s: RSS %d KiB at start, %d KiB at end; CPU %.2f s (%.3f%% of one core)%n",
-            idle, rssBefore, rssAfter, cpuSeconds, 100.0 * cpuSeconds / idle.toSeconds());
+        return new Outcome(Distribution.of(latencies), idle, rssBefore, rssAfter, cpuSeconds);
       } finally {
         agent.destroy();
       }

@@ -17,6 +17,19 @@ final class Machine {
 
   private Machine() {}
 
+  /** This process's open-files limit (soft), from /proc/self/limits; -1 if unknown. */
+  static long openFilesLimit() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/limits")).stream()
+          .filter(line -> line.startsWith("Max open files"))
+          .map(line -> line.substring("Max open files".length()).strip().split("\\s+")[0])
+          .filter(limit -> limit.chars().allMatch(Character::isDigit))
+          .mapToLong(Long::parseLong).findFirst().orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** CPUs, memory, kernel and JDK, one line each. */
   static List<String> describe() {
     long cpus;

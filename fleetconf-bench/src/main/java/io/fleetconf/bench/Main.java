@@ -1,8 +1,6 @@
 package io.fleetconf.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +22,10 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("etcd")) {
       io.fleetconf.bench.etcd.EtcdBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("report")) {
+      ReportBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("reads")) {
@@ -63,17 +65,6 @@ public final class Main {
   private static String machine() {
     return String.format("%d CPUs (nproc), %s %s %s, JDK %s (%s), open files limit %s",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-        System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vendor"), openFiles());
-  }
-
-  private static String openFiles() {
-    try {
-      return Files.readAllLines(Path.of("/proc/self/limits")).stream()
-          .filter(line -> line.startsWith("Max open files"))
-          .map(line -> line.substring("Max open files".length()).strip().split("\\s+")[0])
-          .findFirst().orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
+        System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vendor"), Machine.openFilesLimit());
   }
 }

@@ -42,7 +42,47 @@ final class ReadsBench {
 
   private ReadsBench() {}
 
+  /** What a run measured: one outcome per client and format, the machine, and the settings in words. */
+  record Reads(List<Outcome> outcomes, List<String> machine, String settings, int expected) {
+    boolean clean() {
+      return outcomes.size() == expected && outcomes.stream().allMatch(o -> o.errors() == 0);
+    }
+  }
+
   static void main(String[] args) throws IOException {
+    Optional<Path> report = Optional.empty();
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--report")) {
+        report = Optional.of(Path.of(args[i + 1]));
+      }
+    }
+    Reads reads;
+    try {
+      reads = measure(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench reads: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    System.out.print(text(reads.outcomes(), reads.machine(), reads.settings(), false));
+    if (report.isPresent()) {
+      String existing = Files.exists(report.get()) ? Files.readString(report.get()) : "";
+      Files.writeString(report.get(), existing + (existing.isEmpty() || existing.endsWith("\n\n") ? "" : "\n")
+          + "## Effective-config reads, " + LocalDate.now() + "\n\n"
+          + text(reads.outcomes(), reads.machine(), reads.settings(), true));
+      System.err.println("appended to " + report.get());
+    }
+    System.exit(reads.clean() ? 0 : 1);
+  }
+
+  /**
+   * Starts a server, registers the devices and measures each client and format: {@code args} as
+   * {@code ./fleetconf-bench/run reads} takes them.
+   *
+   * @throws IllegalArgumentException if an argument is wrong
+   */
+  static Reads measure(String[] args) throws IOException {
     int devices = 1_000;
     int seconds = 10;
     int warmup = 2;
@@ -50,40 +90,32 @@ final class ReadsBench {
     int prime = 5;
     List<String> formats = List.of("json", "env");
     List<String> clients = List.of("jdk", "raw");
-    Optional<Path> report = Optional.empty();
-    try {
-      for (int i = 0; i < args.length; i++) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        String value = args[++i];
-        switch (args[i - 1]) {
-          case "--devices" -> devices = positive("--devices", value);
-          case "--seconds" -> seconds = positive("--seconds", value);
-          case "--warmup-seconds" -> warmup = Math.max(0, number("--warmup-seconds", value));
-          case "--concurrency" -> concurrency = positive("--concurrency", value);
-          case "--prime-seconds" -> prime = Math.max(0, number("--prime-seconds", value));
-          case "--formats" -> formats = List.of(value.split(","));
-          case "--clients" -> clients = List.of(value.split(","));
-          case "--report" -> report = Optional.of(Path.of(value));
-          default -> throw new IllegalArgumentException("unknown option '" + args[i - 1] + "'");
-        }
+    for (int i = 0; i < args.length; i++) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
       }
-      for (String format : formats) {
-        if (!format.equals("json") && !format.equals("env")) {
-          throw new IllegalArgumentException("--formats takes json and env, was '" + format + "'");
-        }
+      String value = args[++i];
+      switch (args[i - 1]) {
+        case "--devices" -> devices = positive("--devices", value);
+        case "--seconds" -> seconds = positive("--seconds", value);
+        case "--warmup-seconds" -> warmup = Math.max(0, number("--warmup-seconds", value));
+        case "--concurrency" -> concurrency = positive("--concurrency", value);
+        case "--prime-seconds" -> prime = Math.max(0, number("--prime-seconds", value));
+        case "--formats" -> formats = List.of(value.split(","));
+        case "--clients" -> clients = List.of(value.split(","));
+        case "--report" -> { } // main's
+        default -> throw new IllegalArgumentException("unknown option '" + args[i - 1] + "'");
       }
-      for (String client : clients) {
-        if (!client.equals("jdk") && !client.equals("raw")) {
-          throw new IllegalArgumentException("--clients takes jdk and raw, was '" + client + "'");
-        }
+    }
+    for (String format : formats) {
+      if (!format.equals("json") && !format.equals("env")) {
+        throw new IllegalArgumentException("--formats takes json and env, was '" + format + "'");
       }
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench reads: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
+    }
+    for (String client : clients) {
+      if (!client.equals("jdk") && !client.equals("raw")) {
+        throw new IllegalArgumentException("--clients takes jdk and raw, was '" + client + "'");
+      }
     }
     List<String> machine = new ArrayList<>(Machine.describe());
     List<Outcome> outcomes = new ArrayList<>();
@@ -121,14 +153,7 @@ final class ReadsBench {
         + " client raw, a plain socket each); a fresh load JVM per row, %d s warm-up, %d s measured; before the rows,"
         + " %d s of unmeasured raw-client load per format so that the server's JIT has compiled the read path",
         devices, concurrency, warmup, seconds, prime);
-    System.out.print(text(outcomes, machine, settings, false));
-    if (report.isPresent()) {
-      String existing = Files.exists(report.get()) ? Files.readString(report.get()) : "";
-      Files.writeString(report.get(), existing + (existing.isEmpty() || existing.endsWith("\n\n") ? "" : "\n")
-          + "## Effective-config reads, " + LocalDate.now() + "\n\n" + text(outcomes, machine, settings, true));
-      System.err.println("appended to " + report.get());
-    }
-    System.exit(outcomes.size() == formats.size() * clients.size() && outcomes.stream().allMatch(o -> o.errors() == 0) ? 0 : 1);
+    return new Reads(outcomes, machine, settings, formats.size() * clients.size());
   }
 
   private static Outcome load(FleetServer server, String token, int devices, int concurrency, int warmup,

@@ -62,6 +62,21 @@ final class WritesBench {
       System.exit(2);
       return;
     }
+    Writes writes = measure(settings);
+    WritesReport report = new WritesReport(writes.runs(), settings, writes.machine());
+    System.out.print(report.text());
+    if (settings.report().isPresent()) {
+      report.append(settings.report().get(), "Durable writes, " + LocalDate.now());
+      System.err.println("appended to " + settings.report().get());
+    }
+    System.exit(writes.runs().stream().allMatch(WritesBench::clean) ? 0 : 1);
+  }
+
+  /** Each store's run, and the machine and its disk. */
+  record Writes(List<StoreRun> runs, List<String> machine) {}
+
+  /** Runs every store and writer count that {@code settings} names. */
+  static Writes measure(WritesSettings settings) throws IOException {
     List<String> machine = new ArrayList<>(Machine.describe());
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     machine.add("bench data dirs: " + Machine.disk(tmp));
@@ -73,13 +88,7 @@ final class WritesBench {
       runs.add(run(store, settings));
     }
     machine.add("load average at the end: " + Machine.loadAverage());
-    WritesReport report = new WritesReport(runs, settings, machine);
-    System.out.print(report.text());
-    if (settings.report().isPresent()) {
-      report.append(settings.report().get(), "Durable writes, " + LocalDate.now());
-      System.err.println("appended to " + settings.report().get());
-    }
-    System.exit(runs.stream().allMatch(WritesBench::clean) ? 0 : 1);
+    return new Writes(runs, machine);
   }
 
   /** True if nothing failed: every request acknowledged, and the revisions agree. */

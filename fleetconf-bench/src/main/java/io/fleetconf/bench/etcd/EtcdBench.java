@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 public final class EtcdBench {
   private static final long CALL_TIMEOUT_SECONDS = 60;
   private static final String BENCH_PREFIX = "/fleet/bench/";
+  private static final String MISSING = "no " + EtcdServer.BINARY + "; install Debian's etcd-server package"
+      + " (apt-get install etcd-server), which ./fleetconf-bench/run etcd does when it can";
 
   /**
    * A writes or reads case: its result, the fewest and most completions in one second, etcd's WAL
@@ -46,11 +48,33 @@ public final class EtcdBench {
       return;
     }
     if (!Files.isExecutable(EtcdServer.BINARY)) {
-      System.err.println("fleetconf-bench etcd: no " + EtcdServer.BINARY + "; install Debian's etcd-server package"
-          + " (apt-get install etcd-server), which ./fleetconf-bench/run etcd does when it can");
+      System.err.println("fleetconf-bench etcd: " + MISSING);
       System.exit(2);
       return;
     }
+    EtcdReport report = measure(settings);
+    System.out.print(report.text());
+    if (settings.report().isPresent()) {
+      report.append(settings.report().get(), "etcd, " + LocalDate.now());
+      System.err.println("appended to " + settings.report().get());
+    }
+    System.exit(report.results().stream().allMatch(r -> r.problems().isEmpty()) ? 0 : 1);
+  }
+
+  /**
+   * Every etcd scenario, for the combined report: {@code args} as {@code ./fleetconf-bench/run etcd}
+   * takes them.
+   *
+   * @throws IllegalArgumentException if an argument is wrong, or there is no etcd to start
+   */
+  public static EtcdReport measure(String[] args) {
+    if (!Files.isExecutable(EtcdServer.BINARY)) {
+      throw new IllegalArgumentException(MISSING);
+    }
+    return measure(EtcdSettings.parse(args));
+  }
+
+  private static EtcdReport measure(EtcdSettings settings) {
     List<String> machine = machine(EtcdServer.version());
     List<EtcdResult> fanOut = new ArrayList<>();
     List<FanOut.Context> contexts = new ArrayList<>();
@@ -63,13 +87,7 @@ public final class EtcdBench {
     List<LoadCase> writes = writes(settings);
     List<LoadCase> reads = settings.readers() == 0 ? List.of() : reads(settings);
     machine.add("load average at the end: " + loadAverage());
-    EtcdReport report = new EtcdReport(machine, settings, fanOut, contexts, writes, reads);
-    System.out.print(report.text());
-    if (settings.report().isPresent()) {
-      report.append(settings.report().get(), "etcd, " + LocalDate.now());
-      System.err.println("appended to " + settings.report().get());
-    }
-    System.exit(report.results().stream().allMatch(r -> r.problems().isEmpty()) ? 0 : 1);
+    return new EtcdReport(machine, settings, fanOut, contexts, writes, reads);
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** The etcd results as plain-text tables for the terminal and as a Markdown section for a file. */
-final class EtcdReport {
+public final class EtcdReport {
   private final List<String> machine;
   private final EtcdSettings settings;
   private final List<EtcdResult> fanOut;
@@ -29,9 +29,20 @@ final class EtcdReport {
   }
 
   /** Every result, one per (scenario, parameter): what a combined fleetconf-and-etcd table is built from. */
-  List<EtcdResult> results() {
+  public List<EtcdResult> results() {
     return Stream.of(fanOut.stream(), writes.stream().map(EtcdBench.LoadCase::result),
         reads.stream().map(EtcdBench.LoadCase::result)).flatMap(s -> s).toList();
+  }
+
+  /** etcd's version, its settings and the machine, one line each. */
+  public List<String> machine() {
+    return machine;
+  }
+
+  /** etcd's resident memory per watcher with {@code watchers} held: (held - idle) / watchers, if measured. */
+  public java.util.OptionalLong rssPerWatcher(int watchers) {
+    return contexts.stream().filter(c -> c.watchers() == watchers && watchers > 0)
+        .mapToLong(c -> (c.rssHeld() - c.rssIdle()) / watchers).findFirst();
   }
 
   String text() {

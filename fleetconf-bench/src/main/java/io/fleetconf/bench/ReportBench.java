@@ -1,0 +1,98 @@
+package io.fleetconf.bench;
+
+import io.fleetconf.bench.etcd.EtcdBench;
+import io.fleetconf.bench.etcd.EtcdReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./fleetconf-bench/run report}: every scenario, fleetconf's and etcd's, in one run on one
+ * machine, and the generated part of {@code docs/performance.md} rewritten from the figures, with
+ * a plot of fan-out latency against the number of devices. A scenario that fails is reported as
+ * such; the others still run.
+ */
+final class ReportBench {
+  private ReportBench() {}
+
+  static void main(String[] args) throws IOException {
+    ReportSettings settings;
+    try {
+      settings = ReportSettings.parse(args, Machine.openFilesLimit());
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetconf-bench report: " + e.getMessage());
+      System.err.println(ReportSettings.USAGE);
+      System.exit(2);
+      return;
+    }
+    long started = System.nanoTime();
+    Map<String, String> failures = new LinkedHashMap<>();
+    String sizes = String.join(",", settings.sizes().stream().map(String::valueOf).toList());
+    String rounds = Integer.toString(settings.rounds());
+    String warmups = Integer.toString(settings.warmups());
+    String seconds = Integer.toString(settings.seconds());
+    String warmupSeconds = Integer.toString(Math.max(1, settings.seconds() / 4));
+
+    List<Result> longPolls = step("fan-out, long-poll", failures, () -> fanOut(settings, "longpoll"));
+    List<Result> streams = step("fan-out, SSE", failures, () -> fanOut(settings, "sse"));
+    EtcdReport etcd = step("etcd", failures, () -> EtcdBench.measure(new String[] {"--sizes", sizes,
+        "--rounds", rounds, "--warmups", warmups, "--writers", "1,16", "--readers", "64", "--seconds", seconds,
+        "--warmup-seconds", warmupSeconds}));
+    WritesBench.Writes writes = step("durable writes", failures, () -> WritesBench.measure(WritesSettings.parse(
+        new String[] {"--store", "both", "--writers", "1,16", "--seconds", seconds, "--warmup-seconds", warmupSeconds,
+            "--postgres-url", settings.postgresUrl()})));
+    ReadsBench.Reads reads = step("reads", failures, () -> ReadsBench.measure(new String[] {"--seconds", seconds,
+        "--warmup-seconds", warmupSeconds, "--concurrency", "64", "--clients", "raw,jdk"}));
+    AgentBench.Outcome agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
+
+    PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
+        Optional.ofNullable(streams), Optional.ofNullable(etcd), Optional.ofNullable(writes),
+        Optional.ofNullable(reads), Optional.ofNullable(agent), failures,
+        Duration.ofNanos(System.nanoTime() - started));
+    FanOutPlot.write(settings.plot(), report.fanOutSeries());
+    String generated = report.markdown(settings.out().toAbsolutePath().getParent().relativize(
+        settings.plot().toAbsolutePath()).toString());
+    PerformanceReport.replaceGenerated(settings.out(), generated);
+    System.out.print(generated);
+    System.err.println("fleetconf-bench report: wrote " + settings.out() + " and " + settings.plot());
+    System.exit(failures.isEmpty() ? 0 : 1);
+  }
+
+  private static List<Result> fanOut(ReportSettings settings, String transport) {
+    BenchSettings fan = BenchSettings.parse(new String[] {"--rounds", Integer.toString(settings.rounds()),
+        "--warmups", Integer.toString(settings.warmups()), "--transport", transport});
+    List<Result> results = new ArrayList<>();
+    for (int size : settings.sizes()) {
+      results.add(Scenario.run(size, fan));
+    }
+    return results;
+  }
+
+  /** The CLI jar that holds the agent, built by the run script next to this bench. */
+  private static Path agentJar() {
+    Path jar = ReportSettings.root().resolve("fleetconf-cli/target/fleetconf.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new BenchException("no " + jar.toAbsolutePath() + "; build it with mvn -pl fleetconf-cli -am package");
+    }
+    return jar;
+  }
+
+  /** Runs one scenario; a failure is written down, and the report goes on without it. */
+  private static <T> T step(String name, Map<String, String> failures, Callable<T> scenario) {
+    System.err.println("fleetconf-bench report: " + name + "...");
+    try {
+      return scenario.call();
+    } catch (Exception e) {
+      failures.put(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+      System.err.println("fleetconf-bench report: " + name + " failed: " + e);
+      return null;
+    }
+  }
+}
