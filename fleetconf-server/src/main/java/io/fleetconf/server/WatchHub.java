@@ -158,6 +158,7 @@ public final class WatchHub implements AutoCloseable {
         return waiter.answer(Outcome.CHANGED);
       }
       waitersOf(view).add(waiter);
+      waiter.listed = true;
     } finally {
       lock.unlock();
     }
@@ -168,6 +169,9 @@ public final class WatchHub implements AutoCloseable {
   }
 
   private void forget(Waiter waiter) {
+    if (!waiter.listed) {
+      return; // the fan-out took it off already
+    }
     lock.lock();
     try {
       List<Waiter> waiters = waitersOf(waiter.view);
@@ -230,20 +234,21 @@ public final class WatchHub implements AutoCloseable {
         .filter(Change.EntryChange.class::isInstance)
         .map(change -> ((Change.EntryChange) change).key())
         .toList();
+    DeviceViews.Diffs diffs = new DeviceViews.Diffs();
     lock.lock();
     try {
       remember(new Touched(changeSet.revision(), keys));
       affected.removed().forEach(id -> {
         devices.remove(id);
-        woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
+        woken += wakeDevice(id, w -> true);
       });
       configs.forEach((id, config) -> {
         DeviceViews views = devices.get(id);
         if (views == null) {
           devices.put(id, new DeviceViews(config, changeSet.revision()));
-          woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> true);
-        } else if (views.update(config, changeSet.revision())) {
-          woken += wake(deviceWaiters.getOrDefault(id, List.of()), w -> views.revision(w.view).isAfter(w.index));
+          woken += wakeDevice(id, w -> true);
+        } else if (views.update(config, changeSet.revision(), diffs)) {
+          woken += wakeDevice(id, w -> views.revision(w.view).isAfter(w.index));
         }
       });
       if (!keys.isEmpty()) {
@@ -261,12 +266,32 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  /** Answers the concerned waiters as changed; returns how many it answered (not those already answered). */
+  private int wakeDevice(DeviceId id, java.util.function.Predicate<Waiter> concerned) {
+    List<Waiter> waiters = deviceWaiters.get(id);
+    if (waiters == null) {
+      return 0;
+    }
+    int answered = wake(waiters, concerned);
+    if (waiters.isEmpty()) {
+      deviceWaiters.remove(id);
+    }
+    return answered;
+  }
+
+  /**
+   * Answers the concerned waiters as changed and takes them off {@code waiters}, so that their
+   * answers need not take the lock again; returns how many it answered (not those already answered).
+   */
   private static int wake(List<Waiter> waiters, java.util.function.Predicate<Waiter> concerned) {
     int answered = 0;
-    for (Waiter waiter : waiters) {
-      if (concerned.test(waiter) && waiter.done.complete(Outcome.CHANGED)) {
-        answered++;
+    for (var each = waiters.iterator(); each.hasNext(); ) {
+      Waiter waiter = each.next();
+      if (concerned.test(waiter)) {
+        each.remove();
+        waiter.listed = false;
+        if (waiter.done.complete(Outcome.CHANGED)) {
+          answered++;
+        }
       }
     }
     return answered;
@@ -309,6 +334,8 @@ public final class WatchHub implements AutoCloseable {
     final CompletableFuture<Outcome> done = new CompletableFuture<>();
     /** {@link #done}, once the waiter is forgotten, on a thread of its own. */
     CompletableFuture<Outcome> answered = done;
+    /** Whether it is on a list of held waiters; cleared by the fan-out under the lock as it answers. */
+    volatile boolean listed;
 
     Waiter(View view, Revision index) {
       this.view = view;
