@@ -1,9 +1,5 @@
 package io.fleetconf.server;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.fleetconf.server.ServerSettings.Transport;
 import io.fleetconf.server.http.Gate;
 import io.fleetconf.server.security.Acl;
@@ -20,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import io.fleetconf.server.http.Api;
+import io.fleetconf.server.http.NettyServer;
 import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.Store;
 import java.io.IOException;
@@ -51,31 +48,28 @@ public final class FleetServer implements AutoCloseable {
 
   private final Store store;
   private final Fleet fleet;
-  private final HttpServer http;
+  private final NettyServer http;
+  private final boolean https;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
   private final Gate gate;
   private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private FleetServer(Store store, Fleet fleet, HttpServer http, ExecutorService executor,
+  private FleetServer(Store store, Fleet fleet, NettyServer http, boolean https, ExecutorService executor,
       Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
     this.gate = gate;
     this.caFile = caFile;
     this.store = store;
     this.fleet = fleet;
     this.http = http;
+    this.https = https;
     this.executor = executor;
     this.bootstrapToken = bootstrapToken;
   }
 
   /** Opens the store, seeds it if asked and empty, and starts serving. */
   public static FleetServer start(ServerSettings settings) {
-    // The JDK server closes an idle keep-alive connection once 200 are idle; after a fleet-wide
-    // change thousands of watchers go idle at once and would all reconnect (docs/performance.md).
-    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
-      System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
-    }
     createPrivately(settings.dataDir());
     Store store = settings.storeUrl().open(Clock.systemUTC());
     try {
@@ -101,18 +95,21 @@ public final class FleetServer implements AutoCloseable {
       Gate gate = new Gate(tokens, certificates, settings.limits());
       // Other servers on a shared store make and revoke tokens and certificates too.
       fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
-      HttpServer http = listen(settings, ca, certificates, gate);
+      Optional<ServerTls> tls = tls(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      http.setExecutor(executor);
-      http.createContext("/", Api.router(fleet, gate, settings.consulRoot()));
-      http.start();
-      return new FleetServer(store, fleet, http, executor, bootstrap, gate, ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
-    } catch (IOException | RuntimeException e) {
+      NettyServer http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
+          Api.router(fleet, gate, settings.consulRoot()), executor);
+      return new FleetServer(store, fleet, http, tls.isPresent(), executor, bootstrap, gate,
+          ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
+    } catch (IOException e) {
       store.close();
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), io);
-      }
-      throw (RuntimeException) e;
+      throw new UncheckedIOException(e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      store.close();
+      throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e.getCause());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
   }
 
@@ -138,16 +135,16 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  private static HttpServer listen(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates, Gate gate)
-      throws IOException {
-    InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+  /** The server's TLS, or none (with a loud warning) when plain HTTP was asked for. */
+  private static Optional<ServerTls> tls(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates,
+      Gate gate) {
     Path certificate;
     Path key;
     switch (settings.transport()) {
       case Transport.PlainHttp plain -> {
         LOG.log(System.Logger.Level.WARNING, "*** PLAIN HTTP: TLS is off, as asked. Tokens, configs and secrets cross"
             + " the network in clear text. Use this only on a trusted loopback or behind a TLS proxy. ***");
-        return HttpServer.create(address, BACKLOG);
+        return Optional.empty();
       }
       case Transport.SelfMadeTls selfMade -> {
         certificate = settings.dataDir().resolve("tls/server.crt");
@@ -159,16 +156,8 @@ public final class FleetServer implements AutoCloseable {
         key = files.key();
       }
     }
-    ServerTls tls = ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked,
-        why -> gate.refused(why + " at the TLS handshake"));
-    HttpsServer https = HttpsServer.create(address, BACKLOG);
-    https.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
-      @Override
-      public void configure(HttpsParameters parameters) {
-        parameters.setSSLParameters(tls.parameters());
-      }
-    });
-    return https;
+    return Optional.of(ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked,
+        why -> gate.refused(why + " at the TLS handshake")));
   }
 
   /** Makes this server's certificate with the fleet CA when it is missing or has less than 30 days left. */
@@ -248,13 +237,13 @@ public final class FleetServer implements AutoCloseable {
   }
 
   public int port() {
-    return http.getAddress().getPort();
+    return http.address().getPort();
   }
 
   /** The base URL, e.g. {@code https://127.0.0.1:8585}. */
   public URI uri() {
-    var address = http.getAddress();
-    String scheme = http instanceof HttpsServer ? "https" : "http";
+    var address = http.address();
+    String scheme = https ? "https" : "http";
     return URI.create(scheme + "://" + address.getHostString() + ":" + address.getPort());
   }
 
@@ -292,7 +281,7 @@ public final class FleetServer implements AutoCloseable {
       return;
     }
     fleet.close();
-    http.stop(0);
+    http.close();
     executor.shutdownNow();
     store.close();
     LOG.log(System.Logger.Level.INFO, "fleetconf server stopped");

@@ -1,7 +1,6 @@
 package io.fleetconf.server.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
 import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.security.Certificates;
@@ -138,9 +137,10 @@ public final class Gate {
   }
 
   private static Optional<X509Certificate> peerCertificate(HttpExchange exchange) {
-    if (exchange instanceof HttpsExchange https) {
+    Optional<javax.net.ssl.SSLSession> tls = NettyExchange.tlsSession(exchange);
+    if (tls.isPresent()) {
       try {
-        var chain = https.getSSLSession().getPeerCertificates();
+        var chain = tls.get().getPeerCertificates();
         if (chain.length > 0 && chain[0] instanceof X509Certificate x509) {
           return Optional.of(x509);
         }
