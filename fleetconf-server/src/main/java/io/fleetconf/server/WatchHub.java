@@ -124,9 +124,16 @@ public final class WatchHub implements AutoCloseable {
    * is a few objects, not a thread: its answer runs on a virtual thread of its own once it
    * completes, so the fan-out never serialises the answers.
    */
-  public CompletableFuture<Outcome> watch(View view, Revision index, Duration wait) {
-    return hold(view, index, wait).answered;
+  public Watching watch(View view, Revision index, Duration wait) {
+    Waiter waiter = hold(view, index, wait);
+    return new Watching(waiter.answered, () -> waiter.done.complete(Outcome.TIMED_OUT));
   }
+
+  /**
+   * A held watch: its answer, and how to let go of it early (the client went away), which answers
+   * it as timed out and frees its place at once.
+   */
+  public record Watching(CompletableFuture<Outcome> answer, Runnable letGo) {}
 
   /**
    * Waits until {@code view} changes after {@code index}, or {@code wait} passes, as {@link #watch}

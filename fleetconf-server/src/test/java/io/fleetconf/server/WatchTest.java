@@ -194,4 +194,26 @@ class WatchTest {
     assertThat(reply.json().get("message").asText())
         .isEqualTo("query parameter 'wait' must be a duration such as 30s, 5m or 500ms, was 'forever'");
   }
+
+  /** A client that hangs up lets go of its watch at once, not when the wait would have ended (60 s). */
+  @Test
+  void aWatchWhoseClientHungUpIsLetGo() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+      socket.getOutputStream().write(("GET /api/v1/devices/vv-1/config?index=4&wait=60s HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\nAuthorization: Bearer " + server.token() + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      awaitHeld(1);
+    }
+    awaitHeld(0);
+    barrier(); // the hub still answers, and the watch that was let go was not woken by it
+    assertThat(server.server().heldWatches()).isZero();
+  }
+
+  private void awaitHeld(int watches) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (server.server().heldWatches() != watches && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(server.server().heldWatches()).isEqualTo(watches);
+  }
 }

@@ -51,6 +51,7 @@ final class NettyExchange extends HttpExchange {
   private OutputStream out;
   private int status = -1;
   private boolean closed;
+  private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> gone;
 
   /**
    * @param done called once the response is complete (or abandoned), so that the connection may
@@ -66,6 +67,26 @@ final class NettyExchange extends HttpExchange {
     this.done = done;
     tls.ifPresent(session -> attributes.put(SSL_SESSION, session));
     this.in = new ByteArrayInputStream(body);
+  }
+
+  /**
+   * Runs {@code action} once if the connection closes before this exchange is done (at once if it
+   * has); a keep-alive connection's later exchanges do not see it.
+   */
+  synchronized void whenClientGone(Runnable action) {
+    if (closed) {
+      return;
+    }
+    gone = closing -> {
+      if (!isDone()) {
+        action.run();
+      }
+    };
+    channel.closeFuture().addListener(gone);
+  }
+
+  private synchronized boolean isDone() {
+    return closed;
   }
 
   /** The TLS session of {@code exchange}, if it came over TLS. */
@@ -230,6 +251,9 @@ final class NettyExchange extends HttpExchange {
       return;
     }
     closed = true;
+    if (gone != null) {
+      channel.closeFuture().removeListener(gone);
+    }
     if (!keepAlive || closesAfter()) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> channel.close());
     }

@@ -69,6 +69,13 @@ public final class Request {
     return gate;
   }
 
+  /** Runs {@code action} if the client closes the connection before this request is answered. */
+  void whenClientGone(Runnable action) {
+    if (exchange instanceof NettyExchange netty) {
+      netty.whenClientGone(action);
+    }
+  }
+
   /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
   Gate.Slot watchSlot() {
     return gate.watchSlot(caller);

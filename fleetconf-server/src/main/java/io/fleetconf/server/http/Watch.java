@@ -48,7 +48,9 @@ final class Watch {
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
     Gate.Slot slot = request.watchSlot();
-    return Response.later(fleet.watches().watch(view, index, wait.plusMillis(jitter))
+    WatchHub.Watching watching = fleet.watches().watch(view, index, wait.plusMillis(jitter));
+    request.whenClientGone(watching.letGo()); // else a closed connection's watch stays held until its wait ends
+    return Response.later(watching.answer()
         .whenComplete((outcome, failure) -> slot.close())
         .thenApply(outcome -> {
           requireStillValid(request);
