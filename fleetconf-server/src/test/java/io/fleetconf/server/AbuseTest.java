@@ -232,6 +232,8 @@ class AbuseTest {
             rawPut(KEY, admin() + "X-Note: x\nPUT /api/v1/entries/global/a/smuggled HTTP/1.1\r\n"), 400),
         Arguments.of("CRLF in a header, then a smuggled request line",
             rawPut(KEY, admin() + "X-Note: x\r\nPUT /api/v1/entries/global/a/smuggled HTTP/1.1\r\n"), 400),
+        Arguments.of("bare CR in a header, hiding a second header in the first one's value",
+            rawPut(KEY, "X-Note: x\rAuthorization: Bearer " + server.token() + "\r\n"), 400),
         Arguments.of("Authorization folded into the header before it",
             rawPut(KEY, "X-Note: x\r\n Authorization: Bearer " + server.token() + "\r\n"), 401),
         Arguments.of("space before the colon of Authorization",
