@@ -66,7 +66,8 @@ public final class Main {
         System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vendor"), openFiles());
   }
 
-  private static String openFiles() {
+  /** This process's limit of open files, from {@code /proc/self/limits}; {@code unknown} without it. */
+  static String openFiles() {
     try {
       return Files.readAllLines(Path.of("/proc/self/limits")).stream()
           .filter(line -> line.startsWith("Max open files"))
