@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param warmups rounds run first and not counted
  * @param settle pause once every watch is held again, before the next write
  * @param report a Markdown file to append the results to
+ * @param transport how each device watches its config: a long-poll at a time, or one event stream
  */
-record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration settle, Optional<Path> report) {
+record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration settle, Optional<Path> report,
+    Transport transport) {
   static final String USAGE = "usage: fleetconf-bench [--sizes 1000,10000] [--rounds 20] [--warmups 3]"
-      + " [--settle-ms 200] [--report <file.md>]";
+      + " [--settle-ms 200] [--report <file.md>] [--transport longpoll|sse]";
 
   BenchSettings {
     sizes = List.copyOf(sizes);
@@ -46,6 +48,7 @@ record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration sett
     int warmups = 3;
     Duration settle = Duration.ofMillis(200);
     Optional<Path> report = Optional.empty();
+    Transport transport = Transport.LONGPOLL;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -58,10 +61,11 @@ record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration sett
         case "--warmups" -> warmups = number(name, value);
         case "--settle-ms" -> settle = Duration.ofMillis(number(name, value));
         case "--report" -> report = Optional.of(Path.of(value));
+        case "--transport" -> transport = Transport.named(value);
         default -> throw new IllegalArgumentException("unknown option '" + name + "'");
       }
     }
-    return new BenchSettings(sizes, rounds, warmups, settle, report);
+    return new BenchSettings(sizes, rounds, warmups, settle, report, transport);
   }
 
   private static List<Integer> sizes(String text) {

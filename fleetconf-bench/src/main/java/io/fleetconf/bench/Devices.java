@@ -1,58 +1,49 @@
 package io.fleetconf.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simulated fleet, a JVM of its own that the bench starts: {@code count} devices, each with
- * one long-poll in flight over real HTTP/1.1, re-issued with the revision of the last answer as
- * its index. It speaks the line protocol of {@link DevicesProcess} on stdin/stdout and times every
- * delivery on its own clock, from the moment it was told which revision to expect.
+ * The simulated fleet, a JVM of its own that the bench starts: {@code count} devices over real
+ * HTTP/1.1, each with one long-poll in flight, re-issued with the revision of the last answer as
+ * its index, or each with one event stream kept open. It speaks the line protocol of {@link
+ * DevicesProcess} on stdin/stdout and times every delivery on its own clock, from the moment it
+ * was told which revision to expect. The sockets are {@link DeviceLoop}'s; this class keeps the
+ * account of what each device got.
  *
- * <p>Arguments: server URL, bearer token, device count, long-poll wait in seconds.
+ * <p>Arguments: server URL, bearer token, device count, long-poll wait in seconds, and optionally
+ * the transport, {@code longpoll} (the default) or {@code sse}.
  */
 public final class Devices {
-  /** How many first fetches may be in flight at once, so the server's accept queue is not flooded. */
-  private static final int OPENING_WINDOW = 256;
-  private static final long RETRY_PAUSE_MS = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Selector threads. One keeps up with 10,000 devices; two were no faster on 2 cores, where the
+   * server under test needs the CPU more than this JVM does.
+   */
+  private static final int LOOPS = 1;
   /** The field a global round changes. */
   private static final String LOG_LEVEL = "common/log_level";
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(30))
-      .executor(Executors.newVirtualThreadPerTaskExecutor())
-      .build();
-  private final URI base;
-  private final String token;
   private final int count;
   private final Duration wait;
-  /** Per device: the revision of its last answer, -1 before the first; each is touched by one poll chain only. */
+  private final Transport transport;
+  /** Per device: the revision of its last answer, -1 before the first; each is touched by its loop only. */
   private final long[] index;
   private final long[] countedIn;
-  /** Per device: when its poll in flight was sent, to tell a wait that ran out from a wake. */
+  /** Per device: when its request in flight was sent, to tell a wait that ran out from a wake. */
   private final long[] sentAt;
-  private final Semaphore opening = new Semaphore(OPENING_WINDOW);
   private final Problems problems = new Problems();
   private final AtomicInteger stale = new AtomicInteger();
   private final AtomicInteger unexpected = new AtomicInteger();
+  private final AtomicLong measuredCpu = new AtomicLong();
   private final List<long[]> measured = new ArrayList<>();
   private volatile Round round;
 
@@ -61,14 +52,16 @@ public final class Devices {
    * are the devices that must get it ({@code null}: all of them), {@code path} the config field
    * ({@code namespace/key}) whose new value they must see.
    */
-  private static final class Round {
+  static final class Round {
     final long revision;
     final String[] path;
     final String value;
     final boolean measured;
     final boolean[] members;
     final int want;
-    final long start = System.nanoTime();
+    /** This JVM's CPU time when the round was armed. */
+    final long cpuStart;
+    final long start;
     final long[] latency;
     final AtomicInteger reissued = new AtomicInteger();
 
@@ -87,6 +80,8 @@ public final class Devices {
       }
       this.want = want;
       this.latency = new long[count];
+      this.cpuStart = ProcessCpu.nanos();
+      this.start = System.nanoTime();
     }
 
     boolean expects(int device) {
@@ -94,36 +89,32 @@ public final class Devices {
     }
   }
 
-  private Devices(URI base, String token, int count, Duration wait) {
-    this.base = base;
-    this.token = token;
+  private Devices(int count, Duration wait, Transport transport) {
     this.count = count;
     this.wait = wait;
+    this.transport = transport;
     this.index = new long[count];
     this.countedIn = new long[count];
     this.sentAt = new long[count];
-    java.util.Arrays.fill(index, -1);
-    java.util.Arrays.fill(countedIn, -1);
+    Arrays.fill(index, -1);
+    Arrays.fill(countedIn, -1);
+    this.round = new Round(0, LOG_LEVEL, "", false, count, null);
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: Devices <server-url> <token> <count> <wait-seconds>");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println("usage: Devices <server-url> <token> <count> <wait-seconds> [longpoll|sse]");
       System.exit(2);
     }
-    Devices devices = new Devices(URI.create(args[0]), args[1], Integer.parseInt(args[2]),
-        Duration.ofSeconds(Long.parseLong(args[3])));
-    devices.round = new Round(0, LOG_LEVEL, "", false, devices.count, null);
-    Thread.ofVirtual().name("opening").start(devices::open);
+    Transport transport = args.length == 5 ? Transport.named(args[4]) : Transport.LONGPOLL;
+    Devices devices = new Devices(Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[3])), transport);
+    DeviceLoop.Target target = new DeviceLoop.Target(URI.create(args[0]), args[1], transport, devices.wait);
+    for (int loop = 0; loop < LOOPS; loop++) {
+      Thread.ofPlatform().name("devices-loop-" + loop).daemon()
+          .start(new DeviceLoop(target, devices, loop, LOOPS, devices.count));
+    }
     devices.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     System.exit(0);
-  }
-
-  private void open() {
-    for (int device = 0; device < count; device++) {
-      opening.acquireUninterruptibly();
-      poll(device);
-    }
   }
 
   /** Answers the bench's commands until it says quit or goes away. */
@@ -166,77 +157,72 @@ public final class Devices {
     }
     problems.forEach((kind, times) -> say("problem " + times + " " + kind));
     say("summary " + Distribution.of(all).line() + " " + problems.total() + " " + stale.get() + " "
-        + unexpected.get());
+        + unexpected.get() + " " + measuredCpu.get());
   }
 
-  private void poll(int device) {
-    String id = Main.deviceId(device);
-    String query = index[device] < 0 ? "" : "?index=" + index[device] + "&wait=" + wait.toSeconds() + "s";
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/devices/" + id + "/config" + query))
-        .timeout(wait.plusSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .GET()
-        .build();
-    sentAt[device] = System.nanoTime();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
-      long now = System.nanoTime();
-      try {
-        if (failure != null) {
-          problems.add(failure);
-          retry(device);
-        } else if (response.statusCode() != 200) {
-          problems.add("HTTP " + response.statusCode() + ": " + snippet(response.body()));
-          retry(device);
-        } else {
-          answered(device, response, now);
-        }
-      } catch (RuntimeException | IOException e) {
-        problems.add(e);
-        retry(device);
-      }
-    });
+  Problems problems() {
+    return problems;
   }
 
-  private void answered(int device, HttpResponse<byte[]> response, long now) throws IOException {
-    JsonNode body = JSON.readTree(response.body());
-    long revision = body.path("revision").asLong(-1);
-    String header = response.headers().firstValue("X-Fleetconf-Revision").orElse("(none)");
-    if (!header.equals(Long.toString(revision))) {
-      problems.add("X-Fleetconf-Revision " + header + " differs from the body's revision");
-    }
-    if (index[device] < 0) {
-      opening.release();
-    }
+  /** The revision of the device's last answer, -1 before its first. */
+  long index(int device) {
+    return index[device];
+  }
+
+  /** The device's request is on its way. */
+  void sent(int device, long now) {
+    sentAt[device] = now;
+  }
+
+  /**
+   * Accounts for one answer of a device, a long-poll's body or an event's data: checks it,
+   * counts it, and makes its revision the device's index. {@code declared} is the revision the
+   * response or event gave beside the body (the {@code X-Fleetconf-Revision} header, the event
+   * id). Returns the round it counted for, which {@link #reissued} then takes once the device
+   * polls again; {@code null} if it counted for none.
+   */
+  Round answered(int device, byte[] body, int length, String declared, long now) throws IOException {
     Round current = round;
+    ConfigAnswer answer = ConfigAnswer.parse(body, length, current.path);
+    long revision = answer.revision();
+    if (!Long.toString(revision).equals(declared)) {
+      problems.add(transport.declares() + " " + (declared == null ? "(none)" : declared)
+          + " differs from the body's revision");
+    }
     boolean counts = current.expects(device) && revision >= current.revision && countedIn[device] != current.revision;
     if (counts) {
-      JsonNode field = body.path("config");
-      for (String name : current.path) {
-        field = field.path(name);
-      }
-      String value = field.asText("(missing)");
-      if (!current.value.isEmpty() && !value.equals(current.value)) {
-        problems.add("revision " + revision + " carried " + String.join("/", current.path) + " " + value
+      if (!current.value.isEmpty() && !answer.value().equals(current.value)) {
+        problems.add("revision " + revision + " carried " + String.join("/", current.path) + " " + answer.value()
             + ", expected " + current.value);
       }
       countedIn[device] = current.revision;
       current.latency[device] = now - current.start;
-    } else if (index[device] < 0 || now - sentAt[device] >= wait.toNanos()
+    } else if (index[device] < 0 || waitRanOut(device, now)
         || current.expects(device) && revision < current.revision) {
       stale.incrementAndGet(); // a wait that ran out, or an answer older than the expected revision
     } else {
       unexpected.incrementAndGet(); // woken, before its wait ran out, by nothing the bench expected it to see
     }
     index[device] = revision;
-    poll(device);
-    if (counts && current.reissued.incrementAndGet() == current.want) {
-      finish(current);
+    return counts ? current : null;
+  }
+
+  /** The device that counted for {@code counted} polls again (or, on a stream, simply has it). */
+  void reissued(Round counted) {
+    if (counted.reissued.incrementAndGet() == counted.want) {
+      finish(counted);
     }
+  }
+
+  /** A long-poll that was answered only because its wait ran out; an event stream has no wait. */
+  private boolean waitRanOut(int device, long now) {
+    return transport == Transport.LONGPOLL && now - sentAt[device] >= wait.toNanos();
   }
 
   /** Every device has the revision and a new long-poll out: report the slowest delivery. */
   private void finish(Round done) {
     if (done.measured) {
+      measuredCpu.addAndGet(ProcessCpu.nanos() - done.cpuStart);
       synchronized (measured) {
         measured.add(done.latency);
       }
@@ -246,15 +232,6 @@ public final class Devices {
       slowest = Math.max(slowest, latency);
     }
     say("done " + done.revision + " " + slowest);
-  }
-
-  private void retry(int device) {
-    CompletableFuture.delayedExecutor(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS).execute(() -> poll(device));
-  }
-
-  private static String snippet(byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private static void say(String line) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The bench's handle on the {@link Devices} JVM: one text line per message each way.
  *
  * <pre>{@code
- * devices: done 0 <nanos>           every device has its first answer and a long-poll out
+ * devices: done 0 <nanos>           every device has its first answer and a long-poll out (with
+ *                                   transport sse: its event stream open)
  * bench:   expect <rev> <value> measured|warmup
  * devices: armed <rev>              its clock for the round started just before this line
  * devices: done <rev> <nanos>       every device has <rev> (slowest delivery) and polls again
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * bench:   status                   devices: status <rev> <have> <of>
  * bench:   summary                  devices: problem <times> <kind>, one per kind, then
  *                                   summary <count> <p50> <p99> <max> <problems> <stale> <unexpected>
+ *                                   <cpu>, cpu: the devices JVM's CPU nanoseconds over the measured
+ *                                   rounds, each from armed to done
  * bench:   quit
  * }</pre>
  */
@@ -59,10 +62,11 @@ final class DevicesProcess implements AutoCloseable {
   }
 
   /** Starts {@code count} devices in a new JVM from this one's class path; its stderr is ours. */
-  static DevicesProcess start(URI server, String token, int count, Duration wait) {
+  static DevicesProcess start(URI server, String token, int count, Duration wait, Transport transport) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Devices.class.getName(), server.toString(), token, Integer.toString(count), Long.toString(wait.toSeconds())));
+        Devices.class.getName(), server.toString(), token, Integer.toString(count), Long.toString(wait.toSeconds()),
+        transport.label()));
     try {
       return new DevicesProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     } catch (IOException e) {

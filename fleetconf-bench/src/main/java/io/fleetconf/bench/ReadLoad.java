@@ -1,10 +1,17 @@
 package io.fleetconf.bench;
 
-import java.lang.management.ManagementFactory;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The read load generator, a JVM of its own that {@link ReadsBench} starts: {@code concurrency}
  * virtual threads, each with its own JDK {@link HttpClient} (HTTP/1.1, so one keep-alive
  * connection each) or, as client {@code raw}, its own socket speaking minimal HTTP/1.1
- * (keep-alive, a fixed-length answer) to spend less of the shared CPU on the client; each sending {@code GET /api/v1/devices/<id>/config} (with
+ * (keep-alive, answers read by {@link HttpResponseParser}) to spend less of the shared CPU on the client;
+ * each sending {@code GET /api/v1/devices/<id>/config} (with
  * {@code ?format=env} for env) the next as soon as the last is answered, spread over the
  * registered devices. An answer counts if it is a 200 with a body and arrives in the measured
  * window, after the warm-up.
@@ -123,10 +131,10 @@ public final class ReadLoad {
       }));
     }
     sleepUntil(from);
-    long cpuFrom = cpu();
+    long cpuFrom = ProcessCpu.nanos();
     say("measuring");
     sleepUntil(until);
-    long cpu = cpu() - cpuFrom;
+    long cpu = ProcessCpu.nanos() - cpuFrom;
     for (Thread thread : threads) {
       thread.join();
     }
@@ -139,105 +147,74 @@ public final class ReadLoad {
   }
 
   /**
-   * One keep-alive connection speaking just enough HTTP/1.1: a GET with the token, an answer with
-   * a {@code Content-Length}, read whole. It reconnects if the server closed the connection.
+   * One keep-alive connection speaking just enough HTTP/1.1: a GET with the token, the answer read
+   * whole with {@link HttpResponseParser}. It reconnects if the server closed the connection.
    */
   private static final class RawClient {
     private final String host;
     private final int port;
     private final byte[] prefix;
     private final byte[] suffix;
-    private java.net.Socket socket;
-    private java.io.BufferedInputStream in;
-    private java.io.OutputStream out;
-    private byte[] body = new byte[0];
-    private int length;
+    private final HttpResponseParser response = new HttpResponseParser();
+    private final ByteBuffer input = ByteBuffer.allocate(16384).limit(0);
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     RawClient(URI base, String token) {
       this.host = base.getHost();
       this.port = base.getPort();
-      this.prefix = "GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      this.prefix = "GET ".getBytes(StandardCharsets.US_ASCII);
       this.suffix = (" HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
-          + "\r\nAccept: */*\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends one GET; returns the status, and the body's length in {@link #length()}. */
-    int get(String path) throws java.io.IOException {
+    int get(String path) throws IOException {
       if (socket == null) {
-        socket = new java.net.Socket(host, port);
+        socket = new Socket(host, port);
         socket.setTcpNoDelay(true);
-        in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
-        out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1024);
+        in = socket.getInputStream();
+        out = new BufferedOutputStream(socket.getOutputStream(), 1024);
       }
       try {
         out.write(prefix);
-        out.write(path.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(path.getBytes(StandardCharsets.US_ASCII));
         out.write(suffix);
         out.flush();
-        String status = line();
-        if (status.isEmpty()) {
-          throw new java.io.EOFException("the server closed the connection");
-        }
-        int code = Integer.parseInt(status.split(" ", 3)[1]);
-        int contentLength = -1;
-        boolean close = false;
-        for (String header = line(); !header.isEmpty(); header = line()) {
-          int colon = header.indexOf(':');
-          String name = header.substring(0, colon).strip();
-          if (name.equalsIgnoreCase("Content-Length")) {
-            contentLength = Integer.parseInt(header.substring(colon + 1).strip());
-          } else if (name.equalsIgnoreCase("Connection") && header.substring(colon + 1).strip().equalsIgnoreCase("close")) {
-            close = true;
+        response.reset();
+        while (!response.feed(input)) {
+          int n = in.read(input.array());
+          if (n < 0) {
+            throw new EOFException("the server closed the connection");
           }
+          input.clear().limit(n);
         }
-        if (contentLength < 0) {
-          throw new java.io.IOException("an answer without Content-Length");
-        }
-        if (body.length < contentLength) {
-          body = new byte[contentLength];
-        }
-        in.readNBytes(body, 0, contentLength);
-        length = contentLength;
-        if (close) {
+        if (!response.keepAlive()) {
           close();
         }
-        return code;
-      } catch (java.io.IOException | RuntimeException e) {
+        return response.status();
+      } catch (IOException | RuntimeException e) {
         close();
         throw e;
       }
     }
 
     int length() {
-      return length;
-    }
-
-    private String line() throws java.io.IOException {
-      StringBuilder text = new StringBuilder(64);
-      for (int c = in.read(); c >= 0; c = in.read()) {
-        if (c == '\n') {
-          int end = text.length();
-          return end > 0 && text.charAt(end - 1) == '\r' ? text.substring(0, end - 1) : text.toString();
-        }
-        text.append((char) c);
-      }
-      return "";
+      return response.bodyLength();
     }
 
     void close() {
+      input.clear().limit(0);
       if (socket != null) {
         try {
           socket.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // closing anyway
         }
         socket = null;
       }
     }
-  }
-
-  private static long cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void sleepUntil(long deadline) throws InterruptedException {

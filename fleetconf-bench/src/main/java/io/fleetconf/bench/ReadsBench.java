@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,9 +173,9 @@ final class ReadsBench {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         String[] fields = line.split(" ");
         if (fields[0].equals("measuring")) {
-          cpuFrom = cpu();
+          cpuFrom = ProcessCpu.nanos();
         } else if (fields[0].equals("reads")) {
-          long cpu = cpu() - cpuFrom; // the window closed a moment ago: slightly more than the window
+          long cpu = ProcessCpu.nanos() - cpuFrom; // the window closed a moment ago: slightly more than the window
           long window = Long.parseLong(fields[6]);
           Outcome outcome = new Outcome(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
               new Distribution(Integer.parseInt(fields[1]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
@@ -214,10 +213,6 @@ final class ReadsBench {
     machine.forEach(line -> out.append(bullet).append(line).append('\n'));
     out.append(bullet).append(settings).append("\n\n").append(Report.grid(rows, markdown));
     return out.toString();
-  }
-
-  private static long cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static int positive(String name, String text) {

@@ -28,12 +28,14 @@ import java.util.Optional;
  * @param failure why the scenario stopped early, if it did
  * @param extras targeted and group changes, and the writer with and without watchers
  * @param unexpected answers to devices that no change concerned, before their wait ran out
+ * @param transport how the devices watched: long-polls or event streams
+ * @param devicesCpu the devices JVM's CPU time over the measured rounds, each from armed to done
  */
 record Result(
     int devices, Optional<Duration> registration, Optional<Memory> idle, Optional<Memory> held, int heldWatches,
     int connections, Distribution allHave, Distribution writes, Distribution armed, Distribution deliveries,
     Distribution reheld, Distribution replaced, Map<String, Long> problems, long stale, Optional<String> failure,
-    Extras extras, long unexpected) {
+    Extras extras, long unexpected, Transport transport, Optional<Duration> devicesCpu) {
 
   /** Heap per held long-poll: (held - idle) / devices, if both were measured. */
   Optional<Long> heapPerWatch() {
@@ -47,6 +49,7 @@ record Result(
   /** Collects a result as the scenario goes. */
   static final class Builder {
     private final int devices;
+    private final Transport transport;
     private Duration registration;
     private Memory idle;
     private Memory held;
@@ -63,9 +66,11 @@ record Result(
     private String failure;
     private final Extras.Builder extras = new Extras.Builder();
     private long unexpected;
+    private Duration devicesCpu;
 
-    Builder(int devices) {
+    Builder(int devices, Transport transport) {
       this.devices = devices;
+      this.transport = transport;
     }
 
     void registration(Duration took) {
@@ -110,6 +115,10 @@ record Result(
       unexpected = answers;
     }
 
+    void devicesCpu(Duration cpu) {
+      devicesCpu = cpu;
+    }
+
     void failure(String why) {
       failure = why;
     }
@@ -131,7 +140,7 @@ record Result(
       return new Result(devices, Optional.ofNullable(registration), Optional.ofNullable(idle),
           Optional.ofNullable(held), heldWatches, connections, of(allHave), of(writes), of(armed), deliveries,
           of(reheld), of(replaced), Collections.unmodifiableMap(new LinkedHashMap<>(problems)), stale,
-          Optional.ofNullable(failure), extras.build(), unexpected);
+          Optional.ofNullable(failure), extras.build(), unexpected, transport, Optional.ofNullable(devicesCpu));
     }
 
     private static Distribution of(List<Long> nanos) {

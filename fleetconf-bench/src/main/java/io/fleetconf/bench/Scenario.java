@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * One fleet size: a fresh server in this JVM, {@code size} registered devices, the devices
- * process holding a long-poll each, then warm-up and measured rounds of one global change.
+ * process holding a long-poll or an event stream each, then warm-up and measured rounds of one
+ * global change.
  */
 final class Scenario {
   static final int SITES = 20;
@@ -38,7 +39,7 @@ final class Scenario {
   private Scenario(int size, BenchSettings settings) {
     this.size = size;
     this.settings = settings;
-    this.result = new Result.Builder(size);
+    this.result = new Result.Builder(size, settings.transport());
   }
 
   /** Runs one size to the end, or as far as it gets: a failure is part of the result. */
@@ -73,11 +74,12 @@ final class Scenario {
       result.idle(Memory.settled());
       log("idle: " + result.idleLine());
       FocusedRounds.alone(admin, settings, result.extras(), Extras.Phase.BEFORE, this::log);
-      try (DevicesProcess devices = DevicesProcess.start(server.uri(), token, size, WAIT)) {
+      try (DevicesProcess devices = DevicesProcess.start(server.uri(), token, size, WAIT, settings.transport())) {
         try {
           long opened = opening(devices);
           probe.awaitHeld(size, HELD_TIMEOUT);
-          log(String.format("all %d devices hold a long-poll (first answers took %.1f s)", size, opened / 1e9));
+          log(String.format("all %d devices hold %s (first answers took %.1f s)", size, settings.transport().holds(),
+              opened / 1e9));
           result.held(Memory.settled(), probe.held(), probe.connections());
           log("held: " + result.heldLine());
           rounds(admin, probe, devices);
@@ -91,10 +93,11 @@ final class Scenario {
         }
         summary(devices);
       }
-      // The server does not notice that a held request's connection closed: those long-polls end when their wait does.
+      // The server does not notice that a held request's connection closed: a long-poll ends when its wait does,
+      // an event stream when its next keep-alive finds the connection gone.
       int stillHeld = probe.held();
       Duration released = probe.awaitHeld(0, WAIT.plus(HELD_TIMEOUT));
-      log(String.format("the devices quit; the server held %d long-polls of closed connections for %.1f s more",
+      log(String.format("the devices quit; the server held %d watches of closed connections for %.1f s more",
           stillHeld, released.toNanos() / 1e9));
       FocusedRounds.alone(admin, settings, result.extras(), Extras.Phase.AFTER, this::log);
     }
@@ -218,6 +221,7 @@ final class Scenario {
       } else if (fields[0].equals("summary")) {
         result.deliveries(Distribution.parse(fields, 1), Long.parseLong(fields[6])); // [5]: problems, counted above
         result.unexpected(Long.parseLong(fields[7]));
+        result.devicesCpu(Duration.ofNanos(Long.parseLong(fields[8])));
         return;
       } // else the answer to a round cut short
     }
