@@ -60,6 +60,11 @@ public final class NettyServer implements AutoCloseable {
   private static final int MAX_BODY = 16 * 1024 * 1024;
   /** A connection with no request in flight is closed after this long (the JDK server's default was 30 s). */
   private static final int IDLE_SECONDS = 60;
+  /**
+   * Event-loop threads: one per core. They only parse and write; handlers run on virtual threads,
+   * and Netty's default of two per core only added context switches on a small machine.
+   */
+  private static final int WORKERS = Runtime.getRuntime().availableProcessors();
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -79,7 +84,7 @@ public final class NettyServer implements AutoCloseable {
   public static NettyServer start(InetSocketAddress address, int backlog, Optional<ServerTls> tls, HttpHandler handler,
       Executor executor) {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(WORKERS, NioIoHandler.newFactory());
     try {
       Channel listening = new ServerBootstrap()
           .group(boss, workers)
