@@ -209,6 +209,18 @@ class WatchTest {
     assertThat(server.server().heldWatches()).isZero();
   }
 
+  /** The same for an event stream: it is let go when the client hangs up, not at the next keep-alive (25 s). */
+  @Test
+  void anEventStreamWhoseClientHungUpIsLetGo() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+      socket.getOutputStream().write(("GET /api/v1/devices/vv-1/config?index=4 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Accept: text/event-stream\r\nAuthorization: Bearer " + server.token() + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      awaitHeld(1);
+    }
+    awaitHeld(0);
+  }
+
   private void awaitHeld(int watches) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (server.server().heldWatches() != watches && System.nanoTime() < deadline) {

@@ -93,6 +93,8 @@ final class Watch {
         .or(() -> index(request));
     Gate.Slot slot = request.watchSlot();
     return Response.stream("text/event-stream", out -> {
+      Thread streaming = Thread.currentThread();
+      request.whenClientGone(streaming::interrupt); // ends the wait between events: the stream is let go at once
       try (slot) {
         stream(fleet, request, view, render, resume, out);
       }
