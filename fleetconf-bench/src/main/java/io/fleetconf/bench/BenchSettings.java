@@ -17,9 +17,15 @@ import java.util.Optional;
  * @param transport how each device watches its config: a long-poll at a time, or one event stream
  */
 record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration settle, Optional<Path> report,
-    Transport transport) {
+    Transport transport, Optional<String> postgresUrl) {
   static final String USAGE = "usage: fleetconf-bench [--sizes 1000,10000] [--rounds 20] [--warmups 3]"
-      + " [--settle-ms 200] [--report <file.md>] [--transport longpoll|sse]";
+      + " [--settle-ms 200] [--report <file.md>] [--transport longpoll|sse] [--store sqlite|postgresql]"
+      + " [--postgres-url postgresql://postgres@127.0.0.1:5432/test]";
+
+  /** The store the server runs on, as the report names it. */
+  String store() {
+    return postgresUrl.isPresent() ? "postgresql" : "sqlite";
+  }
 
   BenchSettings {
     sizes = List.copyOf(sizes);
@@ -49,6 +55,8 @@ record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration sett
     Duration settle = Duration.ofMillis(200);
     Optional<Path> report = Optional.empty();
     Transport transport = Transport.LONGPOLL;
+    String store = "sqlite";
+    String postgresUrl = WritesSettings.DEFAULT_POSTGRES;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -62,10 +70,17 @@ record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration sett
         case "--settle-ms" -> settle = Duration.ofMillis(number(name, value));
         case "--report" -> report = Optional.of(Path.of(value));
         case "--transport" -> transport = Transport.named(value);
+        case "--store" -> store = value;
+        case "--postgres-url" -> postgresUrl = value;
         default -> throw new IllegalArgumentException("unknown option '" + name + "'");
       }
     }
-    return new BenchSettings(sizes, rounds, warmups, settle, report, transport);
+    Optional<String> postgres = switch (store) {
+      case "sqlite" -> Optional.empty();
+      case "postgresql" -> Optional.of(postgresUrl);
+      default -> throw new IllegalArgumentException("--store takes sqlite or postgresql, was '" + store + "'");
+    };
+    return new BenchSettings(sizes, rounds, warmups, settle, report, transport, postgres);
   }
 
   private static List<Integer> sizes(String text) {

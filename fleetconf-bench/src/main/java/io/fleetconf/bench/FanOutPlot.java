@@ -32,10 +32,10 @@ final class FanOutPlot {
     }
   }
 
-  private static final int WIDTH = 900;
+  private static final int WIDTH = 940;
   private static final int HEIGHT = 540;
   private static final int LEFT = 80;
-  private static final int RIGHT = 240;
+  private static final int RIGHT = 280;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
   private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0x6baed6), new Color(0x2ca02c),

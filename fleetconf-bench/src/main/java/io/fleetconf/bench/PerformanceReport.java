@@ -35,6 +35,7 @@ final class PerformanceReport {
   private final List<String> machine;
   private final Optional<List<Result>> longPolls;
   private final Optional<List<Result>> streams;
+  private final Optional<List<Result>> onPostgres;
   private final Optional<EtcdReport> etcd;
   private final Optional<WritesBench.Writes> writes;
   private final Optional<ReadsBench.Reads> reads;
@@ -43,13 +44,14 @@ final class PerformanceReport {
   private final Duration took;
 
   PerformanceReport(ReportSettings settings, List<String> machine, Optional<List<Result>> longPolls,
-      Optional<List<Result>> streams, Optional<EtcdReport> etcd, Optional<WritesBench.Writes> writes,
+      Optional<List<Result>> streams, Optional<List<Result>> onPostgres, Optional<EtcdReport> etcd, Optional<WritesBench.Writes> writes,
       Optional<ReadsBench.Reads> reads, Optional<AgentBench.Outcome> agent, Map<String, String> failures,
       Duration took) {
     this.settings = settings;
     this.machine = machine;
     this.longPolls = longPolls;
     this.streams = streams;
+    this.onPostgres = onPostgres;
     this.etcd = etcd;
     this.writes = writes;
     this.reads = reads;
@@ -88,6 +90,8 @@ final class PerformanceReport {
       lines.add(FanOutPlot.Line.ofEtcd("etcd p99", fan, r -> r.latency().p99()));
       lines.add(FanOutPlot.Line.ofEtcd("etcd p50", fan, r -> r.latency().p50()));
     });
+    onPostgres.ifPresent(results -> lines.add(FanOutPlot.Line.of("fleetconf long-poll p99, PostgreSQL", results,
+        r -> r.allHave().p99())));
     return lines;
   }
 
@@ -106,7 +110,7 @@ final class PerformanceReport {
     failures.forEach((step, why) -> out.append("- **").append(step).append(" failed**: ").append(why).append('\n'));
     out.append('\n');
     section(out, "Targets", targets());
-    section(out, "Fan-out: one global change, until every device has it (ms)", fanOut());
+    section(out, "Fan-out: one global change, from the write's start until every device has it (ms)", fanOut());
     out.append("![fan-out latency against devices](").append(plotLink).append(")\n\n");
     section(out, "Changes that concern some devices only (fleetconf; etcd has no layers to compare)", focused());
     section(out, "Writer under load: PUT acknowledgement (ms) with no watcher and with every device watching",
@@ -129,13 +133,14 @@ final class PerformanceReport {
 
   private List<List<String>> fanOut() {
     List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("devices", "transport", "fleetconf p50", "fleetconf p99", "fleetconf max", "etcd p50",
+    rows.add(List.of("devices", "transport", "store", "fleetconf p50", "fleetconf p99", "fleetconf max", "etcd p50",
         "etcd p99", "etcd max", "p99 fleetconf/etcd"));
-    for (Map.Entry<String, Optional<List<Result>>> transport : Map.of("long-poll", longPolls, "SSE", streams)
-        .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-      for (Result r : transport.getValue().orElse(List.of())) {
+    record Run(String transport, String store, Optional<List<Result>> results) {}
+    for (Run run : List.of(new Run("long-poll", "SQLite", longPolls), new Run("SSE", "SQLite", streams),
+        new Run("long-poll", "PostgreSQL", onPostgres))) {
+      for (Result r : run.results().orElse(List.of())) {
         Optional<Latency> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, r.devices());
-        rows.add(List.of(count(r.devices()), transport.getKey(), ms(r.allHave().p50()), ms(r.allHave().p99()),
+        rows.add(List.of(count(r.devices()), run.transport(), run.store(), ms(r.allHave().p50()), ms(r.allHave().p99()),
             ms(r.allHave().max()), e.map(l -> ms(l.p50())).orElse("-"), e.map(l -> ms(l.p99())).orElse("-"),
             e.map(l -> ms(l.max())).orElse("-"), e.map(l -> ratio(r.allHave().p99(), l.p99())).orElse("-")));
       }

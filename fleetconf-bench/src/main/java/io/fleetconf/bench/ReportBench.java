@@ -40,8 +40,10 @@ final class ReportBench {
     String seconds = Integer.toString(settings.seconds());
     String warmupSeconds = Integer.toString(Math.max(1, settings.seconds() / 4));
 
-    List<Result> longPolls = step("fan-out, long-poll", failures, () -> fanOut(settings, "longpoll"));
-    List<Result> streams = step("fan-out, SSE", failures, () -> fanOut(settings, "sse"));
+    List<Result> longPolls = step("fan-out, long-poll", failures, () -> fanOut(settings, "longpoll", "sqlite"));
+    List<Result> streams = step("fan-out, SSE", failures, () -> fanOut(settings, "sse", "sqlite"));
+    List<Result> onPostgres = step("fan-out, long-poll, PostgreSQL", failures,
+        () -> fanOut(settings, "longpoll", "postgresql"));
     EtcdReport etcd = step("etcd", failures, () -> EtcdBench.measure(new String[] {"--sizes", sizes,
         "--rounds", rounds, "--warmups", warmups, "--writers", "1,16", "--readers", "64", "--seconds", seconds,
         "--warmup-seconds", warmupSeconds}));
@@ -53,7 +55,7 @@ final class ReportBench {
     AgentBench.Outcome agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
 
     PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
-        Optional.ofNullable(streams), Optional.ofNullable(etcd), Optional.ofNullable(writes),
+        Optional.ofNullable(streams), Optional.ofNullable(onPostgres), Optional.ofNullable(etcd), Optional.ofNullable(writes),
         Optional.ofNullable(reads), Optional.ofNullable(agent), failures,
         Duration.ofNanos(System.nanoTime() - started));
     FanOutPlot.write(settings.plot(), report.fanOutSeries());
@@ -65,9 +67,10 @@ final class ReportBench {
     System.exit(failures.isEmpty() ? 0 : 1);
   }
 
-  private static List<Result> fanOut(ReportSettings settings, String transport) {
+  private static List<Result> fanOut(ReportSettings settings, String transport, String store) {
     BenchSettings fan = BenchSettings.parse(new String[] {"--rounds", Integer.toString(settings.rounds()),
-        "--warmups", Integer.toString(settings.warmups()), "--transport", transport});
+        "--warmups", Integer.toString(settings.warmups()), "--transport", transport, "--store", store,
+        "--postgres-url", settings.postgresUrl()});
     List<Result> results = new ArrayList<>();
     for (int size : settings.sizes()) {
       results.add(Scenario.run(size, fan));

@@ -2,6 +2,7 @@ package io.fleetconf.bench;
 
 import io.fleetconf.server.FleetServer;
 import io.fleetconf.server.ServerSettings;
+import io.fleetconf.store.StoreUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,8 +65,23 @@ final class Scenario {
   }
 
   private void run(Path dataDir) {
-    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
-        .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
+    ServerSettings serverSettings = ServerSettings.of("127.0.0.1", 0, dataDir)
+        .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE);
+    Optional<BenchSchema> schema = settings.postgresUrl().map(BenchSchema::create);
+    try {
+      if (schema.isPresent()) {
+        log("PostgreSQL, fresh schema " + schema.get().name());
+        serverSettings = serverSettings.withStore(StoreUrl.parse(schema.get().url(), Optional.empty()));
+      }
+      run(serverSettings, schema);
+    } finally {
+      schema.ifPresent(BenchSchema::close);
+    }
+  }
+
+  private void run(ServerSettings serverSettings, Optional<BenchSchema> schema) {
+    try (FleetServer server = FleetServer.start(serverSettings)) {
+      schema.ifPresent(fresh -> fresh.server.set(server));
       String token = server.bootstrapToken()
           .orElseThrow(() -> new BenchException("no admin token on a fresh data dir"));
       AdminClient admin = new AdminClient(server.uri(), token);

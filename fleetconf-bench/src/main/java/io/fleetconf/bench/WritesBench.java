@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,11 +15,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +29,6 @@ final class WritesBench {
   /** The PostgreSQL settings that decide when a commit is acknowledged. */
   private static final List<String> POSTGRES_SETTINGS = List.of("synchronous_commit", "fsync", "wal_sync_method",
       "full_page_writes", "commit_delay", "commit_siblings", "synchronous_standby_names");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One store's run: how it keeps an acknowledged commit, where its data lives, and each writer count's outcome. */
   record StoreRun(WritesSettings.Store store, List<String> durability, List<String> disks, List<Case> cases,
@@ -108,38 +103,18 @@ final class WritesBench {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temp data dir", e);
     }
-    Optional<String> schema = Optional.empty();
-    AtomicReference<FleetServer> running = new AtomicReference<>();
-    Thread dropper = null;
+    Optional<BenchSchema> schema = Optional.empty();
     try {
       ServerSettings server = ServerSettings.of("127.0.0.1", 0, dataDir)
           .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE);
       if (store == WritesSettings.Store.POSTGRESQL) {
-        byte[] id = new byte[6];
-        RANDOM.nextBytes(id);
-        String name = "fc_bench_" + HexFormat.of().formatHex(id);
-        execute(settings.postgresUrl(), "CREATE SCHEMA " + name);
-        schema = Optional.of(name);
-        // Ctrl-C must not leave the schema behind either: stop the server (ending its transactions), then drop.
-        String url = settings.postgresUrl();
-        dropper = new Thread(() -> {
-          FleetServer fleet = running.get();
-          if (fleet != null) {
-            try {
-              fleet.close();
-            } catch (RuntimeException e) {
-              // dropSchema ends the sessions that still hold locks in the schema
-            }
-          }
-          dropSchema(url, name);
-        });
-        Runtime.getRuntime().addShutdownHook(dropper);
-        server = server.withStore(StoreUrl.parse(settings.postgresUrl(name), Optional.empty()));
-        durability.addAll(postgresDurability(settings.postgresUrl(name)));
-        log(store, "PostgreSQL " + settings.postgresDisplay() + ", fresh schema " + name);
+        schema = Optional.of(BenchSchema.create(settings.postgresUrl()));
+        server = server.withStore(StoreUrl.parse(schema.get().url(), Optional.empty()));
+        durability.addAll(postgresDurability(schema.get().url()));
+        log(store, "PostgreSQL " + settings.postgresDisplay() + ", fresh schema " + schema.get().name());
       }
       try (FleetServer fleet = FleetServer.start(server)) {
-        running.set(fleet);
+        schema.ifPresent(fresh -> fresh.server.set(fleet));
         String token = fleet.bootstrapToken().orElseThrow(() -> new BenchException("no admin token on a fresh store"));
         AdminClient admin = new AdminClient(fleet.uri(), token);
         if (store == WritesSettings.Store.SQLITE) {
@@ -153,7 +128,7 @@ final class WritesBench {
           cases.add(one(store, settings, fleet, admin, token, writers));
         }
       } finally {
-        running.set(null);
+        schema.ifPresent(fresh -> fresh.server.set(null));
       }
       return new StoreRun(store, durability, disks, cases, Optional.empty());
     } catch (RuntimeException e) {
@@ -161,16 +136,7 @@ final class WritesBench {
       return new StoreRun(store, durability, disks, cases,
           Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
     } finally {
-      if (schema.isPresent()) {
-        try {
-          if (dropper != null) {
-            Runtime.getRuntime().removeShutdownHook(dropper);
-          }
-          dropSchema(settings.postgresUrl(), schema.get());
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down: the hook drops it
-        }
-      }
+      schema.ifPresent(BenchSchema::close);
       delete(dataDir);
     }
   }
@@ -214,7 +180,7 @@ final class WritesBench {
    * database and URL parameters gets (the server's, database's or role's value; the source says which).
    */
   private static List<String> postgresDurability(String url) {
-    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+    try (Connection connection = BenchSchema.connect(url); Statement statement = connection.createStatement()) {
       List<String> settings = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery("SELECT name, setting, COALESCE(unit, ''), source FROM pg_settings"
           + " WHERE name IN ('" + String.join("', '", POSTGRES_SETTINGS) + "')")) {
@@ -237,7 +203,7 @@ final class WritesBench {
     if (!List.of("127.0.0.1", "localhost", "::1").contains(postgres.host())) {
       return "PostgreSQL on " + postgres.host() + " (another machine: its disk is not described here)";
     }
-    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+    try (Connection connection = BenchSchema.connect(url); Statement statement = connection.createStatement()) {
       Path dir = Path.of(single(statement, "SHOW data_directory"));
       return "PostgreSQL data directory " + Machine.disk(dir);
     } catch (SQLException e) {
@@ -249,51 +215,6 @@ final class WritesBench {
     try (ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getString(1);
-    }
-  }
-
-  private static Connection connect(String url) throws SQLException {
-    StoreUrl.Postgres postgres = (StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty());
-    Properties properties = new Properties();
-    postgres.parameters().forEach(properties::setProperty);
-    postgres.user().ifPresent(user -> properties.setProperty("user", user));
-    postgres.password().ifPresent(password -> properties.setProperty("password", password));
-    properties.setProperty("ApplicationName", "fleetconf-bench");
-    String host = postgres.host().contains(":") ? "[" + postgres.host() + "]" : postgres.host();
-    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + postgres.port() + "/" + postgres.database(),
-        properties);
-  }
-
-  private static void execute(String url, String sql) {
-    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new BenchException("cannot run '" + sql + "': " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Drops the bench's schema. If a session still holds locks in it (a transaction cut short by
-   * Ctrl-C), the drop gives up after a few seconds, ends the sessions holding locks on the schema's
-   * own tables (only the bench's server uses them), and tries once more.
-   */
-  private static void dropSchema(String url, String schema) {
-    try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
-      statement.execute("SET lock_timeout = '5s'");
-      try {
-        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      } catch (SQLException e) {
-        try (var end = connection.prepareStatement("SELECT pg_terminate_backend(pid) FROM (SELECT DISTINCT l.pid"
-            + " FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE n.nspname = ? AND l.pid <> pg_backend_pid()) holders")) {
-          end.setString(1, schema);
-          end.execute();
-        }
-        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-      System.err.println("[postgresql] dropped schema " + schema);
-    } catch (SQLException e) {
-      System.err.println("[postgresql] could not drop schema " + schema + " (drop it by hand): " + e.getMessage());
     }
   }
 
