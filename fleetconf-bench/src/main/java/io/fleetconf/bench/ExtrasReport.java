@@ -38,12 +38,12 @@ final class ExtrasReport {
       out.append(markdown ? "" : "\n").append("Changes by what they concern: ms per measured round until the last")
           .append(" concerned device had it (devices' clock, from just before they said armed), and held watches")
           .append(" the server woke beyond the concerned ones (its woken counter; should be 0)\n")
-          .append(markdown ? "\n" : "").append(Report.grid(changes, markdown));
+          .append(markdown ? "\n" : "").append(Table.render(changes, markdown));
     }
     if (writes.size() > 1) {
       out.append("\n").append("Writer: PUT round trip in ms, with no watch held before the devices process starts")
           .append(" (before), with every device holding a long-poll (held), and with none after it quit (after)\n")
-          .append(markdown ? "\n" : "").append(Report.grid(writes, markdown));
+          .append(markdown ? "\n" : "").append(Table.render(writes, markdown));
     }
     return out.toString();
   }

@@ -127,7 +127,7 @@ final class PerformanceReport {
     if (rows.size() < 2) {
       out.append("Not measured in this run (see the failures above).\n\n");
     } else {
-      out.append(Report.grid(rows, true)).append('\n');
+      out.append(Table.render(rows, true)).append('\n');
     }
   }
 

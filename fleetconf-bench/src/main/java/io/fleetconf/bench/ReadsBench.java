@@ -211,7 +211,7 @@ final class ReadsBench {
     StringBuilder out = new StringBuilder();
     String bullet = markdown ? "- " : "";
     machine.forEach(line -> out.append(bullet).append(line).append('\n'));
-    out.append(bullet).append(settings).append("\n\n").append(Report.grid(rows, markdown));
+    out.append(bullet).append(settings).append("\n\n").append(Table.render(rows, markdown));
     return out.toString();
   }
 

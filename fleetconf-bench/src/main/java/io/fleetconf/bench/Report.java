@@ -126,36 +126,7 @@ final class Report {
     List<List<String>> rows = new ArrayList<>();
     rows.add(header);
     results.forEach(r -> rows.add(row.apply(r)));
-    return grid(rows, markdown);
-  }
-
-  /** Rows (the first a header) as aligned plain text, or as a Markdown table. */
-  static String grid(List<List<String>> rows, boolean markdown) {
-    List<String> header = rows.get(0);
-    int[] widths = new int[header.size()];
-    rows.forEach(cells -> {
-      for (int i = 0; i < cells.size(); i++) {
-        widths[i] = Math.max(widths[i], cells.get(i).length());
-      }
-    });
-    StringBuilder out = new StringBuilder();
-    for (int r = 0; r < rows.size(); r++) {
-      out.append(line(rows.get(r), widths, markdown));
-      if (markdown && r == 0) {
-        List<String> rule = header.stream().map(h -> "-".repeat(Math.max(3, h.length() - 1)) + ":").toList();
-        out.append(line(rule, widths, true));
-      }
-    }
-    return out.toString();
-  }
-
-  private static String line(List<String> cells, int[] widths, boolean markdown) {
-    StringBuilder out = new StringBuilder(markdown ? "|" : "");
-    for (int i = 0; i < cells.size(); i++) {
-      String cell = String.format("%" + widths[i] + "s", cells.get(i));
-      out.append(markdown ? " " + cell + " |" : (i == 0 ? "" : "  ") + cell);
-    }
-    return out.append('\n').toString();
+    return Table.render(rows, markdown);
   }
 
   static String ms(long nanos) {

@@ -97,34 +97,7 @@ final class WritesReport {
             c.load()));
       }
     }
-    int[] widths = new int[HEADER.size()];
-    rows.forEach(cells -> {
-      for (int i = 0; i < cells.size(); i++) {
-        widths[i] = Math.max(widths[i], cells.get(i).length());
-      }
-    });
-    StringBuilder out = new StringBuilder();
-    for (int r = 0; r < rows.size(); r++) {
-      out.append(line(rows.get(r), widths, markdown));
-      if (markdown && r == 0) {
-        List<String> rule = new ArrayList<>();
-        for (int i = 0; i < HEADER.size(); i++) {
-          rule.add(i == 0 ? "-".repeat(Math.max(3, widths[i])) : "-".repeat(Math.max(3, widths[i] - 1)) + ":");
-        }
-        out.append(line(rule, widths, true));
-      }
-    }
-    return out.toString();
-  }
-
-  private static String line(List<String> cells, int[] widths, boolean markdown) {
-    StringBuilder out = new StringBuilder(markdown ? "|" : "");
-    for (int i = 0; i < cells.size(); i++) {
-      String cell = i == 0 ? String.format("%-" + widths[i] + "s", cells.get(i))
-          : String.format("%" + widths[i] + "s", cells.get(i));
-      out.append(markdown ? " " + cell + " |" : (i == 0 ? "" : "  ") + cell);
-    }
-    return out.append('\n').toString();
+    return Table.render(rows, markdown);
   }
 
   private static String ms(long nanos) {

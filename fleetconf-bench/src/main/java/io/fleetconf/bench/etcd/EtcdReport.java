@@ -174,29 +174,7 @@ public final class EtcdReport {
     List<List<String>> all = new ArrayList<>();
     all.add(header);
     all.addAll(rows);
-    int[] widths = new int[header.size()];
-    all.forEach(cells -> {
-      for (int i = 0; i < cells.size(); i++) {
-        widths[i] = Math.max(widths[i], cells.get(i).length());
-      }
-    });
-    StringBuilder out = new StringBuilder();
-    for (int r = 0; r < all.size(); r++) {
-      out.append(line(all.get(r), widths, markdown));
-      if (markdown && r == 0) {
-        out.append(line(header.stream().map(h -> "-".repeat(Math.max(3, h.length() - 1)) + ":").toList(), widths, true));
-      }
-    }
-    return out.toString();
-  }
-
-  private static String line(List<String> cells, int[] widths, boolean markdown) {
-    StringBuilder out = new StringBuilder(markdown ? "|" : "");
-    for (int i = 0; i < cells.size(); i++) {
-      String cell = String.format("%" + widths[i] + "s", cells.get(i));
-      out.append(markdown ? " " + cell + " |" : (i == 0 ? "" : "  ") + cell);
-    }
-    return out.append('\n').toString();
+    return io.fleetconf.bench.Table.render(all, markdown);
   }
 
   private static String count(long n) {
