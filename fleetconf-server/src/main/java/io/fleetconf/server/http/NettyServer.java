@@ -13,6 +13,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -31,6 +33,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -69,11 +72,13 @@ public final class NettyServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel listening;
+  private final ChannelGroup connections;
 
-  private NettyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listening) {
+  private NettyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listening, ChannelGroup connections) {
     this.boss = boss;
     this.workers = workers;
     this.listening = listening;
+    this.connections = connections;
   }
 
   /**
@@ -85,6 +90,7 @@ public final class NettyServer implements AutoCloseable {
       Executor executor) {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(WORKERS, NioIoHandler.newFactory());
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
       Channel listening = new ServerBootstrap()
           .group(boss, workers)
@@ -95,6 +101,7 @@ public final class NettyServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+              connections.add(channel); // removed by the group itself when it closes
               tls.ifPresent(server -> {
                 SSLEngine engine = server.context().createSSLEngine();
                 engine.setUseClientMode(false);
@@ -109,7 +116,7 @@ public final class NettyServer implements AutoCloseable {
             }
           })
           .bind(address).syncUninterruptibly().channel();
-      return new NettyServer(boss, workers, listening);
+      return new NettyServer(boss, workers, listening, connections);
     } catch (Exception e) { // bind() rethrows the socket's checked exceptions undeclared
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -124,10 +131,14 @@ public final class NettyServer implements AutoCloseable {
     return (InetSocketAddress) listening.localAddress();
   }
 
-  /** Stops listening and closes every connection. */
+  /**
+   * Stops listening and closes every connection, so that clients see the server go at once (a
+   * connection left open after its event loop stopped would take requests and never answer).
+   */
   @Override
   public void close() {
     listening.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
