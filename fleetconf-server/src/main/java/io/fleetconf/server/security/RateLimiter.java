@@ -50,8 +50,11 @@ public final class RateLimiter {
     }
     Bucket bucket = buckets.computeIfAbsent(name, n -> new Bucket(burst, now));
     synchronized (bucket) {
-      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.refilledAt) / 1e9 * rate);
-      bucket.refilledAt = now;
+      // The clock is read again under the bucket's lock: a time read before it can be older than the
+      // last refill by a concurrent request, and would take tokens away instead of adding them.
+      long at = System.nanoTime();
+      bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, at - bucket.refilledAt) / 1e9 * rate);
+      bucket.refilledAt = Math.max(bucket.refilledAt, at);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return OptionalLong.empty();
