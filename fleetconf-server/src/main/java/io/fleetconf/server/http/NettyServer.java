@@ -132,8 +132,8 @@ public final class NettyServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening and closes every connection, so that clients see the server go at once (a
-   * connection left open after its event loop stopped would take requests and never answer).
+   * Stops listening and closes every connection while the event loops still run, so that clients
+   * see the server go at once rather than whenever the event loops wind down.
    */
   @Override
   public void close() {
