@@ -142,10 +142,10 @@ final class NettyExchange extends HttpExchange {
       throw new IOException("headers already sent");
     }
     status = code;
-    HttpHeaders headers = headersOf(code);
+    HttpHeaders headers = headers();
     if (length > 0) {
       headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
-      out = new Fixed((int) length);
+      out = new Fixed((int) length, headers);
     } else if (length == 0) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), headers);
@@ -164,7 +164,7 @@ final class NettyExchange extends HttpExchange {
     }
   }
 
-  private HttpHeaders headersOf(int code) {
+  private HttpHeaders headers() {
     HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
     responseHeaders.forEach((name, values) -> headers.add(name, values));
     if (!keepAlive || closesAfter()) {
@@ -270,11 +270,13 @@ final class NettyExchange extends HttpExchange {
   /** A body of known length, sent with the headers as one message when closed. */
   private final class Fixed extends ByteArrayOutputStream {
     private final int length;
+    private final HttpHeaders headers;
     private boolean sent;
 
-    Fixed(int length) {
+    Fixed(int length, HttpHeaders headers) {
       super(length);
       this.length = length;
+      this.headers = headers;
     }
 
     @Override
@@ -287,8 +289,6 @@ final class NettyExchange extends HttpExchange {
         channel.close(); // the JDK server's behaviour too: a short body cannot be framed
         throw new IOException("the response body has " + count + " bytes, " + length + " were announced");
       }
-      HttpHeaders headers = headersOf(status);
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
       NettyExchange.this.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
           Unpooled.wrappedBuffer(buf, 0, count), headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
       finish();
