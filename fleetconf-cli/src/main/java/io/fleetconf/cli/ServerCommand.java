@@ -74,6 +74,11 @@ final class ServerCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}); other keys are plain keys.")
   String consulRoot;
 
+  @Option(names = "--anonymous-policy", paramLabel = "RULE", description = {
+      "A rule for requests to the Consul API without a token, as Consul's anonymous token: e.g. 'read config/*'",
+      "(repeat for more; only read|write <key pattern>; default: none, such requests get 403)."})
+  java.util.List<String> anonymousPolicy = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -91,6 +96,13 @@ final class ServerCommand implements Callable<Integer> {
       settings = settings.withConsulRoot(consulRoot);
     } catch (IllegalArgumentException e) {
       throw new CliException("--consul-root: " + e.getMessage());
+    }
+    if (!anonymousPolicy.isEmpty()) {
+      try {
+        settings = settings.withAnonymousPolicy(new io.fleetconf.server.security.Acl(anonymousPolicy));
+      } catch (IllegalArgumentException | io.fleetconf.core.InvalidInputException e) {
+        throw new CliException("--anonymous-policy: " + e.getMessage());
+      }
     }
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);

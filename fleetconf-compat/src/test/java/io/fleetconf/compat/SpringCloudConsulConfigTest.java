@@ -9,6 +9,7 @@ import io.fleetconf.compat.tvsched.TvSchedApplication.SchedulerProperties;
 import io.fleetconf.compat.tvsched.TvSchedApplication.Ticker;
 import io.fleetconf.server.TestServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,6 +67,11 @@ class SpringCloudConsulConfigTest {
   }
 
   private ConfigurableApplicationContext start(String format) {
+    return start(format, endpoint, "spring.cloud.consul.config.acl-token=" + server.token());
+  }
+
+  /** The application on {@code at}; {@code token} is its token setting, or a harmless property for none. */
+  private static ConfigurableApplicationContext start(String format, ConsulEndpoint at, String token) {
     return new SpringApplicationBuilder(TvSchedApplication.class)
         .main(TvSchedApplication.class)
         .web(WebApplicationType.NONE)
@@ -72,10 +79,10 @@ class SpringCloudConsulConfigTest {
             "spring.main.banner-mode=off",
             "spring.application.name=tvsched",
             // Required, not optional: a server that cannot answer must fail the start.
-            "spring.config.import=consul:" + endpoint.host + ":" + endpoint.port,
-            "spring.cloud.consul.host=" + endpoint.host,
-            "spring.cloud.consul.port=" + endpoint.port,
-            "spring.cloud.consul.config.acl-token=" + server.token(),
+            "spring.config.import=consul:" + at.host + ":" + at.port,
+            "spring.cloud.consul.host=" + at.host,
+            "spring.cloud.consul.port=" + at.port,
+            token,
             "spring.cloud.consul.config.format=" + format,
             "spring.cloud.consul.config.fail-fast=true",
             "spring.cloud.consul.config.watch.enabled=true",
@@ -146,5 +153,24 @@ class SpringCloudConsulConfigTest {
     eventually(properties::getInterval, "45s");
     eventually(ticker::interval, "45s");
     assertThat(properties.getChannels()).isEqualTo(12);
+  }
+
+  @Test
+  void applicationWithoutATokenReadsThroughTheAnonymousPolicy(@TempDir Path dir) throws Exception {
+    try (TestServer open = TestServer.on(dir).withAnonymousPolicy("read config/*").startNow()) {
+      ConsulEndpoint at = ConsulEndpoint.of(open);
+      ConsulClient consul = new ConsulClient(at.host, at.port);
+      assertThat(consul.setKVValue("config/tvsched/data", "scheduler:\n  interval: 30s\n  channels: 12\n",
+          open.token(), null).getValue()).isTrue();
+
+      app = start("YAML", at, "spring.cloud.consul.config.name=tvsched");
+      SchedulerProperties properties = app.getBean(SchedulerProperties.class);
+      assertThat(properties.getInterval()).isEqualTo("30s");
+      assertThat(consul.setKVValue("config/tvsched/data", "scheduler:\n  interval: 45s\n  channels: 12\n",
+          open.token(), null).getValue()).isTrue();
+      eventually(properties::getInterval, "45s");
+      closeApp(); // before its server stops
+      app = null;
+    }
   }
 }

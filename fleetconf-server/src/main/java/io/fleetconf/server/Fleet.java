@@ -6,6 +6,7 @@ import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.consul.ConsulKeys;
 import io.fleetconf.store.NotFoundException;
 import io.fleetconf.store.Store;
 import io.fleetconf.core.Revision;
@@ -35,6 +36,7 @@ public final class Fleet implements AutoCloseable {
   private final Store store;
   private final LiveState state;
   private final WatchHub watches;
+  private final ConsulKeys consulKeys;
   private final ReentrantLock commits = new ReentrantLock();
   /** Proposals waiting for the commit lock; its holder commits them together. */
   private final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -50,7 +52,13 @@ public final class Fleet implements AutoCloseable {
   }
 
   public Fleet(Store store, int watchHistory) {
+    this(store, watchHistory, ConsulKeys.DEFAULT);
+  }
+
+  /** @param consulKeys the Consul key space, whose root no plain key may shadow */
+  public Fleet(Store store, int watchHistory, ConsulKeys consulKeys) {
     this.store = store;
+    this.consulKeys = consulKeys;
     Store.Image image = store.image();
     this.state = new LiveState(image.revision(), image.entries(), image.devices());
     this.watches = new WatchHub(state.snapshot(), watchHistory);
@@ -65,6 +73,7 @@ public final class Fleet implements AutoCloseable {
    * transaction (one disk sync), each still its own change set; the others find theirs done.
    */
   public ChangeSet commit(Proposal proposal) {
+    consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
     Pending mine = new Pending(proposal);
     waiting.add(mine);
     commits.lock();
@@ -225,6 +234,10 @@ public final class Fleet implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  public ConsulKeys consulKeys() {
+    return consulKeys;
   }
 
   public WatchHub watches() {

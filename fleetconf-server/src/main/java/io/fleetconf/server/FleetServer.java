@@ -74,7 +74,8 @@ public final class FleetServer implements AutoCloseable {
     Store store = settings.storeUrl().open(Clock.systemUTC());
     try {
       Keyring.open(store, masterKey(settings, store));
-      Fleet fleet = new Fleet(store, settings.watchHistory());
+      Fleet fleet = new Fleet(store, settings.watchHistory(),
+          new io.fleetconf.server.consul.ConsulKeys(settings.consulRoot()));
       Clock clock = Clock.systemUTC();
       Tokens tokens = new Tokens(store, clock);
       Optional<String> bootstrap = Optional.empty();
@@ -92,13 +93,13 @@ public final class FleetServer implements AutoCloseable {
       }
       Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
       Certificates certificates = new Certificates(store, ca, clock, settings.certificateValidity());
-      Gate gate = new Gate(tokens, certificates, settings.limits());
+      Gate gate = new Gate(tokens, certificates, settings.limits(), settings.anonymousPolicy());
       // Other servers on a shared store make and revoke tokens and certificates too.
       fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
       Optional<ServerTls> tls = tls(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       NettyServer http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
-          Api.router(fleet, gate, settings.consulRoot()), executor);
+          Api.router(fleet, gate), executor);
       return new FleetServer(store, fleet, http, tls.isPresent(), executor, bootstrap, gate,
           ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.fleetconf.server;
 
+import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Limits;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,10 +26,12 @@ import java.util.Optional;
  *     the fleet CA and TLS files, which must be the same on every server, and the master key)
  * @param consulRoot the first segment of the layered keys in the Consul-compatible API
  *     ({@code fleet}: {@code fleet/global/...}); keys outside it are plain keys
+ * @param anonymousPolicy what a request to the Consul API without a token may do, as key rules
+ *     ({@code read config/*}); none by default, and never admin, devices or secrets
  */
 public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
     Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity,
-    Optional<io.fleetconf.store.StoreUrl> store, String consulRoot) {
+    Optional<io.fleetconf.store.StoreUrl> store, String consulRoot, Acl anonymousPolicy) {
   public static final int DEFAULT_PORT = 8585;
 
   /** How clients reach the server. */
@@ -47,7 +50,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   public static ServerSettings of(String host, int port, Path dataDir) {
     return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
         Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY,
-        Optional.empty(), io.fleetconf.core.Key.ROOT);
+        Optional.empty(), io.fleetconf.core.Key.ROOT, Acl.NONE);
   }
 
   public ServerSettings {
@@ -68,38 +71,45 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
       throw new IllegalArgumentException("the Consul root must be one key segment (letters, digits, _ - .), was '"
           + consulRoot + "'");
     }
+    if (anonymousPolicy == null) {
+      throw new IllegalArgumentException("anonymousPolicy is required (Acl.NONE for none)");
+    }
+    if (anonymousPolicy.admin() || anonymousPolicy.canReadDevices() || anonymousPolicy.canReadSecrets()) {
+      throw new IllegalArgumentException("the anonymous policy may hold only 'read <key pattern>' and"
+          + " 'write <key pattern>' rules, was " + anonymousPolicy.rules());
+    }
     if (certificateValidity.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException("certificateValidity must be at least a minute, was " + certificateValidity);
     }
   }
 
   public ServerSettings withDemo(boolean seed) {
-    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withWatchHistory(int changeSets) {
-    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withTransport(Transport how) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withLimits(Limits newLimits) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withCertificateValidity(java.time.Duration validity) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store, consulRoot, anonymousPolicy);
   }
 
   public ServerSettings withStore(io.fleetconf.store.StoreUrl where) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, Optional.of(where), consulRoot);
+        certificateValidity, Optional.of(where), consulRoot, anonymousPolicy);
   }
 
   /** The store's URL: the one given, or the embedded store in the data directory. */
@@ -109,10 +119,16 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
 
   public ServerSettings withConsulRoot(String root) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, store, root);
+        certificateValidity, store, root, anonymousPolicy);
+  }
+
+  /** Lets requests to the Consul API without a token do what {@code policy} allows. */
+  public ServerSettings withAnonymousPolicy(Acl policy) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
+        certificateValidity, store, consulRoot, policy);
   }
 
   public ServerSettings withMasterKeyFile(Path file) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store, consulRoot);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store, consulRoot, anonymousPolicy);
   }
 }

@@ -2,10 +2,13 @@ package io.fleetconf.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Who may use the Consul API and how (tokens in Consul's three forms, ACL rules, devices refused), the status and agent endpoints, sessions refused, secrets masked. */
 class ConsulAccessTest extends ConsulTestSupport {
@@ -96,6 +99,58 @@ class ConsulAccessTest extends ConsulTestSupport {
         .status()).isEqualTo(403);
     assertThat(call("PUT", "/v1/txn", "[{\"KV\":{\"Verb\":\"get-tree\",\"Key\":\"\"}}]".getBytes(UTF_8),
         "X-Consul-Token", device).status()).isEqualTo(403);
+  }
+
+  // ---------------------------------------------------------------- anonymous callers
+
+  @Test
+  void withoutATokenTheConsulApiAnswers403NamingXConsulToken() {
+    put("/v1/kv/config/a", "x");
+    Answer read = call("GET", "/v1/kv/config/a", null);
+    Answer txn = call("PUT", "/v1/txn", "[{\"KV\":{\"Verb\":\"get\",\"Key\":\"config/a\"}}]".getBytes(UTF_8));
+    for (Answer refused : List.of(read, txn)) {
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.json().get("error").asText()).isEqualTo("acl_not_found");
+      assertThat(refused.json().get("message").asText())
+          .isEqualTo("ACL not found: missing credentials: send a token in X-Consul-Token");
+    }
+  }
+
+  @Test
+  void anonymousPolicyAppliesToTokenlessConsulRequestsAndNothingElse(@TempDir Path dir) {
+    try (TestServer open = TestServer.on(dir).withAnonymousPolicy("read config/*").startNow()) {
+      call(open, "PUT", "/v1/kv/config/a", "x".getBytes(UTF_8), "X-Consul-Token", open.token());
+      call(open, "PUT", "/v1/kv/other/b", "y".getBytes(UTF_8), "X-Consul-Token", open.token());
+      assertThat(call(open, "GET", "/v1/kv/config/a?raw", null).text()).isEqualTo("x");
+      assertThat(call(open, "GET", "/v1/kv/?recurse", null).json().findValuesAsText("Key"))
+          .containsExactly("config/a");
+      String hint = "; send a token in X-Consul-Token";
+      Answer unreadable = call(open, "GET", "/v1/kv/other/b", null);
+      assertThat(unreadable.status()).isEqualTo(403);
+      assertThat(unreadable.json().get("message").asText()).isEqualTo("an anonymous caller may not read other/b" + hint);
+      Answer write = call(open, "PUT", "/v1/kv/config/a", "evil".getBytes(UTF_8));
+      assertThat(write.status()).isEqualTo(403);
+      assertThat(write.json().get("message").asText()).isEqualTo("an anonymous caller may not write config/a" + hint);
+      Answer badToken = call(open, "GET", "/v1/kv/config/a", null, "X-Consul-Token", "not-a-token");
+      assertThat(badToken.status()).isEqualTo(403);
+      assertThat(badToken.json().get("error").asText()).isEqualTo("acl_not_found");
+      // The native API always wants a credential: its clients all have one, and it shows more than keys.
+      assertThat(open.send("GET", "/api/v1/entries/plain/config/a", null, null, null).status()).isEqualTo(401);
+      assertThat(open.send("GET", "/api/v1/history", null, null, null).status()).isEqualTo(401);
+      assertThat(call(open, "GET", "/v1/kv/config/a?raw", null, "X-Consul-Token", open.token()).text()).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void anonymousPolicyMayNeverGrantAdminDevicesOrSecrets(@TempDir Path dir) {
+    for (String rule : List.of("admin", "read devices", "write devices", "read secrets")) {
+      ServerSettings settings = ServerSettings.of("127.0.0.1", 0, dir);
+      var policy = new io.fleetconf.server.security.Acl(List.of("read config/*", rule));
+      assertThatThrownBy(() -> settings.withAnonymousPolicy(policy))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the anonymous policy may hold only 'read <key pattern>' and 'write <key pattern>' rules, was"
+              + " [read config/*, " + rule + "]");
+    }
   }
 
   // ---------------------------------------------------------------- agent, status, sessions

@@ -315,4 +315,14 @@ class ConsulKvTest extends ConsulTestSupport {
     assertTrueAnswer(delete("/v1/kv/nothing/?recurse"));
     assertThat(server.revision()).isEqualTo(1);
   }
+
+  @Test
+  void recursiveDeleteWithCasIsRefusedAsConflictingFlagsAndDeletesNothing() {
+    appKeys();
+    Answer answer = delete("/v1/kv/config/?recurse&cas=5");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.json().get("message").asText()).isEqualTo("Conflicting flags: cas=5&recurse=");
+    assertThat(server.revision()).isEqualTo(6);
+    assertThat(get("/v1/kv/config/?keys").json().size()).isEqualTo(5);
+  }
 }

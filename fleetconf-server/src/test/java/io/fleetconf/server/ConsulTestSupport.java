@@ -134,6 +134,15 @@ abstract class ConsulTestSupport {
     return reply.json();
   }
 
+  /** A token just made: its id (which messages name) and its secret. */
+  record Issued(String id, String secret) {}
+
+  Issued issue(String body) {
+    TestServer.Reply reply = server.post("/api/v1/tokens", body);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return new Issued(reply.json().get("id").asText(), reply.json().get("token").asText());
+  }
+
   String token(String body) {
     TestServer.Reply reply = server.post("/api/v1/tokens", body);
     assertThat(reply.status()).as(reply.body()).isEqualTo(201);

@@ -174,29 +174,64 @@ class ConsulTxnTest extends ConsulTestSupport {
     assertThat(answer.json().get("Results").get(0).get("KV").get("Value").asText()).isEqualTo(b64("x"));
   }
 
-  @Test
-  void moreThan64OperationsAreRefused() {
+  private static String sets(int count) {
     StringBuilder ops = new StringBuilder("[");
-    for (int i = 0; i < 65; i++) {
+    for (int i = 0; i < count; i++) {
       ops.append(i == 0 ? "" : ",").append("{\"KV\":{\"Verb\":\"set\",\"Key\":\"config/k").append(i)
           .append("\",\"Value\":\"").append(b64("v")).append("\"}}");
     }
-    Answer answer = txn(ops.append("]").toString());
+    return ops.append("]").toString();
+  }
+
+  @Test
+  void moreThan128OperationsAreRefusedInConsulsWords() {
+    Answer answer = txn(sets(129));
     assertThat(answer.status()).isEqualTo(413);
-    assertThat(answer.json().get("message").asText()).isEqualTo("Transaction contains too many operations (65 > 64)");
+    assertThat(answer.json().get("message").asText()).isEqualTo("Transaction contains too many operations (129 > 128)");
     assertThat(server.revision()).isZero();
   }
 
   @Test
-  void exactly64OperationsAreOneChangeSet() {
-    StringBuilder ops = new StringBuilder("[");
-    for (int i = 0; i < 64; i++) {
-      ops.append(i == 0 ? "" : ",").append("{\"KV\":{\"Verb\":\"set\",\"Key\":\"config/k").append(i)
-          .append("\",\"Value\":\"").append(b64("v")).append("\"}}");
-    }
-    assertThat(txn(ops.append("]").toString()).status()).isEqualTo(200);
+  void exactly128OperationsAreOneChangeSetAsInConsul114() {
+    assertThat(txn(sets(128)).status()).isEqualTo(200);
     assertThat(server.revision()).isEqualTo(1);
-    assertThat(get("/v1/kv/config/?keys").json().size()).isEqualTo(64);
+    assertThat(get("/v1/kv/config/?keys").json().size()).isEqualTo(128);
+  }
+
+  @Test
+  void lowerCaseFieldNamesAreAcceptedAsKiwiprojectConsulClientSendsThem() {
+    // The exact shape kiwiproject (orbitz) consul-client's performTransaction sends.
+    Answer set = txn("[{\"kv\":{\"verb\":\"set\",\"key\":\"config/a\",\"value\":\"" + b64("x")
+        + "\",\"flags\":7}},{\"kv\":{\"verb\":\"get\",\"key\":\"config/a\"}}]");
+    assertThat(set.status()).as(set.text()).isEqualTo(200);
+    JsonNode read = set.json().get("Results").get(1).get("KV");
+    assertThat(read.get("Value").asText()).isEqualTo(b64("x"));
+    assertThat(read.get("Flags").asLong()).isEqualTo(7);
+    Answer cas = txn("[{\"Kv\":{\"VERB\":\"cas\",\"KEY\":\"config/a\",\"VALUE\":\"" + b64("y")
+        + "\",\"INDEX\":1}}]");
+    assertThat(cas.status()).as(cas.text()).isEqualTo(200);
+    assertThat(get("/v1/kv/config/a?raw").text()).isEqualTo("y");
+    Answer check = txn("[{\"kV\":{\"vErB\":\"check-index\",\"kEy\":\"config/a\",\"iNdEx\":2}}]");
+    assertThat(check.status()).as(check.text()).isEqualTo(200);
+  }
+
+  @Test
+  void ofTwoFieldsThatDifferOnlyInCaseTheLastWinsAsInGo() {
+    Answer answer = txn("[{\"KV\":{\"Verb\":\"set\",\"Key\":\"config/first\",\"key\":\"config/last\",\"Value\":\""
+        + b64("x") + "\"}}]");
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(get("/v1/kv/config/?keys").json().toString()).isEqualTo("[\"config/last\"]");
+  }
+
+  @Test
+  void lowerCaseNodeOperationIsRefusedLikeTheUpperCaseOne() {
+    Answer answer = txn("[{\"node\": {\"verb\": \"set\", \"node\": {\"node\": \"n1\"}}}]");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.json().get("message").asText()).isEqualTo("operation 0 must be {\"KV\": {...}}: fleetconf's"
+        + " transactions hold KV operations only (Node, Service and Check operations are not supported)");
+    assertThat(txn("[{\"kv\": {\"verb\": \"lock\", \"key\": \"config/l\", \"session\": \"abc\"}}]").status())
+        .isEqualTo(400);
+    assertThat(server.revision()).isZero();
   }
 
   @Test

@@ -41,6 +41,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private java.util.Optional<String> storeUrl = java.util.Optional.empty();
   private java.util.Optional<Path> masterKeyFile = java.util.Optional.empty();
   private String consulRoot = io.fleetconf.core.Key.ROOT;
+  private io.fleetconf.server.security.Acl anonymousPolicy = io.fleetconf.server.security.Acl.NONE;
 
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
@@ -91,6 +92,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   /** Serves the layered keys under {@code root} in the Consul API ({@code <root>/global/...}). */
   public TestServer withConsulRoot(String root) {
     this.consulRoot = root;
+    return this;
+  }
+
+  /** Lets requests to the Consul API without a token do what {@code rules} allow. */
+  public TestServer withAnonymousPolicy(String... rules) {
+    this.anonymousPolicy = new io.fleetconf.server.security.Acl(java.util.List.of(rules));
     return this;
   }
 
@@ -182,7 +189,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private ServerSettings settings(int onPort) {
     ServerSettings settings = ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo)
         .withWatchHistory(watchHistory).withTransport(transport).withLimits(limits)
-        .withCertificateValidity(certificateValidity).withConsulRoot(consulRoot);
+        .withCertificateValidity(certificateValidity).withConsulRoot(consulRoot)
+        .withAnonymousPolicy(anonymousPolicy);
     if (storeUrl.isPresent()) {
       settings = settings.withStore(io.fleetconf.store.StoreUrl.parse(storeUrl.get(), java.util.Optional.empty()));
     }

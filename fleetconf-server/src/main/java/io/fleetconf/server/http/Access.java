@@ -6,16 +6,19 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Authorisation, in one place: what each kind of caller may do. Operators are held to their token's
- * rules; a device may read and watch only its own effective config and report only its own state.
+ * rules, an anonymous caller on the Consul API to the anonymous policy (rules of the same kind); a
+ * device may read and watch only its own effective config and report only its own state.
  */
 final class Access {
   private Access() {}
 
   static ApiException forbidden(Request request, String what) {
-    return new ApiException(403, "forbidden", describe(request.caller()) + " may not " + what);
+    String hint = request.caller() instanceof Caller.Anonymous ? "; send a token in X-Consul-Token" : "";
+    return new ApiException(403, "forbidden", describe(request.caller()) + " may not " + what + hint);
   }
 
   private static String describe(Caller caller) {
@@ -26,12 +29,32 @@ final class Access {
     };
   }
 
-  /** The operator's rules; a device is refused. */
+  /** The operator's rules (or the anonymous policy); a device is refused. */
   static Acl operator(Request request, String what) {
-    if (request.caller() instanceof Caller.Operator operator) {
-      return operator.acl();
+    return rules(request.caller()).orElseThrow(() -> forbidden(request, what));
+  }
+
+  private static Optional<Acl> rules(Caller caller) {
+    return switch (caller) {
+      case Caller.Operator operator -> Optional.of(operator.acl());
+      case Caller.Anonymous anonymous -> Optional.of(anonymous.acl());
+      case Caller.Device device -> Optional.empty();
+    };
+  }
+
+  static void writeKey(Request request, Key key) {
+    requireWrite(request, operator(request, "change the configuration").canWrite(key), key.raw());
+  }
+
+  /**
+   * Refuses unless the caller may write every key a Consul prefix can cover: decided from the
+   * prefix and the rules, never from what exists under it. The message names only the prefix.
+   */
+  static void writeConsulPrefix(Request request, String prefix, java.util.List<String> rulePrefixes) {
+    Acl acl = operator(request, "change the configuration");
+    if (!rulePrefixes.stream().allMatch(acl::canWriteStringPrefix)) {
+      throw forbidden(request, "write everything under '" + prefix + "'");
     }
-    throw forbidden(request, what);
   }
 
   static void admin(Request request, String what) {
@@ -75,16 +98,16 @@ final class Access {
 
   /** Whether secret values may be shown to this caller as they are (else they are masked). */
   static boolean revealsSecrets(Request request) {
-    return request.caller() instanceof Caller.Operator operator && operator.acl().canReadSecrets();
+    return rules(request.caller()).map(Acl::canReadSecrets).orElse(false);
   }
 
-  /** Whether the caller may see changes to this key in history (else they are left out). */
+  /** Whether the caller may see this key (in lists, history, wake-ups), else it is left out. */
   static boolean mayRead(Request request, Key key) {
-    return request.caller() instanceof Caller.Operator operator && operator.acl().canRead(key);
+    return rules(request.caller()).map(acl -> acl.canRead(key)).orElse(false);
   }
 
   static boolean mayReadDevices(Request request) {
-    return request.caller() instanceof Caller.Operator operator && operator.acl().canReadDevices();
+    return rules(request.caller()).map(Acl::canReadDevices).orElse(false);
   }
 
   /** Refuses a change set unless the caller may make every one of its writes. */
@@ -111,6 +134,43 @@ final class Access {
   private static void requireWrite(Request request, boolean allowed, String what) {
     if (!allowed) {
       throw forbidden(request, "write " + what);
+    }
+  }
+
+  /** Refuses a subtree write (a restore) unless the caller may write all of it, whatever it holds now or held then. */
+  static void writeTree(Request request, Key prefix) {
+    write(request, List.of(new Mutation.DeleteTree(prefix)));
+  }
+
+  /**
+   * Refuses a rollback unless the caller may write everything the change set changed, before
+   * anything is planned; the message names only the keys the caller may read.
+   */
+  static void rollBack(Request request, io.fleetconf.core.ChangeSet changeSet) {
+    Acl acl = operator(request, "roll back changes");
+    List<String> named = new java.util.ArrayList<>();
+    boolean unreadable = false;
+    for (io.fleetconf.core.Change change : changeSet.changes()) {
+      boolean writable = switch (change) {
+        case io.fleetconf.core.Change.EntryChange entry -> acl.canWrite(entry.key());
+        case io.fleetconf.core.Change.DeviceChange device -> acl.canWriteDevices();
+      };
+      if (writable) {
+        continue;
+      }
+      Optional<String> name = switch (change) {
+        case io.fleetconf.core.Change.EntryChange entry -> acl.canRead(entry.key())
+            ? Optional.of(entry.key().raw()) : Optional.empty();
+        case io.fleetconf.core.Change.DeviceChange device -> acl.canReadDevices()
+            ? Optional.of("device " + device.id()) : Optional.empty();
+      };
+      name.ifPresent(named::add);
+      unreadable |= name.isEmpty();
+    }
+    if (!named.isEmpty() || unreadable) {
+      String what = String.join(", ", named) + (named.isEmpty() ? "" : unreadable ? " and " : "")
+          + (unreadable ? "what it may not read" : "");
+      throw forbidden(request, "roll back revision " + changeSet.revision() + ", which changed " + what);
     }
   }
 

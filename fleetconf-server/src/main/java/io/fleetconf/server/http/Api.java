@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class Api {
   private Api() {}
 
-  public static Router router(Fleet fleet, Gate gate, String consulRoot) {
+  public static Router router(Fleet fleet, Gate gate) {
     Router router = new Router(gate, fleet::ready);
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
@@ -29,9 +29,9 @@ public final class Api {
     new FleetApi(status).register(router);
     new HistoryApi(fleet).register(router);
     new SecurityApi(fleet, gate).register(router);
-    ConsulKvApi kv = new ConsulKvApi(fleet, consulRoot);
+    ConsulKvApi kv = new ConsulKvApi(fleet);
     kv.register(router);
-    new ConsulTxnApi(fleet, kv, consulRoot).register(router);
+    new ConsulTxnApi(fleet, kv).register(router);
     ConsulAgentApi.register(router);
     return router;
   }

@@ -12,6 +12,7 @@ import io.fleetconf.core.Revision;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.View;
+import io.fleetconf.server.consul.ConsulKeys;
 import io.fleetconf.server.consul.ConsulValues;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
@@ -35,11 +36,11 @@ final class ConsulKvApi {
   static final int MAX_VALUE = 512 * 1024;
   static final String SOURCE = "consul";
   private final Fleet fleet;
-  private final String root;
+  private final ConsulKeys keys;
 
-  ConsulKvApi(Fleet fleet, String root) {
+  ConsulKvApi(Fleet fleet) {
     this.fleet = fleet;
-    this.root = root;
+    this.keys = fleet.consulKeys();
   }
 
   void register(Router router) {
@@ -48,15 +49,21 @@ final class ConsulKvApi {
         .on("DELETE", BASE, this::delete).under("DELETE", BASE, this::delete);
   }
 
+  /** A device reads its config through the native API, never raw keys: refused before anything is looked up. */
+  static void refuseDevices(Request request) {
+    Access.operator(request, "use the Consul KV API");
+  }
+
   private Response get(Request request) {
-    Access.operator(request, "read entries"); // a device reads its config through the native API, not raw keys
+    refuseDevices(request);
     String key = request.tail();
     boolean keysOnly = request.query("keys").isPresent();
     boolean recurse = keysOnly || request.flag("recurse");
-    View view = new View.Raw(key, recurse, root);
     if (!recurse) {
       Access.readKey(request, keyOf(key));
     }
+    // Only readable keys count, for the answer, its index and the wake-ups of a blocking query.
+    View view = new View.Raw(key, recurse, keys, readable -> Access.mayRead(request, readable));
     Optional<Revision> blocking = Watch.index(request).filter(index -> index.isAfter(Revision.ZERO));
     if (blocking.isEmpty()) {
       return read(request, key, view, keysOnly, recurse);
@@ -88,6 +95,7 @@ final class ConsulKvApi {
   }
 
   private Response put(Request request) {
+    refuseDevices(request);
     refuseSessions(request);
     Key key = keyOf(request.tail());
     OptionalLong flags = OptionalLong.of(unsigned(request, "flags").orElse(0));
@@ -104,10 +112,13 @@ final class ConsulKvApi {
   }
 
   private Response delete(Request request) {
+    refuseDevices(request);
     refuseSessions(request);
+    refuseConflictingFlags(request);
     if (request.flag("recurse")) {
-      Snapshot snapshot = fleet.snapshot();
-      List<Mutation> deletes = withPrefix(snapshot, request.tail()).stream()
+      String prefix = request.tail();
+      Access.writeConsulPrefix(request, prefix, keys.rulePrefixes(prefix)); // never on what exists under it
+      List<Mutation> deletes = withPrefix(fleet.snapshot(), prefix).stream()
           .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList();
       return answer(deletes.isEmpty() || commit(request, deletes));
     }
@@ -151,29 +162,29 @@ final class ConsulKvApi {
     return withPrefix(snapshot, prefix).stream().filter(entry -> Access.mayRead(request, entry.key())).toList();
   }
 
-  /** Every entry whose flat key starts with {@code prefix}, in Consul's (byte-wise) key order. */
+  /** Every entry in the Consul view whose flat key starts with {@code prefix}, in Consul's (byte-wise) key order. */
   private List<Entry> withPrefix(Snapshot snapshot, String prefix) {
     return snapshot.allEntries().stream()
-        .filter(entry -> entry.key().raw(root).startsWith(prefix))
-        .sorted(Comparator.comparing(entry -> entry.key().raw(root)))
+        .filter(entry -> keys.covers(prefix, entry.key()))
+        .sorted(Comparator.comparing(entry -> keys.raw(entry.key())))
         .toList();
   }
 
   /** Consul's {@code keys} with a separator: keys below the next separator after the prefix roll up into one. */
   private List<String> rollUp(List<Entry> entries, String prefix, String separator) {
-    Set<String> keys = new LinkedHashSet<>();
+    Set<String> rolled = new LinkedHashSet<>();
     for (Entry entry : entries) {
-      String raw = entry.key().raw(root);
+      String raw = keys.raw(entry.key());
       int cut = separator.isEmpty() ? -1 : raw.indexOf(separator, prefix.length());
-      keys.add(cut < 0 ? raw : raw.substring(0, cut + separator.length()));
+      rolled.add(cut < 0 ? raw : raw.substring(0, cut + separator.length()));
     }
-    return new ArrayList<>(keys);
+    return new ArrayList<>(rolled);
   }
 
   ObjectNode consulEntry(Entry entry, boolean reveal) {
     ObjectNode node = Wire.object();
     node.put("LockIndex", 0);
-    node.put("Key", entry.key().raw(root));
+    node.put("Key", keys.raw(entry.key()));
     // Consul's flags are unsigned 64-bit; they are kept in a long's bits.
     node.put("Flags", new java.math.BigInteger(Long.toUnsignedString(entry.flags())));
     byte[] value = bytes(entry, reveal);
@@ -193,19 +204,11 @@ final class ConsulKvApi {
 
   /** The fleetconf key a Consul key names. */
   Key keyOf(String raw) {
-    if (raw.isEmpty()) {
-      throw new InvalidInputException("invalid_key", "missing key: the path after " + BASE + "/ names it");
-    }
-    if (raw.endsWith("/")) {
-      throw new InvalidInputException("invalid_key", "key '" + raw + "' ends in '/': fleetconf has no folder keys"
-          + " (a key names a value; folders exist by the keys below them)");
-    }
-    if (!root.equals(Key.ROOT) && (raw.equals(Key.ROOT) || raw.startsWith(Key.ROOT + "/"))) {
-      // ACL rules name layered keys as fleet/<scope>/...: a plain key there would be read as one.
-      throw new InvalidInputException("invalid_key", "key '" + raw + "' is reserved: '" + Key.ROOT + "/...' names"
-          + " fleetconf's layered keys in ACL rules; with the Consul root '" + root + "' they are '" + root + "/...'");
-    }
-    return Key.fromRaw(raw, root);
+    return keys.keyOf(raw);
+  }
+
+  ConsulKeys keys() {
+    return keys;
   }
 
   /** An unsigned 64-bit query parameter, as Consul's {@code flags}, {@code cas} and {@code index}. */
@@ -220,6 +223,24 @@ final class ConsulKvApi {
       throw new InvalidInputException("invalid_parameter",
           "query parameter '" + name + "' must be an unsigned number, was '" + text.get() + "'");
     }
+  }
+
+  /**
+   * As Consul: {@code cas} and {@code recurse} together are refused, in Consul's words. Only those
+   * two parameters are echoed (Consul echoes every one, which would include a token).
+   */
+  private static void refuseConflictingFlags(Request request) {
+    Optional<String> cas = request.query("cas");
+    Optional<String> recurse = request.query("recurse");
+    if (cas.isPresent() && recurse.isPresent()) {
+      throw new ApiException(400, "conflicting_flags", "Conflicting flags: cas=" + queryEscape(cas.get())
+          + "&recurse=" + queryEscape(recurse.get()));
+    }
+  }
+
+  private static String queryEscape(String value) {
+    String cut = value.length() > 64 ? value.substring(0, 64) : value;
+    return java.net.URLEncoder.encode(cut, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void refuseSessions(Request request) {

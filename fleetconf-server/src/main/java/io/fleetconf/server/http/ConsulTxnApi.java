@@ -11,6 +11,7 @@ import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.consul.ConsulKeys;
 import io.fleetconf.server.consul.ConsulValues;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
@@ -29,11 +30,10 @@ import java.util.OptionalLong;
  * atomic step, on one server or several.
  */
 final class ConsulTxnApi {
-  /** Consul's limit on operations in one transaction (the issue's: 64). */
-  static final int MAX_OPERATIONS = 64;
+  /** Consul's limit on operations in one transaction (128 since Consul 1.14; 64 before). */
+  static final int MAX_OPERATIONS = 128;
   private final Fleet fleet;
   private final ConsulKvApi kv;
-  private final String root;
 
   /** One operation, read: what it writes or checks, and what it answers with. */
   private record Op(String verb, String key, List<Mutation> mutations, Optional<String> failure) {}
@@ -41,10 +41,9 @@ final class ConsulTxnApi {
   /** Why a transaction was rolled back: the operation and Consul's words for it. */
   private record Failure(int index, String what) {}
 
-  ConsulTxnApi(Fleet fleet, ConsulKvApi kv, String root) {
+  ConsulTxnApi(Fleet fleet, ConsulKvApi kv) {
     this.fleet = fleet;
     this.kv = kv;
-    this.root = root;
   }
 
   void register(Router router) {
@@ -52,6 +51,7 @@ final class ConsulTxnApi {
   }
 
   private Response txn(Request request) {
+    ConsulKvApi.refuseDevices(request);
     JsonNode body = Bodies.json(request);
     if (!body.isArray()) {
       throw new InvalidInputException("invalid_body", "a transaction is a JSON array of operations");
@@ -60,6 +60,7 @@ final class ConsulTxnApi {
       throw new ApiException(413, "too_many_operations",
           "Transaction contains too many operations (" + body.size() + " > " + MAX_OPERATIONS + ")");
     }
+    authorise(body, request);
     Snapshot snapshot = fleet.snapshot();
     List<Op> ops = read(body, snapshot, request);
     List<Mutation> mutations = ops.stream().flatMap(op -> op.mutations().stream()).toList();
@@ -148,11 +149,11 @@ final class ConsulTxnApi {
     }
 
     /** The keys with a flat form starting with {@code prefix}, as they stand now. */
-    List<Key> under(String prefix, String root) {
+    List<Key> under(String prefix, ConsulKeys consulKeys) {
       java.util.Set<Key> keys = new java.util.TreeSet<>();
       snapshot.allEntries().forEach(entry -> keys.add(entry.key()));
       keys.addAll(written.keySet());
-      return keys.stream().filter(key -> key.raw(root).startsWith(prefix) && exists(key)).toList();
+      return keys.stream().filter(key -> consulKeys.covers(prefix, key) && exists(key)).toList();
     }
   }
 
@@ -166,17 +167,43 @@ final class ConsulTxnApi {
     return ops;
   }
 
-  /** Reads one operation: its mutations, and why it fails at this point of the transaction, if it does. */
-  private Op operation(JsonNode node, int index, Working working, Request request) {
-    String where = "operation " + index;
-    if (!node.isObject() || !node.has("KV") || node.size() != 1) {
+  /**
+   * Refuses the transaction unless the caller may do every operation, decided from the verbs, keys
+   * and prefixes alone, before anything is looked up: whether a key exists never changes the answer.
+   */
+  private void authorise(JsonNode body, Request request) {
+    for (int i = 0; i < body.size(); i++) {
+      JsonNode op = kvOperation(body.get(i), "operation " + i);
+      String verb = GoJson.field(op, "Verb").asText("");
+      String raw = GoJson.field(op, "Key").asText("");
+      switch (verb) {
+        case "set", "cas", "delete", "delete-cas" -> Access.writeKey(request, kv.keyOf(raw));
+        case "get", "check-index", "check-not-exists" -> Access.readKey(request, kv.keyOf(raw));
+        case "delete-tree" -> Access.writeConsulPrefix(request, raw, kv.keys().rulePrefixes(raw));
+        default -> { } // get-tree answers only readable keys; other verbs are refused as they are read
+      }
+    }
+  }
+
+  /** The KV operation of one element of the transaction, found as Consul's Go decoding finds it. */
+  private static JsonNode kvOperation(JsonNode node, String where) {
+    boolean other = node.isObject() && List.of("Node", "Service", "Check").stream()
+        .anyMatch(name -> !GoJson.field(node, name).isMissingNode());
+    JsonNode op = node.isObject() ? GoJson.field(node, "KV") : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    if (other || !op.isObject()) {
       throw new InvalidInputException("invalid_body", where + " must be {\"KV\": {...}}: fleetconf's transactions hold"
           + " KV operations only (Node, Service and Check operations are not supported)");
     }
-    JsonNode op = node.get("KV");
-    String verb = op.path("Verb").asText("");
-    String raw = op.path("Key").asText("");
-    if (!op.path("Session").asText("").isEmpty() || List.of("lock", "unlock", "check-session").contains(verb)) {
+    return op;
+  }
+
+  /** Reads one operation: its mutations, and why it fails at this point of the transaction, if it does. */
+  private Op operation(JsonNode node, int index, Working working, Request request) {
+    String where = "operation " + index;
+    JsonNode op = kvOperation(node, where);
+    String verb = GoJson.field(op, "Verb").asText("");
+    String raw = GoJson.field(op, "Key").asText("");
+    if (!GoJson.field(op, "Session").asText("").isEmpty() || List.of("lock", "unlock", "check-session").contains(verb)) {
       throw new ApiException(400, "unsupported", where + ": fleetconf does not support Consul sessions and locks");
     }
     String missing = "key \"" + raw + "\" doesn't exist";
@@ -194,7 +221,6 @@ final class ConsulTxnApi {
       }
       case "get" -> {
         Key key = kv.keyOf(raw);
-        Access.readKey(request, key);
         if (working.touched(key)) {
           yield new Op(verb, raw, List.of(), working.exists(key) ? Optional.empty() : Optional.of(missing));
         }
@@ -231,7 +257,7 @@ final class ConsulTxnApi {
             Optional.empty());
       }
       case "delete-tree" -> {
-        List<Key> doomed = working.under(raw, root);
+        List<Key> doomed = working.under(raw, kv.keys());
         doomed.forEach(key -> working.written.put(key, false));
         yield new Op(verb, raw, doomed.stream().<Mutation>map(key -> new Mutation.Delete(key, Optional.empty())).toList(),
             Optional.empty());
@@ -255,7 +281,7 @@ final class ConsulTxnApi {
   }
 
   private static Revision index(JsonNode op, String where) {
-    JsonNode index = op.path("Index");
+    JsonNode index = GoJson.field(op, "Index");
     if (!index.canConvertToLong() || index.asLong() < 0) {
       throw new InvalidInputException("invalid_body", where + ": Index must be an unsigned number");
     }
@@ -263,7 +289,7 @@ final class ConsulTxnApi {
   }
 
   private static long flags(JsonNode op, String where) {
-    JsonNode flags = op.path("Flags");
+    JsonNode flags = GoJson.field(op, "Flags");
     if (flags.isMissingNode() || flags.isNull()) {
       return 0;
     }
@@ -274,7 +300,7 @@ final class ConsulTxnApi {
   }
 
   private static byte[] value(JsonNode op, String where) {
-    JsonNode value = op.path("Value");
+    JsonNode value = GoJson.field(op, "Value");
     if (value.isMissingNode() || value.isNull()) {
       return new byte[0];
     }

@@ -28,12 +28,15 @@ public final class Gate {
   private final Tokens tokens;
   private final Certificates certificates;
   private final Limits limits;
+  private final Acl anonymousPolicy;
   private final RateLimiter perIdentity;
   private final RateLimiter perAddress;
   private final AtomicLong authFailures = new AtomicLong();
   private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
 
-  public Gate(Tokens tokens, Certificates certificates, Limits limits) {
+  /** @param anonymousPolicy what a request to the Consul API without credentials may do ({@link Acl#NONE}: nothing) */
+  public Gate(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
+    this.anonymousPolicy = anonymousPolicy;
     this.tokens = tokens;
     this.certificates = certificates;
     this.limits = limits;
@@ -98,8 +101,12 @@ public final class Gate {
       return certificates.identify(certificate.get()).orElseThrow(() -> refused(exchange,
           "a revoked client certificate", "the client certificate is revoked"));
     }
-    throw refused(exchange, "no credentials",
-        "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
+    boolean consulApi = exchange.getRequestURI().getPath().startsWith("/v1/");
+    if (consulApi && !anonymousPolicy.rules().isEmpty()) {
+      return new Caller.Anonymous(anonymousPolicy, address(exchange)); // Consul's anonymous token
+    }
+    throw refused(exchange, "no credentials", consulApi ? "missing credentials: send a token in X-Consul-Token"
+        : "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
   }
 
   /**
@@ -187,7 +194,7 @@ public final class Gate {
     return switch (caller) {
       case Caller.Operator operator -> operator.tokenId();
       case Caller.Device device -> "device:" + device.id().value();
-      case Caller.Anonymous anonymous -> "anonymous";
+      case Caller.Anonymous anonymous -> "anonymous:" + anonymous.from();
     };
   }
 

@@ -98,6 +98,7 @@ final class HistoryApi {
     Access.operator(request, "roll back changes");
     JsonNode body = Bodies.object(request);
     Revision target = Bodies.revision(body, "revision");
+    Access.rollBack(request, rewind.changeSet(target)); // before planning: its conflicts would name keys
     List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
     Access.write(request, mutations);
@@ -109,6 +110,7 @@ final class HistoryApi {
     JsonNode body = Bodies.object(request);
     Key prefix = Key.parsePrefix(Bodies.text(body, "prefix"));
     Revision at = Bodies.revision(body, "revision");
+    Access.writeTree(request, prefix); // on the prefix asked for, never on what it holds
     List<Mutation> mutations = rewind.restore(prefix, at);
     if (mutations.isEmpty()) {
       ObjectNode out = Wire.object();

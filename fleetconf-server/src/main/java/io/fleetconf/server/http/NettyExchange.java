@@ -264,6 +264,9 @@ final class NettyExchange extends HttpExchange {
     if (!channel.isActive()) {
       throw new IOException("the client closed the connection");
     }
+    if (message instanceof HttpResponse response) {
+      HeaderNames.canonicalise(response.headers()); // the names as Consul and the RFCs spell them
+    }
     channel.writeAndFlush(message);
   }
 

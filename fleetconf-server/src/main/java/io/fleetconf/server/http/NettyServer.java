@@ -234,6 +234,7 @@ public final class NettyServer implements AutoCloseable {
       waiting.forEach(FullHttpRequest::release);
       waiting.clear();
       busy = true; // nothing more on this connection
+      HeaderNames.canonicalise(response.headers());
       context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

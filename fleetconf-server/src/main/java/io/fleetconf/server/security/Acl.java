@@ -64,6 +64,20 @@ public record Acl(List<String> rules) {
     return admin() || matches("write", prefix.raw(), true);
   }
 
+  /** True if the token may write every key whose raw form starts with the string {@code prefix} (as Consul's). */
+  public boolean canWriteStringPrefix(String prefix) {
+    if (admin()) {
+      return true;
+    }
+    for (String rule : rules) {
+      if (rule.startsWith("write ") && isKeyRule(rule) && rule.endsWith("*")
+          && prefix.startsWith(rule.substring("write ".length(), rule.length() - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean canReadDevices() {
     return admin() || rules.contains("read devices") || rules.contains("write devices");
   }

@@ -27,8 +27,17 @@ public sealed interface Caller {
     }
   }
 
-  /** No credentials: only the open routes (health, the API description, enrolment). */
-  record Anonymous() implements Caller {
+  /**
+   * No credentials: the open routes (health, the API description, enrolment), and on the Consul
+   * API what the anonymous policy {@code acl} allows (never admin, devices or secrets).
+   *
+   * @param from the client address, so that anonymous callers do not share one rate or watch allowance
+   */
+  record Anonymous(Acl acl, String from) implements Caller {
+    public Anonymous() {
+      this(Acl.NONE, "");
+    }
+
     @Override
     public String name() {
       return "anonymous";

@@ -1,0 +1,47 @@
+package io.fleetconf.server.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The spelling response header names go out in. The JDK's {@code Headers} keeps names as
+ * {@code X-consul-index} and Netty's constants are lower case; header names are case-insensitive,
+ * but some clients compare them exactly, so every name is sent as its standard or Consul's spelling.
+ */
+final class HeaderNames {
+  /** Names whose spelling is not each word capitalised. */
+  private static final Map<String, String> SPECIAL = Map.of(
+      "x-consul-knownleader", "X-Consul-KnownLeader",
+      "x-consul-lastcontact", "X-Consul-LastContact",
+      "x-consul-effective-consistency", "X-Consul-Effective-Consistency",
+      "etag", "ETag",
+      "www-authenticate", "WWW-Authenticate");
+
+  private HeaderNames() {}
+
+  /** {@code x-consul-index} and {@code X-consul-index} become {@code X-Consul-Index}. */
+  static String canonical(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    String special = SPECIAL.get(lower);
+    if (special != null) {
+      return special;
+    }
+    StringBuilder out = new StringBuilder(name.length());
+    boolean wordStart = true;
+    for (char c : lower.toCharArray()) {
+      out.append(wordStart ? Character.toUpperCase(c) : c);
+      wordStart = c == '-';
+    }
+    return out.toString();
+  }
+
+  /** Rewrites every name in {@code headers} to its canonical spelling, keeping order and values. */
+  static void canonicalise(HttpHeaders headers) {
+    List<Map.Entry<String, String>> entries = new ArrayList<>(headers.entries());
+    headers.clear();
+    entries.forEach(entry -> headers.add(canonical(entry.getKey()), entry.getValue()));
+  }
+}
