@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 final class FleetCommand {
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Per device: desired vs reported revision, status, drift, last seen.")
+      description = "Per device: desired revision vs the one it runs, status, drift, last seen (UTC).")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
@@ -32,9 +32,13 @@ final class FleetCommand {
       connection.print(spec, answer, out -> {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode device : answer.get("devices")) {
+          // The revision the device runs (after a rollback, an earlier one than it tried), lowest of its namespaces.
           long reported = -1;
           for (JsonNode ns : device.get("namespaces")) {
-            reported = reported < 0 ? ns.get("revision").asLong() : Math.min(reported, ns.get("revision").asLong());
+            JsonNode running = ns.path("runningRevision");
+            if (running.canConvertToLong()) {
+              reported = reported < 0 ? running.asLong() : Math.min(reported, running.asLong());
+            }
           }
           List<String> errors = new ArrayList<>();
           device.get("namespaces").forEach(ns -> {

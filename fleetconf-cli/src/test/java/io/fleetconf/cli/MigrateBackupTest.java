@@ -38,7 +38,7 @@ class MigrateBackupTest {
       "/api/v1/devices", "/api/v1/devices/vv-1/config", "/api/v1/devices/vv-1/reports", "/api/v1/tokens",
       "/api/v1/entries/global/x/y");
   private static final String CONTENTS = "10 change sets (revisions 1..10), 10 changes, 3 entries, 2 devices, 2 tokens,"
-      + " 1 report, 0 certificates, 1 setting";
+      + " 1 report, 0 certificates, 1 setting, 0 last-seen times";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;

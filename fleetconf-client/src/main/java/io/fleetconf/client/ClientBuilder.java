@@ -16,6 +16,11 @@ import java.util.Optional;
  * a server needs a device id and a token or a client certificate. {@link #start()} validates, naming the setting at fault.
  */
 public final class ClientBuilder {
+  /**
+   * The longest wait between two tries while the server is away: a returning server is noticed
+   * within it (plus the call itself). docs/client.md states this bound.
+   */
+  static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
   private List<URI> servers = List.of();
   private String deviceId = "";
   private String token = "";
@@ -32,7 +37,7 @@ public final class ClientBuilder {
   private Duration startTimeout = Duration.ofSeconds(5);
   private Duration wait = Duration.ofMinutes(5);
   private Duration backoffBase = Duration.ofMillis(500);
-  private Duration backoffCap = Duration.ofSeconds(30);
+  private Duration backoffCap = DEFAULT_BACKOFF_CAP;
   private Optional<String> logLevelKey = Optional.empty();
 
   ClientBuilder() {}
@@ -152,10 +157,19 @@ public final class ClientBuilder {
     return this;
   }
 
-  /** Backoff while the server is away: full jitter from {@code base}, doubling, up to {@code cap}. */
+  /**
+   * Backoff while the server is away: a random wait (full jitter) up to {@code base}, doubling
+   * after each failure, never above {@code cap} (defaults 500 ms and 5 s).
+   */
   public ClientBuilder backoff(Duration base, Duration cap) {
     this.backoffBase = base;
     this.backoffCap = cap;
+    return this;
+  }
+
+  /** Only the first retry's ceiling, keeping the cap (tests: many failures in little time). */
+  ClientBuilder backoffBase(Duration base) {
+    this.backoffBase = base;
     return this;
   }
 

@@ -25,6 +25,7 @@ class ClientTest {
   @RegisterExtension final TestServer server = TestServer.fresh();
   @TempDir Path dir;
   private final List<FleetconfClient> clients = new CopyOnWriteArrayList<>();
+  private final java.util.Map<Logger, java.util.logging.Handler> recorders = new java.util.HashMap<>();
 
   @BeforeEach
   void fleet() {
@@ -36,6 +37,7 @@ class ClientTest {
   @AfterEach
   void closeClients() {
     clients.forEach(FleetconfClient::close);
+    recorders.forEach(Logger::removeHandler);
   }
 
   private ClientBuilder client() {
@@ -51,9 +53,13 @@ class ClientTest {
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    eventually(Duration.ofSeconds(15), condition);
+  }
+
+  private static void eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in 15 s").isLessThan(deadline);
+      assertThat(System.nanoTime()).as("condition not met in " + limit).isLessThan(deadline);
       Thread.sleep(10);
     }
   }
@@ -87,6 +93,60 @@ class ClientTest {
     assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("40->60");
     assertThat(volume.get()).isEqualTo(60);
     assertThat(client.intProperty("tv_scheduler/missing", 7).get()).isEqualTo(7);
+  }
+
+  /** What a subscriber to the volume hears, as {@code before->after}. */
+  private static BlockingQueue<String> volumeChanges(FleetconfClient client) {
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    client.intProperty("tv_scheduler/volume", 10).subscribe((before, after) -> seen.add(before + "->" + after));
+    return seen;
+  }
+
+  @Test
+  void aTypedListenerHearsTheFixAfterAnInvalidValue() throws Exception {
+    BlockingQueue<String> seen = volumeChanges(started(client()));
+    List<String> warnings = recordLogs(Property.class);
+
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"loud\"");
+    eventually(() -> !warnings.isEmpty());
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "33");
+
+    assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("40->33");
+    assertThat(warnings).containsExactly("WARNING fleetconf: ignoring an invalid value at revision 4:"
+        + " 'tv_scheduler/volume' must be an integer, was \"loud\"; its listeners keep the last valid value");
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"33\"");
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "34");
+    assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("33->34");
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void aTypedListenerSubscribedWhileTheValueIsInvalidStartsFromTheFallback() throws Exception {
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"loud\"");
+    BlockingQueue<String> seen = volumeChanges(started(client()));
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "33");
+    assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("10->33");
+  }
+
+  /** The messages logged by {@code type}'s logger from now on, as {@code LEVEL message}. */
+  private List<String> recordLogs(Class<?> type) {
+    List<String> messages = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(type.getName());
+    java.util.logging.Handler recorder = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        messages.add(record.getLevel() + " " + record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(recorder);
+    recorders.put(logger, recorder); // also keeps the logger, which JUL holds weakly, alive
+    return messages;
   }
 
   @Test
@@ -174,6 +234,32 @@ class ClientTest {
     eventually(() -> client.config().getInt("tv_scheduler/volume", 0) == 70);
     assertThat(client.config().revision()).isEqualTo(server.revision());
     assertThat(client.status().connected()).isTrue();
+  }
+
+  @Test
+  void aServerBackAfterALongOutageIsNoticedWithinTheDefaultRetryCap() throws Exception {
+    Logger watch = Logger.getLogger(FleetconfClient.class.getName());
+    watch.setLevel(Level.ALL); // each retry's pause is logged at DEBUG
+    List<String> logged = recordLogs(FleetconfClient.class);
+    // A quick first retry, so that the doubling passes the cap in a few seconds; the cap is the default.
+    FleetconfClient client = started(FleetconfClient.builder().server(server.uri().toString()).deviceId("vv-1")
+        .token(server.token()).backoffBase(Duration.ofMillis(20)).waitTime(Duration.ofSeconds(30)));
+    server.stop();
+    // By the 11th failure, 20 ms doubled ten times is 20.48 s: an uncapped wait could be that long.
+    // Ten pauses of at most 20 ms·2^n, capped: at most 15.1 s.
+    eventually(Duration.ofSeconds(30), () -> client.status().consecutiveFailures() >= 11);
+    server.startAgainOnSamePort();
+    server.put("/api/v1/entries/global/tv_scheduler/volume", "70");
+    long back = System.nanoTime();
+
+    eventually(() -> client.config().getInt("tv_scheduler/volume", 0) == 70);
+    Duration caughtUp = Duration.ofNanos(System.nanoTime() - back);
+    assertThat(caughtUp).isLessThan(ClientBuilder.DEFAULT_BACKOFF_CAP.plusSeconds(2));
+    List<Long> pauses = logged.stream().filter(line -> line.contains("retrying in "))
+        .map(line -> Long.parseLong(line.replaceAll(".*retrying in (\\d+) ms$", "$1"))).toList();
+    assertThat(pauses).hasSizeGreaterThanOrEqualTo(11)
+        .allSatisfy(pause -> assertThat(pause).isLessThanOrEqualTo(ClientBuilder.DEFAULT_BACKOFF_CAP.toMillis()));
+    watch.setLevel(null);
   }
 
   @Test

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What an agent says it did with one namespace of its device's config: the revision it applied,
- * the hash of what it wrote, how it went, and why not when it failed.
+ * What an agent says it did with one namespace of its device's config: the revision it tried to
+ * apply, the hash of what it wrote, how it went, why not when it failed, and the revision whose
+ * content the device runs now (after a rollback, an earlier one).
  */
 public record Report(
     DeviceId device,
@@ -15,9 +16,18 @@ public record Report(
     Status status,
     Optional<String> error,
     String agentVersion,
-    Instant time) {
+    Instant time,
+    Optional<Revision> runningRevision) {
 
   public static final int MAX_ERROR_LENGTH = 2000;
+
+  /**
+   * The revision whose content the device runs now, if known: the one the agent said, else the
+   * reported revision when it was applied; unknown after a failure from an agent that does not say.
+   */
+  public Optional<Revision> running() {
+    return runningRevision.or(() -> status == Status.APPLIED ? Optional.of(revision) : Optional.empty());
+  }
 
   /** How an attempt to apply config ended, declared from best to worst: the natural order ranks them. */
   public enum Status {
@@ -51,8 +61,18 @@ public record Report(
     }
   }
 
+  /** A report that does not say which revision runs (agents before {@code runningRevision}). */
+  public Report(DeviceId device, String namespace, Revision revision, String contentHash, Status status,
+      Optional<String> error, String agentVersion, Instant time) {
+    this(device, namespace, revision, contentHash, status, error, agentVersion, time, Optional.empty());
+  }
+
   public Report {
     KeyPath.parse(namespace);
+    if (runningRevision.isPresent() && runningRevision.get().isAfter(revision)) {
+      throw new InvalidInputException("invalid_body", "runningRevision " + runningRevision.get().value()
+          + " is after the reported revision " + revision.value());
+    }
     if (error.isPresent() && error.get().length() > MAX_ERROR_LENGTH) {
       error = Optional.of(error.get().substring(0, MAX_ERROR_LENGTH));
     }

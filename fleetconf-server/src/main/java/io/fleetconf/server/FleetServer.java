@@ -48,6 +48,7 @@ public final class FleetServer implements AutoCloseable {
 
   private final Store store;
   private final Fleet fleet;
+  private final FleetStatus status;
   private final NettyServer http;
   private final boolean https;
   private final ExecutorService executor;
@@ -56,8 +57,9 @@ public final class FleetServer implements AutoCloseable {
   private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private FleetServer(Store store, Fleet fleet, NettyServer http, boolean https, ExecutorService executor,
-      Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
+  private FleetServer(Store store, Fleet fleet, FleetStatus status, NettyServer http, boolean https,
+      ExecutorService executor, Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
+    this.status = status;
     this.gate = gate;
     this.caFile = caFile;
     this.store = store;
@@ -98,9 +100,16 @@ public final class FleetServer implements AutoCloseable {
       fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
       Optional<ServerTls> tls = tls(settings, ca, certificates, gate);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      NettyServer http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
-          Api.router(fleet, gate), executor);
-      return new FleetServer(store, fleet, http, tls.isPresent(), executor, bootstrap, gate,
+      FleetStatus status = new FleetStatus(fleet, clock);
+      NettyServer http;
+      try {
+        http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
+            Api.router(fleet, status, gate), executor);
+      } catch (RuntimeException e) {
+        status.close();
+        throw e;
+      }
+      return new FleetServer(store, fleet, status, http, tls.isPresent(), executor, bootstrap, gate,
           ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException e) {
       store.close();
@@ -284,6 +293,7 @@ public final class FleetServer implements AutoCloseable {
     fleet.close();
     http.close();
     executor.shutdownNow();
+    status.close(); // saves the last-seen times noted since the last save
     store.close();
     LOG.log(System.Logger.Level.INFO, "fleetconf server stopped");
   }

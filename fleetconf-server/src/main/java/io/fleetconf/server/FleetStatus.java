@@ -6,11 +6,14 @@ import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Report;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,15 +22,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Desired against reported, per device: what the server says a device should run (the last
- * revision that changed its config, per namespace) and what its agent last said it runs.
+ * revision that changed its config, per namespace), what its agent last said it runs, and when the
+ * device itself last called in. Last-seen times are kept in memory and saved to the store in
+ * batches, every {@link #SAVE_EVERY} and at {@link #close()}, not once per call.
  */
-public final class FleetStatus {
+public final class FleetStatus implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(FleetStatus.class.getName());
+  /** How often last-seen times are saved: a crash loses at most this much of them. */
+  public static final Duration SAVE_EVERY = Duration.ofSeconds(15);
 
   /** One namespace of one device: the revision it should be at and the latest report on it. */
   public record NamespaceStatus(String namespace, Revision desired, Optional<Report> reported) {
-    /** Reported, but at a revision older than the one that last changed this namespace. */
+    /**
+     * Not known to run the desired revision: the revision it runs is older, or unknown (a failed
+     * attempt from an agent that does not say what it runs).
+     */
     public boolean drift() {
-      return reported.map(report -> desired.isAfter(report.revision())).orElse(false);
+      return reported.map(report -> report.running().map(desired::isAfter).orElse(true)).orElse(false);
     }
   }
 
@@ -48,21 +59,30 @@ public final class FleetStatus {
   private final Fleet fleet;
   private final Clock clock;
   private final Map<DeviceId, Instant> lastSeen = new ConcurrentHashMap<>();
+  /** Times not yet saved. */
+  private final Map<DeviceId, Instant> unsaved = new ConcurrentHashMap<>();
+  private final Thread saver;
 
   public FleetStatus(Fleet fleet, Clock clock) {
     this.fleet = fleet;
     this.clock = clock;
-    fleet.store().latestReports().forEach(report -> lastSeen.merge(report.device(), report.time(), FleetStatus::later));
+    lastSeen.putAll(fleet.store().lastSeen());
+    this.saver = Thread.ofVirtual().name("fleetconf-last-seen").start(this::saveEvery);
   }
 
-  /** Notes that a device called in (a config read or a report). */
+  /** Notes that the device itself called in (its own config read or report), to the millisecond. */
   public void seen(DeviceId device) {
-    lastSeen.merge(device, clock.instant(), FleetStatus::later);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    lastSeen.merge(device, now, FleetStatus::later);
+    unsaved.merge(device, now, FleetStatus::later);
   }
 
-  public void report(Report report) {
+  /** Records a report; {@code byDevice} when the device itself sent it, which marks it seen. */
+  public void report(Report report, boolean byDevice) {
     fleet.store().addReport(report);
-    seen(report.device());
+    if (byDevice) {
+      seen(report.device());
+    }
   }
 
   /** Every device, optionally only members of {@code group}; stale when not seen for {@code staleAfter}. */
@@ -71,6 +91,7 @@ public final class FleetStatus {
     Map<DeviceId, Map<String, Report>> reports = new TreeMap<>();
     fleet.store().latestReports().forEach(report ->
         reports.computeIfAbsent(report.device(), id -> new TreeMap<>()).put(report.namespace(), report));
+    Map<DeviceId, Instant> seen = seenEverywhere();
     Instant now = clock.instant();
     List<DeviceStatus> out = new ArrayList<>();
     snapshot.devices().values().stream()
@@ -83,12 +104,55 @@ public final class FleetStatus {
                   fleet.watches().lastChange(new View.DeviceConfig(device.id(), Optional.of(ns))),
                   Optional.of(reported.get(ns))))
               .toList();
-          Optional<Instant> seen = Optional.ofNullable(lastSeen.get(device.id()));
-          boolean stale = seen.map(at -> at.plus(staleAfter).isBefore(now)).orElse(true);
+          Optional<Instant> last = Optional.ofNullable(seen.get(device.id()));
+          boolean stale = last.map(at -> at.plus(staleAfter).isBefore(now)).orElse(true);
           Revision desired = fleet.watches().lastChange(new View.DeviceConfig(device.id(), Optional.empty()));
-          out.add(new DeviceStatus(device, desired, namespaces, seen, stale));
+          out.add(new DeviceStatus(device, desired, namespaces, last, stale));
         });
     return out;
+  }
+
+  /** This server's times merged with the saved ones, which other servers on the store also write. */
+  private Map<DeviceId, Instant> seenEverywhere() {
+    Map<DeviceId, Instant> seen = new HashMap<>(lastSeen);
+    try {
+      fleet.store().lastSeen().forEach((device, at) -> seen.merge(device, at, FleetStatus::later));
+    } catch (StoreException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot read saved last-seen times: " + e.getMessage());
+    }
+    return seen;
+  }
+
+  private void saveEvery() {
+    while (true) {
+      try {
+        Thread.sleep(SAVE_EVERY);
+      } catch (InterruptedException e) {
+        return;
+      }
+      save();
+    }
+  }
+
+  /** Saves the times noted since the last save; on failure they wait for the next one. */
+  private synchronized void save() {
+    Map<DeviceId, Instant> batch = Map.copyOf(unsaved);
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      fleet.store().saveLastSeen(batch);
+      batch.forEach(unsaved::remove); // only where no later call came in meanwhile
+    } catch (StoreException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot save last-seen times (" + e.getMessage() + "); will try again");
+    }
+  }
+
+  /** Stops the periodic save and saves what is left; call before closing the store. */
+  @Override
+  public void close() {
+    saver.interrupt();
+    save();
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** What differs between the databases the JDBC store runs on; everything else is shared SQL. */
 enum Dialect {
-  POSTGRESQL("postgresql", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql")) {
+  POSTGRESQL("postgresql", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql",
+      "V5__last_seen.sql")) {
     @Override
     void configure(Connection connection) {}
 
@@ -34,7 +35,8 @@ enum Dialect {
       execute(connection, "SELECT " + (lock ? "pg_advisory_lock(" : "pg_advisory_unlock(") + MIGRATION_LOCK + ")");
     }
   },
-  SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql")) {
+  SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql",
+      "V5__last_seen.sql")) {
     @Override
     void configure(Connection connection) throws SQLException {
       try (Statement statement = connection.createStatement()) {

@@ -258,6 +258,19 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void saveLastSeen(java.util.Map<DeviceId, java.time.Instant> seen) {
+    transaction(connection -> {
+      SeenTable.save(connection, seen);
+      return null;
+    });
+  }
+
+  @Override
+  public java.util.Map<DeviceId, java.time.Instant> lastSeen() {
+    return read(SeenTable::all);
+  }
+
+  @Override
   public void sealWith(Sealer sealer) {
     this.codec = new Codec(sealer);
   }

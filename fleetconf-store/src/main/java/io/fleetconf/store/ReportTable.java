@@ -14,13 +14,13 @@ import java.util.Optional;
 /** The {@code reports} table: agents' reports, the last few per device and namespace. */
 final class ReportTable {
   private static final String COLUMNS =
-      "device, namespace, revision, content_hash, status, error, agent_version, time_ms";
+      "device, namespace, revision, content_hash, status, error, agent_version, time_ms, running_revision";
 
   private ReportTable() {}
 
   static void add(Connection connection, Report report) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO reports (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        "INSERT INTO reports (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, report.device().value());
       insert.setString(2, report.namespace());
       insert.setLong(3, report.revision().value());
@@ -29,6 +29,11 @@ final class ReportTable {
       insert.setString(6, report.error().orElse(null));
       insert.setString(7, report.agentVersion());
       insert.setLong(8, report.time().toEpochMilli());
+      if (report.runningRevision().isPresent()) {
+        insert.setLong(9, report.runningRevision().get().value());
+      } else {
+        insert.setNull(9, java.sql.Types.BIGINT);
+      }
       insert.executeUpdate();
     }
     try (PreparedStatement trim = connection.prepareStatement(
@@ -56,6 +61,11 @@ final class ReportTable {
   private static Report report(ResultSet rows) throws SQLException {
     return new Report(DeviceId.of(rows.getString(1)), rows.getString(2), Revision.of(rows.getLong(3)),
         rows.getString(4), Report.Status.parse(rows.getString(5)), Optional.ofNullable(rows.getString(6)),
-        rows.getString(7), Instant.ofEpochMilli(rows.getLong(8)));
+        rows.getString(7), Instant.ofEpochMilli(rows.getLong(8)), runningRevision(rows));
+  }
+
+  private static Optional<Revision> runningRevision(ResultSet rows) throws SQLException {
+    long running = rows.getLong(9);
+    return rows.wasNull() ? Optional.empty() : Optional.of(Revision.of(running));
   }
 }

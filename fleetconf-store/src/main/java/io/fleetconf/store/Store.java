@@ -110,6 +110,15 @@ public interface Store extends AutoCloseable {
   /** A device's reports, newest first, at most {@code limit}. */
   List<Report> reports(DeviceId device, int limit);
 
+  /**
+   * Records when devices last called in (to the millisecond), keeping the later of the stored and
+   * the given time of each: the server sends them in batches, not once per call.
+   */
+  void saveLastSeen(java.util.Map<DeviceId, java.time.Instant> seen);
+
+  /** When each device last called in, as saved. */
+  java.util.Map<DeviceId, java.time.Instant> lastSeen();
+
   /** Seals and opens secret values from now on; set before the first read of a secret. */
   void sealWith(Sealer sealer);
 

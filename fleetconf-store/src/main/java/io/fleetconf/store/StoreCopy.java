@@ -55,7 +55,8 @@ public final class StoreCopy {
         "tokens", new String[] {"token", "tokens"},
         "reports", new String[] {"report", "reports"},
         "certificates", new String[] {"certificate", "certificates"},
-        "settings", new String[] {"setting", "settings"});
+        "settings", new String[] {"setting", "settings"},
+        "device_seen", new String[] {"last-seen time", "last-seen times"});
 
     public Contents {
       rows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));

@@ -307,6 +307,30 @@ abstract class StoreContract {
     assertThat(store.reports(id, 1).get(0).error()).contains("health check failed");
   }
 
+  @Test
+  void aReportKeepsTheRevisionItsDeviceRunsAfterARollback() {
+    DeviceId id = DeviceId.of("vv-1");
+    store.addReport(new io.fleetconf.core.Report(id, "common", Revision.of(7), "h7",
+        io.fleetconf.core.Report.Status.ROLLED_BACK, Optional.of("health check failed"), "0.2",
+        Instant.ofEpochMilli(70), Optional.of(Revision.of(5))));
+    store.addReport(new io.fleetconf.core.Report(id, "tv", Revision.of(6), "h6",
+        io.fleetconf.core.Report.Status.APPLIED, Optional.empty(), "0.1", Instant.ofEpochMilli(60)));
+    assertThat(store.latestReports()).extracting(r -> r.namespace() + "@" + r.revision() + " runs " + r.runningRevision())
+        .containsExactly("common@7 runs Optional[5]", "tv@6 runs Optional.empty");
+  }
+
+  @Test
+  void lastSeenTimesKeepTheLaterOneAndSurviveAReopen() {
+    DeviceId one = DeviceId.of("vv-1");
+    DeviceId two = DeviceId.of("vv-2");
+    store.saveLastSeen(Map.of(one, Instant.parse("2026-12-02T03:00:00.123Z"), two, Instant.ofEpochMilli(5)));
+    store.saveLastSeen(Map.of(one, Instant.parse("2026-12-02T02:59:00Z"), two, Instant.ofEpochMilli(9)));
+    store.close();
+    store = open(dir);
+    assertThat(store.lastSeen()).isEqualTo(Map.of(one, Instant.parse("2026-12-02T03:00:00.123Z"),
+        two, Instant.ofEpochMilli(9)));
+  }
+
   private static TokenRecord token(String id, String kind, String identity, Optional<Instant> expires) {
     return new TokenRecord(id, id.getBytes(java.nio.charset.StandardCharsets.UTF_8), kind, identity,
         List.of("read fleet/global/*", "read devices"), Instant.ofEpochMilli(5), expires, Optional.empty(),

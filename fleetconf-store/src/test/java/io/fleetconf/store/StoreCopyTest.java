@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreCopyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DESCRIBED = "9 change sets (revisions 1..9), 11 changes, 4 entries, 1 device, 2 tokens,"
-      + " 21 reports, 2 certificates, 1 setting";
+      + " 21 reports, 2 certificates, 1 setting, 1 last-seen time";
 
   @TempDir Path dir;
   private final MasterKey master = MasterKey.generate();
@@ -83,7 +83,7 @@ class StoreCopyTest {
 
     assertThatThrownBy(() -> StoreCopy.copy(from, to)).isInstanceOf(StoreException.class)
         .hasMessage("the target store " + to.display() + " already holds data (1 change set (revision 1), 1 change,"
-            + " 1 entry, 0 devices, 1 token, 0 reports, 0 certificates, 0 settings); copy only into an empty store:"
+            + " 1 entry, 0 devices, 1 token, 0 reports, 0 certificates, 0 settings, 0 last-seen times); copy only into an empty store:"
             + " a new SQLite file or an empty PostgreSQL schema");
     assertThat(dump(to)).isEqualTo(before);
   }
@@ -101,7 +101,7 @@ class StoreCopyTest {
 
     assertThatThrownBy(() -> StoreCopy.copy(from, to)).isInstanceOf(StoreException.class)
         .hasMessage("the target store " + to.display() + " already holds data (0 change sets, 0 changes, 0 entries,"
-            + " 0 devices, 0 tokens, 0 reports, 0 certificates, 1 setting); copy only into an empty store:"
+            + " 0 devices, 0 tokens, 0 reports, 0 certificates, 1 setting, 0 last-seen times); copy only into an empty store:"
             + " a new SQLite file or an empty PostgreSQL schema");
     assertThat(dump(to)).isEqualTo(before);
   }
@@ -128,7 +128,7 @@ class StoreCopyTest {
   @Test
   void bothDialectsMakeTheSameTablesInDependencyOrder() {
     assertThat(StoreCopy.schemaTables()).containsExactly("change_sets", "changes", "entries", "devices", "tokens",
-        "reports", "certificates", "settings");
+        "reports", "certificates", "settings", "device_seen");
   }
 
   private StoreUrl sqlite(String name) {
@@ -168,6 +168,7 @@ class StoreCopyTest {
         store.addReport(report("common", i, Optional.empty()));
       }
       store.addReport(report("tv", 4, Optional.of("health check failed")));
+      store.saveLastSeen(Map.of(DeviceId.of("vv-1"), Instant.parse("2024-03-01T10:16:00.456Z")));
     }
   }
 
@@ -191,7 +192,7 @@ class StoreCopyTest {
   private static Report report(String namespace, int revision, Optional<String> error) {
     return new Report(DeviceId.of("vv-1"), namespace, Revision.of(revision), "h" + revision,
         error.isPresent() ? Report.Status.ROLLED_BACK : Report.Status.APPLIED, error, "0.1",
-        Instant.ofEpochMilli(1_000 + revision));
+        Instant.ofEpochMilli(1_000 + revision), error.map(e -> Revision.of(revision - 1)));
   }
 
   /** Same rows in every table, and the same answers from the store's reads, secrets opened. */
@@ -215,6 +216,7 @@ class StoreCopyTest {
       assertThat(b.entriesAt(Revision.of(3))).isEqualTo(a.entriesAt(Revision.of(3)));
       assertThat(b.certificates()).isEqualTo(a.certificates());
       assertThat(b.latestReports()).isEqualTo(a.latestReports());
+      assertThat(b.lastSeen()).isEqualTo(a.lastSeen()).containsOnlyKeys(DeviceId.of("vv-1"));
       assertThat(b.reports(DeviceId.of("vv-1"), 100)).isEqualTo(a.reports(DeviceId.of("vv-1"), 100));
     }
   }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class Api {
   private Api() {}
 
-  public static Router router(Fleet fleet, Gate gate) {
+  public static Router router(Fleet fleet, FleetStatus status, Gate gate) {
     Router router = new Router(gate, fleet::ready);
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
@@ -24,7 +24,6 @@ public final class Api {
     });
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(fleet).register(router);
-    FleetStatus status = new FleetStatus(fleet, java.time.Clock.systemUTC());
     new DevicesApi(fleet, status).register(router);
     new FleetApi(status).register(router);
     new HistoryApi(fleet).register(router);

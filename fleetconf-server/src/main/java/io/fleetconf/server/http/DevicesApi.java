@@ -85,7 +85,9 @@ final class DevicesApi {
     if (!parts[1].equals("config")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
-    status.seen(device.id());
+    if (request.caller() instanceof Caller.Device) {
+      status.seen(device.id()); // the device itself (Access.device let it through for its own id only)
+    }
     Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
     namespace.ifPresent(ns -> {
       if (KeyPath.parse(ns).depth() != 1) {
@@ -130,8 +132,9 @@ final class DevicesApi {
     Report report = new Report(device.id(), Bodies.text(body, "namespace"), Bodies.revision(body, "revision"),
         Bodies.text(body, "hash"), Report.Status.parse(Bodies.text(body, "status")),
         Bodies.optionalText(body, "error"), Bodies.optionalText(body, "agentVersion").orElse("unknown"),
-        java.time.Instant.now());
-    status.report(report);
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        Bodies.optionalRevision(body, "runningRevision"));
+    status.report(report, request.caller() instanceof Caller.Device);
     return Response.json(201, Wire.report(report));
   }
 

@@ -57,7 +57,7 @@ final class FleetApi {
     device.status().ifPresentOrElse(s -> out.put("status", s.wire()), () -> out.putNull("status"));
     out.put("drift", device.drift());
     out.put("stale", device.stale());
-    device.lastSeen().ifPresentOrElse(at -> out.put("lastSeen", at.toString()), () -> out.putNull("lastSeen"));
+    device.lastSeen().ifPresentOrElse(at -> out.put("lastSeen", Wire.time(at)), () -> out.putNull("lastSeen"));
     ArrayNode namespaces = out.putArray("namespaces");
     device.namespaces().forEach(ns -> {
       ObjectNode line = Wire.report(ns.reported().orElseThrow());

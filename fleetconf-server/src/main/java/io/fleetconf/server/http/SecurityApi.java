@@ -144,7 +144,7 @@ final class SecurityApi {
     out.put("identity", token.identity());
     ArrayNode rules = out.putArray("rules");
     token.rules().forEach(rules::add);
-    out.put("created", token.created().toString());
+    out.put("created", Wire.time(token.created()));
     putTime(out, "expires", token.expires());
     putTime(out, "revoked", token.revoked());
     putTime(out, "used", token.used());
@@ -201,13 +201,13 @@ final class SecurityApi {
     ObjectNode out = Wire.object();
     out.put("serial", certificate.serial());
     out.put("device", certificate.device());
-    out.put("issued", certificate.issued().toString());
-    out.put("notAfter", certificate.notAfter().toString());
+    out.put("issued", Wire.time(certificate.issued()));
+    out.put("notAfter", Wire.time(certificate.notAfter()));
     putTime(out, "revoked", certificate.revoked());
     return out;
   }
 
   private static void putTime(ObjectNode out, String field, Optional<Instant> time) {
-    time.ifPresentOrElse(t -> out.put(field, t.toString()), () -> out.putNull(field));
+    time.ifPresentOrElse(t -> out.put(field, Wire.time(t)), () -> out.putNull(field));
   }
 }

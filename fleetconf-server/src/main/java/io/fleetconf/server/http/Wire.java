@@ -18,6 +18,14 @@ public final class Wire {
 
   private Wire() {}
 
+  /** Every time in the API: ISO-8601 in UTC, to the millisecond, e.g. {@code 2026-12-02T03:00:00.120Z}. */
+  private static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  public static String time(java.time.Instant instant) {
+    return TIME.format(instant);
+  }
+
   public static ObjectNode object() {
     return JSON.objectNode();
   }
@@ -77,7 +85,7 @@ public final class Wire {
     ObjectNode out = JSON.objectNode();
     out.put("revision", changeSet.revision().value());
     out.put("author", changeSet.author());
-    out.put("time", changeSet.time().toString());
+    out.put("time", time(changeSet.time()));
     out.put("message", changeSet.message());
     out.put("source", changeSet.source());
     ArrayNode changes = out.putArray("changes");
@@ -134,7 +142,9 @@ public final class Wire {
     out.put("status", report.status().wire());
     report.error().ifPresentOrElse(error -> out.put("error", error), () -> out.putNull("error"));
     out.put("agentVersion", report.agentVersion());
-    out.put("time", report.time().toString());
+    out.put("time", time(report.time()));
+    report.running().ifPresentOrElse(running -> out.put("runningRevision", running.value()),
+        () -> out.putNull("runningRevision"));
     return out;
   }
 
