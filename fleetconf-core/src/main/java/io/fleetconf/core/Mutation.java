@@ -18,6 +18,7 @@ public sealed interface Mutation {
       if (key.path().isRoot()) {
         throw new InvalidInputException("invalid_key", "cannot put a value on a whole scope: " + key);
       }
+      ValueLimits.checkDepth(value, key);
     }
 
     public Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret) {

@@ -3,6 +3,7 @@ package io.fleetconf.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.DeviceId;
@@ -10,6 +11,10 @@ import io.fleetconf.core.Entry;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Revision;
+import io.fleetconf.core.format.DocumentException;
+import io.fleetconf.core.format.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +23,15 @@ import java.util.stream.StreamSupport;
 /**
  * The JSON documents the store keeps in text columns: values, entry states and devices. A secret
  * value never reaches a column as it is: it is sealed, and the document holds the ciphertext.
+ *
+ * <p>Values keep their exact text: numbers are read as {@link Json} reads them. A binary value
+ * (bytes written through the Consul API that are not UTF-8) is kept as {@code base64:} and its
+ * base64 text in a value column, which no JSON text starts with, and under {@code binary} instead
+ * of {@code value} in an entry state.
  */
 final class Codec {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
+  private static final String BINARY = "base64:";
   private final Sealer sealer;
 
   Codec(Sealer sealer) {
@@ -37,26 +48,41 @@ final class Codec {
 
   static JsonNode read(String text) {
     try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
+      return Json.read(text);
+    } catch (DocumentException e) {
       throw new StoreException("the store holds a document that is not JSON", e);
     }
   }
 
-  /** The text of the {@code value} column: the JSON value, or for a secret its sealed form as a JSON string. */
+  /** A value's column text: its JSON, or for a binary value {@code base64:} and the bytes' base64. */
+  static String writeValue(JsonNode value) {
+    return value.isBinary() ? BINARY + Base64.getEncoder().encodeToString(binary(value)) : write(value);
+  }
+
+  static JsonNode readValue(String text) {
+    return text.startsWith(BINARY) ? BinaryNode.valueOf(Base64.getDecoder().decode(text.substring(BINARY.length())))
+        : read(text);
+  }
+
+  private static byte[] binary(JsonNode value) {
+    return ((BinaryNode) value).binaryValue();
+  }
+
+  /** The text of the {@code value} column: the value, or for a secret its sealed form as a JSON string. */
   String value(Entry entry) {
-    return entry.secret() ? write(JSON.getNodeFactory().textNode(seal(entry))) : write(entry.value());
+    return entry.secret() ? write(JSON.getNodeFactory().textNode(seal(entry))) : writeValue(entry.value());
   }
 
   JsonNode value(Key key, String text, boolean secret) {
-    JsonNode stored = read(text);
-    return secret ? open(key, stored.asText()) : stored;
+    return secret ? open(key, read(text).asText()) : readValue(text);
   }
 
   String entryState(Entry entry) {
     ObjectNode doc = JSON.createObjectNode();
     if (entry.secret()) {
       doc.put("sealed", seal(entry));
+    } else if (entry.value().isBinary()) {
+      doc.put("binary", Base64.getEncoder().encodeToString(binary(entry.value())));
     } else {
       doc.set("value", entry.value());
     }
@@ -74,12 +100,16 @@ final class Codec {
     boolean secret = doc.has("sealed");
     return new Entry(
         key,
-        secret ? open(key, doc.get("sealed").asText()) : doc.get("value"),
+        secret ? open(key, doc.get("sealed").asText()) : stateValue(doc),
         Revision.of(doc.get("createRevision").asLong()),
         Revision.of(doc.get("modRevision").asLong()),
         doc.get("version").asLong(),
         secret,
         doc.path("flags").asLong(0));
+  }
+
+  private static JsonNode stateValue(JsonNode doc) {
+    return doc.has("binary") ? BinaryNode.valueOf(Base64.getDecoder().decode(doc.get("binary").asText())) : doc.get("value");
   }
 
   /** The same entry state, sealed: for history rows of an entry that has just become a secret. */
@@ -90,11 +120,11 @@ final class Codec {
   }
 
   private String seal(Entry entry) {
-    return sealer.seal(write(entry.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.key().toString());
+    return sealer.seal(writeValue(entry.value()).getBytes(StandardCharsets.UTF_8), entry.key().toString());
   }
 
   private JsonNode open(Key key, String sealed) {
-    return read(new String(sealer.open(sealed, key.toString()), java.nio.charset.StandardCharsets.UTF_8));
+    return readValue(new String(sealer.open(sealed, key.toString()), StandardCharsets.UTF_8));
   }
 
   static String device(Device device) {

@@ -46,12 +46,9 @@ abstract class StoreContract {
     store.close();
   }
 
+  /** A value as the server reads one: numbers keep their text. */
   static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return io.fleetconf.core.format.Json.read(text);
   }
 
   static Mutation put(String key, String json) {
@@ -396,6 +393,40 @@ abstract class StoreContract {
     Keyring.rotate(store, master, next);
     Keyring.open(store, next);
     assertThat(store.entries()).singleElement().satisfies(e -> assertThat(e.value().asText()).isEqualTo(plaintext + "-2"));
+  }
+
+  @Test
+  void valuesKeepTheirNumberTextAndBinaryBytesInEveryTableAndAfterAReopen() throws Exception {
+    MasterKey master = MasterKey.generate();
+    Keyring.open(store, master);
+    String numbers = "{\"fw\":1.10,\"n\":1e3,\"big\":9007199254740993,\"huge\":123456789012345678901234567890}";
+    byte[] bytes = {0, (byte) 0xFF, (byte) 0xC3, 0x28, 0x1F, (byte) 0x8B, 0x08, 0x00};
+    Key binaryKey = Key.parse("plain/config/blob");
+    Key sealedKey = Key.parse("plain/config/sealed-blob");
+    commit(Mutation.Put.of(Key.parse("global/a/numbers"), io.fleetconf.core.format.Json.read(numbers)),
+        Mutation.Put.of(binaryKey, com.fasterxml.jackson.databind.node.BinaryNode.valueOf(bytes)),
+        new Mutation.Put(sealedKey, com.fasterxml.jackson.databind.node.BinaryNode.valueOf(bytes), Optional.empty(), true));
+    assertThat(commit(Mutation.Put.of(Key.parse("global/a/numbers"),
+        io.fleetconf.core.format.Json.read(numbers.replace("1.10", "1.1")))).changes()).hasSize(1);
+    store.close();
+    store = open(dir);
+    Keyring.open(store, master);
+    assertThat(exactText(entryAt(Revision.of(1), "global/a/numbers"))).isEqualTo(numbers);
+    assertThat(exactText(entryAt(Revision.of(2), "global/a/numbers"))).isEqualTo(numbers.replace("1.10", "1.1"));
+    Change.EntryChange change = (Change.EntryChange) store.history(Optional.empty(), Revision.of(99), 1).get(0).changes().get(0);
+    assertThat(exactText(change.before().orElseThrow().value())).isEqualTo(numbers);
+    assertThat(entryAt(Revision.of(2), "plain/config/blob").binaryValue()).isEqualTo(bytes);
+    assertThat(entryAt(Revision.of(2), "plain/config/sealed-blob").binaryValue()).isEqualTo(bytes);
+    assertThat(((Change.EntryChange) store.changesSince(Revision.ZERO, 1).get(0).changes().get(1)).after()
+        .orElseThrow().value().isBinary()).isTrue();
+  }
+
+  private static String exactText(JsonNode value) {
+    return io.fleetconf.core.format.Json.write(value);
+  }
+
+  private JsonNode entryAt(Revision at, String key) {
+    return store.entriesAt(at).stream().filter(e -> e.key().equals(Key.parse(key))).findFirst().orElseThrow().value();
   }
 
   /** True if any file of the store's directory holds {@code text} (the database, its WAL, a dump). */

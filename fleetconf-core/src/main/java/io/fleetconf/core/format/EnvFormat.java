@@ -25,7 +25,7 @@ final class EnvFormat {
     }
     StringBuilder out = new StringBuilder();
     Map<String, String> keyByName = new HashMap<>();
-    flatten(tree, "", "", (name, key, value) -> {
+    flatten(tree, (name, key, value) -> {
       String earlier = keyByName.putIfAbsent(name, key);
       if (earlier != null) {
         throw new DocumentException(
@@ -36,24 +36,29 @@ final class EnvFormat {
     return out.toString();
   }
 
+  /** A leaf's .env name, and its path for messages, e.g. {@code rules[0].name}. */
+  private record Name(String env, String key) {}
+
   private interface Leaf {
     void accept(String name, String key, JsonNode value);
   }
 
-  /** Walks the leaves; {@code key} is the path for messages, e.g. {@code rules[0].name}. */
-  private static void flatten(JsonNode node, String name, String key, Leaf leaf) {
-    if (node.isObject()) {
-      node.properties().forEach(member -> flatten(member.getValue(),
-          join(name, segment(member.getKey())),
-          key.isEmpty() ? member.getKey() : key + "." + member.getKey(), leaf));
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        flatten(node.get(i), join(name, Integer.toString(i)), key + "[" + i + "]", leaf);
+  private static void flatten(JsonNode tree, Leaf leaf) {
+    Leaves.forEach(tree, new Name("", ""), new Leaves.Naming<>() {
+      @Override
+      public Name member(Name parent, String key) {
+        return new Name(join(parent.env(), segment(key)), parent.key().isEmpty() ? key : parent.key() + "." + key);
       }
-    } else if (!node.isNull() && !node.isMissingNode()) {
+
+      @Override
+      public Name element(Name parent, int index) {
+        return new Name(join(parent.env(), Integer.toString(index)), parent.key() + "[" + index + "]");
+      }
+    }, (name, value) -> {
       // A shell name cannot start with a digit.
-      leaf.accept(Character.isDigit(name.charAt(0)) ? "_" + name : name, key, node);
-    }
+      String env = name.env();
+      leaf.accept(Character.isDigit(env.charAt(0)) ? "_" + env : env, name.key(), value);
+    });
   }
 
   private static String join(String name, String segment) {

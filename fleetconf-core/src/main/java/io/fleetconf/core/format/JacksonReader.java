@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetconf.core.ValueLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -39,16 +40,16 @@ final class JacksonReader {
   static Optional<JsonNode> readSingle(
       ObjectMapper mapper, String text, String formatName, UnaryOperator<JsonParser> wrap) {
     try (JsonParser parser = wrap.apply(mapper.createParser(text))) {
-      JsonNode tree = mapper.readTree(parser);
-      if (tree == null || tree.isMissingNode()) {
-        return Optional.empty();
+      Optional<JsonNode> tree = TreeReader.read(parser, ValueLimits.MAX_DOCUMENT_DEPTH, formatName);
+      if (tree.isEmpty()) {
+        return tree;
       }
       if (parser.nextToken() != null) {
         JsonLocation extra = parser.currentTokenLocation();
         throw failure(formatName, extra.getLineNr(), extra.getColumnNr(),
             "unexpected content after the document");
       }
-      return Optional.of(tree);
+      return tree;
     } catch (JsonProcessingException e) {
       throw translate(e, formatName);
     } catch (IOException e) {

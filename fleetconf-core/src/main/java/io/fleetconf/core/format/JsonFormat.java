@@ -12,19 +12,20 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.function.UnaryOperator;
 
 /** Pretty-printed JSON; parsing rejects duplicate keys and anything after the value. */
 final class JsonFormat {
   private static final ObjectMapper MAPPER = new ObjectMapper(
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+      Json.deep(new com.fasterxml.jackson.core.JsonFactoryBuilder()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final ObjectWriter WRITER = MAPPER.writer(prettyPrinter());
 
   private JsonFormat() {}
 
   static String render(JsonNode tree) {
     try {
-      return WRITER.writeValueAsString(withoutNullMembers(tree)) + "\n";
+      return WRITER.writeValueAsString(forOutput(tree)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serializes", e);
     }
@@ -36,25 +37,26 @@ final class JsonFormat {
   }
 
   /**
-   * Copies a tree without its {@code null} object members. Nulls inside arrays stay, as dropping
-   * them would move the elements after them.
+   * Copies a tree for output: without its {@code null} object members, and a binary value (bytes
+   * written through the Consul API) as its base64 text. Nulls inside arrays stay, as dropping them
+   * would move the elements after them.
    */
-  static JsonNode withoutNullMembers(JsonNode node) {
+  static JsonNode forOutput(JsonNode node) {
     if (node instanceof ObjectNode object) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
       object.properties().forEach(member -> {
         if (!member.getValue().isNull()) {
-          copy.set(member.getKey(), withoutNullMembers(member.getValue()));
+          copy.set(member.getKey(), forOutput(member.getValue()));
         }
       });
       return copy;
     }
     if (node instanceof ArrayNode array) {
       ArrayNode copy = JsonNodeFactory.instance.arrayNode(array.size());
-      array.forEach(element -> copy.add(withoutNullMembers(element)));
+      array.forEach(element -> copy.add(forOutput(element)));
       return copy;
     }
-    return node;
+    return node.isBinary() ? TextNode.valueOf(node.asText()) : node;
   }
 
   // Two-space indent everywhere, "key": value, arrays one element per line, {} and [] when empty.

@@ -27,24 +27,27 @@ final class PropertiesFormat {
           + tree.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     StringBuilder out = new StringBuilder();
-    flatten(tree, "", out);
+    flatten(tree, out);
     return out.toString();
   }
 
-  private static void flatten(JsonNode node, String key, StringBuilder out) {
-    if (node.isObject()) {
-      node.properties().forEach(member -> flatten(
-          member.getValue(), key.isEmpty() ? member.getKey() : key + "." + member.getKey(), out));
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        flatten(node.get(i), key + "[" + i + "]", out);
+  private static void flatten(JsonNode tree, StringBuilder out) {
+    Leaves.forEach(tree, "", new Leaves.Naming<>() {
+      @Override
+      public String member(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
       }
-    } else if (!node.isNull() && !node.isMissingNode()) {
+
+      @Override
+      public String element(String parent, int index) {
+        return parent + "[" + index + "]";
+      }
+    }, (key, value) -> {
       escape(key, true, out);
       out.append('=');
-      escape(node.asText(), false, out);
+      escape(value.asText(), false, out);
       out.append('\n');
-    }
+    });
   }
 
   private static void escape(String text, boolean isKey, StringBuilder out) {

@@ -20,7 +20,7 @@ import java.io.IOException;
  * keys, aliases and further documents.
  */
 final class YamlFormat {
-  private static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
+  private static final ObjectMapper MAPPER = new ObjectMapper(Json.deep(YAMLFactory.builder())
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -32,7 +32,7 @@ final class YamlFormat {
 
   static String render(JsonNode tree) {
     try {
-      return MAPPER.writeValueAsString(JsonFormat.withoutNullMembers(tree));
+      return MAPPER.writeValueAsString(JsonFormat.forOutput(tree));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serializes as YAML", e);
     }

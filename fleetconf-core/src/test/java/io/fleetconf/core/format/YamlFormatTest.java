@@ -57,15 +57,21 @@ class YamlFormatTest {
 
     JsonNode back = Format.YAML.parse(Format.YAML.render(tree));
 
-    assertThat(back).isEqualTo(tree);
+    assertThat(Json.write(back)).isEqualTo(Json.write(tree));
     assertThat(back.get("k0").isTextual()).isTrue();
   }
 
   @Test
-  void unquotedYesAndOctalAreNotStringsWhenParsed() {
-    // Why the renderer quotes them: a YAML 1.1 reader types these.
-    assertThat(Format.YAML.parse("a: yes\nb: 0123\nc: 1.0\n"))
-        .isEqualTo(tree("{\"a\": true, \"b\": 83, \"c\": 1.0}"));
+  void unquotedYesIsABooleanAndNumbersKeepTheirText() {
+    // Why the renderer quotes such strings: a YAML 1.1 reader types these.
+    assertThat(Json.write(Format.YAML.parse("a: yes\nb: 0123\nc: 1.0\nd: 1.10\ne: 0x1F\nf: 1_000\ng: .inf\n")))
+        .isEqualTo("{\"a\":true,\"b\":\"0123\",\"c\":1.0,\"d\":1.10,\"e\":\"0x1F\",\"f\":\"1_000\",\"g\":\".inf\"}");
+  }
+
+  @Test
+  void numbersRenderWithTheirText() {
+    assertThat(Format.YAML.render(Json.read("{\"fw\":1.10,\"e\":1e3,\"big\":123456789012345678901234567890}")))
+        .isEqualTo("fw: 1.10\ne: 1e3\nbig: 123456789012345678901234567890\n");
   }
 
   @Test

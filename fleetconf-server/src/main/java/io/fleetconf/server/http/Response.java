@@ -25,7 +25,8 @@ public record Response(
     void stream(java.io.OutputStream out) throws java.io.IOException;
   }
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // Deep enough for any value a store holds (io.fleetconf.core.format.Json).
+  static final ObjectMapper JSON = io.fleetconf.core.format.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Response json(int status, JsonNode body) {
     try {

@@ -52,7 +52,7 @@ public final class Wire {
     out.put("key", entry.key().toString());
     out.put("scope", entry.key().scope().toString());
     out.put("path", entry.key().path().toString());
-    out.set("value", entry.secret() && !reveal ? MASK : entry.value());
+    setValue(out, "value", entry.secret() && !reveal ? MASK : entry.value(), "encoding");
     if (entry.secret()) {
       out.put("secret", true);
       out.put("masked", !reveal);
@@ -103,8 +103,8 @@ public final class Wire {
         out.put("kind", "entry");
         out.put("key", entry.key().toString());
         out.put("action", action(entry.before(), entry.after()));
-        entry.before().ifPresent(before -> out.set("before", sight.value(before)));
-        entry.after().ifPresent(after -> out.set("after", sight.value(after)));
+        entry.before().ifPresent(before -> setValue(out, "before", sight.value(before), "beforeEncoding"));
+        entry.after().ifPresent(after -> setValue(out, "after", sight.value(after), "afterEncoding"));
         if (entry.before().map(Entry::secret).orElse(false) || entry.after().map(Entry::secret).orElse(false)) {
           out.put("secret", true);
         }
@@ -129,9 +129,22 @@ public final class Wire {
     ObjectNode out = JSON.objectNode();
     out.put(field, name);
     out.put("action", action(from, to));
-    from.ifPresent(value -> out.set("from", value));
-    to.ifPresent(value -> out.set("to", value));
+    from.ifPresent(value -> setValue(out, "from", value, "fromEncoding"));
+    to.ifPresent(value -> setValue(out, "to", value, "toEncoding"));
     return out;
+  }
+
+  /**
+   * Sets a value; a binary one (bytes written through Consul that are not UTF-8) is written as its
+   * base64 text, with {@code encodingField} saying {@code base64}.
+   */
+  private static void setValue(ObjectNode out, String field, JsonNode value, String encodingField) {
+    if (value.isBinary()) {
+      out.put(field, value.asText());
+      out.put(encodingField, "base64");
+    } else {
+      out.set(field, value);
+    }
   }
 
   public static ObjectNode report(io.fleetconf.core.Report report) {
