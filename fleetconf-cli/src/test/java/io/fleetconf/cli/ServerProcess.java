@@ -41,17 +41,40 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(List<ServerProcess> started, Path dataDir, Path log, String... extra)
       throws IOException, InterruptedException {
+    ServerProcess server = launch(dataDir, log, extra);
+    started.add(server);
+    server.awaitListening();
+    return server;
+  }
+
+  /**
+   * Starts a server on {@code dataDir} that should refuse to start, and waits for it to exit;
+   * answers its exit status, and its output is in {@link #log()}.
+   */
+  static ServerProcess refusedStart(List<ServerProcess> started, Path dataDir, Path log, String... extra)
+      throws IOException, InterruptedException {
+    ServerProcess server = launch(dataDir, log, extra);
+    started.add(server);
+    if (!server.process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the server did not exit within " + START_TIMEOUT + ":\n" + server.log());
+    }
+    return server;
+  }
+
+  private static ServerProcess launch(Path dataDir, Path log, String... extra) throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
         "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(), "--insecure-http",
         "--rate-limit", "0", "--address-rate-limit", "0", "--max-watches", "10000"));
     command.addAll(List.of(extra));
     Files.deleteIfExists(log);
-    ServerProcess server = new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true)
+    return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start(), dataDir, log);
-    started.add(server);
-    server.awaitListening();
-    return server;
+  }
+
+  /** The exit status of a server that has exited. */
+  int exitValue() {
+    return process.exitValue();
   }
 
   private void awaitListening() throws IOException, InterruptedException {

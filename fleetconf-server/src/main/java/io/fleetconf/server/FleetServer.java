@@ -2,7 +2,6 @@ package io.fleetconf.server;
 
 import io.fleetconf.server.ServerSettings.Transport;
 import io.fleetconf.server.http.Gate;
-import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Certificates;
 import io.fleetconf.server.security.FleetCa;
 import io.fleetconf.server.security.Pem;
@@ -26,8 +25,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.fleetconf.store.DurableFile;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,8 +81,9 @@ public final class FleetServer implements AutoCloseable {
       Tokens tokens = new Tokens(store, clock);
       Optional<String> bootstrap = Optional.empty();
       if (tokens.isEmpty()) {
-        bootstrap = Optional.of(tokens.operator("admin", Acl.ADMIN, Optional.empty()).secret());
-        writeTokenFile(settings.dataDir().resolve(ADMIN_TOKEN_FILE), bootstrap.get());
+        // The file first, then the store: a store never holds a first admin token nobody has.
+        Path file = settings.dataDir().resolve(ADMIN_TOKEN_FILE);
+        bootstrap = Optional.of(tokens.bootstrapAdmin(secret -> writeAdminToken(file, secret)).secret());
       }
       if (settings.demo() && store.revision().value() == 0) {
         DemoFleet.seed(fleet);
@@ -214,10 +214,14 @@ public final class FleetServer implements AutoCloseable {
       return MasterKey.parse(variable, "$" + MasterKey.ENV);
     }
     Path file = settings.dataDir().resolve(MASTER_KEY_FILE);
+    Optional<String> wrappedBy = Keyring.wrappedBy(store);
+    if (MasterKey.isEmptyFile(file) && wrappedBy.isEmpty()) {
+      // Cut short by a crash on first start, before any secret depended on it: make it again.
+      Files.delete(file);
+    }
     if (Files.exists(file)) {
       return MasterKey.read(file);
     }
-    Optional<String> wrappedBy = Keyring.wrappedBy(store);
     if (wrappedBy.isPresent()) {
       throw new IllegalStateException("the store's secrets are under master key " + wrappedBy.get()
           + "; give it with --master-key-file or $" + MasterKey.ENV);
@@ -240,10 +244,21 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  private static void writeTokenFile(Path file, String token) throws IOException {
-    Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+  /**
+   * Writes an admin token to {@code file} (mode 0600) durably, replacing what was there.
+   *
+   * @throws IllegalStateException naming the file, if it cannot be written
+   */
+  public static void writeAdminToken(Path file, String token) {
+    try {
+      DurableFile.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8), DurableFile.Mode.OWNER_ONLY);
+    } catch (IOException e) {
+      // The reason alone: the message of a failed rename names the temp file, which is no help.
+      String cause = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+          : e.getClass().getSimpleName();
+      throw new IllegalStateException("cannot write the admin token to " + file + " (" + cause
+          + "); no admin token was stored: fix this and start again");
+    }
   }
 
   public int port() {

@@ -62,10 +62,44 @@ class TlsProtocolTest {
   }
 
   private static Outcome opensslClient(String version) throws Exception {
-    assumeTrue(new File(OPENSSL).canExecute(), "openssl is not installed");
     // SECLEVEL=0 lets OpenSSL itself offer TLS 1.0 and 1.1; stdin at EOF ends the session after the handshake.
+    return opensslClient(version, "DEFAULT:@SECLEVEL=0");
+  }
+
+  private static Outcome opensslClient(String version, String ciphers) throws Exception {
+    assumeTrue(new File(OPENSSL).canExecute(), "openssl is not installed");
     return run(List.of(OPENSSL, "s_client", "-connect", "127.0.0.1:" + server.uri().getPort(), version,
-        "-cipher", "DEFAULT:@SECLEVEL=0", "-CAfile", server.caFile().toString(), "-verify_return_error"));
+        "-cipher", ciphers, "-CAfile", server.caFile().toString(), "-verify_return_error"));
+  }
+
+  /** TLS 1.2 with a CBC suite (MAC-then-encrypt, the Lucky 13 family) is refused: the client offered nothing else. */
+  @ParameterizedTest(name = "openssl -tls1_2 -cipher {0}")
+  @ValueSource(strings = {"ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA",
+      "ECDHE-ECDSA-AES256-SHA"})
+  void tls12WithOnlyACbcSuiteIsRefused(String cipher) throws Exception {
+    Outcome handshake = opensslClient("-tls1_2", cipher);
+    assertThat(handshake.exitCode()).as(handshake.output()).isNotZero();
+    assertThat(handshake.output()).contains("alert handshake failure").contains("Cipher is (NONE)");
+  }
+
+  @ParameterizedTest(name = "openssl -tls1_2 -cipher {0}")
+  @ValueSource(strings = {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-CHACHA20-POLY1305"})
+  void tls12WithAnAeadSuiteIsAccepted(String cipher) throws Exception {
+    Outcome handshake = opensslClient("-tls1_2", cipher);
+    assertThat(handshake.exitCode()).as(handshake.output()).isZero();
+    assertThat(handshake.output()).contains("New, TLSv1.2, Cipher is " + cipher);
+  }
+
+  @Test
+  void theServerEnablesOnlyAeadSuites() {
+    Path tls = server.dataDir().resolve("tls");
+    String[] suites = io.fleetconf.server.security.ServerTls.of(tls.resolve("server.crt"), tls.resolve("server.key"),
+        Optional.empty(), serial -> false, why -> {}).parameters().getCipherSuites();
+    assertThat(suites).isNotEmpty().contains("TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    assertThat(suites).allMatch(suite -> suite.matches("TLS_(AES|CHACHA20)_.*|TLS_(EC)?DHE_.*_(GCM|CHACHA20_POLY1305)_.*"));
+    assertThat(suites).noneMatch(suite -> suite.contains("_CBC_"));
   }
 
   /**

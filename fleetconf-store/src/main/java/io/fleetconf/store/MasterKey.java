@@ -2,9 +2,9 @@ package io.fleetconf.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -48,16 +48,32 @@ public final class MasterKey {
 
   public static MasterKey read(Path file) {
     try {
-      return parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+      String text = Files.readString(file, StandardCharsets.US_ASCII);
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("the master key file " + file + " is empty (cut short by a crash while it"
+            + " was made?); put back the copy you kept, see docs/operations.md");
+      }
+      return parse(text, file.toString());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read the master key file " + file + ": " + e.getMessage());
     }
   }
 
-  /** Writes the key to a new file only its owner can read. */
+  /**
+   * Writes the key to a new file only its owner can read, durably: the file is whole on disk before
+   * this returns, so a store that a moment later holds a data key wrapped by it never outlives it.
+   */
   public void writeNew(Path file) throws IOException {
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+    if (Files.exists(file)) {
+      throw new FileAlreadyExistsException(file.toString());
+    }
+    DurableFile.write(file, (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII),
+        DurableFile.Mode.OWNER_ONLY);
+  }
+
+  /** Whether {@code file} is a key file left empty by a crash while it was first written. */
+  public static boolean isEmptyFile(Path file) throws IOException {
+    return Files.isRegularFile(file) && Files.size(file) == 0;
   }
 
   byte[] bytes() {

@@ -7,8 +7,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.fleetconf.store.DurableFile;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -80,16 +79,12 @@ public final class Pem {
     return out.toString();
   }
 
-  /** Writes a file anew; with {@code secret} only its owner may read it (0600). */
+  /** Writes a file anew, durably (see {@link DurableFile}); with {@code secret} only its owner may read it (0600). */
   public static void write(Path file, String text, boolean secret) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path temp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
-      Files.writeString(temp, text, StandardOpenOption.TRUNCATE_EXISTING);
-      Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      DurableFile.write(file, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          secret ? DurableFile.Mode.OWNER_ONLY : DurableFile.Mode.PUBLIC);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -27,7 +27,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The server's TLS: its certificate and key from PEM files, read again when either file changes
  * (checked at most once a second, on a handshake), and, when the fleet has a CA, client
- * certificates that CA issued and has not revoked. TLS 1.2 and 1.3 only.
+ * certificates that CA issued and has not revoked. TLS 1.2 and 1.3 only, with AEAD cipher suites
+ * only (AES-GCM, ChaCha20-Poly1305): TLS 1.3 has no others, and TLS 1.2's CBC suites are off.
  */
 public final class ServerTls {
   public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -66,8 +67,22 @@ public final class ServerTls {
   public SSLParameters parameters() {
     SSLParameters parameters = context.getDefaultSSLParameters();
     parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
+    parameters.setCipherSuites(aeadOnly(parameters.getCipherSuites()));
     parameters.setWantClientAuth(clientCertificates);
     return parameters;
+  }
+
+  /**
+   * The suites of {@code suites} that encrypt with an AEAD and, in TLS 1.2, agree keys with
+   * ephemeral Diffie-Hellman; TLS 1.3's suites ({@code TLS_AES_*}, {@code TLS_CHACHA20_*}) are all
+   * so. Order is kept: the JDK's preference.
+   */
+  static String[] aeadOnly(String[] suites) {
+    return java.util.Arrays.stream(suites)
+        .filter(suite -> suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
+            || (suite.startsWith("TLS_ECDHE_") || suite.startsWith("TLS_DHE_"))
+                && (suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305_")))
+        .toArray(String[]::new);
   }
 
   /** A key manager over the PEM files that swaps in a new certificate when the files change. */

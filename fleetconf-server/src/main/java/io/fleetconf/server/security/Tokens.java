@@ -37,6 +37,15 @@ public final class Tokens {
   /** A new token: its record, and its secret, which is not kept anywhere. */
   public record Issued(TokenRecord record, String secret) {}
 
+  /** Hands a new token's secret to whoever must hold it (a file), before the store knows the token. */
+  @FunctionalInterface
+  public interface Delivery {
+    void deliver(String secret) throws java.io.IOException;
+  }
+
+  /** The identity of the admin token made on first start or by {@code fleetconf admin-token reset}. */
+  public static final String BOOTSTRAP_ADMIN = "admin";
+
   public Tokens(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
@@ -71,7 +80,34 @@ public final class Tokens {
     return issue(ENROLMENT, device.value(), List.of(), Optional.of(ttl));
   }
 
+  /**
+   * Issues an admin token named {@link #BOOTSTRAP_ADMIN}, delivered first: the store gets it only
+   * once {@code delivery} has returned, so a crash or an I/O error in between leaves no admin token
+   * that nobody holds.
+   */
+  public Issued bootstrapAdmin(Delivery delivery) throws java.io.IOException {
+    Issued issued = mint(OPERATOR, BOOTSTRAP_ADMIN, Acl.ADMIN.rules(), Optional.empty());
+    delivery.deliver(issued.secret());
+    return keep(issued);
+  }
+
+  /** Revokes every live admin token named {@link #BOOTSTRAP_ADMIN}; other tokens stay. */
+  public int revokeBootstrapAdmins() {
+    int revoked = 0;
+    for (TokenRecord token : list()) {
+      if (token.kind().equals(OPERATOR) && token.identity().equals(BOOTSTRAP_ADMIN) && live(token)) {
+        revoked += store.revokeToken(token.id(), clock.instant()) ? 1 : 0;
+      }
+    }
+    reload();
+    return revoked;
+  }
+
   private Issued issue(String kind, String identity, List<String> rules, Optional<Duration> ttl) {
+    return keep(mint(kind, identity, rules, ttl));
+  }
+
+  private Issued mint(String kind, String identity, List<String> rules, Optional<Duration> ttl) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     String token = "fc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -80,10 +116,15 @@ public final class Tokens {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     TokenRecord record = new TokenRecord("tok_" + HexFormat.of().formatHex(idBytes), sha256(token), kind, identity,
         rules, now, ttl.map(now::plus), Optional.empty(), Optional.empty());
+    return new Issued(record, token);
+  }
+
+  private Issued keep(Issued issued) {
+    TokenRecord record = issued.record();
     store.addToken(record);
     byHash.put(HexFormat.of().formatHex(record.sha256()), record);
     byId.put(record.id(), record);
-    return new Issued(record, token);
+    return issued;
   }
 
   /** The record of a presented token, live or not; empty if it was never issued here. */

@@ -1,0 +1,76 @@
+package io.fleetconf.cli;
+
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.security.Tokens;
+import io.fleetconf.store.Store;
+import io.fleetconf.store.StoreException;
+import io.fleetconf.store.StoreUrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "admin-token", mixinStandardHelpOptions = true,
+    description = "The admin token kept in the data directory.", subcommands = {AdminTokenCommand.Reset.class})
+final class AdminTokenCommand {
+
+  @Command(name = "reset", mixinStandardHelpOptions = true, description = {
+      "Make a new admin token offline, for an admin token that was lost: it works on the store directly, with",
+      "access to the data directory, while the server is stopped. The admin tokens made on first start or by an",
+      "earlier reset (identity 'admin') are revoked; every other token stays. The new one goes to",
+      "<data-dir>/admin.token (mode 0600), written durably before the store holds it."})
+  static final class Reset implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--store", paramLabel = "URL", defaultValue = "${env:FLEETCONF_STORE}",
+        description = "The server's store, as for 'fleetconf server' (default: <data-dir>/fleetconf.db).")
+    String store;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+        description = "File whose first line is the PostgreSQL password (instead of one in the URL).")
+    Path storePasswordFile;
+
+    @Override
+    public Integer call() {
+      StoreUrl url = storeUrl();
+      if (url instanceof StoreUrl.Sqlite sqlite && !Files.exists(sqlite.file())) {
+        throw new CliException("no store at " + sqlite.file() + ": give the server's --data-dir (or --store)");
+      }
+      Path file = dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE);
+      int revoked;
+      try (Store opened = url.open(Clock.systemUTC())) {
+        Tokens tokens = new Tokens(opened, Clock.systemUTC());
+        revoked = tokens.revokeBootstrapAdmins();
+        tokens.bootstrapAdmin(secret -> FleetServer.writeAdminToken(file, secret));
+      } catch (StoreException | IllegalStateException | java.io.IOException e) {
+        throw new CliException(e.getMessage());
+      }
+      var out = spec.commandLine().getOut();
+      out.println("revoked " + revoked + " earlier admin token" + (revoked == 1 ? "" : "s"));
+      out.println("the new admin token is in " + file);
+      return 0;
+    }
+
+    private StoreUrl storeUrl() {
+      if (store == null || store.isBlank()) {
+        if (storePasswordFile != null) {
+          throw new CliException("--store-password-file goes with a PostgreSQL --store");
+        }
+        return new StoreUrl.Sqlite(dataDir.resolve("fleetconf.db"));
+      }
+      try {
+        return StoreUrl.parse(store, Optional.ofNullable(storePasswordFile));
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--store: " + e.getMessage());
+      }
+    }
+  }
+}
