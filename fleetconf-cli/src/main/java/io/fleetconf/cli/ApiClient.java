@@ -23,8 +23,15 @@ final class ApiClient {
   private final URI base;
   private final String token;
 
+  /** Tells the server that a person typed this, so that history records the source {@code cli}. */
+  static final String SOURCE_HEADER = "X-Fleetconf-Source";
+
   ApiClient(String address, String token, java.util.Optional<java.nio.file.Path> caFile) {
-    this.base = URI.create(address.endsWith("/") ? address.substring(0, address.length() - 1) : address);
+    try {
+      this.base = URI.create(address.endsWith("/") ? address.substring(0, address.length() - 1) : address);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--addr '" + address + "' is not a URL such as https://127.0.0.1:8585");
+    }
     this.token = token;
     try {
       this.http = new io.fleetconf.client.Credentials(java.util.Optional.empty(), java.util.Optional.empty(), caFile)
@@ -53,6 +60,7 @@ final class ApiClient {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path + queryString(query)))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + token)
+        .header(SOURCE_HEADER, "cli")
         .method(method, body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -74,21 +82,23 @@ final class ApiClient {
       throw new CliException("interrupted");
     }
     if (response.statusCode() >= 400) {
-      throw new CliException(errorMessage(response));
+      throw refusal(response);
     }
     return response.body();
   }
 
-  private static String errorMessage(HttpResponse<String> response) {
+  private static CliException refusal(HttpResponse<String> response) {
+    java.util.OptionalInt status = java.util.OptionalInt.of(response.statusCode());
     try {
       JsonNode error = JSON.readTree(response.body());
       if (error.hasNonNull("message")) {
-        return error.get("message").asText() + " (" + response.statusCode() + ")";
+        return new CliException(error.path("error").asText("error"), error.get("message").asText(), status);
       }
     } catch (JsonProcessingException ignored) {
       // not our error shape; fall through to the status
     }
-    return "the server answered " + response.statusCode();
+    return new CliException("http_" + response.statusCode(), "the server answered " + response.statusCode(),
+        java.util.OptionalInt.empty());
   }
 
   private static JsonNode parse(String text) {
@@ -97,6 +107,34 @@ final class ApiClient {
     } catch (JsonProcessingException e) {
       throw new CliException("the server answered something that is not JSON");
     }
+  }
+
+  /**
+   * A key typed by a person as a URL path: each '/'-separated segment percent-encoded, the '/'
+   * kept. So {@code a/x?y} reaches the server as the key {@code a/x?y} (which it then judges)
+   * instead of the key {@code a/x} with a query.
+   */
+  static String keyPath(String key) {
+    StringJoiner joined = new StringJoiner("/");
+    for (String segment : key.split("/", -1)) {
+      joined.add(segment(segment));
+    }
+    return joined.toString();
+  }
+
+  /** One path segment, such as a device id, percent-encoded whole: a '/' in it is encoded too. */
+  static String segment(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
   }
 
   static Map<String, String> query(String... pairs) {

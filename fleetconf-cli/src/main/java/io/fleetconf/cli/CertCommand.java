@@ -45,7 +45,7 @@ final class CertCommand {
 
     @Override
     public Integer call() {
-      JsonNode answer = connection.client().send("DELETE", BASE + "/" + serial, ApiClient.query(), null);
+      JsonNode answer = connection.client().send("DELETE", BASE + "/" + ApiClient.segment(serial), ApiClient.query(), null);
       connection.print(spec, answer, out -> out.line("revoked " + serial + " of " + answer.get("device").asText()));
       return 0;
     }

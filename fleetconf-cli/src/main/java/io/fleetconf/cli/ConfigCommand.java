@@ -27,7 +27,8 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      String path = "/api/v1/devices/" + device + "/config" + (namespace == null ? "" : "/" + namespace);
+      String path = "/api/v1/devices/" + ApiClient.segment(device) + "/config"
+          + (namespace == null ? "" : "/" + ApiClient.segment(namespace));
       Output out = new Output(spec.commandLine().getOut());
       if (!format.equals("json")) {
         if (explain) {
@@ -42,14 +43,35 @@ final class ConfigCommand {
         out.json(answer);
       } else if (explain) {
         List<List<String>> rows = new ArrayList<>();
-        answer.get("provenance").properties().forEach(leaf -> rows.add(List.of(leaf.getKey(),
-            Output.value(answer.get("config").at("/" + leaf.getKey())),
-            leaf.getValue().get("scope").asText(), leaf.getValue().get("revision").asText())));
+        JsonNode provenance = answer.get("provenance");
+        for (String leaf : leaves(answer.get("config"), "", new ArrayList<>())) {
+          JsonNode origin = provenance.get(leaf);
+          if (origin != null) {
+            rows.add(List.of(leaf, Output.value(answer.get("config").at("/" + leaf)), origin.get("scope").asText(),
+                origin.get("revision").asText()));
+          }
+        }
         out.table(List.of("PATH", "VALUE", "FROM", "REV"), rows);
       } else {
         out.json(answer.get("config"));
       }
       return 0;
+    }
+
+    /**
+     * The leaf paths of the config in its own order, the order every rendering of it (JSON, YAML,
+     * .env) has, so that the explanation reads line by line beside them.
+     */
+    private static List<String> leaves(JsonNode node, String prefix, List<String> into) {
+      node.properties().forEach(field -> {
+        String path = prefix + field.getKey();
+        if (field.getValue().isObject() && !field.getValue().isEmpty()) {
+          leaves(field.getValue(), path + "/", into);
+        } else {
+          into.add(path);
+        }
+      });
+      return into;
     }
   }
 }

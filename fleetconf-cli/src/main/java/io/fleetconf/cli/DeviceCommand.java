@@ -27,12 +27,16 @@ final class DeviceCommand {
   }
 
   static void print(CommandSpec spec, Connection connection, JsonNode answer, JsonNode device) {
-    connection.print(spec, answer, out -> {
-      List<String> labels = new ArrayList<>();
-      device.get("labels").properties().forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
-      out.table(List.of("ID", "GROUPS", "LABELS"), List.of(List.of(device.get("id").asText(),
-          String.join(",", texts(device.get("groups"))), String.join(",", labels))));
-    });
+    connection.print(spec, answer, out -> out.table(HEADER, List.of(row(device))));
+  }
+
+  private static final List<String> HEADER = List.of("ID", "GROUPS", "LABELS");
+
+  /** A device as a table row: id, groups in precedence order, labels as name=value. */
+  static List<String> row(JsonNode device) {
+    List<String> labels = new ArrayList<>();
+    device.get("labels").properties().forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
+    return List.of(device.get("id").asText(), String.join(",", texts(device.get("groups"))), String.join(",", labels));
   }
 
   static List<String> texts(JsonNode array) {
@@ -72,9 +76,8 @@ final class DeviceCommand {
       JsonNode answer = connection.client().get(BASE, ApiClient.query());
       connection.print(spec, answer, out -> {
         List<List<String>> rows = new ArrayList<>();
-        answer.get("devices").forEach(device -> rows.add(List.of(device.get("id").asText(),
-            String.join(",", texts(device.get("groups"))))));
-        out.table(List.of("ID", "GROUPS"), rows);
+        answer.get("devices").forEach(device -> rows.add(row(device)));
+        out.table(HEADER, rows);
       });
       return 0;
     }
@@ -88,7 +91,7 @@ final class DeviceCommand {
 
     @Override
     public Integer call() {
-      JsonNode device = connection.client().get(BASE + "/" + id, ApiClient.query());
+      JsonNode device = connection.client().get(BASE + "/" + ApiClient.segment(id), ApiClient.query());
       print(spec, connection, device, device);
       return 0;
     }
@@ -106,7 +109,7 @@ final class DeviceCommand {
     public Integer call() {
       ObjectNode body = ApiClient.JSON.createObjectNode();
       body.set("groups", groups(groups));
-      JsonNode answer = connection.client().send("PATCH", BASE + "/" + id, ApiClient.query(), body);
+      JsonNode answer = connection.client().send("PATCH", BASE + "/" + ApiClient.segment(id), ApiClient.query(), body);
       print(spec, connection, answer, answer.get("device"));
       return 0;
     }
@@ -120,7 +123,7 @@ final class DeviceCommand {
 
     @Override
     public Integer call() {
-      JsonNode answer = connection.client().send("DELETE", BASE + "/" + id, ApiClient.query(), null);
+      JsonNode answer = connection.client().send("DELETE", BASE + "/" + ApiClient.segment(id), ApiClient.query(), null);
       connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": removed " + id));
       return 0;
     }

@@ -1,6 +1,5 @@
 package io.fleetconf.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fleetconf.core.format.Format;
@@ -18,29 +17,36 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "kv", mixinStandardHelpOptions = true, description = "Read and write raw entries: <scope>/<path>.",
-    subcommands = {KvCommand.Put.class, KvCommand.Get.class, KvCommand.Rm.class, KvCommand.Ls.class})
+    subcommands = {KvCommand.Put.class, KvCommand.Get.class, KvRemove.class, KvCommand.Ls.class})
 final class KvCommand {
 
   static String path(String key) {
-    return "/api/v1/entries/" + key;
+    return "/api/v1/entries/" + ApiClient.keyPath(key);
   }
 
+  /** How {@code kv put} reads VALUE: as the text typed (the default), or as JSON. */
+  enum ValueType { STRING, JSON }
+
   @Command(name = "put", mixinStandardHelpOptions = true,
-      description = "Set an entry. VALUE is JSON if it parses as JSON, else a string.")
+      description = "Set an entry. VALUE is stored as text, exactly as typed, unless --type json.")
   static final class Put implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
     @Parameters(index = "0", paramLabel = "KEY", description = "e.g. global/common/log_level") String key;
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE") String value;
     @Option(names = "--file", paramLabel = "FILE", description = "Read the value from a JSON or YAML file.") Path file;
-    @Option(names = "--string", description = "Store VALUE as a string even if it looks like JSON.") boolean string;
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "string", converter = TypeName.class,
+        description = "string (default): VALUE as text, so 1.10 stays 1.10; json: parse VALUE as JSON, e.g."
+            + " --type json 8081 for a number.") ValueType type;
+    @Option(names = "--string", description = "The default (store VALUE as text); kept for scripts that pass it.")
+    boolean string;
     @Option(names = "--cas", paramLabel = "REVISION",
         description = "Write only if the entry's modify revision is this (0: only if absent).") Long cas;
     @Option(names = {"-m", "--message"}, description = "Why, for the history.") String message;
     @Option(names = "--secret", description = "Mark the entry secret: encrypted at rest, masked for readers without"
         + " the right to read secrets. It stays secret until deleted.") boolean secret;
-    @Option(names = "--stdin", description = "Read the value, as a string, from standard input (keeps secrets out of"
-        + " shell history).") boolean stdin;
+    @Option(names = "--stdin", description = "Read the value from standard input, as text unless --type json (keeps"
+        + " secrets out of shell history).") boolean stdin;
 
     @Override
     public Integer call() {
@@ -57,7 +63,7 @@ final class KvCommand {
       }
       if (stdin) {
         try {
-          return TextNode.valueOf(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+          return typed(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
           throw new CliException("cannot read standard input: " + e.getMessage());
         }
@@ -65,14 +71,31 @@ final class KvCommand {
       if (value == null) {
         throw new CliException("give a VALUE or --file");
       }
-      if (string) {
-        return TextNode.valueOf(value);
+      return typed(value);
+    }
+
+    private JsonNode typed(String text) {
+      if (type == ValueType.STRING || string) {
+        return TextNode.valueOf(text);
       }
       try {
-        return ApiClient.JSON.readTree(value);
-      } catch (JsonProcessingException e) {
-        return TextNode.valueOf(value);
+        return Format.JSON.parse(text);
+      } catch (io.fleetconf.core.format.DocumentException e) {
+        throw new CliException("--type json: VALUE is not JSON (" + e.getMessage() + "); leave --type out to store"
+            + " it as text");
       }
+    }
+  }
+
+  /** Reads {@code string} and {@code json} in any case. */
+  static final class TypeName implements picocli.CommandLine.ITypeConverter<ValueType> {
+    @Override
+    public ValueType convert(String name) {
+      return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        case "string" -> ValueType.STRING;
+        case "json" -> ValueType.JSON;
+        default -> throw new picocli.CommandLine.TypeConversionException("'" + name + "' is not string or json");
+      };
     }
   }
 
@@ -96,25 +119,6 @@ final class KvCommand {
     public Integer call() {
       JsonNode entry = connection.client().get(path(key), ApiClient.query());
       connection.print(spec, entry, out -> out.line(Output.value(entry.get("value"))));
-      return 0;
-    }
-  }
-
-  @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete an entry, or a subtree with -r.")
-  static final class Rm implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin Connection connection;
-    @Parameters(paramLabel = "KEY") String key;
-    @Option(names = {"-r", "--recurse"}, description = "Delete everything at or below KEY.") boolean recurse;
-    @Option(names = "--cas", paramLabel = "REVISION", description = "Delete only if at this modify revision.") Long cas;
-    @Option(names = {"-m", "--message"}) String message;
-
-    @Override
-    public Integer call() {
-      JsonNode answer = connection.client().send("DELETE", path(key), ApiClient.query(
-          "recurse", recurse ? "true" : null, "cas", cas == null ? null : cas.toString(), "message", message), null);
-      connection.print(spec, answer, out -> out.line(
-          "revision " + answer.get("revision").asLong() + ": deleted " + answer.get("deleted").asInt()));
       return 0;
     }
   }

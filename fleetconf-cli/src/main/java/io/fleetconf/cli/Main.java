@@ -1,7 +1,9 @@
 package io.fleetconf.cli;
 
 import io.fleetconf.core.InvalidInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,15 +27,24 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      if (e instanceof CliException || e instanceof InvalidInputException) {
-        err.println("fleetconf: " + e.getMessage());
-      } else {
-        err.println("fleetconf: unexpected error: " + e);
-      }
+      CliException failure = switch (e) {
+        case CliException cli -> cli;
+        case InvalidInputException invalid -> new CliException(invalid.code(), invalid.getMessage(), OptionalInt.empty());
+        default -> new CliException("unexpected", "unexpected error: " + e, OptionalInt.empty());
+      };
+      boolean json = cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--json");
+      err.println(json ? jsonError(failure) : "fleetconf: " + failure.line());
       err.flush();
       return 1;
     });
     return commandLine;
+  }
+
+  /** An error under {@code --json}: {@code {"error", "message"}} as the server has it, plus the status it answered. */
+  private static String jsonError(CliException failure) {
+    ObjectNode error = ApiClient.JSON.createObjectNode().put("error", failure.code()).put("message", failure.getMessage());
+    failure.status().ifPresent(status -> error.put("status", status));
+    return error.toString();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -97,7 +97,7 @@ final class TokenCommand {
 
     @Override
     public Integer call() {
-      JsonNode answer = connection.client().send("DELETE", BASE + "/" + id, ApiClient.query(), null);
+      JsonNode answer = connection.client().send("DELETE", BASE + "/" + ApiClient.segment(id), ApiClient.query(), null);
       connection.print(spec, answer, out -> out.line("revoked " + id + " (" + answer.get("identity").asText() + ")"));
       return 0;
     }

@@ -3,12 +3,8 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.server.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path dir;
   TestServer server;
-
-  record Run(int status, String out, String err) {}
 
   @BeforeEach
   void start() {
@@ -31,26 +25,15 @@ class CliTest {
     server.close();
   }
 
-  Run fleetconf(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of(args));
-    if (!List.of(args).contains("--token") && args.length > 0 && !args[0].equals("server")) {
-      all.add("--addr=" + server.uri());
-      all.add("--token=" + server.token());
-    }
-    int status = commandLine.execute(all.toArray(String[]::new));
-    return new Run(status, out.toString(), err.toString());
+  CliRun fleetconf(String... args) {
+    return CliRun.fleetconf(server, args);
   }
 
   @Test
   void kvPutGetLsRm() {
     assertThat(fleetconf("kv", "put", "global/common/log_level", "info", "-m", "start").out())
         .isEqualTo("revision 1: global/common/log_level\n");
-    fleetconf("kv", "put", "global/common/retries", "3");
+    fleetconf("kv", "put", "global/common/retries", "3", "--type", "json");
     fleetconf("kv", "put", "global/common/zone", "42", "--string");
     assertThat(fleetconf("kv", "get", "global/common/log_level").out()).isEqualTo("info\n");
     assertThat(fleetconf("kv", "get", "global/common/retries", "--json").out()).contains("\"value\" : 3");
@@ -61,7 +44,7 @@ class CliTest {
         global/common/retries    2    3
         global/common/zone       3    42
         """);
-    assertThat(fleetconf("kv", "rm", "global/common", "-r").out()).isEqualTo("revision 4: deleted 3\n");
+    assertThat(fleetconf("kv", "rm", "global/common", "-r", "--yes").out()).isEqualTo("revision 4: deleted 3\n");
     assertThat(fleetconf("kv", "ls").out()).isEqualTo("KEY  REV  VALUE\n");
   }
 
@@ -72,7 +55,7 @@ class CliTest {
     fleetconf("kv", "put", "global/tv_scheduler", "--file", yaml.toString());
     assertThat(fleetconf("kv", "get", "global/tv_scheduler").out())
         .isEqualTo("{\"timezone\":\"Europe/Lisbon\",\"rules\":[{\"name\":\"news\"}]}\n");
-    Run stale = fleetconf("kv", "put", "global/tv_scheduler/timezone", "UTC", "--cas", "5");
+    CliRun stale = fleetconf("kv", "put", "global/tv_scheduler/timezone", "UTC", "--cas", "5");
     assertThat(stale.status()).isEqualTo(1);
     assertThat(stale.err()).isEqualTo("fleetconf: key 'global/tv_scheduler/timezone' does not exist; "
         + "expected it at revision 5 (409)\n");
@@ -88,15 +71,15 @@ class CliTest {
     assertThat(fleetconf("config", "show", "--device", "vv-1", "--namespace", "common", "--explain").out())
         .isEqualTo("""
             PATH       VALUE     FROM                REV
-            dvr_ip     10.1.0.9  devices/vv-1        4
             log_level  warning   groups/site/lisbon  3
+            dvr_ip     10.1.0.9  devices/vv-1        4
             """);
     assertThat(fleetconf("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "env").out())
         .isEqualTo("LOG_LEVEL=warning\nDVR_IP=10.1.0.9\n");
     assertThat(fleetconf("device", "set-groups", "vv-1", "site/porto").out()).contains("vv-1  site/porto");
     assertThat(fleetconf("config", "show", "--device", "vv-1", "--namespace", "common").out())
         .isEqualTo("{\n  \"log_level\" : \"info\",\n  \"dvr_ip\" : \"10.1.0.9\"\n}\n");
-    assertThat(fleetconf("device", "ls").out()).isEqualTo("ID    GROUPS\nvv-1  site/porto\n");
+    assertThat(fleetconf("device", "ls").out()).isEqualTo("ID    GROUPS      LABELS\nvv-1  site/porto  rack=b2\n");
     assertThat(fleetconf("device", "show", "vv-1").out()).contains("vv-1  site/porto  rack=b2");
     assertThat(fleetconf("device", "rm", "vv-1").out()).isEqualTo("revision 6: removed vv-1\n");
   }
@@ -108,7 +91,7 @@ class CliTest {
     String history = fleetconf("history", "global/common").out();
     assertThat(history.lines().toList()).hasSize(3);
     assertThat(history.lines().toList().get(0)).startsWith("REV  TIME").endsWith("MESSAGE");
-    assertThat(history.lines().toList().get(1)).startsWith("2 ").endsWith("admin   api     1        louder");
+    assertThat(history.lines().toList().get(1)).startsWith("2 ").endsWith("admin   cli     1        louder");
     assertThat(fleetconf("diff", "1", "2").out()).isEqualTo("~ global/common/log_level: info -> debug\n");
     assertThat(fleetconf("rollback", "2").out()).isEqualTo("revision 3: 1 change(s)\n");
     assertThat(fleetconf("kv", "get", "global/common/log_level").out()).isEqualTo("info\n");
@@ -138,18 +121,18 @@ class CliTest {
 
   @Test
   void errorsAreOneLineAndExitNonZero() {
-    Run badKey = fleetconf("kv", "put", "global/../x", "1");
+    CliRun badKey = fleetconf("kv", "put", "global/../x", "1");
     assertThat(badKey.status()).isEqualTo(1);
     assertThat(badKey.err()).isEqualTo("fleetconf: key path '../x' must not contain '..' segments (400)\n");
-    Run missing = fleetconf("device", "show", "nope");
+    CliRun missing = fleetconf("device", "show", "nope");
     assertThat(missing.err()).isEqualTo("fleetconf: device 'nope' is not registered (404)\n");
-    Run badToken = fleetconf("device", "ls", "--addr=" + server.uri(), "--token", "fc_wrong");
+    CliRun badToken = fleetconf("device", "ls", "--addr=" + server.uri(), "--token", "fc_wrong");
     assertThat(badToken.status()).isEqualTo(1);
     assertThat(badToken.err()).isEqualTo("fleetconf: the bearer token is not valid (401)\n");
-    Run down = fleetconf("device", "ls", "--addr=http://127.0.0.1:1", "--token", "x");
+    CliRun down = fleetconf("device", "ls", "--addr=http://127.0.0.1:1", "--token", "x");
     assertThat(down.err()).isEqualTo(
         "fleetconf: cannot connect to http://127.0.0.1:1 (is the server running? see --addr / FLEETCONF_ADDR)\n");
-    Run noFormat = fleetconf("import", "--scope", "global", "--namespace", "x", dir.resolve("file.txt").toString());
+    CliRun noFormat = fleetconf("import", "--scope", "global", "--namespace", "x", dir.resolve("file.txt").toString());
     assertThat(noFormat.err()).startsWith("fleetconf: cannot tell the format of");
   }
 

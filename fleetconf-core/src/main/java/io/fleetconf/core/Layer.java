@@ -50,6 +50,38 @@ public final class Layer {
     return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO)));
   }
 
+  /** A value this layer holds at a path, and the entry it came from. */
+  public record Found(JsonNode value, Origin origin) {}
+
+  /**
+   * What this layer holds at {@code path}, read the way a device's config reads it: a stored
+   * entry's value, or the part of an object stored above it (with any deeper entry of the scope
+   * in its place). Empty where no entry holds the path, including a mere prefix of deeper entries.
+   */
+  public java.util.Optional<Found> at(KeyPath path) {
+    Node node = root;
+    for (String segment : path.segments()) {
+      if (!(node instanceof Branch branch) || (node = branch.children.get(segment)) == null) {
+        return java.util.Optional.empty();
+      }
+    }
+    return switch (node) {
+      case Leaf leaf -> java.util.Optional.of(new Found(leaf.value(), leaf.origin()));
+      case Branch branch when branch.origin() != null -> java.util.Optional.of(new Found(toJson(branch), branch.origin()));
+      case Branch prefixOnly -> java.util.Optional.empty();
+    };
+  }
+
+  /** The node as JSON, {@code null} tombstones kept as the stored value has them. */
+  private static JsonNode toJson(Node node) {
+    if (node instanceof Leaf leaf) {
+      return leaf.value();
+    }
+    var object = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ((Branch) node).children().forEach((name, child) -> object.set(name, toJson(child)));
+    return object;
+  }
+
   private static void mount(Branch root, Entry entry) {
     var segments = entry.key().path().segments();
     Branch at = root;

@@ -355,21 +355,36 @@ class AbuseTest {
 
   @Test
   void changeSetOverTheOperationLimitIsRefusedWhole() {
+    String operator = "Bearer " + tenPerChangeSet.post("/api/v1/tokens",
+        "{\"identity\": \"ops\", \"rules\": [\"write fleet/global/*\"]}").json().get("token").asText();
     long before = tenPerChangeSet.revision();
-    Reply refused = tenPerChangeSet.post(CHANGES, puts(11));
+    Reply refused = tenPerChangeSet.send("POST", CHANGES, puts(11, "a").getBytes(), JSON, operator);
     assertThat(refused.status()).isEqualTo(413);
     assertThat(refused.json().get("error").asText()).isEqualTo("too_many_operations");
-    assertThat(refused.json().get("message").asText())
-        .isEqualTo("a change set holds at most 10 operations, this one has 11");
+    assertThat(refused.json().get("message").asText()).isEqualTo("a change set holds at most 10 operations, this one"
+        + " has 11; split it, or send it with an admin token (up to 100000)");
     assertThat(tenPerChangeSet.revision()).isEqualTo(before);
-    assertThat(tenPerChangeSet.get("/api/v1/entries?recurse=true").json().get("entries")).isEmpty();
+    assertThat(tenPerChangeSet.get("/api/v1/entries/global/a?recurse=true").json().get("entries")).isEmpty();
 
-    assertThat(tenPerChangeSet.post(CHANGES, puts(10)).json().get("changes").asInt()).isEqualTo(10);
+    Reply ten = tenPerChangeSet.send("POST", CHANGES, puts(10, "a").getBytes(), JSON, operator);
+    assertThat(ten.json().get("changes").asInt()).isEqualTo(10);
   }
 
-  private static String puts(int count) {
+  /** Issue 14 item 23: a large import by an admin stays one atomic change set, up to the planned-change ceiling. */
+  @Test
+  void anAdminChangeSetMayExceedTheOperationLimitUpToTheCeiling() {
+    Reply admitted = tenPerChangeSet.post(CHANGES, puts(11, "b"));
+    assertThat(admitted.status()).isEqualTo(200);
+    assertThat(admitted.json().get("changes").asInt()).isEqualTo(11);
+    Reply overCeiling = tenPerChangeSet.post(CHANGES, puts(100_001, "c"));
+    assertThat(overCeiling.status()).isEqualTo(413);
+    assertThat(overCeiling.json().get("message").asText())
+        .isEqualTo("a change set holds at most 100000 operations, this one has 100001");
+  }
+
+  private static String puts(int count, String namespace) {
     return IntStream.range(0, count)
-        .mapToObj(i -> "{\"op\": \"put\", \"key\": \"global/batch/k" + i + "\", \"value\": " + i + "}")
+        .mapToObj(i -> "{\"op\": \"put\", \"key\": \"global/" + namespace + "/k" + i + "\", \"value\": " + i + "}")
         .collect(Collectors.joining(", ", "{\"operations\": [", "]}"));
   }
 

@@ -31,6 +31,21 @@ class DevicesApiTest {
     assertThat(server.get("/api/v1/devices/vv-1").status()).isEqualTo(404);
   }
 
+  /** Issue 14 item 1: an encoded '/' is part of the id it is in, so it cannot reach a resource of another id. */
+  @Test
+  void anEncodedSlashInADeviceIdStaysInTheIdAndIsRefused() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    Reply config = server.get("/api/v1/devices/vv-1%2Fconfig");
+    assertThat(config.status()).isEqualTo(400);
+    assertThat(config.json().get("message").asText()).isEqualTo("device id 'vv-1/config' has an illegal character"
+        + " in segment 'vv-1/config'; allowed are letters, digits, '_', '-' and '.'");
+    Reply namespace = server.get("/api/v1/devices/vv-1/config/common%2Fx");
+    assertThat(namespace.status()).isEqualTo(400);
+    assertThat(namespace.json().get("message").asText()).isEqualTo("namespace 'common/x' must be one segment, e.g. common");
+    assertThat(server.get("/api/v1/devices/vv-1/config/a+b").json().get("message").asText())
+        .isEqualTo("key path 'a+b' has an illegal character in segment 'a+b'; allowed are letters, digits, '_', '-' and '.'");
+  }
+
   @Test
   void effectiveConfigFollowsPrecedenceWithProvenance() {
     server.post("/api/v1/devices", "{\"id\": \"vv-1\", \"groups\": [\"device_type/rpi4\", \"site/lisbon\"]}");

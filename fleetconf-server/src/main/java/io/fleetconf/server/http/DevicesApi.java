@@ -68,27 +68,28 @@ final class DevicesApi {
   }
 
   private Response get(Request request) {
-    String[] parts = request.tail().split("/", 3);
-    DeviceId id = DeviceId.of(parts[0]);
+    List<String> parts = request.segments();
+    DeviceId id = DeviceId.of(parts.get(0));
     Access.device(request, id, false);
     Snapshot snapshot = fleet.snapshot();
     Device device = Fleet.device(snapshot, id);
-    if (parts.length == 1) {
+    if (parts.size() == 1) {
       return Response.ok(Wire.device(device)).at(snapshot.revision());
     }
-    if (parts.length == 2 && parts[1].equals("reports")) {
+    if (parts.size() == 2 && parts.get(1).equals("reports")) {
       ObjectNode body = Wire.object();
       ArrayNode reports = body.putArray("reports");
       fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report)));
       return Response.ok(body);
     }
-    if (!parts[1].equals("config")) {
+    if (!parts.get(1).equals("config")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
     if (request.caller() instanceof Caller.Device) {
       status.seen(device.id()); // the device itself (Access.device let it through for its own id only)
     }
-    Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
+    Optional<String> namespace = parts.size() >= 3 ? Optional.of(String.join("/", parts.subList(2, parts.size())))
+        : Optional.empty();
     namespace.ifPresent(ns -> {
       if (KeyPath.parse(ns).depth() != 1) {
         throw new InvalidInputException("invalid_key", "namespace '" + ns + "' must be one segment, e.g. common");
@@ -118,12 +119,12 @@ final class DevicesApi {
    * a device renews its client certificate.
    */
   private Response report(Request request) {
-    String[] parts = request.tail().split("/", -1);
-    if (parts.length != 2 || !parts[1].equals("reports") && !parts[1].equals("certificate")) {
+    List<String> parts = request.segments();
+    if (parts.size() != 2 || !parts.get(1).equals("reports") && !parts.get(1).equals("certificate")) {
       throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
     }
-    DeviceId id = DeviceId.of(parts[0]);
-    if (parts[1].equals("certificate")) {
+    DeviceId id = DeviceId.of(parts.get(0));
+    if (parts.get(1).equals("certificate")) {
       return SecurityApi.renew(request, id, fleet);
     }
     Access.device(request, id, true);
@@ -208,7 +209,7 @@ final class DevicesApi {
   private ChangeSet commit(Request request, Mutation mutation, String fallbackMessage) {
     String message = request.query("message").orElse(fallbackMessage);
     Access.write(request, List.of(mutation));
-    return fleet.commit(new Proposal(request.principal(), message, "api", List.of(mutation)));
+    return fleet.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
   }
 
   private static List<GroupName> groups(JsonNode body) {

@@ -7,10 +7,12 @@ import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Entry;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
+import io.fleetconf.core.Layer;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
+import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.View;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.store.NotFoundException;
@@ -73,11 +75,28 @@ final class EntriesApi {
       response = Response.ok(body);
     } else {
       Key key = target.orElseThrow();
-      Entry entry = snapshot.entry(key).orElseThrow(() -> new NotFoundException("key '" + key + "' does not exist"));
-      response = Response.ok(Wire.entry(entry, sight.secrets()));
+      response = Response.ok(snapshot.entry(key).map(entry -> Wire.entry(entry, sight.secrets()))
+          .orElseGet(() -> inside(snapshot, key, sight.secrets())));
     }
     response = response.at(snapshot.revision());
     return resync ? response.with("X-Fleetconf-Resync", "true") : response;
+  }
+
+  /**
+   * A key that is no entry but a path inside an object stored above it in the same scope, read as
+   * a device's config reads it (the scope's {@link Layer}): the value there, with {@code from}
+   * naming the entry that holds it and that entry's revisions.
+   */
+  private static ObjectNode inside(Snapshot snapshot, Key key, boolean reveal) {
+    NotFoundException missing = new NotFoundException("key '" + key + "' does not exist");
+    Layer.Found found = snapshot.layer(key.scope()).at(key.path()).orElseThrow(() -> missing);
+    Entry holder = snapshot.entry(found.origin().key()).orElseThrow(() -> missing);
+    ObjectNode out = Wire.entry(holder, reveal);
+    out.put("key", key.toString());
+    out.put("path", key.path().toString());
+    out.set("value", holder.secret() && !reveal ? Wire.MASK : found.value());
+    out.put("from", holder.key().toString());
+    return out;
   }
 
   private Response put(Request request) {
@@ -104,7 +123,7 @@ final class EntriesApi {
   private ChangeSet commit(Request request, Mutation mutation) {
     String message = request.query("message").orElse("");
     Access.write(request, List.of(mutation));
-    return fleet.commit(new Proposal(request.principal(), message, "api", List.of(mutation)));
+    return fleet.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
   }
 
   private Response batch(Request request) {
@@ -113,22 +132,33 @@ final class EntriesApi {
     if (operations == null || !operations.isArray()) {
       throw new InvalidInputException("invalid_body", "field 'operations' must be an array");
     }
-    int max = request.gate().limits().maxMutations();
-    if (operations.size() > max) {
-      throw new ApiException(413, "too_many_operations",
-          "a change set holds at most " + max + " operations, this one has " + operations.size());
-    }
+    checkSize(request, operations.size());
     List<Mutation> mutations = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {
       mutations.add(operation(operations.get(i), "operations[" + i + "]"));
     }
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
-    ChangeSet done = fleet.commit(new Proposal(request.principal(), message, "api", mutations));
+    ChangeSet done = fleet.commit(new Proposal(request.principal(), message, request.source(), mutations));
     ObjectNode out = Wire.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());
     return Response.ok(out).at(done.revision());
+  }
+
+  /**
+   * A change set may hold {@code --max-operations}; an admin's up to the ceiling a planned rollback
+   * has, so that a large import stays one atomic change set (the body limit still applies).
+   */
+  private static void checkSize(Request request, int size) {
+    int max = request.gate().limits().maxMutations();
+    boolean admin = request.caller() instanceof Caller.Operator operator && operator.acl().admin();
+    int allowed = admin ? Math.max(max, Proposal.MAX_MUTATIONS) : max;
+    if (size > allowed) {
+      throw new ApiException(413, "too_many_operations", "a change set holds at most " + allowed
+          + " operations, this one has " + size + (admin || max >= Proposal.MAX_MUTATIONS ? ""
+          : "; split it, or send it with an admin token (up to " + Proposal.MAX_MUTATIONS + ")"));
+    }
   }
 
   private static Mutation operation(JsonNode op, String where) {

@@ -38,6 +38,24 @@ public final class Request {
     return tail;
   }
 
+  /**
+   * The tail's segments, each percent-decoded on its own, so that an encoded '/' ({@code %2F}) stays
+   * inside its segment (where validation refuses it) instead of splitting it: the device id
+   * {@code vv-1/config} must not read as device {@code vv-1}'s config. Empty for an empty tail.
+   */
+  public List<String> segments() {
+    if (tail.isEmpty()) {
+      return List.of();
+    }
+    String[] raw = exchange.getRequestURI().getRawPath().split("/", -1);
+    int prefix = exchange.getRequestURI().getPath().split("/", -1).length - tail.split("/", -1).length;
+    if (prefix < 1 || prefix >= raw.length) {
+      throw new ApiException(400, "bad_request", "the request path has an encoded '/' before its last part");
+    }
+    // A '+' in a path is a plus, not the space it is in a query string.
+    return java.util.Arrays.stream(raw, prefix, raw.length).map(part -> decode(part.replace("+", "%2B"))).toList();
+  }
+
   /** Who is asking, as authentication established it. */
   public Caller caller() {
     return caller;
@@ -46,6 +64,24 @@ public final class Request {
   /** The name a change set made by this request records as its author. */
   public String principal() {
     return caller.name();
+  }
+
+  /**
+   * What a change set made by this request records as its source: {@code api}, or {@code cli} when
+   * the fleetconf command says so in {@code X-Fleetconf-Source}. Any other value is refused, so
+   * that history never records a source a client made up.
+   */
+  public String source() {
+    String source = header("X-Fleetconf-Source").orElse("api");
+    if (!source.equals("api") && !source.equals("cli")) {
+      throw new InvalidInputException("invalid_header",
+          "header X-Fleetconf-Source must be api or cli, was '" + printable(source) + "'");
+    }
+    return source;
+  }
+
+  private static String printable(String text) {
+    return text.length() > 32 ? text.substring(0, 32) + "..." : text;
   }
 
   /** The client's IP address, for logs. */

@@ -1,0 +1,28 @@
+package io.fleetconf.cli;
+
+import io.fleetconf.server.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the fleetconf command in this JVM against a test server, with its address and admin token unless given. */
+record CliRun(int status, String out, String err) {
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  static CliRun fleetconf(TestServer server, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of(args));
+    boolean ownToken = List.of(args).stream().anyMatch(arg -> arg.equals("--token") || arg.startsWith("--token="));
+    if (!ownToken && args.length > 0 && !args[0].equals("server")) {
+      all.add("--addr=" + server.uri());
+      all.add("--token=" + server.token());
+    }
+    int status = commandLine.execute(all.toArray(String[]::new));
+    return new CliRun(status, out.toString(), err.toString());
+  }
+}
