@@ -60,6 +60,21 @@ class ConsulKeySpaceTest extends ConsulTestSupport {
   }
 
   @Test
+  void recursiveDeleteUnderAnotherRootIsAuthorisedByTheRulesForFleet(@TempDir Path dir) {
+    try (TestServer vv = TestServer.on(dir).withConsulRoot("vv_ai").startNow()) {
+      assertThat(vv.put("/api/v1/entries/global/tv/port", "8080").status()).isEqualTo(200);
+      TestServer.Reply made = vv.post("/api/v1/tokens", "{\"identity\":\"global-ops\",\"rules\":[\"write fleet/global/*\"]}");
+      String token = made.json().get("token").asText();
+      Answer wide = call(vv, "DELETE", "/v1/kv/vv_ai/?recurse", null, "X-Consul-Token", token);
+      assertThat(wide.status()).isEqualTo(403);
+      assertThat(wide.json().get("message").asText()).isEqualTo("token 'global-ops' (" + made.json().get("id").asText()
+          + ") may not write everything under 'vv_ai/'");
+      assertTrueAnswer(call(vv, "DELETE", "/v1/kv/vv_ai/global/?recurse", null, "X-Consul-Token", token));
+      assertThat(vv.get("/api/v1/entries/global/tv/port").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void keyThatBecameShadowingWhenTheRootChangedIsLeftOutOfTheViewAndNeverWrittenAgain(@TempDir Path dir) {
     String admin;
     try (TestServer before = TestServer.on(dir).startNow()) {
