@@ -42,7 +42,7 @@ final class DiskCache {
       return Optional.empty();
     }
     try {
-      JsonNode doc = Config.JSON.readTree(Files.readString(file));
+      JsonNode doc = io.fleetconf.core.format.Json.read(Files.readString(file)); // numbers as the server wrote them
       JsonNode config = doc.get("config");
       if (!(config instanceof ObjectNode tree) || !sha256(tree.toString()).equals(doc.path("sha256").asText())) {
         LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": its checksum does not match");
@@ -51,7 +51,7 @@ final class DiskCache {
       java.util.List<String> secrets = new java.util.ArrayList<>();
       doc.path("secrets").forEach(path -> secrets.add(path.asText()));
       return Optional.of(new Cached(doc.path("revision").asLong(), tree, secrets));
-    } catch (IOException e) {
+    } catch (IOException | io.fleetconf.core.format.DocumentException e) {
       LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": " + e.getMessage());
       return Optional.empty();
     }

@@ -281,6 +281,22 @@ class ClientTest {
   }
 
   @Test
+  void numbersKeepTheirTextFromTheServerAndFromTheCache() throws Exception {
+    server.put("/api/v1/entries/global/tv_scheduler/fw", "1.10");
+    server.put("/api/v1/entries/global/tv_scheduler/big", "9007199254740993");
+    FleetconfClient first = started(client());
+    assertThat(first.config().getString("tv_scheduler/fw", "")).isEqualTo("1.10");
+    assertThat(first.config().getLong("tv_scheduler/big", 0)).isEqualTo(9007199254740993L);
+    first.close();
+    server.stop();
+
+    FleetconfClient offline = started(client().startTimeout(Duration.ofMillis(500)));
+    assertThat(offline.config().source()).isEqualTo(Source.CACHE);
+    assertThat(offline.config().getString("tv_scheduler/fw", "")).isEqualTo("1.10");
+    server.startAgainOnSamePort();
+  }
+
+  @Test
   void readsTypedValuesListsSubtreesAndBindsRecords() throws Exception {
     server.put("/api/v1/entries/global/tv_scheduler/rules",
         "[{\"name\": \"news\", \"channel\": 1, \"start\": \"07:00\"}, {\"name\": \"football\", \"channel\": 7, \"start\": \"20:00\"}]");

@@ -101,7 +101,7 @@ class AbuseTest {
 
   static Stream<Arguments> refusedByTheApi() {
     String deep = "[".repeat(100_000);
-    String depthError = "Document nesting depth (1001) exceeds the maximum allowed (1000)";
+    String depthError = " document is nested deeper than 108 levels; a value may nest objects and arrays at most 100 levels deep";
     return Stream.of(
         refused(Abuse.put(KEY, JSON, "\"" + "x".repeat(600 * 1024) + "\""), 413, "too_large",
             "request body is larger than the 524288-byte limit"),
@@ -109,11 +109,11 @@ class AbuseTest {
             "request body is larger than the 8388608-byte limit"),
         refused(batch("\"" + "x".repeat(600 * 1024) + "\""), 413, "too_large",
             "operations[0].value is larger than the 524288-byte limit"),
-        refused(Abuse.put(KEY, JSON, deep), 400, "invalid_document", "malformed JSON: " + depthError),
+        refused(Abuse.put(KEY, JSON, deep), 400, "invalid_document", "the JSON" + depthError),
         refused(Abuse.put(KEY, JSON, "{\"a\":".repeat(2000) + "1" + "}".repeat(2000)), 400, "invalid_document",
-            "malformed JSON: " + depthError),
-        refused(Abuse.put(KEY, "application/yaml", deep), 400, "invalid_document", "malformed YAML: " + depthError),
-        refused(batch(deep), 400, "invalid_document", "malformed JSON: " + depthError),
+            "the JSON" + depthError),
+        refused(Abuse.put(KEY, "application/yaml", deep), 400, "invalid_document", "the YAML" + depthError),
+        refused(batch(deep), 400, "invalid_document", "the JSON" + depthError),
         refused(Abuse.put(KEY, JSON, "{\"a\":}"), 400, "invalid_document",
             "malformed JSON at line 1, column 6: Unexpected character ('}'"),
         refused(new Abuse("POST", CHANGES, JSON, "{\"operations\":[".getBytes(StandardCharsets.UTF_8), null), 400,

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetconf.core.Change;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What every {@link Store} must do; each implementation's test extends this. */
 abstract class StoreContract {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   Store store;

@@ -3,7 +3,6 @@ package io.fleetconf.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
@@ -35,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A store copied to another, of either kind, holds the same rows and tells the same history. */
 class StoreCopyTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DESCRIBED = "9 change sets (revisions 1..9), 11 changes, 4 entries, 1 device, 2 tokens,"
+  private static final byte[] BLOB = {0, (byte) 0xFF, 0x1F, (byte) 0x8B, (byte) 0xC3, 0x28};
+  private static final String DESCRIBED = "9 change sets (revisions 1..9), 13 changes, 6 entries, 1 device, 2 tokens,"
       + " 21 reports, 2 certificates, 1 setting, 1 last-seen time";
 
   @TempDir Path dir;
@@ -151,7 +150,8 @@ class StoreCopyTest {
       commit(store, "carol", "", new Mutation.Delete(Key.parse("global/common/retries"), Optional.empty()));
       commit(store, "carol", "move", new Mutation.UpdateDevice(porto.withGroups(List.of(GroupName.of("site/lisbon")))));
       commit(store, "carol", "gone", new Mutation.DeleteDevice(DeviceId.of("vv-2")));
-      commit(store, "dave", "ünïcödé ✓", put("global/tv/name", "\"canal ✓\""));
+      commit(store, "dave", "ünïcödé ✓", put("global/tv/name", "\"canal ✓\""), put("global/tv/fw", "1.10"),
+          Mutation.Put.of(Key.parse("plain/blob"), com.fasterxml.jackson.databind.node.BinaryNode.valueOf(BLOB)));
       commit(store, "dave", "rotate", new Mutation.Put(Key.parse("global/dvr/password"), TextNode.valueOf("hunter3"),
           Optional.empty(), false));
       store.addToken(token("tok_a", Optional.of(Instant.ofEpochMilli(1_000)), Optional.empty()));
@@ -177,11 +177,7 @@ class StoreCopyTest {
   }
 
   private static Mutation put(String key, String json) {
-    try {
-      return Mutation.Put.of(Key.parse(key), JSON.readTree(json));
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return Mutation.Put.of(Key.parse(key), io.fleetconf.core.format.Json.read(json));
   }
 
   private static TokenRecord token(String id, Optional<Instant> expires, Optional<Instant> revoked) {
@@ -211,6 +207,10 @@ class StoreCopyTest {
             assertThat(e.secret()).isTrue();
             assertThat(e.value().asText()).isEqualTo("hunter3");
           });
+      assertThat(b.entries()).filteredOn(e -> e.key().toString().equals("global/tv/fw")).singleElement()
+          .satisfies(e -> assertThat(io.fleetconf.core.format.Json.write(e.value())).isEqualTo("1.10"));
+      assertThat(b.entries()).filteredOn(e -> e.key().toString().equals("plain/blob")).singleElement()
+          .satisfies(e -> assertThat(e.value().binaryValue()).isEqualTo(BLOB));
       assertThat(b.devices()).isEqualTo(a.devices());
       assertThat(b.devicesAt(Revision.of(6))).isEqualTo(a.devicesAt(Revision.of(6)));
       assertThat(b.entriesAt(Revision.of(3))).isEqualTo(a.entriesAt(Revision.of(3)));

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Compact JSON for values kept or passed on as they are (the store's columns, Consul's bytes, the
@@ -26,17 +25,21 @@ public final class Json {
 
   /** Reads one JSON value, numbers as they were written. */
   public static JsonNode read(String text) {
+    return read(text, MAX_STORED_DEPTH);
+  }
+
+  /** Reads one JSON value nested at most {@code maxDepth} levels, numbers as they were written. */
+  public static JsonNode read(String text, int maxDepth) {
     try (JsonParser parser = MAPPER.createParser(text)) {
-      return TreeReader.read(parser, MAX_STORED_DEPTH, "JSON")
+      JsonNode value = TreeReader.read(parser, maxDepth, "JSON")
           .orElseThrow(() -> new DocumentException("malformed JSON: the document is empty"));
+      if (parser.nextToken() != null) {
+        throw new DocumentException("malformed JSON: unexpected content after the value");
+      }
+      return value;
     } catch (IOException e) {
       throw new DocumentException("malformed JSON: " + JacksonReader.clean(e.getMessage()));
     }
-  }
-
-  /** Reads UTF-8 JSON bytes; see {@link #read(String)}. */
-  public static JsonNode read(byte[] bytes) {
-    return read(new String(bytes, StandardCharsets.UTF_8));
   }
 
   /** The compact JSON text of {@code value}. */

@@ -45,13 +45,12 @@ public final class ConsulValues {
       return TextNode.valueOf(text);
     }
     try {
-      JsonNode parsed = Json.read(text);
-      if (!parsed.isTextual() && !parsed.isNull() && ValueLimits.depth(parsed) <= ValueLimits.MAX_DEPTH
-          && Json.write(parsed).equals(text)) {
+      JsonNode parsed = Json.read(text, ValueLimits.MAX_DEPTH);
+      if (!parsed.isTextual() && !parsed.isNull() && Json.write(parsed).equals(text)) {
         return parsed;
       }
     } catch (DocumentException notJson) {
-      // plain text that happens to start like JSON
+      // plain text that happens to start like JSON, or JSON nested deeper than a value may be
     }
     return TextNode.valueOf(text);
   }
