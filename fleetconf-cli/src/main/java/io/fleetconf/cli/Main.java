@@ -37,6 +37,15 @@ public final class Main {
       err.flush();
       return 1;
     });
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((e, args) -> {
+      if (!java.util.List.of(args).contains("--json")) {
+        return usage.handleParseException(e, args);
+      }
+      e.getCommandLine().getErr().println(jsonError(new CliException("usage", e.getMessage(), OptionalInt.empty())));
+      e.getCommandLine().getErr().flush();
+      return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    });
     return commandLine;
   }
 

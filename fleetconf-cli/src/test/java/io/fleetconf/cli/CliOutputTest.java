@@ -93,6 +93,9 @@ class CliOutputTest {
     assertThat(local.err()).isEqualTo("{\"error\":\"cli\",\"message\":\"give a VALUE or --file\"}\n");
     CliRun invalid = run("kv", "put", "global/common/x", "1", "--json", "--type", "json", "--file", "/nonexistent");
     assertThat(invalid.err()).startsWith("{\"error\":\"cli\",\"message\":\"cannot read /nonexistent: ");
+    CliRun usage = run("kv", "get", "--json", "--bogus", "global/common/x");
+    assertThat(usage.status()).isEqualTo(2);
+    assertThat(usage.err()).isEqualTo("{\"error\":\"usage\",\"message\":\"Unknown option: '--bogus'\"}\n");
     assertThat(run("kv", "get", "global/common/nope").err())
         .isEqualTo("fleetconf: key 'global/common/nope' does not exist (404)\n");
   }
