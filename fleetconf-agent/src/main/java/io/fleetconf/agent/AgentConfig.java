@@ -204,8 +204,12 @@ public record AgentConfig(
       require(action.command().isPresent() || action.pidFile().isPresent()
           || action.pid().isPresent(), where + " needs a command, or a pid_file or pid to signal");
       positive(action.timeout(), where + ".timeout");
+      // the signal goes into a kill command line: a name or a number, nothing else
+      action.signal().ifPresent(signal -> require(signal.matches("[A-Z][A-Z0-9]{0,15}|[0-9]{1,2}"),
+          where + ".signal must be a signal name like HUP or TERM, or a number, was '" + signal + "'"));
       action.health().ifPresent(h -> {
         require(h.command().isPresent() != h.url().isPresent(), where + ".health: give exactly one of command and url");
+        h.url().ifPresent(url -> require(httpUrl(url), where + ".health.url must be an http(s) URL, was '" + url + "'"));
         positive(h.timeout(), where + ".health.timeout");
         positive(h.interval(), where + ".health.interval");
         duration(h.delay(), Duration.ZERO, where + ".health.delay");
@@ -234,6 +238,15 @@ public record AgentConfig(
   private static Duration duration(Optional<String> text, Duration fallback, String what) {
     return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() -> new AgentException(
         "agent config: " + what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
+  }
+
+  private static boolean httpUrl(String text) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static void positive(Optional<String> text, String what) {
