@@ -12,12 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs reload actions (a signal to a process, or a command) and health checks. */
 final class Actions {
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** Runs the action; empty if it worked, else why not. */
   Optional<String> run(String name, AgentConfig.Action action) {
-    Duration timeout = AgentConfig.duration(action.timeout(), DEFAULT_TIMEOUT, "actions." + name + ".timeout");
+    Duration timeout = action.timeoutTime();
     if (action.command().isPresent()) {
       return command(action.command().get(), timeout).map(reason -> "action " + name + ": " + reason);
     }
@@ -35,11 +34,11 @@ final class Actions {
 
   /** Runs the health check with its retries; empty if healthy, else the last reason. */
   Optional<String> healthy(String name, AgentConfig.Health health) throws InterruptedException {
-    Duration timeout = AgentConfig.duration(health.timeout(), Duration.ofSeconds(5), "actions." + name + ".health.timeout");
-    Duration interval = AgentConfig.duration(health.interval(), Duration.ofSeconds(1), "actions." + name + ".health.interval");
-    int attempts = 1 + Math.max(0, health.retries().orElse(3));
+    Duration timeout = health.timeoutTime();
+    Duration interval = health.intervalTime();
+    int attempts = health.attempts();
     // A service reloads on its own time after the signal; checking at once would see the old, healthy state.
-    Thread.sleep(AgentConfig.duration(health.delay(), Duration.ofSeconds(1), "actions." + name + ".health.delay"));
+    Thread.sleep(health.delayTime());
     Optional<String> failure = Optional.empty();
     for (int i = 0; i < attempts; i++) {
       if (i > 0) {

@@ -7,6 +7,7 @@ import io.fleetconf.client.Source;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +48,25 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private record Outcome(AgentConfig.Output output, String hash, Report.Status status, Optional<String> error) {}
+  /** How one output went; {@code namespaceHash} identifies the namespace's values it was rendered from. */
+  private record Outcome(AgentConfig.Output output, String hash, String namespaceHash, Report.Status status,
+      Optional<String> error) {
+    Outcome with(Report.Status status, Optional<String> error) {
+      return new Outcome(output, hash, namespaceHash, status, error);
+    }
+  }
 
-  /** A report the server has not taken yet. */
-  private record Unsent(String namespace, long revision, String hash, String status, Optional<String> error) {}
+  /** A report the server has not taken yet; {@code pass} orders reports, as a revision can go back after a revert. */
+  private record Unsent(long pass, String namespace, long revision, String hash, String status, Optional<String> error) {}
 
   private final AgentConfig config;
   private final FleetconfClient client;
   private final Renderer renderer;
   private final SafeWriter writer;
   private final Journal journal;
+  private final Failures failures;
+  private final Map<String, String> logged = new java.util.HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
   private final Actions actions = new Actions();
   private final Reporter reporter;
   private final Semaphore changed = new Semaphore(0);
@@ -70,11 +80,12 @@ public final class Agent implements AutoCloseable {
     this.renderer = new Renderer(config.deviceId());
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
+    this.failures = new Failures(config.stateDir());
     this.reporter = new Reporter(config.server(), config.deviceId(), credentials);
     runPendingActions();
     this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).credentials(credentials)
         .cacheDirectory(config.stateDir().resolve("cache"))
-        .waitTime(AgentConfig.duration(config.pollWait(), Duration.ofMinutes(5), "poll_wait"))
+        .waitTime(config.pollWaitTime())
         .start();
   }
 
@@ -106,7 +117,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private void loop() {
-    Duration debounce = AgentConfig.duration(config.debounce(), Duration.ofMillis(200), "debounce");
+    Duration debounce = config.debounceTime();
     Duration retry = Duration.ofSeconds(2);
     while (!closed) {
       try {
@@ -143,6 +154,7 @@ public final class Agent implements AutoCloseable {
     for (var entry : due.entrySet()) {
       act(entry.getKey(), entry.getValue(), outcomes);
     }
+    outcomes.values().forEach(outcome -> log(outcome, current.revision()));
     report(current.revision(), outcomes.values());
     return outcomes.values().stream().map(o -> switch (o.status()) {
       case APPLIED -> Result.APPLIED;
@@ -157,36 +169,60 @@ public final class Agent implements AutoCloseable {
         .anyMatch(path -> output.template().isPresent() || path.startsWith(output.namespace() + "/"));
   }
 
+  /** Says on the device what failed and why, once per failure rather than at every pass. */
+  private void log(Outcome outcome, long revision) {
+    String name = outcome.output().name();
+    if (outcome.status() == Report.Status.APPLIED) {
+      logged.remove(name);
+      return;
+    }
+    String error = outcome.error().orElse("");
+    if (!error.equals(logged.put(name, error))) {
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: " + name + " "
+          + (outcome.status() == Report.Status.FAILED ? "failed" : "rolled back") + " at revision " + revision + ": "
+          + error);
+    }
+  }
+
   private Outcome write(AgentConfig.Output output, Config current, Map<String, List<AgentConfig.Output>> due) {
-    String hash = "";
+    String namespaceHash = sha256(current.get(output.namespace()).map(Object::toString).orElse("")
+        .getBytes(StandardCharsets.UTF_8));
+    Outcome outcome = new Outcome(output, "", namespaceHash, Report.Status.APPLIED, Optional.empty());
     try {
       byte[] bytes = renderer.render(output, current);
-      hash = sha256(bytes);
-      if (journal.isBad(output.name(), hash)) {
-        return new Outcome(output, hash, Report.Status.ROLLED_BACK,
-            Optional.of("not applied again: this content failed its health check before"));
+      outcome = new Outcome(output, sha256(bytes), namespaceHash, Report.Status.APPLIED, Optional.empty());
+      Optional<Failures.Mark> failed = failures.mark(output.name());
+      if (failed.isPresent() && failed.get().hash().equals(outcome.hash())
+          && failed.get().namespaceHash().equals(namespaceHash)) {
+        return outcome.with(Report.Status.ROLLED_BACK, Optional.of("not applied again: this content failed its"
+            + " health check before (" + failed.get().reason() + "); `fleetconf agent retry` tries it again"));
+      }
+      if (failed.isPresent()) {
+        failures.clear(output.name()); // the namespace changed since: a fresh try
       }
       if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
-        return new Outcome(output, hash, Report.Status.APPLIED, Optional.empty());
+        journal.confirmed(output.name(), current.revision());
+        return outcome;
       }
       Path staged = writer.stage(output, bytes, holdsSecrets(output, current));
       if (output.check().isPresent()) {
-        Optional<String> failed = Actions.command(output.check().get().replace("{path}", staged.toString()),
+        Optional<String> checked = Actions.command(output.check().get().replace("{path}", staged.toString()),
             Duration.ofSeconds(30));
-        if (failed.isPresent()) {
+        if (checked.isPresent()) {
           Files.deleteIfExists(staged);
-          return new Outcome(output, hash, Report.Status.FAILED, Optional.of("check failed: " + failed.get()));
+          return outcome.with(Report.Status.FAILED, Optional.of("check failed: " + checked.get()));
         }
       }
       writer.keepPrevious(output);
       output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
       writer.swap(staged, output.destination());
+      journal.swapped(output.name(), current.revision());
       output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
           + current.revision() + ")");
-      return new Outcome(output, hash, Report.Status.APPLIED, Optional.empty());
-    } catch (IOException | AgentException | InvalidInputException e) {
-      return new Outcome(output, hash, Report.Status.FAILED, Optional.of(output.name() + ": " + e.getMessage()));
+      return outcome;
+    } catch (IOException | UncheckedIOException | AgentException | InvalidInputException e) {
+      return outcome.with(Report.Status.FAILED, Optional.of(e.getMessage()));
     }
   }
 
@@ -203,39 +239,48 @@ public final class Agent implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } else if (failed.isPresent()) {
-      outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
-          (n, outcome) -> new Outcome(o, outcome.hash(), Report.Status.FAILED, failed)));
+      outputs.forEach(o -> outcomes.computeIfPresent(o.name(), (n, outcome) -> outcome.with(Report.Status.FAILED, failed)));
     }
     journal.actionDone(name);
   }
 
   private void revert(String name, AgentConfig.Action action, List<AgentConfig.Output> outputs,
       Map<String, Outcome> outcomes, String reason) {
-    LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: " + reason + "; reverting " + outputs.stream()
-        .map(AgentConfig.Output::name).toList());
     StringBuilder why = new StringBuilder(reason);
     for (AgentConfig.Output output : outputs) {
+      Outcome outcome = outcomes.get(output.name());
       try {
         writer.revert(output);
-        journal.markBad(output.name(), outcomes.get(output.name()).hash());
-      } catch (IOException e) {
+        journal.reverted(output.name());
+        failures.mark(output.name(), new Failures.Mark(outcome.hash(), outcome.namespaceHash(), reason));
+      } catch (IOException | UncheckedIOException e) {
         why.append("; and the revert of ").append(output.name()).append(" failed: ").append(e.getMessage());
       }
     }
     actions.run(name, action).ifPresent(again -> why.append("; and the action failed again: ").append(again));
     outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
-        (n, outcome) -> new Outcome(o, outcome.hash(), Report.Status.ROLLED_BACK, Optional.of(why.toString()))));
+        (n, outcome) -> outcome.with(Report.Status.ROLLED_BACK, Optional.of(why.toString()))));
   }
 
+  /**
+   * Reports each namespace at the revision its files on disk were rendered at: {@code revision}
+   * when all applied, else the oldest file's (after a revert, the one put back; 0 if the agent
+   * never wrote one), so that the fleet view shows what the device runs.
+   */
   private void report(long revision, java.util.Collection<Outcome> outcomes) {
+    long pass = passes.incrementAndGet();
     Map<String, List<Outcome>> byNamespace = new TreeMap<>();
     outcomes.forEach(o -> byNamespace.computeIfAbsent(o.output().namespace(), n -> new ArrayList<>()).add(o));
     byNamespace.forEach((namespace, list) -> {
       Report.Status status = list.stream().map(Outcome::status).reduce(Report.Status.APPLIED, Report.Status::worse);
+      long running = list.stream().mapToLong(o -> o.status() == Report.Status.APPLIED ? revision
+          : journal.applied(o.output().name()).orElse(0L)).min().orElse(revision);
       String hash = "sha256:" + sha256(list.stream().map(o -> o.output().name() + "=" + o.hash())
           .sorted().collect(Collectors.joining(",")).getBytes(StandardCharsets.UTF_8));
-      Optional<String> error = list.stream().flatMap(o -> o.error().stream()).reduce((a, b) -> a + "; " + b);
-      send(new Unsent(namespace, revision, hash, status.wire(), error));
+      // fleet status names the namespace; an output's name only says which of its files
+      Optional<String> error = list.stream().flatMap(o -> o.error().map(e -> list.size() == 1 ? e
+          : o.output().name() + ": " + e).stream()).reduce((a, b) -> a + "; " + b);
+      send(new Unsent(pass, namespace, running, hash, status.wire(), error));
     });
   }
 
@@ -243,12 +288,27 @@ public final class Agent implements AutoCloseable {
   private void send(Unsent report) {
     boolean sent = reporter.report(report.namespace(), report.revision(), report.hash(), report.status(), report.error());
     unsent.compute(report.namespace(), (namespace, waiting) -> {
-      boolean newest = waiting == null || report.revision() >= waiting.revision();
+      boolean newest = waiting == null || report.pass() >= waiting.pass();
       if (sent) {
         return newest ? null : waiting;
       }
       return newest ? report : waiting;
     });
+  }
+
+  /**
+   * Forgets that content failed its health check, for the outputs of {@code namespace} or all:
+   * the agent's next pass tries it again. The outputs that had such a mark, in config order.
+   */
+  public static List<String> retry(AgentConfig config, Optional<String> namespace) {
+    List<AgentConfig.Output> outputs = config.outputs().stream()
+        .filter(o -> namespace.map(o.namespace()::equals).orElse(true)).toList();
+    if (outputs.isEmpty()) {
+      throw new AgentException("no output of this agent is in namespace '" + namespace.orElseThrow() + "' (its namespaces: "
+          + config.outputs().stream().map(AgentConfig.Output::namespace).distinct().collect(Collectors.joining(", ")) + ")");
+    }
+    Failures failures = new Failures(config.stateDir());
+    return outputs.stream().map(AgentConfig.Output::name).filter(failures::clear).toList();
   }
 
   /** Actions recorded as due before a crash are run once at start. */

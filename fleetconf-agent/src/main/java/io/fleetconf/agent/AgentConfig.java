@@ -1,6 +1,8 @@
 package io.fleetconf.agent;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -73,6 +75,11 @@ public record AgentConfig(
       timeout = optional(timeout);
       health = optional(health);
     }
+
+    /** How long the command may run (default 30 s). */
+    public Duration timeoutTime() {
+      return duration(timeout, Duration.ofSeconds(30), "timeout");
+    }
   }
 
   /** A command that must exit 0, or a URL that must answer 2xx, within a timeout, with retries. */
@@ -91,6 +98,26 @@ public record AgentConfig(
       retries = optional(retries);
       interval = optional(interval);
     }
+
+    /** How long one try may take (default 5 s). */
+    public Duration timeoutTime() {
+      return duration(timeout, Duration.ofSeconds(5), "timeout");
+    }
+
+    /** The pause between tries (default 1 s). */
+    public Duration intervalTime() {
+      return duration(interval, Duration.ofSeconds(1), "interval");
+    }
+
+    /** The wait before the first try, so that the service has reloaded (default 1 s). */
+    public Duration delayTime() {
+      return duration(delay, Duration.ofSeconds(1), "delay");
+    }
+
+    /** Tries in all: the first and the retries (default 3 retries). */
+    public int attempts() {
+      return 1 + retries.orElse(3);
+    }
   }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -104,14 +131,34 @@ public record AgentConfig(
     AgentConfig config;
     try {
       config = YAML.readValue(Files.readString(file), AgentConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new AgentException("cannot read agent config " + file + ": unknown setting " + where(e));
+    } catch (JsonMappingException e) {
+      throw new AgentException("cannot read agent config " + file + ": " + where(e) + ": " + firstLine(e));
     } catch (IOException e) {
-      String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-      throw new AgentException("cannot read agent config " + file + ": " + reason);
+      throw new AgentException("cannot read agent config " + file + ": " + firstLine(e));
     }
     if (config == null) {
       throw new AgentException("agent config " + file + " is empty");
     }
     return config.validated();
+  }
+
+  /** The setting a mapping error is about, as the file names it: {@code actions.reload.timeout}. */
+  private static String where(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String firstLine(IOException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
   }
 
   public AgentConfig {
@@ -150,12 +197,24 @@ public record AgentConfig(
       output.mode().ifPresent(m -> require(m.matches("0?[0-7]{3}"), where + ".mode must be octal like 0644, was " + m));
       output.action().ifPresent(a -> require(actions.containsKey(a), where + ".action '" + a + "' is not in actions"));
     }
+    positive(pollWait, "poll_wait");
+    duration(debounce, Duration.ZERO, "debounce");
     actions.forEach((name, action) -> {
       String where = "actions." + name;
       require(action.command().isPresent() || action.pidFile().isPresent()
           || action.pid().isPresent(), where + " needs a command, or a pid_file or pid to signal");
-      action.health().ifPresent(h -> require(h.command().isPresent() != h.url().isPresent(),
-          where + ".health: give exactly one of command and url"));
+      positive(action.timeout(), where + ".timeout");
+      // the signal goes into a kill command line: a name or a number, nothing else
+      action.signal().ifPresent(signal -> require(signal.matches("[A-Z][A-Z0-9]{0,15}|[0-9]{1,2}"),
+          where + ".signal must be a signal name like HUP or TERM, or a number, was '" + signal + "'"));
+      action.health().ifPresent(h -> {
+        require(h.command().isPresent() != h.url().isPresent(), where + ".health: give exactly one of command and url");
+        h.url().ifPresent(url -> require(httpUrl(url), where + ".health.url must be an http(s) URL, was '" + url + "'"));
+        positive(h.timeout(), where + ".health.timeout");
+        positive(h.interval(), where + ".health.interval");
+        duration(h.delay(), Duration.ZERO, where + ".health.delay");
+        h.retries().ifPresent(r -> require(r >= 0, where + ".health.retries must be 0 or more, was " + r));
+      });
     });
     return this;
   }
@@ -165,9 +224,34 @@ public record AgentConfig(
     return value == null ? Optional.empty() : value;
   }
 
-  static Duration duration(Optional<String> text, Duration fallback, String what) {
-    return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() ->
-        new AgentException(what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
+  /** How long the server may hold a long-poll (default 5 minutes). */
+  public Duration pollWaitTime() {
+    return duration(pollWait, Duration.ofMinutes(5), "poll_wait");
+  }
+
+  /** How long a pass waits after a change, so that a burst becomes one pass (default 200 ms). */
+  public Duration debounceTime() {
+    return duration(debounce, Duration.ofMillis(200), "debounce");
+  }
+
+  /** The duration a setting says; {@link #validated} has checked each one, so only load throws. */
+  private static Duration duration(Optional<String> text, Duration fallback, String what) {
+    return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() -> new AgentException(
+        "agent config: " + what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
+  }
+
+  private static boolean httpUrl(String text) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static void positive(Optional<String> text, String what) {
+    Duration duration = duration(text, Duration.ofSeconds(1), what);
+    require(duration.isPositive(), what + " must be more than 0, was '" + text.orElse("") + "'");
   }
 
   /** The device token, if one is configured. */

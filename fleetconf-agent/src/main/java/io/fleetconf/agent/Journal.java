@@ -13,18 +13,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the agent must not forget across a crash or reboot: actions made due by a file swap but
- * not yet run, and content that failed its health check (so it is not tried again in a loop).
- * Every change is written to disk, fsynced, before the step it guards.
+ * not yet run, and which revision each output's file on disk was rendered at (and the one before,
+ * for a revert), so that a report says what the device runs. Every change is written to disk,
+ * fsynced, before the step it guards. Content that failed its health check is in {@link Failures}.
  */
 final class Journal {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private final Set<String> pendingActions = new LinkedHashSet<>();
-  private final Set<String> badContent = new LinkedHashSet<>();
+  private final Map<String, Long> applied = new TreeMap<>();
+  private final Map<String, Long> previous = new TreeMap<>();
 
   Journal(Path stateDir) {
     this.file = stateDir.resolve("journal.json");
@@ -33,7 +38,8 @@ final class Journal {
       if (Files.exists(file)) {
         var doc = JSON.readTree(Files.readString(file));
         doc.path("pending_actions").forEach(a -> pendingActions.add(a.asText()));
-        doc.path("bad_content").forEach(b -> badContent.add(b.asText()));
+        doc.path("applied").properties().forEach(e -> applied.put(e.getKey(), e.getValue().asLong()));
+        doc.path("previous").properties().forEach(e -> previous.put(e.getKey(), e.getValue().asLong()));
       }
     } catch (IOException e) {
       throw new AgentException("cannot read the agent journal " + file + ": " + e.getMessage());
@@ -56,33 +62,63 @@ final class Journal {
     }
   }
 
-  /** True if this output's content (by hash) failed its health check before. */
-  synchronized boolean isBad(String output, String hash) {
-    return badContent.contains(output + "@" + hash);
+  /** The revision the output's file on disk was rendered at, if the agent wrote or confirmed it. */
+  synchronized Optional<Long> applied(String output) {
+    return Optional.ofNullable(applied.get(output));
   }
 
-  synchronized void markBad(String output, String hash) {
-    if (badContent.add(output + "@" + hash)) {
+  /** The file on disk is the rendering at {@code revision}. */
+  synchronized void confirmed(String output, long revision) {
+    if (!Long.valueOf(revision).equals(applied.put(output, revision))) {
       save();
     }
+  }
+
+  /** A new rendering at {@code revision} replaces the file; the one before is kept for a revert. */
+  synchronized void swapped(String output, long revision) {
+    Long before = applied.put(output, revision);
+    if (before == null) {
+      previous.remove(output);
+    } else {
+      previous.put(output, before);
+    }
+    save();
+  }
+
+  /** The file was put back to what it was before the last swap. */
+  synchronized void reverted(String output) {
+    Long before = previous.remove(output);
+    if (before == null) {
+      applied.remove(output);
+    } else {
+      applied.put(output, before);
+    }
+    save();
   }
 
   private void save() {
     ObjectNode doc = JSON.createObjectNode();
     ArrayNode actions = doc.putArray("pending_actions");
     pendingActions.forEach(actions::add);
-    ArrayNode bad = doc.putArray("bad_content");
-    badContent.forEach(bad::add);
+    ObjectNode current = doc.putObject("applied");
+    applied.forEach(current::put);
+    ObjectNode before = doc.putObject("previous");
+    previous.forEach(before::put);
+    write(file, doc.toString());
+  }
+
+  /** Writes a small state file whole or not at all: a temp file, fsynced, renamed over it. */
+  static void write(Path file, String text) {
     try {
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(ByteBuffer.wrap(doc.toString().getBytes(StandardCharsets.UTF_8)));
+        channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
       }
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the agent journal " + file, e);
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 }

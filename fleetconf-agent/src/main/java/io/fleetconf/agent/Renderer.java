@@ -3,10 +3,6 @@ package io.fleetconf.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
 import io.fleetconf.client.Config;
 import io.fleetconf.core.format.Format;
 import java.io.IOException;
@@ -17,14 +13,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Turns an output's part of the config into file bytes: a Jinja template (so Ansible {@code .j2}
- * files work as they are: blocks trimmed as Ansible's template module does) or a built-in format of
+ * Turns an output's part of the config into file bytes: a Jinja template, run as Ansible's template
+ * module runs it (see {@link StrictJinja}), or a built-in format of
  * a namespace or subtree. A template sees each namespace as a variable ({@code tv_scheduler.volume}),
  * the whole tree as {@code config}, and {@code device_id} and {@code revision}.
  */
 final class Renderer {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Jinjava jinja = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withFailOnUnknownTokens(false).build());
+  private final StrictJinja jinja = new StrictJinja();
   private final String deviceId;
 
   Renderer(String deviceId) {
@@ -50,16 +46,14 @@ final class Renderer {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = JSON.convertValue(config.asJson(), Map.class);
-    Map<String, Object> context = new LinkedHashMap<>(tree);
-    context.put("config", tree);
+    Map<String, Object> context = new LinkedHashMap<>();
+    tree.forEach((namespace, value) -> context.put(namespace, StrictJinja.tree(namespace, value)));
+    context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
     context.put("revision", config.revision());
-    RenderResult result = jinja.renderForResult(source, context);
-    var errors = result.getErrors().stream().filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
-    if (!errors.isEmpty()) {
-      throw new AgentException("template " + output.template().get().getFileName() + ": " + errors.stream()
-          .map(e -> "line " + e.getLineno() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
-    }
-    return result.getOutput().getBytes(StandardCharsets.UTF_8);
+    StrictJinja.Rendered result = jinja.render(source, context);
+    return result.output().orElseThrow(() -> new AgentException("template " + output.template().get() + ": "
+        + result.problems().stream().map(p -> "line " + p.line() + ": " + p.message()).collect(Collectors.joining("; "))))
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

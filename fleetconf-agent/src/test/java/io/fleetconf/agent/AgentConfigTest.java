@@ -48,8 +48,16 @@ class AgentConfigTest {
             + " enrol_token or enrol_token_file");
     assertThat(load(BASE + "token_file: /tmp/t\noutputs: []\n"))
         .isEqualTo("agent config: give one of token and token_file, not both");
-    assertThat(load(BASE + "colour: blue\n")).startsWith("cannot read agent config " + dir.resolve("agent.yaml")
-        + ": Unrecognized field \"colour\"");
+    assertThat(load(BASE + "colour: blue\n")).isEqualTo("cannot read agent config " + dir.resolve("agent.yaml")
+        + ": unknown setting colour");
+    String action = "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n"
+        + "    action: r\nactions:\n  r:\n    pid: 1\n";
+    assertThat(load(BASE + action + "    signal: HUP; rm -rf /tmp/x\n"))
+        .isEqualTo("agent config: actions.r.signal must be a signal name like HUP or TERM, or a number, was 'HUP; rm -rf /tmp/x'");
+    assertThat(load(BASE + action + "    health:\n      url: 127.0.0.1:8080/health\n"))
+        .isEqualTo("agent config: actions.r.health.url must be an http(s) URL, was '127.0.0.1:8080/health'");
+    assertThat(load(BASE + action + "    signal: USR1\n    health:\n      url: http://127.0.0.1:8080/health\n"))
+        .isEqualTo("ok");
     assertThatThrownBy(() -> AgentConfig.load(dir.resolve("missing.yaml")))
         .hasMessageStartingWith("cannot read agent config " + dir.resolve("missing.yaml"));
   }

@@ -76,6 +76,70 @@ class RendererTest {
     Files.writeString(template, "ok\n{% for x in %}\n");
     assertThatThrownBy(() -> new Renderer("vv-1").render(output(Optional.of(template), Optional.empty(),
         Optional.empty()), config(Map.of())))
-        .isInstanceOf(AgentException.class).hasMessageStartingWith("template bad.j2: line 2:");
+        .isInstanceOf(AgentException.class).hasMessageStartingWith("template " + template + ": line 2: Syntax error");
+  }
+
+  private String failure(String source, Map<String, Object> values) throws Exception {
+    Path template = dir.resolve("t.j2");
+    Files.writeString(template, source);
+    try {
+      byte[] bytes = new Renderer("vv-1").render(output(Optional.of(template), Optional.empty(), Optional.empty()),
+          config(values));
+      return "rendered: " + new String(bytes, StandardCharsets.UTF_8);
+    } catch (AgentException e) {
+      return e.getMessage().replace(template.toString(), "t.j2");
+    }
+  }
+
+  @Test
+  void undefinedVariableFailsTheRenderNamingTemplateLineAndName() throws Exception {
+    assertThat(failure("# tv_api\nTV_API_PORT={{ tv_api.port }}\n", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 2: 'tv_api.port' is undefined");
+    assertThat(failure("X={{ nope }}", Map.of())).isEqualTo("template t.j2: line 1: 'nope' is undefined");
+    assertThat(failure("X={{ nope.port }}", Map.of())).isEqualTo("template t.j2: line 1: 'nope.port' is undefined");
+  }
+
+  @Test
+  void undefinedVariableInsideAnExpressionFailsTheRender() throws Exception {
+    assertThat(failure("dvr: {{ common.dvr_ip ~ ':554' }}", Map.of("common/x", 1)))
+        .isEqualTo("template t.j2: line 1: 'common.dvr_ip' is undefined");
+    assertThat(failure("port={{ tv_api.port | int }}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 1: 'tv_api.port' is undefined");
+    assertThat(failure("{% if tv_api.debug %}debug{% endif %}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 1: 'tv_api.debug' is undefined");
+    assertThat(failure("{% for r in tv_api.rules %}{{ r }}{% endfor %}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 1: 'tv_api.rules' is undefined");
+    assertThat(failure("{{ tv_api.host.name }}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 1: '('h').name' is undefined");
+  }
+
+  @Test
+  void unknownFilterOrTestFailsTheRender() throws Exception {
+    assertThat(failure("a\n{{ tv_api | to_nice_yaml }}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 2: unknown filter 'to_nice_yaml'");
+    assertThat(failure("{% if tv_api.host is nosuchtest %}{% endif %}", Map.of("tv_api/host", "h")))
+        .isEqualTo("template t.j2: line 1: unknown test 'nosuchtest'");
+    assertThat(failure("{{ lookup('env', 'HOME') }}", Map.of()))
+        .isEqualTo("template t.j2: line 1: Could not resolve function 'lookup'");
+  }
+
+  @Test
+  void defaultAndIsDefinedStillGuardAnUndefinedName() throws Exception {
+    assertThat(failure("""
+        port={{ tv_api.port | default(8080) }}
+        mode={{ tv_api.mode | d('fast') }}
+        deep={{ nope.deeper | default('none') }}
+        {% if tv_api.debug is defined %}debug={{ tv_api.debug }}{% endif %}
+        {% if tv_api.debug is not defined %}no debug{% endif %}
+        {% if tv_api.host is defined and tv_api.host %}host={{ tv_api.host }}{% endif %}
+        {% if nope is undefined %}nope undefined{% endif %}
+        {# a | filter in a comment: {{ x | bogus }} #}
+        pipe={{ 'a|b' | upper }}
+        """, Map.of("tv_api/host", "h"))).isEqualTo("""
+        rendered: port=8080
+        mode=fast
+        deep=none
+        no debughost=hnope undefinedpipe=A|B
+        """); // trim_blocks eats the newline after each block tag and comment, as in Jinja
   }
 }

@@ -4,15 +4,21 @@ import io.fleetconf.agent.Agent;
 import io.fleetconf.agent.AgentConfig;
 import io.fleetconf.agent.AgentException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, subcommands = AgentCommand.Retry.class,
     description = "Run the on-device agent: render config files, reload services, report (docs/agent.md).")
 final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent config (YAML).")
+  // Not required by picocli, so that `agent retry --config FILE` parses; checked in call().
+  @Option(names = "--config", paramLabel = "FILE", description = "The agent config (YAML); required.")
   Path config;
 
   @Option(names = "--once", description = "One pass, then exit: 0 applied, 1 failed, 2 rolled back, 3 no config.")
@@ -20,16 +26,11 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AgentConfig settings;
-    try {
-      settings = AgentConfig.load(config);
-    } catch (AgentException e) {
-      throw new CliException(e.getMessage());
-    }
+    AgentConfig settings = load(config);
     if (once) {
-      return Agent.once(settings).exitCode();
+      return agent(() -> Agent.once(settings).exitCode());
     }
-    Agent agent = Agent.start(settings);
+    Agent agent = agent(() -> Agent.start(settings));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
@@ -37,5 +38,49 @@ final class AgentCommand implements Callable<Integer> {
     }));
     stopped.await();
     return 0;
+  }
+
+  private static AgentConfig load(Path config) {
+    if (config == null) {
+      throw new CliException("--config FILE is required: the agent config (YAML)");
+    }
+    return agent(() -> AgentConfig.load(config));
+  }
+
+  /** Runs agent code, saying what is wrong in one line if it cannot start. */
+  private static <T> T agent(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (AgentException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true,
+      description = "Try content again that failed its health check and was reverted: clears the agent's"
+          + " mark on it, so that its next pass applies it (docs/agent.md).")
+  static final class Retry implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent config (YAML).")
+    Path config;
+
+    @Parameters(arity = "0..1", paramLabel = "NAMESPACE", description = "Only the outputs of this namespace.")
+    String namespace;
+
+    @Override
+    public Integer call() {
+      AgentConfig settings = load(config);
+      List<String> cleared = agent(() -> Agent.retry(settings, Optional.ofNullable(namespace)));
+      var out = spec.commandLine().getOut();
+      if (cleared.isEmpty()) {
+        out.println("nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ")
+            + "is marked as failed");
+      } else {
+        out.println("cleared " + String.join(", ", cleared) + "; the agent tries again at its next pass");
+      }
+      out.flush();
+      return 0;
+    }
   }
 }

@@ -77,6 +77,17 @@ class AgentEndToEndTest {
     }
   }
 
+  /** What the device's current agent process has logged. */
+  private String agentLog(int device) {
+    try (var logs = Files.list(home(device))) {
+      Path newest = logs.filter(p -> p.getFileName().toString().startsWith("agent-")).max(java.util.Comparator.naturalOrder())
+          .orElseThrow();
+      return Files.readString(newest);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private JsonNode status(int device) {
     for (JsonNode line : server.get("/api/v1/fleet/status").json().get("devices")) {
       if (line.get("id").asText().equals("vv-" + device)) {
@@ -251,6 +262,10 @@ class AgentEndToEndTest {
     assertThat(status(3).get("namespaces").get(0).get("error").asText())
         .startsWith("check failed: '! grep -q INVALID ");
     assertThat(content(3)).isEqualTo(before);
+    long failedAt = server.revision();
+    eventually("vv-3 logs why", () -> agentLog(3).contains("fleetconf-agent: tv_scheduler failed at revision " + failedAt
+        + ": check failed: '! grep -q INVALID "));
+    assertThat(agentLog(3).lines().filter(l -> l.contains("check failed")).count()).isEqualTo(1);
     try (var staged = Files.list(home(3))) {
       assertThat(staged.filter(p -> p.toString().endsWith(".fleetconf-tmp")).toList()).isEmpty();
     }

@@ -1,0 +1,281 @@
+package io.fleetconf.agent;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpreterFactory;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
+import com.hubspot.jinjava.lib.filter.AdvancedFilter;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.objects.collections.PyMap;
+import com.hubspot.jinjava.objects.serialization.PyishSerializable;
+import com.hubspot.jinjava.util.HasObjectTruthValue;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELResolver;
+
+/**
+ * Jinja as Ansible's template module runs it: blocks trimmed, and a name the config does not have
+ * fails the render wherever it is used (Jinja's {@code StrictUndefined}), unless {@code default}
+ * or {@code is defined} guards it. An unknown filter or test fails before anything renders, as
+ * Jinja's compiler does. Jinjava alone renders all three as empty text.
+ */
+final class StrictJinja {
+  /** One thing wrong with a template, at a line (1-based). */
+  record Problem(int line, String message) {}
+
+  private static final Pattern COMMENT = Pattern.compile("\\{#.*?#}", Pattern.DOTALL);
+  private static final Pattern RAW = Pattern.compile("\\{%-?\\s*raw\\s*-?%}.*?\\{%-?\\s*endraw\\s*-?%}", Pattern.DOTALL);
+  private static final Pattern CODE = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
+  private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.DOTALL);
+  private static final Pattern FILTER = Pattern.compile("(?<!\\|)\\|(?!\\|)\\s*([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern TEST = Pattern.compile("\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
+
+  private final Jinjava jinja = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true)
+      .withFailOnUnknownTokens(false).withElResolver(new CompositeELResolver() {
+        {
+          add(new UndefinedResolver());
+          add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        }
+      }).withInterperterFactory(new StrictInterpreters()).build());
+
+  StrictJinja() {
+    Context global = jinja.getGlobalContext();
+    for (String name : List.of("default", "d")) {
+      global.registerFilter(new Guard(name, global.getFilter(name)));
+    }
+    for (String name : List.of("defined", "undefined")) {
+      global.registerExpTest(new DefinedTest(name, global.getExpTest(name)));
+    }
+  }
+
+  /** Renders {@code source}; the output, or what is wrong with the template, first problem first. */
+  Rendered render(String source, Map<String, Object> context) {
+    List<Problem> unknown = unknownNames(source);
+    if (!unknown.isEmpty()) {
+      return new Rendered(Optional.empty(), unknown);
+    }
+    RenderResult result = jinja.renderForResult(source, context);
+    List<Problem> problems = result.getErrors().stream()
+        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+        .map(StrictJinja::problem)
+        .toList();
+    return new Rendered(problems.isEmpty() ? Optional.of(result.getOutput()) : Optional.empty(), problems);
+  }
+
+  record Rendered(Optional<String> output, List<Problem> problems) {}
+
+  /** A config tree as the template sees it: maps that know their path, so a missing key is named in full. */
+  static Object tree(String path, Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Branch branch = new Branch(path);
+      map.forEach((k, v) -> branch.put((String) k, tree(path + "." + k, v)));
+      return branch;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> items = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        items.add(tree(path + "[" + i + "]", list.get(i)));
+      }
+      return items;
+    }
+    return value;
+  }
+
+  /** Jinjava loses the line of some errors (-1); an undefined name keeps the line it was looked up at. */
+  private static Problem problem(TemplateError error) {
+    for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof UndefinedException undefined) {
+        return new Problem(undefined.line, undefined.getMessage());
+      }
+    }
+    return new Problem(error.getLineno(), error.getMessage());
+  }
+
+  /** Filters and tests the template names that Jinjava does not have, with their lines. */
+  private List<Problem> unknownNames(String source) {
+    String code = blank(RAW, blank(COMMENT, source));
+    List<Problem> problems = new ArrayList<>();
+    for (Matcher block = CODE.matcher(code); block.find(); ) {
+      String text = blank(STRING, block.group());
+      for (Matcher m = FILTER.matcher(text); m.find(); ) {
+        if (jinja.getGlobalContext().getFilter(m.group(1)) == null) {
+          problems.add(new Problem(line(code, block.start() + m.start()), "unknown filter '" + m.group(1) + "'"));
+        }
+      }
+      for (Matcher m = TEST.matcher(text); m.find(); ) {
+        if (jinja.getGlobalContext().getExpTest(m.group(1)) == null) {
+          problems.add(new Problem(line(code, block.start() + m.start()), "unknown test '" + m.group(1) + "'"));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Replaces each match by spaces, keeping newlines, so that offsets and line numbers stay. */
+  private static String blank(Pattern pattern, String text) {
+    return pattern.matcher(text).replaceAll(m -> m.group().replaceAll("[^\n]", " "));
+  }
+
+  private static int line(String text, int offset) {
+    return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
+  }
+
+  /** A map of the config at {@code path} ({@code tv_api}, {@code tv_api.limits}). */
+  static final class Branch extends LinkedHashMap<String, Object> {
+    private final String path;
+
+    Branch(String path) {
+      this.path = path;
+    }
+  }
+
+  /** Using an undefined name: the render fails with this. */
+  static final class UndefinedException extends RuntimeException {
+    private final int line;
+
+    UndefinedException(Undefined undefined) {
+      super("'" + undefined.name() + "' is undefined");
+      this.line = undefined.line();
+    }
+  }
+
+  /**
+   * A name the config does not have. Printing it, testing its truth, iterating it or computing with
+   * it throws; {@code default} and {@code is defined} see it as absent.
+   */
+  record Undefined(String name, int line) implements PyishSerializable, HasObjectTruthValue, Iterable<Object> {
+    @Override
+    public String toString() {
+      throw new UndefinedException(this);
+    }
+
+    @Override
+    public <T extends Appendable & CharSequence> T appendPyishString(T appendable) {
+      throw new UndefinedException(this);
+    }
+
+    @Override
+    public boolean getObjectTruthValue() {
+      throw new UndefinedException(this);
+    }
+
+    @Override
+    public Iterator<Object> iterator() {
+      throw new UndefinedException(this);
+    }
+  }
+
+  /** Resolves a missing key of the config, or anything under an undefined name, to an {@link Undefined}. */
+  private static final class UndefinedResolver extends ELResolver {
+    @Override
+    public Object getValue(ELContext context, Object base, Object property) {
+      Object value = base instanceof PyMap map ? map.toMap() : base;
+      String key = String.valueOf(property);
+      Optional<String> undefined = switch (value) {
+        case Undefined u -> Optional.of(u.name() + "." + key);
+        case Branch branch when !branch.containsKey(key) -> Optional.of(branch.path + "." + key);
+        // a scalar has no attributes in Jinja; Jinjava would look for Java bean getters
+        case String s -> Optional.of("('" + s + "')." + key);
+        case Number n -> Optional.of("(" + n + ")." + key);
+        case Boolean b -> Optional.of("(" + b + ")." + key);
+        case null, default -> Optional.empty();
+      };
+      if (undefined.isEmpty()) {
+        return null;
+      }
+      context.setPropertyResolved(true);
+      return new Undefined(undefined.get(), JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1));
+    }
+
+    @Override
+    public Class<?> getType(ELContext context, Object base, Object property) {
+      return null;
+    }
+
+    @Override
+    public void setValue(ELContext context, Object base, Object property, Object value) {}
+
+    @Override
+    public boolean isReadOnly(ELContext context, Object base, Object property) {
+      return true;
+    }
+
+    @Override
+    public Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
+      return null;
+    }
+
+    @Override
+    public Class<?> getCommonPropertyType(ELContext context, Object base) {
+      return Object.class;
+    }
+  }
+
+  /** A top-level name that is in no scope is an {@link Undefined}, not null. */
+  private static final class StrictInterpreters implements InterpreterFactory {
+    @Override
+    public JinjavaInterpreter newInstance(JinjavaInterpreter original) {
+      return new StrictInterpreter(original);
+    }
+
+    @Override
+    public JinjavaInterpreter newInstance(Jinjava jinjava, Context context, JinjavaConfig config) {
+      return new StrictInterpreter(jinjava, context, config);
+    }
+  }
+
+  private static final class StrictInterpreter extends JinjavaInterpreter {
+    StrictInterpreter(JinjavaInterpreter original) {
+      super(original);
+    }
+
+    StrictInterpreter(Jinjava jinjava, Context context, JinjavaConfig config) {
+      super(jinjava, context, config);
+    }
+
+    @Override
+    public Object retraceVariable(String variable, int lineNumber, int startPosition) {
+      Object value = super.retraceVariable(variable, lineNumber, startPosition);
+      return value == null && !getContext().containsKey(variable) ? new Undefined(variable, lineNumber) : value;
+    }
+  }
+
+  /** {@code default} / {@code d}: an undefined value is absent. */
+  private record Guard(String name, Filter filter) implements AdvancedFilter {
+    @Override
+    public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      return filter.filter(value instanceof Undefined ? null : value, interpreter, args, kwargs);
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+  }
+
+  /** {@code defined} / {@code undefined}: an undefined value is absent. */
+  private record DefinedTest(String name, ExpTest test) implements ExpTest {
+    @Override
+    public boolean evaluate(Object value, JinjavaInterpreter interpreter, Object... args) {
+      return test.evaluate(value instanceof Undefined ? null : value, interpreter, args);
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+  }
+}
