@@ -82,7 +82,7 @@ public enum Format {
       case "env", "dotenv" -> ENV;
       case "properties" -> PROPERTIES;
       default -> throw new DocumentException(
-          "unknown format '" + name + "'; expected one of json, yaml, env, properties");
+          "unknown format '" + io.fleetconf.core.Excerpt.of(name) + "'; expected one of json, yaml, env, properties");
     };
   }
 

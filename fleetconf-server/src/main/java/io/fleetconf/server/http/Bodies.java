@@ -25,7 +25,7 @@ public final class Bodies {
       case "application/yaml", "application/x-yaml", "text/yaml" -> parse(Format.YAML, text);
       case "text/plain" -> TextNode.valueOf(text);
       default -> throw new ApiException(415, "unsupported_media_type", "cannot take a value as '"
-          + request.contentType() + "'; send application/json, application/yaml or text/plain");
+          + io.fleetconf.core.Excerpt.of(request.contentType()) + "'; send application/json, application/yaml or text/plain");
     };
   }
 
@@ -33,7 +33,7 @@ public final class Bodies {
   public static JsonNode object(Request request) {
     String type = request.contentType();
     if (!type.isEmpty() && !type.equals("application/json")) {
-      throw new ApiException(415, "unsupported_media_type", "send application/json, not '" + type + "'");
+      throw new ApiException(415, "unsupported_media_type", "send application/json, not '" + io.fleetconf.core.Excerpt.of(type) + "'");
     }
     JsonNode node = parse(Format.JSON, request.bodyText(MAX_DOCUMENT_BYTES));
     if (!node.isObject()) {

@@ -249,7 +249,7 @@ final class ConsulTxnApi {
         yield new Op(verb, raw, List.of(new Mutation.Delete(key, touched ? Optional.empty() : Optional.of(want))),
             failure);
       }
-      default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + verb + "'; fleetconf"
+      default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + io.fleetconf.core.Excerpt.of(verb) + "'; fleetconf"
           + " supports set, cas, get, get-tree, check-index, check-not-exists, delete, delete-tree and delete-cas");
     };
   }

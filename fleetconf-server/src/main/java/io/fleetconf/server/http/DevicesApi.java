@@ -89,7 +89,7 @@ final class DevicesApi {
     Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
     namespace.ifPresent(ns -> {
       if (KeyPath.parse(ns).depth() != 1) {
-        throw new InvalidInputException("invalid_key", "namespace '" + ns + "' must be one segment, e.g. common");
+        throw new InvalidInputException("invalid_key", "namespace '" + io.fleetconf.core.Excerpt.of(ns) + "' must be one segment, e.g. common");
       }
     });
     Format format = Format.named(request.query("format").orElse("json"));
@@ -240,7 +240,7 @@ final class DevicesApi {
       JsonNode value = label.getValue();
       if (name.isEmpty() || name.length() > MAX_LABEL_LENGTH || !value.isTextual()
           || value.asText().length() > MAX_LABEL_LENGTH) {
-        throw new InvalidInputException("invalid_body", "label '" + name
+        throw new InvalidInputException("invalid_body", "label '" + io.fleetconf.core.Excerpt.of(name)
             + "' must have a non-empty name and a string value, both at most " + MAX_LABEL_LENGTH + " characters");
       }
       out.put(name, value.asText());

@@ -151,7 +151,7 @@ final class EntriesApi {
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
       case "delete-tree" -> new Mutation.DeleteTree(Key.parsePrefix(key));
       default -> throw new InvalidInputException(
-          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + kind + "'");
+          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + io.fleetconf.core.Excerpt.of(kind) + "'");
     };
   }
 }

@@ -47,7 +47,7 @@ final class FleetApi {
       case "applied", "failed", "rolled_back" -> device -> device.status().map(Report.Status::wire)
           .filter(name::equals).isPresent();
       default -> throw new InvalidInputException("invalid_parameter", "query parameter 'status' must be applied,"
-          + " failed, rolled_back, drift, stale or unreported, was '" + name + "'");
+          + " failed, rolled_back, drift, stale or unreported, was '" + io.fleetconf.core.Excerpt.of(name) + "'");
     };
   }
 

@@ -94,7 +94,7 @@ public final class Request {
       case "", "true", "1" -> true;
       case "false", "0" -> false;
       default -> throw new InvalidInputException(
-          "invalid_parameter", "query parameter '" + name + "' must be true or false, was '" + value + "'");
+          "invalid_parameter", "query parameter '" + name + "' must be true or false, was '" + io.fleetconf.core.Excerpt.of(value) + "'");
     };
   }
 
@@ -115,7 +115,7 @@ public final class Request {
       return parsed;
     } catch (NumberFormatException e) {
       throw new InvalidInputException("invalid_parameter",
-          "query parameter '" + name + "' must be a number from " + min + " to " + max + ", was '" + value.get() + "'");
+          "query parameter '" + name + "' must be a number from " + min + " to " + max + ", was '" + io.fleetconf.core.Excerpt.of(value.get()) + "'");
     }
   }
 
