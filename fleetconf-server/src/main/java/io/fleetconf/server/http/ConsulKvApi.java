@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.ChangeSet;
@@ -197,12 +198,12 @@ final class ConsulKvApi {
       throw new InvalidInputException("invalid_key", "missing key: the path after " + BASE + "/ names it");
     }
     if (raw.endsWith("/")) {
-      throw new InvalidInputException("invalid_key", "key '" + io.fleetconf.core.Excerpt.of(raw) + "' ends in '/': fleetconf has no folder keys"
+      throw new InvalidInputException("invalid_key", "key '" + Excerpt.of(raw) + "' ends in '/': fleetconf has no folder keys"
           + " (a key names a value; folders exist by the keys below them)");
     }
     if (!root.equals(Key.ROOT) && (raw.equals(Key.ROOT) || raw.startsWith(Key.ROOT + "/"))) {
       // ACL rules name layered keys as fleet/<scope>/...: a plain key there would be read as one.
-      throw new InvalidInputException("invalid_key", "key '" + io.fleetconf.core.Excerpt.of(raw) + "' is reserved: '" + Key.ROOT + "/...' names"
+      throw new InvalidInputException("invalid_key", "key '" + Excerpt.of(raw) + "' is reserved: '" + Key.ROOT + "/...' names"
           + " fleetconf's layered keys in ACL rules; with the Consul root '" + root + "' they are '" + root + "/...'");
     }
     return Key.fromRaw(raw, root);
@@ -218,7 +219,7 @@ final class ConsulKvApi {
       return OptionalLong.of(Long.parseUnsignedLong(text.get()));
     } catch (NumberFormatException e) {
       throw new InvalidInputException("invalid_parameter",
-          "query parameter '" + name + "' must be an unsigned number, was '" + io.fleetconf.core.Excerpt.of(text.get()) + "'");
+          "query parameter '" + name + "' must be an unsigned number, was '" + Excerpt.of(text.get()) + "'");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,13 +84,14 @@ final class DevicesApi {
       return Response.ok(body);
     }
     if (!parts[1].equals("config")) {
-      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+      throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     status.seen(device.id());
     Optional<String> namespace = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
     namespace.ifPresent(ns -> {
       if (KeyPath.parse(ns).depth() != 1) {
-        throw new InvalidInputException("invalid_key", "namespace '" + io.fleetconf.core.Excerpt.of(ns) + "' must be one segment, e.g. common");
+        throw new InvalidInputException("invalid_key", "namespace '" + Excerpt.of(ns)
+            + "' must be one segment, e.g. common");
       }
     });
     Format format = Format.named(request.query("format").orElse("json"));
@@ -118,7 +120,7 @@ final class DevicesApi {
   private Response report(Request request) {
     String[] parts = request.tail().split("/", -1);
     if (parts.length != 2 || !parts[1].equals("reports") && !parts[1].equals("certificate")) {
-      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+      throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     DeviceId id = DeviceId.of(parts[0]);
     if (parts[1].equals("certificate")) {
@@ -240,7 +242,7 @@ final class DevicesApi {
       JsonNode value = label.getValue();
       if (name.isEmpty() || name.length() > MAX_LABEL_LENGTH || !value.isTextual()
           || value.asText().length() > MAX_LABEL_LENGTH) {
-        throw new InvalidInputException("invalid_body", "label '" + io.fleetconf.core.Excerpt.of(name)
+        throw new InvalidInputException("invalid_body", "label '" + Excerpt.of(name)
             + "' must have a non-empty name and a string value, both at most " + MAX_LABEL_LENGTH + " characters");
       }
       out.put(name, value.asText());

@@ -90,7 +90,8 @@ final class Framing extends ChannelInboundHandlerAdapter {
   static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {
     ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", code).put("message", message);
     byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
         .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

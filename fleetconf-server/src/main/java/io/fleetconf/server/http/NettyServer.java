@@ -107,8 +107,10 @@ public final class NettyServer implements AutoCloseable {
               });
               channel.pipeline()
                   .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                  .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
-                      .setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(8192).setUseRfc9112TransferEncoding(true)))
+                  .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                      .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(8192)
+                      // RFC 9112 mode: Content-Length beside Transfer-Encoding: chunked is an error, not dropped.
+                      .setUseRfc9112TransferEncoding(true)))
                   .addLast("framing", new Framing())
                   .addLast("aggregate", new Framing.Aggregator(MAX_BODY))
                   .addLast("requests", new Requests(handler, executor));
