@@ -13,7 +13,8 @@ public record Device(DeviceId id, List<GroupName> groups, Map<String, String> la
   public Device {
     groups = List.copyOf(groups);
     if (groups.stream().distinct().count() != groups.size()) {
-      throw new InvalidInputException("invalid_group", "device '" + id + "' lists a group twice: " + groups);
+      throw new InvalidInputException("invalid_group", "device '" + id + "' lists a group twice: "
+          + Excerpt.of(groups.toString()));
     }
     labels = Map.copyOf(labels);
   }

@@ -41,16 +41,8 @@ final class Names {
     }
   }
 
-  /** Makes control characters visible so that an error message never carries them raw. */
+  /** Makes control characters visible and cuts long input short (see {@link Excerpt}) for an error message. */
   static String printable(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        out.append(String.format("\\u%04x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
-    return out.toString();
+    return Excerpt.of(text);
   }
 }

@@ -57,7 +57,7 @@ public record Report(
         }
       }
       throw new InvalidInputException("invalid_body",
-          "status must be applied, failed or rolled_back, was '" + text + "'");
+          "status must be applied, failed or rolled_back, was '" + Excerpt.of(text) + "'");
     }
   }
 

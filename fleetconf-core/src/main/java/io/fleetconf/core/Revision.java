@@ -21,7 +21,8 @@ public record Revision(long value) implements Comparable<Revision> {
     try {
       return new Revision(Long.parseLong(text.strip()));
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("invalid_revision", what + " must be a revision number, was '" + text + "'");
+      throw new InvalidInputException("invalid_revision", what + " must be a revision number, was '"
+          + Excerpt.of(text) + "'");
     }
   }
 

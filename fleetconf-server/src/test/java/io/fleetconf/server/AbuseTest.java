@@ -438,7 +438,7 @@ class AbuseTest {
   }
 
   /** Sends one request on a new connection, closed after the answer; {@code null}s leave headers out. */
-  private static Reply sendAlone(TestServer target, String method, String path, byte[] body, String contentType,
+  static Reply sendAlone(TestServer target, String method, String path, byte[] body, String contentType,
       String authorization) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.uri() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -463,7 +463,7 @@ class AbuseTest {
    * Writes {@code request} as it is over TLS (trusting the fleet CA) and reads until the server
    * closes; empty if it hung up without an answer.
    */
-  private static String exchange(TestServer target, String request) throws IOException {
+  static String exchange(TestServer target, String request) throws IOException {
     var factory = ClientTls.context(Optional.of(target.caFile()), Optional.empty()).getSocketFactory();
     try (SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", target.uri().getPort())) {
       socket.setSoTimeout(10_000);

@@ -109,6 +109,41 @@ class SecretsTest {
     assertThat(log).isNotEmpty().noneMatch(line -> line.contains(plaintext));
   }
 
+  /**
+   * A value first written in the clear, then marked secret: once that call returns, while the server
+   * still runs, no file of the store (the database, its WAL, its shared-memory index, a journal)
+   * holds the plaintext. SQLite kept the old page images in fleetconf.db-wal until a checkpoint.
+   */
+  @Test
+  void aValueMarkedSecretLeavesNoPlaintextOnDiskWhileTheServerRuns() throws Exception {
+    String key = "/api/v1/entries/global/dvr/password";
+    assertThat(server.put(key, "\"" + plaintext + "\"").status()).isEqualTo(200);
+    assertThat(server.put("/api/v1/entries/global/dvr/other", "\"" + plaintext + "-other\"").status()).isEqualTo(200);
+    assertThat(storeFiles()).as("the plaintext is on disk before").anyMatch(bytes -> bytes.contains(plaintext));
+
+    Reply marked = server.put(key + "?secret=true", "\"" + plaintext + "\"");
+    assertThat(marked.status()).isEqualTo(200);
+    Reply post = server.post("/api/v1/changes", "{\"operations\": [{\"op\": \"put\", \"key\": \"global/dvr/other\","
+        + " \"value\": \"" + plaintext + "-other\", \"secret\": true}]}");
+    assertThat(post.status()).as(post.body()).isEqualTo(200);
+
+    assertThat(storeFiles()).isNotEmpty().noneMatch(bytes -> bytes.contains(plaintext));
+    assertThat(server.get(key).json().get("value").asText()).isEqualTo(plaintext);
+  }
+
+  /** Every file of the store in the data directory, as Latin-1 text so that any byte sequence survives. */
+  private List<String> storeFiles() throws java.io.IOException {
+    try (var files = Files.list(server.dataDir())) {
+      List<Path> store = files.filter(file -> file.getFileName().toString().startsWith("fleetconf.db")).toList();
+      assertThat(store).contains(server.dataDir().resolve("fleetconf.db"), server.dataDir().resolve("fleetconf.db-wal"));
+      List<String> contents = new java.util.ArrayList<>();
+      for (Path file : store) {
+        contents.add(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+      }
+      return contents;
+    }
+  }
+
   private String deviceToken(String device) {
     return server.post("/api/v1/tokens", "{\"kind\":\"device\",\"device\":\"" + device + "\"}").json().get("token").asText();
   }

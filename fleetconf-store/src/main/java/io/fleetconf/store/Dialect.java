@@ -50,6 +50,23 @@ enum Dialect {
         statement.execute("PRAGMA busy_timeout=5000");
       }
     }
+
+    /**
+     * Copies the WAL into the database file (where secure_delete has zeroed what was replaced) and
+     * truncates it to nothing. TRUNCATE waits, up to the busy timeout, for readers of older
+     * snapshots; if one outlasts it, the WAL stays until the next checkpoint, and the log says so.
+     */
+    @Override
+    void dropOldPageImages(Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement();
+          var result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        if (result.next() && result.getInt(1) != 0) {
+          System.getLogger(Dialect.class.getName()).log(System.Logger.Level.WARNING, "a reader kept the WAL from"
+              + " being truncated after an entry was marked secret; its old plaintext stays in the -wal file until"
+              + " the next checkpoint");
+        }
+      }
+    }
   };
 
   /** The NOTIFY channel on which commits and security changes are announced. */
@@ -75,6 +92,13 @@ enum Dialect {
 
   /** Makes the transaction's reads one consistent snapshot (its first statement; it lasts the transaction). */
   void snapshotReads(Connection connection) throws SQLException {}
+
+  /**
+   * Drops what the database keeps on disk of rows a committed transaction replaced, where it can:
+   * SQLite's WAL. PostgreSQL keeps dead row versions until VACUUM and its own WAL as configured;
+   * fleetconf does not reach those (see docs/security.md).
+   */
+  void dropOldPageImages(Connection connection) throws SQLException {}
 
   /** Keeps two servers from migrating the schema at once. */
   void lockMigrations(Connection connection, boolean lock) throws SQLException {}

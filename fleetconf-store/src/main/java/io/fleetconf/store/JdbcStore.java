@@ -91,15 +91,17 @@ public final class JdbcStore implements Store {
 
   @Override
   public ChangeSet commit(Proposal proposal) {
-    return transaction(connection -> {
+    ChangeSet done = transaction(connection -> {
       dialect.lockCommits(connection);
       return write(connection, proposal, queryRevision(connection));
     });
+    forgetPlaintext(List.of(done));
+    return done;
   }
 
   @Override
   public List<Outcome> commitAll(List<Proposal> proposals) {
-    return transaction(connection -> {
+    List<Outcome> done = transaction(connection -> {
       dialect.lockCommits(connection);
       Revision last = queryRevision(connection);
       List<Outcome> outcomes = new java.util.ArrayList<>();
@@ -118,6 +120,26 @@ public final class JdbcStore implements Store {
       }
       return outcomes;
     });
+    forgetPlaintext(done.stream().flatMap(outcome -> outcome instanceof Outcome.Committed committed
+        ? java.util.stream.Stream.of(committed.changeSet()) : java.util.stream.Stream.empty()).toList());
+    return done;
+  }
+
+  /**
+   * After a commit that first marked an entry secret, has the database drop the page images that
+   * still hold its plaintext (SQLite's WAL keeps them until a checkpoint), before the caller hears
+   * of the commit.
+   */
+  private void forgetPlaintext(List<ChangeSet> committed) {
+    boolean sealed = committed.stream().flatMap(changeSet -> changeSet.changes().stream())
+        .anyMatch(change -> change instanceof Change.EntryChange entry && entry.before().isPresent()
+            && !entry.before().get().secret() && entry.after().map(Entry::secret).orElse(false));
+    if (sealed) {
+      read(connection -> {
+        dialect.dropOldPageImages(connection);
+        return null;
+      });
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.fleetconf.core.format;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,7 +83,7 @@ public enum Format {
       case "env", "dotenv" -> ENV;
       case "properties" -> PROPERTIES;
       default -> throw new DocumentException(
-          "unknown format '" + name + "'; expected one of json, yaml, env, properties");
+          "unknown format '" + Excerpt.of(name) + "'; expected one of json, yaml, env, properties");
     };
   }
 

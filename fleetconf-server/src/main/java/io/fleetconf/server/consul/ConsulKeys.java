@@ -1,5 +1,6 @@
 package io.fleetconf.server.consul;
 
+import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
@@ -30,12 +31,12 @@ public record ConsulKeys(String root) {
       throw new InvalidInputException("invalid_key", "missing key: the path after /v1/kv/ names it");
     }
     if (raw.endsWith("/")) {
-      throw new InvalidInputException("invalid_key", "key '" + raw + "' ends in '/': fleetconf has no folder keys"
+      throw new InvalidInputException("invalid_key", "key '" + Excerpt.of(raw) + "' ends in '/': fleetconf has no folder keys"
           + " (a key names a value; folders exist by the keys below them)");
     }
     if (!root.equals(Key.ROOT) && (raw.equals(Key.ROOT) || raw.startsWith(Key.ROOT + "/"))) {
       // ACL rules name layered keys as fleet/<scope>/...: a plain key there would be read as one.
-      throw new InvalidInputException("invalid_key", "key '" + raw + "' is reserved: '" + Key.ROOT + "/...' names"
+      throw new InvalidInputException("invalid_key", "key '" + Excerpt.of(raw) + "' is reserved: '" + Key.ROOT + "/...' names"
           + " fleetconf's layered keys in ACL rules; with the Consul root '" + root + "' they are '" + root + "/...'");
     }
     return Key.fromRaw(raw, root);

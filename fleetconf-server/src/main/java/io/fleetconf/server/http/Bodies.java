@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fleetconf.core.InvalidInputException;
@@ -25,7 +26,7 @@ public final class Bodies {
       case "application/yaml", "application/x-yaml", "text/yaml" -> parse(Format.YAML, text);
       case "text/plain" -> TextNode.valueOf(text);
       default -> throw new ApiException(415, "unsupported_media_type", "cannot take a value as '"
-          + request.contentType() + "'; send application/json, application/yaml or text/plain");
+          + Excerpt.of(request.contentType()) + "'; send application/json, application/yaml or text/plain");
     };
   }
 
@@ -33,7 +34,7 @@ public final class Bodies {
   public static JsonNode object(Request request) {
     String type = request.contentType();
     if (!type.isEmpty() && !type.equals("application/json")) {
-      throw new ApiException(415, "unsupported_media_type", "send application/json, not '" + type + "'");
+      throw new ApiException(415, "unsupported_media_type", "send application/json, not '" + Excerpt.of(type) + "'");
     }
     JsonNode node = parse(Format.JSON, request.bodyText(MAX_DOCUMENT_BYTES));
     if (!node.isObject()) {

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.ChangeSet;
@@ -221,7 +222,7 @@ final class ConsulKvApi {
       return OptionalLong.of(Long.parseUnsignedLong(text.get()));
     } catch (NumberFormatException e) {
       throw new InvalidInputException("invalid_parameter",
-          "query parameter '" + name + "' must be an unsigned number, was '" + text.get() + "'");
+          "query parameter '" + name + "' must be an unsigned number, was '" + Excerpt.of(text.get()) + "'");
     }
   }
 

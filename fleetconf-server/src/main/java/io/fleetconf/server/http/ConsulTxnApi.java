@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -275,7 +276,7 @@ final class ConsulTxnApi {
         yield new Op(verb, raw, List.of(new Mutation.Delete(key, touched ? Optional.empty() : Optional.of(want))),
             failure);
       }
-      default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + verb + "'; fleetconf"
+      default -> throw new InvalidInputException("invalid_body", where + ": unknown verb '" + Excerpt.of(verb) + "'; fleetconf"
           + " supports set, cas, get, get-tree, check-index, check-not-exists, delete, delete-tree and delete-cas");
     };
   }

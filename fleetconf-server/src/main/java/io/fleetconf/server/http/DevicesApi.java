@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,7 +84,7 @@ final class DevicesApi {
       return Response.ok(body);
     }
     if (!parts.get(1).equals("config")) {
-      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+      throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     if (request.caller() instanceof Caller.Device) {
       status.seen(device.id()); // the device itself (Access.device let it through for its own id only)
@@ -92,7 +93,8 @@ final class DevicesApi {
         : Optional.empty();
     namespace.ifPresent(ns -> {
       if (KeyPath.parse(ns).depth() != 1) {
-        throw new InvalidInputException("invalid_key", "namespace '" + ns + "' must be one segment, e.g. common");
+        throw new InvalidInputException("invalid_key", "namespace '" + Excerpt.of(ns)
+            + "' must be one segment, e.g. common");
       }
     });
     Format format = Format.named(request.query("format").orElse("json"));
@@ -121,7 +123,7 @@ final class DevicesApi {
   private Response report(Request request) {
     List<String> parts = request.segments();
     if (parts.size() != 2 || !parts.get(1).equals("reports") && !parts.get(1).equals("certificate")) {
-      throw new ApiException(404, "not_found", "no such endpoint: " + BASE + "/" + request.tail());
+      throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     DeviceId id = DeviceId.of(parts.get(0));
     if (parts.get(1).equals("certificate")) {
@@ -244,7 +246,7 @@ final class DevicesApi {
       JsonNode value = label.getValue();
       if (name.isEmpty() || name.length() > MAX_LABEL_LENGTH || !value.isTextual()
           || value.asText().length() > MAX_LABEL_LENGTH) {
-        throw new InvalidInputException("invalid_body", "label '" + name
+        throw new InvalidInputException("invalid_body", "label '" + Excerpt.of(name)
             + "' must have a non-empty name and a string value, both at most " + MAX_LABEL_LENGTH + " characters");
       }
       out.put(name, value.asText());

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -181,7 +182,7 @@ final class EntriesApi {
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
       case "delete-tree" -> new Mutation.DeleteTree(Key.parsePrefix(key));
       default -> throw new InvalidInputException(
-          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + kind + "'");
+          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + Excerpt.of(kind) + "'");
     };
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.GroupName;
@@ -47,7 +48,7 @@ final class FleetApi {
       case "applied", "failed", "rolled_back" -> device -> device.status().map(Report.Status::wire)
           .filter(name::equals).isPresent();
       default -> throw new InvalidInputException("invalid_parameter", "query parameter 'status' must be applied,"
-          + " failed, rolled_back, drift, stale or unreported, was '" + name + "'");
+          + " failed, rolled_back, drift, stale or unreported, was '" + Excerpt.of(name) + "'");
     };
   }
 

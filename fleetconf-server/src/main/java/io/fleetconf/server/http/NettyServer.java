@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpHandler;
 import io.fleetconf.server.security.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,15 +17,14 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.fleetconf.core.Excerpt;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
@@ -37,7 +35,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -110,8 +107,12 @@ public final class NettyServer implements AutoCloseable {
               });
               channel.pipeline()
                   .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                  .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
-                  .addLast("aggregate", new HttpObjectAggregator(MAX_BODY, true))
+                  .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                      .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(8192)
+                      // RFC 9112 mode: Content-Length beside Transfer-Encoding: chunked is an error, not dropped.
+                      .setUseRfc9112TransferEncoding(true)))
+                  .addLast("framing", new Framing())
+                  .addLast("aggregate", new Framing.Aggregator(MAX_BODY))
                   .addLast("requests", new Requests(handler, executor));
             }
           })
@@ -217,29 +218,23 @@ public final class NettyServer implements AutoCloseable {
             "the request line is longer than " + MAX_INITIAL_LINE + " bytes");
         case TooLongHttpHeaderException headers -> refuse(context, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large", "the request headers are larger than " + MAX_HEADERS + " bytes");
+        case Framing.Refused refused -> refuse(context, refused.status, refused.code, refused.getMessage());
+        case ContentLengthNotAllowedException both -> refuse(context, HttpResponseStatus.BAD_REQUEST, "bad_request",
+            Framing.BOTH_LENGTHS);
+        // Netty's messages may quote the input (a header, a length): a short piece of it at most.
         default -> refuse(context, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request: "
-            + cause.getMessage());
+            + Excerpt.of(String.valueOf(cause.getMessage())));
       }
     }
 
     /** A request the handler never sees: answered here, and the connection closed. */
     private void refuse(ChannelHandlerContext context, HttpResponseStatus status, String code, String message) {
-      byte[] body = ("{\"error\":\"" + code + "\",\"message\":" + quoted(message) + "}\n")
-          .getBytes(StandardCharsets.UTF_8);
-      DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-          Unpooled.wrappedBuffer(body));
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-          .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      FullHttpResponse response = Framing.errorResponse(status, code, message);
       waiting.forEach(FullHttpRequest::release);
       waiting.clear();
       busy = true; // nothing more on this connection
       HeaderNames.canonicalise(response.headers());
       context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static String quoted(String text) {
-      return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
     }
 
     @Override

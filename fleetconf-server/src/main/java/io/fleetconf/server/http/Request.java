@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.sun.net.httpserver.HttpExchange;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
@@ -130,7 +131,7 @@ public final class Request {
       case "", "true", "1" -> true;
       case "false", "0" -> false;
       default -> throw new InvalidInputException(
-          "invalid_parameter", "query parameter '" + name + "' must be true or false, was '" + value + "'");
+          "invalid_parameter", "query parameter '" + name + "' must be true or false, was '" + Excerpt.of(value) + "'");
     };
   }
 
@@ -151,7 +152,8 @@ public final class Request {
       return parsed;
     } catch (NumberFormatException e) {
       throw new InvalidInputException("invalid_parameter",
-          "query parameter '" + name + "' must be a number from " + min + " to " + max + ", was '" + value.get() + "'");
+          "query parameter '" + name + "' must be a number from " + min + " to " + max + ", was '"
+              + Excerpt.of(value.get()) + "'");
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
@@ -127,9 +128,10 @@ public final class Router implements HttpHandler {
       }
     }
     if (pathKnown) {
-      throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path);
+      throw new ApiException(405, "method_not_allowed",
+          Excerpt.of(method) + " is not allowed on " + Excerpt.of(path));
     }
-    throw new ApiException(404, "not_found", "no such endpoint: " + path);
+    throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(path));
   }
 
   /** Consul answers a missing or unknown token with 403 ("ACL not found"); its clients expect that on /v1. */

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,7 +83,7 @@ final class SecurityApi {
     Optional<Duration> ttl = Bodies.optionalText(body, "ttl").map(text -> io.fleetconf.core.Durations
         .parse(text, java.time.temporal.ChronoUnit.SECONDS).filter(d -> !d.isNegative() && !d.isZero())
         .orElseThrow(() -> new InvalidInputException("invalid_body",
-            "field 'ttl' must be a positive duration such as 15m, 12h or 30d, was '" + text + "'")));
+            "field 'ttl' must be a positive duration such as 15m, 12h or 30d, was '" + Excerpt.of(text) + "'")));
     Tokens.Issued issued = switch (kind) {
       case Tokens.OPERATOR -> {
         String identity = Bodies.text(body, "identity");
@@ -101,7 +102,7 @@ final class SecurityApi {
         yield tokens.enrolment(registered(body), life);
       }
       default -> throw new InvalidInputException("invalid_body",
-          "field 'kind' must be operator, device or enrolment, was '" + kind + "'");
+          "field 'kind' must be operator, device or enrolment, was '" + Excerpt.of(kind) + "'");
     };
     ObjectNode out = token(issued.record());
     out.put("token", issued.secret());
@@ -129,7 +130,7 @@ final class SecurityApi {
     Access.admin(request, "revoke tokens");
     String id = request.tail();
     TokenRecord token = tokens.list().stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseThrow(() -> new io.fleetconf.store.NotFoundException("no token with id '" + id + "'"));
+        .orElseThrow(() -> new io.fleetconf.store.NotFoundException("no token with id '" + Excerpt.of(id) + "'"));
     if (request.caller() instanceof Caller.Operator self && self.tokenId().equals(id)) {
       throw new InvalidInputException("invalid_request", "a token cannot revoke itself; use another admin token");
     }

@@ -1,5 +1,6 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.Durations;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
@@ -75,7 +76,7 @@ final class Watch {
   /** A duration query parameter: {@code 500ms}, {@code 30s}, {@code 5m}, or a bare number of seconds. */
   static Duration parseDuration(String text, String name) {
     return Durations.parse(text, ChronoUnit.SECONDS).orElseThrow(() -> new InvalidInputException("invalid_parameter",
-        "query parameter '" + name + "' must be a duration such as 30s, 5m or 500ms, was '" + text + "'"));
+        "query parameter '" + name + "' must be a duration such as 30s, 5m or 500ms, was '" + Excerpt.of(text) + "'"));
   }
 
   static boolean wantsEvents(Request request) {

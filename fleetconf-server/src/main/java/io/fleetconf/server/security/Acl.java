@@ -1,5 +1,6 @@
 package io.fleetconf.server.security;
 
+import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import java.util.List;
@@ -37,7 +38,7 @@ public record Acl(List<String> rules) {
       default -> false;
     };
     if (!ok || rule.length() > 600) {
-      throw new InvalidInputException("invalid_rule", "rule '" + rule.strip() + "' is not one of: admin,"
+      throw new InvalidInputException("invalid_rule", "rule '" + Excerpt.of(rule.strip()) + "' is not one of: admin,"
           + " read|write <key pattern such as fleet/global/* or config/*>, read|write devices, read secrets");
     }
   }
