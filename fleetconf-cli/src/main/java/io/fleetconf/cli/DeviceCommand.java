@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         DeviceCommand.SetGroups.class, DeviceCommand.Rm.class})
 final class DeviceCommand {
   private static final String BASE = "/api/v1/devices";
+  private static final List<String> HEADER = List.of("ID", "GROUPS", "LABELS");
 
   static ArrayNode groups(List<String> groups) {
     ArrayNode array = ApiClient.JSON.createArrayNode();
@@ -29,8 +30,6 @@ final class DeviceCommand {
   static void print(CommandSpec spec, Connection connection, JsonNode answer, JsonNode device) {
     connection.print(spec, answer, out -> out.table(HEADER, List.of(row(device))));
   }
-
-  private static final List<String> HEADER = List.of("ID", "GROUPS", "LABELS");
 
   /** A device as a table row: id, groups in precedence order, labels as name=value. */
   static List<String> row(JsonNode device) {

@@ -99,8 +99,13 @@ class AwkwardKeysCliTest {
     assertThat(shown.err()).startsWith("fleetconf: ").endsWith("(400)\n").doesNotContain("Exception");
   }
 
+  /** The characters that change a URL's structure; each case makes a token, so the list is short. */
+  static Stream<String> structural() {
+    return Stream.of("?", "#", "%2F", "&x=1", " ");
+  }
+
   @ParameterizedTest
-  @MethodSource("characters")
+  @MethodSource("structural")
   void tokenAndCertificateRevocationNeverReachAnotherId(String c) {
     CliRun created = run("token", "create", "--identity", "bystander", "--rule", "read global/*");
     String id = created.err().replaceFirst("(?s)^created operator token (\\S+) for .*$", "$1");
