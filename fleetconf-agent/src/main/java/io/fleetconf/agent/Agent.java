@@ -57,7 +57,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /** A report the server has not taken yet; {@code pass} orders reports, as a revision can go back after a revert. */
-  private record Unsent(long pass, String namespace, long revision, String hash, String status, Optional<String> error) {}
+  private record Unsent(long pass, String namespace, Reporter.Revisions revisions, String hash, String status,
+      Optional<String> error) {}
 
   private final AgentConfig config;
   private final FleetconfClient client;
@@ -263,9 +264,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Reports each namespace at the revision its files on disk were rendered at: {@code revision}
-   * when all applied, else the oldest file's (after a revert, the one put back; 0 if the agent
-   * never wrote one), so that the fleet view shows what the device runs.
+   * Reports each namespace at the revision it tried ({@code revision}) and the one its files on
+   * disk were rendered at: {@code revision} when all applied, else the oldest file's (after a
+   * revert, the one put back; unknown if the agent never wrote one), so that the fleet view shows
+   * what the device runs.
    */
   private void report(long revision, java.util.Collection<Outcome> outcomes) {
     long pass = passes.incrementAndGet();
@@ -275,18 +277,19 @@ public final class Agent implements AutoCloseable {
       Report.Status status = list.stream().map(Outcome::status).reduce(Report.Status.APPLIED, Report.Status::worse);
       long running = list.stream().mapToLong(o -> o.status() == Report.Status.APPLIED ? revision
           : journal.applied(o.output().name()).orElse(0L)).min().orElse(revision);
+      var revisions = new Reporter.Revisions(revision, running > 0 ? Optional.of(running) : Optional.empty());
       String hash = "sha256:" + sha256(list.stream().map(o -> o.output().name() + "=" + o.hash())
           .sorted().collect(Collectors.joining(",")).getBytes(StandardCharsets.UTF_8));
       // fleet status names the namespace; an output's name only says which of its files
       Optional<String> error = list.stream().flatMap(o -> o.error().map(e -> list.size() == 1 ? e
           : o.output().name() + ": " + e).stream()).reduce((a, b) -> a + "; " + b);
-      send(new Unsent(pass, namespace, running, hash, status.wire(), error));
+      send(new Unsent(pass, namespace, revisions, hash, status.wire(), error));
     });
   }
 
   /** Sends a report; one that fails waits for a retry, unless a newer one for its namespace waits already. */
   private void send(Unsent report) {
-    boolean sent = reporter.report(report.namespace(), report.revision(), report.hash(), report.status(), report.error());
+    boolean sent = reporter.report(report.namespace(), report.revisions(), report.hash(), report.status(), report.error());
     unsent.compute(report.namespace(), (namespace, waiting) -> {
       boolean newest = waiting == null || report.pass() >= waiting.pass();
       if (sent) {

@@ -28,10 +28,14 @@ final class Reporter {
     this.http = credentials.httpClient(Duration.ofSeconds(5));
   }
 
-  boolean report(String namespace, long revision, String hash, String status, Optional<String> error) {
+  /** The revision a pass tried, and the one whose content the device runs now, if it ever wrote any. */
+  record Revisions(long tried, Optional<Long> running) {}
+
+  boolean report(String namespace, Revisions revisions, String hash, String status, Optional<String> error) {
     ObjectNode body = JSON.createObjectNode();
     body.put("namespace", namespace);
-    body.put("revision", revision);
+    body.put("revision", revisions.tried());
+    revisions.running().ifPresent(running -> body.put("runningRevision", running));
     body.put("hash", hash);
     body.put("status", status);
     error.ifPresent(e -> body.put("error", e));

@@ -113,7 +113,8 @@ class AgentFailureTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(file()).isEqualTo("TV_API_HOST=h1\n");
     assertThat(report().get("status").asText()).isEqualTo("rolled_back");
-    assertThat(report().get("revision").asLong()).isEqualTo(running);
+    assertThat(report().get("revision").asLong()).isEqualTo(server.revision());
+    assertThat(report().get("runningRevision").asLong()).isEqualTo(running);
     assertThat(report().get("error").asText()).startsWith("health check failed: 'test -f ");
     assertThat(run.lines("fleetconf-agent: tv_api rolled back at revision " + server.revision()
         + ": health check failed: 'test -f ")).isEqualTo(1);
@@ -128,7 +129,7 @@ class AgentFailureTest {
     assertThat(again.exit()).isEqualTo(2);
     assertThat(report().get("error").asText()).startsWith("not applied again: this content failed its health check"
         + " before (health check failed: 'test -f ");
-    assertThat(report().get("revision").asLong()).isEqualTo(running);
+    assertThat(report().get("runningRevision").asLong()).isEqualTo(running);
     assertThat(file()).isEqualTo("TV_API_HOST=h1\n");
 
     Process retry = start("agent", "retry", "--config", dir.resolve("agent.yaml").toString(), "tv_api");
