@@ -170,12 +170,16 @@ public final class FleetServer implements AutoCloseable {
         why -> gate.refused(why + " at the TLS handshake")));
   }
 
-  /** Makes this server's certificate with the fleet CA when it is missing or has less than 30 days left. */
+  /**
+   * Makes this server's certificate with the fleet CA when it is missing, has less than 30 days
+   * left, or does not go with the key beside it (a crash between writing the two files).
+   */
   private static void ensureServerCertificate(FleetCa ca, Path certificate, Path key, String host) {
     Instant now = Instant.now();
     if (Files.exists(certificate) && Files.exists(key)) {
       var current = Pem.certificates(certificate).get(0);
-      if (current.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30))) && issuedBy(current, ca)) {
+      if (current.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30))) && issuedBy(current, ca)
+          && ServerTls.isKeyOf(key, current)) {
         return;
       }
     }

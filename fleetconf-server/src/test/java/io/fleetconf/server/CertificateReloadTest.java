@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server picks up a new certificate when its files change, without a restart. */
 class CertificateReloadTest {
@@ -42,6 +43,27 @@ class CertificateReloadTest {
       Thread.sleep(200);
     }
     assertThat(server.get("/api/v1/health").status()).isEqualTo(200);
+  }
+
+  /**
+   * A crash between writing the server's new key and its new certificate leaves a key that does
+   * not go with the certificate: the next start makes a new pair instead of refusing to start.
+   */
+  @Test
+  void aServerKeyThatDoesNotGoWithItsCertificateIsRemadeAtStart(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    TestServer.startTls(data).close();
+    Path key = data.resolve("tls/server.key");
+    var generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    Files.writeString(key, ClientTls.pem(generator.generateKeyPair().getPrivate()));
+
+    try (TestServer again = TestServer.startTls(data)) {
+      assertThat(again.get("/api/v1/health").status()).isEqualTo(200);
+    }
+    X509Certificate certificate = (X509Certificate) ClientTls.certificates(data.resolve("tls/server.crt"))
+        .iterator().next();
+    assertThat(io.fleetconf.server.security.ServerTls.isKeyOf(key, certificate)).isTrue();
   }
 
   /** The serial of the certificate the server presents on a new TLS connection. */

@@ -102,6 +102,30 @@ class WireErrorsTest {
         "{\"error\":\"too_large\",\"message\":\"the request body is larger than the 16777216-byte limit\"}\n");
   }
 
+  static Stream<Arguments> overTheCodecsCaps() {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= 200; i++) {
+      many.append("X-H-").append(i).append(": v\r\n");
+    }
+    return Stream.of(
+        Arguments.of("a 20,000-byte request line", "GET /api/v1/health?x=" + "a".repeat(20_000)
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "HTTP/1.1 414 Request-URI Too Long",
+            "{\"error\":\"uri_too_long\",\"message\":\"the request line is longer than 16384 bytes\"}\n"),
+        Arguments.of("a 400 KiB header", head("X-Note: " + "x".repeat(400 * 1024) + "\r\nContent-Length: 1\r\n") + "2",
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "{\"error\":\"headers_too_large\",\"message\":\"the request headers are larger than 393216 bytes\"}\n"),
+        Arguments.of("201 headers", head(many + "Content-Length: 1\r\n") + "2",
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "{\"error\":\"headers_too_large\",\"message\":\"a request has at most 200 header fields\"}\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overTheCodecsCaps")
+  void overTheCodecsCapsTheAnswerIsInTheErrorShape(String name, String request, String statusLine, String body)
+      throws IOException {
+    answeredOnceAndClosed(request + NEXT, statusLine, body);
+  }
+
   @Test
   void anExpectationOtherThanContinueGets417InTheErrorShape() throws IOException {
     answeredOnceAndClosed(head("Content-Length: 1\r\nExpect: fancy\r\n") + "2" + NEXT, "HTTP/1.1 417 Expectation Failed",

@@ -85,6 +85,33 @@ public final class ServerTls {
         .toArray(String[]::new);
   }
 
+  /** Whether {@code keyFile} holds the private key of {@code certificate}; false for an unreadable key file too. */
+  public static boolean isKeyOf(Path keyFile, X509Certificate certificate) {
+    try {
+      requirePair(Pem.privateKey(keyFile), certificate, keyFile, "the certificate");
+      return true;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Refuses a key that does not belong to the certificate (say, one file replaced, the other not yet). */
+  private static void requirePair(PrivateKey key, X509Certificate certificate, Path keyFile, String certName)
+      throws GeneralSecurityException {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+    byte[] probe = "fleetconf key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(probe);
+    if (!verifier.verify(signature)) {
+      throw new GeneralSecurityException(keyFile + " is not the key of " + certName);
+    }
+  }
+
   /** A key manager over the PEM files that swaps in a new certificate when the files change. */
   private static final class Reloading extends X509ExtendedKeyManager {
     private final Path certFile;
@@ -111,7 +138,7 @@ public final class ServerTls {
     private X509KeyManager load() throws GeneralSecurityException {
       List<X509Certificate> chain = Pem.certificates(certFile);
       PrivateKey key = Pem.privateKey(keyFile);
-      requirePair(key, chain.get(0));
+      requirePair(key, chain.get(0), keyFile, "the certificate in " + certFile);
       KeyStore store = KeyStore.getInstance("PKCS12");
       try {
         store.load(null, null);
@@ -123,22 +150,6 @@ public final class ServerTls {
       KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
       return (X509KeyManager) factory.getKeyManagers()[0];
-    }
-
-    /** Refuses a key that does not belong to the certificate (say, one file replaced, the other not yet). */
-    private void requirePair(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
-      String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
-      byte[] probe = "fleetconf key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      if (!verifier.verify(signature)) {
-        throw new GeneralSecurityException(keyFile + " is not the key of the certificate in " + certFile);
-      }
     }
 
     private X509KeyManager current() {
