@@ -126,7 +126,7 @@ class AgentEndToEndTest {
           : "    signal: HUP\n    pid_file: " + home.resolve("service.pid") + "\n";
       Files.writeString(home.resolve("agent.yaml"), "server: " + server.uri() + "\n"
           + "device_id: vv-" + device + "\n"
-          + "token: " + server.token() + "\n"
+          + "token: " + deviceToken(device) + "\n"
           + "state_dir: " + home.resolve("state") + "\n"
           + "debounce: 100ms\n"
           + "outputs:\n"
@@ -147,6 +147,12 @@ class AgentEndToEndTest {
           + "      delay: 300ms\n");
       startAgent(device);
     }
+  }
+
+  /** The device's own token, as an agent holds it: only its own calls mark a device seen. */
+  private String deviceToken(int device) {
+    return server.post("/api/v1/tokens", "{\"kind\": \"device\", \"device\": \"vv-" + device + "\"}").json()
+        .get("token").asText();
   }
 
   private void startAgent(int device) throws IOException {
