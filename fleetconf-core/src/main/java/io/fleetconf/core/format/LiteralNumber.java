@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.NumericNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -157,9 +158,24 @@ public final class LiteralNumber extends NumericNode {
     return text;
   }
 
+  /**
+   * Writes the text as it is; but a tree converted to Java objects ({@code convertValue},
+   * {@code treeToValue}, which go through a {@link TokenBuffer}) gets a typed number, an integer
+   * as an int, long or BigInteger and any other as a BigDecimal (which keeps {@code 1.10}), since
+   * a buffered text would be read back as a double.
+   */
   @Override
   public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
-    generator.writeNumber(text);
+    if (!(generator instanceof TokenBuffer)) {
+      generator.writeNumber(text);
+      return;
+    }
+    switch (numberType()) {
+      case INT -> generator.writeNumber(intValue());
+      case LONG -> generator.writeNumber(longValue());
+      case BIG_INTEGER -> generator.writeNumber(bigIntegerValue());
+      default -> generator.writeNumber(decimalValue());
+    }
   }
 
   @Override

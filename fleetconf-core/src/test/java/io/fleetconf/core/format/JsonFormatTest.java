@@ -120,6 +120,16 @@ class JsonFormatTest {
   }
 
   @Test
+  void numbersConvertedToJavaObjectsKeepTheirType() {
+    java.util.Map<?, ?> map = new com.fasterxml.jackson.databind.ObjectMapper()
+        .convertValue(Json.read("{\"volume\":80,\"fw\":1.10,\"big\":9007199254740993}"), java.util.Map.class);
+
+    assertThat(map.get("volume")).isEqualTo(80);
+    assertThat(map.get("fw")).hasToString("1.10");
+    assertThat(map.get("big")).isEqualTo(9007199254740993L);
+  }
+
+  @Test
   void parseKeepsEveryNumbersText() {
     String text = "[1.10,1e3,1E+3,-0,0.0,9007199254740993,123456789012345678901234567890,1.5e-7]";
     JsonNode parsed = Format.JSON.parse(text);
