@@ -3,6 +3,8 @@ package io.fleetconf.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetconf.core.format.DocumentException;
+import io.fleetconf.core.format.Json;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,7 +20,8 @@ import java.util.StringJoiner;
 
 /** The admin verbs' view of the native API: one call, one JSON answer, errors as one line. */
 final class ApiClient {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes trees as read: numbers keep their text, and a deep value an older server stored prints. */
+  static final ObjectMapper JSON = Json.mapper();
   private final HttpClient http;
   private final URI base;
   private final String token;
@@ -103,8 +106,8 @@ final class ApiClient {
 
   private static JsonNode parse(String text) {
     try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
+      return Json.read(text); // numbers as the server wrote them: 1.10 stays 1.10
+    } catch (DocumentException e) {
       throw new CliException("the server answered something that is not JSON");
     }
   }

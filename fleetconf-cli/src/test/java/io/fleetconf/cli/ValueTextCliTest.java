@@ -59,6 +59,22 @@ class ValueTextCliTest {
     assertThat(run("kv", "get", "global/tv_api/port").out()).isEqualTo("8081\n");
   }
 
+  @ParameterizedTest
+  @MethodSource("jsonNumbers")
+  void aJsonNumberKeepsItsTextThroughKvGetAndConfigShow(String number) {
+    assertThat(run("kv", "put", "devices/vv-1/common/fw", number, "--type", "json").status()).isZero();
+    assertThat(run("kv", "get", "devices/vv-1/common/fw").out()).isEqualTo(number + "\n");
+    assertThat(run("kv", "get", "devices/vv-1/common/fw", "--json").out()).contains("\"value\" : " + number + "\n");
+    assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "env").out())
+        .contains("FW=" + number + "\n");
+    assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "json").out())
+        .contains("\"fw\" : " + number);
+  }
+
+  static Stream<String> jsonNumbers() {
+    return Stream.of("1.10", "1e3", "9007199254740993", "123456789012345678901234567890", "-0.0");
+  }
+
   @Test
   void stringOptionIsStillAcceptedAndStoresText() {
     assertThat(run("kv", "put", "global/tv_api/zone", "42", "--string").status()).isZero();
