@@ -64,7 +64,7 @@ class ValueTextCliTest {
   void aJsonNumberKeepsItsTextThroughKvGetAndConfigShow(String number) {
     assertThat(run("kv", "put", "devices/vv-1/common/fw", number, "--type", "json").status()).isZero();
     assertThat(run("kv", "get", "devices/vv-1/common/fw").out()).isEqualTo(number + "\n");
-    assertThat(run("kv", "get", "devices/vv-1/common/fw", "--json").out()).contains("\"value\" : " + number + "\n");
+    assertThat(run("kv", "get", "devices/vv-1/common/fw", "--json").out()).contains("\"value\" : " + number + ",\n");
     assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "env").out())
         .contains("FW=" + number + "\n");
     assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "json").out())
