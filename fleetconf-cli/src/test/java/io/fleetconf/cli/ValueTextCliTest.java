@@ -37,6 +37,7 @@ class ValueTextCliTest {
     JsonNode entry = CliRun.JSON.readTree(run("kv", "get", "devices/vv-1/common/fw_version", "--json").out());
     assertThat(entry.get("value").isTextual()).isTrue();
     assertThat(entry.get("value").asText()).isEqualTo(text);
+    assertThat(server.get("/v1/kv/fleet/devices/vv-1/common/fw_version?raw").body()).isEqualTo(text);
     for (String format : new String[] {"json", "yaml", "env", "properties"}) {
       String shown = run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", format).out();
       JsonNode parsed = Format.named(format).parse(shown);
@@ -67,6 +68,7 @@ class ValueTextCliTest {
     assertThat(run("kv", "get", "devices/vv-1/common/fw", "--json").out()).contains("\"value\" : " + number + ",\n");
     assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "env").out())
         .contains("FW=" + number + "\n");
+    assertThat(server.get("/v1/kv/fleet/devices/vv-1/common/fw?raw").body()).isEqualTo(number);
     assertThat(run("config", "show", "--device", "vv-1", "--namespace", "common", "--format", "json").out())
         .contains("\"fw\" : " + number);
   }
