@@ -2,7 +2,6 @@ package io.fleetconf.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fleetconf.client.Config;
 import io.fleetconf.core.format.Format;
 import java.io.IOException;
@@ -33,7 +32,11 @@ final class Renderer {
     }
     Format format = Format.named(output.format().orElseThrow());
     String path = output.path().orElse(output.namespace());
-    JsonNode subtree = config.get(path).orElse(JsonNodeFactory.instance.objectNode());
+    // An empty file would silently drop every setting the service reads: a typo in the namespace,
+    // or a namespace deleted by mistake, fails the output instead. An explicit {} still renders.
+    JsonNode subtree = config.get(path).orElseThrow(() -> new AgentException((output.path().isPresent() ? "path '"
+        : "namespace '") + path + "' is not in this device's config: nothing written (an empty file would drop"
+        + " every setting the service reads)"));
     return format.render(subtree).getBytes(StandardCharsets.UTF_8);
   }
 

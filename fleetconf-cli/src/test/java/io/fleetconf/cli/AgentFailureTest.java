@@ -78,6 +78,29 @@ class AgentFailureTest {
   }
 
   @Test
+  void formatOutputOfANamespaceTheDeviceLacksWritesNothingAndFails() throws Exception {
+    Files.writeString(dir.resolve("agent.yaml"), "server: " + server.uri() + "\ndevice_id: vv-1\n"
+        + "token: " + server.token() + "\nstate_dir: " + dir.resolve("state") + "\n"
+        + "outputs:\n  - name: tv_api\n    namespace: tv_apii\n    format: env\n"
+        + "    destination: " + dir.resolve("tv_api.env") + "\n");
+    Files.writeString(dir.resolve("tv_api.env"), "TV_API_HOST=h0\n"); // what the service runs now
+
+    Run run = once();
+    String reason = "namespace 'tv_apii' is not in this device's config: nothing written (an empty file would drop"
+        + " every setting the service reads)";
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(file()).isEqualTo("TV_API_HOST=h0\n");
+    assertThat(run.lines("fleetconf-agent: tv_api failed at revision " + server.revision() + ": " + reason))
+        .isEqualTo(1);
+    assertThat(report().get("status").asText()).isEqualTo("failed");
+    assertThat(report().get("error").asText()).isEqualTo(reason);
+
+    server.put("/api/v1/entries/devices/vv-1/tv_apii", "{}"); // an explicit empty namespace is an empty file
+    assertThat(once().exit()).isZero();
+    assertThat(file()).isEmpty();
+  }
+
+  @Test
   void templateWithAnUndefinedNameFailsKeepsTheFileAndSaysWhichTemplateLineAndName() throws Exception {
     config("");
     assertThat(once().exit()).isZero();
