@@ -11,6 +11,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.AdvancedFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.objects.collections.PyList;
 import com.hubspot.jinjava.objects.collections.PyMap;
 import com.hubspot.jinjava.objects.serialization.PyishSerializable;
 import com.hubspot.jinjava.util.HasObjectTruthValue;
@@ -85,7 +86,7 @@ final class StrictJinja {
       return branch;
     }
     if (value instanceof List<?> list) {
-      List<Object> items = new ArrayList<>();
+      Items items = new Items(path);
       for (int i = 0; i < list.size(); i++) {
         items.add(tree(path + "[" + i + "]", list.get(i)));
       }
@@ -142,6 +143,24 @@ final class StrictJinja {
     }
   }
 
+  /** A list of the config at {@code path}, so that an index past its end is named in full. */
+  static final class Items extends ArrayList<Object> {
+    private final String path;
+
+    Items(String path) {
+      this.path = path;
+    }
+
+    /** True for a whole-number index that is past either end (Jinjava counts negative ones from the end). */
+    boolean lacks(Object property) {
+      if (!(property instanceof Number) && !(property instanceof String s && s.matches("-?\\d{1,9}"))) {
+        return false;
+      }
+      long index = property instanceof Number n ? n.longValue() : Long.parseLong((String) property);
+      return index >= size() || index < -size();
+    }
+  }
+
   /** Using an undefined name: the render fails with this. */
   static final class UndefinedException extends RuntimeException {
     private final int line;
@@ -182,11 +201,13 @@ final class StrictJinja {
   private static final class UndefinedResolver extends ELResolver {
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-      Object value = base instanceof PyMap map ? map.toMap() : base;
+      Object value = base instanceof PyMap map ? map.toMap()
+          : base instanceof PyList list ? list.toList() : base;
       String key = String.valueOf(property);
       Optional<String> undefined = switch (value) {
         case Undefined u -> Optional.of(u.name() + "." + key);
         case Branch branch when !branch.containsKey(key) -> Optional.of(branch.path + "." + key);
+        case Items items when items.lacks(property) -> Optional.of(items.path + "[" + key + "]");
         // a scalar has no attributes in Jinja; Jinjava would look for Java bean getters
         case String s -> Optional.of("('" + s + "')." + key);
         case Number n -> Optional.of("(" + n + ")." + key);

@@ -114,6 +114,26 @@ class RendererTest {
   }
 
   @Test
+  void listIndexOutOfRangeFailsTheRenderInsteadOfPrintingNothing() throws Exception {
+    Map<String, Object> rules = Map.of("tv_api/rules", List.of("news", "football"));
+    assertThat(failure("first={{ tv_api.rules[2] }}", rules))
+        .isEqualTo("template t.j2: line 1: 'tv_api.rules[2]' is undefined");
+    assertThat(failure("x\nlast={{ tv_api.rules[-3] }}", rules))
+        .isEqualTo("template t.j2: line 2: 'tv_api.rules[-3]' is undefined");
+    assertThat(failure("{{ tv_api.rules[5].name }}", rules))
+        .isEqualTo("template t.j2: line 1: 'tv_api.rules[5].name' is undefined");
+  }
+
+  @Test
+  void listIndexInRangeAndGuardedOutOfRangeStillRender() throws Exception {
+    Map<String, Object> rules = Map.of("tv_api/rules", List.of("news", "football"));
+    assertThat(failure("{{ tv_api.rules[0] }} {{ tv_api.rules[1] }} {{ tv_api.rules[-1] }}", rules))
+        .isEqualTo("rendered: news football football");
+    assertThat(failure("{{ tv_api.rules[7] | default('none') }}{% if tv_api.rules[9] is defined %}!{% endif %}",
+        rules)).isEqualTo("rendered: none");
+  }
+
+  @Test
   void unknownFilterOrTestFailsTheRender() throws Exception {
     assertThat(failure("a\n{{ tv_api | to_nice_yaml }}", Map.of("tv_api/host", "h")))
         .isEqualTo("template t.j2: line 2: unknown filter 'to_nice_yaml'");
