@@ -8,9 +8,9 @@ import io.fleetconf.store.StoreUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,17 +30,11 @@ final class AdminTokenCommand {
     @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--store", paramLabel = "URL", defaultValue = "${env:FLEETCONF_STORE}",
-        description = "The server's store, as for 'fleetconf server' (default: <data-dir>/fleetconf.db).")
-    String store;
-
-    @Option(names = "--store-password-file", paramLabel = "FILE",
-        description = "File whose first line is the PostgreSQL password (instead of one in the URL).")
-    Path storePasswordFile;
+    @Mixin StoreOptions storeOptions;
 
     @Override
     public Integer call() {
-      StoreUrl url = storeUrl();
+      StoreUrl url = storeOptions.resolve(dataDir);
       if (url instanceof StoreUrl.Sqlite sqlite && !Files.exists(sqlite.file())) {
         throw new CliException("no store at " + sqlite.file() + ": give the server's --data-dir (or --store)");
       }
@@ -57,20 +51,6 @@ final class AdminTokenCommand {
       out.println("revoked " + revoked + " earlier admin token" + (revoked == 1 ? "" : "s"));
       out.println("the new admin token is in " + file);
       return 0;
-    }
-
-    private StoreUrl storeUrl() {
-      if (store == null || store.isBlank()) {
-        if (storePasswordFile != null) {
-          throw new CliException("--store-password-file goes with a PostgreSQL --store");
-        }
-        return new StoreUrl.Sqlite(dataDir.resolve("fleetconf.db"));
-      }
-      try {
-        return StoreUrl.parse(store, Optional.ofNullable(storePasswordFile));
-      } catch (IllegalArgumentException e) {
-        throw new CliException("--store: " + e.getMessage());
-      }
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,14 +31,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Seed the example fleet if the store is empty.")
   boolean demo;
 
-  @Option(names = "--store", paramLabel = "URL", defaultValue = "${env:FLEETCONF_STORE}", description = {
-      "Where the data lives (env FLEETCONF_STORE): sqlite:<file> (default: <data-dir>/fleetconf.db), or",
-      "postgresql://[user[:password]@]host[:port]/database[?currentSchema=...] shared by several servers."})
-  String store;
-
-  @Option(names = "--store-password-file", paramLabel = "FILE",
-      description = "File whose first line is the PostgreSQL password (instead of one in the URL).")
-  Path storePasswordFile;
+  @Mixin StoreOptions storeOptions;
 
   @Option(names = "--tls-cert", paramLabel = "FILE",
       description = "PEM certificate chain to serve (default: one the fleet CA in the data directory makes).")
@@ -107,14 +101,9 @@ final class ServerCommand implements Callable<Integer> {
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);
     }
-    if (store != null && !store.isBlank()) {
-      try {
-        settings = settings.withStore(StoreUrl.parse(store, java.util.Optional.ofNullable(storePasswordFile)));
-      } catch (IllegalArgumentException e) {
-        throw new CliException("--store: " + e.getMessage());
-      }
-    } else if (storePasswordFile != null) {
-      throw new CliException("--store-password-file goes with a PostgreSQL --store");
+    java.util.Optional<StoreUrl> store = storeOptions.given();
+    if (store.isPresent()) {
+      settings = settings.withStore(store.get());
     }
     FleetServer server;
     try {
