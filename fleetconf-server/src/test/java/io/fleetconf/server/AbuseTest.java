@@ -416,11 +416,7 @@ class AbuseTest {
     twoWatches.put(KEY, "1");
     String watch = "/api/v1/entries/global/a?recurse=true&index=" + twoWatches.revision() + "&wait=5s";
     List<CompletableFuture<Reply>> held = List.of(twoWatches.getAsync(watch), twoWatches.getAsync(watch));
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (twoWatches.server().heldWatches() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(twoWatches.server().heldWatches()).isEqualTo(2);
+    twoWatches.awaitHeldWatches(2);
 
     long start = System.nanoTime();
     Reply third = twoWatches.get(watch);

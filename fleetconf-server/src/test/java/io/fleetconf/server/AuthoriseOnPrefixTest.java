@@ -97,11 +97,7 @@ class AuthoriseOnPrefixTest extends ConsulTestSupport {
         null, "X-Consul-Token", reader), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> new Answer(response.statusCode(), response.headers(), response.body()));
     CompletableFuture<Answer> adminWatch = getAsync("/v1/kv/other/?recurse&index=1&wait=60s");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.server().heldWatches() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(server.server().heldWatches()).isEqualTo(2);
+    server.awaitHeldWatches(2);
 
     put("/v1/kv/other/secret", "s");
     // The admin's watch answers in the same fan-out that would have woken the reader's.

@@ -219,6 +219,15 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return server.caFile().orElseThrow();
   }
 
+  /** Waits (up to 20 s) until the server holds exactly {@code watches} watches, then asserts it does. */
+  public void awaitHeldWatches(int watches) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (server.heldWatches() != watches && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.assertj.core.api.Assertions.assertThat(server.heldWatches()).isEqualTo(watches);
+  }
+
   public FleetServer server() {
     return server;
   }

@@ -202,9 +202,9 @@ class WatchTest {
       socket.getOutputStream().write(("GET /api/v1/devices/vv-1/config?index=4&wait=60s HTTP/1.1\r\n"
           + "Host: 127.0.0.1\r\nAuthorization: Bearer " + server.token() + "\r\n\r\n")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      awaitHeld(1);
+      server.awaitHeldWatches(1);
     }
-    awaitHeld(0);
+    server.awaitHeldWatches(0);
     barrier(); // the hub still answers, and the watch that was let go was not woken by it
     assertThat(server.server().heldWatches()).isZero();
   }
@@ -216,16 +216,8 @@ class WatchTest {
       socket.getOutputStream().write(("GET /api/v1/devices/vv-1/config?index=4 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Accept: text/event-stream\r\nAuthorization: Bearer " + server.token() + "\r\n\r\n")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      awaitHeld(1);
+      server.awaitHeldWatches(1);
     }
-    awaitHeld(0);
-  }
-
-  private void awaitHeld(int watches) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (server.server().heldWatches() != watches && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(server.server().heldWatches()).isEqualTo(watches);
+    server.awaitHeldWatches(0);
   }
 }
