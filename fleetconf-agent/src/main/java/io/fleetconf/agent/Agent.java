@@ -216,7 +216,7 @@ public final class Agent implements AutoCloseable {
       }
       writer.keepPrevious(output);
       output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
-      writer.swap(staged, output.destination());
+      SafeWriter.swap(staged, output.destination());
       journal.swapped(output.name(), current.revision());
       output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "

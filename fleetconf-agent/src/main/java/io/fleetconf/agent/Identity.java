@@ -155,7 +155,7 @@ final class Identity {
       KeyPair pair = generator.generateKeyPair();
       Files.createDirectories(file.toAbsolutePath().getParent(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      writeDurably(file, ClientTls.pem(pair.getPrivate()), "rw-------");
+      SafeWriter.replace(file, ClientTls.pem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII), "rw-------");
       return pair;
     } catch (GeneralSecurityException | IOException e) {
       throw new AgentException("cannot make a key in " + file + ": " + e.getMessage());
@@ -178,32 +178,9 @@ final class Identity {
 
   private static void writePublic(Path file, String pem) {
     try {
-      writeDurably(file, pem, "rw-r--r--");
+      SafeWriter.replace(file, pem.getBytes(StandardCharsets.US_ASCII), "rw-r--r--");
     } catch (IOException e) {
       throw new AgentException("cannot write " + file + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * Writes a temp file beside {@code file}, fsynced, renames it over {@code file} and fsyncs the
-   * directory: after a crash the key or certificate is whole or absent, never empty (the server
-   * has already spent the enrolment token on it).
-   */
-  private static void writeDurably(Path file, String text, String permissions) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-    try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    try (var dir = java.nio.channels.FileChannel.open(file.toAbsolutePath().getParent(),
-        java.nio.file.StandardOpenOption.READ)) {
-      dir.force(true);
     }
   }
 }

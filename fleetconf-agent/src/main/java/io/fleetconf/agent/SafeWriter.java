@@ -50,15 +50,37 @@ final class SafeWriter {
     }
     Path temp = Files.createTempFile(dir, "." + output.destination().getFileName() + ".", ".fleetconf-tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      channel.write(ByteBuffer.wrap(bytes));
-      channel.force(true);
-    }
+    writeSynced(temp, bytes);
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions(mode)));
     if (output.owner().isPresent()) {
       setOwner(temp, output.owner().get());
     }
     return temp;
+  }
+
+  /**
+   * Replaces {@code file} with {@code bytes} the same way, for the agent's own files (its key and
+   * certificate): after a crash the file is whole or as it was, never empty.
+   */
+  static void replace(Path file, byte[] bytes, String permissions) throws IOException {
+    Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".",
+        ".fleetconf-tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+    try {
+      writeSynced(temp, bytes);
+      swap(temp, file);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void writeSynced(Path file, byte[] bytes) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
   }
 
   /** Keeps the destination's current content (or notes its absence) for a revert. */
@@ -76,7 +98,7 @@ final class SafeWriter {
   }
 
   /** Renames the staged file over the destination and syncs the directory entry. */
-  void swap(Path staged, Path destination) throws IOException {
+  static void swap(Path staged, Path destination) throws IOException {
     Files.move(staged, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel dir = FileChannel.open(destination.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
       dir.force(true);
