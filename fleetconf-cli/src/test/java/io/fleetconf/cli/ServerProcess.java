@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("fleetconf server listening on (\\S+)");
+  /** The start banner's last line: once it is in the log, so is everything the start printed. */
+  private static final Pattern BANNER_END = Pattern.compile("(?m)^try:  export ");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   /** The exit status the JDK gives a process that SIGKILL ended (128 + 9). */
   static final int KILLED_BY_SIGKILL = 137;
@@ -36,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * Starts a server on {@code dataDir} with {@code extra} options (e.g. {@code --store}), logging to
-   * {@code log} (a new file), and waits until it listens. It joins {@code started} before the wait,
+   * {@code log} (a new file), and waits until it listens and has printed its whole start banner. It joins {@code started} before the wait,
    * so that whoever keeps that list kills it even if it never comes up.
    */
   static ServerProcess start(List<ServerProcess> started, Path dataDir, Path log, String... extra)
@@ -82,7 +84,7 @@ final class ServerProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       String text = log();
       Matcher matcher = LISTENING.matcher(text);
-      if (matcher.find()) {
+      if (matcher.find() && BANNER_END.matcher(text).find()) {
         uri = URI.create(matcher.group(1));
         return;
       }
