@@ -1,6 +1,5 @@
 package io.fleetconf.server.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.server.Fleet;
 import io.fleetconf.server.FleetStatus;
 import java.io.IOException;
@@ -16,12 +15,8 @@ public final class Api {
     Router router = new Router(gate, fleet::ready);
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
-    router.open("GET", "/api/v1/health", request -> {
-      ObjectNode body = Wire.object();
-      body.put("status", fleet.ready() ? "ok" : "unready");
-      body.put("revision", fleet.snapshot().revision().value());
-      return Response.json(fleet.ready() ? 200 : 503, body);
-    });
+    router.open("GET", io.fleetconf.api.Paths.HEALTH, request -> Response.json(fleet.ready() ? 200 : 503,
+        new io.fleetconf.api.Health(fleet.ready() ? "ok" : "unready", fleet.snapshot().revision().value()).toJson()));
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(fleet).register(router);
     new DevicesApi(fleet, status).register(router);

@@ -43,6 +43,16 @@ public final class Bodies {
     return node;
   }
 
+  /** A JSON object body read as one of the contract's records (io.fleetconf.api); a field that does not fit is invalid_body. */
+  public static <T> T object(Request request, java.util.function.Function<JsonNode, T> reader) {
+    JsonNode body = object(request);
+    try {
+      return reader.apply(body);
+    } catch (io.fleetconf.api.WireException e) {
+      throw new InvalidInputException("invalid_body", e.getMessage());
+    }
+  }
+
   /** A JSON body of any shape (a Consul transaction is an array). */
   public static JsonNode json(Request request) {
     return parse(Format.JSON, request.bodyText(MAX_DOCUMENT_BYTES));

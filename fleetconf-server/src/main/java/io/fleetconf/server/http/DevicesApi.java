@@ -1,8 +1,12 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.api.AgentReport;
+import io.fleetconf.api.ConfigAnswer;
+import io.fleetconf.api.Paths;
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.fleetconf.core.ChangeSet;
@@ -30,7 +34,7 @@ import java.util.function.Function;
 
 /** {@code /api/v1/devices}: the registry, and each device's effective config. */
 final class DevicesApi {
-  private static final String BASE = "/api/v1/devices";
+  private static final String BASE = Paths.DEVICES;
   private static final int MAX_LABEL_LENGTH = 256;
   private static final int REPORT_LIMIT = 100;
   private final Fleet fleet;
@@ -77,13 +81,13 @@ final class DevicesApi {
     if (parts.size() == 1) {
       return Response.ok(Wire.device(device)).at(snapshot.revision());
     }
-    if (parts.size() == 2 && parts.get(1).equals("reports")) {
+    if (parts.size() == 2 && parts.get(1).equals(Paths.REPORTS)) {
       ObjectNode body = Wire.object();
       ArrayNode reports = body.putArray("reports");
-      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report)));
+      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report).toJson()));
       return Response.ok(body);
     }
-    if (!parts.get(1).equals("config")) {
+    if (!parts.get(1).equals(Paths.CONFIG)) {
       throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     if (request.caller() instanceof Caller.Device) {
@@ -122,23 +126,22 @@ final class DevicesApi {
    */
   private Response report(Request request) {
     List<String> parts = request.segments();
-    if (parts.size() != 2 || !parts.get(1).equals("reports") && !parts.get(1).equals("certificate")) {
+    if (parts.size() != 2 || !parts.get(1).equals(Paths.REPORTS) && !parts.get(1).equals(Paths.CERTIFICATE)) {
       throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     DeviceId id = DeviceId.of(parts.get(0));
-    if (parts.get(1).equals("certificate")) {
+    if (parts.get(1).equals(Paths.CERTIFICATE)) {
       return SecurityApi.renew(request, id, fleet);
     }
     Access.device(request, id, true);
     Device device = Fleet.device(fleet.snapshot(), id);
-    JsonNode body = Bodies.object(request);
-    Report report = new Report(device.id(), Bodies.text(body, "namespace"), Bodies.revision(body, "revision"),
-        Bodies.text(body, "hash"), Report.Status.parse(Bodies.text(body, "status")),
-        Bodies.optionalText(body, "error"), Bodies.optionalText(body, "agentVersion").orElse("unknown"),
+    AgentReport sent = Bodies.object(request, AgentReport::from);
+    Report report = new Report(device.id(), sent.namespace(), Revision.of(sent.revision()), sent.hash(),
+        Report.Status.parse(sent.status()), sent.error(), sent.agentVersion().orElse("unknown"),
         java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-        Bodies.optionalRevision(body, "runningRevision"));
+        sent.runningRevision().map(Revision::of));
     status.report(report, request.caller() instanceof Caller.Device);
-    return Response.json(201, Wire.report(report));
+    return Response.json(201, Wire.report(report).toJson());
   }
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */
@@ -155,23 +158,15 @@ final class DevicesApi {
         response = response.with("X-Fleetconf-Secrets", Integer.toString(shown.secrets().size()));
       }
     } else {
-      ObjectNode body = Wire.object();
-      body.put("device", id.value());
-      namespace.ifPresent(ns -> body.put("namespace", ns));
-      body.put("revision", snapshot.revision().value());
-      if (resync) {
-        body.put("resync", true);
-      }
-      body.putRawValue("config", new RawValue(shown.text()));
-      if (!shown.secrets().isEmpty()) {
-        ArrayNode paths = body.putArray("secrets");
-        shown.secrets().forEach(paths::add);
-      }
+      Optional<Map<String, ConfigAnswer.Origin>> provenance = Optional.empty();
       if (explain) {
-        ObjectNode provenance = body.putObject("provenance");
-        shown.config().provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
+        Map<String, ConfigAnswer.Origin> origins = new LinkedHashMap<>();
+        shown.config().provenance().forEach((path, origin) -> origins.put(path, Wire.origin(origin)));
+        provenance = Optional.of(origins);
       }
-      response = Response.ok(body);
+      ConfigAnswer answer = new ConfigAnswer(id.value(), namespace, snapshot.revision().value(), resync,
+          JsonNodeFactory.instance.rawValueNode(new RawValue(shown.text())), List.copyOf(shown.secrets()), provenance);
+      response = Response.ok(answer.toJson());
     }
     response = response.at(snapshot.revision());
     return new Watch.Rendered(resync ? response.with("X-Fleetconf-Resync", "true") : response, snapshot.revision());

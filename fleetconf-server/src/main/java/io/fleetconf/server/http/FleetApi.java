@@ -1,8 +1,8 @@
 package io.fleetconf.server.http;
 
 import io.fleetconf.core.Excerpt;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.api.FleetStatusAnswer;
+import io.fleetconf.api.Paths;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
@@ -23,7 +23,7 @@ final class FleetApi {
   }
 
   void register(Router router) {
-    router.on("GET", "/api/v1/fleet/status", this::status);
+    router.on("GET", Paths.FLEET_STATUS, this::status);
   }
 
   private Response status(Request request) {
@@ -34,10 +34,7 @@ final class FleetApi {
     Predicate<DeviceStatus> filter = request.query("status").filter(s -> !s.isEmpty()).map(FleetApi::filter)
         .orElse(device -> true);
     List<DeviceStatus> devices = status.devices(group, staleAfter).stream().filter(filter).toList();
-    ObjectNode body = Wire.object();
-    ArrayNode list = body.putArray("devices");
-    devices.forEach(device -> list.add(device(device)));
-    return Response.ok(body);
+    return Response.ok(new FleetStatusAnswer(devices.stream().map(FleetApi::row).toList()).toJson());
   }
 
   private static Predicate<DeviceStatus> filter(String name) {
@@ -52,20 +49,10 @@ final class FleetApi {
     };
   }
 
-  private static ObjectNode device(DeviceStatus device) {
-    ObjectNode out = Wire.device(device.device());
-    out.put("desiredRevision", device.desired().value());
-    device.status().ifPresentOrElse(s -> out.put("status", s.wire()), () -> out.putNull("status"));
-    out.put("drift", device.drift());
-    out.put("stale", device.stale());
-    device.lastSeen().ifPresentOrElse(at -> out.put("lastSeen", Wire.time(at)), () -> out.putNull("lastSeen"));
-    ArrayNode namespaces = out.putArray("namespaces");
-    device.namespaces().forEach(ns -> {
-      ObjectNode line = Wire.report(ns.reported().orElseThrow());
-      line.put("desiredRevision", ns.desired().value());
-      line.put("drift", ns.drift());
-      namespaces.add(line);
-    });
-    return out;
+  private static FleetStatusAnswer.Row row(DeviceStatus device) {
+    return new FleetStatusAnswer.Row(Wire.deviceInfo(device.device()), device.desired().value(),
+        device.status().map(Report.Status::wire), device.drift(), device.stale(), device.lastSeen().map(Wire::time),
+        device.namespaces().stream().map(ns -> new FleetStatusAnswer.Namespace(Wire.report(ns.reported().orElseThrow()),
+            ns.desired().value(), ns.drift())).toList());
   }
 }

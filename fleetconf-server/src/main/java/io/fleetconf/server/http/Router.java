@@ -1,7 +1,5 @@
 package io.fleetconf.server.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.fleetconf.core.Excerpt;
@@ -177,10 +175,7 @@ public final class Router implements HttpHandler {
   }
 
   public static Response error(int status, String code, String message) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("error", code);
-    body.put("message", message);
-    return Response.json(status, body);
+    return Response.json(status, new io.fleetconf.api.ErrorBody(code, message).toJson());
   }
 
   /** How much of an unread request body is read away before answering; past it the connection closes. */

@@ -1,5 +1,11 @@
 package io.fleetconf.server.http;
 
+import io.fleetconf.api.CertificateInfo;
+import io.fleetconf.api.EnrolRequest;
+import io.fleetconf.api.IssuedCertificate;
+import io.fleetconf.api.Paths;
+import io.fleetconf.api.RenewRequest;
+import io.fleetconf.api.Whoami;
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,30 +47,19 @@ final class SecurityApi {
     router.on("GET", "/api/v1/tokens", this::listTokens)
         .on("POST", "/api/v1/tokens", this::createToken)
         .under("DELETE", "/api/v1/tokens", this::revokeToken)
-        .open("POST", "/api/v1/enrol", this::enrol)
+        .open("POST", Paths.ENROL, this::enrol)
         .on("GET", "/api/v1/certificates", this::listCertificates)
         .under("DELETE", "/api/v1/certificates", this::revokeCertificate)
-        .on("GET", "/api/v1/whoami", this::whoami);
+        .on("GET", Paths.WHOAMI, this::whoami);
   }
 
   private Response whoami(Request request) {
-    ObjectNode body = Wire.object();
-    switch (request.caller()) {
-      case Caller.Operator operator -> {
-        body.put("kind", "operator");
-        body.put("name", operator.name());
-        body.put("token", operator.tokenId());
-        ArrayNode rules = body.putArray("rules");
-        operator.acl().rules().forEach(rules::add);
-      }
-      case Caller.Device device -> {
-        body.put("kind", "device");
-        body.put("device", device.id().value());
-        body.put("by", device.byCertificate() ? "certificate" : "token");
-      }
-      case Caller.Anonymous anonymous -> body.put("kind", "anonymous");
-    }
-    return Response.ok(body);
+    Whoami whoami = switch (request.caller()) {
+      case Caller.Operator operator -> new Whoami.Operator(operator.name(), operator.tokenId(), operator.acl().rules());
+      case Caller.Device device -> new Whoami.Device(device.id().value(), device.byCertificate());
+      case Caller.Anonymous anonymous -> new Whoami.Anonymous();
+    };
+    return Response.ok(whoami.toJson());
   }
 
   private Response listTokens(Request request) {
@@ -154,9 +149,9 @@ final class SecurityApi {
 
   /** {@code {"token": "<enrolment token>", "csr": "<PEM>"}} → the device's certificate. */
   private Response enrol(Request request) {
-    JsonNode body = Bodies.object(request);
+    EnrolRequest body = Bodies.object(request, EnrolRequest::from);
     try {
-      Certificates.Issued issued = certificates.enrol(tokens, Bodies.text(body, "token"), Bodies.text(body, "csr"));
+      Certificates.Issued issued = certificates.enrol(tokens, body.token(), body.csr());
       return Response.json(201, issued(issued));
     } catch (Certificates.EnrolmentRefused refused) {
       request.gate().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
@@ -170,17 +165,14 @@ final class SecurityApi {
     if (!self) {
       Access.admin(request, "renew the certificate of device '" + id + "'");
     }
-    JsonNode body = Bodies.object(request);
+    RenewRequest body = Bodies.object(request, RenewRequest::from);
     // Only a device still in the fleet gets a new certificate.
     Fleet.device(fleet.snapshot(), id);
-    return Response.json(201, issued(request.gate().certificates().renew(id, Bodies.text(body, "csr"))));
+    return Response.json(201, issued(request.gate().certificates().renew(id, body.csr())));
   }
 
   private static ObjectNode issued(Certificates.Issued issued) {
-    ObjectNode out = certificate(issued.record());
-    out.put("certificate", issued.chainPem());
-    out.put("ca", issued.caPem());
-    return out;
+    return new IssuedCertificate(info(issued.record()), issued.chainPem(), issued.caPem()).toJson();
   }
 
   private Response listCertificates(Request request) {
@@ -199,13 +191,12 @@ final class SecurityApi {
   }
 
   private static ObjectNode certificate(CertificateRecord certificate) {
-    ObjectNode out = Wire.object();
-    out.put("serial", certificate.serial());
-    out.put("device", certificate.device());
-    out.put("issued", Wire.time(certificate.issued()));
-    out.put("notAfter", Wire.time(certificate.notAfter()));
-    putTime(out, "revoked", certificate.revoked());
-    return out;
+    return info(certificate).toJson();
+  }
+
+  private static CertificateInfo info(CertificateRecord certificate) {
+    return new CertificateInfo(certificate.serial(), certificate.device(), Wire.time(certificate.issued()),
+        Wire.time(certificate.notAfter()), certificate.revoked().map(Wire::time));
   }
 
   private static void putTime(ObjectNode out, String field, Optional<Instant> time) {

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.api.ConfigAnswer;
+import io.fleetconf.api.DeviceInfo;
+import io.fleetconf.api.StoredReport;
 import io.fleetconf.core.Change;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.Entry;
+import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Origin;
+import io.fleetconf.core.Revision;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,21 +69,17 @@ public final class Wire {
   }
 
   public static ObjectNode device(Device device) {
-    ObjectNode out = JSON.objectNode();
-    out.put("id", device.id().value());
-    ArrayNode groups = out.putArray("groups");
-    device.groups().forEach(group -> groups.add(group.value()));
-    ObjectNode labels = out.putObject("labels");
-    device.sortedLabels().forEach(labels::put);
-    return out;
+    return deviceInfo(device).toJson();
   }
 
-  public static ObjectNode origin(Origin origin) {
-    ObjectNode out = JSON.objectNode();
-    out.put("scope", origin.scope().toString());
-    out.put("key", origin.key().toString());
-    out.put("revision", origin.revision().value());
-    return out;
+  /** A device as the contract has it (io.fleetconf.api). */
+  public static DeviceInfo deviceInfo(Device device) {
+    return new DeviceInfo(device.id().value(), device.groups().stream().map(GroupName::value).toList(),
+        device.sortedLabels());
+  }
+
+  public static ConfigAnswer.Origin origin(Origin origin) {
+    return new ConfigAnswer.Origin(origin.scope().toString(), origin.key().toString(), origin.revision().value());
   }
 
   public static ObjectNode changeSet(ChangeSet changeSet, Sight sight) {
@@ -147,18 +148,10 @@ public final class Wire {
     }
   }
 
-  public static ObjectNode report(io.fleetconf.core.Report report) {
-    ObjectNode out = JSON.objectNode();
-    out.put("namespace", report.namespace());
-    out.put("revision", report.revision().value());
-    out.put("hash", report.contentHash());
-    out.put("status", report.status().wire());
-    report.error().ifPresentOrElse(error -> out.put("error", error), () -> out.putNull("error"));
-    out.put("agentVersion", report.agentVersion());
-    out.put("time", time(report.time()));
-    report.running().ifPresentOrElse(running -> out.put("runningRevision", running.value()),
-        () -> out.putNull("runningRevision"));
-    return out;
+  public static StoredReport report(io.fleetconf.core.Report report) {
+    return new StoredReport(report.namespace(), report.revision().value(), report.contentHash(),
+        report.status().wire(), report.error(), report.agentVersion(), time(report.time()),
+        report.running().map(Revision::value));
   }
 
   public static ObjectNode stringMap(Map<String, String> map) {

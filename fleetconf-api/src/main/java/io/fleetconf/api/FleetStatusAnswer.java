@@ -1,0 +1,68 @@
+package io.fleetconf.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code GET /api/v1/fleet/status}: desired against reported, one row per device. */
+public record FleetStatusAnswer(List<Row> devices) {
+
+  /**
+   * One device: the revision it should run, its worst reported status (null before any report),
+   * whether it drifts or is stale, when it was last seen (null if never), and per namespace its
+   * last report against the revision it should run.
+   */
+  public record Row(DeviceInfo device, long desiredRevision, Optional<String> status, boolean drift, boolean stale,
+      Optional<String> lastSeen, List<Namespace> namespaces) {
+
+    ObjectNode toJson() {
+      ObjectNode out = device.toJson();
+      out.put("desiredRevision", desiredRevision);
+      Fields.putText(out, "status", status);
+      out.put("drift", drift);
+      out.put("stale", stale);
+      Fields.putText(out, "lastSeen", lastSeen);
+      ArrayNode list = out.putArray("namespaces");
+      namespaces.forEach(ns -> list.add(ns.toJson()));
+      return out;
+    }
+
+    static Row from(JsonNode body) {
+      List<Namespace> namespaces = new ArrayList<>();
+      body.path("namespaces").forEach(ns -> namespaces.add(Namespace.from(ns)));
+      return new Row(DeviceInfo.from(body), body.path("desiredRevision").asLong(), Fields.nullable(body, "status"),
+          body.path("drift").asBoolean(), body.path("stale").asBoolean(), Fields.nullable(body, "lastSeen"),
+          List.copyOf(namespaces));
+    }
+  }
+
+  /** A namespace's last report, with the revision the device should run for it. */
+  public record Namespace(StoredReport reported, long desiredRevision, boolean drift) {
+    ObjectNode toJson() {
+      ObjectNode out = reported.toJson();
+      out.put("desiredRevision", desiredRevision);
+      out.put("drift", drift);
+      return out;
+    }
+
+    static Namespace from(JsonNode body) {
+      return new Namespace(StoredReport.from(body), body.path("desiredRevision").asLong(), body.path("drift").asBoolean());
+    }
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode out = Fields.JSON.objectNode();
+    ArrayNode list = out.putArray("devices");
+    devices.forEach(device -> list.add(device.toJson()));
+    return out;
+  }
+
+  public static FleetStatusAnswer from(JsonNode body) {
+    List<Row> rows = new ArrayList<>();
+    body.path("devices").forEach(device -> rows.add(Row.from(device)));
+    return new FleetStatusAnswer(List.copyOf(rows));
+  }
+}
