@@ -3,6 +3,12 @@ package io.fleetconf.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.api.EnrolRequest;
+import io.fleetconf.api.ErrorBody;
+import io.fleetconf.api.IssuedCertificate;
+import io.fleetconf.api.Paths;
+import io.fleetconf.api.RenewRequest;
+import io.fleetconf.api.WireException;
 import io.fleetconf.client.Credentials;
 import io.fleetconf.core.tls.ClientTls;
 import java.io.IOException;
@@ -58,11 +64,11 @@ final class Identity {
         return new Credentials(token, Optional.empty(), config.caFile());
       }
       KeyPair pair = freshKey(key);
-      JsonNode answer = call(config, Optional.empty(), "api/v1/enrol", body -> body.put("token", enrolToken.get())
-          .put("csr", csr(config.deviceId(), pair)));
-      writePublic(certificate, answer.get("certificate").asText());
+      IssuedCertificate answer = call(config, Optional.empty(), Paths.ENROL,
+          new EnrolRequest(enrolToken.get(), csr(config.deviceId(), pair)).toJson());
+      writePublic(certificate, answer.certificate());
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: enrolled as " + config.deviceId() + "; certificate "
-          + answer.path("serial").asText() + " valid until " + answer.path("notAfter").asText());
+          + answer.info().serial() + " valid until " + answer.info().notAfter());
     } else if (dueForRenewal(certificate)) {
       renew(config, certificate, key);
     }
@@ -79,13 +85,13 @@ final class Identity {
     try {
       KeyPair pair = freshKey(nextKey);
       Optional<ClientTls.Identity> current = Optional.of(new ClientTls.Identity(certificate, key));
-      JsonNode answer = call(config, current, "api/v1/devices/" + config.deviceId() + "/certificate",
-          body -> body.put("csr", csr(config.deviceId(), pair)));
-      writePublic(next(certificate), answer.get("certificate").asText());
+      IssuedCertificate answer = call(config, current, Paths.deviceCertificate(config.deviceId()),
+          new RenewRequest(csr(config.deviceId(), pair)).toJson());
+      writePublic(next(certificate), answer.certificate());
       Files.move(nextKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Files.move(next(certificate), certificate, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: renewed the certificate; valid until "
-          + answer.path("notAfter").asText());
+          + answer.info().notAfter());
     } catch (AgentException | IOException e) {
       // The current certificate still works: keep it, and try again at the next start.
       LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot renew the certificate yet: " + e.getMessage());
@@ -121,24 +127,26 @@ final class Identity {
     return left.compareTo(Duration.between(from, to).dividedBy(3)) < 0;
   }
 
-  private interface BodyFiller {
-    ObjectNode fill(ObjectNode body);
-  }
-
-  private static JsonNode call(AgentConfig config, Optional<ClientTls.Identity> identity, String path, BodyFiller body) {
-    String base = config.server().endsWith("/") ? config.server() : config.server() + "/";
+  private static IssuedCertificate call(AgentConfig config, Optional<ClientTls.Identity> identity, String path,
+      ObjectNode body) {
+    String server = config.server();
+    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     HttpClient http = new Credentials(Optional.empty(), identity, config.caFile()).httpClient(Duration.ofSeconds(5));
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.fill(JSON.createObjectNode()).toString())).build(),
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
           HttpResponse.BodyHandlers.ofString());
       JsonNode answer = JSON.readTree(response.body());
-      if (response.statusCode() != 201 || !answer.hasNonNull("certificate")) {
-        throw new AgentException("the server refused the certificate request (" + response.statusCode() + "): "
-            + answer.path("message").asText("no reason given"));
+      if (response.statusCode() == 201) {
+        try {
+          return IssuedCertificate.from(answer);
+        } catch (WireException e) {
+          // no certificate in it: refused like any other answer
+        }
       }
-      return answer;
+      throw new AgentException("the server refused the certificate request (" + response.statusCode() + "): "
+          + ErrorBody.from(answer).map(ErrorBody::message).orElse("no reason given"));
     } catch (IOException e) {
       throw new AgentException("cannot reach the server to get a certificate: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
 package io.fleetconf.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.api.AgentReport;
+import io.fleetconf.api.Paths;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,6 @@ import io.fleetconf.client.Credentials;
 /** Tells the server what the agent applied, per namespace. A failed report is logged, not fatal. */
 final class Reporter {
   private static final System.Logger LOG = System.getLogger(Reporter.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String VERSION = Optional.ofNullable(Reporter.class.getPackage().getImplementationVersion()).orElse("dev");
 
   private final HttpClient http;
@@ -22,8 +21,8 @@ final class Reporter {
   private final Credentials credentials;
 
   Reporter(String server, String deviceId, Credentials credentials) {
-    String base = server.endsWith("/") ? server : server + "/";
-    this.reports = URI.create(base + "api/v1/devices/" + deviceId + "/reports");
+    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    this.reports = URI.create(base + Paths.deviceReports(deviceId));
     this.credentials = credentials;
     this.http = credentials.httpClient(Duration.ofSeconds(5));
   }
@@ -32,18 +31,12 @@ final class Reporter {
   record Revisions(long tried, Optional<Long> running) {}
 
   boolean report(String namespace, Revisions revisions, String hash, String status, Optional<String> error) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("namespace", namespace);
-    body.put("revision", revisions.tried());
-    revisions.running().ifPresent(running -> body.put("runningRevision", running));
-    body.put("hash", hash);
-    body.put("status", status);
-    error.ifPresent(e -> body.put("error", e));
-    body.put("agentVersion", VERSION);
+    AgentReport body = new AgentReport(namespace, revisions.tried(), revisions.running(), hash, status, error,
+        Optional.of(VERSION));
     try {
       HttpResponse<String> response = http.send(credentials.authorize(HttpRequest.newBuilder(reports))
           .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+          .POST(HttpRequest.BodyPublishers.ofString(body.toJson().toString())).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
         LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: the server refused a report (" + response.statusCode() + ")");
         return false;

@@ -38,7 +38,7 @@ final class AdminClient {
 
   /** The server's current revision, from the health endpoint. */
   long revision() {
-    return revisionOf(call("GET", "/api/v1/health", ""));
+    return io.fleetconf.api.Health.from(call("GET", io.fleetconf.api.Paths.HEALTH, "")).revision();
   }
 
   private JsonNode call(String method, String path, String json) {

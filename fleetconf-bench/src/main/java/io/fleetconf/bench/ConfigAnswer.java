@@ -7,9 +7,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * What a device checks in a config answer: its {@code revision}, and the value at one path under
- * {@code config}. Read with Jackson's streaming parser, passing over everything else, since every
- * device reads an answer per change and a tree of the whole config would cost far more.
+ * What a device checks in a config answer ({@link io.fleetconf.api.ConfigAnswer}): its {@code
+ * revision}, and the value at one path under {@code config}. Read with Jackson's streaming parser,
+ * by the contract's field names, passing over everything else, since every device reads an answer
+ * per change and a tree of the whole config would cost far more.
  *
  * @param revision the body's {@code revision}; -1 if it has none
  * @param value the value at the path as text, as {@code JsonNode.asText} would give it; {@link #MISSING} if absent
@@ -29,9 +30,9 @@ record ConfigAnswer(long revision, String value) {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken token = parser.nextToken();
-        if (name.equals("revision") && token == JsonToken.VALUE_NUMBER_INT) {
+        if (name.equals(io.fleetconf.api.ConfigAnswer.REVISION) && token == JsonToken.VALUE_NUMBER_INT) {
           revision = parser.getLongValue();
-        } else if (name.equals("config")) {
+        } else if (name.equals(io.fleetconf.api.ConfigAnswer.CONFIG)) {
           value = at(parser, path, 0);
         } else {
           parser.skipChildren();

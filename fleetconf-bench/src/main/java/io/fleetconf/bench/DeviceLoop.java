@@ -55,8 +55,8 @@ final class DeviceLoop implements Runnable {
 
     /** The next request of {@code device}, which last had revision {@code index} (-1: none yet). */
     ByteBuffer request(int device, long index) {
-      StringBuilder text = new StringBuilder(256).append("GET /api/v1/devices/").append(Main.deviceId(device))
-          .append("/config");
+      StringBuilder text = new StringBuilder(256).append("GET ")
+          .append(io.fleetconf.api.Paths.deviceConfig(Main.deviceId(device)));
       if (transport == Transport.LONGPOLL && index >= 0) {
         text.append("?index=").append(index).append("&wait=").append(longPollWait.toSeconds()).append('s');
       }

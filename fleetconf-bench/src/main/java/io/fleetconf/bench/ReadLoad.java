@@ -62,7 +62,7 @@ public final class ReadLoad {
     URI[] uris = new URI[devices];
     String[] paths = new String[devices];
     for (int device = 0; device < devices; device++) {
-      paths[device] = "/api/v1/devices/" + Main.deviceId(device) + "/config" + query;
+      paths[device] = io.fleetconf.api.Paths.deviceConfig(Main.deviceId(device)) + query;
       uris[device] = base.resolve(paths[device]);
     }
     long start = System.nanoTime();

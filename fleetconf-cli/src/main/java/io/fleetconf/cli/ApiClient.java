@@ -3,6 +3,8 @@ package io.fleetconf.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetconf.api.ErrorBody;
+import io.fleetconf.api.Paths;
 import io.fleetconf.core.format.DocumentException;
 import io.fleetconf.core.format.Json;
 import java.io.IOException;
@@ -93,9 +95,9 @@ final class ApiClient {
   private static CliException refusal(HttpResponse<String> response) {
     java.util.OptionalInt status = java.util.OptionalInt.of(response.statusCode());
     try {
-      JsonNode error = JSON.readTree(response.body());
-      if (error.hasNonNull("message")) {
-        return new CliException(error.path("error").asText("error"), error.get("message").asText(), status);
+      java.util.Optional<ErrorBody> error = ErrorBody.from(JSON.readTree(response.body()));
+      if (error.isPresent()) {
+        return new CliException(error.get().error(), error.get().message(), status);
       }
     } catch (JsonProcessingException ignored) {
       // not our error shape; fall through to the status
@@ -127,17 +129,7 @@ final class ApiClient {
 
   /** One path segment, such as a device id, percent-encoded whole: a '/' in it is encoded too. */
   static String segment(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return out.toString();
+    return Paths.segment(text);
   }
 
   static Map<String, String> query(String... pairs) {

@@ -1,8 +1,11 @@
 package io.fleetconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.api.ConfigAnswer;
+import io.fleetconf.api.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +30,7 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      String path = "/api/v1/devices/" + ApiClient.segment(device) + "/config"
-          + (namespace == null ? "" : "/" + ApiClient.segment(namespace));
+      String path = namespace == null ? Paths.deviceConfig(device) : Paths.deviceConfig(device, namespace);
       Output out = new Output(spec.commandLine().getOut());
       if (!format.equals("json")) {
         if (explain) {
@@ -43,17 +45,18 @@ final class ConfigCommand {
         out.json(answer);
       } else if (explain) {
         List<List<String>> rows = new ArrayList<>();
-        JsonNode provenance = answer.get("provenance");
-        for (String leaf : leaves(answer.get("config"), "", new ArrayList<>())) {
-          JsonNode origin = provenance.get(leaf);
+        ConfigAnswer config = ConfigAnswer.from(answer);
+        Map<String, ConfigAnswer.Origin> provenance = config.provenance().orElse(Map.of());
+        for (String leaf : leaves(config.config(), "", new ArrayList<>())) {
+          ConfigAnswer.Origin origin = provenance.get(leaf);
           if (origin != null) {
-            rows.add(List.of(leaf, Output.value(answer.get("config").at("/" + leaf)), origin.get("scope").asText(),
-                origin.get("revision").asText()));
+            rows.add(List.of(leaf, Output.value(config.config().at("/" + leaf)), origin.scope(),
+                Long.toString(origin.revision())));
           }
         }
         out.table(List.of("PATH", "VALUE", "FROM", "REV"), rows);
       } else {
-        out.json(answer.get("config"));
+        out.json(ConfigAnswer.from(answer).config());
       }
       return 0;
     }

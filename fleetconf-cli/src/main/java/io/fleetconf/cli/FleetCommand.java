@@ -1,6 +1,8 @@
 package io.fleetconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.api.FleetStatusAnswer;
+import io.fleetconf.api.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,30 +29,26 @@ final class FleetCommand {
 
     @Override
     public Integer call() {
-      JsonNode answer = connection.client().get("/api/v1/fleet/status",
+      JsonNode answer = connection.client().get(Paths.FLEET_STATUS,
           ApiClient.query("group", group, "status", status, "staleAfter", staleAfter));
       connection.print(spec, answer, out -> {
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode device : answer.get("devices")) {
+        for (FleetStatusAnswer.Row device : FleetStatusAnswer.from(answer).devices()) {
           // The revision the device runs (after a rollback, an earlier one than it tried), lowest of its namespaces.
           long reported = -1;
-          for (JsonNode ns : device.get("namespaces")) {
-            JsonNode running = ns.path("runningRevision");
-            if (running.canConvertToLong()) {
-              reported = reported < 0 ? running.asLong() : Math.min(reported, running.asLong());
+          for (FleetStatusAnswer.Namespace ns : device.namespaces()) {
+            if (ns.reported().runningRevision().isPresent()) {
+              long running = ns.reported().runningRevision().get();
+              reported = reported < 0 ? running : Math.min(reported, running);
             }
           }
           List<String> errors = new ArrayList<>();
-          device.get("namespaces").forEach(ns -> {
-            if (!ns.get("error").isNull()) {
-              errors.add(ns.get("namespace").asText() + ": " + ns.get("error").asText());
-            }
-          });
-          rows.add(List.of(device.get("id").asText(), device.get("desiredRevision").asText(),
-              reported < 0 ? "-" : Long.toString(reported),
-              device.get("status").isNull() ? "-" : device.get("status").asText(),
-              device.get("drift").asBoolean() ? "yes" : "no", device.get("stale").asBoolean() ? "yes" : "no",
-              device.get("lastSeen").isNull() ? "-" : device.get("lastSeen").asText(), String.join("; ", errors)));
+          device.namespaces().forEach(ns -> ns.reported().error()
+              .ifPresent(error -> errors.add(ns.reported().namespace() + ": " + error)));
+          rows.add(List.of(device.device().id(), Long.toString(device.desiredRevision()),
+              reported < 0 ? "-" : Long.toString(reported), device.status().orElse("-"),
+              device.drift() ? "yes" : "no", device.stale() ? "yes" : "no", device.lastSeen().orElse("-"),
+              String.join("; ", errors)));
         }
         out.table(List.of("DEVICE", "DESIRED", "REPORTED", "STATUS", "DRIFT", "STALE", "LAST SEEN", "ERROR"), rows);
       });

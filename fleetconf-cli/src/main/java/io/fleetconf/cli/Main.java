@@ -51,7 +51,7 @@ public final class Main {
 
   /** An error under {@code --json}: {@code {"error", "message"}} as the server has it, plus the status it answered. */
   private static String jsonError(CliException failure) {
-    ObjectNode error = ApiClient.JSON.createObjectNode().put("error", failure.code()).put("message", failure.getMessage());
+    ObjectNode error = new io.fleetconf.api.ErrorBody(failure.code(), failure.getMessage()).toJson();
     failure.status().ifPresent(status -> error.put("status", status));
     return error.toString();
   }

@@ -1,6 +1,10 @@
 package io.fleetconf.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.api.ConfigAnswer;
+import io.fleetconf.api.ErrorBody;
+import io.fleetconf.api.Paths;
+import io.fleetconf.api.WireException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -28,11 +32,15 @@ final class ServerLink {
   ServerLink(List<URI> servers, String deviceId, Credentials credentials, Duration connectTimeout) {
     this.http = credentials.httpClient(connectTimeout);
     this.servers = List.copyOf(servers);
-    this.configs = servers.stream().map(server -> {
-      String base = server.toString().endsWith("/") ? server.toString() : server + "/";
-      return URI.create(base + "api/v1/devices/" + deviceId + "/config");
-    }).toList();
+    this.configs = servers.stream().map(server -> resolve(server, Paths.deviceConfig(deviceId))).toList();
     this.credentials = credentials;
+  }
+
+  /** {@code path} (from the server's root, as {@link Paths} has them) under a server's URL, which may have a path. */
+  static URI resolve(URI server, String path) {
+    String base = server.toString().endsWith("/") ? server.toString().substring(0, server.toString().length() - 1)
+        : server.toString();
+    return URI.create(base + path);
   }
 
   /** The server in use. */
@@ -69,13 +77,13 @@ final class ServerLink {
     }
     if (response.statusCode() != 200) {
       throw new IOException("the server answered " + response.statusCode() + ": "
-          + (body.hasNonNull("message") ? body.get("message").asText() : "no reason given"));
+          + ErrorBody.from(body).map(ErrorBody::message).orElse("no reason given"));
     }
-    if (!(body.get("config") instanceof ObjectNode tree) || !body.hasNonNull("revision")) {
-      throw new IOException("the server's answer has no config or revision");
+    try {
+      ConfigAnswer answer = ConfigAnswer.from(body);
+      return new Answer(answer.revision(), (ObjectNode) answer.config(), answer.resync(), answer.secrets());
+    } catch (WireException e) {
+      throw new IOException(e.getMessage());
     }
-    java.util.List<String> secrets = new java.util.ArrayList<>();
-    body.path("secrets").forEach(path -> secrets.add(path.asText()));
-    return new Answer(body.get("revision").asLong(), tree, body.path("resync").asBoolean(false), secrets);
   }
 }

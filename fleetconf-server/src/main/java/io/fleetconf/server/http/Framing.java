@@ -1,7 +1,5 @@
 package io.fleetconf.server.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Excerpt;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,8 +86,8 @@ final class Framing extends ChannelInboundHandlerAdapter {
    * closing the connection.
    */
   static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", code).put("message", message);
-    byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    String body = new io.fleetconf.api.ErrorBody(code, message).toJson().toString();
+    byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
