@@ -10,8 +10,9 @@ import io.fleetconf.api.Paths;
 import io.fleetconf.api.RenewRequest;
 import io.fleetconf.api.WireException;
 import io.fleetconf.client.Credentials;
-import io.fleetconf.core.tls.ClientTls;
+import io.fleetconf.client.ClientTls;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,10 +26,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -120,7 +124,7 @@ final class Identity {
   }
 
   private static boolean dueForRenewal(Path certificate) {
-    X509Certificate current = (X509Certificate) ClientTls.certificates(certificate).iterator().next();
+    X509Certificate current = leaf(certificate);
     Instant from = current.getNotBefore().toInstant();
     Instant to = current.getNotAfter().toInstant();
     Duration left = Duration.between(Instant.now(), to);
@@ -163,11 +167,26 @@ final class Identity {
       KeyPair pair = generator.generateKeyPair();
       Files.createDirectories(file.toAbsolutePath().getParent(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      SafeWriter.replace(file, ClientTls.pem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII), "rw-------");
+      SafeWriter.replace(file, pkcs8(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII), "rw-------");
       return pair;
     } catch (GeneralSecurityException | IOException e) {
       throw new AgentException("cannot make a key in " + file + ": " + e.getMessage());
     }
+  }
+
+  /** The first certificate of a PEM file: the device's own. */
+  private static X509Certificate leaf(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new AgentException("cannot read the certificate " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), as the client reads it back. */
+  private static String pkcs8(PrivateKey key) {
+    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   private static String csr(String deviceId, KeyPair pair) {

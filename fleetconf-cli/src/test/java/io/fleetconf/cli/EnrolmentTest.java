@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetconf.client.Credentials;
-import io.fleetconf.core.tls.ClientTls;
+import io.fleetconf.client.ClientTls;
 import io.fleetconf.server.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -25,7 +25,7 @@ public final class ClientBuilder {
   private String deviceId = "";
   private String token = "";
   private Optional<Path> caFile = Optional.empty();
-  private Optional<io.fleetconf.core.tls.ClientTls.Identity> certificate = Optional.empty();
+  private Optional<ClientTls.Identity> certificate = Optional.empty();
   private final List<String> namespaces = new ArrayList<>();
   private Optional<Path> cacheDirectory = Optional.empty();
   private final List<LocalFile> files = new ArrayList<>();
@@ -75,7 +75,7 @@ public final class ClientBuilder {
 
   /** Present this client certificate (PEM chain) and key (PKCS#8 PEM) for mTLS; then no token is needed. */
   public ClientBuilder clientCertificate(Path certificateFile, Path keyFile) {
-    this.certificate = Optional.of(new io.fleetconf.core.tls.ClientTls.Identity(certificateFile, keyFile));
+    this.certificate = Optional.of(new ClientTls.Identity(certificateFile, keyFile));
     return this;
   }
 

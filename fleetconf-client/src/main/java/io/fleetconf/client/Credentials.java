@@ -1,6 +1,5 @@
 package io.fleetconf.client;
 
-import io.fleetconf.core.tls.ClientTls;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package io.fleetconf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.fleetconf.core.tls.ClientTls;
 import io.fleetconf.server.TestServer.Reply;
 import io.fleetconf.server.security.Limits;
 import java.io.ByteArrayOutputStream;
@@ -460,7 +459,7 @@ class AbuseTest {
    * closes; empty if it hung up without an answer.
    */
   static String exchange(TestServer target, String request) throws IOException {
-    var factory = ClientTls.context(Optional.of(target.caFile()), Optional.empty()).getSocketFactory();
+    var factory = TestTls.context(Optional.of(target.caFile()), Optional.empty()).getSocketFactory();
     try (SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", target.uri().getPort())) {
       socket.setSoTimeout(10_000);
       socket.startHandshake();

@@ -2,8 +2,8 @@ package io.fleetconf.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.core.tls.ClientTls;
 import io.fleetconf.server.security.FleetCa;
+import io.fleetconf.server.security.Pem;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ class CertificateReloadTest {
     Path certificate = server.dataDir().resolve("tls/server.crt");
     Path key = server.dataDir().resolve("tls/server.key");
     BigInteger first = servedSerial();
-    assertThat(first).isEqualTo(((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber());
+    assertThat(first).isEqualTo(((X509Certificate) Pem.certificates(certificate).iterator().next()).getSerialNumber());
 
     // A half-written pair of files: the server keeps serving the certificate it has.
     Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\nnot yet\n");
@@ -35,7 +35,7 @@ class CertificateReloadTest {
 
     FleetCa.load(server.dataDir().resolve(FleetServer.CA_DIR))
         .writeServerCertificate(certificate, key, List.of("127.0.0.1"), Instant.now());
-    BigInteger second = ((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber();
+    BigInteger second = ((X509Certificate) Pem.certificates(certificate).iterator().next()).getSerialNumber();
     assertThat(second).isNotEqualTo(first);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!servedSerial().equals(second)) {
@@ -56,19 +56,19 @@ class CertificateReloadTest {
     Path key = data.resolve("tls/server.key");
     var generator = java.security.KeyPairGenerator.getInstance("EC");
     generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-    Files.writeString(key, ClientTls.pem(generator.generateKeyPair().getPrivate()));
+    Files.writeString(key, Pem.pkcs8(generator.generateKeyPair().getPrivate()));
 
     try (TestServer again = TestServer.startTls(data)) {
       assertThat(again.get("/api/v1/health").status()).isEqualTo(200);
     }
-    X509Certificate certificate = (X509Certificate) ClientTls.certificates(data.resolve("tls/server.crt"))
+    X509Certificate certificate = (X509Certificate) Pem.certificates(data.resolve("tls/server.crt"))
         .iterator().next();
     assertThat(io.fleetconf.server.security.ServerTls.isKeyOf(key, certificate)).isTrue();
   }
 
   /** The serial of the certificate the server presents on a new TLS connection. */
   private BigInteger servedSerial() throws Exception {
-    var context = ClientTls.context(Optional.of(server.caFile()), Optional.empty());
+    var context = TestTls.context(Optional.of(server.caFile()), Optional.empty());
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.uri().getPort())) {
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetconf.core.tls.ClientTls;
 import io.fleetconf.server.TestServer.Reply;
+import io.fleetconf.server.security.Pem;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -94,15 +94,15 @@ class SecurityMatrixTest {
   /** How a caller authenticates: TLS trusting the fleet CA (with a client certificate or not), and a header. */
   private record Credential(SSLContext tls, Optional<String> authorization) {
     static Credential none() {
-      return new Credential(ClientTls.context(Optional.of(server.caFile()), Optional.empty()), Optional.empty());
+      return new Credential(TestTls.context(Optional.of(server.caFile()), Optional.empty()), Optional.empty());
     }
 
     static Credential bearer(String token) {
       return new Credential(none().tls(), Optional.of("Bearer " + token));
     }
 
-    static Credential certificate(ClientTls.Identity identity) {
-      return new Credential(ClientTls.context(Optional.of(server.caFile()), Optional.of(identity)), Optional.empty());
+    static Credential certificate(TestTls.Identity identity) {
+      return new Credential(TestTls.context(Optional.of(server.caFile()), Optional.of(identity)), Optional.empty());
     }
   }
 
@@ -242,7 +242,7 @@ class SecurityMatrixTest {
             .orElseGet(HttpRequest.BodyPublishers::noBody));
     call.body().ifPresent(body -> request.header("Content-Type", "application/json"));
     credential.authorization().ifPresent(value -> request.header("Authorization", value));
-    try (HttpClient http = HttpClient.newBuilder().sslContext(credential.tls()).sslParameters(ClientTls.parameters())
+    try (HttpClient http = HttpClient.newBuilder().sslContext(credential.tls()).sslParameters(TestTls.parameters())
         .build()) {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().map(), response.body());
@@ -261,7 +261,7 @@ class SecurityMatrixTest {
   }
 
   /** Enrols {@code device} with a fresh enrolment token and key; its certificate and key end up in files. */
-  private static ClientTls.Identity enrol(String device) throws Exception {
+  private static TestTls.Identity enrol(String device) throws Exception {
     String token = newToken("{\"kind\": \"enrolment\", \"device\": \"" + device + "\", \"ttl\": \"1h\"}");
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -276,8 +276,8 @@ class SecurityMatrixTest {
     JsonNode issued = created(server.send("POST", "/api/v1/enrol", body.getBytes(StandardCharsets.UTF_8),
         "application/json", null)).json();
     Path certificate = Files.writeString(keys.resolve(device + ".crt"), issued.get("certificate").asText());
-    Path key = Files.writeString(keys.resolve(device + ".key"), ClientTls.pem(pair.getPrivate()));
-    return new ClientTls.Identity(certificate, key);
+    Path key = Files.writeString(keys.resolve(device + ".key"), Pem.pkcs8(pair.getPrivate()));
+    return new TestTls.Identity(certificate, key);
   }
 
   private static JsonNode token(String json) {

@@ -204,13 +204,13 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   /** An HTTP client that trusts the fleet CA (when serving TLS) and presents {@code identity}, if given. */
-  public HttpClient client(java.util.Optional<io.fleetconf.core.tls.ClientTls.Identity> identity) {
+  public HttpClient client(java.util.Optional<TestTls.Identity> identity) {
     if (server.caFile().isEmpty() || !uri().getScheme().equals("https")) {
       return HttpClient.newHttpClient();
     }
     return HttpClient.newBuilder()
-        .sslContext(io.fleetconf.core.tls.ClientTls.context(server.caFile(), identity))
-        .sslParameters(io.fleetconf.core.tls.ClientTls.parameters())
+        .sslContext(TestTls.context(server.caFile(), identity))
+        .sslParameters(TestTls.parameters())
         .build();
   }
 

@@ -3,7 +3,6 @@ package io.fleetconf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fleetconf.core.tls.ClientTls;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -147,10 +146,10 @@ class TlsProtocolTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void javaClientTrustingTheFleetCaGetsHealth(String protocol) throws Exception {
-    SSLParameters parameters = ClientTls.parameters();
+    SSLParameters parameters = TestTls.parameters();
     parameters.setProtocols(new String[] {protocol});
     try (HttpClient client = HttpClient.newBuilder()
-        .sslContext(ClientTls.context(Optional.of(server.caFile()), Optional.empty()))
+        .sslContext(TestTls.context(Optional.of(server.caFile()), Optional.empty()))
         .sslParameters(parameters).build()) {
       HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/health")).build(),
           HttpResponse.BodyHandlers.ofString());

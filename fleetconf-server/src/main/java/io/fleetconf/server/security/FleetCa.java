@@ -86,7 +86,7 @@ public final class FleetCa {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
       X509Certificate certificate = sign(builder, pair.getPrivate());
-      Pem.write(dir.resolve(KEY_FILE), io.fleetconf.core.tls.ClientTls.pem(pair.getPrivate()), true);
+      Pem.write(dir.resolve(KEY_FILE), Pem.pkcs8(pair.getPrivate()), true);
       Pem.write(dir.resolve(CERT_FILE), Pem.encode(certificate), false);
       return new FleetCa(certificate, pair.getPrivate());
     } catch (GeneralSecurityException | CertIOException e) {
@@ -149,7 +149,7 @@ public final class FleetCa {
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       X509Certificate server = sign(builder, key);
-      Pem.write(keyFile, io.fleetconf.core.tls.ClientTls.pem(pair.getPrivate()), true);
+      Pem.write(keyFile, Pem.pkcs8(pair.getPrivate()), true);
       Pem.write(certFile, Pem.encode(server, certificate), false);
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot make the server certificate: " + e.getMessage(), e);

@@ -79,6 +79,12 @@ public final class Pem {
     return out.toString();
   }
 
+  /** A private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), which every TLS stack reads. */
+  public static String pkcs8(PrivateKey key) {
+    return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+  }
+
   /** Writes a file anew, durably (see {@link DurableFile}); with {@code secret} only its owner may read it (0600). */
   public static void write(Path file, String text, boolean secret) {
     try {

@@ -1,4 +1,4 @@
-package io.fleetconf.core.tls;
+package io.fleetconf.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +26,11 @@ import javax.net.ssl.TrustManagerFactory;
  * chain and PKCS#8 PEM key) for mTLS. TLS 1.2 and 1.3 only.
  */
 public final class ClientTls {
+  // Public for Identity alone, which Credentials names; the rest is the client's own.
   private ClientTls() {}
 
   /** The parameters every fleetconf client uses: TLS 1.3 and 1.2, host names checked. */
-  public static SSLParameters parameters() {
+  static SSLParameters parameters() {
     SSLParameters parameters = new SSLParameters();
     parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -40,7 +41,7 @@ public final class ClientTls {
    * @param caFile PEM certificates to trust; empty: the JDK's default trust store
    * @param identity a client certificate chain file and its key file, for mTLS
    */
-  public static SSLContext context(Optional<Path> caFile, Optional<Identity> identity) {
+  static SSLContext context(Optional<Path> caFile, Optional<Identity> identity) {
     try {
       TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       if (caFile.isPresent()) {
@@ -73,7 +74,7 @@ public final class ClientTls {
   /** A client certificate (PEM, leaf first) and its private key (PKCS#8 PEM). */
   public record Identity(Path certificate, Path key) {}
 
-  public static Collection<? extends Certificate> certificates(Path file) {
+  private static Collection<? extends Certificate> certificates(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
@@ -88,7 +89,7 @@ public final class ClientTls {
   }
 
   /** Reads a PKCS#8 PEM private key ({@code BEGIN PRIVATE KEY}), EC or RSA. */
-  public static PrivateKey privateKey(Path file) {
+  private static PrivateKey privateKey(Path file) {
     String pem;
     try {
       pem = Files.readString(file, StandardCharsets.US_ASCII);
@@ -109,12 +110,6 @@ public final class ClientTls {
       }
     }
     throw new IllegalArgumentException(file + " holds a private key that is neither EC nor RSA");
-  }
-
-  /** Writes a private key as PKCS#8 PEM. */
-  public static String pem(PrivateKey key) {
-    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException {
