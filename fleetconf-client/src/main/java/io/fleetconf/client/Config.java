@@ -56,14 +56,21 @@ public final class Config {
     return source == Source.CACHE;
   }
 
-  /** The value at {@code path}, if there is one (a missing path and a JSON null are both absent). */
+  /**
+   * The value at {@code path}, if there is one (a missing path and a JSON null are both absent): a
+   * copy, so that changing it leaves this config as it was.
+   */
   public Optional<JsonNode> get(String path) {
+    return node(path).map(JsonNode::deepCopy);
+  }
+
+  private Optional<JsonNode> node(String path) {
     JsonNode node = tree.at(pointer(path));
     return node.isMissingNode() || node.isNull() ? Optional.empty() : Optional.of(node);
   }
 
   public String getString(String path, String fallback) {
-    return get(path).map(node -> node.isValueNode() ? node.asText() : node.toString()).orElse(fallback);
+    return node(path).map(node -> node.isValueNode() ? node.asText() : node.toString()).orElse(fallback);
   }
 
   /** An integer; a string holding one (as {@code .env} values are) counts too. */
@@ -72,7 +79,7 @@ public final class Config {
   }
 
   public long getLong(String path, long fallback) {
-    return get(path).map(node -> {
+    return node(path).map(node -> {
       if (node.canConvertToLong() && node.isIntegralNumber()) {
         return node.asLong();
       }
@@ -85,7 +92,7 @@ public final class Config {
   }
 
   public double getDouble(String path, double fallback) {
-    return get(path).map(node -> {
+    return node(path).map(node -> {
       if (node.isNumber()) {
         return node.asDouble();
       }
@@ -99,7 +106,7 @@ public final class Config {
 
   /** A boolean: JSON true/false, or the strings true/false/yes/no/on/off/1/0. */
   public boolean getBoolean(String path, boolean fallback) {
-    return get(path).map(node -> {
+    return node(path).map(node -> {
       if (node.isBoolean()) {
         return node.asBoolean();
       }
@@ -116,14 +123,14 @@ public final class Config {
    * ({@code PT30S}), or a bare number of milliseconds.
    */
   public Duration getDuration(String path, Duration fallback) {
-    return get(path).map(node -> Durations.parse(node.asText(), ChronoUnit.MILLIS).orElseThrow(() ->
+    return node(path).map(node -> Durations.parse(node.asText(), ChronoUnit.MILLIS).orElseThrow(() ->
         new ConfigException("'" + path + "' must be a duration such as 500ms, 30s, 5m or PT1H, was " + node)))
         .orElse(fallback);
   }
 
   /** A list of strings; a scalar is a list of one. */
   public List<String> getList(String path) {
-    return get(path).map(node -> {
+    return node(path).map(node -> {
       List<String> out = new ArrayList<>();
       if (node.isArray()) {
         node.forEach(item -> out.add(item.isValueNode() ? item.asText() : item.toString()));
@@ -136,7 +143,7 @@ public final class Config {
 
   /** The subtree at {@code path} as a config of its own (empty if absent or not an object). */
   public Config subtree(String path) {
-    JsonNode node = get(path).orElse(null);
+    JsonNode node = node(path).orElse(null);
     ObjectNode sub = node instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
     String prefix = path.endsWith("/") ? path : path + "/";
     return new Config(sub, revision, source, secrets.stream().filter(p -> p.startsWith(prefix))
@@ -145,7 +152,7 @@ public final class Config {
 
   /** Binds the subtree at {@code path} to a record or class, as Jackson maps JSON to it. */
   public <T> T bind(String path, Class<T> type) {
-    JsonNode node = path.isEmpty() ? tree : get(path).orElse(JsonNodeFactory.instance.objectNode());
+    JsonNode node = path.isEmpty() ? tree : node(path).orElse(JsonNodeFactory.instance.objectNode());
     try {
       return JSON.treeToValue(node, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
