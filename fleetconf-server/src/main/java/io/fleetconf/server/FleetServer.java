@@ -1,7 +1,7 @@
 package io.fleetconf.server;
 
 import io.fleetconf.server.ServerSettings.Transport;
-import io.fleetconf.server.http.Gate;
+import io.fleetconf.server.http.Authentication;
 import io.fleetconf.server.security.Certificates;
 import io.fleetconf.server.security.FleetCa;
 import io.fleetconf.server.security.Pem;
@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import io.fleetconf.server.http.Api;
+import io.fleetconf.server.api.NativeApi;
+import io.fleetconf.server.consul.ConsulApi;
+import io.fleetconf.server.http.Router;
 import io.fleetconf.server.http.NettyServer;
 import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.Store;
@@ -52,12 +54,12 @@ public final class FleetServer implements AutoCloseable {
   private final boolean https;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
-  private final Gate gate;
+  private final Authentication gate;
   private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private FleetServer(Store store, Fleet fleet, FleetStatus status, NettyServer http, boolean https,
-      ExecutorService executor, Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
+      ExecutorService executor, Optional<String> bootstrapToken, Authentication gate, Optional<Path> caFile) {
     this.status = status;
     this.gate = gate;
     this.caFile = caFile;
@@ -95,7 +97,7 @@ public final class FleetServer implements AutoCloseable {
       }
       Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
       Certificates certificates = new Certificates(store, ca, clock, settings.certificateValidity());
-      Gate gate = new Gate(tokens, certificates, settings.limits(), settings.anonymousPolicy());
+      Authentication gate = new Authentication(tokens, certificates, settings.limits(), settings.anonymousPolicy());
       // Other servers on a shared store make and revoke tokens and certificates too.
       fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
       Optional<ServerTls> tls = tls(settings, ca, certificates, gate);
@@ -103,8 +105,11 @@ public final class FleetServer implements AutoCloseable {
       FleetStatus status = new FleetStatus(fleet, clock);
       NettyServer http;
       try {
-        http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
-            Api.router(fleet, status, gate), executor);
+        Router router = new Router(gate, fleet::ready);
+        NativeApi.register(router, fleet, status, gate);
+        ConsulApi.register(router, fleet);
+        http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
+            executor);
       } catch (RuntimeException e) {
         status.close();
         throw e;
@@ -147,7 +152,7 @@ public final class FleetServer implements AutoCloseable {
 
   /** The server's TLS, or none (with a loud warning) when plain HTTP was asked for. */
   private static Optional<ServerTls> tls(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates,
-      Gate gate) {
+      Authentication gate) {
     Path certificate;
     Path key;
     switch (settings.transport()) {

@@ -21,11 +21,11 @@ public final class Request {
   private final String tail;
   private final Map<String, String> query;
   private final Caller caller;
-  private final Gate gate;
+  private final Authentication gate;
 
   private final java.util.function.BooleanSupplier ready;
 
-  Request(HttpExchange exchange, String tail, Caller caller, Gate gate, java.util.function.BooleanSupplier ready) {
+  Request(HttpExchange exchange, String tail, Caller caller, Authentication gate, java.util.function.BooleanSupplier ready) {
     this.ready = ready;
     this.exchange = exchange;
     this.tail = tail;
@@ -86,35 +86,36 @@ public final class Request {
   }
 
   /** The client's IP address, for logs. */
-  String clientAddress() {
-    return Gate.address(exchange);
+  public String clientAddress() {
+    return Authentication.address(exchange);
   }
 
   /** The address and port this request came in on, e.g. {@code 127.0.0.1:8585}. */
-  String localAddress() {
+  public String localAddress() {
     var local = exchange.getLocalAddress();
     String host = local.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
   }
 
   /** False while the server cannot answer as current. */
-  boolean ready() {
+  public boolean ready() {
     return ready.getAsBoolean();
   }
 
-  Gate gate() {
+  /** Who authenticated this request, and the limits and credentials it checks. */
+  public Authentication authentication() {
     return gate;
   }
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */
-  void whenClientGone(Runnable action) {
+  public void whenClientGone(Runnable action) {
     if (exchange instanceof NettyExchange netty) {
       netty.whenClientGone(action);
     }
   }
 
   /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
-  Gate.Slot watchSlot() {
+  public Authentication.Slot watchSlot() {
     return gate.watchSlot(caller);
   }
 

@@ -45,11 +45,11 @@ public final class Router implements HttpHandler {
   /** Longer request paths get a 414 before any routing. */
   static final int MAX_PATH = 4096;
   private final List<Route> routes = new ArrayList<>();
-  private final Gate gate;
+  private final Authentication gate;
   private final java.util.function.BooleanSupplier ready;
 
   /** @param ready false while the server cannot answer as current (a replica without its database) */
-  public Router(Gate gate, java.util.function.BooleanSupplier ready) {
+  public Router(Authentication gate, java.util.function.BooleanSupplier ready) {
     this.gate = gate;
     this.ready = ready;
   }
@@ -146,7 +146,7 @@ public final class Router implements HttpHandler {
     }
   }
 
-  static ApiException unavailable() {
+  public static ApiException unavailable() {
     return new ApiException(503, "unavailable", "this server has lost its database and cannot answer as current;"
         + " retry, or use another server", java.util.Map.of("Retry-After", "1"));
   }

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
+import io.fleetconf.server.api.Access;
+import io.fleetconf.server.api.ApiJson;
 
 /**
  * Consul's {@code PUT /v1/txn} for KV operations: one transaction is one change set. Checks
@@ -94,7 +101,7 @@ final class ConsulTxnApi {
   }
 
   private Response rolledBack(Failure failure) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.putNull("Results");
     ArrayNode errors = out.putArray("Errors");
     errors.addObject().put("OpIndex", failure.index()).put("What", failure.what());
@@ -103,7 +110,7 @@ final class ConsulTxnApi {
 
   private Response results(List<Op> ops, Snapshot snapshot, Request request) {
     boolean reveal = Access.revealsSecrets(request);
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     ArrayNode results = out.putArray("Results");
     for (Op op : ops) {
       switch (op.verb()) {

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.server.Fleet;
@@ -7,17 +7,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.fleetconf.server.http.Authentication;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
-/** The native API under {@code /api/v1} and the Consul-compatible one under {@code /v1}: every route, in one table. */
-public final class Api {
-  private Api() {}
+/** The native API under {@code /api/v1}: every route of it, in one table. */
+public final class NativeApi {
+  private NativeApi() {}
 
-  public static Router router(Fleet fleet, FleetStatus status, Gate gate) {
-    Router router = new Router(gate, fleet::ready);
+  public static void register(Router router, Fleet fleet, FleetStatus status, Authentication gate) {
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
     router.open("GET", "/api/v1/health", request -> {
-      ObjectNode body = Wire.object();
+      ObjectNode body = ApiJson.object();
       body.put("status", fleet.ready() ? "ok" : "unready");
       body.put("revision", fleet.snapshot().revision().value());
       return Response.json(fleet.ready() ? 200 : 503, body);
@@ -25,18 +27,13 @@ public final class Api {
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(fleet).register(router);
     new DevicesApi(fleet, status).register(router);
-    new FleetApi(status).register(router);
+    new FleetStatusApi(status).register(router);
     new HistoryApi(fleet).register(router);
     new SecurityApi(fleet, gate).register(router);
-    ConsulKvApi kv = new ConsulKvApi(fleet);
-    kv.register(router);
-    new ConsulTxnApi(fleet, kv).register(router);
-    ConsulAgentApi.register(router);
-    return router;
   }
 
   private static String openapi() {
-    try (InputStream in = Api.class.getResourceAsStream("/io/fleetconf/server/openapi.yaml")) {
+    try (InputStream in = NativeApi.class.getResourceAsStream("/io/fleetconf/server/openapi.yaml")) {
       return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

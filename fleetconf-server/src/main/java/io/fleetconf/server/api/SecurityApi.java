@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.fleetconf.server.http.Authentication;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /**
  * Tokens ({@code /api/v1/tokens}), enrolment ({@code /api/v1/enrol}), issued certificates
@@ -31,7 +36,7 @@ final class SecurityApi {
   private final Tokens tokens;
   private final Certificates certificates;
 
-  SecurityApi(Fleet fleet, Gate gate) {
+  SecurityApi(Fleet fleet, Authentication gate) {
     this.fleet = fleet;
     this.tokens = gate.tokens();
     this.certificates = gate.certificates();
@@ -48,7 +53,7 @@ final class SecurityApi {
   }
 
   private Response whoami(Request request) {
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     switch (request.caller()) {
       case Caller.Operator operator -> {
         body.put("kind", "operator");
@@ -69,7 +74,7 @@ final class SecurityApi {
 
   private Response listTokens(Request request) {
     Access.admin(request, "list tokens");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("tokens");
     tokens.list().forEach(token -> list.add(token(token)));
     return Response.ok(body);
@@ -139,13 +144,13 @@ final class SecurityApi {
   }
 
   private static ObjectNode token(TokenRecord token) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.put("id", token.id());
     out.put("kind", token.kind());
     out.put("identity", token.identity());
     ArrayNode rules = out.putArray("rules");
     token.rules().forEach(rules::add);
-    out.put("created", Wire.time(token.created()));
+    out.put("created", ApiJson.time(token.created()));
     putTime(out, "expires", token.expires());
     putTime(out, "revoked", token.revoked());
     putTime(out, "used", token.used());
@@ -159,7 +164,7 @@ final class SecurityApi {
       Certificates.Issued issued = certificates.enrol(tokens, Bodies.text(body, "token"), Bodies.text(body, "csr"));
       return Response.json(201, issued(issued));
     } catch (Certificates.EnrolmentRefused refused) {
-      request.gate().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
+      request.authentication().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
       throw refused;
     }
   }
@@ -173,7 +178,7 @@ final class SecurityApi {
     JsonNode body = Bodies.object(request);
     // Only a device still in the fleet gets a new certificate.
     Fleet.device(fleet.snapshot(), id);
-    return Response.json(201, issued(request.gate().certificates().renew(id, Bodies.text(body, "csr"))));
+    return Response.json(201, issued(request.authentication().certificates().renew(id, Bodies.text(body, "csr"))));
   }
 
   private static ObjectNode issued(Certificates.Issued issued) {
@@ -185,7 +190,7 @@ final class SecurityApi {
 
   private Response listCertificates(Request request) {
     Access.admin(request, "list certificates");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("certificates");
     certificates.list().forEach(certificate -> list.add(certificate(certificate)));
     return Response.ok(body);
@@ -199,16 +204,16 @@ final class SecurityApi {
   }
 
   private static ObjectNode certificate(CertificateRecord certificate) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.put("serial", certificate.serial());
     out.put("device", certificate.device());
-    out.put("issued", Wire.time(certificate.issued()));
-    out.put("notAfter", Wire.time(certificate.notAfter()));
+    out.put("issued", ApiJson.time(certificate.issued()));
+    out.put("notAfter", ApiJson.time(certificate.notAfter()));
     putTime(out, "revoked", certificate.revoked());
     return out;
   }
 
   private static void putTime(ObjectNode out, String field, Optional<Instant> time) {
-    time.ifPresentOrElse(t -> out.put(field, Wire.time(t)), () -> out.putNull(field));
+    time.ifPresentOrElse(t -> out.put(field, ApiJson.time(t)), () -> out.putNull(field));
   }
 }

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /** {@code /api/v1/devices}: the registry, and each device's effective config. */
 final class DevicesApi {
@@ -54,11 +59,11 @@ final class DevicesApi {
   private Response list(Request request) {
     Access.readDevices(request);
     Snapshot snapshot = fleet.snapshot();
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", snapshot.revision().value());
     ArrayNode devices = body.putArray("devices");
     snapshot.devices().values().stream().sorted(java.util.Comparator.comparing(Device::id))
-        .forEach(device -> devices.add(Wire.device(device)));
+        .forEach(device -> devices.add(ApiJson.device(device)));
     return Response.ok(body).at(snapshot.revision());
   }
 
@@ -75,12 +80,12 @@ final class DevicesApi {
     Snapshot snapshot = fleet.snapshot();
     Device device = Fleet.device(snapshot, id);
     if (parts.size() == 1) {
-      return Response.ok(Wire.device(device)).at(snapshot.revision());
+      return Response.ok(ApiJson.device(device)).at(snapshot.revision());
     }
     if (parts.size() == 2 && parts.get(1).equals("reports")) {
-      ObjectNode body = Wire.object();
+      ObjectNode body = ApiJson.object();
       ArrayNode reports = body.putArray("reports");
-      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report)));
+      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(ApiJson.report(report)));
       return Response.ok(body);
     }
     if (!parts.get(1).equals("config")) {
@@ -138,7 +143,7 @@ final class DevicesApi {
         java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
         Bodies.optionalRevision(body, "runningRevision"));
     status.report(report, request.caller() instanceof Caller.Device);
-    return Response.json(201, Wire.report(report));
+    return Response.json(201, ApiJson.report(report));
   }
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */
@@ -155,7 +160,7 @@ final class DevicesApi {
         response = response.with("X-Fleetconf-Secrets", Integer.toString(shown.secrets().size()));
       }
     } else {
-      ObjectNode body = Wire.object();
+      ObjectNode body = ApiJson.object();
       body.put("device", id.value());
       namespace.ifPresent(ns -> body.put("namespace", ns));
       body.put("revision", snapshot.revision().value());
@@ -169,7 +174,7 @@ final class DevicesApi {
       }
       if (explain) {
         ObjectNode provenance = body.putObject("provenance");
-        shown.config().provenance().forEach((path, origin) -> provenance.set(path, Wire.origin(origin)));
+        shown.config().provenance().forEach((path, origin) -> provenance.set(path, ApiJson.origin(origin)));
       }
       response = Response.ok(body);
     }
@@ -194,17 +199,17 @@ final class DevicesApi {
     DeviceId id = DeviceId.of(request.tail());
     ChangeSet done = commit(request, new Mutation.DeleteDevice(id), "remove device " + id);
     // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
-    request.gate().tokens().revokeDevice(id);
-    request.gate().certificates().revokeDevice(id);
-    ObjectNode body = Wire.object();
+    request.authentication().tokens().revokeDevice(id);
+    request.authentication().certificates().revokeDevice(id);
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
     return Response.ok(body).at(done.revision());
   }
 
   private Response answer(int status, ChangeSet done, DeviceId id) {
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
-    fleet.snapshot().device(id).ifPresent(device -> body.set("device", Wire.device(device)));
+    fleet.snapshot().device(id).ifPresent(device -> body.set("device", ApiJson.device(device)));
     return Response.json(status, body).at(done.revision());
   }
 

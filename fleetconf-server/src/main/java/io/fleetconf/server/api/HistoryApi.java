@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +16,10 @@ import io.fleetconf.server.Fleet;
 import io.fleetconf.server.Rewind;
 import java.util.List;
 import java.util.Optional;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /** History, one change set, diffs, rollback and restore. */
 final class HistoryApi {
@@ -44,38 +48,38 @@ final class HistoryApi {
     Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
-    Wire.Sight sight = Access.sight(request);
+    ApiJson.Sight sight = Access.sight(request);
     return changeSets(fleet.store().history(prefix, before, limit), sight);
   }
 
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
-    Wire.Sight sight = Access.sight(request);
-    return Response.ok(Wire.changeSet(rewind.changeSet(revision), sight)).at(fleet.snapshot().revision());
+    ApiJson.Sight sight = Access.sight(request);
+    return Response.ok(ApiJson.changeSet(rewind.changeSet(revision), sight)).at(fleet.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
   private Response feed(Request request) {
     Revision since = required(request, "since");
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    Wire.Sight sight = Access.sight(request);
+    ApiJson.Sight sight = Access.sight(request);
     return changeSets(fleet.store().changesSince(since, limit), sight);
   }
 
-  private Response changeSets(List<ChangeSet> changeSets, Wire.Sight sight) {
-    ObjectNode body = Wire.object();
+  private Response changeSets(List<ChangeSet> changeSets, ApiJson.Sight sight) {
+    ObjectNode body = ApiJson.object();
     body.put("revision", fleet.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
-    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet, sight)));
+    changeSets.forEach(changeSet -> list.add(ApiJson.changeSet(changeSet, sight)));
     return Response.ok(body).at(fleet.snapshot().revision());
   }
 
   private Response diff(Request request) {
-    Wire.Sight sight = Access.sight(request);
+    ApiJson.Sight sight = Access.sight(request);
     Revision from = rewind.existing(required(request, "from"));
     Revision to = rewind.existing(request.revision("to").orElse(fleet.snapshot().revision()));
     Optional<String> device = request.query("device");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("from", from.value());
     body.put("to", to.value());
     ArrayNode list = body.putArray("differences");
@@ -85,11 +89,11 @@ final class HistoryApi {
       body.put("device", device.get());
       Access.readDevices(request);
       diffs.effective(from, to, DeviceId.of(device.get()), namespace, sight.secrets())
-          .forEach(d -> list.add(Wire.difference(d.name(), "path", d.from(), d.to())));
+          .forEach(d -> list.add(ApiJson.difference(d.name(), "path", d.from(), d.to())));
     } else {
       Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
       diffs.raw(from, to, prefix, sight.secrets()).stream().filter(d -> sight.keys().test(Key.parse(d.name())))
-          .forEach(d -> list.add(Wire.difference(d.name(), "key", d.from(), d.to())));
+          .forEach(d -> list.add(ApiJson.difference(d.name(), "key", d.from(), d.to())));
     }
     return Response.ok(body);
   }
@@ -113,7 +117,7 @@ final class HistoryApi {
     Access.writeTree(request, prefix); // on the prefix asked for, never on what it holds
     List<Mutation> mutations = rewind.restore(prefix, at);
     if (mutations.isEmpty()) {
-      ObjectNode out = Wire.object();
+      ObjectNode out = ApiJson.object();
       out.put("revision", fleet.snapshot().revision().value());
       out.put("changes", 0);
       return Response.ok(out);
@@ -125,7 +129,7 @@ final class HistoryApi {
   }
 
   private static Response committed(ChangeSet done) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());
     return Response.ok(out).at(done.revision());

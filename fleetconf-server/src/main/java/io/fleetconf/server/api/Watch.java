@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.Durations;
@@ -15,13 +15,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Authentication;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /**
  * Adapts a request to the watch hub: long-polls ({@code index} and {@code wait}, as Consul's
  * blocking queries) and Server-Sent Events ({@code Accept: text/event-stream}, resuming from
  * {@code Last-Event-ID}).
  */
-final class Watch {
+public final class Watch {
   static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
   static final Duration MAX_WAIT = Duration.ofMinutes(10);
   static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
@@ -32,7 +37,7 @@ final class Watch {
   private Watch() {}
 
   /** The {@code index} a long-poll resumes from, if this request is one. */
-  static Optional<Revision> index(Request request) {
+  public static Optional<Revision> index(Request request) {
     return request.revision("index");
   }
 
@@ -41,14 +46,14 @@ final class Watch {
    * 1/16 of it as jitter, so that a fleet does not come back in lockstep) passes. The held request
    * takes no thread while it waits.
    */
-  static Response afterChange(Fleet fleet, Request request, View view, Revision index,
+  public static Response afterChange(Fleet fleet, Request request, View view, Revision index,
       Function<WatchHub.Outcome, Response> answer) {
     if (index.isAfter(fleet.snapshot().revision())) {
       return answer.apply(new WatchHub.Outcome(true, false)); // an index from the future: answer so the caller resets
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
-    Gate.Slot slot = request.watchSlot();
+    Authentication.Slot slot = request.watchSlot();
     WatchHub.Watching watching = fleet.watches().watch(view, index, wait.plusMillis(jitter));
     request.whenClientGone(watching.letGo()); // else a closed connection's watch stays held until its wait ends
     return Response.later(watching.answer()
@@ -63,7 +68,7 @@ final class Watch {
     if (!request.ready()) {
       throw Router.unavailable();
     }
-    if (!request.gate().stillValid(request.caller())) {
+    if (!request.authentication().stillValid(request.caller())) {
       throw new ApiException(401, "unauthorized", "the credentials of this request were revoked or expired");
     }
   }
@@ -92,7 +97,7 @@ final class Watch {
     Optional<Revision> resume = request.header("Last-Event-ID")
         .map(id -> Revision.parse(id, "header Last-Event-ID"))
         .or(() -> index(request));
-    Gate.Slot slot = request.watchSlot();
+    Authentication.Slot slot = request.watchSlot();
     return Response.stream("text/event-stream", out -> {
       Thread streaming = Thread.currentThread();
       request.whenClientGone(streaming::interrupt); // ends the wait between events: the stream is let go at once
@@ -106,7 +111,7 @@ final class Watch {
       Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!fleet.watches().isClosed() && fleet.ready() && request.gate().stillValid(request.caller())) {
+    while (!fleet.watches().isClosed() && fleet.ready() && request.authentication().stillValid(request.caller())) {
       if (last.isPresent()) {
         WatchHub.Outcome outcome;
         try {
@@ -114,7 +119,7 @@ final class Watch {
         } catch (InterruptedException e) {
           return;
         }
-        if (!fleet.ready() || !request.gate().stillValid(request.caller())) {
+        if (!fleet.ready() || !request.authentication().stillValid(request.caller())) {
           return; // revoked while the stream was open, or the database lost: end it
         }
         if (!outcome.changed()) {

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,6 +25,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
+import io.fleetconf.server.api.Access;
+import io.fleetconf.server.api.ApiJson;
+import io.fleetconf.server.api.Watch;
 
 /**
  * Consul's KV API, {@code /v1/kv/<key>}, over fleetconf's entries: keys under the root
@@ -82,7 +89,7 @@ final class ConsulKvApi {
     }
     boolean reveal = Access.revealsSecrets(request);
     if (keysOnly) {
-      ArrayNode keys = Wire.array();
+      ArrayNode keys = ApiJson.array();
       rollUp(found, key, request.query("separator").orElse("")).forEach(keys::add);
       return consul(Response.ok(keys), index);
     }
@@ -90,7 +97,7 @@ final class ConsulKvApi {
       return consul(new Response(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal), Optional.empty(),
           java.util.Map.of(), Optional.empty(), Optional.empty()), index);
     }
-    ArrayNode entries = Wire.array();
+    ArrayNode entries = ApiJson.array();
     found.forEach(entry -> entries.add(consulEntry(entry, reveal)));
     return consul(Response.ok(entries), index);
   }
@@ -183,7 +190,7 @@ final class ConsulKvApi {
   }
 
   ObjectNode consulEntry(Entry entry, boolean reveal) {
-    ObjectNode node = Wire.object();
+    ObjectNode node = ApiJson.object();
     node.put("LockIndex", 0);
     node.put("Key", keys.raw(entry.key()));
     // Consul's flags are unsigned 64-bit; they are kept in a long's bits.

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,13 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /** {@code /api/v1/fleet/status}: desired against reported, per device. */
-final class FleetApi {
+final class FleetStatusApi {
   private static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
   private final FleetStatus status;
 
-  FleetApi(FleetStatus status) {
+  FleetStatusApi(FleetStatus status) {
     this.status = status;
   }
 
@@ -31,10 +34,10 @@ final class FleetApi {
     Optional<GroupName> group = request.query("group").filter(g -> !g.isEmpty()).map(GroupName::of);
     Duration staleAfter = request.query("staleAfter").map(text -> Watch.parseDuration(text, "staleAfter"))
         .orElse(DEFAULT_STALE_AFTER);
-    Predicate<DeviceStatus> filter = request.query("status").filter(s -> !s.isEmpty()).map(FleetApi::filter)
+    Predicate<DeviceStatus> filter = request.query("status").filter(s -> !s.isEmpty()).map(FleetStatusApi::filter)
         .orElse(device -> true);
     List<DeviceStatus> devices = status.devices(group, staleAfter).stream().filter(filter).toList();
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("devices");
     devices.forEach(device -> list.add(device(device)));
     return Response.ok(body);
@@ -53,15 +56,15 @@ final class FleetApi {
   }
 
   private static ObjectNode device(DeviceStatus device) {
-    ObjectNode out = Wire.device(device.device());
+    ObjectNode out = ApiJson.device(device.device());
     out.put("desiredRevision", device.desired().value());
     device.status().ifPresentOrElse(s -> out.put("status", s.wire()), () -> out.putNull("status"));
     out.put("drift", device.drift());
     out.put("stale", device.stale());
-    device.lastSeen().ifPresentOrElse(at -> out.put("lastSeen", Wire.time(at)), () -> out.putNull("lastSeen"));
+    device.lastSeen().ifPresentOrElse(at -> out.put("lastSeen", ApiJson.time(at)), () -> out.putNull("lastSeen"));
     ArrayNode namespaces = out.putArray("namespaces");
     device.namespaces().forEach(ns -> {
-      ObjectNode line = Wire.report(ns.reported().orElseThrow());
+      ObjectNode line = ApiJson.report(ns.reported().orElseThrow());
       line.put("desiredRevision", ns.desired().value());
       line.put("drift", ns.drift());
       namespaces.add(line);

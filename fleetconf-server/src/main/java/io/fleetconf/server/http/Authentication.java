@@ -23,8 +23,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * they are over their rate, and how many watches they hold. Failed authentications are logged
  * with the reason and the client's address, never with what was presented, and counted.
  */
-public final class Gate {
-  private static final System.Logger LOG = System.getLogger(Gate.class.getName());
+public final class Authentication {
+  private static final System.Logger LOG = System.getLogger(Authentication.class.getName());
   private final Tokens tokens;
   private final Certificates certificates;
   private final Limits limits;
@@ -35,7 +35,7 @@ public final class Gate {
   private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
 
   /** @param anonymousPolicy what a request to the Consul API without credentials may do ({@link Acl#NONE}: nothing) */
-  public Gate(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
+  public Authentication(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
     this.anonymousPolicy = anonymousPolicy;
     this.tokens = tokens;
     this.certificates = certificates;
@@ -162,7 +162,7 @@ public final class Gate {
    * Whether a caller authenticated earlier still is: a long-poll or an event stream that outlives
    * the revocation (or expiry) of its token or certificate ends instead of answering.
    */
-  boolean stillValid(Caller caller) {
+  public boolean stillValid(Caller caller) {
     return switch (caller) {
       case Caller.Operator operator -> tokens.live(operator.tokenId());
       case Caller.Device device -> device.byCertificate()
@@ -173,7 +173,7 @@ public final class Gate {
   }
 
   /** A held watch slot; closing it frees the slot. */
-  interface Slot extends AutoCloseable {
+  public interface Slot extends AutoCloseable {
     @Override
     void close();
   }
