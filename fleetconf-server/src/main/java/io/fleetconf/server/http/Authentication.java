@@ -144,7 +144,7 @@ public final class Authentication {
   }
 
   private static Optional<X509Certificate> peerCertificate(HttpExchange exchange) {
-    Optional<javax.net.ssl.SSLSession> tls = NettyExchange.tlsSession(exchange);
+    Optional<javax.net.ssl.SSLSession> tls = Exchange.tlsSession(exchange);
     if (tls.isPresent()) {
       try {
         var chain = tls.get().getPeerCertificates();

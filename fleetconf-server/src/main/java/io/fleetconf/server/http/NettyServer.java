@@ -193,7 +193,7 @@ public final class NettyServer implements AutoCloseable {
         Channel channel = context.channel();
         Optional<javax.net.ssl.SSLSession> tls = Optional.ofNullable(channel.pipeline().get(SslHandler.class))
             .map(ssl -> ssl.engine().getSession());
-        NettyExchange exchange = new NettyExchange(channel, request.method().name(), uri, request.headers(),
+        Exchange exchange = new Exchange(channel, request.method().name(), uri, request.headers(),
             ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), tls,
             () -> context.executor().execute(() -> {
               busy = false;

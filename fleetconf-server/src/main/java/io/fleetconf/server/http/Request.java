@@ -109,7 +109,7 @@ public final class Request {
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */
   public void whenClientGone(Runnable action) {
-    if (exchange instanceof NettyExchange netty) {
+    if (exchange instanceof Exchange netty) {
       netty.whenClientGone(action);
     }
   }

@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSession;
  * goes out as one message when its length is known, or chunk by chunk when it is streamed
  * ({@code sendResponseHeaders(status, 0)}, as for Server-Sent Events). Safe to answer from any thread.
  */
-final class NettyExchange extends HttpExchange {
+final class Exchange extends HttpExchange {
   /** The attribute that holds the TLS session of an HTTPS exchange (the JDK server's HttpsExchange has a method). */
   static final String SSL_SESSION = "fleetconf.sslSession";
 
@@ -57,7 +57,7 @@ final class NettyExchange extends HttpExchange {
    * @param done called once the response is complete (or abandoned), so that the connection may
    *     take its next request
    */
-  NettyExchange(Channel channel, String method, URI uri, HttpHeaders headers, byte[] body, boolean keepAlive,
+  Exchange(Channel channel, String method, URI uri, HttpHeaders headers, byte[] body, boolean keepAlive,
       Optional<SSLSession> tls, Runnable done) {
     this.channel = channel;
     this.method = method;
@@ -292,7 +292,7 @@ final class NettyExchange extends HttpExchange {
         channel.close(); // the JDK server's behaviour too: a short body cannot be framed
         throw new IOException("the response body has " + count + " bytes, " + length + " were announced");
       }
-      NettyExchange.this.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+      Exchange.this.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
           Unpooled.wrappedBuffer(buf, 0, count), headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
       finish();
     }
@@ -316,7 +316,7 @@ final class NettyExchange extends HttpExchange {
     @Override
     public synchronized void flush() throws IOException {
       if (pending.size() > 0) {
-        NettyExchange.this.write(new DefaultHttpContent(Unpooled.wrappedBuffer(pending.toByteArray())));
+        Exchange.this.write(new DefaultHttpContent(Unpooled.wrappedBuffer(pending.toByteArray())));
         pending.reset();
       }
     }
@@ -329,7 +329,7 @@ final class NettyExchange extends HttpExchange {
       ended = true;
       try {
         flush();
-        NettyExchange.this.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        Exchange.this.write(LastHttpContent.EMPTY_LAST_CONTENT);
       } finally {
         finish();
       }
