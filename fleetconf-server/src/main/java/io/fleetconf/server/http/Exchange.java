@@ -1,14 +1,12 @@
 package io.fleetconf.server.http;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,57 +14,82 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.io.ByteArrayInputStream;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /**
- * One request and its response on a Netty channel, behind the JDK's {@link HttpExchange} API that
- * the router is written against. The request arrives whole (its body already read); the response
- * goes out as one message when its length is known, or chunk by chunk when it is streamed
- * ({@code sendResponseHeaders(status, 0)}, as for Server-Sent Events). Safe to answer from any thread.
+ * One request and its response on a Netty channel. The request arrives whole (its body already
+ * read); the response goes out as one message ({@link #respond}), or chunk by chunk as it is
+ * written ({@link #stream}, as for Server-Sent Events). Safe to answer from any thread.
  */
-final class Exchange extends HttpExchange {
-  /** The attribute that holds the TLS session of an HTTPS exchange (the JDK server's HttpsExchange has a method). */
-  static final String SSL_SESSION = "fleetconf.sslSession";
-
+final class Exchange {
   private final Channel channel;
   private final String method;
   private final URI uri;
-  private final Headers requestHeaders = new Headers();
-  private final Headers responseHeaders = new Headers();
+  private final HttpHeaders requestHeaders;
+  private final byte[] body;
   private final boolean keepAlive;
+  private final Optional<SSLSession> tlsSession;
   private final Runnable done;
-  private final Map<String, Object> attributes = new HashMap<>();
-  private InputStream in;
-  private OutputStream out;
-  private int status = -1;
+  private boolean responding;
+  private Optional<Chunked> streaming = Optional.empty();
   private boolean closed;
-  private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> gone;
+  /** Whether the connection closes once this response is out. */
+  private boolean closeAfter;
+  private GenericFutureListener<Future<? super Void>> gone;
 
   /**
    * @param done called once the response is complete (or abandoned), so that the connection may
    *     take its next request
    */
   Exchange(Channel channel, String method, URI uri, HttpHeaders headers, byte[] body, boolean keepAlive,
-      Optional<SSLSession> tls, Runnable done) {
+      Optional<SSLSession> tlsSession, Runnable done) {
     this.channel = channel;
     this.method = method;
     this.uri = uri;
-    headers.forEach(header -> requestHeaders.add(header.getKey(), header.getValue()));
+    this.requestHeaders = headers.copy();
+    this.body = body;
     this.keepAlive = keepAlive;
+    this.tlsSession = tlsSession;
     this.done = done;
-    tls.ifPresent(session -> attributes.put(SSL_SESSION, session));
-    this.in = new ByteArrayInputStream(body);
+  }
+
+  String method() {
+    return method;
+  }
+
+  URI uri() {
+    return uri;
+  }
+
+  /** The first value of a request header; names are case-insensitive. */
+  Optional<String> header(String name) {
+    return Optional.ofNullable(requestHeaders.get(name));
+  }
+
+  byte[] body() {
+    return body;
+  }
+
+  InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** The TLS session, if the request came over TLS. */
+  Optional<SSLSession> tlsSession() {
+    return tlsSession;
   }
 
   /**
@@ -89,157 +112,75 @@ final class Exchange extends HttpExchange {
     return closed;
   }
 
-  /** The TLS session of {@code exchange}, if it came over TLS. */
-  static Optional<SSLSession> tlsSession(HttpExchange exchange) {
-    return exchange.getAttribute(SSL_SESSION) instanceof SSLSession session ? Optional.of(session) : Optional.empty();
+  /**
+   * Sends the whole response and ends the exchange. An empty body goes out with a length of 0,
+   * except for HEAD, where the length a GET would have had is not known here and none is sent.
+   */
+  synchronized void respond(int status, Map<String, String> headers, byte[] content) throws IOException {
+    begin();
+    HttpHeaders head = headers(headers);
+    if (content.length > 0) {
+      head.set(HttpHeaderNames.CONTENT_LENGTH, content.length);
+    } else if (!method.equals("HEAD")) {
+      head.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    }
+    write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        content.length > 0 ? Unpooled.wrappedBuffer(content) : Unpooled.EMPTY_BUFFER, head, EmptyHttpHeaders.INSTANCE));
+    finish();
   }
 
-  @Override
-  public Headers getRequestHeaders() {
-    return requestHeaders;
+  /**
+   * Sends the response head and returns the body's stream: each flush sends what was written since
+   * as one chunk, and closing it ends the body and the exchange.
+   */
+  synchronized OutputStream stream(int status, Map<String, String> headers) throws IOException {
+    begin();
+    HttpHeaders head = headers(headers);
+    head.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), head));
+    Chunked body = new Chunked();
+    streaming = Optional.of(body);
+    return body;
   }
 
-  @Override
-  public Headers getResponseHeaders() {
-    return responseHeaders;
+  private void begin() throws IOException {
+    if (responding) {
+      throw new IOException("a response was already sent");
+    }
+    responding = true;
   }
 
-  @Override
-  public URI getRequestURI() {
-    return uri;
-  }
-
-  @Override
-  public String getRequestMethod() {
-    return method;
-  }
-
-  @Override
-  public HttpContext getHttpContext() {
-    throw new UnsupportedOperationException("fleetconf's router has one context");
-  }
-
-  @Override
-  public InputStream getRequestBody() {
-    return in;
-  }
-
-  @Override
-  public OutputStream getResponseBody() {
-    if (out == null) {
-      throw new IllegalStateException("sendResponseHeaders first");
+  /** {@code headers} in order, a later name replacing an earlier one whatever its case. */
+  private HttpHeaders headers(Map<String, String> headers) {
+    HttpHeaders out = new DefaultHttpHeaders();
+    headers.forEach(out::set);
+    closeAfter = !keepAlive || out.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+    if (closeAfter) {
+      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     return out;
   }
 
-  /**
-   * As the JDK server: {@code length} above 0 is the exact body length, 0 a body streamed in
-   * chunks until the stream is closed, -1 no body.
-   */
-  @Override
-  public synchronized void sendResponseHeaders(int code, long length) throws IOException {
-    if (status >= 0) {
-      throw new IOException("headers already sent");
-    }
-    status = code;
-    HttpHeaders headers = headers();
-    if (length > 0) {
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
-      out = new Fixed((int) length, headers);
-    } else if (length == 0) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), headers);
-      write(head);
-      out = new Chunked();
-    } else {
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
-      // HEAD: the length a GET would have had is not known here; none is sent.
-      if (method.equals("HEAD")) {
-        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-      }
-      write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER,
-          headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
-      out = OutputStream.nullOutputStream();
-      finish();
-    }
-  }
-
-  private HttpHeaders headers() {
-    HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
-    responseHeaders.forEach((name, values) -> headers.add(name, values));
-    if (!keepAlive || closesAfter()) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    return headers;
-  }
-
-  private boolean closesAfter() {
-    List<String> connection = responseHeaders.get("Connection");
-    return connection != null && connection.stream().anyMatch(value -> value.equalsIgnoreCase("close"));
-  }
-
-  @Override
-  public InetSocketAddress getRemoteAddress() {
-    return (InetSocketAddress) channel.remoteAddress();
-  }
-
-  @Override
-  public int getResponseCode() {
-    return status;
-  }
-
-  @Override
-  public InetSocketAddress getLocalAddress() {
-    return (InetSocketAddress) channel.localAddress();
-  }
-
-  @Override
-  public String getProtocol() {
-    return "HTTP/1.1";
-  }
-
-  @Override
-  public synchronized Object getAttribute(String name) {
-    return attributes.get(name);
-  }
-
-  @Override
-  public synchronized void setAttribute(String name, Object value) {
-    attributes.put(name, value);
-  }
-
-  @Override
-  public void setStreams(InputStream input, OutputStream output) {
-    if (input != null) {
-      in = input;
-    }
-    if (output != null) {
-      out = output;
-    }
-  }
-
-  @Override
-  public HttpPrincipal getPrincipal() {
-    return null;
-  }
-
   /** Ends the exchange; a response never begun becomes a 500 so the client is not left waiting. */
-  @Override
-  public void close() {
+  void close() {
+    Optional<Chunked> body;
     synchronized (this) {
       if (closed) {
         return;
       }
-      if (status < 0) {
+      if (!responding) {
         try {
-          sendResponseHeaders(500, -1);
+          respond(500, Map.of(), new byte[0]);
         } catch (IOException e) {
           // the channel is gone
         }
       }
+      body = streaming;
     }
     try {
-      out.close();
+      if (body.isPresent()) {
+        body.get().close();
+      }
     } catch (IOException e) {
       // the channel is gone; finish() still runs
     }
@@ -254,7 +195,7 @@ final class Exchange extends HttpExchange {
     if (gone != null) {
       channel.closeFuture().removeListener(gone);
     }
-    if (!keepAlive || closesAfter()) {
+    if (!keepAlive || closeAfter) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> channel.close());
     }
     done.run();
@@ -270,46 +211,18 @@ final class Exchange extends HttpExchange {
     channel.writeAndFlush(message);
   }
 
-  /** A body of known length, sent with the headers as one message when closed. */
-  private final class Fixed extends ByteArrayOutputStream {
-    private final int length;
-    private final HttpHeaders headers;
-    private boolean sent;
-
-    Fixed(int length, HttpHeaders headers) {
-      super(length);
-      this.length = length;
-      this.headers = headers;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (sent) {
-        return;
-      }
-      sent = true;
-      if (count != length) {
-        channel.close(); // the JDK server's behaviour too: a short body cannot be framed
-        throw new IOException("the response body has " + count + " bytes, " + length + " were announced");
-      }
-      Exchange.this.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          Unpooled.wrappedBuffer(buf, 0, count), headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
-      finish();
-    }
-  }
-
   /** A streamed body: each flush sends what was written since as one chunk; close ends the body. */
   private final class Chunked extends OutputStream {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
     private boolean ended;
 
     @Override
-    public synchronized void write(int b) throws IOException {
+    public synchronized void write(int b) {
       pending.write(b);
     }
 
     @Override
-    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+    public synchronized void write(byte[] bytes, int offset, int length) {
       pending.write(bytes, offset, length);
     }
 

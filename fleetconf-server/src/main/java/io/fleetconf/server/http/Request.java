@@ -1,11 +1,8 @@
 package io.fleetconf.server.http;
 
 import io.fleetconf.core.Excerpt;
-import com.sun.net.httpserver.HttpExchange;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,8 +13,7 @@ import io.fleetconf.server.security.Caller;
 
 /** An authenticated HTTP request as handlers see it: the path tail after the route, query and body. */
 public final class Request {
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-  private final HttpExchange exchange;
+  private final Exchange exchange;
   private final String tail;
   private final Map<String, String> query;
   private final Caller caller;
@@ -25,11 +21,11 @@ public final class Request {
 
   private final java.util.function.BooleanSupplier ready;
 
-  Request(HttpExchange exchange, String tail, Caller caller, Authentication gate, java.util.function.BooleanSupplier ready) {
+  Request(Exchange exchange, String tail, Caller caller, Authentication gate, java.util.function.BooleanSupplier ready) {
     this.ready = ready;
     this.exchange = exchange;
     this.tail = tail;
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    this.query = parseQuery(exchange.uri().getRawQuery());
     this.caller = caller;
     this.gate = gate;
   }
@@ -48,8 +44,8 @@ public final class Request {
     if (tail.isEmpty()) {
       return List.of();
     }
-    String[] raw = exchange.getRequestURI().getRawPath().split("/", -1);
-    int prefix = exchange.getRequestURI().getPath().split("/", -1).length - tail.split("/", -1).length;
+    String[] raw = exchange.uri().getRawPath().split("/", -1);
+    int prefix = exchange.uri().getPath().split("/", -1).length - tail.split("/", -1).length;
     if (prefix < 1 || prefix >= raw.length) {
       throw new ApiException(400, "bad_request", "the request path has an encoded '/' before its last part");
     }
@@ -92,7 +88,7 @@ public final class Request {
 
   /** The address and port this request came in on, e.g. {@code 127.0.0.1:8585}. */
   public String localAddress() {
-    var local = exchange.getLocalAddress();
+    var local = exchange.localAddress();
     String host = local.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
   }
@@ -109,9 +105,7 @@ public final class Request {
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */
   public void whenClientGone(Runnable action) {
-    if (exchange instanceof Exchange netty) {
-      netty.whenClientGone(action);
-    }
+    exchange.whenClientGone(action);
   }
 
   /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
@@ -159,7 +153,7 @@ public final class Request {
   }
 
   public Optional<String> header(String name) {
-    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    return exchange.header(name);
   }
 
   /** The media type of the body without parameters, lower case; empty if none was sent. */
@@ -169,21 +163,11 @@ public final class Request {
 
   /** The body, refused with 413 if it is longer than {@code limit} bytes. */
   public byte[] body(int limit) {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        // Read on a little, so that the client gets to read our 413 instead of a reset connection.
-        byte[] sink = new byte[8192];
-        long drained = 0;
-        for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
-          drained += n;
-        }
-        throw new ApiException(413, "too_large", "request body is larger than the " + limit + "-byte limit");
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new ApiException(400, "bad_request", "could not read the request body");
+    byte[] bytes = exchange.body();
+    if (bytes.length > limit) {
+      throw new ApiException(413, "too_large", "request body is larger than the " + limit + "-byte limit");
     }
+    return bytes;
   }
 
   /** The body as UTF-8 text; a 400 if it is not valid UTF-8 (it is never stored with replacement characters). */
