@@ -14,7 +14,7 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.format.Format;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.FleetStatus;
 import io.fleetconf.core.Report;
 import io.fleetconf.core.KeyPath;
@@ -38,11 +38,11 @@ final class DevicesApi {
   private static final String BASE = "/api/v1/devices";
   private static final int MAX_LABEL_LENGTH = 256;
   private static final int REPORT_LIMIT = 100;
-  private final Fleet fleet;
+  private final Replica fleet;
   private final FleetStatus status;
   private final ConfigRenderings renderings = new ConfigRenderings();
 
-  DevicesApi(Fleet fleet, FleetStatus status) {
+  DevicesApi(Replica fleet, FleetStatus status) {
     this.fleet = fleet;
     this.status = status;
   }
@@ -78,7 +78,7 @@ final class DevicesApi {
     DeviceId id = DeviceId.of(parts.get(0));
     Access.device(request, id, false);
     Snapshot snapshot = fleet.snapshot();
-    Device device = Fleet.device(snapshot, id);
+    Device device = Replica.device(snapshot, id);
     if (parts.size() == 1) {
       return Response.ok(ApiJson.device(device)).at(snapshot.revision());
     }
@@ -135,7 +135,7 @@ final class DevicesApi {
       return SecurityApi.renew(request, id, fleet);
     }
     Access.device(request, id, true);
-    Device device = Fleet.device(fleet.snapshot(), id);
+    Device device = Replica.device(fleet.snapshot(), id);
     JsonNode body = Bodies.object(request);
     Report report = new Report(device.id(), Bodies.text(body, "namespace"), Bodies.revision(body, "revision"),
         Bodies.text(body, "hash"), Report.Status.parse(Bodies.text(body, "status")),
@@ -150,7 +150,7 @@ final class DevicesApi {
   private Watch.Rendered render(
       DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean reveal, boolean resync) {
     Snapshot snapshot = fleet.snapshot();
-    Device device = Fleet.device(snapshot, id);
+    Device device = Replica.device(snapshot, id);
     ConfigRenderings.Shown shown = explain ? ConfigRenderings.render(snapshot, device, namespace, format, reveal)
         : renderings.show(snapshot, device, namespace, format, reveal);
     Response response;
@@ -185,7 +185,7 @@ final class DevicesApi {
   private Response update(Request request) {
     DeviceId id = DeviceId.of(request.tail());
     JsonNode body = Bodies.object(request);
-    Device device = Fleet.device(fleet.snapshot(), id);
+    Device device = Replica.device(fleet.snapshot(), id);
     if (body.has("groups")) {
       device = device.withGroups(groups(body));
     }

@@ -15,7 +15,7 @@ import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.View;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.store.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +29,10 @@ import io.fleetconf.server.http.Router;
 /** {@code /api/v1/entries/<scope>/<path>} and {@code /api/v1/changes}: the raw key tree. */
 final class EntriesApi {
   private static final String BASE = "/api/v1/entries";
-  private final Fleet fleet;
+  private final Replica replica;
 
-  EntriesApi(Fleet fleet) {
-    this.fleet = fleet;
+  EntriesApi(Replica replica) {
+    this.replica = replica;
   }
 
   void register(Router router) {
@@ -61,12 +61,12 @@ final class EntriesApi {
     if (recurse) {
       Access.readTree(request, watched); // else the wake-ups would tell of changes it may not read
     }
-    return Watch.afterChange(fleet, request, new View.Prefix(watched), index.get(),
+    return Watch.afterChange(replica, request, new View.Prefix(watched), index.get(),
         outcome -> read(target, recurse, sight, outcome.resync()));
   }
 
   private Response read(Optional<Key> target, boolean recurse, ApiJson.Sight sight, boolean resync) {
-    Snapshot snapshot = fleet.snapshot();
+    Snapshot snapshot = replica.snapshot();
     Response response;
     if (recurse) {
       List<Entry> entries = target.map(snapshot::entriesUnder).orElseGet(snapshot::allEntries).stream()
@@ -111,7 +111,7 @@ final class EntriesApi {
     ChangeSet done = commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")));
     ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
-    fleet.snapshot().entry(key).ifPresent(entry -> body.set("entry", ApiJson.entry(entry, Access.revealsSecrets(request))));
+    replica.snapshot().entry(key).ifPresent(entry -> body.set("entry", ApiJson.entry(entry, Access.revealsSecrets(request))));
     return Response.ok(body).at(done.revision());
   }
 
@@ -129,7 +129,7 @@ final class EntriesApi {
   private ChangeSet commit(Request request, Mutation mutation) {
     String message = request.query("message").orElse("");
     Access.write(request, List.of(mutation));
-    return fleet.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
+    return replica.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
   }
 
   private Response batch(Request request) {
@@ -145,7 +145,7 @@ final class EntriesApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
-    ChangeSet done = fleet.commit(new Proposal(request.principal(), message, request.source(), mutations));
+    ChangeSet done = replica.commit(new Proposal(request.principal(), message, request.source(), mutations));
     ObjectNode out = ApiJson.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());

@@ -11,9 +11,9 @@ import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Diffs;
-import io.fleetconf.server.Fleet;
-import io.fleetconf.server.Rewind;
+import io.fleetconf.server.RevisionDiffs;
+import io.fleetconf.server.Replica;
+import io.fleetconf.server.RollbackPlanner;
 import java.util.List;
 import java.util.Optional;
 import io.fleetconf.server.http.Bodies;
@@ -25,14 +25,14 @@ import io.fleetconf.server.http.Router;
 final class HistoryApi {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
-  private final Fleet fleet;
-  private final Rewind rewind;
-  private final Diffs diffs;
+  private final Replica replica;
+  private final RollbackPlanner rewind;
+  private final RevisionDiffs diffs;
 
-  HistoryApi(Fleet fleet) {
-    this.fleet = fleet;
-    this.rewind = new Rewind(fleet);
-    this.diffs = new Diffs(fleet.store());
+  HistoryApi(Replica replica) {
+    this.replica = replica;
+    this.rewind = new RollbackPlanner(replica);
+    this.diffs = new RevisionDiffs(replica.store());
   }
 
   void register(Router router) {
@@ -49,13 +49,13 @@ final class HistoryApi {
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
     ApiJson.Sight sight = Access.sight(request);
-    return changeSets(fleet.store().history(prefix, before, limit), sight);
+    return changeSets(replica.store().history(prefix, before, limit), sight);
   }
 
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
     ApiJson.Sight sight = Access.sight(request);
-    return Response.ok(ApiJson.changeSet(rewind.changeSet(revision), sight)).at(fleet.snapshot().revision());
+    return Response.ok(ApiJson.changeSet(rewind.changeSet(revision), sight)).at(replica.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
@@ -63,21 +63,21 @@ final class HistoryApi {
     Revision since = required(request, "since");
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     ApiJson.Sight sight = Access.sight(request);
-    return changeSets(fleet.store().changesSince(since, limit), sight);
+    return changeSets(replica.store().changesSince(since, limit), sight);
   }
 
   private Response changeSets(List<ChangeSet> changeSets, ApiJson.Sight sight) {
     ObjectNode body = ApiJson.object();
-    body.put("revision", fleet.snapshot().revision().value());
+    body.put("revision", replica.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
     changeSets.forEach(changeSet -> list.add(ApiJson.changeSet(changeSet, sight)));
-    return Response.ok(body).at(fleet.snapshot().revision());
+    return Response.ok(body).at(replica.snapshot().revision());
   }
 
   private Response diff(Request request) {
     ApiJson.Sight sight = Access.sight(request);
     Revision from = rewind.existing(required(request, "from"));
-    Revision to = rewind.existing(request.revision("to").orElse(fleet.snapshot().revision()));
+    Revision to = rewind.existing(request.revision("to").orElse(replica.snapshot().revision()));
     Optional<String> device = request.query("device");
     ObjectNode body = ApiJson.object();
     body.put("from", from.value());
@@ -106,7 +106,7 @@ final class HistoryApi {
     List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
     Access.write(request, mutations);
-    return committed(fleet.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
+    return committed(replica.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
   }
 
   private Response restore(Request request) {
@@ -118,13 +118,13 @@ final class HistoryApi {
     List<Mutation> mutations = rewind.restore(prefix, at);
     if (mutations.isEmpty()) {
       ObjectNode out = ApiJson.object();
-      out.put("revision", fleet.snapshot().revision().value());
+      out.put("revision", replica.snapshot().revision().value());
       out.put("changes", 0);
       return Response.ok(out);
     }
     String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
     Access.write(request, mutations);
-    return committed(fleet.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
+    return committed(replica.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
         mutations)));
   }
 

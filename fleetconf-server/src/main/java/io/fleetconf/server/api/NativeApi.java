@@ -1,7 +1,7 @@
 package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.FleetStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,21 +15,21 @@ import io.fleetconf.server.http.Router;
 public final class NativeApi {
   private NativeApi() {}
 
-  public static void register(Router router, Fleet fleet, FleetStatus status, Authentication gate) {
+  public static void register(Router router, Replica replica, FleetStatus status, Authentication authentication) {
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
     router.open("GET", "/api/v1/health", request -> {
       ObjectNode body = ApiJson.object();
-      body.put("status", fleet.ready() ? "ok" : "unready");
-      body.put("revision", fleet.snapshot().revision().value());
-      return Response.json(fleet.ready() ? 200 : 503, body);
+      body.put("status", replica.ready() ? "ok" : "unready");
+      body.put("revision", replica.snapshot().revision().value());
+      return Response.json(replica.ready() ? 200 : 503, body);
     });
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
-    new EntriesApi(fleet).register(router);
-    new DevicesApi(fleet, status).register(router);
+    new EntriesApi(replica).register(router);
+    new DevicesApi(replica, status).register(router);
     new FleetStatusApi(status).register(router);
-    new HistoryApi(fleet).register(router);
-    new SecurityApi(fleet, gate).register(router);
+    new HistoryApi(replica).register(router);
+    new SecurityApi(replica, authentication).register(router);
   }
 
   private static String openapi() {

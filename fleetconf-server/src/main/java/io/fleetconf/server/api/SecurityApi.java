@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.InvalidInputException;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.security.Certificates;
@@ -32,11 +32,11 @@ import io.fleetconf.server.http.Router;
 final class SecurityApi {
   private static final Duration DEFAULT_ENROLMENT_TTL = Duration.ofHours(1);
   private static final Duration MAX_ENROLMENT_TTL = Duration.ofDays(7);
-  private final Fleet fleet;
+  private final Replica fleet;
   private final Tokens tokens;
   private final Certificates certificates;
 
-  SecurityApi(Fleet fleet, Authentication gate) {
+  SecurityApi(Replica fleet, Authentication gate) {
     this.fleet = fleet;
     this.tokens = gate.tokens();
     this.certificates = gate.certificates();
@@ -116,7 +116,7 @@ final class SecurityApi {
 
   private DeviceId registered(JsonNode body) {
     DeviceId id = DeviceId.of(Bodies.text(body, "device"));
-    Fleet.device(fleet.snapshot(), id);
+    Replica.device(fleet.snapshot(), id);
     return id;
   }
 
@@ -170,14 +170,14 @@ final class SecurityApi {
   }
 
   /** A device renews its certificate with its current one (or an admin does it for it). */
-  static Response renew(Request request, DeviceId id, Fleet fleet) {
+  static Response renew(Request request, DeviceId id, Replica fleet) {
     boolean self = request.caller() instanceof Caller.Device device && device.byCertificate() && device.id().equals(id);
     if (!self) {
       Access.admin(request, "renew the certificate of device '" + id + "'");
     }
     JsonNode body = Bodies.object(request);
     // Only a device still in the fleet gets a new certificate.
-    Fleet.device(fleet.snapshot(), id);
+    Replica.device(fleet.snapshot(), id);
     return Response.json(201, issued(request.authentication().certificates().renew(id, Bodies.text(body, "csr"))));
   }
 

@@ -4,7 +4,7 @@ import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.Durations;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.View;
 import io.fleetconf.server.WatchHub;
 import java.io.IOException;
@@ -46,15 +46,15 @@ public final class Watch {
    * 1/16 of it as jitter, so that a fleet does not come back in lockstep) passes. The held request
    * takes no thread while it waits.
    */
-  public static Response afterChange(Fleet fleet, Request request, View view, Revision index,
-      Function<WatchHub.Outcome, Response> answer) {
-    if (index.isAfter(fleet.snapshot().revision())) {
-      return answer.apply(new WatchHub.Outcome(true, false)); // an index from the future: answer so the caller resets
+  public static Response afterChange(Replica replica, Request request, View view, Revision index,
+      Function<WatchHub.WaitEnd, Response> answer) {
+    if (index.isAfter(replica.snapshot().revision())) {
+      return answer.apply(WatchHub.WaitEnd.CHANGED); // an index from the future: answer so the caller resets
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
     Authentication.Slot slot = request.watchSlot();
-    WatchHub.Watching watching = fleet.watches().watch(view, index, wait.plusMillis(jitter));
+    WatchHub.Watching watching = replica.watches().watch(view, index, wait.plusMillis(jitter));
     request.whenClientGone(watching.letGo()); // else a closed connection's watch stays held until its wait ends
     return Response.later(watching.answer()
         .whenComplete((outcome, failure) -> slot.close())
@@ -93,7 +93,7 @@ public final class Watch {
    * comment line keeps idle connections open. Starts with the current view unless the caller
    * resumes ({@code Last-Event-ID} or {@code index}) from a revision that already has it.
    */
-  static Response events(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render) {
+  static Response events(Replica replica, Request request, View view, Function<Boolean, Rendered> render) {
     Optional<Revision> resume = request.header("Last-Event-ID")
         .map(id -> Revision.parse(id, "header Last-Event-ID"))
         .or(() -> index(request));
@@ -102,31 +102,31 @@ public final class Watch {
       Thread streaming = Thread.currentThread();
       request.whenClientGone(streaming::interrupt); // ends the wait between events: the stream is let go at once
       try (slot) {
-        stream(fleet, request, view, render, resume, out);
+        stream(replica, request, view, render, resume, out);
       }
     });
   }
 
-  private static void stream(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render,
+  private static void stream(Replica replica, Request request, View view, Function<Boolean, Rendered> render,
       Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!fleet.watches().isClosed() && fleet.ready() && request.authentication().stillValid(request.caller())) {
+    while (!replica.watches().isClosed() && replica.ready() && request.authentication().stillValid(request.caller())) {
       if (last.isPresent()) {
-        WatchHub.Outcome outcome;
+        WatchHub.WaitEnd ended;
         try {
-          outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
+          ended = replica.watches().await(view, last.get(), KEEP_ALIVE);
         } catch (InterruptedException e) {
           return;
         }
-        if (!fleet.ready() || !request.authentication().stillValid(request.caller())) {
+        if (!replica.ready() || !request.authentication().stillValid(request.caller())) {
           return; // revoked while the stream was open, or the database lost: end it
         }
-        if (!outcome.changed()) {
+        if (!ended.changed()) {
           write(out, ": keep-alive\n\n");
           continue;
         }
-        resync = outcome.resync();
+        resync = ended.resync();
       }
       Rendered rendered = render.apply(resync);
       StringBuilder event = new StringBuilder("id: ").append(rendered.revision()).append("\nevent: config\n");

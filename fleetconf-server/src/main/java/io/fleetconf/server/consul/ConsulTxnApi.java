@@ -10,7 +10,7 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.consul.ConsulKeys;
 import io.fleetconf.server.consul.ConsulValues;
@@ -40,7 +40,7 @@ import io.fleetconf.server.api.ApiJson;
 final class ConsulTxnApi {
   /** Consul's limit on operations in one transaction (128 since Consul 1.14; 64 before). */
   static final int MAX_OPERATIONS = 128;
-  private final Fleet fleet;
+  private final Replica replica;
   private final ConsulKvApi kv;
 
   /** One operation, read: what it writes or checks, and what it answers with. */
@@ -49,8 +49,8 @@ final class ConsulTxnApi {
   /** Why a transaction was rolled back: the operation and Consul's words for it. */
   private record Failure(int index, String what) {}
 
-  ConsulTxnApi(Fleet fleet, ConsulKvApi kv) {
-    this.fleet = fleet;
+  ConsulTxnApi(Replica replica, ConsulKvApi kv) {
+    this.replica = replica;
     this.kv = kv;
   }
 
@@ -69,7 +69,7 @@ final class ConsulTxnApi {
           "Transaction contains too many operations (" + body.size() + " > " + MAX_OPERATIONS + ")");
     }
     authorise(body, request);
-    Snapshot snapshot = fleet.snapshot();
+    Snapshot snapshot = replica.snapshot();
     List<Op> ops = read(body, snapshot, request);
     List<Mutation> mutations = ops.stream().flatMap(op -> op.mutations().stream()).toList();
     Access.write(request, mutations);
@@ -77,10 +77,10 @@ final class ConsulTxnApi {
     boolean writes = mutations.stream().anyMatch(m -> !(m instanceof Mutation.Check));
     if (failed.isEmpty() && writes) {
       try {
-        fleet.commit(ConsulKvApi.proposal(request, mutations));
+        replica.commit(ConsulKvApi.proposal(request, mutations));
       } catch (ConflictException | NotFoundException raced) {
         // Another writer got in between our reading and the commit: say which operation no longer holds.
-        failed = firstFailure(read(body, fleet.snapshot(), request))
+        failed = firstFailure(read(body, replica.snapshot(), request))
             .or(() -> Optional.of(new Failure(0, raced.getMessage())));
       }
     }
@@ -88,7 +88,7 @@ final class ConsulTxnApi {
       return rolledBack(failed.get());
     }
     // A read-only transaction answers from the state it was checked against, a write from the state after it.
-    return results(ops, writes ? fleet.snapshot() : snapshot, request);
+    return results(ops, writes ? replica.snapshot() : snapshot, request);
   }
 
   private static Optional<Failure> firstFailure(List<Op> ops) {

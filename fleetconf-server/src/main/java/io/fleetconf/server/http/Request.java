@@ -17,17 +17,18 @@ public final class Request {
   private final String tail;
   private final Map<String, String> query;
   private final Caller caller;
-  private final Authentication gate;
+  private final Authentication authentication;
 
   private final java.util.function.BooleanSupplier ready;
 
-  Request(Exchange exchange, String tail, Caller caller, Authentication gate, java.util.function.BooleanSupplier ready) {
+  Request(Exchange exchange, String tail, Caller caller, Authentication authentication,
+      java.util.function.BooleanSupplier ready) {
     this.ready = ready;
     this.exchange = exchange;
     this.tail = tail;
     this.query = parseQuery(exchange.uri().getRawQuery());
     this.caller = caller;
-    this.gate = gate;
+    this.authentication = authentication;
   }
 
   /** The part of the path after the route's prefix, without leading slash; may be empty. */
@@ -100,7 +101,7 @@ public final class Request {
 
   /** Who authenticated this request, and the limits and credentials it checks. */
   public Authentication authentication() {
-    return gate;
+    return authentication;
   }
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */
@@ -110,7 +111,7 @@ public final class Request {
 
   /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
   public Authentication.Slot watchSlot() {
-    return gate.watchSlot(caller);
+    return authentication.watchSlot(caller);
   }
 
   public Optional<String> query(String name) {

@@ -44,12 +44,12 @@ public final class Router {
   /** Longer request paths get a 414 before any routing. */
   static final int MAX_PATH = 4096;
   private final List<Route> routes = new ArrayList<>();
-  private final Authentication gate;
+  private final Authentication authentication;
   private final java.util.function.BooleanSupplier ready;
 
   /** @param ready false while the server cannot answer as current (a replica without its database) */
-  public Router(Authentication gate, java.util.function.BooleanSupplier ready) {
-    this.gate = gate;
+  public Router(Authentication authentication, java.util.function.BooleanSupplier ready) {
+    this.authentication = authentication;
     this.ready = ready;
   }
 
@@ -99,7 +99,7 @@ public final class Router {
   }
 
   private Response dispatch(Exchange exchange) {
-    gate.admitAddress(exchange);
+    authentication.admitAddress(exchange);
     if (exchange.uri().getRawAuthority() != null || exchange.uri().getScheme() != null) {
       // '//host/api/...' would otherwise be read as a host and a path a proxy's rules never saw.
       throw new ApiException(400, "bad_request", "the request target must be a path starting with a single '/'");
@@ -123,7 +123,7 @@ public final class Router {
           throw unavailable();
         }
         Caller caller = route.open ? new Caller.Anonymous() : authenticate(exchange, path);
-        return route.handler.handle(new Request(exchange, tail.get(), caller, gate, ready));
+        return route.handler.handle(new Request(exchange, tail.get(), caller, authentication, ready));
       }
     }
     if (pathKnown) {
@@ -136,7 +136,7 @@ public final class Router {
   /** Consul answers a missing or unknown token with 403 ("ACL not found"); its clients expect that on /v1. */
   private Caller authenticate(Exchange exchange, String path) {
     try {
-      return gate.authenticate(exchange);
+      return authentication.authenticate(exchange);
     } catch (ApiException refused) {
       if (refused.status() == 401 && path.startsWith("/v1/")) {
         throw new ApiException(403, "acl_not_found", "ACL not found: " + refused.getMessage());
