@@ -59,16 +59,16 @@ public final class Watch {
     return Response.later(watching.answer()
         .whenComplete((outcome, failure) -> slot.close())
         .thenApply(outcome -> {
-          requireStillValid(request);
+          requireStillValid(replica, request);
           return answer.apply(outcome);
         }));
   }
 
-  private static void requireStillValid(Request request) {
-    if (!request.ready()) {
+  private static void requireStillValid(Replica replica, Request request) {
+    if (!replica.ready()) {
       throw Router.unavailable();
     }
-    if (!request.authentication().stillValid(request.caller())) {
+    if (!request.credentialsStillValid()) {
       throw new ApiException(401, "unauthorized", "the credentials of this request were revoked or expired");
     }
   }
@@ -111,7 +111,7 @@ public final class Watch {
       Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!replica.watches().isClosed() && replica.ready() && request.authentication().stillValid(request.caller())) {
+    while (!replica.watches().isClosed() && replica.ready() && request.credentialsStillValid()) {
       if (last.isPresent()) {
         WatchHub.WaitEnd ended;
         try {
@@ -119,7 +119,7 @@ public final class Watch {
         } catch (InterruptedException e) {
           return;
         }
-        if (!replica.ready() || !request.authentication().stillValid(request.caller())) {
+        if (!replica.ready() || !request.credentialsStillValid()) {
           return; // revoked while the stream was open, or the database lost: end it
         }
         if (!ended.changed()) {

@@ -161,7 +161,7 @@ public final class Authentication {
    * Whether a caller authenticated earlier still is: a long-poll or an event stream that outlives
    * the revocation (or expiry) of its token or certificate ends instead of answering.
    */
-  public boolean stillValid(Caller caller) {
+  boolean stillValid(Caller caller) {
     return switch (caller) {
       case Caller.Operator operator -> tokens.live(operator.tokenId());
       case Caller.Device device -> device.byCertificate()

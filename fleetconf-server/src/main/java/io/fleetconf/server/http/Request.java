@@ -19,11 +19,7 @@ public final class Request {
   private final Caller caller;
   private final Authentication authentication;
 
-  private final java.util.function.BooleanSupplier ready;
-
-  Request(Exchange exchange, String tail, Caller caller, Authentication authentication,
-      java.util.function.BooleanSupplier ready) {
-    this.ready = ready;
+  Request(Exchange exchange, String tail, Caller caller, Authentication authentication) {
     this.exchange = exchange;
     this.tail = tail;
     this.query = parseQuery(exchange.uri().getRawQuery());
@@ -94,9 +90,12 @@ public final class Request {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
   }
 
-  /** False while the server cannot answer as current. */
-  public boolean ready() {
-    return ready.getAsBoolean();
+  /**
+   * Whether the credentials this request was authenticated with still are valid: a long-poll or an
+   * event stream that outlives the revocation (or expiry) of its token or certificate ends instead.
+   */
+  public boolean credentialsStillValid() {
+    return authentication.stillValid(caller);
   }
 
   /** Who authenticated this request, and the limits and credentials it checks. */

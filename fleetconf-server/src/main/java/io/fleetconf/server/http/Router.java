@@ -123,7 +123,7 @@ public final class Router {
           throw unavailable();
         }
         Caller caller = route.open ? new Caller.Anonymous() : authenticate(exchange, path);
-        return route.handler.handle(new Request(exchange, tail.get(), caller, authentication, ready));
+        return route.handler.handle(new Request(exchange, tail.get(), caller, authentication));
       }
     }
     if (pathKnown) {
