@@ -26,11 +26,11 @@ final class DeviceRevisions {
   }
 
   /**
-   * Takes the config as of {@code revision}; true if anything in it changed. {@code diffs} compares
-   * each pair of configs once for all the devices that share them.
+   * Takes the config as of {@code revision}; true if anything in it changed. {@code changedNamespaces}
+   * compares each pair of configs once for all the devices that share them.
    */
-  boolean update(JsonNode next, Revision revision, ChangedNamespaces diffs) {
-    Set<String> changed = diffs.between(config, next);
+  boolean update(JsonNode next, Revision revision, ChangedNamespaces changedNamespaces) {
+    Set<String> changed = changedNamespaces.between(config, next);
     changed.forEach(name -> namespaces.put(name, revision));
     if (!changed.isEmpty()) {
       whole = revision;

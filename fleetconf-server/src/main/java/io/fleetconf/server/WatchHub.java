@@ -254,7 +254,7 @@ public final class WatchHub implements AutoCloseable {
         .filter(Change.EntryChange.class::isInstance)
         .map(change -> ((Change.EntryChange) change).key())
         .toList();
-    DeviceRevisions.ChangedNamespaces diffs = new DeviceRevisions.ChangedNamespaces();
+    DeviceRevisions.ChangedNamespaces changedNamespaces = new DeviceRevisions.ChangedNamespaces();
     lock.lock();
     try {
       remember(new Touched(changeSet.revision(), keys));
@@ -263,12 +263,12 @@ public final class WatchHub implements AutoCloseable {
         woken += wakeDevice(id, w -> true);
       });
       configs.forEach((id, config) -> {
-        DeviceRevisions views = devices.get(id);
-        if (views == null) {
+        DeviceRevisions revisions = devices.get(id);
+        if (revisions == null) {
           devices.put(id, new DeviceRevisions(config, changeSet.revision()));
           woken += wakeDevice(id, w -> true);
-        } else if (views.update(config, changeSet.revision(), diffs)) {
-          woken += wakeDevice(id, w -> views.revision(w.view).isAfter(w.index));
+        } else if (revisions.update(config, changeSet.revision(), changedNamespaces)) {
+          woken += wakeDevice(id, w -> revisions.revision(w.view).isAfter(w.index));
         }
       });
       if (!keys.isEmpty()) {
@@ -320,8 +320,8 @@ public final class WatchHub implements AutoCloseable {
   private Revision revisionOf(View view) {
     return switch (view) {
       case View.DeviceConfig config -> {
-        DeviceRevisions views = devices.get(config.device());
-        yield views == null ? floor : views.revision(view);
+        DeviceRevisions revisions = devices.get(config.device());
+        yield revisions == null ? floor : revisions.revision(view);
       }
       case View.Prefix prefix -> lastTouching(view);
       case View.Raw raw -> lastTouching(view);

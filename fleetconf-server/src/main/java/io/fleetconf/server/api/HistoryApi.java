@@ -26,12 +26,12 @@ final class HistoryApi {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
   private final Replica replica;
-  private final RollbackPlanner rewind;
+  private final RollbackPlanner rollbacks;
   private final RevisionDiffs diffs;
 
   HistoryApi(Replica replica) {
     this.replica = replica;
-    this.rewind = new RollbackPlanner(replica);
+    this.rollbacks = new RollbackPlanner(replica);
     this.diffs = new RevisionDiffs(replica.store());
   }
 
@@ -55,7 +55,7 @@ final class HistoryApi {
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
     ApiJson.Sight sight = Access.sight(request);
-    return Response.ok(ApiJson.changeSet(rewind.changeSet(revision), sight)).at(replica.snapshot().revision());
+    return Response.ok(ApiJson.changeSet(rollbacks.changeSet(revision), sight)).at(replica.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
@@ -76,8 +76,8 @@ final class HistoryApi {
 
   private Response diff(Request request) {
     ApiJson.Sight sight = Access.sight(request);
-    Revision from = rewind.existing(required(request, "from"));
-    Revision to = rewind.existing(request.revision("to").orElse(replica.snapshot().revision()));
+    Revision from = rollbacks.existing(required(request, "from"));
+    Revision to = rollbacks.existing(request.revision("to").orElse(replica.snapshot().revision()));
     Optional<String> device = request.query("device");
     ObjectNode body = ApiJson.object();
     body.put("from", from.value());
@@ -102,8 +102,8 @@ final class HistoryApi {
     Access.operator(request, "roll back changes");
     JsonNode body = Bodies.object(request);
     Revision target = Bodies.revision(body, "revision");
-    Access.rollBack(request, rewind.changeSet(target)); // before planning: its conflicts would name keys
-    List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
+    Access.rollBack(request, rollbacks.changeSet(target)); // before planning: its conflicts would name keys
+    List<Mutation> mutations = rollbacks.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
     Access.write(request, mutations);
     return committed(replica.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
@@ -115,7 +115,7 @@ final class HistoryApi {
     Key prefix = Key.parsePrefix(Bodies.text(body, "prefix"));
     Revision at = Bodies.revision(body, "revision");
     Access.writeTree(request, prefix); // on the prefix asked for, never on what it holds
-    List<Mutation> mutations = rewind.restore(prefix, at);
+    List<Mutation> mutations = rollbacks.restore(prefix, at);
     if (mutations.isEmpty()) {
       ObjectNode out = ApiJson.object();
       out.put("revision", replica.snapshot().revision().value());
