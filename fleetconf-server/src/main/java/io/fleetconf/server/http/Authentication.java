@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The way in: who is calling (a bearer token, or a client certificate from the fleet CA), whether
- * they are over their rate, and how many watches they hold. Failed authentications are logged
+ * Authentication, in one place: who is calling (a bearer token, or a client certificate from the
+ * fleet CA), and the limits on each caller: its rate, and how many watches it holds. Failed authentications are logged
  * with the reason and the client's address, never with what was presented, and counted.
  */
 public final class Authentication {
