@@ -1,8 +1,11 @@
 package io.fleetconf.cli;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +31,37 @@ public final class LittleService {
       config = read(file);
       append(log, "reload " + config.lines().filter(l -> l.startsWith("volume:")).findFirst().orElse("?"));
     });
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    http.createContext("/health", exchange -> {
-      boolean healthy = !config.contains("healthy: false");
-      byte[] body = (healthy ? "ok" : "unhealthy").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(healthy ? 200 : 500, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    http.start();
-    Files.writeString(Path.of(args[3]), Integer.toString(http.getAddress().getPort()));
+    ServerSocket http = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(() -> serve(http));
+    Files.writeString(Path.of(args[3]), Integer.toString(http.getLocalPort()));
     Files.writeString(Path.of(args[1]), Long.toString(ProcessHandle.current().pid()));
     new CountDownLatch(1).await();
+  }
+
+  /** Answers every request, one per connection, as {@code /health} (the only path the tests ask for). */
+  private static void serve(ServerSocket http) {
+    while (true) {
+      try (Socket client = http.accept()) {
+        readHead(client.getInputStream());
+        boolean healthy = !config.contains("healthy: false");
+        byte[] body = (healthy ? "ok" : "unhealthy").getBytes(StandardCharsets.UTF_8);
+        OutputStream out = client.getOutputStream();
+        out.write(("HTTP/1.1 " + (healthy ? "200 OK" : "500 Internal Server Error") + "\r\nContent-Length: "
+            + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+      } catch (IOException e) {
+        // that client went away; take the next
+      }
+    }
+  }
+
+  /** Reads a request up to the blank line that ends its head (a health check has no body). */
+  private static void readHead(InputStream in) throws IOException {
+    int matched = 0;
+    for (int b; matched < 4 && (b = in.read()) >= 0; ) {
+      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+    }
   }
 
   private static String read(Path file) {

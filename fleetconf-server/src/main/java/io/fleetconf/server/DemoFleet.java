@@ -40,20 +40,20 @@ final class DemoFleet {
 
   private DemoFleet() {}
 
-  static void seed(Fleet fleet) {
-    commit(fleet, "register the demo devices", List.of(
+  static void seed(Replica replica) {
+    commit(replica, "register the demo devices", List.of(
         device("vv-lis-01", "device_type/jetson-nano", "site/lisbon"),
         device("vv-lis-02", "device_type/rpi4", "site/lisbon"),
         device("vv-lis-03", "device_type/jetson-nano", "site/lisbon"),
         device("vv-prt-01", "device_type/jetson-nano", "site/porto"),
         device("vv-prt-02", "device_type/rpi4", "site/porto")));
-    commit(fleet, "fleet-wide settings", List.of(
+    commit(replica, "fleet-wide settings", List.of(
         put("defaults/common/log_level", "\"warning\""),
         put("global/common", "{\"log_level\": \"info\", \"dvr_ip\": \"10.0.0.10\", \"hmac_key_id\": \"k-2026-11\"}"),
         put("global/self_monitor", "{\"cpu_temp_max_c\": 80, \"disk_free_min_pct\": 10, \"check_interval_s\": 30}"),
         put("global/orchestrator", "{\"max_streams\": 4, \"inference_fps\": 10, \"model\": \"yolov8n\"}"),
         yaml("global/tv_scheduler", TV_SCHEDULER)));
-    commit(fleet, "per-site and per-type settings", List.of(
+    commit(replica, "per-site and per-type settings", List.of(
         put("groups/site/lisbon/common/dvr_ip", "\"10.10.1.20\""),
         put("groups/site/porto/common/dvr_ip", "\"10.20.1.20\""),
         put("groups/site/lisbon/tv_scheduler/default_channel", "5"),
@@ -61,11 +61,11 @@ final class DemoFleet {
         put("groups/device_type/rpi4/self_monitor/cpu_temp_max_c", "70"),
         put("groups/device_type/rpi4/orchestrator", "{\"max_streams\": 2, \"inference_fps\": 5}"),
         put("groups/device_type/jetson-nano/orchestrator/model", "\"yolov8n-fp16\"")));
-    commit(fleet, "debug logging on vv-lis-01", List.of(put("devices/vv-lis-01/common/log_level", "\"debug\"")));
+    commit(replica, "debug logging on vv-lis-01", List.of(put("devices/vv-lis-01/common/log_level", "\"debug\"")));
   }
 
-  private static void commit(Fleet fleet, String message, List<Mutation> mutations) {
-    fleet.commit(new Proposal("demo", message, "demo", new ArrayList<>(mutations)));
+  private static void commit(Replica replica, String message, List<Mutation> mutations) {
+    replica.commit(new Proposal("demo", message, "demo", new ArrayList<>(mutations)));
   }
 
   private static Mutation device(String id, String... groups) {

@@ -1,7 +1,7 @@
 package io.fleetconf.server;
 
 import io.fleetconf.server.ServerSettings.Transport;
-import io.fleetconf.server.http.Gate;
+import io.fleetconf.server.http.Authentication;
 import io.fleetconf.server.security.Certificates;
 import io.fleetconf.server.security.FleetCa;
 import io.fleetconf.server.security.Pem;
@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import io.fleetconf.server.http.Api;
+import io.fleetconf.server.api.NativeApi;
+import io.fleetconf.server.consul.ConsulApi;
+import io.fleetconf.server.http.Router;
 import io.fleetconf.server.http.NettyServer;
 import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.Store;
@@ -46,23 +48,23 @@ public final class FleetServer implements AutoCloseable {
   private static final int BACKLOG = 1024;
 
   private final Store store;
-  private final Fleet fleet;
+  private final Replica replica;
   private final FleetStatus status;
   private final NettyServer http;
   private final boolean https;
   private final ExecutorService executor;
   private final Optional<String> bootstrapToken;
-  private final Gate gate;
+  private final Authentication authentication;
   private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private FleetServer(Store store, Fleet fleet, FleetStatus status, NettyServer http, boolean https,
-      ExecutorService executor, Optional<String> bootstrapToken, Gate gate, Optional<Path> caFile) {
+  private FleetServer(Store store, Replica replica, FleetStatus status, NettyServer http, boolean https,
+      ExecutorService executor, Optional<String> bootstrapToken, Authentication authentication, Optional<Path> caFile) {
     this.status = status;
-    this.gate = gate;
+    this.authentication = authentication;
     this.caFile = caFile;
     this.store = store;
-    this.fleet = fleet;
+    this.replica = replica;
     this.http = http;
     this.https = https;
     this.executor = executor;
@@ -75,7 +77,7 @@ public final class FleetServer implements AutoCloseable {
     Store store = settings.storeUrl().open(Clock.systemUTC());
     try {
       Keyring.open(store, masterKey(settings, store));
-      Fleet fleet = new Fleet(store, settings.watchHistory(),
+      Replica replica = new Replica(store, settings.watchHistory(),
           new io.fleetconf.server.consul.ConsulKeys(settings.consulRoot()));
       Clock clock = Clock.systemUTC();
       Tokens tokens = new Tokens(store, clock);
@@ -86,7 +88,7 @@ public final class FleetServer implements AutoCloseable {
         bootstrap = Optional.of(tokens.bootstrapAdmin(secret -> writeAdminToken(file, secret)).secret());
       }
       if (settings.demo() && store.revision().value() == 0) {
-        DemoFleet.seed(fleet);
+        DemoFleet.seed(replica);
       }
       Path caDir = settings.dataDir().resolve(CA_DIR);
       if (settings.transport() instanceof Transport.SelfMadeTls && !FleetCa.exists(caDir)) {
@@ -95,21 +97,25 @@ public final class FleetServer implements AutoCloseable {
       }
       Optional<FleetCa> ca = FleetCa.exists(caDir) ? Optional.of(FleetCa.load(caDir)) : Optional.empty();
       Certificates certificates = new Certificates(store, ca, clock, settings.certificateValidity());
-      Gate gate = new Gate(tokens, certificates, settings.limits(), settings.anonymousPolicy());
+      Authentication authentication =
+          new Authentication(tokens, certificates, settings.limits(), settings.anonymousPolicy());
       // Other servers on a shared store make and revoke tokens and certificates too.
-      fleet.onFollow(new SecurityRefresh(tokens, certificates)::heard);
-      Optional<ServerTls> tls = tls(settings, ca, certificates, gate);
+      replica.onFollow(new SecurityRefresh(tokens, certificates)::heard);
+      Optional<ServerTls> tls = tls(settings, ca, certificates, authentication);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      FleetStatus status = new FleetStatus(fleet, clock);
+      FleetStatus status = new FleetStatus(replica, clock);
       NettyServer http;
       try {
-        http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls,
-            Api.router(fleet, status, gate), executor);
+        Router router = new Router(authentication, replica::ready);
+        NativeApi.register(router, replica, status, authentication);
+        ConsulApi.register(router, replica);
+        http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
+            executor);
       } catch (RuntimeException e) {
         status.close();
         throw e;
       }
-      return new FleetServer(store, fleet, status, http, tls.isPresent(), executor, bootstrap, gate,
+      return new FleetServer(store, replica, status, http, tls.isPresent(), executor, bootstrap, authentication,
           ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException e) {
       store.close();
@@ -147,7 +153,7 @@ public final class FleetServer implements AutoCloseable {
 
   /** The server's TLS, or none (with a loud warning) when plain HTTP was asked for. */
   private static Optional<ServerTls> tls(ServerSettings settings, Optional<FleetCa> ca, Certificates certificates,
-      Gate gate) {
+      Authentication authentication) {
     Path certificate;
     Path key;
     switch (settings.transport()) {
@@ -167,7 +173,7 @@ public final class FleetServer implements AutoCloseable {
       }
     }
     return Optional.of(ServerTls.of(certificate, key, ca.map(FleetCa::certificate), certificates::isRevoked,
-        why -> gate.refused(why + " at the TLS handshake")));
+        why -> authentication.refused(why + " at the TLS handshake")));
   }
 
   /**
@@ -283,12 +289,12 @@ public final class FleetServer implements AutoCloseable {
 
   /** How many requests failed authentication since start. */
   public long authFailures() {
-    return gate.authFailures();
+    return authentication.authFailures();
   }
 
   /** How many long-polls and event streams the server holds right now. */
   public int heldWatches() {
-    return fleet.watches().held();
+    return replica.watches().held();
   }
 
   /**
@@ -296,7 +302,7 @@ public final class FleetServer implements AutoCloseable {
    * concerned them, since start (not resyncs or timeouts): for benchmarks and tests.
    */
   public long watchesWoken() {
-    return fleet.watches().woken();
+    return replica.watches().woken();
   }
 
   /** The admin token, if this start created it (first start on an empty data directory). */
@@ -309,7 +315,7 @@ public final class FleetServer implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
-    fleet.close();
+    replica.close();
     http.close();
     executor.shutdownNow();
     status.close(); // saves the last-seen times noted since the last save

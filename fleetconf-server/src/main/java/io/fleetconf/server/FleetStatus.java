@@ -56,17 +56,17 @@ public final class FleetStatus implements AutoCloseable {
     }
   }
 
-  private final Fleet fleet;
+  private final Replica replica;
   private final Clock clock;
   private final Map<DeviceId, Instant> lastSeen = new ConcurrentHashMap<>();
   /** Times not yet saved. */
   private final Map<DeviceId, Instant> unsaved = new ConcurrentHashMap<>();
   private final Thread saver;
 
-  public FleetStatus(Fleet fleet, Clock clock) {
-    this.fleet = fleet;
+  public FleetStatus(Replica replica, Clock clock) {
+    this.replica = replica;
     this.clock = clock;
-    lastSeen.putAll(fleet.store().lastSeen());
+    lastSeen.putAll(replica.store().lastSeen());
     this.saver = Thread.ofVirtual().name("fleetconf-last-seen").start(this::saveEvery);
   }
 
@@ -79,7 +79,7 @@ public final class FleetStatus implements AutoCloseable {
 
   /** Records a report; {@code byDevice} when the device itself sent it, which marks it seen. */
   public void report(Report report, boolean byDevice) {
-    fleet.store().addReport(report);
+    replica.store().addReport(report);
     if (byDevice) {
       seen(report.device());
     }
@@ -87,9 +87,9 @@ public final class FleetStatus implements AutoCloseable {
 
   /** Every device, optionally only members of {@code group}; stale when not seen for {@code staleAfter}. */
   public List<DeviceStatus> devices(Optional<GroupName> group, Duration staleAfter) {
-    Snapshot snapshot = fleet.snapshot();
+    Snapshot snapshot = replica.snapshot();
     Map<DeviceId, Map<String, Report>> reports = new TreeMap<>();
-    fleet.store().latestReports().forEach(report ->
+    replica.store().latestReports().forEach(report ->
         reports.computeIfAbsent(report.device(), id -> new TreeMap<>()).put(report.namespace(), report));
     Map<DeviceId, Instant> seen = seenEverywhere();
     Instant now = clock.instant();
@@ -101,12 +101,12 @@ public final class FleetStatus implements AutoCloseable {
           Map<String, Report> reported = reports.getOrDefault(device.id(), Map.of());
           List<NamespaceStatus> namespaces = reported.keySet().stream()
               .map(ns -> new NamespaceStatus(ns,
-                  fleet.watches().lastChange(new View.DeviceConfig(device.id(), Optional.of(ns))),
+                  replica.watches().lastChange(new View.DeviceConfig(device.id(), Optional.of(ns))),
                   Optional.of(reported.get(ns))))
               .toList();
           Optional<Instant> last = Optional.ofNullable(seen.get(device.id()));
           boolean stale = last.map(at -> at.plus(staleAfter).isBefore(now)).orElse(true);
-          Revision desired = fleet.watches().lastChange(new View.DeviceConfig(device.id(), Optional.empty()));
+          Revision desired = replica.watches().lastChange(new View.DeviceConfig(device.id(), Optional.empty()));
           out.add(new DeviceStatus(device, desired, namespaces, last, stale));
         });
     return out;
@@ -116,7 +116,7 @@ public final class FleetStatus implements AutoCloseable {
   private Map<DeviceId, Instant> seenEverywhere() {
     Map<DeviceId, Instant> seen = new HashMap<>(lastSeen);
     try {
-      fleet.store().lastSeen().forEach((device, at) -> seen.merge(device, at, FleetStatus::later));
+      replica.store().lastSeen().forEach((device, at) -> seen.merge(device, at, FleetStatus::later));
     } catch (StoreException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot read saved last-seen times: " + e.getMessage());
     }
@@ -141,7 +141,7 @@ public final class FleetStatus implements AutoCloseable {
       return;
     }
     try {
-      fleet.store().saveLastSeen(batch);
+      replica.store().saveLastSeen(batch);
       batch.forEach(unsaved::remove); // only where no later call came in meanwhile
     } catch (StoreException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot save last-seen times (" + e.getMessage() + "); will try again");

@@ -48,7 +48,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
 
   /** TLS with a certificate the server makes for itself, default limits, no demo. */
   public static ServerSettings of(String host, int port, Path dataDir) {
-    return new ServerSettings(host, port, dataDir, false, Fleet.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
+    return new ServerSettings(host, port, dataDir, false, Replica.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
         Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY,
         Optional.empty(), io.fleetconf.core.Key.ROOT, Acl.NONE);
   }

@@ -34,11 +34,24 @@ public final class WatchHub implements AutoCloseable {
   /** Where answers to held watches run: a virtual thread each, as the HTTP server's own requests. */
   private static final java.util.concurrent.Executor ANSWERING = Thread::startVirtualThread;
 
-  /** How a wait ended: the view changed since the index (or may have: {@code resync}), or it timed out. */
-  public record Outcome(boolean changed, boolean resync) {
-    static final Outcome CHANGED = new Outcome(true, false);
-    static final Outcome RESYNC = new Outcome(true, true);
-    static final Outcome TIMED_OUT = new Outcome(false, false);
+  /** How a wait ended. */
+  public enum WaitEnd {
+    /** The view changed after the index. */
+    CHANGED,
+    /** The view may have changed: the index is older than the hub's floor, or the server stopped being ready. */
+    RESYNC,
+    /** Nothing changed within the wait (or the watch was let go, or the hub closed). */
+    TIMED_OUT;
+
+    /** Whether the view changed, or may have. */
+    public boolean changed() {
+      return this != TIMED_OUT;
+    }
+
+    /** Whether the answer must be the full view, since what happened before it is not known. */
+    public boolean resync() {
+      return this == RESYNC;
+    }
   }
 
   private record Published(ChangeSet changeSet, Snapshot after) {}
@@ -47,7 +60,7 @@ public final class WatchHub implements AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final BlockingQueue<Published> queue = new LinkedBlockingQueue<>();
-  private final Map<DeviceId, DeviceViews> devices = new HashMap<>();
+  private final Map<DeviceId, DeviceRevisions> devices = new HashMap<>();
   private final Map<DeviceId, List<Waiter>> deviceWaiters = new HashMap<>();
   private final List<Waiter> prefixWaiters = new ArrayList<>();
   private final ArrayDeque<Touched> recent = new ArrayDeque<>();
@@ -62,7 +75,7 @@ public final class WatchHub implements AutoCloseable {
     this.historyCapacity = historyCapacity;
     this.floor = initial.revision();
     EffectiveConfigs.compute(initial, initial.devices().keySet())
-        .forEach((id, config) -> devices.put(id, new DeviceViews(config, floor)));
+        .forEach((id, config) -> devices.put(id, new DeviceRevisions(config, floor)));
     this.worker = Thread.ofVirtual().name("watch-hub").start(this::run);
   }
 
@@ -126,25 +139,25 @@ public final class WatchHub implements AutoCloseable {
    */
   public Watching watch(View view, Revision index, Duration wait) {
     Waiter waiter = hold(view, index, wait);
-    return new Watching(waiter.answered, () -> waiter.done.complete(Outcome.TIMED_OUT));
+    return new Watching(waiter.answered, () -> waiter.done.complete(WaitEnd.TIMED_OUT));
   }
 
   /**
    * A held watch: its answer, and how to let go of it early (the client went away), which answers
    * it as timed out and frees its place at once.
    */
-  public record Watching(CompletableFuture<Outcome> answer, Runnable letGo) {}
+  public record Watching(CompletableFuture<WaitEnd> answer, Runnable letGo) {}
 
   /**
    * Waits until {@code view} changes after {@code index}, or {@code wait} passes, as {@link #watch}
    * does, holding the calling thread.
    */
-  public Outcome await(View view, Revision index, Duration wait) throws InterruptedException {
+  public WaitEnd await(View view, Revision index, Duration wait) throws InterruptedException {
     Waiter waiter = hold(view, index, wait);
     try {
       return waiter.answered.get();
     } catch (InterruptedException e) {
-      waiter.done.complete(Outcome.TIMED_OUT); // let go of the watch
+      waiter.done.complete(WaitEnd.TIMED_OUT); // let go of the watch
       throw e;
     } catch (ExecutionException e) {
       throw new IllegalStateException("a watch failed", e.getCause());
@@ -156,20 +169,20 @@ public final class WatchHub implements AutoCloseable {
     lock.lock();
     try {
       if (closed) {
-        return waiter.answer(Outcome.TIMED_OUT);
+        return waiter.answer(WaitEnd.TIMED_OUT);
       }
       if (floor.isAfter(index)) {
-        return waiter.answer(Outcome.RESYNC);
+        return waiter.answer(WaitEnd.RESYNC);
       }
       if (revisionOf(view).isAfter(index)) {
-        return waiter.answer(Outcome.CHANGED);
+        return waiter.answer(WaitEnd.CHANGED);
       }
       waitersOf(view).add(waiter);
       waiter.listed = true;
     } finally {
       lock.unlock();
     }
-    waiter.done.completeOnTimeout(Outcome.TIMED_OUT, wait.toMillis(), TimeUnit.MILLISECONDS);
+    waiter.done.completeOnTimeout(WaitEnd.TIMED_OUT, wait.toMillis(), TimeUnit.MILLISECONDS);
     // Completed under the hub's lock, by the fan-out: forget the waiter and answer elsewhere.
     waiter.answered = waiter.done.whenCompleteAsync((outcome, failure) -> forget(waiter), ANSWERING);
     return waiter;
@@ -195,8 +208,8 @@ public final class WatchHub implements AutoCloseable {
   public void wakeAll() {
     lock.lock();
     try {
-      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(Outcome.RESYNC)));
-      prefixWaiters.forEach(w -> w.done.complete(Outcome.RESYNC));
+      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(WaitEnd.RESYNC)));
+      prefixWaiters.forEach(w -> w.done.complete(WaitEnd.RESYNC));
     } finally {
       lock.unlock();
     }
@@ -211,8 +224,8 @@ public final class WatchHub implements AutoCloseable {
     lock.lock();
     try {
       closed = true;
-      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(Outcome.TIMED_OUT)));
-      prefixWaiters.forEach(w -> w.done.complete(Outcome.TIMED_OUT));
+      deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(WaitEnd.TIMED_OUT)));
+      prefixWaiters.forEach(w -> w.done.complete(WaitEnd.TIMED_OUT));
     } finally {
       lock.unlock();
     }
@@ -241,7 +254,7 @@ public final class WatchHub implements AutoCloseable {
         .filter(Change.EntryChange.class::isInstance)
         .map(change -> ((Change.EntryChange) change).key())
         .toList();
-    DeviceViews.Diffs diffs = new DeviceViews.Diffs();
+    DeviceRevisions.ChangedNamespaces changedNamespaces = new DeviceRevisions.ChangedNamespaces();
     lock.lock();
     try {
       remember(new Touched(changeSet.revision(), keys));
@@ -250,12 +263,12 @@ public final class WatchHub implements AutoCloseable {
         woken += wakeDevice(id, w -> true);
       });
       configs.forEach((id, config) -> {
-        DeviceViews views = devices.get(id);
-        if (views == null) {
-          devices.put(id, new DeviceViews(config, changeSet.revision()));
+        DeviceRevisions revisions = devices.get(id);
+        if (revisions == null) {
+          devices.put(id, new DeviceRevisions(config, changeSet.revision()));
           woken += wakeDevice(id, w -> true);
-        } else if (views.update(config, changeSet.revision(), diffs)) {
-          woken += wakeDevice(id, w -> views.revision(w.view).isAfter(w.index));
+        } else if (revisions.update(config, changeSet.revision(), changedNamespaces)) {
+          woken += wakeDevice(id, w -> revisions.revision(w.view).isAfter(w.index));
         }
       });
       if (!keys.isEmpty()) {
@@ -296,7 +309,7 @@ public final class WatchHub implements AutoCloseable {
       if (concerned.test(waiter)) {
         each.remove();
         waiter.listed = false;
-        if (waiter.done.complete(Outcome.CHANGED)) {
+        if (waiter.done.complete(WaitEnd.CHANGED)) {
           answered++;
         }
       }
@@ -307,8 +320,8 @@ public final class WatchHub implements AutoCloseable {
   private Revision revisionOf(View view) {
     return switch (view) {
       case View.DeviceConfig config -> {
-        DeviceViews views = devices.get(config.device());
-        yield views == null ? floor : views.revision(view);
+        DeviceRevisions revisions = devices.get(config.device());
+        yield revisions == null ? floor : revisions.revision(view);
       }
       case View.Prefix prefix -> lastTouching(view);
       case View.Raw raw -> lastTouching(view);
@@ -338,9 +351,9 @@ public final class WatchHub implements AutoCloseable {
     final View view;
     final Revision index;
     /** Completed by the fan-out, a timeout, or {@link #close}. */
-    final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    final CompletableFuture<WaitEnd> done = new CompletableFuture<>();
     /** {@link #done}, once the waiter is forgotten, on a thread of its own. */
-    CompletableFuture<Outcome> answered = done;
+    CompletableFuture<WaitEnd> answered = done;
     /** Whether it is on a list of held waiters; cleared by the fan-out under the lock as it answers. */
     volatile boolean listed;
 
@@ -350,7 +363,7 @@ public final class WatchHub implements AutoCloseable {
     }
 
     /** This waiter, answered without being held. */
-    Waiter answer(Outcome outcome) {
+    Waiter answer(WaitEnd outcome) {
       done.complete(outcome);
       return this;
     }

@@ -29,7 +29,7 @@ class GroupCommitTest {
 
   @Test
   void concurrentWritersGetGaplessRevisionsAndOnlyTheirOwnRefusals() throws Exception {
-    try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("fleetconf.db")); Fleet fleet = new Fleet(store)) {
+    try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("fleetconf.db")); Replica replica = new Replica(store)) {
       var committed = new ConcurrentLinkedQueue<ChangeSet>();
       var refused = new ConcurrentLinkedQueue<String>();
       List<Future<?>> writers = new ArrayList<>();
@@ -42,7 +42,7 @@ class GroupCommitTest {
               // Every fifth write expects a revision the key never had: refused, alone.
               Optional<Revision> expected = n % 5 == 4 ? Optional.of(Revision.of(1_000_000)) : Optional.empty();
               try {
-                committed.add(fleet.commit(new Proposal("w" + writer, "", "api",
+                committed.add(replica.commit(new Proposal("w" + writer, "", "api",
                     List.of(new Mutation.Put(key, IntNode.valueOf(n), expected)))));
               } catch (ConflictException e) {
                 refused.add(key.toString());
@@ -60,9 +60,9 @@ class GroupCommitTest {
       assertThat(committed.stream().map(changeSet -> changeSet.revision().value()).sorted().toList())
           .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 16 * 32).boxed().toList());
       assertThat(store.revision()).isEqualTo(Revision.of(16 * 32));
-      assertThat(fleet.snapshot().revision()).isEqualTo(Revision.of(16 * 32));
-      assertThat(fleet.snapshot().allEntries()).hasSize(16 * 32);
-      refused.forEach(key -> assertThat(fleet.snapshot().entry(Key.parse(key))).as(key).isEmpty());
+      assertThat(replica.snapshot().revision()).isEqualTo(Revision.of(16 * 32));
+      assertThat(replica.snapshot().allEntries()).hasSize(16 * 32);
+      refused.forEach(key -> assertThat(replica.snapshot().entry(Key.parse(key))).as(key).isEmpty());
     }
   }
 }

@@ -30,7 +30,7 @@ class OpenApiTest {
   private static final Path DOCUMENT = Path.of("").toAbsolutePath().resolve("../docs/openapi.yaml").normalize();
 
   /**
-   * Every route of Api, EntriesApi, DevicesApi, FleetApi, HistoryApi and SecurityApi. Prefix routes
+   * Every route of NativeApi, EntriesApi, DevicesApi, FleetStatusApi, HistoryApi and SecurityApi. Prefix routes
    * ({@code under}) appear as the path templates their tails are parsed into.
    */
   private static final Set<String> ROUTES = Set.of(

@@ -36,7 +36,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private FleetServer server;
   private String token;
 
-  private int watchHistory = io.fleetconf.server.Fleet.DEFAULT_WATCH_HISTORY;
+  private int watchHistory = io.fleetconf.server.Replica.DEFAULT_WATCH_HISTORY;
   private int port;
   private java.util.Optional<String> storeUrl = java.util.Optional.empty();
   private java.util.Optional<Path> masterKeyFile = java.util.Optional.empty();

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The spelling response header names go out in. The JDK's {@code Headers} keeps names as
- * {@code X-consul-index} and Netty's constants are lower case; header names are case-insensitive,
- * but some clients compare them exactly, so every name is sent as its standard or Consul's spelling.
+ * The spelling response header names go out in. Netty's constants are lower case and a name may
+ * be set in any case; header names are case-insensitive, but some clients compare them exactly,
+ * so every name is sent as its standard or Consul's spelling.
  */
 final class HeaderNames {
   /** Names whose spelling is not each word capitalised. */

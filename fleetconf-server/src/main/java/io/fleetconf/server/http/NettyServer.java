@@ -1,6 +1,5 @@
 package io.fleetconf.server.http;
 
-import com.sun.net.httpserver.HttpHandler;
 import io.fleetconf.server.security.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -79,11 +78,12 @@ public final class NettyServer implements AutoCloseable {
   }
 
   /**
-   * Listens on {@code address} (port 0: any free port), over TLS when {@code tls} is present.
+   * Listens on {@code address} (port 0: any free port), over TLS when {@code tls} is present, and
+   * hands every request to {@code router}.
    *
    * @throws java.io.UncheckedIOException if it cannot bind
    */
-  public static NettyServer start(InetSocketAddress address, int backlog, Optional<ServerTls> tls, HttpHandler handler,
+  public static NettyServer start(InetSocketAddress address, int backlog, Optional<ServerTls> tls, Router router,
       Executor executor) {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(WORKERS, NioIoHandler.newFactory());
@@ -113,7 +113,7 @@ public final class NettyServer implements AutoCloseable {
                       .setUseRfc9112TransferEncoding(true)))
                   .addLast("framing", new Framing())
                   .addLast("aggregate", new Framing.Aggregator(MAX_BODY))
-                  .addLast("requests", new Requests(handler, executor));
+                  .addLast("requests", new Requests(router, executor));
             }
           })
           .bind(address).syncUninterruptibly().channel();
@@ -149,14 +149,14 @@ public final class NettyServer implements AutoCloseable {
    * pipelining client gets its responses in order; the read side stays open meanwhile.
    */
   private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final HttpHandler handler;
+    private final Router router;
     private final Executor executor;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    Requests(HttpHandler handler, Executor executor) {
+    Requests(Router router, Executor executor) {
       super(false);
-      this.handler = handler;
+      this.router = router;
       this.executor = executor;
     }
 
@@ -193,7 +193,7 @@ public final class NettyServer implements AutoCloseable {
         Channel channel = context.channel();
         Optional<javax.net.ssl.SSLSession> tls = Optional.ofNullable(channel.pipeline().get(SslHandler.class))
             .map(ssl -> ssl.engine().getSession());
-        NettyExchange exchange = new NettyExchange(channel, request.method().name(), uri, request.headers(),
+        Exchange exchange = new Exchange(channel, request.method().name(), uri, request.headers(),
             ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), tls,
             () -> context.executor().execute(() -> {
               busy = false;
@@ -201,7 +201,7 @@ public final class NettyServer implements AutoCloseable {
             }));
         executor.execute(() -> {
           try {
-            handler.handle(exchange);
+            router.handle(exchange);
           } catch (Exception | Error e) {
             exchange.close(); // the router answers every failure itself; this is the last resort
           }

@@ -1,11 +1,8 @@
 package io.fleetconf.server.http;
 
 import io.fleetconf.core.Excerpt;
-import com.sun.net.httpserver.HttpExchange;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,22 +13,18 @@ import io.fleetconf.server.security.Caller;
 
 /** An authenticated HTTP request as handlers see it: the path tail after the route, query and body. */
 public final class Request {
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-  private final HttpExchange exchange;
+  private final Exchange exchange;
   private final String tail;
   private final Map<String, String> query;
   private final Caller caller;
-  private final Gate gate;
+  private final Authentication authentication;
 
-  private final java.util.function.BooleanSupplier ready;
-
-  Request(HttpExchange exchange, String tail, Caller caller, Gate gate, java.util.function.BooleanSupplier ready) {
-    this.ready = ready;
+  Request(Exchange exchange, String tail, Caller caller, Authentication authentication) {
     this.exchange = exchange;
     this.tail = tail;
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    this.query = parseQuery(exchange.uri().getRawQuery());
     this.caller = caller;
-    this.gate = gate;
+    this.authentication = authentication;
   }
 
   /** The part of the path after the route's prefix, without leading slash; may be empty. */
@@ -48,8 +41,8 @@ public final class Request {
     if (tail.isEmpty()) {
       return List.of();
     }
-    String[] raw = exchange.getRequestURI().getRawPath().split("/", -1);
-    int prefix = exchange.getRequestURI().getPath().split("/", -1).length - tail.split("/", -1).length;
+    String[] raw = exchange.uri().getRawPath().split("/", -1);
+    int prefix = exchange.uri().getPath().split("/", -1).length - tail.split("/", -1).length;
     if (prefix < 1 || prefix >= raw.length) {
       throw new ApiException(400, "bad_request", "the request path has an encoded '/' before its last part");
     }
@@ -86,36 +79,38 @@ public final class Request {
   }
 
   /** The client's IP address, for logs. */
-  String clientAddress() {
-    return Gate.address(exchange);
+  public String clientAddress() {
+    return Authentication.address(exchange);
   }
 
   /** The address and port this request came in on, e.g. {@code 127.0.0.1:8585}. */
-  String localAddress() {
-    var local = exchange.getLocalAddress();
+  public String localAddress() {
+    var local = exchange.localAddress();
     String host = local.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
   }
 
-  /** False while the server cannot answer as current. */
-  boolean ready() {
-    return ready.getAsBoolean();
+  /**
+   * Whether the credentials this request was authenticated with still are valid: a long-poll or an
+   * event stream that outlives the revocation (or expiry) of its token or certificate ends instead.
+   */
+  public boolean credentialsStillValid() {
+    return authentication.stillValid(caller);
   }
 
-  Gate gate() {
-    return gate;
+  /** Who authenticated this request, and the limits and credentials it checks. */
+  public Authentication authentication() {
+    return authentication;
   }
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */
-  void whenClientGone(Runnable action) {
-    if (exchange instanceof NettyExchange netty) {
-      netty.whenClientGone(action);
-    }
+  public void whenClientGone(Runnable action) {
+    exchange.whenClientGone(action);
   }
 
   /** Takes one of the caller's watch slots until closed (a 429 if none is free). */
-  Gate.Slot watchSlot() {
-    return gate.watchSlot(caller);
+  public Authentication.Slot watchSlot() {
+    return authentication.watchSlot(caller);
   }
 
   public Optional<String> query(String name) {
@@ -158,7 +153,7 @@ public final class Request {
   }
 
   public Optional<String> header(String name) {
-    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    return exchange.header(name);
   }
 
   /** The media type of the body without parameters, lower case; empty if none was sent. */
@@ -168,21 +163,11 @@ public final class Request {
 
   /** The body, refused with 413 if it is longer than {@code limit} bytes. */
   public byte[] body(int limit) {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        // Read on a little, so that the client gets to read our 413 instead of a reset connection.
-        byte[] sink = new byte[8192];
-        long drained = 0;
-        for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
-          drained += n;
-        }
-        throw new ApiException(413, "too_large", "request body is larger than the " + limit + "-byte limit");
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new ApiException(400, "bad_request", "could not read the request body");
+    byte[] bytes = exchange.body();
+    if (bytes.length > limit) {
+      throw new ApiException(413, "too_large", "request body is larger than the " + limit + "-byte limit");
     }
+    return bytes;
   }
 
   /** The body as UTF-8 text; a 400 if it is not valid UTF-8 (it is never stored with replacement characters). */

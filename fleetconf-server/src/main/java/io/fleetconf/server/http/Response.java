@@ -26,7 +26,7 @@ public record Response(
   }
 
   // Deep enough for any value a store holds (io.fleetconf.core.format.Json).
-  static final ObjectMapper JSON = io.fleetconf.core.format.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = io.fleetconf.core.format.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Response json(int status, JsonNode body) {
     try {
@@ -36,6 +36,11 @@ public record Response(
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a response", e);
     }
+  }
+
+  /** {@code body} as {@link #json} writes it, without the final newline. */
+  public static String jsonText(JsonNode body) throws JsonProcessingException {
+    return JSON.writeValueAsString(body);
   }
 
   public static Response ok(JsonNode body) {

@@ -1,14 +1,14 @@
 package io.fleetconf.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.fleetconf.api.ErrorBody;
 import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.NotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import io.fleetconf.server.security.Certificates;
  * Dispatches requests to handlers by method and path prefix, authenticates them, and is the one
  * place where exceptions become status codes and the {@code {"error", "message"}} shape.
  */
-public final class Router implements HttpHandler {
+public final class Router {
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
   /** Turns a request into a response; may throw the exceptions {@link #failure} maps. */
@@ -43,12 +43,12 @@ public final class Router implements HttpHandler {
   /** Longer request paths get a 414 before any routing. */
   static final int MAX_PATH = 4096;
   private final List<Route> routes = new ArrayList<>();
-  private final Gate gate;
+  private final Authentication authentication;
   private final java.util.function.BooleanSupplier ready;
 
   /** @param ready false while the server cannot answer as current (a replica without its database) */
-  public Router(Gate gate, java.util.function.BooleanSupplier ready) {
-    this.gate = gate;
+  public Router(Authentication authentication, java.util.function.BooleanSupplier ready) {
+    this.authentication = authentication;
     this.ready = ready;
   }
 
@@ -70,8 +70,8 @@ public final class Router implements HttpHandler {
     return this;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  /** Answers {@code exchange}, now or (a held request) when its answer completes. */
+  void handle(Exchange exchange) throws IOException {
     Response response;
     try {
       response = dispatch(exchange);
@@ -79,15 +79,15 @@ public final class Router implements HttpHandler {
       response = failure(e);
     }
     if (response.later().isPresent()) {
-      // A held request: this thread is done; whoever completes the answer sends it. The JDK
-      // server keeps the exchange open until it is closed.
+      // A held request: this thread is done; whoever completes the answer sends it. The
+      // exchange stays open until it is answered.
       response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed));
       return;
     }
     send(exchange, response);
   }
 
-  private static void sendLater(HttpExchange exchange, Response answer, Throwable failed) {
+  private static void sendLater(Exchange exchange, Response answer, Throwable failed) {
     Throwable cause = failed instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
         ? wrapped.getCause() : failed;
     try {
@@ -97,18 +97,18 @@ public final class Router implements HttpHandler {
     }
   }
 
-  private Response dispatch(HttpExchange exchange) {
-    gate.admitAddress(exchange);
-    if (exchange.getRequestURI().getRawAuthority() != null || exchange.getRequestURI().getScheme() != null) {
+  private Response dispatch(Exchange exchange) {
+    authentication.admitAddress(exchange);
+    if (exchange.uri().getRawAuthority() != null || exchange.uri().getScheme() != null) {
       // '//host/api/...' would otherwise be read as a host and a path a proxy's rules never saw.
       throw new ApiException(400, "bad_request", "the request target must be a path starting with a single '/'");
     }
-    String rawPath = exchange.getRequestURI().getRawPath();
+    String rawPath = exchange.uri().getRawPath();
     if (rawPath == null || rawPath.length() > MAX_PATH) {
       throw new ApiException(414, "uri_too_long", "the request path is longer than " + MAX_PATH + " characters");
     }
-    String path = exchange.getRequestURI().getPath();
-    String method = exchange.getRequestMethod();
+    String path = exchange.uri().getPath();
+    String method = exchange.method();
     boolean pathKnown = false;
     for (Route route : routes) {
       Optional<String> tail = route.match(path);
@@ -122,7 +122,7 @@ public final class Router implements HttpHandler {
           throw unavailable();
         }
         Caller caller = route.open ? new Caller.Anonymous() : authenticate(exchange, path);
-        return route.handler.handle(new Request(exchange, tail.get(), caller, gate, ready));
+        return route.handler.handle(new Request(exchange, tail.get(), caller, authentication));
       }
     }
     if (pathKnown) {
@@ -133,9 +133,9 @@ public final class Router implements HttpHandler {
   }
 
   /** Consul answers a missing or unknown token with 403 ("ACL not found"); its clients expect that on /v1. */
-  private Caller authenticate(HttpExchange exchange, String path) {
+  private Caller authenticate(Exchange exchange, String path) {
     try {
-      return gate.authenticate(exchange);
+      return authentication.authenticate(exchange);
     } catch (ApiException refused) {
       if (refused.status() == 401 && path.startsWith("/v1/")) {
         throw new ApiException(403, "acl_not_found", "ACL not found: " + refused.getMessage());
@@ -144,7 +144,7 @@ public final class Router implements HttpHandler {
     }
   }
 
-  static ApiException unavailable() {
+  public static ApiException unavailable() {
     return new ApiException(503, "unavailable", "this server has lost its database and cannot answer as current;"
         + " retry, or use another server", java.util.Map.of("Retry-After", "1"));
   }
@@ -175,43 +175,18 @@ public final class Router implements HttpHandler {
   }
 
   public static Response error(int status, String code, String message) {
-    return Response.json(status, new io.fleetconf.api.ErrorBody(code, message).toJson());
+    return Response.json(status, new ErrorBody(code, message).toJson());
   }
 
-  /** How much of an unread request body is read away before answering; past it the connection closes. */
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
-  /**
-   * Reads away what the handler left of the request body (a request refused before its body was
-   * read), so that the answer is read and the keep-alive connection stays usable: over TLS the
-   * JDK server otherwise leaves the next request on that connection waiting.
-   */
-  private static void drain(HttpExchange exchange) {
-    try {
-      InputStream in = exchange.getRequestBody();
-      byte[] sink = new byte[8192];
-      long drained = 0;
-      for (int n; drained <= DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
-        drained += n;
-      }
-      if (drained > DRAIN_LIMIT) {
-        exchange.getResponseHeaders().set("Connection", "close");
-      }
-    } catch (IOException gone) {
-      // the client went away; the send below will find out
-    }
-  }
-
-  private static void send(HttpExchange exchange, Response response) throws IOException {
-    drain(exchange);
-    var headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", response.mediaType());
-    headers.set("Cache-Control", "no-store");
-    response.revision().ifPresent(revision -> headers.set("X-Fleetconf-Revision", revision.toString()));
-    response.headers().forEach(headers::set);
+  private static void send(Exchange exchange, Response response) throws IOException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", response.mediaType());
+    headers.put("Cache-Control", "no-store");
+    response.revision().ifPresent(revision -> headers.put("X-Fleetconf-Revision", revision.toString()));
+    headers.putAll(response.headers());
     if (response.streamer().isPresent()) {
-      exchange.sendResponseHeaders(response.status(), 0);
-      try (OutputStream out = exchange.getResponseBody()) {
+      OutputStream out = exchange.stream(response.status(), headers);
+      try (out) {
         response.streamer().get().stream(out);
       } catch (IOException gone) {
         // the client closed the stream; nothing to answer
@@ -219,13 +194,7 @@ public final class Router implements HttpHandler {
       exchange.close();
       return;
     }
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
-    if (!head && response.body().length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response.body());
-      }
-    }
-    exchange.close();
+    boolean head = exchange.method().equals("HEAD");
+    exchange.respond(response.status(), headers, head ? new byte[0] : response.body());
   }
 }

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,7 +10,7 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.View;
 import io.fleetconf.server.consul.ConsulKeys;
@@ -25,6 +25,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
+import io.fleetconf.server.api.Access;
+import io.fleetconf.server.api.ApiJson;
+import io.fleetconf.server.api.Watch;
 
 /**
  * Consul's KV API, {@code /v1/kv/<key>}, over fleetconf's entries: keys under the root
@@ -36,12 +43,12 @@ final class ConsulKvApi {
   /** Consul's default {@code kv_max_value_size}. */
   static final int MAX_VALUE = 512 * 1024;
   static final String SOURCE = "consul";
-  private final Fleet fleet;
+  private final Replica replica;
   private final ConsulKeys keys;
 
-  ConsulKvApi(Fleet fleet) {
-    this.fleet = fleet;
-    this.keys = fleet.consulKeys();
+  ConsulKvApi(Replica replica) {
+    this.replica = replica;
+    this.keys = replica.consulKeys();
   }
 
   void register(Router router) {
@@ -69,20 +76,20 @@ final class ConsulKvApi {
     if (blocking.isEmpty()) {
       return read(request, key, view, keysOnly, recurse);
     }
-    return Watch.afterChange(fleet, request, view, blocking.get(),
+    return Watch.afterChange(replica, request, view, blocking.get(),
         outcome -> read(request, key, view, keysOnly, recurse));
   }
 
   private Response read(Request request, String key, View view, boolean keysOnly, boolean recurse) {
     Revision index = indexOf(view);
-    Snapshot snapshot = fleet.snapshot();
+    Snapshot snapshot = replica.snapshot();
     List<Entry> found = recurse ? under(snapshot, key, request) : snapshot.entry(keyOf(key)).stream().toList();
     if (found.isEmpty()) {
       return consul(Response.text("text/plain; charset=utf-8", "").withStatus(404), index);
     }
     boolean reveal = Access.revealsSecrets(request);
     if (keysOnly) {
-      ArrayNode keys = Wire.array();
+      ArrayNode keys = ApiJson.array();
       rollUp(found, key, request.query("separator").orElse("")).forEach(keys::add);
       return consul(Response.ok(keys), index);
     }
@@ -90,7 +97,7 @@ final class ConsulKvApi {
       return consul(new Response(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal), Optional.empty(),
           java.util.Map.of(), Optional.empty(), Optional.empty()), index);
     }
-    ArrayNode entries = Wire.array();
+    ArrayNode entries = ApiJson.array();
     found.forEach(entry -> entries.add(consulEntry(entry, reveal)));
     return consul(Response.ok(entries), index);
   }
@@ -105,7 +112,7 @@ final class ConsulKvApi {
     List<Mutation> put = List.of(new Mutation.Put(key, value, cas, false, flags));
     Access.write(request, put);
     try {
-      fleet.commit(proposal(request, put));
+      replica.commit(proposal(request, put));
       return answer(true);
     } catch (ConflictException casFailed) {
       return answer(false); // an unregistered device's scope stays a 404 that names it
@@ -119,13 +126,13 @@ final class ConsulKvApi {
     if (request.flag("recurse")) {
       String prefix = request.tail();
       Access.writeConsulPrefix(request, prefix, keys.rulePrefixes(prefix)); // never on what exists under it
-      List<Mutation> deletes = withPrefix(fleet.snapshot(), prefix).stream()
+      List<Mutation> deletes = withPrefix(replica.snapshot(), prefix).stream()
           .<Mutation>map(entry -> new Mutation.Delete(entry.key(), Optional.empty())).toList();
       return answer(deletes.isEmpty() || commit(request, deletes));
     }
     Key key = keyOf(request.tail());
     Optional<Revision> cas = unsigned(request, "cas").stream().mapToObj(Revision::of).findFirst();
-    Optional<Entry> current = fleet.snapshot().entry(key);
+    Optional<Entry> current = replica.snapshot().entry(key);
     if (current.isEmpty()) {
       Access.write(request, List.of(new Mutation.Delete(key, cas)));
       return answer(true); // as Consul: deleting what is not there succeeds
@@ -137,7 +144,7 @@ final class ConsulKvApi {
   private boolean commit(Request request, List<Mutation> mutations) {
     Access.write(request, mutations);
     try {
-      fleet.commit(proposal(request, mutations));
+      replica.commit(proposal(request, mutations));
       return true;
     } catch (ConflictException | NotFoundException lost) {
       return false; // a compare-and-set failed, or another writer deleted a key first
@@ -154,7 +161,7 @@ final class ConsulKvApi {
 
   /** Consul's index for a view: the last revision that changed it (never 0, which means "do not block"). */
   private Revision indexOf(View view) {
-    Revision last = fleet.watches().lastChange(view);
+    Revision last = replica.watches().lastChange(view);
     return last.isAfter(Revision.ZERO) ? last : Revision.of(1);
   }
 
@@ -183,7 +190,7 @@ final class ConsulKvApi {
   }
 
   ObjectNode consulEntry(Entry entry, boolean reveal) {
-    ObjectNode node = Wire.object();
+    ObjectNode node = ApiJson.object();
     node.put("LockIndex", 0);
     node.put("Key", keys.raw(entry.key()));
     // Consul's flags are unsigned 64-bit; they are kept in a long's bits.

@@ -20,18 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The config tree being served: commits go to the store first, then into the live state. On a
- * store other servers share (PostgreSQL), a follower applies their change sets too, in revision
- * order, on word of a commit and at least once a second; while it cannot reach the database the
- * fleet is not {@linkplain #ready() ready}, so that it does not serve stale state as current.
+ * This server's replica of the store: the config it serves. Commits go to the store first, then
+ * into the live state. On a store other servers share (PostgreSQL), a follower applies their
+ * change sets too, in revision order, on word of a commit and at least once a second; while it
+ * cannot reach the database the replica is not {@linkplain #ready() ready}, so that it does not
+ * serve stale state as current.
  */
-public final class Fleet implements AutoCloseable {
+public final class Replica implements AutoCloseable {
   /** How many recent change sets the watch hub remembers for raw-key watches, by default. */
   public static final int DEFAULT_WATCH_HISTORY = 10_000;
   /** How often a follower catches up without word of a commit (a notification may be lost). */
   static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(1);
   private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(5);
-  private static final System.Logger LOG = System.getLogger(Fleet.class.getName());
+  private static final System.Logger LOG = System.getLogger(Replica.class.getName());
 
   private final Store store;
   private final LiveState state;
@@ -47,16 +48,16 @@ public final class Fleet implements AutoCloseable {
   private volatile boolean closed;
   private Thread follower;
 
-  public Fleet(Store store) {
+  public Replica(Store store) {
     this(store, DEFAULT_WATCH_HISTORY);
   }
 
-  public Fleet(Store store, int watchHistory) {
+  public Replica(Store store, int watchHistory) {
     this(store, watchHistory, ConsulKeys.DEFAULT);
   }
 
   /** @param consulKeys the Consul key space, whose root no plain key may shadow */
-  public Fleet(Store store, int watchHistory, ConsulKeys consulKeys) {
+  public Replica(Store store, int watchHistory, ConsulKeys consulKeys) {
     this.store = store;
     this.consulKeys = consulKeys;
     Store.Image image = store.image();

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,19 +15,24 @@ import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.View;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.store.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /** {@code /api/v1/entries/<scope>/<path>} and {@code /api/v1/changes}: the raw key tree. */
 final class EntriesApi {
   private static final String BASE = "/api/v1/entries";
-  private final Fleet fleet;
+  private final Replica replica;
 
-  EntriesApi(Fleet fleet) {
-    this.fleet = fleet;
+  EntriesApi(Replica replica) {
+    this.replica = replica;
   }
 
   void register(Router router) {
@@ -43,7 +48,7 @@ final class EntriesApi {
     boolean recurse = request.flag("recurse");
     Optional<Key> target = recurse && request.tail().isEmpty() ? Optional.empty()
         : Optional.of(recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail()));
-    Wire.Sight sight = Access.sight(request);
+    ApiJson.Sight sight = Access.sight(request);
     if (!recurse) {
       Access.readKey(request, target.orElseThrow());
     }
@@ -56,27 +61,27 @@ final class EntriesApi {
     if (recurse) {
       Access.readTree(request, watched); // else the wake-ups would tell of changes it may not read
     }
-    return Watch.afterChange(fleet, request, new View.Prefix(watched), index.get(),
+    return Watch.afterChange(replica, request, new View.Prefix(watched), index.get(),
         outcome -> read(target, recurse, sight, outcome.resync()));
   }
 
-  private Response read(Optional<Key> target, boolean recurse, Wire.Sight sight, boolean resync) {
-    Snapshot snapshot = fleet.snapshot();
+  private Response read(Optional<Key> target, boolean recurse, ApiJson.Sight sight, boolean resync) {
+    Snapshot snapshot = replica.snapshot();
     Response response;
     if (recurse) {
       List<Entry> entries = target.map(snapshot::entriesUnder).orElseGet(snapshot::allEntries).stream()
           .filter(entry -> sight.keys().test(entry.key())).toList();
-      ObjectNode body = Wire.object();
+      ObjectNode body = ApiJson.object();
       body.put("revision", snapshot.revision().value());
       if (resync) {
         body.put("resync", true);
       }
       ArrayNode list = body.putArray("entries");
-      entries.forEach(entry -> list.add(Wire.entry(entry, sight.secrets())));
+      entries.forEach(entry -> list.add(ApiJson.entry(entry, sight.secrets())));
       response = Response.ok(body);
     } else {
       Key key = target.orElseThrow();
-      response = Response.ok(snapshot.entry(key).map(entry -> Wire.entry(entry, sight.secrets()))
+      response = Response.ok(snapshot.entry(key).map(entry -> ApiJson.entry(entry, sight.secrets()))
           .orElseGet(() -> inside(snapshot, key, sight.secrets())));
     }
     response = response.at(snapshot.revision());
@@ -92,10 +97,10 @@ final class EntriesApi {
     NotFoundException missing = new NotFoundException("key '" + key + "' does not exist");
     Layer.Found found = snapshot.layer(key.scope()).at(key.path()).orElseThrow(() -> missing);
     Entry holder = snapshot.entry(found.origin().key()).orElseThrow(() -> missing);
-    ObjectNode out = Wire.entry(holder, reveal);
+    ObjectNode out = ApiJson.entry(holder, reveal);
     out.put("key", key.toString());
     out.put("path", key.path().toString());
-    out.set("value", holder.secret() && !reveal ? Wire.MASK : found.value());
+    out.set("value", holder.secret() && !reveal ? ApiJson.MASK : found.value());
     out.put("from", holder.key().toString());
     return out;
   }
@@ -104,9 +109,9 @@ final class EntriesApi {
     Key key = Key.parse(request.tail());
     JsonNode value = Bodies.value(request);
     ChangeSet done = commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")));
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
-    fleet.snapshot().entry(key).ifPresent(entry -> body.set("entry", Wire.entry(entry, Access.revealsSecrets(request))));
+    replica.snapshot().entry(key).ifPresent(entry -> body.set("entry", ApiJson.entry(entry, Access.revealsSecrets(request))));
     return Response.ok(body).at(done.revision());
   }
 
@@ -115,7 +120,7 @@ final class EntriesApi {
         ? new Mutation.DeleteTree(Key.parsePrefix(request.tail()))
         : new Mutation.Delete(Key.parse(request.tail()), request.revision("cas"));
     ChangeSet done = commit(request, mutation);
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
     body.put("deleted", done.changes().size());
     return Response.ok(body).at(done.revision());
@@ -124,7 +129,7 @@ final class EntriesApi {
   private ChangeSet commit(Request request, Mutation mutation) {
     String message = request.query("message").orElse("");
     Access.write(request, List.of(mutation));
-    return fleet.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
+    return replica.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
   }
 
   private Response batch(Request request) {
@@ -140,8 +145,8 @@ final class EntriesApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
-    ChangeSet done = fleet.commit(new Proposal(request.principal(), message, request.source(), mutations));
-    ObjectNode out = Wire.object();
+    ChangeSet done = replica.commit(new Proposal(request.principal(), message, request.source(), mutations));
+    ObjectNode out = ApiJson.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());
     return Response.ok(out).at(done.revision());
@@ -152,7 +157,7 @@ final class EntriesApi {
    * has, so that a large import stays one atomic change set (the body limit still applies).
    */
   private static void checkSize(Request request, int size) {
-    int max = request.gate().limits().maxMutations();
+    int max = request.authentication().limits().maxMutations();
     boolean admin = request.caller() instanceof Caller.Operator operator && operator.acl().admin();
     int allowed = admin ? Math.max(max, Proposal.MAX_MUTATIONS) : max;
     if (size > allowed) {

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.Key;
@@ -7,13 +7,15 @@ import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import java.util.List;
 import java.util.Optional;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Request;
 
 /**
  * Authorisation, in one place: what each kind of caller may do. Operators are held to their token's
  * rules, an anonymous caller on the Consul API to the anonymous policy (rules of the same kind); a
  * device may read and watch only its own effective config and report only its own state.
  */
-final class Access {
+public final class Access {
   private Access() {}
 
   static ApiException forbidden(Request request, String what) {
@@ -30,7 +32,7 @@ final class Access {
   }
 
   /** The operator's rules (or the anonymous policy); a device is refused. */
-  static Acl operator(Request request, String what) {
+  public static Acl operator(Request request, String what) {
     return rules(request.caller()).orElseThrow(() -> forbidden(request, what));
   }
 
@@ -42,7 +44,7 @@ final class Access {
     };
   }
 
-  static void writeKey(Request request, Key key) {
+  public static void writeKey(Request request, Key key) {
     requireWrite(request, operator(request, "change the configuration").canWrite(key), key.raw());
   }
 
@@ -50,7 +52,7 @@ final class Access {
    * Refuses unless the caller may write every key a Consul prefix can cover: decided from the
    * prefix and the rules, never from what exists under it. The message names only the prefix.
    */
-  static void writeConsulPrefix(Request request, String prefix, java.util.List<String> rulePrefixes) {
+  public static void writeConsulPrefix(Request request, String prefix, java.util.List<String> rulePrefixes) {
     Acl acl = operator(request, "change the configuration");
     if (!rulePrefixes.stream().allMatch(acl::canWriteStringPrefix)) {
       throw forbidden(request, "write everything under '" + prefix + "'");
@@ -63,7 +65,7 @@ final class Access {
     }
   }
 
-  static void readKey(Request request, Key key) {
+  public static void readKey(Request request, Key key) {
     if (!operator(request, "read entries").canRead(key)) {
       throw forbidden(request, "read " + key.raw());
     }
@@ -97,12 +99,12 @@ final class Access {
   }
 
   /** Whether secret values may be shown to this caller as they are (else they are masked). */
-  static boolean revealsSecrets(Request request) {
+  public static boolean revealsSecrets(Request request) {
     return rules(request.caller()).map(Acl::canReadSecrets).orElse(false);
   }
 
   /** Whether the caller may see this key (in lists, history, wake-ups), else it is left out. */
-  static boolean mayRead(Request request, Key key) {
+  public static boolean mayRead(Request request, Key key) {
     return rules(request.caller()).map(acl -> acl.canRead(key)).orElse(false);
   }
 
@@ -111,7 +113,7 @@ final class Access {
   }
 
   /** Refuses a change set unless the caller may make every one of its writes. */
-  static void write(Request request, List<Mutation> mutations) {
+  public static void write(Request request, List<Mutation> mutations) {
     Acl acl = operator(request, "change the configuration");
     for (Mutation mutation : mutations) {
       switch (mutation) {
@@ -175,11 +177,11 @@ final class Access {
   }
 
   /** What the caller may see of history and diffs; a device sees none of it. */
-  static Wire.Sight sight(Request request) {
+  static ApiJson.Sight sight(Request request) {
     Acl acl = operator(request, "read history");
     if (!acl.readsKeys() && !acl.canReadDevices()) {
       throw forbidden(request, "read history");
     }
-    return new Wire.Sight(acl::canRead, acl.canReadDevices(), acl.canReadSecrets());
+    return new ApiJson.Sight(acl::canRead, acl.canReadDevices(), acl.canReadSecrets());
   }
 }

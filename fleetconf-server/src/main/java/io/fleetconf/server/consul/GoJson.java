@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +12,7 @@ import io.fleetconf.server.LiveState.Snapshot;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import io.fleetconf.server.http.Response;
 
 /**
  * Device configs as they go on the wire, rendered once per snapshot for every device that shares
@@ -62,7 +63,7 @@ final class ConfigRenderings {
     }
     List<String> secrets = config.pathsFrom(key -> snapshot.entry(key).map(Entry::secret).orElse(false));
     if (!reveal) {
-      config = config.masked(secrets, Wire.MASK);
+      config = config.masked(secrets, ApiJson.MASK);
     }
     String text = format == Format.JSON ? jsonField(config.tree()) : format.render(config.tree());
     return new Shown(config, secrets, text);
@@ -73,10 +74,10 @@ final class ConfigRenderings {
    * top-level field, so that it can be put into a body as a raw value, byte for byte the same.
    */
   static String jsonField(ObjectNode tree) {
-    ObjectNode wrapper = Wire.object();
+    ObjectNode wrapper = ApiJson.object();
     wrapper.set("config", tree);
     try {
-      String text = Response.JSON.writeValueAsString(wrapper);
+      String text = Response.jsonText(wrapper);
       return text.substring(FIELD_PREFIX.length(), text.length() - BODY_SUFFIX.length());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a config", e);

@@ -1,5 +1,10 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 import io.fleetconf.api.AgentReport;
 import io.fleetconf.api.ConfigAnswer;
 import io.fleetconf.api.Paths;
@@ -18,7 +23,7 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.format.Format;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.FleetStatus;
 import io.fleetconf.core.Report;
 import io.fleetconf.core.KeyPath;
@@ -37,11 +42,11 @@ final class DevicesApi {
   private static final String BASE = Paths.DEVICES;
   private static final int MAX_LABEL_LENGTH = 256;
   private static final int REPORT_LIMIT = 100;
-  private final Fleet fleet;
+  private final Replica fleet;
   private final FleetStatus status;
   private final ConfigRenderings renderings = new ConfigRenderings();
 
-  DevicesApi(Fleet fleet, FleetStatus status) {
+  DevicesApi(Replica fleet, FleetStatus status) {
     this.fleet = fleet;
     this.status = status;
   }
@@ -58,11 +63,11 @@ final class DevicesApi {
   private Response list(Request request) {
     Access.readDevices(request);
     Snapshot snapshot = fleet.snapshot();
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", snapshot.revision().value());
     ArrayNode devices = body.putArray("devices");
     snapshot.devices().values().stream().sorted(java.util.Comparator.comparing(Device::id))
-        .forEach(device -> devices.add(Wire.device(device)));
+        .forEach(device -> devices.add(ApiJson.device(device)));
     return Response.ok(body).at(snapshot.revision());
   }
 
@@ -77,14 +82,14 @@ final class DevicesApi {
     DeviceId id = DeviceId.of(parts.get(0));
     Access.device(request, id, false);
     Snapshot snapshot = fleet.snapshot();
-    Device device = Fleet.device(snapshot, id);
+    Device device = Replica.device(snapshot, id);
     if (parts.size() == 1) {
-      return Response.ok(Wire.device(device)).at(snapshot.revision());
+      return Response.ok(ApiJson.device(device)).at(snapshot.revision());
     }
     if (parts.size() == 2 && parts.get(1).equals(Paths.REPORTS)) {
-      ObjectNode body = Wire.object();
+      ObjectNode body = ApiJson.object();
       ArrayNode reports = body.putArray("reports");
-      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(Wire.report(report).toJson()));
+      fleet.store().reports(device.id(), REPORT_LIMIT).forEach(report -> reports.add(ApiJson.report(report).toJson()));
       return Response.ok(body);
     }
     if (!parts.get(1).equals(Paths.CONFIG)) {
@@ -134,21 +139,21 @@ final class DevicesApi {
       return SecurityApi.renew(request, id, fleet);
     }
     Access.device(request, id, true);
-    Device device = Fleet.device(fleet.snapshot(), id);
+    Device device = Replica.device(fleet.snapshot(), id);
     AgentReport sent = Bodies.object(request, AgentReport::from);
     Report report = new Report(device.id(), sent.namespace(), Revision.of(sent.revision()), sent.hash(),
         Report.Status.parse(sent.status()), sent.error(), sent.agentVersion().orElse("unknown"),
         java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
         sent.runningRevision().map(Revision::of));
     status.report(report, request.caller() instanceof Caller.Device);
-    return Response.json(201, Wire.report(report).toJson());
+    return Response.json(201, ApiJson.report(report).toJson());
   }
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */
   private Watch.Rendered render(
       DeviceId id, Optional<String> namespace, Format format, boolean explain, boolean reveal, boolean resync) {
     Snapshot snapshot = fleet.snapshot();
-    Device device = Fleet.device(snapshot, id);
+    Device device = Replica.device(snapshot, id);
     ConfigRenderings.Shown shown = explain ? ConfigRenderings.render(snapshot, device, namespace, format, reveal)
         : renderings.show(snapshot, device, namespace, format, reveal);
     Response response;
@@ -161,7 +166,7 @@ final class DevicesApi {
       Optional<Map<String, ConfigAnswer.Origin>> provenance = Optional.empty();
       if (explain) {
         Map<String, ConfigAnswer.Origin> origins = new LinkedHashMap<>();
-        shown.config().provenance().forEach((path, origin) -> origins.put(path, Wire.origin(origin)));
+        shown.config().provenance().forEach((path, origin) -> origins.put(path, ApiJson.origin(origin)));
         provenance = Optional.of(origins);
       }
       ConfigAnswer answer = new ConfigAnswer(id.value(), namespace, snapshot.revision().value(), resync,
@@ -175,7 +180,7 @@ final class DevicesApi {
   private Response update(Request request) {
     DeviceId id = DeviceId.of(request.tail());
     JsonNode body = Bodies.object(request);
-    Device device = Fleet.device(fleet.snapshot(), id);
+    Device device = Replica.device(fleet.snapshot(), id);
     if (body.has("groups")) {
       device = device.withGroups(groups(body));
     }
@@ -189,17 +194,17 @@ final class DevicesApi {
     DeviceId id = DeviceId.of(request.tail());
     ChangeSet done = commit(request, new Mutation.DeleteDevice(id), "remove device " + id);
     // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
-    request.gate().tokens().revokeDevice(id);
-    request.gate().certificates().revokeDevice(id);
-    ObjectNode body = Wire.object();
+    request.authentication().tokens().revokeDevice(id);
+    request.authentication().certificates().revokeDevice(id);
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
     return Response.ok(body).at(done.revision());
   }
 
   private Response answer(int status, ChangeSet done, DeviceId id) {
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("revision", done.revision().value());
-    fleet.snapshot().device(id).ifPresent(device -> body.set("device", Wire.device(device)));
+    fleet.snapshot().device(id).ifPresent(device -> body.set("device", ApiJson.device(device)));
     return Response.json(status, body).at(done.revision());
   }
 

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,24 +11,28 @@ import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Diffs;
-import io.fleetconf.server.Fleet;
-import io.fleetconf.server.Rewind;
+import io.fleetconf.server.RevisionDiffs;
+import io.fleetconf.server.Replica;
+import io.fleetconf.server.RollbackPlanner;
 import java.util.List;
 import java.util.Optional;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /** History, one change set, diffs, rollback and restore. */
 final class HistoryApi {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
-  private final Fleet fleet;
-  private final Rewind rewind;
-  private final Diffs diffs;
+  private final Replica replica;
+  private final RollbackPlanner rollbacks;
+  private final RevisionDiffs diffs;
 
-  HistoryApi(Fleet fleet) {
-    this.fleet = fleet;
-    this.rewind = new Rewind(fleet);
-    this.diffs = new Diffs(fleet.store());
+  HistoryApi(Replica replica) {
+    this.replica = replica;
+    this.rollbacks = new RollbackPlanner(replica);
+    this.diffs = new RevisionDiffs(replica.store());
   }
 
   void register(Router router) {
@@ -44,38 +48,38 @@ final class HistoryApi {
     Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Revision before = request.revision("before").orElse(Revision.of(Long.MAX_VALUE));
-    Wire.Sight sight = Access.sight(request);
-    return changeSets(fleet.store().history(prefix, before, limit), sight);
+    ApiJson.Sight sight = Access.sight(request);
+    return changeSets(replica.store().history(prefix, before, limit), sight);
   }
 
   private Response changeSet(Request request) {
     Revision revision = Revision.parse(request.tail(), "the revision in the path");
-    Wire.Sight sight = Access.sight(request);
-    return Response.ok(Wire.changeSet(rewind.changeSet(revision), sight)).at(fleet.snapshot().revision());
+    ApiJson.Sight sight = Access.sight(request);
+    return Response.ok(ApiJson.changeSet(rollbacks.changeSet(revision), sight)).at(replica.snapshot().revision());
   }
 
   /** The change feed: change sets after {@code since}, oldest first. */
   private Response feed(Request request) {
     Revision since = required(request, "since");
     int limit = request.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    Wire.Sight sight = Access.sight(request);
-    return changeSets(fleet.store().changesSince(since, limit), sight);
+    ApiJson.Sight sight = Access.sight(request);
+    return changeSets(replica.store().changesSince(since, limit), sight);
   }
 
-  private Response changeSets(List<ChangeSet> changeSets, Wire.Sight sight) {
-    ObjectNode body = Wire.object();
-    body.put("revision", fleet.snapshot().revision().value());
+  private Response changeSets(List<ChangeSet> changeSets, ApiJson.Sight sight) {
+    ObjectNode body = ApiJson.object();
+    body.put("revision", replica.snapshot().revision().value());
     ArrayNode list = body.putArray("changeSets");
-    changeSets.forEach(changeSet -> list.add(Wire.changeSet(changeSet, sight)));
-    return Response.ok(body).at(fleet.snapshot().revision());
+    changeSets.forEach(changeSet -> list.add(ApiJson.changeSet(changeSet, sight)));
+    return Response.ok(body).at(replica.snapshot().revision());
   }
 
   private Response diff(Request request) {
-    Wire.Sight sight = Access.sight(request);
-    Revision from = rewind.existing(required(request, "from"));
-    Revision to = rewind.existing(request.revision("to").orElse(fleet.snapshot().revision()));
+    ApiJson.Sight sight = Access.sight(request);
+    Revision from = rollbacks.existing(required(request, "from"));
+    Revision to = rollbacks.existing(request.revision("to").orElse(replica.snapshot().revision()));
     Optional<String> device = request.query("device");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     body.put("from", from.value());
     body.put("to", to.value());
     ArrayNode list = body.putArray("differences");
@@ -85,11 +89,11 @@ final class HistoryApi {
       body.put("device", device.get());
       Access.readDevices(request);
       diffs.effective(from, to, DeviceId.of(device.get()), namespace, sight.secrets())
-          .forEach(d -> list.add(Wire.difference(d.name(), "path", d.from(), d.to())));
+          .forEach(d -> list.add(ApiJson.difference(d.name(), "path", d.from(), d.to())));
     } else {
       Optional<Key> prefix = request.query("prefix").filter(p -> !p.isEmpty()).map(Key::parsePrefix);
       diffs.raw(from, to, prefix, sight.secrets()).stream().filter(d -> sight.keys().test(Key.parse(d.name())))
-          .forEach(d -> list.add(Wire.difference(d.name(), "key", d.from(), d.to())));
+          .forEach(d -> list.add(ApiJson.difference(d.name(), "key", d.from(), d.to())));
     }
     return Response.ok(body);
   }
@@ -98,11 +102,11 @@ final class HistoryApi {
     Access.operator(request, "roll back changes");
     JsonNode body = Bodies.object(request);
     Revision target = Bodies.revision(body, "revision");
-    Access.rollBack(request, rewind.changeSet(target)); // before planning: its conflicts would name keys
-    List<Mutation> mutations = rewind.rollback(target, Bodies.flag(body, "force"));
+    Access.rollBack(request, rollbacks.changeSet(target)); // before planning: its conflicts would name keys
+    List<Mutation> mutations = rollbacks.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
     Access.write(request, mutations);
-    return committed(fleet.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
+    return committed(replica.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
   }
 
   private Response restore(Request request) {
@@ -111,21 +115,21 @@ final class HistoryApi {
     Key prefix = Key.parsePrefix(Bodies.text(body, "prefix"));
     Revision at = Bodies.revision(body, "revision");
     Access.writeTree(request, prefix); // on the prefix asked for, never on what it holds
-    List<Mutation> mutations = rewind.restore(prefix, at);
+    List<Mutation> mutations = rollbacks.restore(prefix, at);
     if (mutations.isEmpty()) {
-      ObjectNode out = Wire.object();
-      out.put("revision", fleet.snapshot().revision().value());
+      ObjectNode out = ApiJson.object();
+      out.put("revision", replica.snapshot().revision().value());
       out.put("changes", 0);
       return Response.ok(out);
     }
     String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
     Access.write(request, mutations);
-    return committed(fleet.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
+    return committed(replica.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
         mutations)));
   }
 
   private static Response committed(ChangeSet done) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());
     return Response.ok(out).at(done.revision());

@@ -1,9 +1,14 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fleetconf.core.Revision;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
+import io.fleetconf.server.api.ApiJson;
 
 /**
  * What Consul clients ask of the agent and the cluster at start-up and for health: one server
@@ -19,10 +24,10 @@ final class ConsulAgentApi {
     router.open("GET", "/v1/status/leader",
         request -> consul(Response.json(200, TextNode.valueOf(request.localAddress()))));
     router.open("GET", "/v1/status/peers", request -> {
-      ArrayNode peers = Wire.array().add(request.localAddress());
+      ArrayNode peers = ApiJson.array().add(request.localAddress());
       return consul(Response.ok(peers));
     });
-    router.on("GET", "/v1/catalog/datacenters", request -> consul(Response.ok(Wire.array().add(DATACENTER))));
+    router.on("GET", "/v1/catalog/datacenters", request -> consul(Response.ok(ApiJson.array().add(DATACENTER))));
     router.on("GET", "/v1/agent/self", ConsulAgentApi::self);
     for (String method : new String[] {"GET", "PUT", "POST", "DELETE"}) {
       router.on(method, "/v1/session", ConsulAgentApi::noSessions).under(method, "/v1/session", ConsulAgentApi::noSessions);
@@ -30,7 +35,7 @@ final class ConsulAgentApi {
   }
 
   private static Response self(Request request) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     ObjectNode config = out.putObject("Config");
     config.put("Datacenter", DATACENTER);
     config.put("PrimaryDatacenter", DATACENTER);

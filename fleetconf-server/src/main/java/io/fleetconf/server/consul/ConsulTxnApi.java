@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.consul;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +10,7 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.consul.ConsulKeys;
 import io.fleetconf.server.consul.ConsulValues;
@@ -23,6 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
+import io.fleetconf.server.api.Access;
+import io.fleetconf.server.api.ApiJson;
 
 /**
  * Consul's {@code PUT /v1/txn} for KV operations: one transaction is one change set. Checks
@@ -33,7 +40,7 @@ import java.util.OptionalLong;
 final class ConsulTxnApi {
   /** Consul's limit on operations in one transaction (128 since Consul 1.14; 64 before). */
   static final int MAX_OPERATIONS = 128;
-  private final Fleet fleet;
+  private final Replica replica;
   private final ConsulKvApi kv;
 
   /** One operation, read: what it writes or checks, and what it answers with. */
@@ -42,8 +49,8 @@ final class ConsulTxnApi {
   /** Why a transaction was rolled back: the operation and Consul's words for it. */
   private record Failure(int index, String what) {}
 
-  ConsulTxnApi(Fleet fleet, ConsulKvApi kv) {
-    this.fleet = fleet;
+  ConsulTxnApi(Replica replica, ConsulKvApi kv) {
+    this.replica = replica;
     this.kv = kv;
   }
 
@@ -62,7 +69,7 @@ final class ConsulTxnApi {
           "Transaction contains too many operations (" + body.size() + " > " + MAX_OPERATIONS + ")");
     }
     authorise(body, request);
-    Snapshot snapshot = fleet.snapshot();
+    Snapshot snapshot = replica.snapshot();
     List<Op> ops = read(body, snapshot, request);
     List<Mutation> mutations = ops.stream().flatMap(op -> op.mutations().stream()).toList();
     Access.write(request, mutations);
@@ -70,10 +77,10 @@ final class ConsulTxnApi {
     boolean writes = mutations.stream().anyMatch(m -> !(m instanceof Mutation.Check));
     if (failed.isEmpty() && writes) {
       try {
-        fleet.commit(ConsulKvApi.proposal(request, mutations));
+        replica.commit(ConsulKvApi.proposal(request, mutations));
       } catch (ConflictException | NotFoundException raced) {
         // Another writer got in between our reading and the commit: say which operation no longer holds.
-        failed = firstFailure(read(body, fleet.snapshot(), request))
+        failed = firstFailure(read(body, replica.snapshot(), request))
             .or(() -> Optional.of(new Failure(0, raced.getMessage())));
       }
     }
@@ -81,7 +88,7 @@ final class ConsulTxnApi {
       return rolledBack(failed.get());
     }
     // A read-only transaction answers from the state it was checked against, a write from the state after it.
-    return results(ops, writes ? fleet.snapshot() : snapshot, request);
+    return results(ops, writes ? replica.snapshot() : snapshot, request);
   }
 
   private static Optional<Failure> firstFailure(List<Op> ops) {
@@ -94,7 +101,7 @@ final class ConsulTxnApi {
   }
 
   private Response rolledBack(Failure failure) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.putNull("Results");
     ArrayNode errors = out.putArray("Errors");
     errors.addObject().put("OpIndex", failure.index()).put("What", failure.what());
@@ -103,7 +110,7 @@ final class ConsulTxnApi {
 
   private Response results(List<Op> ops, Snapshot snapshot, Request request) {
     boolean reveal = Access.revealsSecrets(request);
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     ArrayNode results = out.putArray("Results");
     for (Op op : ops) {
       switch (op.verb()) {

@@ -24,22 +24,22 @@ import java.util.stream.Collectors;
  * compare-and-set on the state it was planned from, so a concurrent edit fails the commit instead
  * of being overwritten.
  */
-public final class Rewind {
-  private final Fleet fleet;
+public final class RollbackPlanner {
+  private final Replica replica;
 
-  public Rewind(Fleet fleet) {
-    this.fleet = fleet;
+  public RollbackPlanner(Replica replica) {
+    this.replica = replica;
   }
 
   /** The change set at {@code revision}, or a 404 that says which revisions exist. */
   public ChangeSet changeSet(Revision revision) {
-    return fleet.store().changeSet(revision).orElseThrow(() -> new NotFoundException(
-        "revision " + revision + " does not exist (the latest is " + fleet.snapshot().revision() + ")"));
+    return replica.store().changeSet(revision).orElseThrow(() -> new NotFoundException(
+        "revision " + revision + " does not exist (the latest is " + replica.snapshot().revision() + ")"));
   }
 
   /** Checks that {@code revision} has happened; 0, the empty store, always has. */
   public Revision existing(Revision revision) {
-    Revision latest = fleet.snapshot().revision();
+    Revision latest = replica.snapshot().revision();
     if (revision.isAfter(latest)) {
       throw new NotFoundException("revision " + revision + " does not exist (the latest is " + latest + ")");
     }
@@ -52,7 +52,7 @@ public final class Rewind {
    */
   public List<Mutation> rollback(Revision target, boolean force) {
     ChangeSet changeSet = changeSet(target);
-    Snapshot now = fleet.snapshot();
+    Snapshot now = replica.snapshot();
     List<String> changedSince = new ArrayList<>();
     List<Mutation> first = new ArrayList<>();
     List<Mutation> entries = new ArrayList<>();
@@ -96,8 +96,8 @@ public final class Rewind {
   /** Mutations that make everything at or below {@code prefix} as it was right after {@code at}. */
   public List<Mutation> restore(Key prefix, Revision at) {
     existing(at);
-    Snapshot now = fleet.snapshot();
-    Map<Key, Entry> past = byKey(fleet.store().entriesAt(at, prefix));
+    Snapshot now = replica.snapshot();
+    Map<Key, Entry> past = byKey(replica.store().entriesAt(at, prefix));
     Map<Key, Entry> present = byKey(now.entriesUnder(prefix));
     List<Mutation> mutations = new ArrayList<>();
     TreeMap<Key, Boolean> keys = new TreeMap<>();

@@ -23,14 +23,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Differences between two revisions: of raw entries, or of one device's effective config. */
-public final class Diffs {
+public final class RevisionDiffs {
 
   /** One path whose value differs; an empty side means absent there. */
   public record Difference(String name, Optional<JsonNode> from, Optional<JsonNode> to) {}
 
   private final Store store;
 
-  public Diffs(Store store) {
+  public RevisionDiffs(Store store) {
     this.store = store;
   }
 

@@ -1,6 +1,5 @@
 package io.fleetconf.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.security.Certificates;
@@ -19,12 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The way in: who is calling (a bearer token, or a client certificate from the fleet CA), whether
- * they are over their rate, and how many watches they hold. Failed authentications are logged
+ * Authentication, in one place: who is calling (a bearer token, or a client certificate from the
+ * fleet CA), and the limits on each caller: its rate, and how many watches it holds. Failed authentications are logged
  * with the reason and the client's address, never with what was presented, and counted.
  */
-public final class Gate {
-  private static final System.Logger LOG = System.getLogger(Gate.class.getName());
+public final class Authentication {
+  private static final System.Logger LOG = System.getLogger(Authentication.class.getName());
   private final Tokens tokens;
   private final Certificates certificates;
   private final Limits limits;
@@ -35,7 +34,7 @@ public final class Gate {
   private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
 
   /** @param anonymousPolicy what a request to the Consul API without credentials may do ({@link Acl#NONE}: nothing) */
-  public Gate(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
+  public Authentication(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
     this.anonymousPolicy = anonymousPolicy;
     this.tokens = tokens;
     this.certificates = certificates;
@@ -62,19 +61,19 @@ public final class Gate {
   }
 
   /** Refuses the request with 429 if its client address is over its rate. */
-  void admitAddress(HttpExchange exchange) {
+  void admitAddress(Exchange exchange) {
     refuseIfOver(perAddress.take(address(exchange)), "client address");
   }
 
   /** Who is calling; a 401 (logged and counted) if no valid credential came with the request. */
-  Caller authenticate(HttpExchange exchange) {
+  Caller authenticate(Exchange exchange) {
     Caller caller = identify(exchange);
     refuseIfOver(perIdentity.take(credential(caller)), "token");
     return caller;
   }
 
-  private Caller identify(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
+  private Caller identify(Exchange exchange) {
+    String header = exchange.header("Authorization").orElse(null);
     Optional<String> consulToken = header == null ? consulToken(exchange) : Optional.empty();
     if (header != null || consulToken.isPresent()) {
       if (header != null && !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -101,7 +100,7 @@ public final class Gate {
       return certificates.identify(certificate.get()).orElseThrow(() -> refused(exchange,
           "a revoked client certificate", "the client certificate is revoked"));
     }
-    boolean consulApi = exchange.getRequestURI().getPath().startsWith("/v1/");
+    boolean consulApi = exchange.uri().getPath().startsWith("/v1/");
     if (consulApi && !anonymousPolicy.rules().isEmpty()) {
       return new Caller.Anonymous(anonymousPolicy, address(exchange)); // Consul's anonymous token
     }
@@ -113,13 +112,13 @@ public final class Gate {
    * A token as Consul clients also send it: the {@code X-Consul-Token} header, or on the Consul
    * API ({@code /v1/...}) a {@code token} query parameter.
    */
-  private static Optional<String> consulToken(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("X-Consul-Token");
+  private static Optional<String> consulToken(Exchange exchange) {
+    String header = exchange.header("X-Consul-Token").orElse(null);
     if (header != null && !header.isBlank()) {
       return Optional.of(header.strip());
     }
-    String query = exchange.getRequestURI().getRawQuery();
-    if (query == null || !exchange.getRequestURI().getPath().startsWith("/v1/")) {
+    String query = exchange.uri().getRawQuery();
+    if (query == null || !exchange.uri().getPath().startsWith("/v1/")) {
       return Optional.empty();
     }
     for (String pair : query.split("&")) {
@@ -136,15 +135,15 @@ public final class Gate {
     LOG.log(System.Logger.Level.WARNING, "authentication failed (" + count + " so far): " + what);
   }
 
-  private ApiException refused(HttpExchange exchange, String what, String message) {
+  private ApiException refused(Exchange exchange, String what, String message) {
     long count = authFailures.incrementAndGet();
     LOG.log(System.Logger.Level.WARNING, "authentication failed (" + count + " so far): " + what + " from "
-        + address(exchange) + " for " + exchange.getRequestMethod() + " " + printablePath(exchange));
+        + address(exchange) + " for " + exchange.method() + " " + printablePath(exchange));
     return new ApiException(401, "unauthorized", message);
   }
 
-  private static Optional<X509Certificate> peerCertificate(HttpExchange exchange) {
-    Optional<javax.net.ssl.SSLSession> tls = NettyExchange.tlsSession(exchange);
+  private static Optional<X509Certificate> peerCertificate(Exchange exchange) {
+    Optional<javax.net.ssl.SSLSession> tls = exchange.tlsSession();
     if (tls.isPresent()) {
       try {
         var chain = tls.get().getPeerCertificates();
@@ -173,7 +172,7 @@ public final class Gate {
   }
 
   /** A held watch slot; closing it frees the slot. */
-  interface Slot extends AutoCloseable {
+  public interface Slot extends AutoCloseable {
     @Override
     void close();
   }
@@ -206,13 +205,13 @@ public final class Gate {
   }
 
   /** The request path for a log line: raw (still percent-encoded), cut at 200 characters, no query. */
-  static String printablePath(HttpExchange exchange) {
-    String path = exchange.getRequestURI().getRawPath();
+  static String printablePath(Exchange exchange) {
+    String path = exchange.uri().getRawPath();
     path = path == null ? "" : path.replaceAll("\\p{Cntrl}", "?");
     return path.length() > 200 ? path.substring(0, 200) + "..." : path;
   }
 
-  static String address(HttpExchange exchange) {
-    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  static String address(Exchange exchange) {
+    return exchange.remoteAddress().getAddress().getHostAddress();
   }
 }

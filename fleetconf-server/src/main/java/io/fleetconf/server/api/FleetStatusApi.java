@@ -1,5 +1,8 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 import io.fleetconf.core.Excerpt;
 import io.fleetconf.api.FleetStatusAnswer;
 import io.fleetconf.api.Paths;
@@ -14,11 +17,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /** {@code /api/v1/fleet/status}: desired against reported, per device. */
-final class FleetApi {
+final class FleetStatusApi {
   private static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
   private final FleetStatus status;
 
-  FleetApi(FleetStatus status) {
+  FleetStatusApi(FleetStatus status) {
     this.status = status;
   }
 
@@ -31,10 +34,10 @@ final class FleetApi {
     Optional<GroupName> group = request.query("group").filter(g -> !g.isEmpty()).map(GroupName::of);
     Duration staleAfter = request.query("staleAfter").map(text -> Watch.parseDuration(text, "staleAfter"))
         .orElse(DEFAULT_STALE_AFTER);
-    Predicate<DeviceStatus> filter = request.query("status").filter(s -> !s.isEmpty()).map(FleetApi::filter)
+    Predicate<DeviceStatus> filter = request.query("status").filter(s -> !s.isEmpty()).map(FleetStatusApi::filter)
         .orElse(device -> true);
     List<DeviceStatus> devices = status.devices(group, staleAfter).stream().filter(filter).toList();
-    return Response.ok(new FleetStatusAnswer(devices.stream().map(FleetApi::row).toList()).toJson());
+    return Response.ok(new FleetStatusAnswer(devices.stream().map(FleetStatusApi::row).toList()).toJson());
   }
 
   private static Predicate<DeviceStatus> filter(String name) {
@@ -50,9 +53,9 @@ final class FleetApi {
   }
 
   private static FleetStatusAnswer.Row row(DeviceStatus device) {
-    return new FleetStatusAnswer.Row(Wire.deviceInfo(device.device()), device.desired().value(),
-        device.status().map(Report.Status::wire), device.drift(), device.stale(), device.lastSeen().map(Wire::time),
-        device.namespaces().stream().map(ns -> new FleetStatusAnswer.Namespace(Wire.report(ns.reported().orElseThrow()),
+    return new FleetStatusAnswer.Row(ApiJson.deviceInfo(device.device()), device.desired().value(),
+        device.status().map(Report.Status::wire), device.drift(), device.stale(), device.lastSeen().map(ApiJson::time),
+        device.namespaces().stream().map(ns -> new FleetStatusAnswer.Namespace(ApiJson.report(ns.reported().orElseThrow()),
             ns.desired().value(), ns.drift())).toList());
   }
 }

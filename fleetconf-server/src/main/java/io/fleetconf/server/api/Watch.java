@@ -1,10 +1,10 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import io.fleetconf.core.Excerpt;
 import io.fleetconf.core.Durations;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.View;
 import io.fleetconf.server.WatchHub;
 import java.io.IOException;
@@ -15,13 +15,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import io.fleetconf.server.http.ApiException;
+import io.fleetconf.server.http.Authentication;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 
 /**
  * Adapts a request to the watch hub: long-polls ({@code index} and {@code wait}, as Consul's
  * blocking queries) and Server-Sent Events ({@code Accept: text/event-stream}, resuming from
  * {@code Last-Event-ID}).
  */
-final class Watch {
+public final class Watch {
   static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
   static final Duration MAX_WAIT = Duration.ofMinutes(10);
   static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
@@ -32,7 +37,7 @@ final class Watch {
   private Watch() {}
 
   /** The {@code index} a long-poll resumes from, if this request is one. */
-  static Optional<Revision> index(Request request) {
+  public static Optional<Revision> index(Request request) {
     return request.revision("index");
   }
 
@@ -41,29 +46,29 @@ final class Watch {
    * 1/16 of it as jitter, so that a fleet does not come back in lockstep) passes. The held request
    * takes no thread while it waits.
    */
-  static Response afterChange(Fleet fleet, Request request, View view, Revision index,
-      Function<WatchHub.Outcome, Response> answer) {
-    if (index.isAfter(fleet.snapshot().revision())) {
-      return answer.apply(new WatchHub.Outcome(true, false)); // an index from the future: answer so the caller resets
+  public static Response afterChange(Replica replica, Request request, View view, Revision index,
+      Function<WatchHub.WaitEnd, Response> answer) {
+    if (index.isAfter(replica.snapshot().revision())) {
+      return answer.apply(WatchHub.WaitEnd.CHANGED); // an index from the future: answer so the caller resets
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
-    Gate.Slot slot = request.watchSlot();
-    WatchHub.Watching watching = fleet.watches().watch(view, index, wait.plusMillis(jitter));
+    Authentication.Slot slot = request.watchSlot();
+    WatchHub.Watching watching = replica.watches().watch(view, index, wait.plusMillis(jitter));
     request.whenClientGone(watching.letGo()); // else a closed connection's watch stays held until its wait ends
     return Response.later(watching.answer()
         .whenComplete((outcome, failure) -> slot.close())
         .thenApply(outcome -> {
-          requireStillValid(request);
+          requireStillValid(replica, request);
           return answer.apply(outcome);
         }));
   }
 
-  private static void requireStillValid(Request request) {
-    if (!request.ready()) {
+  private static void requireStillValid(Replica replica, Request request) {
+    if (!replica.ready()) {
       throw Router.unavailable();
     }
-    if (!request.gate().stillValid(request.caller())) {
+    if (!request.credentialsStillValid()) {
       throw new ApiException(401, "unauthorized", "the credentials of this request were revoked or expired");
     }
   }
@@ -88,40 +93,40 @@ final class Watch {
    * comment line keeps idle connections open. Starts with the current view unless the caller
    * resumes ({@code Last-Event-ID} or {@code index}) from a revision that already has it.
    */
-  static Response events(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render) {
+  static Response events(Replica replica, Request request, View view, Function<Boolean, Rendered> render) {
     Optional<Revision> resume = request.header("Last-Event-ID")
         .map(id -> Revision.parse(id, "header Last-Event-ID"))
         .or(() -> index(request));
-    Gate.Slot slot = request.watchSlot();
+    Authentication.Slot slot = request.watchSlot();
     return Response.stream("text/event-stream", out -> {
       Thread streaming = Thread.currentThread();
       request.whenClientGone(streaming::interrupt); // ends the wait between events: the stream is let go at once
       try (slot) {
-        stream(fleet, request, view, render, resume, out);
+        stream(replica, request, view, render, resume, out);
       }
     });
   }
 
-  private static void stream(Fleet fleet, Request request, View view, Function<Boolean, Rendered> render,
+  private static void stream(Replica replica, Request request, View view, Function<Boolean, Rendered> render,
       Optional<Revision> resume, OutputStream out) throws IOException {
     Optional<Revision> last = resume;
     boolean resync = false;
-    while (!fleet.watches().isClosed() && fleet.ready() && request.gate().stillValid(request.caller())) {
+    while (!replica.watches().isClosed() && replica.ready() && request.credentialsStillValid()) {
       if (last.isPresent()) {
-        WatchHub.Outcome outcome;
+        WatchHub.WaitEnd ended;
         try {
-          outcome = fleet.watches().await(view, last.get(), KEEP_ALIVE);
+          ended = replica.watches().await(view, last.get(), KEEP_ALIVE);
         } catch (InterruptedException e) {
           return;
         }
-        if (!fleet.ready() || !request.gate().stillValid(request.caller())) {
+        if (!replica.ready() || !request.credentialsStillValid()) {
           return; // revoked while the stream was open, or the database lost: end it
         }
-        if (!outcome.changed()) {
+        if (!ended.changed()) {
           write(out, ": keep-alive\n\n");
           continue;
         }
-        resync = outcome.resync();
+        resync = ended.resync();
       }
       Rendered rendered = render.apply(resync);
       StringBuilder event = new StringBuilder("id: ").append(rendered.revision()).append("\nevent: config\n");

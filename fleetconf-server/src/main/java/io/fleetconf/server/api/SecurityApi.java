@@ -1,5 +1,10 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
+import io.fleetconf.server.http.Authentication;
+import io.fleetconf.server.http.Bodies;
+import io.fleetconf.server.http.Request;
+import io.fleetconf.server.http.Response;
+import io.fleetconf.server.http.Router;
 import io.fleetconf.api.CertificateInfo;
 import io.fleetconf.api.EnrolRequest;
 import io.fleetconf.api.IssuedCertificate;
@@ -12,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.InvalidInputException;
-import io.fleetconf.server.Fleet;
+import io.fleetconf.server.Replica;
 import io.fleetconf.server.security.Acl;
 import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.security.Certificates;
@@ -33,11 +38,11 @@ import java.util.Optional;
 final class SecurityApi {
   private static final Duration DEFAULT_ENROLMENT_TTL = Duration.ofHours(1);
   private static final Duration MAX_ENROLMENT_TTL = Duration.ofDays(7);
-  private final Fleet fleet;
+  private final Replica fleet;
   private final Tokens tokens;
   private final Certificates certificates;
 
-  SecurityApi(Fleet fleet, Gate gate) {
+  SecurityApi(Replica fleet, Authentication gate) {
     this.fleet = fleet;
     this.tokens = gate.tokens();
     this.certificates = gate.certificates();
@@ -64,7 +69,7 @@ final class SecurityApi {
 
   private Response listTokens(Request request) {
     Access.admin(request, "list tokens");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("tokens");
     tokens.list().forEach(token -> list.add(token(token)));
     return Response.ok(body);
@@ -106,7 +111,7 @@ final class SecurityApi {
 
   private DeviceId registered(JsonNode body) {
     DeviceId id = DeviceId.of(Bodies.text(body, "device"));
-    Fleet.device(fleet.snapshot(), id);
+    Replica.device(fleet.snapshot(), id);
     return id;
   }
 
@@ -134,13 +139,13 @@ final class SecurityApi {
   }
 
   private static ObjectNode token(TokenRecord token) {
-    ObjectNode out = Wire.object();
+    ObjectNode out = ApiJson.object();
     out.put("id", token.id());
     out.put("kind", token.kind());
     out.put("identity", token.identity());
     ArrayNode rules = out.putArray("rules");
     token.rules().forEach(rules::add);
-    out.put("created", Wire.time(token.created()));
+    out.put("created", ApiJson.time(token.created()));
     putTime(out, "expires", token.expires());
     putTime(out, "revoked", token.revoked());
     putTime(out, "used", token.used());
@@ -154,21 +159,21 @@ final class SecurityApi {
       Certificates.Issued issued = certificates.enrol(tokens, body.token(), body.csr());
       return Response.json(201, issued(issued));
     } catch (Certificates.EnrolmentRefused refused) {
-      request.gate().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
+      request.authentication().refused("enrolment refused from " + request.clientAddress() + ": " + refused.getMessage());
       throw refused;
     }
   }
 
   /** A device renews its certificate with its current one (or an admin does it for it). */
-  static Response renew(Request request, DeviceId id, Fleet fleet) {
+  static Response renew(Request request, DeviceId id, Replica fleet) {
     boolean self = request.caller() instanceof Caller.Device device && device.byCertificate() && device.id().equals(id);
     if (!self) {
       Access.admin(request, "renew the certificate of device '" + id + "'");
     }
     RenewRequest body = Bodies.object(request, RenewRequest::from);
     // Only a device still in the fleet gets a new certificate.
-    Fleet.device(fleet.snapshot(), id);
-    return Response.json(201, issued(request.gate().certificates().renew(id, body.csr())));
+    Replica.device(fleet.snapshot(), id);
+    return Response.json(201, issued(request.authentication().certificates().renew(id, body.csr())));
   }
 
   private static ObjectNode issued(Certificates.Issued issued) {
@@ -177,7 +182,7 @@ final class SecurityApi {
 
   private Response listCertificates(Request request) {
     Access.admin(request, "list certificates");
-    ObjectNode body = Wire.object();
+    ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("certificates");
     certificates.list().forEach(certificate -> list.add(certificate(certificate)));
     return Response.ok(body);
@@ -195,11 +200,11 @@ final class SecurityApi {
   }
 
   private static CertificateInfo info(CertificateRecord certificate) {
-    return new CertificateInfo(certificate.serial(), certificate.device(), Wire.time(certificate.issued()),
-        Wire.time(certificate.notAfter()), certificate.revoked().map(Wire::time));
+    return new CertificateInfo(certificate.serial(), certificate.device(), ApiJson.time(certificate.issued()),
+        ApiJson.time(certificate.notAfter()), certificate.revoked().map(ApiJson::time));
   }
 
   private static void putTime(ObjectNode out, String field, Optional<Instant> time) {
-    time.ifPresentOrElse(t -> out.put(field, Wire.time(t)), () -> out.putNull(field));
+    time.ifPresentOrElse(t -> out.put(field, ApiJson.time(t)), () -> out.putNull(field));
   }
 }

@@ -1,4 +1,4 @@
-package io.fleetconf.server.http;
+package io.fleetconf.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The JSON shapes of the native API, in one place (see docs/openapi.yaml). */
-public final class Wire {
+public final class ApiJson {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  private Wire() {}
+  private ApiJson() {}
 
   /** Every time in the API: ISO-8601 in UTC, to the millisecond, e.g. {@code 2026-12-02T03:00:00.120Z}. */
   private static final java.time.format.DateTimeFormatter TIME =

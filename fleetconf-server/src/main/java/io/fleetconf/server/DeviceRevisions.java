@@ -13,24 +13,24 @@ import java.util.Set;
  * What the watch hub remembers of one device: its effective config and, per namespace and for the
  * whole, the last revision that changed it. Guarded by the hub's lock.
  */
-final class DeviceViews {
+final class DeviceRevisions {
   private JsonNode config;
   private final Revision since;
   private final Map<String, Revision> namespaces = new HashMap<>();
   private Revision whole;
 
-  DeviceViews(JsonNode config, Revision since) {
+  DeviceRevisions(JsonNode config, Revision since) {
     this.config = config;
     this.since = since;
     this.whole = since;
   }
 
   /**
-   * Takes the config as of {@code revision}; true if anything in it changed. {@code diffs} compares
-   * each pair of configs once for all the devices that share them.
+   * Takes the config as of {@code revision}; true if anything in it changed. {@code changedNamespaces}
+   * compares each pair of configs once for all the devices that share them.
    */
-  boolean update(JsonNode next, Revision revision, Diffs diffs) {
-    Set<String> changed = diffs.between(config, next);
+  boolean update(JsonNode next, Revision revision, ChangedNamespaces changedNamespaces) {
+    Set<String> changed = changedNamespaces.between(config, next);
     changed.forEach(name -> namespaces.put(name, revision));
     if (!changed.isEmpty()) {
       whole = revision;
@@ -44,7 +44,7 @@ final class DeviceViews {
    * one group list share their trees, so a fan-out to 10,000 of them compares a few dozen pairs.
    * For one change set's fan-out; not thread-safe.
    */
-  static final class Diffs {
+  static final class ChangedNamespaces {
     private final Map<JsonNode, Map<JsonNode, Set<String>>> byPair = new IdentityHashMap<>();
 
     Set<String> between(JsonNode before, JsonNode after) {
