@@ -1,15 +1,16 @@
 package io.fleetconf.cli;
 
 import io.fleetconf.server.FleetServer;
-import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.Keyring;
 import io.fleetconf.store.MasterKey;
 import io.fleetconf.store.Store;
 import io.fleetconf.store.StoreException;
+import io.fleetconf.store.StoreUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +60,7 @@ final class SecretsCommand {
         nextKey = MasterKey.generate();
         nextKey.writeNew(target);
       }
-      try (Store store = JdbcStore.openSqlite(dataDir.resolve("fleetconf.db"))) {
+      try (Store store = new StoreUrl.Sqlite(dataDir.resolve("fleetconf.db")).open(Clock.systemUTC())) {
         Keyring.rotate(store, currentKey, nextKey);
       } catch (StoreException e) {
         throw new CliException(e.getMessage());

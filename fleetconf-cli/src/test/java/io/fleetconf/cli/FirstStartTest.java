@@ -2,7 +2,6 @@ package io.fleetconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.store.JdbcStore;
 import io.fleetconf.store.MasterKey;
 import io.fleetconf.store.Store;
 import io.fleetconf.store.StoreUrl;
@@ -49,7 +48,7 @@ class FirstStartTest {
     assertThat(refused.exitValue()).as(refused.log()).isEqualTo(1);
     assertThat(refused.log()).contains("fleetconf: cannot write the admin token to " + data.resolve("admin.token")
         + " (Is a directory); no admin token was stored: fix this and start again");
-    try (Store store = JdbcStore.openSqlite(data.resolve("fleetconf.db"))) {
+    try (Store store = new StoreUrl.Sqlite(data.resolve("fleetconf.db")).open(Clock.systemUTC())) {
       assertThat(store.tokens()).as("a token nobody has").isEmpty();
     }
 

@@ -71,13 +71,4 @@ public sealed interface Scope permits Scope.Defaults, Scope.Global, Scope.Group,
       case Device d -> 2;
     };
   }
-
-  /** Parses a scope name such as {@code global} or {@code groups/site/lisbon}. */
-  static Scope parse(String text) {
-    Key key = Key.parsePrefix(text);
-    if (!key.path().isRoot()) {
-      throw new InvalidInputException("invalid_scope", "'" + Names.printable(text) + "' is not a scope name");
-    }
-    return key.scope();
-  }
 }

@@ -18,7 +18,7 @@ import io.fleetconf.server.api.NativeApi;
 import io.fleetconf.server.consul.ConsulApi;
 import io.fleetconf.server.http.Router;
 import io.fleetconf.server.http.NettyServer;
-import io.fleetconf.store.JdbcStore;
+import io.fleetconf.store.CommitSignal;
 import io.fleetconf.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,7 +143,7 @@ public final class FleetServer implements AutoCloseable {
 
     void heard(List<String> words) {
       long now = System.nanoTime();
-      if (words.contains(JdbcStore.SECURITY_CHANGED) || now - last > EVERY_NANOS) {
+      if (words.contains(CommitSignal.SECURITY_CHANGED) || now - last > EVERY_NANOS) {
         last = now;
         tokens.refresh();
         certificates.refresh();

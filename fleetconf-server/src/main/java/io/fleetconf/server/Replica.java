@@ -110,16 +110,16 @@ public final class Replica implements AutoCloseable {
       group.add(next);
     }
     try {
-      List<Store.Outcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList());
+      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList());
       for (int i = 0; i < group.size(); i++) {
         switch (outcomes.get(i)) {
-          case Store.Outcome.Committed committed -> {
+          case Store.CommitOutcome.Committed committed -> {
             if (!committed.changeSet().changes().isEmpty()) {
               advanceTo(committed.changeSet());
             }
             group.get(i).result.complete(committed.changeSet());
           }
-          case Store.Outcome.Refused refused -> group.get(i).result.completeExceptionally(refused.reason());
+          case Store.CommitOutcome.Refused refused -> group.get(i).result.completeExceptionally(refused.reason());
         }
       }
     } catch (RuntimeException | Error failed) {

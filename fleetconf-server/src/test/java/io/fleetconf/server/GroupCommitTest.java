@@ -9,8 +9,10 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
 import io.fleetconf.store.ConflictException;
-import io.fleetconf.store.JdbcStore;
+import io.fleetconf.store.Store;
+import io.fleetconf.store.StoreUrl;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +31,7 @@ class GroupCommitTest {
 
   @Test
   void concurrentWritersGetGaplessRevisionsAndOnlyTheirOwnRefusals() throws Exception {
-    try (JdbcStore store = JdbcStore.openSqlite(dir.resolve("fleetconf.db")); Replica replica = new Replica(store)) {
+    try (Store store = new StoreUrl.Sqlite(dir.resolve("fleetconf.db")).open(Clock.systemUTC()); Replica replica = new Replica(store)) {
       var committed = new ConcurrentLinkedQueue<ChangeSet>();
       var refused = new ConcurrentLinkedQueue<String>();
       List<Future<?>> writers = new ArrayList<>();

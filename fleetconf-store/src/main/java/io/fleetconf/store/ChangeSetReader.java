@@ -25,19 +25,19 @@ final class ChangeSetReader {
 
   static List<ChangeSet> read(Connection connection, Codec codec, String revisionQuery, List<Object> args, Optional<Key> prefix)
       throws SQLException {
-    List<Long> revisions = JdbcStore.query(connection, revisionQuery, args, rows -> rows.getLong(1));
+    List<Long> revisions = Statements.query(connection, revisionQuery, args, rows -> rows.getLong(1));
     if (revisions.isEmpty()) {
       return List.of();
     }
     String in = String.join(",", Collections.nCopies(revisions.size(), "?"));
     List<Object> ids = new ArrayList<>(revisions);
     Map<Long, Header> headers = new LinkedHashMap<>();
-    JdbcStore.query(connection,
+    Statements.query(connection,
         "SELECT revision, author, time_ms, message, source FROM change_sets WHERE revision IN (" + in + ")", ids,
         rows -> headers.put(rows.getLong(1), new Header(Revision.of(rows.getLong(1)), rows.getString(2),
             Instant.ofEpochMilli(rows.getLong(3)), rows.getString(4), rows.getString(5))));
     Map<Long, List<Change>> changes = new LinkedHashMap<>();
-    JdbcStore.query(connection,
+    Statements.query(connection,
         "SELECT revision, kind, name, before, after FROM changes WHERE revision IN (" + in + ")"
             + " ORDER BY revision, seq", ids,
         rows -> changes.computeIfAbsent(rows.getLong(1), r -> new ArrayList<>()).add(change(codec,

@@ -42,7 +42,7 @@ final class ChangeSetWriter {
             insert.setString(6, device.after().map(Codec::device).orElse(null));
           }
         }
-        insert.setString(4, JdbcStore.changeName(change));
+        insert.setString(4, name(change));
         insert.addBatch();
       }
       insert.executeBatch();
@@ -53,6 +53,14 @@ final class ChangeSetWriter {
         case DeviceChange device -> applyDevice(connection, device);
       }
     }
+  }
+
+  /** What the {@code name} column holds: the key of an entry change, the id of a device change. */
+  private static String name(Change change) {
+    return switch (change) {
+      case EntryChange entry -> entry.key().toString();
+      case DeviceChange device -> device.id().value();
+    };
   }
 
   private static void applyEntry(Connection connection, Codec codec, EntryChange change) throws SQLException {
@@ -87,7 +95,7 @@ final class ChangeSetWriter {
    */
   private static void sealHistory(Connection connection, Codec codec, io.fleetconf.core.Key key) throws SQLException {
     record Row(long revision, int seq, String before, String after) {}
-    java.util.List<Row> rows = JdbcStore.query(connection,
+    java.util.List<Row> rows = Statements.query(connection,
         "SELECT revision, seq, before, after FROM changes WHERE kind = 'entry' AND name = ?", java.util.List.of(key.toString()),
         r -> new Row(r.getLong(1), r.getInt(2), r.getString(3), r.getString(4)));
     try (PreparedStatement update = connection.prepareStatement(

@@ -9,10 +9,13 @@ import java.time.Duration;
  */
 public interface CommitSignal extends AutoCloseable {
 
+  /** The payload of the notification that tokens or certificates changed (not a revision). */
+  String SECURITY_CHANGED = "security";
+
   /**
    * Waits up to {@code timeout} for word of a commit.
    *
-   * @return what was announced: revisions, or {@link JdbcStore#SECURITY_CHANGED}; empty on timeout
+   * @return what was announced: revisions, or {@link #SECURITY_CHANGED}; empty on timeout
    * @throws StoreException if the database cannot be reached: close this signal and open another
    */
   java.util.List<String> await(Duration timeout) throws InterruptedException;

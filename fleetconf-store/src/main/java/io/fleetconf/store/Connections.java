@@ -7,11 +7,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-/** Where a {@link JdbcStore}'s connections come from. */
+/** Where the JDBC store's connections come from. */
 sealed interface Connections extends AutoCloseable {
 
   @FunctionalInterface
@@ -78,26 +79,31 @@ sealed interface Connections extends AutoCloseable {
   /** A HikariCP pool: PostgreSQL, shared by several servers. */
   final class Pool implements Connections {
     private final HikariDataSource pool;
-    private final StoreUrl.Postgres url;
+    private final String jdbcUrl;
+    private final Properties properties;
+    private final String display;
 
-    private Pool(HikariDataSource pool, StoreUrl.Postgres url) {
+    private Pool(HikariDataSource pool, String jdbcUrl, Properties properties, String display) {
       this.pool = pool;
-      this.url = url;
+      this.jdbcUrl = jdbcUrl;
+      this.properties = properties;
+      this.display = display;
     }
 
-    static Pool of(StoreUrl.Postgres url) {
+    /** A pool of {@code size} connections to {@code jdbcUrl}; {@code display} names it, without password, in errors. */
+    static Pool of(String jdbcUrl, Properties properties, int size, String display) {
       HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url.jdbcUrl());
-      config.setDataSourceProperties(url.properties());
-      config.setMaximumPoolSize(url.poolSize());
+      config.setJdbcUrl(jdbcUrl);
+      config.setDataSourceProperties(properties);
+      config.setMaximumPoolSize(size);
       config.setPoolName("fleetconf-store");
       // A database that is down must not hang requests: fail fast and let readiness say so.
       config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
       config.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
       try {
-        return new Pool(new HikariDataSource(config), url);
+        return new Pool(new HikariDataSource(config), jdbcUrl, properties, display);
       } catch (RuntimeException e) {
-        throw new StoreException("cannot connect to " + url.display() + ": " + rootMessage(e), e);
+        throw new StoreException("cannot connect to " + display + ": " + rootMessage(e), e);
       }
     }
 
@@ -112,7 +118,7 @@ sealed interface Connections extends AutoCloseable {
     @Override
     public CommitSignal commitSignal(Dialect dialect) {
       try {
-        Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.properties());
+        Connection connection = DriverManager.getConnection(jdbcUrl, properties);
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + Dialect.CHANNEL);
         }
@@ -123,12 +129,12 @@ sealed interface Connections extends AutoCloseable {
             try {
               PGNotification[] notes = listener.getNotifications((int) Math.max(1, timeout.toMillis()));
               if (notes == null && !connection.isValid(2)) {
-                throw new StoreException("lost the connection to " + url.display());
+                throw new StoreException("lost the connection to " + display);
               }
               return notes == null ? java.util.List.of()
                   : java.util.Arrays.stream(notes).map(PGNotification::getParameter).toList();
             } catch (SQLException e) {
-              throw new StoreException("lost the connection to " + url.display() + ": " + e.getMessage(), e);
+              throw new StoreException("lost the connection to " + display + ": " + e.getMessage(), e);
             }
           }
 
@@ -142,7 +148,7 @@ sealed interface Connections extends AutoCloseable {
           }
         };
       } catch (SQLException e) {
-        throw new StoreException("cannot listen on " + url.display() + ": " + e.getMessage(), e);
+        throw new StoreException("cannot listen on " + display + ": " + e.getMessage(), e);
       }
     }
 

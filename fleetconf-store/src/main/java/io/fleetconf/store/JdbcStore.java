@@ -1,8 +1,6 @@
 package io.fleetconf.store;
 
 import io.fleetconf.core.Change;
-import io.fleetconf.core.Change.DeviceChange;
-import io.fleetconf.core.Change.EntryChange;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.DeviceId;
@@ -16,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,9 +26,7 @@ import java.util.Optional;
  * the server answers reads from memory) or PostgreSQL (a pool; commits serialise on an advisory
  * lock, so that several servers can share one database, and announce themselves with NOTIFY).
  */
-public final class JdbcStore implements Store {
-  static final String ENTRY_COLUMNS = "key, value, create_revision, mod_revision, version, secret, flags";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+final class JdbcStore implements Store {
 
   private final Connections connections;
   private final Dialect dialect;
@@ -56,11 +50,11 @@ public final class JdbcStore implements Store {
   }
 
   /** Opens (creating if needed) the embedded store in a SQLite file. */
-  public static JdbcStore openSqlite(Path file) {
+  static JdbcStore openSqlite(Path file) {
     return openSqlite(file, Clock.systemUTC());
   }
 
-  public static JdbcStore openSqlite(Path file, Clock clock) {
+  static JdbcStore openSqlite(Path file, Clock clock) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -74,14 +68,9 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** Opens a PostgreSQL store (see {@link StoreUrl}); the schema is made or migrated as needed. */
-  public static JdbcStore openPostgres(StoreUrl.Postgres url, Clock clock) {
-    return new JdbcStore(Connections.Pool.of(url), Dialect.POSTGRESQL, clock);
-  }
-
-  /** Which database this store runs on, e.g. {@code sqlite} or {@code postgresql}. */
-  public String kind() {
-    return dialect.folder();
+  /** Opens a PostgreSQL store on {@code pool}; the schema is made or migrated as needed. */
+  static JdbcStore openPostgres(Connections.Pool pool, Clock clock) {
+    return new JdbcStore(pool, Dialect.POSTGRESQL, clock);
   }
 
   @Override
@@ -100,11 +89,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<Outcome> commitAll(List<Proposal> proposals) {
-    List<Outcome> done = transaction(connection -> {
+  public List<CommitOutcome> commitAll(List<Proposal> proposals) {
+    List<CommitOutcome> done = transaction(connection -> {
       dialect.lockCommits(connection);
       Revision last = queryRevision(connection);
-      List<Outcome> outcomes = new java.util.ArrayList<>();
+      List<CommitOutcome> outcomes = new java.util.ArrayList<>();
       for (Proposal proposal : proposals) {
         // Each proposal behind a savepoint: a refused one is undone alone, the batch goes on.
         java.sql.Savepoint before = connection.setSavepoint();
@@ -112,15 +101,15 @@ public final class JdbcStore implements Store {
           ChangeSet changeSet = write(connection, proposal, last);
           connection.releaseSavepoint(before);
           last = changeSet.revision();
-          outcomes.add(new Outcome.Committed(changeSet));
+          outcomes.add(new CommitOutcome.Committed(changeSet));
         } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
           connection.rollback(before);
-          outcomes.add(new Outcome.Refused(refused));
+          outcomes.add(new CommitOutcome.Refused(refused));
         }
       }
       return outcomes;
     });
-    forgetPlaintext(done.stream().flatMap(outcome -> outcome instanceof Outcome.Committed committed
+    forgetPlaintext(done.stream().flatMap(outcome -> outcome instanceof CommitOutcome.Committed committed
         ? java.util.stream.Stream.of(committed.changeSet()) : java.util.stream.Stream.empty()).toList());
     return done;
   }
@@ -170,10 +159,7 @@ public final class JdbcStore implements Store {
   public Image image() {
     return transaction(connection -> {
       dialect.snapshotReads(connection);
-      return new Image(queryRevision(connection),
-          query(connection, "SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)),
-          query(connection, "SELECT id, doc FROM devices ORDER BY id", List.of(),
-              rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
+      return new Image(queryRevision(connection), EntryTable.all(connection, codec), allDevices(connection));
     });
   }
 
@@ -189,13 +175,17 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Entry> entries() {
-    return read(connection -> query(connection, "SELECT " + ENTRY_COLUMNS + " FROM entries ORDER BY key", List.of(), rows -> entry(rows, codec)));
+    return read(connection -> EntryTable.all(connection, codec));
   }
 
   @Override
   public List<Device> devices() {
-    return read(connection -> query(connection, "SELECT id, doc FROM devices ORDER BY id", List.of(),
-        rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
+    return read(JdbcStore::allDevices);
+  }
+
+  private static List<Device> allDevices(Connection connection) throws SQLException {
+    return Statements.query(connection, "SELECT id, doc FROM devices ORDER BY id", List.of(),
+        rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2)));
   }
 
   @Override
@@ -230,35 +220,17 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Entry> entriesAt(Revision at, Key prefix) {
-    String name = prefix.toString();
-    return entriesAt(at, "AND (name = ? OR (name >= ? AND name < ?))", List.of(name, name + "/", name + "0"));
+    return read(connection -> PastState.entries(connection, codec, at, prefix));
   }
 
   @Override
   public List<Entry> entriesAt(Revision at) {
-    return entriesAt(at, "", List.of());
-  }
-
-  private List<Entry> entriesAt(Revision at, String filter, List<Object> filterArgs) {
-    List<Object> args = new java.util.ArrayList<>();
-    args.add(at.value());
-    args.addAll(filterArgs);
-    return read(connection -> query(connection, 
-        "SELECT c.name, c.after FROM changes c JOIN (SELECT name, MAX(revision) AS revision FROM changes"
-            + " WHERE kind = 'entry' AND revision <= ? " + filter + " GROUP BY name) last"
-            + " ON c.kind = 'entry' AND c.name = last.name AND c.revision = last.revision"
-            + " WHERE c.after IS NOT NULL ORDER BY c.name",
-        args, rows -> codec.entryState(Key.parse(rows.getString(1)), rows.getString(2))));
+    return read(connection -> PastState.entries(connection, codec, at));
   }
 
   @Override
   public List<Device> devicesAt(Revision at) {
-    return read(connection -> query(connection, 
-        "SELECT c.name, c.after FROM changes c JOIN (SELECT name, MAX(revision) AS revision FROM changes"
-            + " WHERE kind = 'device' AND revision <= ? GROUP BY name) last"
-            + " ON c.kind = 'device' AND c.name = last.name AND c.revision = last.revision"
-            + " WHERE c.after IS NOT NULL ORDER BY c.name",
-        List.of(at.value()), rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2))));
+    return read(connection -> PastState.devices(connection, at));
   }
 
   @Override
@@ -299,95 +271,61 @@ public final class JdbcStore implements Store {
 
   @Override
   public void addToken(TokenRecord token) {
-    update("INSERT INTO tokens (id, sha256, identity, created_ms, kind, rules, expires_ms, revoked_ms, used_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        token.id(), token.sha256(), token.identity(), token.created().toEpochMilli(), token.kind(),
-        Codec.write(JSON.valueToTree(token.rules())), millis(token.expires()), millis(token.revoked()),
-        millis(token.used()));
+    writeCredentials(connection -> CredentialTables.addToken(connection, token));
   }
 
   @Override
   public List<TokenRecord> tokens() {
-    return read(connection -> query(connection, 
-        "SELECT id, sha256, kind, identity, rules, created_ms, expires_ms, revoked_ms, used_ms FROM tokens ORDER BY id",
-        List.of(), rows -> new TokenRecord(rows.getString(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
-            JSON.convertValue(Codec.read(rows.getString(5)), STRINGS), Instant.ofEpochMilli(rows.getLong(6)),
-            instant(rows, 7), instant(rows, 8), instant(rows, 9))));
+    return read(CredentialTables::tokens);
   }
 
   @Override
   public boolean revokeToken(String id, Instant at) {
-    return update("UPDATE tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL", at.toEpochMilli(), id) == 1;
+    return writeCredentials(connection -> CredentialTables.revokeToken(connection, id, at)) == 1;
   }
 
   @Override
   public boolean useToken(String id, Instant at) {
-    return update("UPDATE tokens SET used_ms = ? WHERE id = ? AND used_ms IS NULL", at.toEpochMilli(), id) == 1;
+    return writeCredentials(connection -> CredentialTables.useToken(connection, id, at)) == 1;
   }
 
   @Override
   public void addCertificate(CertificateRecord certificate) {
-    update("INSERT INTO certificates (serial, device, issued_ms, not_after_ms, revoked_ms) VALUES (?, ?, ?, ?, ?)",
-        certificate.serial(), certificate.device(), certificate.issued().toEpochMilli(),
-        certificate.notAfter().toEpochMilli(), millis(certificate.revoked()));
+    writeCredentials(connection -> CredentialTables.addCertificate(connection, certificate));
   }
 
   @Override
   public List<CertificateRecord> certificates() {
-    return read(connection -> query(connection, 
-        "SELECT serial, device, issued_ms, not_after_ms, revoked_ms FROM certificates ORDER BY issued_ms, serial",
-        List.of(), rows -> new CertificateRecord(rows.getString(1), rows.getString(2),
-            Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)), instant(rows, 5))));
+    return read(CredentialTables::certificates);
   }
 
   @Override
   public boolean revokeCertificate(String serial, Instant at) {
-    return update("UPDATE certificates SET revoked_ms = ? WHERE serial = ? AND revoked_ms IS NULL",
-        at.toEpochMilli(), serial) == 1;
+    return writeCredentials(connection -> CredentialTables.revokeCertificate(connection, serial, at)) == 1;
   }
 
   @Override
   public Optional<String> setting(String name) {
-    return read(connection -> query(connection, "SELECT value FROM settings WHERE name = ?", List.of(name), rows -> rows.getString(1)))
+    return read(connection -> Statements.query(connection, "SELECT value FROM settings WHERE name = ?", List.of(name), rows -> rows.getString(1)))
         .stream().findFirst();
   }
 
   @Override
   public void putSetting(String name, String value) {
-    update("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        name, value);
+    transaction(connection -> Statements.update(connection,
+        "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        name, value));
   }
 
-  /** The payload of the notification that tokens or certificates changed (not a revision). */
-  public static final String SECURITY_CHANGED = "security";
-
-  private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> STRINGS =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
-
-  /** One statement in its own transaction; tokens and certificates also tell the other servers. */
-  private int update(String sql, Object... args) {
+  /** One write to the credentials in its own transaction; a change is announced to the other servers. */
+  private int writeCredentials(Connections.Work<Integer> write) {
     return transaction(connection -> {
-      int changed;
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          statement.setObject(i + 1, args[i]);
-        }
-        changed = statement.executeUpdate();
-      }
-      if (changed > 0 && (sql.contains(" tokens ") || sql.contains(" certificates "))) {
-        dialect.announce(connection, SECURITY_CHANGED);
+      int changed = write.run(connection);
+      if (changed > 0) {
+        dialect.announce(connection, CommitSignal.SECURITY_CHANGED);
       }
       return changed;
     });
-  }
-
-  private static Long millis(Optional<Instant> instant) {
-    return instant.map(Instant::toEpochMilli).orElse(null);
-  }
-
-  private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {
-    long value = rows.getLong(column);
-    return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
   }
 
   @Override
@@ -395,32 +333,9 @@ public final class JdbcStore implements Store {
     connections.close();
   }
 
-  static Entry entry(ResultSet rows, Codec codec) throws SQLException {
-    Key key = Key.parse(rows.getString(1));
-    boolean secret = rows.getInt(6) != 0;
-    return new Entry(key, codec.value(key, rows.getString(2), secret), Revision.of(rows.getLong(3)),
-        Revision.of(rows.getLong(4)), rows.getLong(5), secret, rows.getLong(7));
-  }
-
   private static Revision queryRevision(Connection connection) throws SQLException {
-    return query(connection, "SELECT COALESCE(MAX(revision), 0) FROM change_sets", List.of(),
+    return Statements.query(connection, "SELECT COALESCE(MAX(revision), 0) FROM change_sets", List.of(),
         rows -> Revision.of(rows.getLong(1))).get(0);
-  }
-
-  static <T> List<T> query(Connection connection, String sql, List<Object> args, RowMapper<T> mapper)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < args.size(); i++) {
-        statement.setObject(i + 1, args.get(i));
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        List<T> out = new java.util.ArrayList<>();
-        while (rows.next()) {
-          out.add(mapper.map(rows));
-        }
-        return out;
-      }
-    }
   }
 
   private <T> T read(Connections.Work<T> work) {
@@ -451,28 +366,12 @@ public final class JdbcStore implements Store {
     });
   }
 
-  /**
-   * Runs {@code work} in one transaction on this store's database, for {@link StoreCopy}, which
-   * moves rows rather than records.
-   */
+  /** Runs {@code work} in one transaction on this store's database, for callers that move rows rather than records. */
   <T> T inTransaction(Connections.Work<T> work) {
     return transaction(work);
   }
 
   Dialect dialect() {
     return dialect;
-  }
-
-  @FunctionalInterface
-  interface RowMapper<T> {
-    T map(ResultSet rows) throws SQLException;
-  }
-
-
-  static String changeName(Change change) {
-    return switch (change) {
-      case EntryChange entry -> entry.key().toString();
-      case DeviceChange device -> device.id().value();
-    };
   }
 }

@@ -48,13 +48,13 @@ final class ReportTable {
   }
 
   static List<Report> latest(Connection connection) throws SQLException {
-    return JdbcStore.query(connection, "SELECT " + COLUMNS + " FROM reports WHERE id IN"
+    return Statements.query(connection, "SELECT " + COLUMNS + " FROM reports WHERE id IN"
         + " (SELECT MAX(id) FROM reports GROUP BY device, namespace) ORDER BY device, namespace",
         List.of(), ReportTable::report);
   }
 
   static List<Report> of(Connection connection, DeviceId device, int limit) throws SQLException {
-    return JdbcStore.query(connection, "SELECT " + COLUMNS + " FROM reports WHERE device = ? ORDER BY id DESC LIMIT ?",
+    return Statements.query(connection, "SELECT " + COLUMNS + " FROM reports WHERE device = ? ORDER BY id DESC LIMIT ?",
         List.of(device.value(), limit), ReportTable::report);
   }
 

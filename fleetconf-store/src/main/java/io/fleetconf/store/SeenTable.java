@@ -29,7 +29,7 @@ final class SeenTable {
 
   static Map<DeviceId, Instant> all(Connection connection) throws SQLException {
     Map<DeviceId, Instant> out = new HashMap<>();
-    JdbcStore.query(connection, "SELECT device, seen_ms FROM device_seen", List.of(),
+    Statements.query(connection, "SELECT device, seen_ms FROM device_seen", List.of(),
         rows -> Map.entry(DeviceId.of(rows.getString(1)), Instant.ofEpochMilli(rows.getLong(2))))
         .forEach(seen -> out.put(seen.getKey(), seen.getValue()));
     return out;

@@ -236,7 +236,7 @@ public final class SqliteBackup {
   }
 
   private static boolean hasTable(Connection connection, String table) throws SQLException {
-    return !JdbcStore.query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
+    return !Statements.query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
         List.of(table), rows -> rows.getString(1)).isEmpty();
   }
 

@@ -33,10 +33,10 @@ public interface Store extends AutoCloseable {
   ChangeSet commit(Proposal proposal);
 
   /** What became of one proposal of {@link #commitAll}: its change set, or why it was refused. */
-  sealed interface Outcome {
-    record Committed(ChangeSet changeSet) implements Outcome {}
+  sealed interface CommitOutcome {
+    record Committed(ChangeSet changeSet) implements CommitOutcome {}
 
-    record Refused(RuntimeException reason) implements Outcome {}
+    record Refused(RuntimeException reason) implements CommitOutcome {}
   }
 
   /**
@@ -45,13 +45,13 @@ public interface Store extends AutoCloseable {
    * compare-and-set, a missing key or device, bad input) leaves no trace and the others go on, as if
    * each had been committed alone; a failure of the store itself fails them all.
    */
-  default List<Outcome> commitAll(List<Proposal> proposals) {
-    List<Outcome> outcomes = new java.util.ArrayList<>();
+  default List<CommitOutcome> commitAll(List<Proposal> proposals) {
+    List<CommitOutcome> outcomes = new java.util.ArrayList<>();
     for (Proposal proposal : proposals) {
       try {
-        outcomes.add(new Outcome.Committed(commit(proposal)));
+        outcomes.add(new CommitOutcome.Committed(commit(proposal)));
       } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
-        outcomes.add(new Outcome.Refused(refused));
+        outcomes.add(new CommitOutcome.Refused(refused));
       }
     }
     return outcomes;

@@ -102,8 +102,9 @@ public final class StoreCopy {
     if (sameStore(from, to)) {
       throw new StoreException("the source and the target are the same store: " + to.display());
     }
-    try (JdbcStore source = from.open(Clock.systemUTC()); JdbcStore target = to.open(Clock.systemUTC())) {
-      return copy(source, target, to.display());
+    // A StoreUrl opens a JdbcStore: the copy moves rows, below the Store interface.
+    try (Store source = from.open(Clock.systemUTC()); Store target = to.open(Clock.systemUTC())) {
+      return copy((JdbcStore) source, (JdbcStore) target, to.display());
     }
   }
 
@@ -140,14 +141,14 @@ public final class StoreCopy {
   static Contents contents(Connection connection, List<String> tables) throws SQLException {
     Map<String, Long> rows = new LinkedHashMap<>();
     for (String table : tables) {
-      rows.put(table, JdbcStore.query(connection, "SELECT COUNT(*) FROM " + table, List.of(), r -> r.getLong(1)).get(0));
+      rows.put(table, Statements.query(connection, "SELECT COUNT(*) FROM " + table, List.of(), r -> r.getLong(1)).get(0));
     }
-    long[] revisions = JdbcStore.query(connection,
+    long[] revisions = Statements.query(connection,
         "SELECT COALESCE(MIN(revision), 0), COALESCE(MAX(revision), 0) FROM change_sets", List.of(),
         r -> new long[] {r.getLong(1), r.getLong(2)}).get(0);
     // Schemas before the settings table (V3) kept no secrets.
     Optional<String> wrappedBy = !tables.contains("settings") ? Optional.empty()
-        : JdbcStore.query(connection, "SELECT value FROM settings WHERE name = ?", List.of(Keyring.SETTING),
+        : Statements.query(connection, "SELECT value FROM settings WHERE name = ?", List.of(Keyring.SETTING),
             r -> r.getString(1)).stream().findFirst()
             .map(wrapped -> wrapped.split(":")).filter(parts -> parts.length == 3).map(parts -> parts[1]);
     return new Contents(rows, revisions[0], revisions[1], wrappedBy);
@@ -286,10 +287,10 @@ public final class StoreCopy {
   private static void resetSequences(Connection out) throws SQLException {
     for (String table : TABLES) {
       for (String column : columnTypes(out, table).keySet()) {
-        Optional<String> sequence = JdbcStore.query(out, "SELECT pg_get_serial_sequence(?, ?)", List.of(table, column),
+        Optional<String> sequence = Statements.query(out, "SELECT pg_get_serial_sequence(?, ?)", List.of(table, column),
             r -> r.getString(1)).stream().filter(java.util.Objects::nonNull).findFirst();
         if (sequence.isPresent()) {
-          JdbcStore.query(out, "SELECT setval(CAST(? AS regclass), (SELECT COALESCE(MAX(" + column + "), 0) + 1 FROM "
+          Statements.query(out, "SELECT setval(CAST(? AS regclass), (SELECT COALESCE(MAX(" + column + "), 0) + 1 FROM "
               + table + "), false)", List.of(sequence.get()), r -> r.getLong(1));
         }
       }

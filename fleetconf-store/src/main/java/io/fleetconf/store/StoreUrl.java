@@ -21,14 +21,14 @@ import java.util.Properties;
 public sealed interface StoreUrl {
 
   /** Opens (creating or migrating the schema if needed) the store. */
-  JdbcStore open(Clock clock);
+  Store open(Clock clock);
 
   /** The URL without its password, for logs and messages. */
   String display();
 
   record Sqlite(Path file) implements StoreUrl {
     @Override
-    public JdbcStore open(Clock clock) {
+    public Store open(Clock clock) {
       return JdbcStore.openSqlite(file, clock);
     }
 
@@ -45,8 +45,8 @@ public sealed interface StoreUrl {
     }
 
     @Override
-    public JdbcStore open(Clock clock) {
-      return JdbcStore.openPostgres(this, clock);
+    public Store open(Clock clock) {
+      return JdbcStore.openPostgres(Connections.Pool.of(jdbcUrl(), properties(), poolSize, display()), clock);
     }
 
     String jdbcUrl() {

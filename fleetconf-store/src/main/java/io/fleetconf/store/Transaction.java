@@ -132,14 +132,14 @@ final class Transaction {
   private void deleteTree(Key prefix) throws SQLException {
     String name = prefix.toString();
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT " + JdbcStore.ENTRY_COLUMNS + " FROM entries"
+        "SELECT " + EntryTable.COLUMNS + " FROM entries"
             + " WHERE key = ? OR (key >= ? AND key < ?)")) {
       select.setString(1, name);
       select.setString(2, name + "/");
       select.setString(3, name + "0"); // '0' follows '/': the range holds exactly the keys below
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          Entry entry = JdbcStore.entry(rows, codec);
+          Entry entry = EntryTable.entry(rows, codec);
           entriesBefore.putIfAbsent(entry.key(), Optional.of(entry));
           entriesAfter.putIfAbsent(entry.key(), Optional.of(entry));
         }
@@ -159,10 +159,10 @@ final class Transaction {
 
   private Optional<Entry> load(Key key) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT " + JdbcStore.ENTRY_COLUMNS + " FROM entries WHERE key = ?")) {
+        "SELECT " + EntryTable.COLUMNS + " FROM entries WHERE key = ?")) {
       select.setString(1, key.toString());
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(JdbcStore.entry(rows, codec)) : Optional.empty();
+        return rows.next() ? Optional.of(EntryTable.entry(rows, codec)) : Optional.empty();
       }
     }
   }

@@ -88,7 +88,7 @@ abstract class StoreContract {
   void aGroupCommitGivesEachProposalItsOwnRevisionAndRefusesOnlyTheFailingOne() {
     commit(put("global/a/x", "1"));
     Key key = Key.parse("global/a/x");
-    List<Store.Outcome> outcomes = store.commitAll(List.of(
+    List<Store.CommitOutcome> outcomes = store.commitAll(List.of(
         new Proposal("alice", "first", "api", List.of(put("global/a/y", "2"))),
         new Proposal("bob", "stale", "api", List.of(put("global/a/z", "9"),
             new Mutation.Put(key, json("9"), Optional.of(Revision.of(7))))),
@@ -96,12 +96,12 @@ abstract class StoreContract {
         new Proposal("dave", "sees the first", "api", List.of(new Mutation.Put(Key.parse("global/a/y"), json("3"),
             Optional.of(Revision.of(2)))))));
     assertThat(outcomes).hasSize(4);
-    assertThat(((Store.Outcome.Committed) outcomes.get(0)).changeSet().revision()).isEqualTo(Revision.of(2));
-    assertThat(((Store.Outcome.Refused) outcomes.get(1)).reason()).isInstanceOf(ConflictException.class);
-    ChangeSet nothing = ((Store.Outcome.Committed) outcomes.get(2)).changeSet();
+    assertThat(((Store.CommitOutcome.Committed) outcomes.get(0)).changeSet().revision()).isEqualTo(Revision.of(2));
+    assertThat(((Store.CommitOutcome.Refused) outcomes.get(1)).reason()).isInstanceOf(ConflictException.class);
+    ChangeSet nothing = ((Store.CommitOutcome.Committed) outcomes.get(2)).changeSet();
     assertThat(nothing.revision()).isEqualTo(Revision.of(2));
     assertThat(nothing.changes()).isEmpty();
-    assertThat(((Store.Outcome.Committed) outcomes.get(3)).changeSet().revision()).isEqualTo(Revision.of(3));
+    assertThat(((Store.CommitOutcome.Committed) outcomes.get(3)).changeSet().revision()).isEqualTo(Revision.of(3));
     assertThat(store.revision()).isEqualTo(Revision.of(3));
     assertThat(entry("global/a/z")).isEmpty(); // the refused proposal left no half behind
     assertThat(entry("global/a/y").orElseThrow().value()).isEqualTo(json("3"));

@@ -74,7 +74,7 @@ class StoreCopyTest {
     StoreUrl from = sqlite("from.db");
     StoreUrl to = sqlite("to.db");
     fill(from);
-    try (JdbcStore target = to.open(Clock.systemUTC())) {
+    try (Store target = to.open(Clock.systemUTC())) {
       target.commit(new Proposal("bob", "already here", "api", List.of(put("global/a/x", "1"))));
       target.addToken(token("tok_b", Optional.empty(), Optional.empty()));
     }
@@ -93,7 +93,7 @@ class StoreCopyTest {
     StoreUrl from = sqlite("from.db");
     StoreUrl to = StoreUrl.parse(TestDatabases.freshSchema(), Optional.empty());
     fill(from);
-    try (JdbcStore target = to.open(Clock.systemUTC())) {
+    try (Store target = to.open(Clock.systemUTC())) {
       target.putSetting("secrets.data-key", "v1:0011223344556677:AAAA");
     }
     Map<String, List<Map<String, Object>>> before = dump(to);
@@ -138,7 +138,7 @@ class StoreCopyTest {
   private void fill(StoreUrl url) {
     // A fixed clock, so that times survive only if copied, not because they happen to be close.
     Clock clock = Clock.fixed(Instant.parse("2024-03-01T10:15:30.123Z"), ZoneOffset.UTC);
-    try (JdbcStore store = url.open(clock)) {
+    try (Store store = url.open(clock)) {
       Keyring.open(store, master);
       Device lisbon = new Device(DeviceId.of("vv-1"), List.of(GroupName.of("site/lisbon")), Map.of("rack", "b2"));
       Device porto = new Device(DeviceId.of("vv-2"), List.of(GroupName.of("site/porto")), Map.of());
@@ -194,7 +194,7 @@ class StoreCopyTest {
   /** Same rows in every table, and the same answers from the store's reads, secrets opened. */
   private void assertSameStore(StoreUrl expected, StoreUrl actual) {
     assertThat(dump(actual)).isEqualTo(dump(expected));
-    try (JdbcStore a = expected.open(Clock.systemUTC()); JdbcStore b = actual.open(Clock.systemUTC())) {
+    try (Store a = expected.open(Clock.systemUTC()); Store b = actual.open(Clock.systemUTC())) {
       Keyring.open(a, master);
       Keyring.open(b, master);
       List<ChangeSet> history = a.history(Optional.empty(), Revision.of(Long.MAX_VALUE), 1000);
@@ -223,7 +223,7 @@ class StoreCopyTest {
 
   /** The copy is a working store: the next commit takes the next revision, a new report the next id. */
   private void assertStillWorks(StoreUrl url, long nextRevision) {
-    try (JdbcStore store = url.open(Clock.systemUTC())) {
+    try (Store store = url.open(Clock.systemUTC())) {
       Keyring.open(store, master);
       assertThat(commit(store, "erin", "after", put("global/after/x", "1")).revision()).isEqualTo(Revision.of(nextRevision));
       store.addReport(report("common", 99, Optional.empty()));
@@ -234,7 +234,7 @@ class StoreCopyTest {
 
   /** Every row of every table, values as Long, String or hex (for bytes), rows in a fixed order. */
   static Map<String, List<Map<String, Object>>> dump(StoreUrl url) {
-    try (JdbcStore store = url.open(Clock.systemUTC())) {
+    try (JdbcStore store = (JdbcStore) url.open(Clock.systemUTC())) {
       return store.inTransaction(connection -> {
         Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
         for (String table : StoreCopy.schemaTables()) {

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
  */
 final class EnvFormat {
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_./:@+,%-]+");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
   private EnvFormat() {}
 
@@ -136,9 +135,5 @@ final class EnvFormat {
     EnvReader reader = new EnvReader(text.startsWith("\uFEFF") ? text.substring(1) : text);
     reader.forEachAssignment((key, value) -> out.put(key, value));
     return out;
-  }
-
-  static boolean isValidKey(String key) {
-    return KEY.matcher(key).matches();
   }
 }

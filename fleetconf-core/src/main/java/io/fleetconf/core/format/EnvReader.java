@@ -1,6 +1,7 @@
 package io.fleetconf.core.format;
 
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Reads the assignments of a .env file: blank lines and {@code #} comments skipped, an optional
@@ -8,6 +9,8 @@ import java.util.function.BiConsumer;
  * values may span lines.
  */
 final class EnvReader {
+  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
   private final String text;
   private int pos;
   private int line = 1;
@@ -42,7 +45,7 @@ final class EnvReader {
       throw error(line, "expected KEY=value");
     }
     String key = text.substring(pos, eq).strip();
-    if (!EnvFormat.isValidKey(key)) {
+    if (!KEY.matcher(key).matches()) {
       throw error(line, "invalid key '" + DocumentException.printable(key)
           + "'; a key must match [A-Za-z_][A-Za-z0-9_.]*");
     }
