@@ -32,18 +32,10 @@ public final class Main {
       ReadsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    BenchSettings settings;
-    try {
-      settings = BenchSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench: " + e.getMessage());
-      System.err.println(BenchSettings.USAGE);
-      System.err.println("   or: " + WritesSettings.USAGE.substring("usage: ".length()));
-      System.err.println("   or: fleetconf-bench etcd [--sizes 1000,10000] [--writers 1,16] [--seconds 20] ...");
-      System.err.println("   or: " + ReadsBench.USAGE.substring("usage: ".length()));
-      System.exit(2);
-      return;
-    }
+    BenchSettings settings = Options.orExit("fleetconf-bench", String.join("\n", BenchSettings.USAGE,
+        "   or: " + WritesSettings.USAGE.substring("usage: ".length()),
+        "   or: fleetconf-bench etcd [--sizes 1000,10000] [--writers 1,16] [--seconds 20] ...",
+        "   or: " + ReadsSettings.USAGE.substring("usage: ".length())), () -> BenchSettings.parse(args));
     List<Result> results = new ArrayList<>();
     for (int size : settings.sizes()) {
       results.add(Scenario.run(size, settings));

@@ -48,15 +48,8 @@ final class WritesBench {
   private WritesBench() {}
 
   static void main(String[] args) throws IOException {
-    WritesSettings settings;
-    try {
-      settings = WritesSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench writes: " + e.getMessage());
-      System.err.println(WritesSettings.USAGE);
-      System.exit(2);
-      return;
-    }
+    WritesSettings settings = Options.orExit("fleetconf-bench writes", WritesSettings.USAGE,
+        () -> WritesSettings.parse(args));
     Writes writes = measure(settings);
     WritesReport report = new WritesReport(writes.runs(), settings, writes.machine());
     System.out.print(report.text());

@@ -3,6 +3,7 @@ package io.fleetconf.bench.etcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
+import io.fleetconf.bench.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,15 +39,7 @@ public final class EtcdBench {
   private EtcdBench() {}
 
   public static void main(String[] args) throws IOException {
-    EtcdSettings settings;
-    try {
-      settings = EtcdSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench etcd: " + e.getMessage());
-      System.err.println(EtcdSettings.USAGE);
-      System.exit(2);
-      return;
-    }
+    EtcdSettings settings = Options.orExit("fleetconf-bench etcd", EtcdSettings.USAGE, () -> EtcdSettings.parse(args));
     if (!Files.isExecutable(EtcdServer.BINARY)) {
       System.err.println("fleetconf-bench etcd: " + MISSING);
       System.exit(2);
