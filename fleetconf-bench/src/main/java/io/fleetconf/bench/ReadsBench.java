@@ -29,8 +29,8 @@ final class ReadsBench {
   private static final List<String> HEADER = List.of("format", "client", "reads/s", "p50 ms", "p99 ms", "max ms", "reads",
       "errors", "server JVM CPU", "load JVM CPU", "server CPU µs/read");
 
-  /** What one format measured; CPU as cores used on average over the window. */
-  record Outcome(String format, String client, long reads, long errors, Distribution latency, long windowNanos, double serverCores,
+  /** One row: what one client measured reading one format; CPU as cores used on average over the window. */
+  record ReadRun(String format, String client, long reads, long errors, Distribution latency, long windowNanos, double serverCores,
       double loadCores) {
     double perSecond() {
       return reads * 1e9 / windowNanos;
@@ -40,7 +40,7 @@ final class ReadsBench {
   private ReadsBench() {}
 
   /** What a run measured: one outcome per client and format, the machine, and the settings in words. */
-  record Reads(List<Outcome> outcomes, List<String> machine, String settings, int expected) {
+  record Reads(List<ReadRun> outcomes, List<String> machine, String settings, int expected) {
     boolean clean() {
       return outcomes.size() == expected && outcomes.stream().allMatch(o -> o.errors() == 0);
     }
@@ -65,7 +65,7 @@ final class ReadsBench {
   /** Starts a server, registers the devices and measures each client and format. */
   static Reads measure(ReadsSettings settings) throws IOException {
     List<String> machine = new ArrayList<>(Machine.describe());
-    List<Outcome> outcomes = new ArrayList<>();
+    List<ReadRun> outcomes = new ArrayList<>();
     Path dataDir = Files.createTempDirectory("fleetconf-bench-reads-");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
         .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
@@ -78,13 +78,13 @@ final class ReadsBench {
       // The server's JIT compiles the read path in the first seconds: one unmeasured run per format first.
       for (String format : settings.formats()) {
         if (settings.prime() > 0) {
-          Outcome primed = load(server, token, settings, 0, settings.prime(), format, "raw");
+          ReadRun primed = load(server, token, settings, 0, settings.prime(), format, "raw");
           System.err.printf("[reads] priming the server, %s: %.0f reads/s (not counted)%n", format, primed.perSecond());
         }
       }
       for (String client : settings.clients()) {
         for (String format : settings.formats()) {
-          Outcome outcome = load(server, token, settings, settings.warmup(), settings.seconds(), format, client);
+          ReadRun outcome = load(server, token, settings, settings.warmup(), settings.seconds(), format, client);
           System.err.printf("[reads] %s, %s client: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, %d errors;"
               + " CPU server %.2f, load %.2f%n", format, client, outcome.perSecond(), outcome.latency().p50() / 1e6,
               outcome.latency().p99() / 1e6, outcome.errors(), outcome.serverCores(), outcome.loadCores());
@@ -103,7 +103,7 @@ final class ReadsBench {
     return new Reads(outcomes, machine, described, settings.formats().size() * settings.clients().size());
   }
 
-  private static Outcome load(FleetServer server, String token, ReadsSettings settings, int warmup, int seconds,
+  private static ReadRun load(FleetServer server, String token, ReadsSettings settings, int warmup, int seconds,
       String format, String client) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -125,7 +125,7 @@ final class ReadsBench {
         } else if (fields[0].equals("reads")) {
           long cpu = ProcessCpu.nanos() - cpuFrom; // the window closed a moment ago: slightly more than the window
           long window = Long.parseLong(fields[6]);
-          Outcome outcome = new Outcome(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+          ReadRun outcome = new ReadRun(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
               new Distribution(Integer.parseInt(fields[1]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
                   Long.parseLong(fields[5])), window, (double) cpu / window, Double.parseDouble(fields[7]) / window);
           process.waitFor(30, TimeUnit.SECONDS);
@@ -146,10 +146,10 @@ final class ReadsBench {
     }
   }
 
-  static String text(List<Outcome> outcomes, List<String> machine, String settings, boolean markdown) {
+  static String text(List<ReadRun> outcomes, List<String> machine, String settings, boolean markdown) {
     List<List<String>> rows = new ArrayList<>();
     rows.add(HEADER);
-    for (Outcome o : outcomes) {
+    for (ReadRun o : outcomes) {
       rows.add(List.of(o.format(), o.client(), String.format("%,.0f", o.perSecond()), String.format("%.2f", o.latency().p50() / 1e6),
           String.format("%.2f", o.latency().p99() / 1e6), String.format("%.2f", o.latency().max() / 1e6),
           Long.toString(o.reads()), Long.toString(o.errors()), String.format("%.2f cores", o.serverCores()),

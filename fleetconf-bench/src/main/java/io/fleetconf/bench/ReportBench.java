@@ -45,7 +45,7 @@ final class ReportBench {
             "--postgres-url", settings.postgresUrl()})));
     ReadsBench.Reads reads = step("reads", failures, () -> ReadsBench.measure(ReadsSettings.parse(new String[] {
         "--seconds", seconds, "--warmup-seconds", warmupSeconds, "--concurrency", "64", "--clients", "raw,jdk"})));
-    AgentBench.Outcome agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
+    AgentBench.AgentRun agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
 
     PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
         Optional.ofNullable(streams), Optional.ofNullable(onPostgres), Optional.ofNullable(etcd), Optional.ofNullable(writes),

@@ -1,5 +1,6 @@
 package io.fleetconf.bench.etcd;
 
+import io.fleetconf.bench.Distribution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ public final class EtcdReport {
     List<String[]> sections = new ArrayList<>();
     List<List<String>> latency = new ArrayList<>();
     for (FanOut.Context c : held()) {
-      Latency all = find(EtcdResult.Scenario.FAN_OUT, c.watchers());
-      Latency each = find(EtcdResult.Scenario.DELIVERY, c.watchers());
+      Distribution all = find(EtcdResult.Scenario.FAN_OUT, c.watchers());
+      Distribution each = find(EtcdResult.Scenario.DELIVERY, c.watchers());
       latency.add(List.of(count(c.watchers()), count(c.clients()), ms1(all.p50()), ms1(all.p99()), ms1(all.max()),
           ms1(each.p50()), ms1(each.p99()), ms1(each.max()),
           ms1(find(EtcdResult.Scenario.PUT_UNDER_LOAD, c.watchers()).p50())));
@@ -165,9 +166,9 @@ public final class EtcdReport {
     return List.copyOf(lines);
   }
 
-  private Latency find(EtcdResult.Scenario scenario, int parameter) {
+  private Distribution find(EtcdResult.Scenario scenario, int parameter) {
     return fanOut.stream().filter(r -> r.scenario() == scenario && r.parameter() == parameter).findFirst()
-        .map(EtcdResult::latency).orElse(Latency.EMPTY);
+        .map(EtcdResult::latency).orElse(Distribution.EMPTY);
   }
 
   private static String table(List<String> header, List<List<String>> rows, boolean markdown) {
