@@ -12,11 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The effective-config reads benchmark: a fresh real server in this JVM with {@code devices}
@@ -53,9 +51,7 @@ final class ReadsBench {
     System.out.print(text(reads.outcomes(), reads.machine(), reads.settings(), false));
     if (settings.report().isPresent()) {
       Path report = settings.report().get();
-      String existing = Files.exists(report) ? Files.readString(report) : "";
-      Files.writeString(report, existing + (existing.isEmpty() || existing.endsWith("\n\n") ? "" : "\n")
-          + "## Effective-config reads, " + LocalDate.now() + "\n\n"
+      Table.append(report, "## Effective-config reads, " + LocalDate.now() + "\n\n"
           + text(reads.outcomes(), reads.machine(), reads.settings(), true));
       System.err.println("appended to " + report);
     }
@@ -92,7 +88,7 @@ final class ReadsBench {
         }
       }
     } finally {
-      delete(dataDir);
+      TempDirs.delete(dataDir);
     }
     machine.add("load average at the end: " + Machine.loadAverage());
     String described = String.format("%d devices registered; concurrency %d in a separate load JVM on the same cores"
@@ -161,13 +157,5 @@ final class ReadsBench {
     machine.forEach(line -> out.append(bullet).append(line).append('\n'));
     out.append(bullet).append(settings).append("\n\n").append(Table.render(rows, markdown));
     return out.toString();
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

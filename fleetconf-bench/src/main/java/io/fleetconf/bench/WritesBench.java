@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The durable-writes benchmark: for each store, a fresh real server in this JVM, and for each
@@ -131,7 +130,7 @@ final class WritesBench {
           Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
     } finally {
       schema.ifPresent(BenchSchema::close);
-      delete(dataDir);
+      TempDirs.delete(dataDir);
     }
   }
 
@@ -214,13 +213,5 @@ final class WritesBench {
 
   private static void log(WritesSettings.Store store, String line) {
     System.err.println("[" + store.label() + "] " + line);
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.fleetconf.bench.ClosedLoop;
 import io.fleetconf.bench.Distribution;
+import io.fleetconf.bench.Machine;
 import io.fleetconf.bench.Options;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +82,7 @@ public final class EtcdBench {
     }
     List<LoadCase> writes = writes(settings);
     List<LoadCase> reads = settings.readers() == 0 ? List.of() : reads(settings);
-    machine.add("load average at the end: " + loadAverage());
+    machine.add("load average at the end: " + Machine.loadAverage());
     return new EtcdReport(machine, settings, fanOut, contexts, writes, reads);
   }
 
@@ -178,7 +179,7 @@ public final class EtcdBench {
         outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6, outcome.failed()));
     long[] seconds = outcome.perSecond();
     return new LoadCase(result, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0),
-        fsyncs, loadAverage().split(" ")[0]);
+        fsyncs, Machine.loadAverage().split(" ")[0]);
   }
 
   /** A scenario that stopped early: every parameter it did not finish gets a result that says why. */
@@ -202,14 +203,19 @@ public final class EtcdBench {
     lines.add(String.format("%d CPUs (%s), %s %s, JDK %s (%s)", Runtime.getRuntime().availableProcessors(), model,
         System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(),
         System.getProperty("java.vendor")));
-    lines.add("load average at the start: " + loadAverage());
+    lines.add("load average at the start: " + Machine.loadAverage());
     lines.add("etcd " + version + " (" + EtcdServer.BINARY + ", Debian's etcd-server), one member per scenario on"
         + " 127.0.0.1, plaintext; default settings apart from its name, URLs and data dir, so it fsyncs its WAL"
         + " before it acknowledges a commit (entries that arrive together share one fsync); data dir under "
-        + System.getProperty("java.io.tmpdir") + " (" + mount(Path.of(System.getProperty("java.io.tmpdir"))) + ")");
+        + System.getProperty("java.io.tmpdir") + " (" + mount(System.getProperty("java.io.tmpdir")) + ")");
     lines.add("client: jetcd-core " + jetcdVersion() + " in the bench JVM; one gRPC stream per watch, a client's"
         + " streams share its one connection");
     return lines;
+  }
+
+  private static String mount(String dir) {
+    return Machine.command("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T", dir).map(out -> out.replaceAll("\\s+", " "))
+        .orElse("filesystem unknown");
   }
 
   /** The shaded jar's manifest says which jetcd it was built with (fleetconf-bench/pom.xml puts it there). */
@@ -220,24 +226,6 @@ public final class EtcdBench {
     } catch (IOException e) {
       return "unknown";
     }
-  }
-
-  private static String mount(Path dir) {
-    try {
-      Process findmnt = new ProcessBuilder("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T", dir.toString()).start();
-      String out = new String(findmnt.getInputStream().readAllBytes()).strip().replaceAll("\\s+", " ");
-      return findmnt.waitFor() == 0 && !out.isEmpty() ? out : "filesystem unknown";
-    } catch (IOException e) {
-      return "filesystem unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "filesystem unknown";
-    }
-  }
-
-  static String loadAverage() {
-    String[] fields = read("/proc/loadavg").split("\\s+");
-    return fields.length < 3 ? "unknown" : fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
   }
 
   private static String read(String file) {

@@ -2,7 +2,6 @@ package io.fleetconf.bench.etcd;
 
 import io.fleetconf.bench.Distribution;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -64,9 +63,7 @@ public final class EtcdReport {
   }
 
   void append(Path file, String title) throws IOException {
-    String existing = Files.exists(file) ? Files.readString(file) : "";
-    String separator = existing.isEmpty() || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
-    Files.writeString(file, existing + separator + markdown(title));
+    io.fleetconf.bench.Table.append(file, markdown(title));
   }
 
   /** Each table with the sentence that says what it holds. */
