@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bench commands' options: defaults, values, and the messages for wrong arguments that docs/performance.md shows. */
+/** The bench commands' options: the defaults and messages for wrong arguments that docs/performance.md shows. */
 class OptionsTest {
   @TempDir Path docs;
 
@@ -73,7 +73,8 @@ class OptionsTest {
     assertThat(settings.seconds()).isEqualTo(3);
     assertThat(settings.agentIdle()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.arguments()).containsExactly("--quick", "--rounds", "2", "--out", out());
-    assertThat(ReportSettings.parse(new String[] {"--out", out()}, 20_000).sizes()).containsExactly(1_000, 10_000, 19_000);
+    assertThat(ReportSettings.parse(new String[] {"--out", out()}, 20_000).sizes())
+        .containsExactly(1_000, 10_000, 19_000);
   }
 
   private String out() {
