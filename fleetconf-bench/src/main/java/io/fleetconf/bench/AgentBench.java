@@ -26,7 +26,7 @@ public final class AgentBench {
    * What the agent measured: change-to-file latency over 20 rounds, and over the idle window its
    * resident memory at start and end and the CPU time it used.
    */
-  record Outcome(Distribution changeToFile, Duration idle, long rssStartKib, long rssEndKib, double cpuSeconds) {
+  record AgentRun(Distribution changeToFile, Duration idle, long rssStartKib, long rssEndKib, double cpuSeconds) {
     double cpuPercentOfOneCore() {
       return 100.0 * cpuSeconds / idle.toSeconds();
     }
@@ -35,7 +35,7 @@ public final class AgentBench {
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args.length > 0 ? args[0] : "fleetconf-cli/target/fleetconf.jar");
     Duration idle = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase()) : Duration.ofMinutes(10);
-    Outcome outcome = measure(jar, idle);
+    AgentRun outcome = measure(jar, idle);
     System.out.printf("change to file (20 rounds): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         outcome.changeToFile().p50() / 1e6, outcome.changeToFile().p99() / 1e6, outcome.changeToFile().max() / 1e6);
     System.out.printf("idle agent over %s: RSS %d KiB at start, %d KiB at end; CPU %.2f s (%.3f%% of one core)%n",
@@ -43,7 +43,7 @@ public final class AgentBench {
   }
 
   /** Starts a server and a real agent process ({@code java -jar jar agent}) and measures it. */
-  static Outcome measure(Path jar, Duration idle) throws Exception {
+  static AgentRun measure(Path jar, Duration idle) throws Exception {
     Path dir = Files.createTempDirectory("fleetconf-agent-bench");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dir.resolve("server"))
         .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
@@ -79,7 +79,7 @@ public final class AgentBench {
         long cpuAfter = cpuTicks(pid);
         long rssAfter = rssKb(pid);
         double cpuSeconds = (cpuAfter - cpuBefore) / 100.0; // USER_HZ is 100 on Linux
-        return new Outcome(Distribution.of(latencies), idle, rssBefore, rssAfter, cpuSeconds);
+        return new AgentRun(Distribution.of(latencies), idle, rssBefore, rssAfter, cpuSeconds);
       } finally {
         agent.destroy();
       }

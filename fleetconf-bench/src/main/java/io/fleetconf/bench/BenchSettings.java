@@ -2,7 +2,6 @@ package io.fleetconf.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,53 +48,16 @@ record BenchSettings(List<Integer> sizes, int rounds, int warmups, Duration sett
   }
 
   static BenchSettings parse(String[] args) {
-    List<Integer> sizes = List.of(1_000, 10_000);
-    int rounds = 20;
-    int warmups = 3;
-    Duration settle = Duration.ofMillis(200);
-    Optional<Path> report = Optional.empty();
-    Transport transport = Transport.LONGPOLL;
-    String store = "sqlite";
-    String postgresUrl = WritesSettings.DEFAULT_POSTGRES;
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      String value = args[++i];
-      switch (name) {
-        case "--sizes" -> sizes = sizes(value);
-        case "--rounds" -> rounds = number(name, value);
-        case "--warmups" -> warmups = number(name, value);
-        case "--settle-ms" -> settle = Duration.ofMillis(number(name, value));
-        case "--report" -> report = Optional.of(Path.of(value));
-        case "--transport" -> transport = Transport.named(value);
-        case "--store" -> store = value;
-        case "--postgres-url" -> postgresUrl = value;
-        default -> throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-    }
+    Options options = Options.parse(args, "--sizes", "--rounds", "--warmups", "--settle-ms", "--report", "--transport",
+        "--store", "--postgres-url");
+    String store = options.text("--store", "sqlite");
     Optional<String> postgres = switch (store) {
       case "sqlite" -> Optional.empty();
-      case "postgresql" -> Optional.of(postgresUrl);
+      case "postgresql" -> Optional.of(options.text("--postgres-url", WritesSettings.DEFAULT_POSTGRES));
       default -> throw new IllegalArgumentException("--store takes sqlite or postgresql, was '" + store + "'");
     };
-    return new BenchSettings(sizes, rounds, warmups, settle, report, transport, postgres);
-  }
-
-  private static List<Integer> sizes(String text) {
-    List<Integer> out = new ArrayList<>();
-    for (String part : text.split(",")) {
-      out.add(number("--sizes", part.strip().replace("_", "")));
-    }
-    return out;
-  }
-
-  private static int number(String name, String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'");
-    }
+    return new BenchSettings(options.numbers("--sizes", List.of(1_000, 10_000)), options.number("--rounds", 20),
+        options.number("--warmups", 3), Duration.ofMillis(options.number("--settle-ms", 200)), options.path("--report"),
+        options.text("--transport").map(Transport::named).orElse(Transport.LONGPOLL), postgres);
   }
 }

@@ -91,6 +91,24 @@ final class DevicesProcess implements AutoCloseable {
     return fields;
   }
 
+  /**
+   * Waits for every device to have revision {@code expected} ({@code done}); returns the slowest
+   * delivery in nanoseconds.
+   */
+  long awaitDone(long expected, Duration timeout) {
+    String[] done;
+    try {
+      done = await("done", timeout);
+    } catch (BenchTimeout e) {
+      throw new BenchException("round for revision " + expected + " did not finish in " + timeout.toSeconds()
+          + " s: " + status());
+    }
+    if (Long.parseLong(done[1]) != expected) {
+      throw new BenchException("the devices process finished revision " + done[1] + ", expected " + expected);
+    }
+    return Long.parseLong(done[2]);
+  }
+
   /** The fields of the next line, whatever it is; {@code what} names it in errors. */
   String[] any(String what, Duration timeout) {
     return next(what, timeout).split(" ", -1);

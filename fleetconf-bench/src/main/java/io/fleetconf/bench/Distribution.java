@@ -2,11 +2,14 @@ package io.fleetconf.bench;
 
 import java.util.Arrays;
 
-/** Nearest-rank summary of a set of values: durations in nanoseconds, or counts. */
-record Distribution(int count, long p50, long p99, long max) {
-  static final Distribution EMPTY = new Distribution(0, 0, 0, 0);
+/**
+ * Nearest-rank summary of a set of values: durations in nanoseconds, or counts. fleetconf's figures
+ * and etcd's are both summarised here, so that they compare.
+ */
+public record Distribution(int count, long p50, long p99, long max) {
+  public static final Distribution EMPTY = new Distribution(0, 0, 0, 0);
 
-  static Distribution of(long[] nanos) {
+  public static Distribution of(long[] nanos) {
     if (nanos.length == 0) {
       return EMPTY;
     }

@@ -174,17 +174,7 @@ final class FocusedRounds {
     devices.send(command);
     devices.await("armed", ARMED_TIMEOUT);
     long result = writes.getAsLong();
-    String[] done;
-    try {
-      done = devices.await("done", ROUND_TIMEOUT);
-    } catch (BenchTimeout e) {
-      throw new BenchException("round for revision " + expected + " did not finish in " + ROUND_TIMEOUT.toSeconds()
-          + " s: " + devices.status());
-    }
-    if (Long.parseLong(done[1]) != expected) {
-      throw new BenchException("the devices process finished revision " + done[1] + ", expected " + expected);
-    }
-    return new long[] {Long.parseLong(done[2]), result};
+    return new long[] {devices.awaitDone(expected, ROUND_TIMEOUT), result};
   }
 
   /** A PUT that must make the next revision: nothing else writes to this server. */

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** What the durable-writes figures were measured on: CPUs, memory, JDK, and the disk under a directory. */
-final class Machine {
+public final class Machine {
   private static final int PROBE_SYNCS = 200;
 
   private Machine() {}
@@ -106,7 +106,8 @@ final class Machine {
     return Distribution.of(times);
   }
 
-  static String loadAverage() {
+  /** The 1, 5 and 15 minute load averages, from /proc/loadavg. */
+  public static String loadAverage() {
     try {
       String[] fields = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
       return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
@@ -127,7 +128,7 @@ final class Machine {
   }
 
   /** The first line a command prints, if it runs and succeeds within 10 s. */
-  static Optional<String> command(String... command) {
+  public static Optional<String> command(String... command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();

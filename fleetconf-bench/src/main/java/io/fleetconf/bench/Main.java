@@ -3,6 +3,7 @@ package io.fleetconf.bench;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,34 +17,21 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length > 0 && args[0].equals("writes")) {
-      WritesBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    switch (args.length > 0 ? args[0] : "") {
+      case "writes" -> WritesBench.main(rest);
+      case "etcd" -> io.fleetconf.bench.etcd.EtcdBench.main(rest);
+      case "report" -> ReportBench.main(rest);
+      case "reads" -> ReadsBench.main(rest);
+      default -> fanOut(args);
     }
-    if (args.length > 0 && args[0].equals("etcd")) {
-      io.fleetconf.bench.etcd.EtcdBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("report")) {
-      ReportBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("reads")) {
-      ReadsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    BenchSettings settings;
-    try {
-      settings = BenchSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench: " + e.getMessage());
-      System.err.println(BenchSettings.USAGE);
-      System.err.println("   or: " + WritesSettings.USAGE.substring("usage: ".length()));
-      System.err.println("   or: fleetconf-bench etcd [--sizes 1000,10000] [--writers 1,16] [--seconds 20] ...");
-      System.err.println("   or: " + ReadsBench.USAGE.substring("usage: ".length()));
-      System.exit(2);
-      return;
-    }
+  }
+
+  private static void fanOut(String[] args) throws IOException {
+    BenchSettings settings = Options.orExit("fleetconf-bench", String.join("\n", BenchSettings.USAGE,
+        "   or: " + WritesSettings.USAGE.substring("usage: ".length()),
+        "   or: fleetconf-bench etcd [--sizes 1000,10000] [--writers 1,16] [--seconds 20] ...",
+        "   or: " + ReadsSettings.USAGE.substring("usage: ".length())), () -> BenchSettings.parse(args));
     List<Result> results = new ArrayList<>();
     for (int size : settings.sizes()) {
       results.add(Scenario.run(size, settings));

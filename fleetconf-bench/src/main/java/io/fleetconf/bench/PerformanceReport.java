@@ -2,7 +2,6 @@ package io.fleetconf.bench;
 
 import io.fleetconf.bench.etcd.EtcdReport;
 import io.fleetconf.bench.etcd.EtcdResult;
-import io.fleetconf.bench.etcd.Latency;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +38,13 @@ final class PerformanceReport {
   private final Optional<EtcdReport> etcd;
   private final Optional<WritesBench.Writes> writes;
   private final Optional<ReadsBench.Reads> reads;
-  private final Optional<AgentBench.Outcome> agent;
+  private final Optional<AgentBench.AgentRun> agent;
   private final Map<String, String> failures;
   private final Duration took;
 
   PerformanceReport(ReportSettings settings, List<String> machine, Optional<List<Result>> longPolls,
       Optional<List<Result>> streams, Optional<List<Result>> onPostgres, Optional<EtcdReport> etcd, Optional<WritesBench.Writes> writes,
-      Optional<ReadsBench.Reads> reads, Optional<AgentBench.Outcome> agent, Map<String, String> failures,
+      Optional<ReadsBench.Reads> reads, Optional<AgentBench.AgentRun> agent, Map<String, String> failures,
       Duration took) {
     this.settings = settings;
     this.machine = machine;
@@ -139,7 +138,7 @@ final class PerformanceReport {
     for (Run run : List.of(new Run("long-poll", "SQLite", longPolls), new Run("SSE", "SQLite", streams),
         new Run("long-poll", "PostgreSQL", onPostgres))) {
       for (Result r : run.results().orElse(List.of())) {
-        Optional<Latency> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, r.devices());
+        Optional<Distribution> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, r.devices());
         rows.add(List.of(count(r.devices()), run.transport(), run.store(), ms(r.allHave().p50()), ms(r.allHave().p99()),
             ms(r.allHave().max()), e.map(l -> ms(l.p50())).orElse("-"), e.map(l -> ms(l.p99())).orElse("-"),
             e.map(l -> ms(l.max())).orElse("-"), e.map(l -> ratio(r.allHave().p99(), l.p99())).orElse("-")));
@@ -161,9 +160,9 @@ final class PerformanceReport {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("devices", "fleetconf PUT", "none p50", "none p99", "watched p50", "watched p99",
         "watched/none p50", "etcd none p50", "etcd watched p50", "etcd watched p99", "etcd watched/none p50"));
-    Optional<Latency> etcdNone = etcdLatency(EtcdResult.Scenario.PUT_UNDER_LOAD, 0);
+    Optional<Distribution> etcdNone = etcdLatency(EtcdResult.Scenario.PUT_UNDER_LOAD, 0);
     for (Result r : longPolls.orElse(List.of())) {
-      Optional<Latency> etcdHeld = etcdLatency(EtcdResult.Scenario.PUT_UNDER_LOAD, r.devices());
+      Optional<Distribution> etcdHeld = etcdLatency(EtcdResult.Scenario.PUT_UNDER_LOAD, r.devices());
       r.extras().writes().forEach((kind, w) -> rows.add(List.of(count(r.devices()), kind, ms(w.before().p50()),
           ms(w.before().p99()), ms(w.held().p50()), ms(w.held().p99()), ratio(w.held().p50(), w.before().p50()),
           etcdNone.map(l -> ms(l.p50())).orElse("-"), etcdHeld.map(l -> ms(l.p50())).orElse("-"),
@@ -179,10 +178,10 @@ final class PerformanceReport {
         "etcd p99 ms", "fleetconf/etcd"));
     for (WritesBench.StoreRun run : writes.map(WritesBench.Writes::runs).orElse(List.of())) {
       for (WritesBench.Case c : run.cases()) {
-        Writers.Outcome o = c.outcome();
-        Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.WRITES, o.writers());
+        ClosedLoop.LoadRun o = c.outcome();
+        Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.WRITES, o.callers());
         OptionalDouble etcdRate = e.map(EtcdResult::perSecond).orElse(OptionalDouble.empty());
-        rows.add(List.of(Integer.toString(o.writers()), run.store().toString().toLowerCase(),
+        rows.add(List.of(Integer.toString(o.callers()), run.store().toString().toLowerCase(),
             String.format("%,.0f", o.rate()), ms(o.latency().p50()), ms(o.latency().p99()),
             etcdRate.isPresent() ? String.format("%,.0f", etcdRate.getAsDouble()) : "-",
             e.map(r -> ms(r.latency().p50())).orElse("-"), e.map(r -> ms(r.latency().p99())).orElse("-"),
@@ -197,7 +196,7 @@ final class PerformanceReport {
     rows.add(List.of("what", "load generator", "reads/s", "p50 ms", "p99 ms", "errors", "vs etcd"));
     Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.READS, 64);
     OptionalDouble etcdRate = e.map(EtcdResult::perSecond).orElse(OptionalDouble.empty());
-    for (ReadsBench.Outcome o : reads.map(ReadsBench.Reads::outcomes).orElse(List.of())) {
+    for (ReadsBench.ReadRun o : reads.map(ReadsBench.Reads::outcomes).orElse(List.of())) {
       rows.add(List.of("fleetconf device config, " + o.format(), o.client().equals("raw") ? "plain sockets"
           : "JDK HttpClient", String.format("%,.0f", o.perSecond()), ms2(o.latency().p50()), ms2(o.latency().p99()),
           Long.toString(o.errors()),
@@ -241,7 +240,7 @@ final class PerformanceReport {
     Optional<Result> tenK = longPolls.flatMap(rs -> rs.stream().filter(r -> r.devices() == TARGET_WATCHERS)
         .findFirst());
     tenK.ifPresent(r -> {
-      Optional<Latency> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, TARGET_WATCHERS);
+      Optional<Distribution> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, TARGET_WATCHERS);
       long p99 = r.allHave().p99();
       rows.add(List.of("fan-out to 10,000 long-polls: p99 ≤ 50 ms", ms(p99) + " ms",
           yes(p99 > 0 && p99 <= TARGET_FAN_OUT_P99_NANOS)));
@@ -266,7 +265,7 @@ final class PerformanceReport {
     }));
     writes.ifPresent(w -> {
       Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.WRITES, 16);
-      w.runs().forEach(run -> run.cases().stream().filter(c -> c.outcome().writers() == 16).findFirst()
+      w.runs().forEach(run -> run.cases().stream().filter(c -> c.outcome().callers() == 16).findFirst()
           .ifPresent(c -> e.ifPresent(etcd16 -> {
             double rate = etcd16.perSecond().orElse(Double.NaN);
             rows.add(List.of("durable change sets at 16 writers ≥ etcd puts at 16 (" + run.store().toString()
@@ -280,7 +279,7 @@ final class PerformanceReport {
     return rows;
   }
 
-  private Optional<Latency> etcdLatency(EtcdResult.Scenario scenario, int parameter) {
+  private Optional<Distribution> etcdLatency(EtcdResult.Scenario scenario, int parameter) {
     return etcdResult(scenario, parameter).map(EtcdResult::latency).filter(l -> l.count() > 0);
   }
 

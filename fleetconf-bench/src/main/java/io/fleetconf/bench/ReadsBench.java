@@ -12,11 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The effective-config reads benchmark: a fresh real server in this JVM with {@code devices}
@@ -26,13 +24,11 @@ import java.util.stream.Stream;
  * {@code docs/performance.md}.
  */
 final class ReadsBench {
-  static final String USAGE = "usage: fleetconf-bench reads [--devices 1000] [--seconds 10] [--warmup-seconds 2]"
-      + " [--concurrency 64] [--formats json,env] [--clients jdk,raw] [--prime-seconds 5] [--report <file.md>]";
   private static final List<String> HEADER = List.of("format", "client", "reads/s", "p50 ms", "p99 ms", "max ms", "reads",
       "errors", "server JVM CPU", "load JVM CPU", "server CPU µs/read");
 
-  /** What one format measured; CPU as cores used on average over the window. */
-  record Outcome(String format, String client, long reads, long errors, Distribution latency, long windowNanos, double serverCores,
+  /** One row: what one client measured reading one format; CPU as cores used on average over the window. */
+  record ReadRun(String format, String client, long reads, long errors, Distribution latency, long windowNanos, double serverCores,
       double loadCores) {
     double perSecond() {
       return reads * 1e9 / windowNanos;
@@ -42,82 +38,30 @@ final class ReadsBench {
   private ReadsBench() {}
 
   /** What a run measured: one outcome per client and format, the machine, and the settings in words. */
-  record Reads(List<Outcome> outcomes, List<String> machine, String settings, int expected) {
+  record Reads(List<ReadRun> outcomes, List<String> machine, String settings, int expected) {
     boolean clean() {
       return outcomes.size() == expected && outcomes.stream().allMatch(o -> o.errors() == 0);
     }
   }
 
   static void main(String[] args) throws IOException {
-    Optional<Path> report = Optional.empty();
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--report")) {
-        report = Optional.of(Path.of(args[i + 1]));
-      }
-    }
-    Reads reads;
-    try {
-      reads = measure(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench reads: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
+    ReadsSettings settings = Options.orExit("fleetconf-bench reads", ReadsSettings.USAGE,
+        () -> ReadsSettings.parse(args));
+    Reads reads = measure(settings);
     System.out.print(text(reads.outcomes(), reads.machine(), reads.settings(), false));
-    if (report.isPresent()) {
-      String existing = Files.exists(report.get()) ? Files.readString(report.get()) : "";
-      Files.writeString(report.get(), existing + (existing.isEmpty() || existing.endsWith("\n\n") ? "" : "\n")
-          + "## Effective-config reads, " + LocalDate.now() + "\n\n"
+    if (settings.report().isPresent()) {
+      Path report = settings.report().get();
+      Table.append(report, "## Effective-config reads, " + LocalDate.now() + "\n\n"
           + text(reads.outcomes(), reads.machine(), reads.settings(), true));
-      System.err.println("appended to " + report.get());
+      System.err.println("appended to " + report);
     }
     System.exit(reads.clean() ? 0 : 1);
   }
 
-  /**
-   * Starts a server, registers the devices and measures each client and format: {@code args} as
-   * {@code ./fleetconf-bench/run reads} takes them.
-   *
-   * @throws IllegalArgumentException if an argument is wrong
-   */
-  static Reads measure(String[] args) throws IOException {
-    int devices = 1_000;
-    int seconds = 10;
-    int warmup = 2;
-    int concurrency = 64;
-    int prime = 5;
-    List<String> formats = List.of("json", "env");
-    List<String> clients = List.of("jdk", "raw");
-    for (int i = 0; i < args.length; i++) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-      String value = args[++i];
-      switch (args[i - 1]) {
-        case "--devices" -> devices = positive("--devices", value);
-        case "--seconds" -> seconds = positive("--seconds", value);
-        case "--warmup-seconds" -> warmup = Math.max(0, number("--warmup-seconds", value));
-        case "--concurrency" -> concurrency = positive("--concurrency", value);
-        case "--prime-seconds" -> prime = Math.max(0, number("--prime-seconds", value));
-        case "--formats" -> formats = List.of(value.split(","));
-        case "--clients" -> clients = List.of(value.split(","));
-        case "--report" -> { } // main's
-        default -> throw new IllegalArgumentException("unknown option '" + args[i - 1] + "'");
-      }
-    }
-    for (String format : formats) {
-      if (!format.equals("json") && !format.equals("env")) {
-        throw new IllegalArgumentException("--formats takes json and env, was '" + format + "'");
-      }
-    }
-    for (String client : clients) {
-      if (!client.equals("jdk") && !client.equals("raw")) {
-        throw new IllegalArgumentException("--clients takes jdk and raw, was '" + client + "'");
-      }
-    }
+  /** Starts a server, registers the devices and measures each client and format. */
+  static Reads measure(ReadsSettings settings) throws IOException {
     List<String> machine = new ArrayList<>(Machine.describe());
-    List<Outcome> outcomes = new ArrayList<>();
+    List<ReadRun> outcomes = new ArrayList<>();
     Path dataDir = Files.createTempDirectory("fleetconf-bench-reads-");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
         .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
@@ -125,18 +69,18 @@ final class ReadsBench {
           .orElseThrow(() -> new BenchException("no admin token on a fresh data dir"));
       AdminClient admin = new AdminClient(server.uri(), token);
       Scenario.seed(admin);
-      Duration took = Scenario.register(admin, devices);
-      System.err.printf("[reads] registered %d devices in %.1f s%n", devices, took.toNanos() / 1e9);
+      Duration took = Scenario.register(admin, settings.devices());
+      System.err.printf("[reads] registered %d devices in %.1f s%n", settings.devices(), took.toNanos() / 1e9);
       // The server's JIT compiles the read path in the first seconds: one unmeasured run per format first.
-      for (String format : formats) {
-        if (prime > 0) {
-          Outcome primed = load(server, token, devices, concurrency, 0, prime, format, "raw");
+      for (String format : settings.formats()) {
+        if (settings.prime() > 0) {
+          ReadRun primed = load(server, token, settings, 0, settings.prime(), format, "raw");
           System.err.printf("[reads] priming the server, %s: %.0f reads/s (not counted)%n", format, primed.perSecond());
         }
       }
-      for (String client : clients) {
-        for (String format : formats) {
-          Outcome outcome = load(server, token, devices, concurrency, warmup, seconds, format, client);
+      for (String client : settings.clients()) {
+        for (String format : settings.formats()) {
+          ReadRun outcome = load(server, token, settings, settings.warmup(), settings.seconds(), format, client);
           System.err.printf("[reads] %s, %s client: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, %d errors;"
               + " CPU server %.2f, load %.2f%n", format, client, outcome.perSecond(), outcome.latency().p50() / 1e6,
               outcome.latency().p99() / 1e6, outcome.errors(), outcome.serverCores(), outcome.loadCores());
@@ -144,23 +88,23 @@ final class ReadsBench {
         }
       }
     } finally {
-      delete(dataDir);
+      TempDirs.delete(dataDir);
     }
     machine.add("load average at the end: " + Machine.loadAverage());
-    String settings = String.format("%d devices registered; concurrency %d in a separate load JVM on the same cores"
+    String described = String.format("%d devices registered; concurrency %d in a separate load JVM on the same cores"
         + " (one virtual thread and one keep-alive HTTP/1.1 connection each: client jdk, a JDK HttpClient each;"
         + " client raw, a plain socket each); a fresh load JVM per row, %d s warm-up, %d s measured; before the rows,"
         + " %d s of unmeasured raw-client load per format so that the server's JIT has compiled the read path",
-        devices, concurrency, warmup, seconds, prime);
-    return new Reads(outcomes, machine, settings, formats.size() * clients.size());
+        settings.devices(), settings.concurrency(), settings.warmup(), settings.seconds(), settings.prime());
+    return new Reads(outcomes, machine, described, settings.formats().size() * settings.clients().size());
   }
 
-  private static Outcome load(FleetServer server, String token, int devices, int concurrency, int warmup,
-      int seconds, String format, String client) {
+  private static ReadRun load(FleetServer server, String token, ReadsSettings settings, int warmup, int seconds,
+      String format, String client) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        ReadLoad.class.getName(), server.uri().toString(), token, Integer.toString(devices),
-        Integer.toString(concurrency), Integer.toString(warmup), Integer.toString(seconds), format, client));
+        ReadLoad.class.getName(), server.uri().toString(), token, Integer.toString(settings.devices()),
+        Integer.toString(settings.concurrency()), Integer.toString(warmup), Integer.toString(seconds), format, client));
     Process process;
     try {
       process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -177,7 +121,7 @@ final class ReadsBench {
         } else if (fields[0].equals("reads")) {
           long cpu = ProcessCpu.nanos() - cpuFrom; // the window closed a moment ago: slightly more than the window
           long window = Long.parseLong(fields[6]);
-          Outcome outcome = new Outcome(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+          ReadRun outcome = new ReadRun(format, client, Long.parseLong(fields[1]), Long.parseLong(fields[2]),
               new Distribution(Integer.parseInt(fields[1]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
                   Long.parseLong(fields[5])), window, (double) cpu / window, Double.parseDouble(fields[7]) / window);
           process.waitFor(30, TimeUnit.SECONDS);
@@ -198,10 +142,10 @@ final class ReadsBench {
     }
   }
 
-  static String text(List<Outcome> outcomes, List<String> machine, String settings, boolean markdown) {
+  static String text(List<ReadRun> outcomes, List<String> machine, String settings, boolean markdown) {
     List<List<String>> rows = new ArrayList<>();
     rows.add(HEADER);
-    for (Outcome o : outcomes) {
+    for (ReadRun o : outcomes) {
       rows.add(List.of(o.format(), o.client(), String.format("%,.0f", o.perSecond()), String.format("%.2f", o.latency().p50() / 1e6),
           String.format("%.2f", o.latency().p99() / 1e6), String.format("%.2f", o.latency().max() / 1e6),
           Long.toString(o.reads()), Long.toString(o.errors()), String.format("%.2f cores", o.serverCores()),
@@ -213,29 +157,5 @@ final class ReadsBench {
     machine.forEach(line -> out.append(bullet).append(line).append('\n'));
     out.append(bullet).append(settings).append("\n\n").append(Table.render(rows, markdown));
     return out.toString();
-  }
-
-  private static int positive(String name, String text) {
-    int value = number(name, text);
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
-    }
-    return value;
-  }
-
-  private static int number(String name, String text) {
-    try {
-      return Integer.parseInt(text.replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'");
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.fleetconf.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +61,7 @@ final class Report {
   }
 
   void append(Path file, String title) throws IOException {
-    String existing = Files.exists(file) ? Files.readString(file) : "";
-    String separator = existing.isEmpty() || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
-    Files.writeString(file, existing + separator + markdown(title));
+    Table.append(file, markdown(title));
   }
 
   private String roundsLine() {

@@ -23,15 +23,8 @@ final class ReportBench {
   private ReportBench() {}
 
   static void main(String[] args) throws IOException {
-    ReportSettings settings;
-    try {
-      settings = ReportSettings.parse(args, Machine.openFilesLimit());
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench report: " + e.getMessage());
-      System.err.println(ReportSettings.USAGE);
-      System.exit(2);
-      return;
-    }
+    ReportSettings settings = Options.orExit("fleetconf-bench report", ReportSettings.USAGE,
+        () -> ReportSettings.parse(args, Machine.openFilesLimit()));
     long started = System.nanoTime();
     Map<String, String> failures = new LinkedHashMap<>();
     String sizes = String.join(",", settings.sizes().stream().map(String::valueOf).toList());
@@ -50,9 +43,9 @@ final class ReportBench {
     WritesBench.Writes writes = step("durable writes", failures, () -> WritesBench.measure(WritesSettings.parse(
         new String[] {"--store", "both", "--writers", "1,16", "--seconds", seconds, "--warmup-seconds", warmupSeconds,
             "--postgres-url", settings.postgresUrl()})));
-    ReadsBench.Reads reads = step("reads", failures, () -> ReadsBench.measure(new String[] {"--seconds", seconds,
-        "--warmup-seconds", warmupSeconds, "--concurrency", "64", "--clients", "raw,jdk"}));
-    AgentBench.Outcome agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
+    ReadsBench.Reads reads = step("reads", failures, () -> ReadsBench.measure(ReadsSettings.parse(new String[] {
+        "--seconds", seconds, "--warmup-seconds", warmupSeconds, "--concurrency", "64", "--clients", "raw,jdk"})));
+    AgentBench.AgentRun agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
 
     PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
         Optional.ofNullable(streams), Optional.ofNullable(onPostgres), Optional.ofNullable(etcd), Optional.ofNullable(writes),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@code ./fleetconf-bench/run report} runs: every scenario of fleetconf and of etcd, at the
@@ -33,41 +34,21 @@ record ReportSettings(List<Integer> sizes, int rounds, int warmups, int seconds,
    * a 10 s idle agent) that checks the whole pipeline in a few minutes.
    */
   static ReportSettings parse(String[] args, long openFilesLimit) {
-    boolean quick = List.of(args).contains("--quick");
-    String sizes = quick ? "1000" : "1000,10000,max";
-    int rounds = quick ? 3 : 20;
-    int warmups = quick ? 1 : 3;
-    int seconds = quick ? 3 : 20;
-    Duration agentIdle = quick ? Duration.ofSeconds(10) : Duration.ofMinutes(10);
-    String postgresUrl = "postgresql://postgres@127.0.0.1:5432/test";
-    Path out = root().resolve("docs/performance.md");
-    Path plot = root().resolve("docs/performance-fanout.png");
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (name.equals("--quick")) {
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      String value = args[++i];
-      switch (name) {
-        case "--sizes" -> sizes = value;
-        case "--rounds" -> rounds = positive(name, value);
-        case "--warmups" -> warmups = number(name, value, 0);
-        case "--seconds" -> seconds = positive(name, value);
-        case "--agent-idle" -> agentIdle = duration(name, value);
-        case "--postgres-url" -> postgresUrl = value;
-        case "--out" -> out = Path.of(value);
-        case "--plot" -> plot = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-    }
+    Options options = Options.parse(args, Set.of("--quick"), "--sizes", "--rounds", "--warmups", "--seconds",
+        "--agent-idle", "--postgres-url", "--out", "--plot");
+    boolean quick = options.flag("--quick");
+    int rounds = atLeast(1, "--rounds", options.number("--rounds", quick ? 3 : 20));
+    int warmups = atLeast(0, "--warmups", options.number("--warmups", quick ? 1 : 3));
+    int seconds = atLeast(1, "--seconds", options.number("--seconds", quick ? 3 : 20));
+    Duration agentIdle = options.text("--agent-idle").map(ReportSettings::duration)
+        .orElse(quick ? Duration.ofSeconds(10) : Duration.ofMinutes(10));
+    Path out = options.path("--out").orElse(root().resolve("docs/performance.md"));
     if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
       throw new IllegalArgumentException("--out: no directory " + out.toAbsolutePath().getParent());
     }
-    return new ReportSettings(sizes(sizes, openFilesLimit), rounds, warmups, seconds, agentIdle, postgresUrl, out,
-        plot, List.of(args));
+    return new ReportSettings(sizes(options.text("--sizes", quick ? "1000" : "1000,10000,max"), openFilesLimit),
+        rounds, warmups, seconds, agentIdle, options.text("--postgres-url", WritesSettings.DEFAULT_POSTGRES),
+        out, options.path("--plot").orElse(root().resolve("docs/performance-fanout.png")), List.of(args));
   }
 
   /** The repository, as the run script says; the working directory otherwise. */
@@ -83,7 +64,7 @@ record ReportSettings(List<Integer> sizes, int rounds, int warmups, int seconds,
   private static List<Integer> sizes(String text, long openFilesLimit) {
     List<Integer> sizes = new ArrayList<>();
     for (String part : text.split(",")) {
-      int size = part.equals("max") ? maxDevices(openFilesLimit) : positive("--sizes", part);
+      int size = part.equals("max") ? maxDevices(openFilesLimit) : atLeast(1, "--sizes", Options.number("--sizes", part));
       if (size > maxDevices(openFilesLimit)) {
         throw new IllegalArgumentException("--sizes: " + size + " devices need more open files than the limit of "
             + openFilesLimit + " allows (at most " + maxDevices(openFilesLimit) + "); raise 'ulimit -n' or use max");
@@ -99,25 +80,16 @@ record ReportSettings(List<Integer> sizes, int rounds, int warmups, int seconds,
     return List.copyOf(sizes);
   }
 
-  private static int positive(String name, String value) {
-    return number(name, value, 1);
-  }
-
-  private static int number(String name, String value, int least) {
-    try {
-      int number = Integer.parseInt(value);
-      if (number < least) {
-        throw new IllegalArgumentException(name + " must be at least " + least + ", was " + value);
-      }
-      return number;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+  private static int atLeast(int least, String name, int number) {
+    if (number < least) {
+      throw new IllegalArgumentException(name + " must be at least " + least + ", was " + number);
     }
+    return number;
   }
 
-  private static Duration duration(String name, String value) {
+  private static Duration duration(String value) {
     return io.fleetconf.core.Durations.parse(value, java.time.temporal.ChronoUnit.SECONDS)
-        .orElseThrow(() -> new IllegalArgumentException(name + " must be a duration such as 10m or 30s, was '"
+        .orElseThrow(() -> new IllegalArgumentException("--agent-idle must be a duration such as 10m or 30s, was '"
             + value + "'"));
   }
 }

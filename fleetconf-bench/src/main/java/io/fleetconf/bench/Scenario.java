@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * One fleet size: a fresh server in this JVM, {@code size} registered devices, the devices
@@ -59,7 +57,7 @@ final class Scenario {
       scenario.result.failure(e.getMessage() == null ? e.toString() : e.getMessage());
       scenario.log("FAILED: " + e);
     } finally {
-      scenario.delete(dataDir);
+      TempDirs.delete(dataDir);
     }
     return scenario.result.build();
   }
@@ -208,17 +206,7 @@ final class Scenario {
       throw new BenchException("the write made revision " + written + ", expected " + expected
           + " (does something else write to this server?)");
     }
-    String[] done;
-    try {
-      done = devices.await("done", ROUND_TIMEOUT);
-    } catch (BenchTimeout e) {
-      throw new BenchException("round for revision " + expected + " did not finish in " + ROUND_TIMEOUT.toSeconds()
-          + " s: " + devices.status());
-    }
-    if (Long.parseLong(done[1]) != expected) {
-      throw new BenchException("the devices process finished revision " + done[1] + ", expected " + expected);
-    }
-    long slowest = Long.parseLong(done[2]);
+    long slowest = devices.awaitDone(expected, ROUND_TIMEOUT);
     long others = probe.woken() - wokenBefore - size;
     if (measured) {
       result.round(slowest, wrote - armed, armed - asked);
@@ -263,14 +251,6 @@ final class Scenario {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BenchException("interrupted", e);
-    }
-  }
-
-  private void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      log("could not delete " + dir + ": " + e);
     }
   }
 }

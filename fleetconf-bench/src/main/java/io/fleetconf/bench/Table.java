@@ -1,10 +1,23 @@
 package io.fleetconf.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
-/** The benches' tables: rows (the first a header) as aligned plain text, or as a Markdown table. */
+/**
+ * The benches' tables: rows (the first a header) as aligned plain text, or as a Markdown table;
+ * and the Markdown files that {@code --report} appends them to.
+ */
 public final class Table {
   private Table() {}
+
+  /** Appends a section to a Markdown file (made if missing), a blank line after what is there. */
+  public static void append(Path file, String section) throws IOException {
+    String existing = Files.exists(file) ? Files.readString(file) : "";
+    String separator = existing.isEmpty() || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+    Files.writeString(file, existing + separator + section);
+  }
 
   public static String render(List<List<String>> rows, boolean markdown) {
     List<String> header = rows.get(0);

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The durable-writes benchmark: for each store, a fresh real server in this JVM, and for each
@@ -37,26 +36,20 @@ final class WritesBench {
   /**
    * One writer count's outcome. {@code revisions} is how far the server's revision moved during it,
    * which must equal every acknowledged change set, warm-up included; {@code load} is the 1-minute
-   * load average at its end (the machine may be shared).
+   * load average at its end (the machine may be shared); {@code problems} are the first non-2xx answers or failed
+   * requests.
    */
-  record Case(Writers.Outcome outcome, long revisions, String load) {
+  record Case(ClosedLoop.LoadRun outcome, List<String> problems, long revisions, String load) {
     boolean consistent() {
-      return revisions == outcome.ackedInAll();
+      return revisions == outcome.completedInAll();
     }
   }
 
   private WritesBench() {}
 
   static void main(String[] args) throws IOException {
-    WritesSettings settings;
-    try {
-      settings = WritesSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench writes: " + e.getMessage());
-      System.err.println(WritesSettings.USAGE);
-      System.exit(2);
-      return;
-    }
+    WritesSettings settings = Options.orExit("fleetconf-bench writes", WritesSettings.USAGE,
+        () -> WritesSettings.parse(args));
     Writes writes = measure(settings);
     WritesReport report = new WritesReport(writes.runs(), settings, writes.machine());
     System.out.print(report.text());
@@ -89,7 +82,7 @@ final class WritesBench {
   /** True if nothing failed: every request acknowledged, and the revisions agree. */
   static boolean clean(StoreRun run) {
     return run.failure().isEmpty() && run.cases().size() > 0 && run.cases().stream().allMatch(c ->
-        c.consistent() && c.outcome().rejected() == 0 && c.outcome().failed() == 0);
+        c.consistent() && c.outcome().refused() == 0 && c.outcome().failed() == 0);
   }
 
   /** Runs every writer count on one fresh server, or as far as it gets: a failure is part of the result. */
@@ -137,7 +130,7 @@ final class WritesBench {
           Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
     } finally {
       schema.ifPresent(BenchSchema::close);
-      delete(dataDir);
+      TempDirs.delete(dataDir);
     }
   }
 
@@ -146,16 +139,16 @@ final class WritesBench {
     log(store, String.format("%d writer%s: %d s warm-up, %d s measured...", writers, writers == 1 ? "" : "s",
         settings.warmup().toSeconds(), settings.measure().toSeconds()));
     long before = admin.revision();
-    Writers.Outcome outcome = Writers.run(fleet.uri(), token, writers, settings.warmup(), settings.measure(),
-        settings.keysPerWriter());
+    Writers calls = new Writers(fleet.uri(), token, settings.keysPerWriter());
+    ClosedLoop.LoadRun outcome = ClosedLoop.run(writers, settings.warmup(), settings.measure(), calls);
     long after = admin.revision();
-    Case result = new Case(outcome, after - before, Machine.loadAverage().split(" ")[0]);
+    Case result = new Case(outcome, calls.firstProblems(), after - before, Machine.loadAverage().split(" ")[0]);
     log(store, String.format("%d writer%s: %.1f change sets/s, ack p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
             + " %d non-2xx, %d failed; revisions +%d for %d acknowledged", writers, writers == 1 ? "" : "s",
         outcome.rate(), outcome.latency().p50() / 1e6, outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6,
-        outcome.rejected(), outcome.failed(), result.revisions(), outcome.ackedInAll()));
+        outcome.refused(), outcome.failed(), result.revisions(), outcome.completedInAll()));
     log(store, "  per second: " + java.util.Arrays.toString(outcome.perSecond()));
-    outcome.firstProblems().forEach(problem -> log(store, "  " + problem));
+    result.problems().forEach(problem -> log(store, "  " + problem));
     // The next writer count starts from the same small tree: one change set removes what this one wrote.
     admin.delete("/api/v1/entries/global/bench?recurse=true");
     return result;
@@ -220,13 +213,5 @@ final class WritesBench {
 
   private static void log(WritesSettings.Store store, String line) {
     System.err.println("[" + store.label() + "] " + line);
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e);
-    }
   }
 }

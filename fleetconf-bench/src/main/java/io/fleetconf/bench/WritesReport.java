@@ -1,7 +1,6 @@
 package io.fleetconf.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,9 +45,7 @@ final class WritesReport {
   }
 
   void append(Path file, String title) throws IOException {
-    String existing = Files.exists(file) ? Files.readString(file) : "";
-    String separator = existing.isEmpty() || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
-    Files.writeString(file, existing + separator + markdown(title));
+    Table.append(file, markdown(title));
   }
 
   private String windowLine() {
@@ -67,13 +64,13 @@ final class WritesReport {
       String who = run.store().label() + ": ";
       run.failure().ifPresent(why -> lines.add(who + "FAILED: " + why));
       for (WritesBench.Case c : run.cases()) {
-        Writers.Outcome o = c.outcome();
-        String which = who + o.writers() + " writers: ";
+        ClosedLoop.LoadRun o = c.outcome();
+        String which = who + o.callers() + " writers: ";
         if (!c.consistent()) {
-          lines.add(which + "the revision moved by " + c.revisions() + " but " + o.ackedInAll()
+          lines.add(which + "the revision moved by " + c.revisions() + " but " + o.completedInAll()
               + " change sets were acknowledged");
         }
-        o.firstProblems().forEach(problem -> lines.add(which + problem));
+        c.problems().forEach(problem -> lines.add(which + problem));
       }
       if (WritesBench.clean(run)) {
         lines.add(who + "every request was acknowledged (0 non-2xx, 0 failed), and the server's revision moved by"
@@ -88,11 +85,11 @@ final class WritesReport {
     rows.add(HEADER);
     for (WritesBench.StoreRun run : runs) {
       for (WritesBench.Case c : run.cases()) {
-        Writers.Outcome o = c.outcome();
+        ClosedLoop.LoadRun o = c.outcome();
         long[] seconds = o.perSecond();
-        rows.add(List.of(run.store().label(), Integer.toString(o.writers()), String.format("%,.1f", o.rate()),
-            ms(o.latency().p50()), ms(o.latency().p99()), ms(o.latency().max()), String.format("%,d", o.acked()),
-            Long.toString(o.rejected()), Long.toString(o.failed()),
+        rows.add(List.of(run.store().label(), Integer.toString(o.callers()), String.format("%,.1f", o.rate()),
+            ms(o.latency().p50()), ms(o.latency().p99()), ms(o.latency().max()), String.format("%,d", o.completed()),
+            Long.toString(o.refused()), Long.toString(o.failed()),
             String.format("%,d / %,d", Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0)),
             c.load()));
       }

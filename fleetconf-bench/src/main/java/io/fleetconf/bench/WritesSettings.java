@@ -3,7 +3,6 @@ package io.fleetconf.bench;
 import io.fleetconf.store.StoreUrl;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,31 +76,12 @@ record WritesSettings(List<Store> stores, List<Integer> writers, Duration measur
   }
 
   static WritesSettings parse(String[] args) {
-    List<Store> stores = List.of(Store.SQLITE);
-    List<Integer> writers = List.of(1, 16);
-    Duration measure = Duration.ofSeconds(20);
-    Duration warmup = Duration.ofSeconds(5);
-    String postgresUrl = DEFAULT_POSTGRES;
-    int keysPerWriter = 0;
-    Optional<Path> report = Optional.empty();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      String value = args[++i];
-      switch (name) {
-        case "--store" -> stores = stores(value);
-        case "--writers" -> writers = numbers(name, value);
-        case "--seconds" -> measure = Duration.ofSeconds(number(name, value));
-        case "--warmup-seconds" -> warmup = Duration.ofSeconds(number(name, value));
-        case "--postgres-url" -> postgresUrl = value;
-        case "--keys-per-writer" -> keysPerWriter = number(name, value);
-        case "--report" -> report = Optional.of(Path.of(value));
-        default -> throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-    }
-    return new WritesSettings(stores, writers, measure, warmup, postgresUrl, keysPerWriter, report);
+    Options options = Options.parse(args, "--store", "--writers", "--seconds", "--warmup-seconds", "--postgres-url",
+        "--keys-per-writer", "--report");
+    return new WritesSettings(options.text("--store").map(WritesSettings::stores).orElse(List.of(Store.SQLITE)),
+        options.numbers("--writers", List.of(1, 16)), Duration.ofSeconds(options.number("--seconds", 20)),
+        Duration.ofSeconds(options.number("--warmup-seconds", 5)), options.text("--postgres-url", DEFAULT_POSTGRES),
+        options.number("--keys-per-writer", 0), options.path("--report"));
   }
 
   /** The bench's own PostgreSQL URL for {@code schema}. */
@@ -121,21 +101,5 @@ record WritesSettings(List<Store> stores, List<Integer> writers, Duration measur
       case "both" -> List.of(Store.SQLITE, Store.POSTGRESQL);
       default -> throw new IllegalArgumentException("--store must be sqlite, postgresql or both, was '" + text + "'");
     };
-  }
-
-  private static List<Integer> numbers(String name, String text) {
-    List<Integer> out = new ArrayList<>();
-    for (String part : text.split(",")) {
-      out.add(number(name, part.strip().replace("_", "")));
-    }
-    return out;
-  }
-
-  private static int number(String name, String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'");
-    }
   }
 }

@@ -3,6 +3,10 @@ package io.fleetconf.bench.etcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
+import io.fleetconf.bench.ClosedLoop;
+import io.fleetconf.bench.Distribution;
+import io.fleetconf.bench.Machine;
+import io.fleetconf.bench.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,15 +42,7 @@ public final class EtcdBench {
   private EtcdBench() {}
 
   public static void main(String[] args) throws IOException {
-    EtcdSettings settings;
-    try {
-      settings = EtcdSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetconf-bench etcd: " + e.getMessage());
-      System.err.println(EtcdSettings.USAGE);
-      System.exit(2);
-      return;
-    }
+    EtcdSettings settings = Options.orExit("fleetconf-bench etcd", EtcdSettings.USAGE, () -> EtcdSettings.parse(args));
     if (!Files.isExecutable(EtcdServer.BINARY)) {
       System.err.println("fleetconf-bench etcd: " + MISSING);
       System.exit(2);
@@ -80,13 +76,13 @@ public final class EtcdBench {
     List<FanOut.Context> contexts = new ArrayList<>();
     // 0 first: the put's own latency, with nothing to notify.
     for (int size : Stream.concat(Stream.of(0), settings.sizes().stream()).toList()) {
-      FanOut.Outcome outcome = FanOut.run(size, settings);
+      FanOut.FanOutRun outcome = FanOut.run(size, settings);
       fanOut.addAll(outcome.results());
       outcome.context().ifPresent(contexts::add);
     }
     List<LoadCase> writes = writes(settings);
     List<LoadCase> reads = settings.readers() == 0 ? List.of() : reads(settings);
-    machine.add("load average at the end: " + loadAverage());
+    machine.add("load average at the end: " + Machine.loadAverage());
     return new EtcdReport(machine, settings, fanOut, contexts, writes, reads);
   }
 
@@ -102,11 +98,13 @@ public final class EtcdBench {
             + settings.measure().toSeconds() + " s measured...");
         long before = revision(admin);
         EtcdServer.Fsyncs fsyncs = etcd.fsyncs();
-        Load.Outcome outcome = Load.run(etcd.endpoint(), writers, settings.warmup(), settings.measure(),
-            (client, i, n) -> client.getKVClient().put(FanOut.bytes(BENCH_PREFIX + "w" + i + "_" + n),
-                FanOut.bytes("{\"writer\":" + i + ",\"n\":" + n + "}")).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Problems counted = new Problems();
+        ClosedLoop.LoadRun outcome = ClosedLoop.run(writers, settings.warmup(), settings.measure(),
+            calls(etcd.endpoint(), counted, (client, i, n) -> client.getKVClient().put(
+                FanOut.bytes(BENCH_PREFIX + "w" + i + "_" + n), FanOut.bytes("{\"writer\":" + i + ",\"n\":" + n + "}"))
+                .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
         long moved = revision(admin) - before;
-        List<String> problems = new ArrayList<>(outcome.problems().lines());
+        List<String> problems = new ArrayList<>(counted.lines());
         // Each acknowledged put is one revision: a retried put that was applied twice would show here.
         if (moved != outcome.completedInAll()) {
           problems.add("the revision moved by " + moved + " but " + outcome.completedInAll() + " puts were acknowledged");
@@ -129,30 +127,59 @@ public final class EtcdBench {
       log("reads", settings.readers() + " readers: " + settings.warmup().toSeconds() + " s warm-up, "
           + settings.measure().toSeconds() + " s measured...");
       EtcdServer.Fsyncs fsyncs = etcd.fsyncs();
-      Load.Outcome outcome = Load.run(etcd.endpoint(), settings.readers(), settings.warmup(), settings.measure(),
-          (client, i, n) -> {
+      Problems counted = new Problems();
+      ClosedLoop.LoadRun outcome = ClosedLoop.run(settings.readers(), settings.warmup(), settings.measure(),
+          calls(etcd.endpoint(), counted, (client, i, n) -> {
             GetResponse answer = client.getKVClient().get(FanOut.KEY).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (answer.getKvs().size() != 1) {
               throw new IllegalStateException("a get found " + answer.getKvs().size() + " values");
             }
-          });
-      cases.add(loadCase(EtcdResult.Scenario.READS, outcome, outcome.problems().lines(), etcd.fsyncs().since(fsyncs)));
+          }));
+      cases.add(loadCase(EtcdResult.Scenario.READS, outcome, counted.lines(), etcd.fsyncs().since(fsyncs)));
     } catch (Exception e) {
       failed("reads", e, List.of(settings.readers()), EtcdResult.Scenario.READS, cases);
     }
     return cases;
   }
 
-  private static LoadCase loadCase(EtcdResult.Scenario scenario, Load.Outcome outcome, List<String> problems,
+  /** One etcd call of caller i, its n-th (from 1); throws if the call failed or its answer is wrong. */
+  private interface Call {
+    void make(Client client, int caller, long n) throws Exception;
+  }
+
+  /**
+   * {@code call} made by callers that each have their own etcd client (their own connection, as each
+   * of fleetconf's writers has its own HTTP client); what failed is counted in {@code problems}.
+   */
+  private static ClosedLoop.Calls<Client> calls(String endpoint, Problems problems, Call call) {
+    return new ClosedLoop.Calls<>() {
+      @Override
+      public Client open() {
+        return Client.builder().endpoints(endpoint).build();
+      }
+
+      @Override
+      public void make(Client client, int caller, long n) throws Exception {
+        call.make(client, caller, n);
+      }
+
+      @Override
+      public void problem(int caller, Exception problem) {
+        problems.add(problem);
+      }
+    };
+  }
+
+  private static LoadCase loadCase(EtcdResult.Scenario scenario, ClosedLoop.LoadRun outcome, List<String> problems,
       EtcdServer.Fsyncs fsyncs) {
     EtcdResult result = new EtcdResult(scenario, outcome.callers(), outcome.latency(), OptionalDouble.of(outcome.rate()),
         outcome.completed(), problems);
     log(scenario.name().toLowerCase(), String.format("%d %s: %.1f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d problems",
         outcome.callers(), scenario.parameter(), outcome.rate(), outcome.latency().p50() / 1e6,
-        outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6, outcome.problems().total()));
+        outcome.latency().p99() / 1e6, outcome.latency().max() / 1e6, outcome.failed()));
     long[] seconds = outcome.perSecond();
     return new LoadCase(result, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0),
-        fsyncs, loadAverage().split(" ")[0]);
+        fsyncs, Machine.loadAverage().split(" ")[0]);
   }
 
   /** A scenario that stopped early: every parameter it did not finish gets a result that says why. */
@@ -160,7 +187,7 @@ public final class EtcdBench {
       List<LoadCase> cases) {
     log(what, "FAILED: " + e);
     for (int parameter : parameters.subList(cases.size(), parameters.size())) {
-      cases.add(new LoadCase(new EtcdResult(scenario, parameter, Latency.EMPTY, OptionalDouble.empty(), 0,
+      cases.add(new LoadCase(new EtcdResult(scenario, parameter, Distribution.EMPTY, OptionalDouble.empty(), 0,
           List.of("FAILED: " + e)), 0, 0, new EtcdServer.Fsyncs(0, 0), "-"));
     }
   }
@@ -176,14 +203,19 @@ public final class EtcdBench {
     lines.add(String.format("%d CPUs (%s), %s %s, JDK %s (%s)", Runtime.getRuntime().availableProcessors(), model,
         System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(),
         System.getProperty("java.vendor")));
-    lines.add("load average at the start: " + loadAverage());
+    lines.add("load average at the start: " + Machine.loadAverage());
     lines.add("etcd " + version + " (" + EtcdServer.BINARY + ", Debian's etcd-server), one member per scenario on"
         + " 127.0.0.1, plaintext; default settings apart from its name, URLs and data dir, so it fsyncs its WAL"
         + " before it acknowledges a commit (entries that arrive together share one fsync); data dir under "
-        + System.getProperty("java.io.tmpdir") + " (" + mount(Path.of(System.getProperty("java.io.tmpdir"))) + ")");
+        + System.getProperty("java.io.tmpdir") + " (" + mount(System.getProperty("java.io.tmpdir")) + ")");
     lines.add("client: jetcd-core " + jetcdVersion() + " in the bench JVM; one gRPC stream per watch, a client's"
         + " streams share its one connection");
     return lines;
+  }
+
+  private static String mount(String dir) {
+    return Machine.command("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T", dir).map(out -> out.replaceAll("\\s+", " "))
+        .orElse("filesystem unknown");
   }
 
   /** The shaded jar's manifest says which jetcd it was built with (fleetconf-bench/pom.xml puts it there). */
@@ -194,24 +226,6 @@ public final class EtcdBench {
     } catch (IOException e) {
       return "unknown";
     }
-  }
-
-  private static String mount(Path dir) {
-    try {
-      Process findmnt = new ProcessBuilder("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T", dir.toString()).start();
-      String out = new String(findmnt.getInputStream().readAllBytes()).strip().replaceAll("\\s+", " ");
-      return findmnt.waitFor() == 0 && !out.isEmpty() ? out : "filesystem unknown";
-    } catch (IOException e) {
-      return "filesystem unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "filesystem unknown";
-    }
-  }
-
-  static String loadAverage() {
-    String[] fields = read("/proc/loadavg").split("\\s+");
-    return fields.length < 3 ? "unknown" : fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
   }
 
   private static String read(String file) {

@@ -1,7 +1,7 @@
 package io.fleetconf.bench.etcd;
 
+import io.fleetconf.bench.Distribution;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,9 +63,7 @@ public final class EtcdReport {
   }
 
   void append(Path file, String title) throws IOException {
-    String existing = Files.exists(file) ? Files.readString(file) : "";
-    String separator = existing.isEmpty() || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
-    Files.writeString(file, existing + separator + markdown(title));
+    io.fleetconf.bench.Table.append(file, markdown(title));
   }
 
   /** Each table with the sentence that says what it holds. */
@@ -73,8 +71,8 @@ public final class EtcdReport {
     List<String[]> sections = new ArrayList<>();
     List<List<String>> latency = new ArrayList<>();
     for (FanOut.Context c : held()) {
-      Latency all = find(EtcdResult.Scenario.FAN_OUT, c.watchers());
-      Latency each = find(EtcdResult.Scenario.DELIVERY, c.watchers());
+      Distribution all = find(EtcdResult.Scenario.FAN_OUT, c.watchers());
+      Distribution each = find(EtcdResult.Scenario.DELIVERY, c.watchers());
       latency.add(List.of(count(c.watchers()), count(c.clients()), ms1(all.p50()), ms1(all.p99()), ms1(all.max()),
           ms1(each.p50()), ms1(each.p99()), ms1(each.max()),
           ms1(find(EtcdResult.Scenario.PUT_UNDER_LOAD, c.watchers()).p50())));
@@ -165,9 +163,9 @@ public final class EtcdReport {
     return List.copyOf(lines);
   }
 
-  private Latency find(EtcdResult.Scenario scenario, int parameter) {
+  private Distribution find(EtcdResult.Scenario scenario, int parameter) {
     return fanOut.stream().filter(r -> r.scenario() == scenario && r.parameter() == parameter).findFirst()
-        .map(EtcdResult::latency).orElse(Latency.EMPTY);
+        .map(EtcdResult::latency).orElse(Distribution.EMPTY);
   }
 
   private static String table(List<String> header, List<List<String>> rows, boolean markdown) {

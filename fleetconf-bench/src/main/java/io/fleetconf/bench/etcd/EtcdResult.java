@@ -1,5 +1,6 @@
 package io.fleetconf.bench.etcd;
 
+import io.fleetconf.bench.Distribution;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -9,13 +10,13 @@ import java.util.OptionalDouble;
  *
  * @param scenario what was measured
  * @param parameter the scenario's one knob: watchers, concurrent writers or concurrent readers
- * @param latency nanoseconds, nearest rank; {@link Latency#EMPTY} if nothing completed
+ * @param latency nanoseconds, nearest rank; {@link Distribution#EMPTY} if nothing completed
  * @param perSecond operations acknowledged per second of the measured window (writes and reads only)
  * @param operations how many operations {@code latency} and {@code perSecond} count
  * @param problems failed or wrong answers and failures, one line each; empty when clean
  */
-public record EtcdResult(Scenario scenario, int parameter, Latency latency, OptionalDouble perSecond, long operations,
-    List<String> problems) {
+public record EtcdResult(Scenario scenario, int parameter, Distribution latency, OptionalDouble perSecond,
+    long operations, List<String> problems) {
 
   public EtcdResult {
     problems = List.copyOf(problems);
@@ -29,7 +30,7 @@ public record EtcdResult(Scenario scenario, int parameter, Latency latency, Opti
     DELIVERY("watchers"),
     /** The fan-out rounds' put, start to acknowledgement. fleetconf: {@code Result.writes()} ("write p50"). */
     PUT_UNDER_LOAD("watchers"),
-    /** Closed-loop writers, a new key per put. fleetconf: {@code Writers.Outcome} (rate, latency). */
+    /** Closed-loop writers, a new key per put. fleetconf: {@code ClosedLoop.LoadRun} of {@code Writers}. */
     WRITES("writers"),
     /** Closed-loop readers of one key. fleetconf has no read scenario yet. */
     READS("readers");

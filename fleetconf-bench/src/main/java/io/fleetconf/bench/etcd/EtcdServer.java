@@ -1,5 +1,6 @@
 package io.fleetconf.bench.etcd;
 
+import io.fleetconf.bench.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -12,10 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One single-member etcd, started from Debian's {@code etcd-server} package with its default settings
@@ -81,7 +80,7 @@ final class EtcdServer implements AutoCloseable {
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(dir.resolve("etcd.log").toFile()).start();
     } catch (IOException e) {
-      delete(dir);
+      TempDirs.delete(dir);
       throw new UncheckedIOException("cannot start " + BINARY, e);
     }
     EtcdServer server = new EtcdServer(process, dir, client);
@@ -166,7 +165,7 @@ final class EtcdServer implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    delete(dir);
+    TempDirs.delete(dir);
   }
 
   /** Polls {@code /health} until etcd answers that it is healthy (it has a leader and can commit). */
@@ -210,14 +209,6 @@ final class EtcdServer implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free loopback port", e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("[etcd] could not delete " + dir + ": " + e);
     }
   }
 }

@@ -2,7 +2,7 @@ package io.fleetconf.bench.etcd;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import io.fleetconf.bench.Options;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,51 +47,13 @@ record EtcdSettings(List<Integer> sizes, int rounds, int warmups, Duration settl
   }
 
   static EtcdSettings parse(String[] args) {
-    List<Integer> sizes = List.of(1_000, 10_000);
-    int rounds = 20;
-    int warmups = 3;
-    Duration settle = Duration.ofMillis(200);
-    int perClient = 500;
-    List<Integer> writers = List.of(1, 16);
-    int readers = 64;
-    Duration measure = Duration.ofSeconds(20);
-    Duration warmup = Duration.ofSeconds(5);
-    Optional<Path> report = Optional.empty();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      check(i + 1 < args.length, name + " needs a value");
-      String value = args[++i];
-      switch (name) {
-        case "--sizes" -> sizes = numbers(name, value);
-        case "--rounds" -> rounds = number(name, value);
-        case "--warmups" -> warmups = number(name, value);
-        case "--settle-ms" -> settle = Duration.ofMillis(number(name, value));
-        case "--watchers-per-client" -> perClient = number(name, value);
-        case "--writers" -> writers = numbers(name, value);
-        case "--readers" -> readers = number(name, value);
-        case "--seconds" -> measure = Duration.ofSeconds(number(name, value));
-        case "--warmup-seconds" -> warmup = Duration.ofSeconds(number(name, value));
-        case "--report" -> report = Optional.of(Path.of(value));
-        default -> throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-    }
-    return new EtcdSettings(sizes, rounds, warmups, settle, perClient, writers, readers, measure, warmup, report);
-  }
-
-  private static List<Integer> numbers(String name, String text) {
-    List<Integer> out = new ArrayList<>();
-    for (String part : text.split(",")) {
-      out.add(number(name, part.strip().replace("_", "")));
-    }
-    return out;
-  }
-
-  private static int number(String name, String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'");
-    }
+    Options options = Options.parse(args, "--sizes", "--rounds", "--warmups", "--settle-ms", "--watchers-per-client",
+        "--writers", "--readers", "--seconds", "--warmup-seconds", "--report");
+    return new EtcdSettings(options.numbers("--sizes", List.of(1_000, 10_000)), options.number("--rounds", 20),
+        options.number("--warmups", 3), Duration.ofMillis(options.number("--settle-ms", 200)),
+        options.number("--watchers-per-client", 500), options.numbers("--writers", List.of(1, 16)),
+        options.number("--readers", 64), Duration.ofSeconds(options.number("--seconds", 20)),
+        Duration.ofSeconds(options.number("--warmup-seconds", 5)), options.path("--report"));
   }
 
   private static void check(boolean ok, String message) {

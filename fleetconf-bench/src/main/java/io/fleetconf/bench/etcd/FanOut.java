@@ -6,6 +6,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.fleetconf.bench.Distribution;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ final class FanOut {
    */
   record Context(int watchers, int clients, Duration opened, long rssIdle, long rssHeld, EtcdServer.Fsyncs fsyncs) {}
 
-  record Outcome(List<EtcdResult> results, Optional<Context> context) {}
+  /** One watcher count's run: its results, and how its watches were held if they all were. */
+  record FanOutRun(List<EtcdResult> results, Optional<Context> context) {}
 
   /** One round: the value every watcher must see, and when each saw it (0: not yet). */
   private record Round(ByteSequence value, long[] arrivals, AtomicInteger missing, CountDownLatch done) {}
@@ -62,7 +64,7 @@ final class FanOut {
   }
 
   /** Runs one watcher count to the end, or as far as it gets: a failure is part of the result. */
-  static Outcome run(int watchers, EtcdSettings settings) {
+  static FanOutRun run(int watchers, EtcdSettings settings) {
     FanOut fanOut = new FanOut(watchers, settings);
     Optional<String> failure = Optional.empty();
     try (EtcdServer etcd = EtcdServer.start()) {
@@ -182,7 +184,7 @@ final class FanOut {
     }
   }
 
-  private Outcome outcome(Optional<String> failure) {
+  private FanOutRun outcome(Optional<String> failure) {
     List<String> lines = new ArrayList<>(problems.lines());
     failure.ifPresent(why -> lines.add(0, "FAILED: " + why));
     int done = puts.size();
@@ -194,16 +196,16 @@ final class FanOut {
       results.add(new EtcdResult(EtcdResult.Scenario.FAN_OUT, watchers, latency(allHave), OptionalDouble.empty(),
           allHave.size(), lines));
       long[] pooled = deliveries.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-      results.add(new EtcdResult(EtcdResult.Scenario.DELIVERY, watchers, Latency.of(pooled), OptionalDouble.empty(),
+      results.add(new EtcdResult(EtcdResult.Scenario.DELIVERY, watchers, Distribution.of(pooled), OptionalDouble.empty(),
           pooled.length, lines));
     }
     results.add(new EtcdResult(EtcdResult.Scenario.PUT_UNDER_LOAD, watchers, latency(puts), OptionalDouble.empty(),
         puts.size(), lines));
-    return new Outcome(results, Optional.ofNullable(context));
+    return new FanOutRun(results, Optional.ofNullable(context));
   }
 
-  private static Latency latency(List<Long> nanos) {
-    return Latency.of(nanos.stream().mapToLong(Long::longValue).toArray());
+  private static Distribution latency(List<Long> nanos) {
+    return Distribution.of(nanos.stream().mapToLong(Long::longValue).toArray());
   }
 
   private static void put(Client client, ByteSequence key, ByteSequence value) {
