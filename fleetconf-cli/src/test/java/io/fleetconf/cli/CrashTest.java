@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.store.MasterKey;
-import io.fleetconf.store.TestDatabases;
+import io.fleetconf.testing.TestDatabases;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

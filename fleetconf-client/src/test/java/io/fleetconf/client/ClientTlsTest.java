@@ -3,7 +3,7 @@ package io.fleetconf.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

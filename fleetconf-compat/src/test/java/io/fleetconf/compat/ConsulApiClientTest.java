@@ -10,7 +10,7 @@ import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.fleetconf.cli.Main;
 import io.fleetconf.compat.tvsched.TvSchedApplication;
 import io.fleetconf.compat.tvsched.TvSchedApplication.SchedulerProperties;
 import io.fleetconf.compat.tvsched.TvSchedApplication.Ticker;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.io.StringWriter;

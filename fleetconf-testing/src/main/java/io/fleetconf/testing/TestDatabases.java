@@ -1,5 +1,6 @@
-package io.fleetconf.store;
+package io.fleetconf.testing;
 
+import io.fleetconf.store.StoreUrl;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,6 +9,7 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -47,12 +49,22 @@ public final class TestDatabases {
   /** Runs one statement as the test database's user, e.g. to end other sessions. */
   public static void execute(String url, String sql) {
     StoreUrl.Postgres postgres = (StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty());
-    try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.properties());
-        Statement statement = connection.createStatement()) {
+    try (Connection connection = connect(postgres); Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot run '" + sql + "' on " + postgres.display() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A plain JDBC connection to {@code postgres}, as the test database's user (not through a store). */
+  private static Connection connect(StoreUrl.Postgres postgres) throws SQLException {
+    Properties properties = new Properties();
+    postgres.parameters().forEach(properties::setProperty);
+    postgres.user().ifPresent(user -> properties.setProperty("user", user));
+    postgres.password().ifPresent(password -> properties.setProperty("password", password));
+    String host = postgres.host().contains(":") ? "[" + postgres.host() + "]" : postgres.host();
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + host + ":" + postgres.port() + "/" + postgres.database(), properties);
   }
 
   private static void dropAll() {

@@ -1,7 +1,9 @@
-package io.fleetconf.server;
+package io.fleetconf.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fleetconf.core.tls.ClientTls;
-import io.fleetconf.server.TestServer.Reply;
 import io.fleetconf.server.security.Limits;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.core.tls.ClientTls;
 import io.fleetconf.server.security.FleetCa;
+import io.fleetconf.testing.TestServer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

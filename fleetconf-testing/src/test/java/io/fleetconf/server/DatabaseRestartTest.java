@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetconf.server.TestServer.Reply;
 import io.fleetconf.store.MasterKey;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

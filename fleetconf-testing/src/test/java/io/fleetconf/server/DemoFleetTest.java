@@ -2,6 +2,7 @@ package io.fleetconf.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

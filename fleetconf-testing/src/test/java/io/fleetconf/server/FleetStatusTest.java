@@ -3,7 +3,8 @@ package io.fleetconf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer.Reply;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

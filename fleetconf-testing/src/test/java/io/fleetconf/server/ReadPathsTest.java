@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.core.ValueLimits;
 import io.fleetconf.core.format.Json;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

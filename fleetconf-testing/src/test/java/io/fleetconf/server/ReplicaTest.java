@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetconf.server.TestServer.Reply;
 import io.fleetconf.store.MasterKey;
-import io.fleetconf.store.TestDatabases;
+import io.fleetconf.testing.TestDatabases;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

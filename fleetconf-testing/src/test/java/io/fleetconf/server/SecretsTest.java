@@ -2,7 +2,8 @@ package io.fleetconf.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer.Reply;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

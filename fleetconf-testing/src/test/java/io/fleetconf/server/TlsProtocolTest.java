@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetconf.core.tls.ClientTls;
+import io.fleetconf.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -4,7 +4,8 @@ import static io.fleetconf.server.AbuseTest.exchange;
 import static io.fleetconf.server.AbuseTest.sendAlone;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer.Reply;
+import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestServer.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Revision;
+import io.fleetconf.testing.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -13,6 +13,7 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Report;
 import io.fleetconf.core.Revision;
+import io.fleetconf.testing.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
