@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.store.MasterKey;
+import io.fleetconf.testing.Eventually;
 import io.fleetconf.testing.TestDatabases;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -436,19 +437,8 @@ class CrashTest {
     return executor;
   }
 
-  @FunctionalInterface
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitTrue(Eventually.Condition check, String what) {
+    Eventually.eventually(Duration.ofSeconds(20), what, check);
   }
 
   /** One HTTP/1.1 client with a keep-alive connection, calling one server with one token. */

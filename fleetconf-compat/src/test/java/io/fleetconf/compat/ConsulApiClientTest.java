@@ -292,7 +292,7 @@ class ConsulApiClientTest {
     long index = consul.getKVValue("config/app1/port", token).getConsulIndex();
     CompletableFuture<Void> elsewhere = CompletableFuture.runAsync(() -> {
       try {
-        Thread.sleep(300);
+        server.awaitHeldWatches(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -394,7 +394,7 @@ class ConsulApiClientTest {
     CompletableFuture<Response<GetValue>> blocked = CompletableFuture.supplyAsync(() ->
         new ConsulClient(endpoint.host, endpoint.port).getKVValue("fleet/global/tv_api/port", token,
             new QueryParams(10, index)));
-    Thread.sleep(500);
+    server.awaitHeldWatches(1);
     assertThat(blocked).isNotDone();
 
     TestServer.Reply rolled = server.post("/api/v1/rollback", "{\"revision\":2}");

@@ -223,11 +223,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   /** Waits (up to 20 s) until the server holds exactly {@code watches} watches, then asserts it does. */
   public void awaitHeldWatches(int watches) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    while (server.heldWatches() != watches && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    org.assertj.core.api.Assertions.assertThat(server.heldWatches()).isEqualTo(watches);
+    Eventually.eventually(java.time.Duration.ofSeconds(20),
+        () -> org.assertj.core.api.Assertions.assertThat(server.heldWatches()).isEqualTo(watches));
   }
 
   public FleetServer server() {

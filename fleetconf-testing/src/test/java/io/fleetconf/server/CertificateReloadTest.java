@@ -1,18 +1,24 @@
 package io.fleetconf.server;
 
+import static io.fleetconf.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.core.tls.ClientTls;
 import io.fleetconf.server.security.FleetCa;
+import io.fleetconf.server.security.ServerTls;
 import io.fleetconf.testing.TestServer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,20 +35,38 @@ class CertificateReloadTest {
     BigInteger first = servedSerial();
     assertThat(first).isEqualTo(((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber());
 
-    // A half-written pair of files: the server keeps serving the certificate it has.
+    // A half-written pair of files: the server keeps serving the certificate it has. It reads the
+    // files at most once a second, on a handshake: wait until it has tried these.
     Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\nnot yet\n");
-    Thread.sleep(1_100);
-    assertThat(servedSerial()).isEqualTo(first);
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger tlsLog = Logger.getLogger(ServerTls.class.getName());
+    tlsLog.addHandler(recorder);
+    try {
+      eventually(Duration.ofSeconds(10), "the server tried the half-written certificate", () -> {
+        assertThat(servedSerial()).isEqualTo(first);
+        return warnings.stream().anyMatch(message -> message.startsWith("cannot reload the TLS certificate yet"));
+      });
+    } finally {
+      tlsLog.removeHandler(recorder);
+    }
 
     FleetCa.load(server.dataDir().resolve(FleetServer.CA_DIR))
         .writeServerCertificate(certificate, key, List.of("127.0.0.1"), Instant.now());
     BigInteger second = ((X509Certificate) ClientTls.certificates(certificate).iterator().next()).getSerialNumber();
     assertThat(second).isNotEqualTo(first);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!servedSerial().equals(second)) {
-      assertThat(System.nanoTime()).as("new certificate not served within 10 s").isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    eventually(Duration.ofSeconds(10), "new certificate served", () -> servedSerial().equals(second));
     assertThat(server.get("/api/v1/health").status()).isEqualTo(200);
   }
 

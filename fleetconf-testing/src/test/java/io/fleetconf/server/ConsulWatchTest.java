@@ -40,7 +40,7 @@ class ConsulWatchTest extends ConsulTestSupport {
   void blockingQueryReturnsAfterAWriteWithTheNewIndexAndValue() throws Exception {
     put("/v1/kv/config/a", "x");
     CompletableFuture<Answer> held = getAsync("/v1/kv/config/a?index=1&wait=60s");
-    Thread.sleep(300);
+    server.awaitHeldWatches(1);
     assertThat(held).isNotDone();
     Thread writer = Thread.ofVirtual().start(() -> put("/v1/kv/config/a", "y"));
     Answer answer = held.get(10, TimeUnit.SECONDS);
@@ -55,7 +55,7 @@ class ConsulWatchTest extends ConsulTestSupport {
     put("/v1/kv/config/other", "x");
     Answer missing = get("/v1/kv/config/new");
     CompletableFuture<Answer> held = getAsync("/v1/kv/config/new?index=" + missing.index() + "&wait=60s");
-    Thread.sleep(200);
+    server.awaitHeldWatches(1);
     assertThat(held).isNotDone();
     put("/v1/kv/config/new", "here");
     Answer answer = held.get(10, TimeUnit.SECONDS);
@@ -91,7 +91,7 @@ class ConsulWatchTest extends ConsulTestSupport {
   void deleteWakesABlockingQueryWhichThenAnswers404() throws Exception {
     put("/v1/kv/config/a", "x");
     CompletableFuture<Answer> held = getAsync("/v1/kv/config/a?index=1&wait=60s");
-    Thread.sleep(200);
+    server.awaitHeldWatches(1);
     delete("/v1/kv/config/a");
     Answer answer = held.get(10, TimeUnit.SECONDS);
     assertThat(answer.status()).isEqualTo(404);
@@ -197,7 +197,7 @@ class ConsulWatchTest extends ConsulTestSupport {
     put("/v1/kv/config/app1/data", "v1");
     put("/v1/kv/config/app1/data", "v2");
     CompletableFuture<Answer> held = getAsync("/v1/kv/config/app1/data?index=2&wait=60s");
-    Thread.sleep(200);
+    server.awaitHeldWatches(1);
     assertThat(held).isNotDone();
     TestServer.Reply rollback = server.post("/api/v1/rollback", "{\"revision\":2}");
     assertThat(rollback.json().toString()).isEqualTo("{\"revision\":3,\"changes\":1}");

@@ -1,5 +1,6 @@
 package io.fleetconf.server;
 
+import static io.fleetconf.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -178,14 +180,12 @@ class DatabaseRestartTest {
   /** Polls the health endpoint until it answers {@code status} with {@code state}, or fails at the deadline. */
   private static void awaitHealth(TestServer server, int status, String state, Duration within)
       throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    Reply health = server.get("/api/v1/health");
-    while (health.status() != status || !health.json().get("status").asText().equals(state)) {
-      assertThat(System.nanoTime()).as("%s's health became %d %s within %s; it is %d %s", server.uri(), status, state,
-          within, health.status(), health.body()).isLessThan(deadline);
-      Thread.sleep(50);
-      health = server.get("/api/v1/health");
-    }
+    AtomicReference<Reply> health = new AtomicReference<>();
+    eventually(within, () -> String.format("%s's health became %d %s; it is %d %s", server.uri(), status, state,
+        health.get().status(), health.get().body()), () -> {
+      health.set(server.get("/api/v1/health"));
+      return health.get().status() == status && health.get().json().get("status").asText().equals(state);
+    });
   }
 
   private static JsonNode json(String text) {
@@ -251,13 +251,9 @@ class DatabaseRestartTest {
 
     /** Waits until the latest answer is {@code config} as of {@code revision}. */
     void awaitConfig(JsonNode config, long revision) throws InterruptedException {
-      long deadline = System.nanoTime() + FOLLOW.toNanos();
       Predicate<Seen> expected = s -> s.revision() == revision && s.config().equals(config);
-      while (seen.isEmpty() || !expected.test(seen.getLast())) {
-        assertThat(System.nanoTime()).as("the watcher saw %s at revision %d; its answers: %s", config, revision, seen)
-            .isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      eventually(FOLLOW, () -> String.format("the watcher saw %s at revision %d; its answers: %s", config, revision, seen),
+          () -> !seen.isEmpty() && expected.test(seen.getLast()));
     }
 
     List<Seen> seen() {

@@ -1,5 +1,6 @@
 package io.fleetconf.server;
 
+import static io.fleetconf.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -238,11 +239,9 @@ class ReplicaTest {
   private static void awaitRevision(long revision, TestServer... servers) throws InterruptedException {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     for (TestServer server : servers) {
-      while (server.revision() != revision) {
-        assertThat(System.nanoTime()).as("%s reached revision %d in time (it is at %d)", server.uri(), revision,
-            server.revision()).isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      eventually(Duration.ofNanos(deadline - System.nanoTime()), () -> String.format(
+          "%s reached revision %d in time (it is at %d)", server.uri(), revision, server.revision()),
+          () -> server.revision() == revision);
     }
   }
 
