@@ -1,41 +1,26 @@
 package io.fleetconf.server;
 
+import static io.fleetconf.server.RawRequests.exchange;
+import static io.fleetconf.server.RawRequests.sendAlone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.fleetconf.core.tls.ClientTls;
-import io.fleetconf.server.security.Limits;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +30,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Abuse over real HTTPS: oversized, deeply nested and malformed bodies, path and header tricks,
- * floods. Each gets a 4xx or a closed connection, stores nothing, and the server stays up. Every
- * abusive write carries the admin token, so that the abuse alone stands between it and the store.
+ * Abuse over real HTTPS: oversized, deeply nested and malformed bodies, path and header tricks
+ * (floods and limits: {@link LimitsTest}). Each gets a 4xx or a closed connection, stores
+ * nothing, and the server stays up. Every abusive write carries the admin token, so that the abuse
+ * alone stands between it and the store.
  *
- * <p>Refused requests go on a connection of their own ({@link #sendAlone}): a refusal that leaves
- * the body unread can stall the next request on its connection (see
+ * <p>Refused requests go on a connection of their own ({@link RawRequests#sendAlone}): a refusal
+ * that leaves the body unread can stall the next request on its connection (see
  * {@link #connectionStaysUsableAfterARefusalThatLeftTheBodyUnread}).
  */
 class AbuseTest {
   @RegisterExtension static final TestServer server = TestServer.fresh().tls();
-  @RegisterExtension static final TestServer tenPerChangeSet = TestServer.fresh().tls()
-      .withLimits(new Limits(10, 0, 0, 64));
-  /** One request a second per token, in bursts of up to four. */
-  @RegisterExtension static final TestServer onePerSecond = TestServer.fresh().tls()
-      .withLimits(new Limits(1000, 1, 0, 64));
-  @RegisterExtension static final TestServer twoWatches = TestServer.fresh().tls()
-      .withLimits(new Limits(1000, 0, 0, 2));
   @RegisterExtension static final TestServer lenient = TestServer.fresh().tls();
 
   private static final String KEY = "/api/v1/entries/global/a/b";
@@ -352,137 +331,5 @@ class AbuseTest {
   private static String fullText(LogRecord record) {
     String text = new SimpleFormatter().formatMessage(record);
     return record.getThrown() == null ? text : text + " " + record.getThrown();
-  }
-
-  @Test
-  void changeSetOverTheOperationLimitIsRefusedWhole() {
-    String operator = "Bearer " + tenPerChangeSet.post("/api/v1/tokens",
-        "{\"identity\": \"ops\", \"rules\": [\"write fleet/global/*\"]}").json().get("token").asText();
-    long before = tenPerChangeSet.revision();
-    Reply refused = tenPerChangeSet.send("POST", CHANGES, puts(11, "a").getBytes(), JSON, operator);
-    assertThat(refused.status()).isEqualTo(413);
-    assertThat(refused.json().get("error").asText()).isEqualTo("too_many_operations");
-    assertThat(refused.json().get("message").asText()).isEqualTo("a change set holds at most 10 operations, this one"
-        + " has 11; split it, or send it with an admin token (up to 100000)");
-    assertThat(tenPerChangeSet.revision()).isEqualTo(before);
-    assertThat(tenPerChangeSet.get("/api/v1/entries/global/a?recurse=true").json().get("entries")).isEmpty();
-
-    Reply ten = tenPerChangeSet.send("POST", CHANGES, puts(10, "a").getBytes(), JSON, operator);
-    assertThat(ten.json().get("changes").asInt()).isEqualTo(10);
-  }
-
-  /** Issue 14 item 23: a large import by an admin stays one atomic change set, up to the planned-change ceiling. */
-  @Test
-  void anAdminChangeSetMayExceedTheOperationLimitUpToTheCeiling() {
-    Reply admitted = tenPerChangeSet.post(CHANGES, puts(11, "b"));
-    assertThat(admitted.status()).isEqualTo(200);
-    assertThat(admitted.json().get("changes").asInt()).isEqualTo(11);
-    Reply overCeiling = tenPerChangeSet.post(CHANGES, puts(100_001, "c"));
-    assertThat(overCeiling.status()).isEqualTo(413);
-    assertThat(overCeiling.json().get("message").asText())
-        .isEqualTo("a change set holds at most 100000 operations, this one has 100001");
-  }
-
-  private static String puts(int count, String namespace) {
-    return IntStream.range(0, count)
-        .mapToObj(i -> "{\"op\": \"put\", \"key\": \"global/" + namespace + "/k" + i + "\", \"value\": " + i + "}")
-        .collect(Collectors.joining(", ", "{\"operations\": [", "]}"));
-  }
-
-  @Test
-  void floodFromOneTokenGets429AndStoresOnlyWhatWasAdmitted() {
-    List<Reply> replies;
-    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<CompletableFuture<Reply>> sent = IntStream.range(0, 60)
-          .mapToObj(i -> CompletableFuture.supplyAsync(() -> sendAlone(onePerSecond, "PUT",
-              "/api/v1/entries/global/flood/n", Integer.toString(i).getBytes(StandardCharsets.UTF_8), JSON,
-              "Bearer " + onePerSecond.token()), threads))
-          .toList();
-      replies = sent.stream().map(CompletableFuture::join).toList();
-    }
-    long admitted = replies.stream().filter(reply -> reply.status() == 200).count();
-    List<Reply> limited = replies.stream().filter(reply -> reply.status() == 429).toList();
-    assertThat(admitted).as("the burst of 4 s worth").isGreaterThanOrEqualTo(4);
-    assertThat(limited).isNotEmpty().hasSize(60 - (int) admitted);
-    for (Reply reply : limited) {
-      assertThat(reply.header("Retry-After")).isEqualTo("1");
-      assertThat(reply.json().get("error").asText()).isEqualTo("rate_limited");
-      assertThat(reply.json().get("message").asText()).isEqualTo("too many requests for this token; retry after 1 s");
-    }
-    assertThat(onePerSecond.revision()).isEqualTo(admitted);
-  }
-
-  @Test
-  void thirdWatchOverTheCapIsRefusedAtOnce() throws Exception {
-    twoWatches.put(KEY, "1");
-    String watch = "/api/v1/entries/global/a?recurse=true&index=" + twoWatches.revision() + "&wait=5s";
-    List<CompletableFuture<Reply>> held = List.of(twoWatches.getAsync(watch), twoWatches.getAsync(watch));
-    twoWatches.awaitHeldWatches(2);
-
-    long start = System.nanoTime();
-    Reply third = twoWatches.get(watch);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(third.status()).isEqualTo(429);
-    assertThat(third.header("Retry-After")).isEqualTo("5");
-    assertThat(third.json().get("message").asText()).isEqualTo("this identity already holds 2 watches; close one first");
-
-    long changed = twoWatches.put("/api/v1/entries/global/a/c", "2").json().get("revision").asLong();
-    for (CompletableFuture<Reply> reply : held) {
-      assertThat(reply.get(5, TimeUnit.SECONDS).json().get("revision").asLong()).isEqualTo(changed);
-    }
-    String next = "/api/v1/entries/global/a?recurse=true&index=" + changed + "&wait=100ms";
-    assertThat(twoWatches.get(next).status()).as("the slots are free again").isEqualTo(200);
-  }
-
-  /** Sends one request on a new connection, closed after the answer; {@code null}s leave headers out. */
-  static Reply sendAlone(TestServer target, String method, String path, byte[] body, String contentType,
-      String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.uri() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    try (HttpClient client = target.client(Optional.empty())) {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.headers().map(), response.body());
-    } catch (IOException e) {
-      throw new AssertionError(method + " " + path.substring(0, Math.min(80, path.length())) + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /**
-   * Writes {@code request} as it is over TLS (trusting the fleet CA) and reads until the server
-   * closes; empty if it hung up without an answer.
-   */
-  static String exchange(TestServer target, String request) throws IOException {
-    var factory = ClientTls.context(Optional.of(target.caFile()), Optional.empty()).getSocketFactory();
-    try (SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", target.uri().getPort())) {
-      socket.setSoTimeout(10_000);
-      socket.startHandshake();
-      try {
-        OutputStream out = socket.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-      } catch (SocketException | SSLException hungUp) {
-        // the server stopped reading part way; what it sent before, if anything, is still to read
-      }
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          answer.write(buffer, 0, n);
-        }
-      } catch (SocketException | SSLException reset) {
-        // a reset after (or instead of) an answer
-      }
-      return answer.toString(StandardCharsets.ISO_8859_1);
-    }
   }
 }

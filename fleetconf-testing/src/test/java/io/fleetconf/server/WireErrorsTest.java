@@ -1,7 +1,7 @@
 package io.fleetconf.server;
 
-import static io.fleetconf.server.AbuseTest.exchange;
-import static io.fleetconf.server.AbuseTest.sendAlone;
+import static io.fleetconf.server.RawRequests.exchange;
+import static io.fleetconf.server.RawRequests.sendAlone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.testing.TestServer;
