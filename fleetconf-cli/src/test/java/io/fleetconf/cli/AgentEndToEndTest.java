@@ -3,14 +3,15 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.Eventually;
+import io.fleetconf.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,15 +60,9 @@ class AgentEndToEndTest {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+  private static void eventually(String what, BooleanSupplier condition) {
     // generous: on a loaded machine an agent's JVM alone can take half a minute to start
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 90 s: " + what);
-      }
-      Thread.sleep(25);
-    }
+    Eventually.eventually(Duration.ofSeconds(90), what, condition::getAsBoolean);
   }
 
   private String content(int device) {
@@ -87,6 +82,11 @@ class AgentEndToEndTest {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** How many times the device's agent has logged that it cannot reach the server. */
+  private int unreachableLines(int device) {
+    return (int) agentLog(device).lines().filter(line -> line.contains("cannot reach the server")).count();
   }
 
   private JsonNode status(int device) {
@@ -285,8 +285,15 @@ class AgentEndToEndTest {
   @Order(7)
   void agentsKeepTheirFilesWhileTheServerIsDownAndConvergeAfterItReturns() throws Exception {
     String one = content(1);
+    int[] unreachable = new int[4];
+    for (int device = 1; device <= 3; device++) {
+      unreachable[device] = unreachableLines(device);
+    }
     server.stop();
-    Thread.sleep(1500);
+    for (int device = 1; device <= 3; device++) {
+      int d = device;
+      eventually("vv-" + d + " finds the server gone", () -> unreachableLines(d) > unreachable[d]);
+    }
     for (int device = 1; device <= 3; device++) {
       assertThat(agents[device].isAlive()).isTrue();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -2,7 +2,7 @@ package io.fleetconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,6 +1,6 @@
 package io.fleetconf.cli;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

@@ -3,22 +3,13 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetconf.client.FleetconfClient;
-import io.fleetconf.store.MasterKey;
-import io.fleetconf.store.TestDatabases;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,52 +20,26 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real server processes killed with SIGKILL in the middle of a stream of writes: what was
- * acknowledged survives, revisions stay gapless, no change set is half applied, and a client on
- * two PostgreSQL replicas follows the writes through the one that is left without going back.
+ * acknowledged survives, revisions stay gapless, no change set is half applied.
+ * {@link ReplicaCrashTest} kills one of two PostgreSQL replicas.
  */
-class CrashTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+class CrashTest extends CrashTestSupport {
   /** Change sets the SQLite test sends in all, before and after the crash. */
   private static final int CHANGE_SETS = 2_000;
   private static final int WRITERS = 4;
 
-  @TempDir Path dir;
-  private final List<ServerProcess> servers = new CopyOnWriteArrayList<>();
-  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-  private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void killEverything() {
-    executors.forEach(ExecutorService::shutdownNow);
-    closeables.forEach(closeable -> {
-      try {
-        closeable.close();
-      } catch (Exception ignored) {
-        // clean-up: keep going
-      }
-    });
-    servers.forEach(ServerProcess::close);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // (a) SQLite: kill -9 under a stream of two-key change sets, then restart on the same data.
+  // SQLite: kill -9 under a stream of two-key change sets, then restart on the same data.
 
   @Test
   void aServerKilledMidStreamKeepsEveryAcknowledgedChangeSetWholeAndItsRevisionsGapless() throws Exception {
@@ -258,233 +223,5 @@ class CrashTest {
     committed.forEach((id, revision) -> List.of("a", "b").forEach(part -> assertThat(
         entries.get(key(id, part)).get("modRevision").asLong()).as(key(id, part) + "; " + context).isEqualTo(revision)));
     return n;
-  }
-
-  /** Every change set, oldest first, a page of 1,000 at a time. */
-  private static List<JsonNode> history(Api api) throws IOException, InterruptedException {
-    List<JsonNode> all = new ArrayList<>();
-    String path = "/api/v1/history?limit=1000";
-    while (true) {
-      JsonNode page = api.get(path).get("changeSets");
-      if (page.isEmpty()) {
-        break;
-      }
-      page.forEach(all::add);
-      path = "/api/v1/history?limit=1000&before=" + page.get(page.size() - 1).get("revision").asLong();
-    }
-    Collections.reverse(all);
-    return all;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // (b) PostgreSQL: two replicas, one killed; a client with both follows through the other.
-
-  @Test
-  @EnabledIfEnvironmentVariable(named = TestDatabases.ENV, matches = ".+", disabledReason = TestDatabases.SKIPPED)
-  void aClientOnTwoReplicasFollowsTheWritesThroughTheOneLeftWhenTheOtherIsKilled() throws Exception {
-    long seed = Long.getLong("crash.seed", System.nanoTime());
-    Random random = new Random(seed);
-    int values = 300;
-    int killAt = 50 + random.nextInt(200); // A dies after this many values, while the writer goes on,
-    long killDelayMicros = random.nextLong(5_000); // and this much later: between writes or in the middle of one
-    String store = TestDatabases.freshSchema();
-    Path masterKey = dir.resolve("master.key");
-    MasterKey.generate().writeNew(masterKey);
-    String[] shared = {"--store", store, "--master-key-file", masterKey.toString()};
-    ServerProcess a = ServerProcess.start(servers, dir.resolve("a"), dir.resolve("a.log"), shared);
-    ServerProcess b = ServerProcess.start(servers, dir.resolve("b"), dir.resolve("b.log"), shared);
-    assertThat(dir.resolve("b/admin.token")).as("the second replica finds the first one's admin token").doesNotExist();
-    String admin = a.adminToken();
-    Api viaA = api(a.uri(), admin);
-    Api viaB = api(b.uri(), admin);
-    assertThat(viaA.send("POST", "/api/v1/devices", "{\"id\": \"crash-1\", \"groups\": [\"site/lisbon\"]}")
-        .statusCode()).isEqualTo(201);
-    assertThat(viaA.send("PUT", "/api/v1/entries/global/crash/value", "0").statusCode()).isEqualTo(200);
-    HttpResponse<String> issued = viaA.send("POST", "/api/v1/tokens", "{\"kind\": \"device\", \"device\": \"crash-1\"}");
-    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-    String deviceToken = JSON.readTree(issued.body()).get("token").asText();
-    Api deviceOnB = api(b.uri(), deviceToken);
-    awaitTrue(() -> deviceOnB.send("GET", "/api/v1/devices/crash-1/config", null).statusCode() == 200,
-        "replica B to accept the device token made on A");
-
-    record Seen(long revision, int value) {}
-    List<Seen> seen = new CopyOnWriteArrayList<>();
-    List<Long> answered = new CopyOnWriteArrayList<>();
-    FleetconfClient client = FleetconfClient.builder().servers(a.uri().toString(), b.uri().toString())
-        .deviceId("crash-1").token(deviceToken).connectTimeout(Duration.ofSeconds(1))
-        .startTimeout(Duration.ofSeconds(10)).waitTime(Duration.ofSeconds(5))
-        .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).start();
-    closeables.add(client);
-    client.listen("crash/value", change -> seen.add(new Seen(change.current().revision(),
-        change.after().map(JsonNode::asInt).orElse(-1))));
-    client.onServerAnswer(config -> answered.add(config.revision()));
-    assertThat(client.config().getInt("crash/value", -1)).isZero();
-    long startRevision = client.config().revision();
-
-    // The writer: values 1..K in turn through A, and through B once A fails, retrying the value in hand.
-    Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
-    Map<Integer, String> acknowledgedBy = new ConcurrentHashMap<>();
-    List<Integer> retried = new CopyOnWriteArrayList<>();
-    ExecutorService threads = executor();
-    Future<?> writer = threads.submit(() -> {
-      List<Api> replicas = List.of(viaA, viaB);
-      int using = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      for (int value = 1; value <= values; value++) {
-        while (true) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("no replica took value " + value + " within 60 s");
-          }
-          try {
-            HttpResponse<String> response = replicas.get(using).send("PUT", "/api/v1/entries/global/crash/value",
-                Integer.toString(value));
-            if (response.statusCode() == 200) {
-              acknowledged.put(value, JSON.readTree(response.body()).get("revision").asLong());
-              acknowledgedBy.put(value, using == 0 ? "A" : "B");
-              break;
-            }
-            retried.add(value); // e.g. 503 while a replica is not ready: try again
-          } catch (IOException failed) {
-            retried.add(value);
-            using = (using + 1) % replicas.size();
-          }
-          Thread.sleep(10);
-        }
-        Thread.sleep(3);
-      }
-      return null;
-    });
-    Future<Integer> killer = threads.submit(() -> {
-      while (acknowledged.size() < killAt && !writer.isDone()) {
-        Thread.sleep(0, 200_000);
-      }
-      Thread.sleep(Duration.ofNanos(killDelayMicros * 1_000));
-      return a.kill();
-    });
-    int exit = killer.get(60, TimeUnit.SECONDS);
-    writer.get(90, TimeUnit.SECONDS);
-    String context = "seed " + seed + " (rerun with -Dcrash.seed=" + seed + "), A killed " + killDelayMicros
-        + " µs after value " + killAt + " was acknowledged; acknowledged by A " + acknowledgedBy.values().stream().filter("A"::equals).count()
-        + ", by B " + acknowledgedBy.values().stream().filter("B"::equals).count() + "; retried " + retried;
-    System.out.println("CrashTest PostgreSQL: " + context);
-    assertThat(exit).as("A's exit status: SIGKILL; " + context).isEqualTo(ServerProcess.KILLED_BY_SIGKILL);
-    assertThat(acknowledged).as(context).hasSize(values);
-    assertThat(acknowledgedBy.values()).as(context).contains("A", "B");
-    assertThat(IntStream.rangeClosed(1, values).mapToObj(acknowledgedBy::get).dropWhile("A"::equals)
-        .allMatch("B"::equals)).as("A until the kill, B after it; " + context).isTrue();
-
-    long finalRevision = viaB.get("/api/v1/health").get("revision").asLong();
-    awaitTrue(() -> client.config().getInt("crash/value", -1) == values, "the client to reach value " + values
-        + "; " + context + "; seen " + seen + "\nA:\n" + a.log() + "\nB:\n" + b.log());
-    String clientContext = context + "; the listener saw " + seen.size() + " changes: " + seen;
-    System.out.println("CrashTest PostgreSQL: final revision " + finalRevision + "; the listener saw " + seen.size()
-        + " changes of the value, the client " + answered.size() + " answers");
-    assertThat(client.config().revision()).as(clientContext).isEqualTo(finalRevision);
-    assertThat(client.status().connected()).as(clientContext).isTrue();
-    assertThat(seen).as(clientContext).isNotEmpty();
-    assertThat(seen.getLast()).as("the listener saw the final config; " + clientContext)
-        .isEqualTo(new Seen(finalRevision, values));
-    for (int i = 1; i < seen.size(); i++) {
-      assertThat(seen.get(i).revision()).as("revisions the listener saw only grow; " + clientContext)
-          .isGreaterThan(seen.get(i - 1).revision());
-      assertThat(seen.get(i).value()).as("values the listener saw only grow; " + clientContext)
-          .isGreaterThan(seen.get(i - 1).value());
-    }
-    assertThat(seen.getFirst().revision()).as(clientContext).isGreaterThan(startRevision);
-    List<Long> answers = List.copyOf(answered);
-    for (int i = 1; i < answers.size(); i++) {
-      assertThat(answers.get(i)).as("the client's revision after each answer never goes back; " + answers)
-          .isGreaterThanOrEqualTo(answers.get(i - 1));
-    }
-
-    // History on B: gapless, with every acknowledged write at its revision; the only extra change set
-    // may be the value in hand when A died, committed by A and written again through B.
-    List<JsonNode> history = history(viaB);
-    List<Long> revisions = history.stream().map(cs -> cs.get("revision").asLong()).toList();
-    assertThat(revisions).as("history on B; " + context)
-        .isEqualTo(LongStream.rangeClosed(1, finalRevision).boxed().toList());
-    Map<Long, Integer> valueAt = new TreeMap<>();
-    for (JsonNode changeSet : history) {
-      JsonNode change = changeSet.get("changes").get(0);
-      if (change.get("kind").asText().equals("entry")) {
-        assertThat(changeSet.get("changes")).as(context).hasSize(1);
-        assertThat(change.get("key").asText()).as(context).isEqualTo("global/crash/value");
-        valueAt.put(changeSet.get("revision").asLong(), change.get("after").asInt());
-      }
-    }
-    acknowledged.forEach((value, revision) -> assertThat(valueAt.get(revision))
-        .as("value " + value + " acknowledged at revision " + revision + "; " + context).isEqualTo(value));
-    assertThat(valueAt).as(context).hasSizeBetween(values + 1, values + 2); // 0, 1..K, and maybe one twice
-    List<Integer> inOrder = List.copyOf(valueAt.values());
-    assertThat(inOrder).as("values in revision order; " + context).isSorted();
-    Set<Integer> twice = inOrder.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting())).entrySet()
-        .stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
-    assertThat(retried).as("a value in history twice was one retried after A died; " + context).containsAll(twice);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private Api api(URI base, String token) {
-    Api api = new Api(base, token);
-    closeables.add(api);
-    return api;
-  }
-
-  private ExecutorService executor() {
-    ExecutorService executor = Executors.newCachedThreadPool();
-    executors.add(executor);
-    return executor;
-  }
-
-  @FunctionalInterface
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** One HTTP/1.1 client with a keep-alive connection, calling one server with one token. */
-  private static final class Api implements AutoCloseable {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI base;
-    private final String token;
-
-    Api(URI base, String token) {
-      this.base = base;
-      this.token = token;
-    }
-
-    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
-      HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Bearer " + token);
-      if (json == null) {
-        request.GET();
-      } else {
-        request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-      }
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public void close() {
-      http.shutdownNow();
-    }
-
-    JsonNode get(String path) throws IOException, InterruptedException {
-      HttpResponse<String> response = send("GET", path, null);
-      if (response.statusCode() != 200) {
-        throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return JSON.readTree(response.body());
-    }
   }
 }

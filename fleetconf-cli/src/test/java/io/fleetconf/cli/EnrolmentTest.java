@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.ClientTls;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

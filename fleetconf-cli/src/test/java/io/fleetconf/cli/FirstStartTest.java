@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetconf.store.MasterKey;
 import io.fleetconf.store.Store;
 import io.fleetconf.store.StoreUrl;
-import io.fleetconf.store.TestDatabases;
+import io.fleetconf.testing.TestDatabases;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

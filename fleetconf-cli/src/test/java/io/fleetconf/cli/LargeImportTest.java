@@ -3,8 +3,8 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer;
 import io.fleetconf.server.security.Limits;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;

@@ -2,7 +2,7 @@ package io.fleetconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -3,8 +3,8 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.server.FleetServer;
-import io.fleetconf.server.TestServer;
 import io.fleetconf.store.MasterKey;
+import io.fleetconf.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

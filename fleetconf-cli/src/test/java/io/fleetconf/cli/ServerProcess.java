@@ -1,5 +1,6 @@
 package io.fleetconf.cli;
 
+import io.fleetconf.testing.Eventually;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -79,21 +80,19 @@ final class ServerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  private void awaitListening() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
+  private void awaitListening() {
+    Eventually.eventually(START_TIMEOUT, () -> "the server listening:\n" + log(), () -> {
       String text = log();
       Matcher matcher = LISTENING.matcher(text);
       if (matcher.find() && BANNER_END.matcher(text).find()) {
         uri = URI.create(matcher.group(1));
-        return;
+        return true;
       }
       if (!process.isAlive()) {
         throw new IllegalStateException("the server exited with " + process.exitValue() + " before listening:\n" + text);
       }
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("the server did not listen within " + START_TIMEOUT + ":\n" + log());
+      return false;
+    });
   }
 
   URI uri() {

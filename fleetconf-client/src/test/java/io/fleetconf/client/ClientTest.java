@@ -2,7 +2,8 @@ package io.fleetconf.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.Eventually;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +58,7 @@ class ClientTest {
   }
 
   private static void eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in " + limit).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    Eventually.eventually(limit, "condition met", condition::getAsBoolean);
   }
 
   @Test

@@ -1,13 +1,13 @@
 package io.fleetconf.client;
 
+import static io.fleetconf.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +32,7 @@ class ClientTlsTest {
       assertThat(client.config().secretPaths()).isEqualTo(List.of("tv_api/hmac_key"));
       assertThat(client.config().subtree("tv_api").secretPaths()).isEqualTo(List.of("hmac_key"));
       server.put("/api/v1/entries/global/tv_api/port", "8081");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      while (client.config().getInt("tv_api/port", 0) != 8081) {
-        assertThat(System.nanoTime()).as("change not seen in 15 s").isLessThan(deadline);
-        Thread.sleep(10);
-      }
+      eventually(Duration.ofSeconds(15), "change seen", () -> client.config().getInt("tv_api/port", 0) == 8081);
     }
   }
 

@@ -3,63 +3,21 @@ package io.fleetconf.compat;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer;
-import java.util.Base64;
+import io.fleetconf.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ecwid Consul client (com.ecwid.consul:consul-api, unmodified, as Spring Cloud Consul uses it)
  * against a real fleetconf server's Consul-compatible API.
  */
-class ConsulApiClientTest {
-  @RegisterExtension final TestServer server = TestServer.fresh();
-
-  ConsulEndpoint endpoint;
-  ConsulClient consul;
-  String token;
-
-  @BeforeEach
-  void connect() {
-    endpoint = ConsulEndpoint.of(server);
-    consul = new ConsulClient(endpoint.host, endpoint.port);
-    token = server.token();
-  }
-
-  private boolean set(String key, String value) {
-    return consul.setKVValue(key, value, token, null).getValue();
-  }
-
-  private boolean set(String key, String value, PutParams params) {
-    return consul.setKVValue(key, value, token, params).getValue();
-  }
-
-  private static PutParams cas(long index) {
-    PutParams params = new PutParams();
-    params.setCas(index);
-    return params;
-  }
-
-  private GetValue get(String key) {
-    return consul.getKVValue(key, token).getValue();
-  }
-
-  private static String b64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(UTF_8));
-  }
-
+class ConsulApiClientTest extends ConsulApiClientSupport {
   @Test
   void valuesComeBackByteForByte() {
     Map<String, String> values = new java.util.LinkedHashMap<>();
@@ -242,169 +200,6 @@ class ConsulApiClientTest {
     // A write without flags sets them to 0, as in Consul.
     assertThat(set("config/app1/port", "8082")).isTrue();
     assertThat(get("config/app1/port").getFlags()).isZero();
-  }
-
-  @Test
-  void aBlockingGetReturnsWhenAnotherThreadWrites() throws Exception {
-    set("config/app1/port", "8080");
-    set("config/app1/other", "x");
-    Response<GetValue> before = consul.getKVValue("config/app1/port", token);
-    long index = before.getConsulIndex();
-
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      try {
-        Thread.sleep(700);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      new ConsulClient(endpoint.host, endpoint.port).setKVValue("config/app1/port", "9090", token, null);
-    });
-    long start = System.nanoTime();
-    Response<GetValue> after = consul.getKVValue("config/app1/port", token, new QueryParams(10, index));
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    writer.get(5, TimeUnit.SECONDS);
-
-    assertThat(tookMs).as("held until the write").isBetween(500L, 8_000L);
-    assertThat(after.getValue().getDecodedValue(UTF_8)).isEqualTo("9090");
-    assertThat(after.getConsulIndex()).isGreaterThan(index);
-    assertThat(after.getValue().getModifyIndex()).isEqualTo(after.getConsulIndex());
-  }
-
-  @Test
-  void aBlockingGetTimesOutWithTheSameIndex() {
-    set("config/app1/port", "8080");
-    Response<GetValue> before = consul.getKVValue("config/app1/port", token);
-    long index = before.getConsulIndex();
-
-    long start = System.nanoTime();
-    Response<GetValue> after = consul.getKVValue("config/app1/port", token, new QueryParams(2, index));
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-    // Consul adds up to wait/16 of jitter, never less than wait.
-    assertThat(tookMs).isBetween(1_900L, 4_000L);
-    assertThat(after.getConsulIndex()).isEqualTo(index);
-    assertThat(after.getValue().getDecodedValue(UTF_8)).isEqualTo("8080");
-  }
-
-  @Test
-  void aBlockingGetIsNotWokenByWritesElsewhere() {
-    set("config/app1/port", "8080");
-    long index = consul.getKVValue("config/app1/port", token).getConsulIndex();
-    CompletableFuture<Void> elsewhere = CompletableFuture.runAsync(() -> {
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      new ConsulClient(endpoint.host, endpoint.port).setKVValue("config/app2/port", "1", token, null);
-    });
-    long start = System.nanoTime();
-    Response<GetValue> after = consul.getKVValue("config/app1/port", token, new QueryParams(2, index));
-    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    elsewhere.join();
-    assertThat(tookMs).isBetween(1_900L, 4_000L);
-    assertThat(after.getConsulIndex()).isEqualTo(index);
-  }
-
-  @Test
-  void aTransactionSetsTwoKeysAtomically() {
-    long revisionBefore = server.revision();
-    ConsulEndpoint.Reply reply = endpoint.txn("""
-        [{"KV": {"Verb": "set", "Key": "config/app1/port", "Value": "%s"}},
-         {"KV": {"Verb": "set", "Key": "fleet/global/tv_api/port", "Value": "%s", "Flags": 7}}]"""
-        .formatted(b64("8080"), b64("9090")));
-
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    JsonNode body = reply.json();
-    assertThat(body.get("Errors").isNull()).as(reply.body()).isTrue();
-    assertThat(body.get("Results").findValuesAsText("Key")).containsExactly("config/app1/port", "fleet/global/tv_api/port");
-    long index0 = body.get("Results").get(0).get("KV").get("ModifyIndex").asLong();
-    long index1 = body.get("Results").get(1).get("KV").get("ModifyIndex").asLong();
-    assertThat(index0).isEqualTo(index1).isEqualTo(revisionBefore + 1);
-
-    assertThat(get("config/app1/port").getDecodedValue(UTF_8)).isEqualTo("8080");
-    assertThat(get("fleet/global/tv_api/port").getDecodedValue(UTF_8)).isEqualTo("9090");
-    assertThat(get("fleet/global/tv_api/port").getFlags()).isEqualTo(7);
-    assertThat(server.revision()).isEqualTo(revisionBefore + 1);
-    JsonNode changeSet = server.get("/api/v1/history?limit=1").json().get("changeSets").get(0);
-    assertThat(changeSet.get("changes").findValuesAsText("key"))
-        .containsExactlyInAnyOrder("plain/config/app1/port", "global/tv_api/port");
-  }
-
-  @Test
-  void aTransactionWithAFailedCheckChangesNothing() {
-    set("config/app1/port", "8080");
-    long index = get("config/app1/port").getModifyIndex();
-    set("config/app1/port", "8081");
-    long revisionBefore = server.revision();
-
-    ConsulEndpoint.Reply reply = endpoint.txn("""
-        [{"KV": {"Verb": "set", "Key": "config/app1/host", "Value": "%s"}},
-         {"KV": {"Verb": "check-index", "Key": "config/app1/port", "Index": %d}},
-         {"KV": {"Verb": "set", "Key": "fleet/global/tv_api/port", "Value": "%s"}}]"""
-        .formatted(b64("h"), index, b64("9090")));
-
-    assertThat(reply.status()).as(reply.body()).isEqualTo(409);
-    JsonNode body = reply.json();
-    assertThat(body.get("Results").isNull()).as(reply.body()).isTrue();
-    assertThat(body.get("Errors").size()).as(reply.body()).isEqualTo(1);
-    assertThat(body.get("Errors").get(0).get("OpIndex").asInt()).isEqualTo(1);
-    assertThat(body.get("Errors").get(0).get("What").asText()).isNotBlank();
-
-    assertThat(consul.getKVValue("config/app1/host", token).getValue()).isNull();
-    assertThat(consul.getKVValue("fleet/global/tv_api/port", token).getValue()).isNull();
-    assertThat(get("config/app1/port").getDecodedValue(UTF_8)).isEqualTo("8081");
-    assertThat(server.revision()).isEqualTo(revisionBefore);
-  }
-
-  @Test
-  void historyShowsConsulWritesAsChangeSetsByTheTokensIdentity() {
-    String admin = server.get("/api/v1/whoami").json().get("name").asText();
-    set("config/app1/port", "8080");
-    set("fleet/global/tv_api/port", "8080");
-    set("fleet/global/tv_api/port", "9090");
-    consul.deleteKVValue("config/app1/port", token);
-
-    String alice = server.post("/api/v1/tokens",
-        "{\"identity\":\"alice\",\"rules\":[\"write fleet/global/*\"]}").json().get("token").asText();
-    assertThat(consul.setKVValue("fleet/global/tv_api/host", "tv.example", alice, null).getValue()).isTrue();
-
-    JsonNode changeSets = server.get("/api/v1/history").json().get("changeSets");
-    assertThat(changeSets.size()).isEqualTo(5);
-    assertThat(changeSets.findValuesAsText("revision")).containsExactly("5", "4", "3", "2", "1");
-    assertThat(changeSets.findValuesAsText("author")).containsExactly("alice", admin, admin, admin, admin);
-    assertThat(admin).isEqualTo("admin");
-    assertThat(changeSets.findValuesAsText("source")).containsOnly("consul");
-    assertThat(changeSets.get(0).get("changes").toString()).isEqualTo("[{\"kind\":\"entry\","
-        + "\"key\":\"global/tv_api/host\",\"action\":\"create\",\"after\":\"tv.example\"}]");
-    assertThat(changeSets.get(2).get("changes").toString()).isEqualTo("[{\"kind\":\"entry\","
-        + "\"key\":\"global/tv_api/port\",\"action\":\"update\",\"before\":8080,\"after\":9090}]");
-    assertThat(changeSets.get(1).get("changes").get(0).get("key").asText()).isEqualTo("plain/config/app1/port");
-    assertThat(changeSets.get(1).get("changes").get(0).get("action").asText()).isEqualTo("delete");
-  }
-
-  @Test
-  void aRollbackThroughFleetconfWakesAConsulBlockingQuery() throws Exception {
-    set("fleet/global/tv_api/port", "8080");
-    set("fleet/global/tv_api/port", "9090");
-    Response<GetValue> current = consul.getKVValue("fleet/global/tv_api/port", token);
-    assertThat(current.getValue().getDecodedValue(UTF_8)).isEqualTo("9090");
-    long index = current.getConsulIndex();
-
-    CompletableFuture<Response<GetValue>> blocked = CompletableFuture.supplyAsync(() ->
-        new ConsulClient(endpoint.host, endpoint.port).getKVValue("fleet/global/tv_api/port", token,
-            new QueryParams(10, index)));
-    Thread.sleep(500);
-    assertThat(blocked).isNotDone();
-
-    TestServer.Reply rolled = server.post("/api/v1/rollback", "{\"revision\":2}");
-    assertThat(rolled.status()).as(rolled.body()).isEqualTo(200);
-    assertThat(rolled.json().get("revision").asLong()).isEqualTo(3);
-
-    Response<GetValue> after = blocked.get(5, TimeUnit.SECONDS);
-    assertThat(after.getValue().getDecodedValue(UTF_8)).isEqualTo("8080");
-    assertThat(after.getConsulIndex()).isEqualTo(3);
-    assertThat(after.getValue().getModifyIndex()).isEqualTo(3);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -7,7 +7,8 @@ import io.fleetconf.cli.Main;
 import io.fleetconf.compat.tvsched.TvSchedApplication;
 import io.fleetconf.compat.tvsched.TvSchedApplication.SchedulerProperties;
 import io.fleetconf.compat.tvsched.TvSchedApplication.Ticker;
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.Eventually;
+import io.fleetconf.testing.TestServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.io.StringWriter;
@@ -49,9 +50,10 @@ class SpringCloudConsulConfigTest {
       // Closing cancels the config watch, but a blocking query already sent runs on until the
       // server answers (at most wait-time): let it end before the server stops, or it logs a
       // connection error that has nothing to do with the test.
-      long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (watchThreadsAlive() && System.nanoTime() < end) {
-        Thread.sleep(50);
+      try {
+        Eventually.eventually(Duration.ofSeconds(5), "the config watch's threads ended", () -> !watchThreadsAlive());
+      } catch (AssertionError stillRunning) {
+        // as before: after 5 s, stop the server anyway
       }
     }
   }
@@ -108,11 +110,7 @@ class SpringCloudConsulConfigTest {
   }
 
   private static void eventually(Supplier<String> actual, String expected) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!expected.equals(actual.get()) && System.nanoTime() < end) {
-      Thread.sleep(100);
-    }
-    assertThat(actual.get()).as("within %s", DEADLINE).isEqualTo(expected);
+    Eventually.eventually(DEADLINE, () -> assertThat(actual.get()).as("within %s", DEADLINE).isEqualTo(expected));
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.fleetconf.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.server.TestServer;
+import io.fleetconf.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;

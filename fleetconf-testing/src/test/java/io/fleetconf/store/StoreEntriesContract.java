@@ -1,0 +1,295 @@
+package io.fleetconf.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.core.Change;
+import io.fleetconf.core.ChangeSet;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.GroupName;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
+import io.fleetconf.core.Revision;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link Store} must do with entries, change sets, devices and history; {@link StoreContract},
+ * which each implementation's test extends, adds the rest.
+ */
+abstract class StoreEntriesContract {
+  @TempDir Path dir;
+  Store store;
+
+  /** Opens the store under test; called again by tests that reopen it. */
+  abstract Store open(Path dir);
+
+  @BeforeEach
+  void openStore() {
+    store = open(dir);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  /** A value as the server reads one: numbers keep their text. */
+  static JsonNode json(String text) {
+    return io.fleetconf.core.format.Json.read(text);
+  }
+
+  static Mutation put(String key, String json) {
+    return Mutation.Put.of(Key.parse(key), json(json));
+  }
+
+  ChangeSet commit(Mutation... mutations) {
+    return commit(store, mutations);
+  }
+
+  static ChangeSet commit(Store target, Mutation... mutations) {
+    return target.commit(new Proposal("alice", "test", "api", List.of(mutations)));
+  }
+
+  Optional<Entry> entry(String key) {
+    return store.entries().stream().filter(e -> e.key().equals(Key.parse(key))).findFirst();
+  }
+
+  static Mutation device(String id, String... groups) {
+    return new Mutation.CreateDevice(new Device(DeviceId.of(id),
+        java.util.Arrays.stream(groups).map(GroupName::of).toList(), Map.of()));
+  }
+
+  static TokenRecord token(String id, String kind, String identity, Optional<Instant> expires) {
+    return new TokenRecord(id, id.getBytes(java.nio.charset.StandardCharsets.UTF_8), kind, identity,
+        List.of("read fleet/global/*", "read devices"), Instant.ofEpochMilli(5), expires, Optional.empty(),
+        Optional.empty());
+  }
+
+  @Test
+  void emptyStoreIsAtRevisionZero() {
+    assertThat(store.revision()).isEqualTo(Revision.ZERO);
+    assertThat(store.entries()).isEmpty();
+    assertThat(store.changesSince(Revision.ZERO, 10)).isEmpty();
+  }
+
+  @Test
+  void eachCommitTakesTheNextRevision() {
+    assertThat(commit(put("global/a/x", "1")).revision()).isEqualTo(Revision.of(1));
+    assertThat(commit(put("global/a/y", "2"), put("global/a/z", "3")).revision()).isEqualTo(Revision.of(2));
+    assertThat(store.revision()).isEqualTo(Revision.of(2));
+  }
+
+  @Test
+  void aGroupCommitGivesEachProposalItsOwnRevisionAndRefusesOnlyTheFailingOne() {
+    commit(put("global/a/x", "1"));
+    Key key = Key.parse("global/a/x");
+    List<Store.CommitOutcome> outcomes = store.commitAll(List.of(
+        new Proposal("alice", "first", "api", List.of(put("global/a/y", "2"))),
+        new Proposal("bob", "stale", "api", List.of(put("global/a/z", "9"),
+            new Mutation.Put(key, json("9"), Optional.of(Revision.of(7))))),
+        new Proposal("carol", "nothing", "api", List.of(new Mutation.DeleteTree(Key.parsePrefix("global/none")))),
+        new Proposal("dave", "sees the first", "api", List.of(new Mutation.Put(Key.parse("global/a/y"), json("3"),
+            Optional.of(Revision.of(2)))))));
+    assertThat(outcomes).hasSize(4);
+    assertThat(((Store.CommitOutcome.Committed) outcomes.get(0)).changeSet().revision()).isEqualTo(Revision.of(2));
+    assertThat(((Store.CommitOutcome.Refused) outcomes.get(1)).reason()).isInstanceOf(ConflictException.class);
+    ChangeSet nothing = ((Store.CommitOutcome.Committed) outcomes.get(2)).changeSet();
+    assertThat(nothing.revision()).isEqualTo(Revision.of(2));
+    assertThat(nothing.changes()).isEmpty();
+    assertThat(((Store.CommitOutcome.Committed) outcomes.get(3)).changeSet().revision()).isEqualTo(Revision.of(3));
+    assertThat(store.revision()).isEqualTo(Revision.of(3));
+    assertThat(entry("global/a/z")).isEmpty(); // the refused proposal left no half behind
+    assertThat(entry("global/a/y").orElseThrow().value()).isEqualTo(json("3"));
+    assertThat(store.changesSince(Revision.ZERO, 10)).extracting(ChangeSet::author)
+        .containsExactly("alice", "alice", "dave");
+  }
+
+  @Test
+  void entryKeepsCreateAndModifyRevisionAndVersion() {
+    commit(put("global/a/x", "1"));
+    commit(put("global/b/y", "1"));
+    commit(put("global/a/x", "2"));
+    Entry entry = entry("global/a/x").orElseThrow();
+    assertThat(entry.value()).isEqualTo(json("2"));
+    assertThat(entry.createRevision()).isEqualTo(Revision.of(1));
+    assertThat(entry.modRevision()).isEqualTo(Revision.of(3));
+    assertThat(entry.version()).isEqualTo(2);
+  }
+
+  @Test
+  void changeSetRecordsAuthorMessageSourceAndBeforeAfter() {
+    commit(put("global/a/x", "1"));
+    ChangeSet second = store.commit(new Proposal("bob", "raise x", "cli", List.of(put("global/a/x", "2"))));
+    ChangeSet stored = store.changeSet(second.revision()).orElseThrow();
+    assertThat(stored.author()).isEqualTo("bob");
+    assertThat(stored.message()).isEqualTo("raise x");
+    assertThat(stored.source()).isEqualTo("cli");
+    Change.EntryChange change = (Change.EntryChange) stored.changes().get(0);
+    assertThat(change.before().orElseThrow().value()).isEqualTo(json("1"));
+    assertThat(change.after().orElseThrow().value()).isEqualTo(json("2"));
+    assertThat(stored).isEqualTo(second);
+  }
+
+  @Test
+  void compareAndSetOnModifyRevision() {
+    commit(put("global/a/x", "1"));
+    Key key = Key.parse("global/a/x");
+    assertThatThrownBy(() -> commit(new Mutation.Put(key, json("2"), Optional.of(Revision.of(7)))))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("key 'global/a/x' was modified at revision 1, expected 7");
+    commit(new Mutation.Put(key, json("3"), Optional.of(Revision.of(1))));
+    assertThat(entry("global/a/x").orElseThrow().value()).isEqualTo(json("3"));
+  }
+
+  @Test
+  void compareAndSetWithZeroMeansCreateOnly() {
+    Key key = Key.parse("global/a/x");
+    commit(new Mutation.Put(key, json("1"), Optional.of(Revision.ZERO)));
+    assertThatThrownBy(() -> commit(new Mutation.Put(key, json("2"), Optional.of(Revision.ZERO))))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("key 'global/a/x' already exists (modified at revision 1)");
+  }
+
+  @Test
+  void failedChangeSetChangesNothingAndBurnsNoRevision() {
+    commit(put("global/a/x", "1"));
+    assertThatThrownBy(() -> commit(put("global/a/y", "2"), new Mutation.Delete(Key.parse("global/a/nope"),
+        Optional.empty())))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("key 'global/a/nope' does not exist");
+    assertThat(store.revision()).isEqualTo(Revision.of(1));
+    assertThat(entry("global/a/y")).isEmpty();
+    assertThat(commit(put("global/a/z", "3")).revision()).isEqualTo(Revision.of(2));
+    assertThat(store.changesSince(Revision.ZERO, 10)).extracting(ChangeSet::revision)
+        .containsExactly(Revision.of(1), Revision.of(2));
+  }
+
+  @Test
+  void laterMutationsSeeEarlierOnesInTheSameChangeSet() {
+    ChangeSet done = commit(put("global/a/x", "1"), put("global/a/x", "2"), put("global/a/y", "1"),
+        new Mutation.Delete(Key.parse("global/a/y"), Optional.empty()));
+    assertThat(done.changes()).hasSize(1);
+    assertThat(entry("global/a/x").orElseThrow().version()).isEqualTo(1);
+    assertThat(entry("global/a/y")).isEmpty();
+  }
+
+  @Test
+  void deleteTreeStopsAtSegmentBoundaries() {
+    commit(put("global/common/a", "1"), put("global/common/b/c", "2"), put("global/commons/a", "3"),
+        put("groups/site/x/common/a", "4"));
+    ChangeSet done = commit(new Mutation.DeleteTree(Key.parsePrefix("global/common")));
+    assertThat(done.changes()).hasSize(2);
+    assertThat(store.entries()).extracting(e -> e.key().toString())
+        .containsExactly("global/commons/a", "groups/site/x/common/a");
+  }
+
+  @Test
+  void changeSetThatChangesNothingIsNotRecorded() {
+    commit(put("global/a/x", "1"));
+    ChangeSet none = commit(new Mutation.DeleteTree(Key.parsePrefix("global/empty")));
+    assertThat(none.changes()).isEmpty();
+    assertThat(none.revision()).isEqualTo(Revision.of(1));
+    assertThat(store.revision()).isEqualTo(Revision.of(1));
+  }
+
+  @Test
+  void deviceScopeNeedsARegisteredDevice() {
+    assertThatThrownBy(() -> commit(put("devices/vv-9/common/x", "1")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("device 'vv-9' is not registered; add it before writing to its scope");
+    commit(device("vv-9", "site/lisbon"), put("devices/vv-9/common/x", "1"));
+    assertThat(entry("devices/vv-9/common/x")).isPresent();
+  }
+
+  @Test
+  void creatingATakenDeviceIdConflicts() {
+    commit(device("vv-1"));
+    assertThatThrownBy(() -> commit(device("vv-1"))).isInstanceOf(ConflictException.class)
+        .hasMessage("device 'vv-1' already exists");
+  }
+
+  @Test
+  void deletingADeviceDropsItsEntries() {
+    commit(device("vv-1", "site/lisbon"), put("devices/vv-1/common/x", "1"), put("global/common/x", "0"));
+    ChangeSet done = commit(new Mutation.DeleteDevice(DeviceId.of("vv-1")));
+    assertThat(done.changes()).hasSize(2);
+    assertThat(store.devices()).isEmpty();
+    assertThat(store.entries()).extracting(e -> e.key().toString()).containsExactly("global/common/x");
+  }
+
+  @Test
+  void deviceGroupsAndLabelsRoundTrip() {
+    Device device = new Device(DeviceId.of("vv-1"),
+        List.of(GroupName.of("device_type/rpi4"), GroupName.of("site/porto")), Map.of("rack", "b2", "hw", "pi"));
+    commit(new Mutation.CreateDevice(device));
+    assertThat(store.devices()).containsExactly(device);
+    Device moved = device.withGroups(List.of(GroupName.of("site/lisbon")));
+    commit(new Mutation.UpdateDevice(moved));
+    assertThat(store.devices()).containsExactly(moved);
+    assertThat(store.devicesAt(Revision.of(1))).containsExactly(device);
+  }
+
+  @Test
+  void historyPerKeyAndPerPrefixNewestFirst() {
+    commit(put("global/common/a", "1"));
+    commit(put("global/orchestrator/fps", "10"));
+    commit(put("global/common/a", "2"), put("global/orchestrator/fps", "12"));
+    List<ChangeSet> common = store.history(Optional.of(Key.parsePrefix("global/common")), Revision.of(Long.MAX_VALUE), 10);
+    assertThat(common).extracting(ChangeSet::revision).containsExactly(Revision.of(3), Revision.of(1));
+    assertThat(common.get(0).changes()).hasSize(1);
+    List<ChangeSet> all = store.history(Optional.empty(), Revision.of(Long.MAX_VALUE), 2);
+    assertThat(all).extracting(ChangeSet::revision).containsExactly(Revision.of(3), Revision.of(2));
+    List<ChangeSet> older = store.history(Optional.empty(), Revision.of(2), 10);
+    assertThat(older).extracting(ChangeSet::revision).containsExactly(Revision.of(1));
+  }
+
+  @Test
+  void changeFeedSinceARevision() {
+    commit(put("global/a/x", "1"));
+    commit(put("global/a/x", "2"));
+    commit(put("global/a/x", "3"));
+    assertThat(store.changesSince(Revision.of(1), 10)).extracting(ChangeSet::revision)
+        .containsExactly(Revision.of(2), Revision.of(3));
+    assertThat(store.changesSince(Revision.of(1), 1)).extracting(ChangeSet::revision)
+        .containsExactly(Revision.of(2));
+  }
+
+  @Test
+  void entriesAsTheyWereAtARevision() {
+    commit(put("global/a/x", "1"), put("global/a/y", "1"));
+    commit(put("global/a/x", "2"), new Mutation.Delete(Key.parse("global/a/y"), Optional.empty()));
+    commit(put("global/b/z", "1"));
+    assertThat(store.entriesAt(Revision.of(1))).extracting(e -> e.key() + "=" + e.value())
+        .containsExactly("global/a/x=1", "global/a/y=1");
+    assertThat(store.entriesAt(Revision.of(2), Key.parsePrefix("global/a")))
+        .extracting(e -> e.key() + "=" + e.value()).containsExactly("global/a/x=2");
+    assertThat(store.entriesAt(Revision.ZERO)).isEmpty();
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    commit(device("vv-1", "site/lisbon"), put("global/a/x", "1"));
+    commit(put("devices/vv-1/a/x", "\"hi\""));
+    store.addToken(token("tok_1", "operator", "admin", Optional.empty()));
+    List<Entry> entries = store.entries();
+    store.close();
+    store = open(dir);
+    assertThat(store.revision()).isEqualTo(Revision.of(2));
+    assertThat(store.entries()).isEqualTo(entries);
+    assertThat(store.devices()).extracting(d -> d.id().value()).containsExactly("vv-1");
+    assertThat(store.tokens()).singleElement().satisfies(t -> assertThat(t.identity()).isEqualTo("admin"));
+    assertThat(commit(put("global/a/x", "2")).revision()).isEqualTo(Revision.of(3));
+  }
+}
