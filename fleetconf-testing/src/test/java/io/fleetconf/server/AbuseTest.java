@@ -5,7 +5,6 @@ import static io.fleetconf.server.RawRequests.sendAlone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.fleetconf.server.security.Limits;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
 import java.io.IOException;
@@ -333,7 +332,4 @@ class AbuseTest {
     String text = new SimpleFormatter().formatMessage(record);
     return record.getThrown() == null ? text : text + " " + record.getThrown();
   }
-import io.fleetconf.server.security.Limits;
-import io.fleetconf.testing.TestServer;
-import io.fleetconf.testing.TestServer.Reply;
 }
