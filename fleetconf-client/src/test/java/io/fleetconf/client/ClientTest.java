@@ -41,10 +41,16 @@ class ClientTest {
     recorders.forEach(Logger::removeHandler);
   }
 
+  /**
+   * A client of the test server. Its start waits up to 30 s for the first answer: under a loaded
+   * machine 2 s was not always enough, and the client then started on its defaults and heard the
+   * server's values as a change (seen as "10->40" in typedPropertiesSeeOldAndNewValues). Tests of
+   * an offline start set their own short timeout.
+   */
   private ClientBuilder client() {
     return FleetconfClient.builder().server(server.uri().toString()).deviceId("vv-1").token(server.token())
         .cacheDirectory(dir.resolve("cache")).backoff(Duration.ofMillis(20), Duration.ofMillis(200))
-        .startTimeout(Duration.ofSeconds(2)).waitTime(Duration.ofSeconds(30));
+        .startTimeout(Duration.ofSeconds(30)).waitTime(Duration.ofSeconds(30));
   }
 
   private FleetconfClient started(ClientBuilder builder) {
