@@ -82,12 +82,13 @@ public final class Agent implements AutoCloseable {
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());
-    this.reporter = new Reporter(config.server(), config.deviceId(), credentials);
     runPendingActions();
-    this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).credentials(credentials)
+    this.client = FleetconfClient.builder().servers(config.serverUrls().toArray(String[]::new))
+        .deviceId(config.deviceId()).credentials(credentials)
         .cacheDirectory(config.stateDir().resolve("cache"))
         .waitTime(config.pollWaitTime())
         .start();
+    this.reporter = new Reporter(client, config.deviceId());
   }
 
   /** Starts the agent: one pass now, then one after every (debounced) change, until closed. */

@@ -11,13 +11,11 @@ import io.fleetconf.api.RenewRequest;
 import io.fleetconf.api.WireException;
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.ClientTls;
+import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +31,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -133,23 +132,20 @@ final class Identity {
 
   private static IssuedCertificate call(AgentConfig config, Optional<ClientTls.Identity> identity, String path,
       ObjectNode body) {
-    String server = config.server();
-    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-    HttpClient http = new Credentials(Optional.empty(), identity, config.caFile()).httpClient(Duration.ofSeconds(5));
+    Credentials credentials = new Credentials(Optional.empty(), identity, config.caFile());
+    List<URI> servers = config.serverUrls().stream().map(URI::create).toList();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      ClientPlumbing.Answer response = ClientPlumbing.get().post(servers, credentials, path, body.toString(),
+          Duration.ofSeconds(30));
       JsonNode answer = JSON.readTree(response.body());
-      if (response.statusCode() == 201) {
+      if (response.status() == 201) {
         try {
           return IssuedCertificate.from(answer);
         } catch (WireException e) {
           // no certificate in it: refused like any other answer
         }
       }
-      throw new AgentException("the server refused the certificate request (" + response.statusCode() + "): "
+      throw new AgentException("the server refused the certificate request (" + response.status() + "): "
           + ErrorBody.from(answer).map(ErrorBody::message).orElse("no reason given"));
     } catch (IOException e) {
       throw new AgentException("cannot reach the server to get a certificate: " + e.getMessage());

@@ -44,11 +44,14 @@ public final class FleetconfClient implements AutoCloseable {
 
   private record Registration(String path, ConfigListener listener) {}
 
+  static {
+    io.fleetconf.client.internal.ClientPlumbing.install(new Plumbing());
+  }
+
   FleetconfClient(ClientSettings settings) {
     this.settings = settings;
     this.server = settings.servers().isEmpty() ? Optional.empty() : Optional.of(new ServerLink(settings.servers(),
-        settings.deviceId(), settings.credentials(),
-        settings.connectTimeout()));
+        settings.credentials(), settings.connectTimeout()));
     this.cache = settings.cacheDirectory().map(dir -> new DiskCache(dir, settings.deviceId()));
   }
 
@@ -138,6 +141,11 @@ public final class FleetconfClient implements AutoCloseable {
     return () -> answerListeners.remove(listener);
   }
 
+  /** The link to the servers, for the agent's POSTs through {@link Plumbing}. */
+  ServerLink link() {
+    return server.orElseThrow(() -> new IllegalStateException("this client has no server"));
+  }
+
   /** Re-reads the local files now, as SIGHUP does. */
   public void reloadFiles() {
     ObjectNode merged = JsonNodeFactory.instance.objectNode();
@@ -160,9 +168,21 @@ public final class FleetconfClient implements AutoCloseable {
     threads.forEach(Thread::interrupt);
   }
 
+  /** Asks each server in turn, until one answers or the start timeout ends. */
   private boolean fetchAtStart(ServerLink link) {
+    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
     try {
-      ServerLink.Answer answer = link.fetch(OptionalLong.empty(), Duration.ZERO, settings.startTimeout());
+      ServerLink.Answer answer = null;
+      for (int tried = 1; answer == null; tried++) {
+        try {
+          answer = link.fetch(settings.deviceId(), OptionalLong.empty(), Duration.ZERO,
+              Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (IOException e) {
+          if (tried >= link.size() || System.nanoTime() >= deadline) {
+            throw e;
+          }
+        }
+      }
       accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
       status = new ClientStatus(true, 0, Optional.empty());
       LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + link.current()
@@ -199,7 +219,7 @@ public final class FleetconfClient implements AutoCloseable {
             ? OptionalLong.of(revision) : OptionalLong.of(0);
         // The server may add up to wait/16 of jitter; allow for it and the network.
         Duration timeout = settings.pollWait().plus(settings.pollWait().dividedBy(8)).plusSeconds(10);
-        ServerLink.Answer answer = link.fetch(index, settings.pollWait(), timeout);
+        ServerLink.Answer answer = link.fetch(settings.deviceId(), index, settings.pollWait(), timeout);
         if (backoff.attempts() > 0) {
           LOG.log(System.Logger.Level.INFO, "fleetconf: the server is back, at revision " + answer.revision());
         }
