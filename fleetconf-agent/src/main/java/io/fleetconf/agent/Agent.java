@@ -4,6 +4,7 @@ import io.fleetconf.client.Config;
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.client.Source;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config);
     // Every answer, changed or not, gets a pass: unchanged files cost nothing, and the report
     // confirms to the fleet view that this device is at the new revision.
-    agent.client.onServerAnswer(answer -> agent.changed.release());
+    ClientPlumbing.get().onServerAnswer(agent.client, answer -> agent.changed.release());
     agent.worker = Thread.ofVirtual().name("fleetconf-agent").start(agent::loop);
     agent.changed.release();
     return agent;

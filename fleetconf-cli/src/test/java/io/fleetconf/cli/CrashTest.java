@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.client.FleetconfClient;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.store.MasterKey;
 import io.fleetconf.store.TestDatabases;
 import java.io.IOException;
@@ -317,7 +318,7 @@ class CrashTest {
     closeables.add(client);
     client.listen("crash/value", change -> seen.add(new Seen(change.current().revision(),
         change.after().map(JsonNode::asInt).orElse(-1))));
-    client.onServerAnswer(config -> answered.add(config.revision()));
+    ClientPlumbing.get().onServerAnswer(client, config -> answered.add(config.revision()));
     assertThat(client.config().getInt("crash/value", -1)).isZero();
     long startRevision = client.config().revision();
 

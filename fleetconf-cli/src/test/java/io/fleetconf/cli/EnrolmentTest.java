@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.ClientTls;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.server.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -125,7 +126,7 @@ class EnrolmentTest {
   }
 
   private String whoami(Credentials credentials) throws IOException, InterruptedException {
-    HttpResponse<String> response = credentials.httpClient(Duration.ofSeconds(5)).send(
+    HttpResponse<String> response = ClientPlumbing.get().httpClient(credentials, Duration.ofSeconds(5)).send(
         HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/whoami")).build(), HttpResponse.BodyHandlers.ofString());
     return io.fleetconf.cli.ApiClient.JSON.readTree(response.body()).toString();
   }

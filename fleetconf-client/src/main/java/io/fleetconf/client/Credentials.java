@@ -30,7 +30,7 @@ public record Credentials(Optional<String> token, Optional<ClientTls.Identity> c
   }
 
   /** An HTTP client that trusts {@link #caFile} and presents {@link #certificate}, if set. */
-  public HttpClient httpClient(Duration connectTimeout) {
+  HttpClient httpClient(Duration connectTimeout) {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
     if (caFile.isPresent() || certificate.isPresent()) {
       builder.sslContext(ClientTls.context(caFile, certificate)).sslParameters(ClientTls.parameters());
@@ -39,7 +39,7 @@ public record Credentials(Optional<String> token, Optional<ClientTls.Identity> c
   }
 
   /** Adds the bearer token to a request, if there is one. */
-  public HttpRequest.Builder authorize(HttpRequest.Builder request) {
+  HttpRequest.Builder authorize(HttpRequest.Builder request) {
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     return request;
   }

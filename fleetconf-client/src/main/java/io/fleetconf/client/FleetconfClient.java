@@ -134,9 +134,10 @@ public final class FleetconfClient implements AutoCloseable {
 
   /**
    * Calls {@code listener} after every answer from the server, changed or not (a long-poll that
-   * ended, a resync): for callers that confirm each revision, such as the agent's reports.
+   * ended, a resync): for callers that confirm each revision, such as the agent's reports (through
+   * {@link Plumbing}).
    */
-  public Subscription onServerAnswer(java.util.function.Consumer<Config> listener) {
+  Subscription onServerAnswer(java.util.function.Consumer<Config> listener) {
     answerListeners.add(Objects.requireNonNull(listener, "listener"));
     return () -> answerListeners.remove(listener);
   }

@@ -3,8 +3,10 @@ package io.fleetconf.client;
 import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The implementation of the agent's and CLI's seam into the client, {@link ClientPlumbing}. */
 final class Plumbing extends ClientPlumbing {
@@ -21,5 +23,15 @@ final class Plumbing extends ClientPlumbing {
   public Answer post(List<URI> servers, Credentials credentials, String path, String json, Duration timeout)
       throws IOException, InterruptedException {
     return new ServerLink(servers, credentials, CONNECT_TIMEOUT).post(path, json, timeout);
+  }
+
+  @Override
+  public Subscription onServerAnswer(FleetconfClient client, Consumer<Config> listener) {
+    return client.onServerAnswer(listener);
+  }
+
+  @Override
+  public HttpClient httpClient(Credentials credentials, Duration connectTimeout) {
+    return credentials.httpClient(connectTimeout);
   }
 }

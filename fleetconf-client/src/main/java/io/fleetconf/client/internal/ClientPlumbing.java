@@ -1,11 +1,15 @@
 package io.fleetconf.client.internal;
 
+import io.fleetconf.client.Config;
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.FleetconfClient;
+import io.fleetconf.client.Subscription;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Not API: the few calls fleetconf's own agent and CLI make below the client's public API, kept
@@ -47,4 +51,16 @@ public abstract class ClientPlumbing {
   /** The same before there is a client (the agent's enrolment and certificate renewal). */
   public abstract Answer post(List<URI> servers, Credentials credentials, String path, String json, Duration timeout)
       throws IOException, InterruptedException;
+
+  /**
+   * Calls {@code listener} after every answer from the server, changed or not (a long-poll that
+   * ended, a resync): the agent's pass after each answer confirms each revision in its reports.
+   */
+  public abstract Subscription onServerAnswer(FleetconfClient client, Consumer<Config> listener);
+
+  /**
+   * An HTTP client that trusts the credentials' CA file and presents their certificate, if any
+   * (the CLI's admin calls; its own token goes in its requests).
+   */
+  public abstract HttpClient httpClient(Credentials credentials, Duration connectTimeout);
 }
