@@ -157,8 +157,8 @@ public final class Agent implements AutoCloseable {
     for (var entry : due.entrySet()) {
       act(entry.getKey(), entry.getValue(), outcomes);
     }
-    outcomes.values().forEach(outcome -> log(outcome, current.revision()));
-    report(current.revision(), outcomes.values());
+    outcomes.values().forEach(outcome -> log(outcome, current.revision().value()));
+    report(current.revision().value(), outcomes.values());
     return outcomes.values().stream().map(o -> switch (o.status()) {
       case APPLIED -> Result.APPLIED;
       case FAILED -> Result.FAILED;
@@ -204,7 +204,7 @@ public final class Agent implements AutoCloseable {
         failures.clear(output.name()); // the namespace changed since: a fresh try
       }
       if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
-        journal.confirmed(output.name(), current.revision());
+        journal.confirmed(output.name(), current.revision().value());
         return outcome;
       }
       Path staged = writer.stage(output, bytes, holdsSecrets(output, current));
@@ -219,7 +219,7 @@ public final class Agent implements AutoCloseable {
       writer.keepPrevious(output);
       output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
       SafeWriter.swap(staged, output.destination());
-      journal.swapped(output.name(), current.revision());
+      journal.swapped(output.name(), current.revision().value());
       output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
           + current.revision() + ")");

@@ -53,7 +53,7 @@ final class Renderer {
     tree.forEach((namespace, value) -> context.put(namespace, StrictJinja.tree(namespace, value)));
     context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
-    context.put("revision", config.revision());
+    context.put("revision", config.revision().value());
     StrictJinja.Rendered result = jinja.render(source, context);
     return result.output().orElseThrow(() -> new AgentException("template " + output.template().get() + ": "
         + result.problems().stream().map(p -> "line " + p.line() + ": " + p.message()).collect(Collectors.joining("; "))))

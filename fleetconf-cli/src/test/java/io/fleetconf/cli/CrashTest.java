@@ -316,11 +316,11 @@ class CrashTest {
         .startTimeout(Duration.ofSeconds(10)).waitTime(Duration.ofSeconds(5))
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).start();
     closeables.add(client);
-    client.listen("crash/value", change -> seen.add(new Seen(change.current().revision(),
+    client.listen("crash/value", change -> seen.add(new Seen(change.current().revision().value(),
         change.after().map(JsonNode::asInt).orElse(-1))));
-    ClientPlumbing.get().onServerAnswer(client, config -> answered.add(config.revision()));
+    ClientPlumbing.get().onServerAnswer(client, config -> answered.add(config.revision().value()));
     assertThat(client.config().getInt("crash/value", -1)).isZero();
-    long startRevision = client.config().revision();
+    long startRevision = client.config().revision().value();
 
     // The writer: values 1..K in turn through A, and through B once A fails, retrying the value in hand.
     Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
@@ -380,7 +380,7 @@ class CrashTest {
     String clientContext = context + "; the listener saw " + seen.size() + " changes: " + seen;
     System.out.println("CrashTest PostgreSQL: final revision " + finalRevision + "; the listener saw " + seen.size()
         + " changes of the value, the client " + answered.size() + " answers");
-    assertThat(client.config().revision()).as(clientContext).isEqualTo(finalRevision);
+    assertThat(client.config().revision().value()).as(clientContext).isEqualTo(finalRevision);
     assertThat(client.status().connected()).as(clientContext).isTrue();
     assertThat(seen).as(clientContext).isNotEmpty();
     assertThat(seen.getLast()).as("the listener saw the final config; " + clientContext)

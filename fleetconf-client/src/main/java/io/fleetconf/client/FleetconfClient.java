@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class FleetconfClient implements AutoCloseable {
   private ObjectNode files = JsonNodeFactory.instance.objectNode();
   private Optional<ObjectNode> served = Optional.empty();
   private java.util.List<String> servedSecrets = java.util.List.of();
-  private long revision;
+  private Revision revision = Revision.ZERO;
   private Source serverSource = Source.DEFAULTS;
 
   private record Registration(String path, ConfigListener listener) {}
@@ -217,7 +218,7 @@ public final class FleetconfClient implements AutoCloseable {
     while (!closed) {
       try {
         OptionalLong index = served.isPresent() && serverSource == Source.SERVER
-            ? OptionalLong.of(revision) : OptionalLong.of(0);
+            ? OptionalLong.of(revision.value()) : OptionalLong.of(0);
         // The server may add up to wait/16 of jitter; allow for it and the network.
         Duration timeout = settings.pollWait().plus(settings.pollWait().dividedBy(8)).plusSeconds(10);
         ServerLink.Answer answer = link.fetch(settings.deviceId(), index, settings.pollWait(), timeout);
@@ -246,10 +247,10 @@ public final class FleetconfClient implements AutoCloseable {
   }
 
   /** Takes an answer unless it is older than what the client holds (a replica behind); says which. */
-  private boolean accept(long answered, ObjectNode config, java.util.List<String> secrets, Source source) {
+  private boolean accept(Revision answered, ObjectNode config, java.util.List<String> secrets, Source source) {
     boolean[] taken = {false};
     update(() -> {
-      if (answered < revision && serverSource == Source.SERVER) {
+      if (revision.isAfter(answered) && serverSource == Source.SERVER) {
         return; // never go back to an older revision
       }
       taken[0] = true;

@@ -6,6 +6,7 @@ import io.fleetconf.api.ErrorBody;
 import io.fleetconf.api.Paths;
 import io.fleetconf.api.WireException;
 import io.fleetconf.client.internal.ClientPlumbing;
+import io.fleetconf.core.Revision;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +24,7 @@ import java.util.OptionalLong;
  */
 final class ServerLink {
   /** The server's answer: the config as of a revision, and whether the server asked for a resync. */
-  record Answer(long revision, ObjectNode config, boolean resync, java.util.List<String> secrets) {}
+  record Answer(Revision revision, ObjectNode config, boolean resync, java.util.List<String> secrets) {}
 
   private final HttpClient http;
   private final List<URI> servers;
@@ -116,7 +117,7 @@ final class ServerLink {
     }
     try {
       ConfigAnswer answer = ConfigAnswer.from(body);
-      return new Answer(answer.revision(), (ObjectNode) answer.config(), answer.resync(), answer.secrets());
+      return new Answer(Revision.of(answer.revision()), (ObjectNode) answer.config(), answer.resync(), answer.secrets());
     } catch (WireException e) {
       throw new IOException(e.getMessage());
     }
