@@ -302,10 +302,19 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Forgets that content failed its health check, for the outputs of {@code namespace} or all:
-   * the agent's next pass tries it again. The outputs that had such a mark, in config order.
+   * Forgets that content failed its health check, for every output: the agent's next pass tries
+   * it again. The outputs that had such a mark, in config order.
    */
-  public static List<String> retry(AgentConfig config, Optional<String> namespace) {
+  public static List<String> retry(AgentConfig config) {
+    return retry(config, Optional.empty());
+  }
+
+  /** {@link #retry(AgentConfig)} for the outputs of {@code namespace} alone. */
+  public static List<String> retry(AgentConfig config, String namespace) {
+    return retry(config, Optional.of(namespace));
+  }
+
+  private static List<String> retry(AgentConfig config, Optional<String> namespace) {
     List<AgentConfig.Output> outputs = config.outputs().stream()
         .filter(o -> namespace.map(o.namespace()::equals).orElse(true)).toList();
     if (outputs.isEmpty()) {

@@ -10,7 +10,6 @@ import io.fleetconf.api.Paths;
 import io.fleetconf.api.RenewRequest;
 import io.fleetconf.api.WireException;
 import io.fleetconf.client.Credentials;
-import io.fleetconf.client.ClientTls;
 import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,10 +63,10 @@ final class Identity {
     if (!Files.exists(certificate)) {
       Optional<String> enrolToken = config.resolveEnrolToken();
       if (enrolToken.isEmpty()) {
-        return new Credentials(token, Optional.empty(), config.caFile());
+        return withCaFile(token.map(Credentials::token).orElse(Credentials.none()), config);
       }
       KeyPair pair = freshKey(key);
-      IssuedCertificate answer = call(config, Optional.empty(), Paths.ENROL,
+      IssuedCertificate answer = call(config, Credentials.none(), Paths.ENROL,
           new EnrolRequest(enrolToken.get(), csr(config.deviceId(), pair)).toJson());
       writePublic(certificate, answer.certificate());
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: enrolled as " + config.deviceId() + "; certificate "
@@ -75,7 +74,7 @@ final class Identity {
     } else if (dueForRenewal(certificate)) {
       renew(config, certificate, key);
     }
-    return new Credentials(token, Optional.of(new ClientTls.Identity(certificate, key)), config.caFile());
+    return withCaFile(token.map(Credentials::token).orElse(Credentials.none()).withCertificate(certificate, key), config);
   }
 
   /**
@@ -87,7 +86,7 @@ final class Identity {
     Path nextKey = next(key);
     try {
       KeyPair pair = freshKey(nextKey);
-      Optional<ClientTls.Identity> current = Optional.of(new ClientTls.Identity(certificate, key));
+      Credentials current = Credentials.certificate(certificate, key);
       IssuedCertificate answer = call(config, current, Paths.deviceCertificate(config.deviceId()),
           new RenewRequest(csr(config.deviceId(), pair)).toJson());
       writePublic(next(certificate), answer.certificate());
@@ -130,9 +129,9 @@ final class Identity {
     return left.compareTo(Duration.between(from, to).dividedBy(3)) < 0;
   }
 
-  private static IssuedCertificate call(AgentConfig config, Optional<ClientTls.Identity> identity, String path,
+  private static IssuedCertificate call(AgentConfig config, Credentials identity, String path,
       ObjectNode body) {
-    Credentials credentials = new Credentials(Optional.empty(), identity, config.caFile());
+    Credentials credentials = withCaFile(identity, config);
     List<URI> servers = config.serverUrls().stream().map(URI::create).toList();
     try {
       ClientPlumbing.Answer response = ClientPlumbing.get().post(servers, credentials, path, body.toString(),
@@ -153,6 +152,11 @@ final class Identity {
       Thread.currentThread().interrupt();
       throw new AgentException("interrupted while getting a certificate");
     }
+  }
+
+  /** {@code credentials} trusting the configured CA file, if there is one. */
+  private static Credentials withCaFile(Credentials credentials, AgentConfig config) {
+    return config.caFile().map(credentials::withCaFile).orElse(credentials);
   }
 
   /** Makes an EC P-256 key pair and writes its private key, readable by this user only. */

@@ -41,7 +41,7 @@ final class ApiClient {
     this.token = token;
     try {
       this.http = ClientPlumbing.get().httpClient(
-          new io.fleetconf.client.Credentials(java.util.Optional.empty(), java.util.Optional.empty(), caFile),
+          caFile.map(io.fleetconf.client.Credentials.none()::withCaFile).orElse(io.fleetconf.client.Credentials.none()),
           Duration.ofSeconds(5));
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());

@@ -35,7 +35,7 @@ public final class FleetconfClient implements AutoCloseable {
   private final List<java.util.function.Consumer<Config>> answerListeners = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile Config current = Config.empty();
-  private volatile ClientStatus status = new ClientStatus(false, 0, Optional.empty());
+  private volatile ClientStatus status = ClientStatus.initial();
   private volatile boolean closed;
   private ObjectNode files = JsonNodeFactory.instance.objectNode();
   private Optional<ObjectNode> served = Optional.empty();
@@ -186,12 +186,12 @@ public final class FleetconfClient implements AutoCloseable {
         }
       }
       accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
-      status = new ClientStatus(true, 0, Optional.empty());
+      status = ClientStatus.connectedNow();
       LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + link.current()
           + " at revision " + answer.revision());
       return true;
     } catch (IOException e) {
-      status = new ClientStatus(false, 1, Optional.of(reason(e)));
+      status = ClientStatus.failing(1, reason(e));
       LOG.log(System.Logger.Level.WARNING, "fleetconf: the server did not answer at start (" + reason(e) + ")");
       return false;
     } catch (InterruptedException e) {
@@ -226,14 +226,14 @@ public final class FleetconfClient implements AutoCloseable {
           LOG.log(System.Logger.Level.INFO, "fleetconf: the server is back, at revision " + answer.revision());
         }
         backoff.reset();
-        status = new ClientStatus(true, 0, Optional.empty());
+        status = ClientStatus.connectedNow();
         if (!accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER)
             && !sleep(settings.backoffBase())) {
           return; // a replica behind the revision we hold answers at once: give it time to catch up
         }
       } catch (IOException e) {
         Duration pause = backoff.next();
-        status = new ClientStatus(false, backoff.attempts(), Optional.of(reason(e)));
+        status = ClientStatus.failing(backoff.attempts(), reason(e));
         LOG.log(backoff.attempts() == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
             "fleetconf: cannot reach the server (" + reason(e) + "); keeping revision " + revision
                 + ", retrying in " + pause.toMillis() + " ms");
