@@ -317,7 +317,7 @@ class CrashTest {
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).start();
     closeables.add(client);
     client.listen("crash/value", change -> seen.add(new Seen(change.current().revision().value(),
-        change.after().map(JsonNode::asInt).orElse(-1))));
+        change.after().map(value -> Integer.parseInt(value.asText())).orElse(-1))));
     ClientPlumbing.get().onServerAnswer(client, config -> answered.add(config.revision().value()));
     assertThat(client.config().getInt("crash/value", -1)).isZero();
     long startRevision = client.config().revision().value();

@@ -58,11 +58,11 @@ public final class Config {
   }
 
   /**
-   * The value at {@code path}, if there is one (a missing path and a JSON null are both absent): a
-   * copy, so that changing it leaves this config as it was.
+   * The value at {@code path}, if there is one (a missing path and a JSON null are both absent);
+   * {@code ""} is the whole tree.
    */
-  public Optional<JsonNode> get(String path) {
-    return node(path).map(JsonNode::deepCopy);
+  public Optional<ConfigValue> get(String path) {
+    return node(path).map(ConfigValue::new);
   }
 
   private Optional<JsonNode> node(String path) {
@@ -162,9 +162,9 @@ public final class Config {
     }
   }
 
-  /** The whole tree, as JSON. */
-  public JsonNode asJson() {
-    return tree.deepCopy();
+  /** The whole tree as compact JSON, numbers as written. */
+  public String asJson() {
+    return io.fleetconf.core.format.Json.write(tree);
   }
 
   ObjectNode tree() {

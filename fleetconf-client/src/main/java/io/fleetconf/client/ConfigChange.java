@@ -1,6 +1,5 @@
 package io.fleetconf.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /**
@@ -9,12 +8,12 @@ import java.util.Optional;
  */
 public final class ConfigChange {
   private final String path;
-  private final Optional<JsonNode> before;
-  private final Optional<JsonNode> after;
+  private final Optional<ConfigValue> before;
+  private final Optional<ConfigValue> after;
   private final Config previous;
   private final Config current;
 
-  ConfigChange(String path, Optional<JsonNode> before, Optional<JsonNode> after, Config previous, Config current) {
+  ConfigChange(String path, Optional<ConfigValue> before, Optional<ConfigValue> after, Config previous, Config current) {
     this.path = path;
     this.before = before;
     this.after = after;
@@ -27,11 +26,11 @@ public final class ConfigChange {
     return path;
   }
 
-  public Optional<JsonNode> before() {
+  public Optional<ConfigValue> before() {
     return before;
   }
 
-  public Optional<JsonNode> after() {
+  public Optional<ConfigValue> after() {
     return after;
   }
 

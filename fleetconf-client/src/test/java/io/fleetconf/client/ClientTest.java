@@ -267,7 +267,7 @@ class ClientTest {
     FleetconfClient client = started(client());
     List<long[]> seen = new CopyOnWriteArrayList<>();
     client.listen("common/counter", change -> seen.add(new long[] {
-        change.current().revision().value(), change.after().orElseThrow().asLong()}));
+        change.current().revision().value(), Long.parseLong(change.after().orElseThrow().asText())}));
     for (int i = 1; i <= 1000; i++) {
       server.put("/api/v1/entries/global/common/counter", Integer.toString(i));
     }
