@@ -55,7 +55,7 @@ final class Identity {
 
   /** The credentials to use: the token, the certificate (enrolling or renewing first if due), the CA file. */
   static Credentials credentials(AgentConfig config) {
-    Optional<String> token = config.resolveToken();
+    Credentials byToken = withCaFile(config.resolveToken().map(Credentials::token).orElse(Credentials.none()), config);
     Path dir = config.identity();
     Path certificate = dir.resolve(CERTIFICATE_FILE);
     Path key = dir.resolve(KEY_FILE);
@@ -63,7 +63,7 @@ final class Identity {
     if (!Files.exists(certificate)) {
       Optional<String> enrolToken = config.resolveEnrolToken();
       if (enrolToken.isEmpty()) {
-        return withCaFile(token.map(Credentials::token).orElse(Credentials.none()), config);
+        return byToken;
       }
       KeyPair pair = freshKey(key);
       IssuedCertificate answer = call(config, Credentials.none(), Paths.ENROL,
@@ -74,7 +74,7 @@ final class Identity {
     } else if (dueForRenewal(certificate)) {
       renew(config, certificate, key);
     }
-    return withCaFile(token.map(Credentials::token).orElse(Credentials.none()).withCertificate(certificate, key), config);
+    return byToken.withCertificate(certificate, key);
   }
 
   /**
@@ -129,9 +129,8 @@ final class Identity {
     return left.compareTo(Duration.between(from, to).dividedBy(3)) < 0;
   }
 
-  private static IssuedCertificate call(AgentConfig config, Credentials identity, String path,
-      ObjectNode body) {
-    Credentials credentials = withCaFile(identity, config);
+  private static IssuedCertificate call(AgentConfig config, Credentials identity, String path, ObjectNode body) {
+    Credentials credentials = withCaFile(identity, config); // the certificate to renew with, if any
     List<URI> servers = config.serverUrls().stream().map(URI::create).toList();
     try {
       ClientPlumbing.Answer response = ClientPlumbing.get().post(servers, credentials, path, body.toString(),
