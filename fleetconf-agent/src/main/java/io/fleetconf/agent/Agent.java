@@ -4,6 +4,7 @@ import io.fleetconf.client.Config;
 import io.fleetconf.client.Credentials;
 import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.client.Source;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
 import java.io.IOException;
@@ -82,12 +83,13 @@ public final class Agent implements AutoCloseable {
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());
-    this.reporter = new Reporter(config.server(), config.deviceId(), credentials);
     runPendingActions();
-    this.client = FleetconfClient.builder().server(config.server()).deviceId(config.deviceId()).credentials(credentials)
+    this.client = FleetconfClient.builder().servers(config.serverUrls().toArray(String[]::new))
+        .deviceId(config.deviceId()).credentials(credentials)
         .cacheDirectory(config.stateDir().resolve("cache"))
         .waitTime(config.pollWaitTime())
         .start();
+    this.reporter = new Reporter(client, config.deviceId());
   }
 
   /** Starts the agent: one pass now, then one after every (debounced) change, until closed. */
@@ -95,7 +97,7 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config);
     // Every answer, changed or not, gets a pass: unchanged files cost nothing, and the report
     // confirms to the fleet view that this device is at the new revision.
-    agent.client.onServerAnswer(answer -> agent.changed.release());
+    ClientPlumbing.get().onServerAnswer(agent.client, answer -> agent.changed.release());
     agent.worker = Thread.ofVirtual().name("fleetconf-agent").start(agent::loop);
     agent.changed.release();
     return agent;
@@ -155,8 +157,8 @@ public final class Agent implements AutoCloseable {
     for (var entry : due.entrySet()) {
       act(entry.getKey(), entry.getValue(), outcomes);
     }
-    outcomes.values().forEach(outcome -> log(outcome, current.revision()));
-    report(current.revision(), outcomes.values());
+    outcomes.values().forEach(outcome -> log(outcome, current.revision().value()));
+    report(current.revision().value(), outcomes.values());
     return outcomes.values().stream().map(o -> switch (o.status()) {
       case APPLIED -> Result.APPLIED;
       case FAILED -> Result.FAILED;
@@ -202,7 +204,7 @@ public final class Agent implements AutoCloseable {
         failures.clear(output.name()); // the namespace changed since: a fresh try
       }
       if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
-        journal.confirmed(output.name(), current.revision());
+        journal.confirmed(output.name(), current.revision().value());
         return outcome;
       }
       Path staged = writer.stage(output, bytes, holdsSecrets(output, current));
@@ -217,7 +219,7 @@ public final class Agent implements AutoCloseable {
       writer.keepPrevious(output);
       output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
       SafeWriter.swap(staged, output.destination());
-      journal.swapped(output.name(), current.revision());
+      journal.swapped(output.name(), current.revision().value());
       output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
           + current.revision() + ")");
@@ -300,10 +302,19 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Forgets that content failed its health check, for the outputs of {@code namespace} or all:
-   * the agent's next pass tries it again. The outputs that had such a mark, in config order.
+   * Forgets that content failed its health check, for every output: the agent's next pass tries
+   * it again. The outputs that had such a mark, in config order.
    */
-  public static List<String> retry(AgentConfig config, Optional<String> namespace) {
+  public static List<String> retry(AgentConfig config) {
+    return retry(config, Optional.empty());
+  }
+
+  /** {@link #retry(AgentConfig)} for the outputs of {@code namespace} alone. */
+  public static List<String> retry(AgentConfig config, String namespace) {
+    return retry(config, Optional.of(namespace));
+  }
+
+  private static List<String> retry(AgentConfig config, Optional<String> namespace) {
     List<AgentConfig.Output> outputs = config.outputs().stream()
         .filter(o -> namespace.map(o.namespace()::equals).orElse(true)).toList();
     if (outputs.isEmpty()) {

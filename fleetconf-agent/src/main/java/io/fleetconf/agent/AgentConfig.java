@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 public record AgentConfig(
     String server,
+    List<String> servers,
     String deviceId,
     Optional<String> token,
     Optional<Path> tokenFile,
@@ -162,6 +163,7 @@ public record AgentConfig(
   }
 
   public AgentConfig {
+    servers = servers == null ? List.of() : List.copyOf(servers);
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
     actions = actions == null ? Map.of() : new LinkedHashMap<>(actions);
     token = optional(token);
@@ -175,8 +177,11 @@ public record AgentConfig(
   }
 
   AgentConfig validated() {
-    require(server != null && !server.isBlank(), "server is required");
-    require(server.startsWith("http://") || server.startsWith("https://"), "server must be an http(s) URL, was '" + server + "'");
+    require(server == null || servers.isEmpty(), "give one of server and servers, not both");
+    require(!serverUrls().isEmpty() && serverUrls().stream().noneMatch(String::isBlank), "server is required");
+    for (String url : serverUrls()) {
+      require(url.startsWith("http://") || url.startsWith("https://"), "server must be an http(s) URL, was '" + url + "'");
+    }
     require(deviceId != null && deviceId.matches("[A-Za-z0-9_.\\-]+"), "device_id is required (letters, digits, _ - .)");
     require(!(token.isPresent() && tokenFile.isPresent()), "give one of token and token_file, not both");
     require(!(enrolToken.isPresent() && enrolTokenFile.isPresent()), "give one of enrol_token and enrol_token_file, not both");
@@ -217,6 +222,11 @@ public record AgentConfig(
       });
     });
     return this;
+  }
+
+  /** The servers to use, in order: {@code server} alone, or the {@code servers} list (replicas). */
+  public List<String> serverUrls() {
+    return server == null ? servers : List.of(server);
   }
 
   /** Jackson leaves absent Optional fields of records null; read them as empty. */

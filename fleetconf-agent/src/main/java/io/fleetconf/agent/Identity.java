@@ -10,14 +10,11 @@ import io.fleetconf.api.Paths;
 import io.fleetconf.api.RenewRequest;
 import io.fleetconf.api.WireException;
 import io.fleetconf.client.Credentials;
-import io.fleetconf.client.ClientTls;
+import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +30,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -57,7 +55,7 @@ final class Identity {
 
   /** The credentials to use: the token, the certificate (enrolling or renewing first if due), the CA file. */
   static Credentials credentials(AgentConfig config) {
-    Optional<String> token = config.resolveToken();
+    Credentials byToken = withCaFile(config.resolveToken().map(Credentials::token).orElse(Credentials.none()), config);
     Path dir = config.identity();
     Path certificate = dir.resolve(CERTIFICATE_FILE);
     Path key = dir.resolve(KEY_FILE);
@@ -65,10 +63,10 @@ final class Identity {
     if (!Files.exists(certificate)) {
       Optional<String> enrolToken = config.resolveEnrolToken();
       if (enrolToken.isEmpty()) {
-        return new Credentials(token, Optional.empty(), config.caFile());
+        return byToken;
       }
       KeyPair pair = freshKey(key);
-      IssuedCertificate answer = call(config, Optional.empty(), Paths.ENROL,
+      IssuedCertificate answer = call(config, Credentials.none(), Paths.ENROL,
           new EnrolRequest(enrolToken.get(), csr(config.deviceId(), pair)).toJson());
       writePublic(certificate, answer.certificate());
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: enrolled as " + config.deviceId() + "; certificate "
@@ -76,7 +74,7 @@ final class Identity {
     } else if (dueForRenewal(certificate)) {
       renew(config, certificate, key);
     }
-    return new Credentials(token, Optional.of(new ClientTls.Identity(certificate, key)), config.caFile());
+    return byToken.withCertificate(certificate, key);
   }
 
   /**
@@ -88,7 +86,7 @@ final class Identity {
     Path nextKey = next(key);
     try {
       KeyPair pair = freshKey(nextKey);
-      Optional<ClientTls.Identity> current = Optional.of(new ClientTls.Identity(certificate, key));
+      Credentials current = Credentials.certificate(certificate, key);
       IssuedCertificate answer = call(config, current, Paths.deviceCertificate(config.deviceId()),
           new RenewRequest(csr(config.deviceId(), pair)).toJson());
       writePublic(next(certificate), answer.certificate());
@@ -131,25 +129,21 @@ final class Identity {
     return left.compareTo(Duration.between(from, to).dividedBy(3)) < 0;
   }
 
-  private static IssuedCertificate call(AgentConfig config, Optional<ClientTls.Identity> identity, String path,
-      ObjectNode body) {
-    String server = config.server();
-    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-    HttpClient http = new Credentials(Optional.empty(), identity, config.caFile()).httpClient(Duration.ofSeconds(5));
+  private static IssuedCertificate call(AgentConfig config, Credentials identity, String path, ObjectNode body) {
+    Credentials credentials = withCaFile(identity, config); // the certificate to renew with, if any
+    List<URI> servers = config.serverUrls().stream().map(URI::create).toList();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      ClientPlumbing.Answer response = ClientPlumbing.get().post(servers, credentials, path, body.toString(),
+          Duration.ofSeconds(30));
       JsonNode answer = JSON.readTree(response.body());
-      if (response.statusCode() == 201) {
+      if (response.status() == 201) {
         try {
           return IssuedCertificate.from(answer);
         } catch (WireException e) {
           // no certificate in it: refused like any other answer
         }
       }
-      throw new AgentException("the server refused the certificate request (" + response.statusCode() + "): "
+      throw new AgentException("the server refused the certificate request (" + response.status() + "): "
           + ErrorBody.from(answer).map(ErrorBody::message).orElse("no reason given"));
     } catch (IOException e) {
       throw new AgentException("cannot reach the server to get a certificate: " + e.getMessage());
@@ -157,6 +151,11 @@ final class Identity {
       Thread.currentThread().interrupt();
       throw new AgentException("interrupted while getting a certificate");
     }
+  }
+
+  /** {@code credentials} trusting the configured CA file, if there is one. */
+  private static Credentials withCaFile(Credentials credentials, AgentConfig config) {
+    return config.caFile().map(credentials::withCaFile).orElse(credentials);
   }
 
   /** Makes an EC P-256 key pair and writes its private key, readable by this user only. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetconf.client.Config;
 import io.fleetconf.core.format.Format;
+import io.fleetconf.core.format.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class Renderer {
     String path = output.path().orElse(output.namespace());
     // An empty file would silently drop every setting the service reads: a typo in the namespace,
     // or a namespace deleted by mistake, fails the output instead. An explicit {} still renders.
-    JsonNode subtree = config.get(path).orElseThrow(() -> new AgentException((output.path().isPresent() ? "path '"
+    JsonNode subtree = config.get(path).map(value -> Json.read(value.asJson())).orElseThrow(() -> new AgentException((output.path().isPresent() ? "path '"
         : "namespace '") + path + "' is not in this device's config: nothing written (an empty file would drop"
         + " every setting the service reads)"));
     return format.render(subtree).getBytes(StandardCharsets.UTF_8);
@@ -48,12 +49,12 @@ final class Renderer {
       throw new AgentException("cannot read template " + output.template().get() + ": " + e.getMessage());
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> tree = JSON.convertValue(config.asJson(), Map.class);
+    Map<String, Object> tree = JSON.convertValue(Json.read(config.asJson()), Map.class);
     Map<String, Object> context = new LinkedHashMap<>();
     tree.forEach((namespace, value) -> context.put(namespace, StrictJinja.tree(namespace, value)));
     context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
-    context.put("revision", config.revision());
+    context.put("revision", config.revision().value());
     StrictJinja.Rendered result = jinja.render(source, context);
     return result.output().orElseThrow(() -> new AgentException("template " + output.template().get() + ": "
         + result.problems().stream().map(p -> "line " + p.line() + ": " + p.message()).collect(Collectors.joining("; "))))

@@ -35,6 +35,23 @@ class AgentConfigTest {
   private static final String BASE = "server: http://127.0.0.1:8585\ndevice_id: vv-1\ntoken: t\nstate_dir: /tmp/s\n";
 
   @Test
+  void serversIsAListOfReplicasAndServerStillWorks() throws Exception {
+    String outputs = "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n";
+    Path file = dir.resolve("replicas.yaml");
+    Files.writeString(file, BASE.replace("server: http://127.0.0.1:8585\n",
+        "servers: [http://10.0.0.1:8585, http://10.0.0.2:8585]\n") + outputs);
+    assertThat(AgentConfig.load(file).serverUrls()).containsExactly("http://10.0.0.1:8585", "http://10.0.0.2:8585");
+    Files.writeString(file, BASE + outputs);
+    assertThat(AgentConfig.load(file).serverUrls()).containsExactly("http://127.0.0.1:8585");
+    assertThat(load(BASE + "servers: [http://10.0.0.2:8585]\n" + outputs))
+        .isEqualTo("agent config: give one of server and servers, not both");
+    assertThat(load(BASE.replace("server: http://127.0.0.1:8585\n", "") + outputs))
+        .isEqualTo("agent config: server is required");
+    assertThat(load(BASE.replace("server: http://127.0.0.1:8585\n", "servers: [ftp://x]\n") + outputs))
+        .isEqualTo("agent config: server must be an http(s) URL, was 'ftp://x'");
+  }
+
+  @Test
   void mistakesAreNamed() throws Exception {
     assertThat(load(BASE)).isEqualTo("agent config: outputs must list at least one file");
     assertThat(load(BASE + "outputs:\n  - name: a\n    namespace: common\n    destination: /tmp/a\n"))

@@ -5,7 +5,6 @@ import io.fleetconf.agent.AgentConfig;
 import io.fleetconf.agent.AgentException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -71,7 +70,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       AgentConfig settings = load(config);
-      List<String> cleared = agent(() -> Agent.retry(settings, Optional.ofNullable(namespace)));
+      List<String> cleared = agent(() -> namespace == null ? Agent.retry(settings) : Agent.retry(settings, namespace));
       var out = spec.commandLine().getOut();
       if (cleared.isEmpty()) {
         out.println("nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetconf.api.ErrorBody;
 import io.fleetconf.api.Paths;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.core.format.DocumentException;
 import io.fleetconf.core.format.Json;
 import java.io.IOException;
@@ -39,8 +40,9 @@ final class ApiClient {
     }
     this.token = token;
     try {
-      this.http = new io.fleetconf.client.Credentials(java.util.Optional.empty(), java.util.Optional.empty(), caFile)
-          .httpClient(Duration.ofSeconds(5));
+      this.http = ClientPlumbing.get().httpClient(
+          caFile.map(io.fleetconf.client.Credentials.none()::withCaFile).orElse(io.fleetconf.client.Credentials.none()),
+          Duration.ofSeconds(5));
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetconf.client.Credentials;
-import io.fleetconf.client.ClientTls;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.testing.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,9 +53,8 @@ class EnrolmentTest {
     assertThat(reports).hasSize(1);
     String serial = server.get("/api/v1/certificates").json().at("/certificates/0/serial").asText();
     assertThat(server.get("/api/v1/certificates").json().at("/certificates/0/device").asText()).isEqualTo("vv-1");
-    Credentials byCertificate = new Credentials(Optional.empty(),
-        Optional.of(new ClientTls.Identity(identity.resolve("device.crt"), identity.resolve("device.key"))),
-        Optional.of(server.caFile()));
+    Credentials byCertificate = Credentials.certificate(identity.resolve("device.crt"), identity.resolve("device.key"))
+        .withCaFile(server.caFile());
     assertThat(whoami(byCertificate)).isEqualTo("{\"kind\":\"device\",\"device\":\"vv-1\",\"by\":\"certificate\"}");
 
     Path second = agentConfig("second", token);
@@ -90,9 +88,8 @@ class EnrolmentTest {
     assertThat(Files.readString(identity.resolve("device.crt"))).isNotEqualTo(firstCertificate);
     assertThat(Files.getPosixFilePermissions(identity.resolve("device.key"))).hasToString("[OWNER_READ, OWNER_WRITE]");
     assertThat(server.get("/api/v1/certificates").json().get("certificates")).hasSize(2);
-    Credentials renewed = new Credentials(Optional.empty(),
-        Optional.of(new ClientTls.Identity(identity.resolve("device.crt"), identity.resolve("device.key"))),
-        Optional.of(server.caFile()));
+    Credentials renewed = Credentials.certificate(identity.resolve("device.crt"), identity.resolve("device.key"))
+        .withCaFile(server.caFile());
     assertThat(whoami(renewed)).isEqualTo("{\"kind\":\"device\",\"device\":\"vv-1\",\"by\":\"certificate\"}");
 
     assertThat(server.delete("/api/v1/devices/vv-1").status()).isEqualTo(200);
@@ -125,7 +122,7 @@ class EnrolmentTest {
   }
 
   private String whoami(Credentials credentials) throws IOException, InterruptedException {
-    HttpResponse<String> response = credentials.httpClient(Duration.ofSeconds(5)).send(
+    HttpResponse<String> response = ClientPlumbing.get().httpClient(credentials, Duration.ofSeconds(5)).send(
         HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/whoami")).build(), HttpResponse.BodyHandlers.ofString());
     return io.fleetconf.cli.ApiClient.JSON.readTree(response.body()).toString();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.client.FleetconfClient;
+import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.store.MasterKey;
 import io.fleetconf.testing.TestDatabases;
 import java.io.IOException;
@@ -67,11 +68,11 @@ class ReplicaCrashTest extends CrashTestSupport {
         .startTimeout(Duration.ofSeconds(10)).waitTime(Duration.ofSeconds(5))
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).start();
     closeables.add(client);
-    client.listen("crash/value", change -> seen.add(new Seen(change.current().revision(),
-        change.after().map(JsonNode::asInt).orElse(-1))));
-    client.onServerAnswer(config -> answered.add(config.revision()));
+    client.listen("crash/value", change -> seen.add(new Seen(change.current().revision().value(),
+        change.after().map(value -> Integer.parseInt(value.asText())).orElse(-1))));
+    ClientPlumbing.get().onServerAnswer(client, config -> answered.add(config.revision().value()));
     assertThat(client.config().getInt("crash/value", -1)).isZero();
-    long startRevision = client.config().revision();
+    long startRevision = client.config().revision().value();
 
     // The writer: values 1..K in turn through A, and through B once A fails, retrying the value in hand.
     Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
@@ -131,7 +132,7 @@ class ReplicaCrashTest extends CrashTestSupport {
     String clientContext = context + "; the listener saw " + seen.size() + " changes: " + seen;
     System.out.println("CrashTest PostgreSQL: final revision " + finalRevision + "; the listener saw " + seen.size()
         + " changes of the value, the client " + answered.size() + " answers");
-    assertThat(client.config().revision()).as(clientContext).isEqualTo(finalRevision);
+    assertThat(client.config().revision().value()).as(clientContext).isEqualTo(finalRevision);
     assertThat(client.status().connected()).as(clientContext).isTrue();
     assertThat(seen).as(clientContext).isNotEmpty();
     assertThat(seen.getLast()).as("the listener saw the final config; " + clientContext)

@@ -25,8 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
  * CA, say) instead of, or besides, the system's, and optionally present a client certificate (PEM
  * chain and PKCS#8 PEM key) for mTLS. TLS 1.2 and 1.3 only.
  */
-public final class ClientTls {
-  // Public for Identity alone, which Credentials names; the rest is the client's own.
+final class ClientTls {
   private ClientTls() {}
 
   /** The parameters every fleetconf client uses: TLS 1.3 and 1.2, host names checked. */
@@ -72,7 +71,7 @@ public final class ClientTls {
   }
 
   /** A client certificate (PEM, leaf first) and its private key (PKCS#8 PEM). */
-  public record Identity(Path certificate, Path key) {}
+  record Identity(Path certificate, Path key) {}
 
   private static Collection<? extends Certificate> certificates(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

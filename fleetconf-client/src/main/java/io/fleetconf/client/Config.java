@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Durations;
+import io.fleetconf.core.Revision;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,11 +20,11 @@ import java.util.Optional;
 public final class Config {
   static final ObjectMapper JSON = new ObjectMapper();
   private final ObjectNode tree;
-  private final long revision;
+  private final Revision revision;
   private final Source source;
   private final List<String> secrets;
 
-  Config(ObjectNode tree, long revision, Source source, List<String> secrets) {
+  Config(ObjectNode tree, Revision revision, Source source, List<String> secrets) {
     this.tree = tree;
     this.revision = revision;
     this.source = source;
@@ -31,7 +32,7 @@ public final class Config {
   }
 
   static Config empty() {
-    return new Config(JsonNodeFactory.instance.objectNode(), 0, Source.DEFAULTS, List.of());
+    return new Config(JsonNodeFactory.instance.objectNode(), Revision.ZERO, Source.DEFAULTS, List.of());
   }
 
   /**
@@ -42,8 +43,8 @@ public final class Config {
     return secrets;
   }
 
-  /** The server revision this view is as of; 0 when it holds no server config. */
-  public long revision() {
+  /** The server revision this view is as of; {@link Revision#ZERO} when it holds no server config. */
+  public Revision revision() {
     return revision;
   }
 
@@ -57,11 +58,11 @@ public final class Config {
   }
 
   /**
-   * The value at {@code path}, if there is one (a missing path and a JSON null are both absent): a
-   * copy, so that changing it leaves this config as it was.
+   * The value at {@code path}, if there is one (a missing path and a JSON null are both absent);
+   * {@code ""} is the whole tree.
    */
-  public Optional<JsonNode> get(String path) {
-    return node(path).map(JsonNode::deepCopy);
+  public Optional<ConfigValue> get(String path) {
+    return node(path).map(ConfigValue::new);
   }
 
   private Optional<JsonNode> node(String path) {
@@ -161,9 +162,9 @@ public final class Config {
     }
   }
 
-  /** The whole tree, as JSON. */
-  public JsonNode asJson() {
-    return tree.deepCopy();
+  /** The whole tree as compact JSON, numbers as written. */
+  public String asJson() {
+    return io.fleetconf.core.format.Json.write(tree);
   }
 
   ObjectNode tree() {

@@ -2,6 +2,7 @@ package io.fleetconf.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Revision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,7 +26,7 @@ final class DiskCache {
   private static final System.Logger LOG = System.getLogger(DiskCache.class.getName());
 
   /** A cached server config, as of a revision. */
-  record Cached(long revision, ObjectNode config, java.util.List<String> secrets) {}
+  record Cached(Revision revision, ObjectNode config, java.util.List<String> secrets) {}
 
   private final Path file;
 
@@ -50,16 +51,16 @@ final class DiskCache {
       }
       java.util.List<String> secrets = new java.util.ArrayList<>();
       doc.path("secrets").forEach(path -> secrets.add(path.asText()));
-      return Optional.of(new Cached(doc.path("revision").asLong(), tree, secrets));
-    } catch (IOException | io.fleetconf.core.format.DocumentException e) {
+      return Optional.of(new Cached(Revision.of(doc.path("revision").asLong()), tree, secrets));
+    } catch (IOException | io.fleetconf.core.InvalidInputException e) { // malformed JSON, a negative revision
       LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
-  void save(long revision, ObjectNode config, java.util.List<String> secrets) throws IOException {
+  void save(Revision revision, ObjectNode config, java.util.List<String> secrets) throws IOException {
     ObjectNode doc = Config.JSON.createObjectNode();
-    doc.put("revision", revision);
+    doc.put("revision", revision.value());
     secrets.forEach(doc.putArray("secrets")::add);
     doc.put("sha256", sha256(config.toString()));
     doc.set("config", config);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,21 +35,24 @@ public final class FleetconfClient implements AutoCloseable {
   private final List<java.util.function.Consumer<Config>> answerListeners = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile Config current = Config.empty();
-  private volatile ClientStatus status = new ClientStatus(false, 0, Optional.empty());
+  private volatile ClientStatus status = ClientStatus.initial();
   private volatile boolean closed;
   private ObjectNode files = JsonNodeFactory.instance.objectNode();
   private Optional<ObjectNode> served = Optional.empty();
   private java.util.List<String> servedSecrets = java.util.List.of();
-  private long revision;
+  private Revision revision = Revision.ZERO;
   private Source serverSource = Source.DEFAULTS;
 
   private record Registration(String path, ConfigListener listener) {}
 
+  static {
+    io.fleetconf.client.internal.ClientPlumbing.install(new Plumbing());
+  }
+
   FleetconfClient(ClientSettings settings) {
     this.settings = settings;
     this.server = settings.servers().isEmpty() ? Optional.empty() : Optional.of(new ServerLink(settings.servers(),
-        settings.deviceId(), settings.credentials(),
-        settings.connectTimeout()));
+        settings.credentials(), settings.connectTimeout()));
     this.cache = settings.cacheDirectory().map(dir -> new DiskCache(dir, settings.deviceId()));
   }
 
@@ -131,11 +135,17 @@ public final class FleetconfClient implements AutoCloseable {
 
   /**
    * Calls {@code listener} after every answer from the server, changed or not (a long-poll that
-   * ended, a resync): for callers that confirm each revision, such as the agent's reports.
+   * ended, a resync): for callers that confirm each revision, such as the agent's reports (through
+   * {@link Plumbing}).
    */
-  public Subscription onServerAnswer(java.util.function.Consumer<Config> listener) {
+  Subscription onServerAnswer(java.util.function.Consumer<Config> listener) {
     answerListeners.add(Objects.requireNonNull(listener, "listener"));
     return () -> answerListeners.remove(listener);
+  }
+
+  /** The link to the servers, for the agent's POSTs through {@link Plumbing}. */
+  ServerLink link() {
+    return server.orElseThrow(() -> new IllegalStateException("this client has no server"));
   }
 
   /** Re-reads the local files now, as SIGHUP does. */
@@ -160,16 +170,28 @@ public final class FleetconfClient implements AutoCloseable {
     threads.forEach(Thread::interrupt);
   }
 
+  /** Asks each server in turn, until one answers or the start timeout ends. */
   private boolean fetchAtStart(ServerLink link) {
+    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
     try {
-      ServerLink.Answer answer = link.fetch(OptionalLong.empty(), Duration.ZERO, settings.startTimeout());
+      ServerLink.Answer answer = null;
+      for (int tried = 1; answer == null; tried++) {
+        try {
+          answer = link.fetch(settings.deviceId(), OptionalLong.empty(), Duration.ZERO,
+              Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (IOException e) {
+          if (tried >= link.size() || System.nanoTime() >= deadline) {
+            throw e;
+          }
+        }
+      }
       accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER);
-      status = new ClientStatus(true, 0, Optional.empty());
+      status = ClientStatus.connectedNow();
       LOG.log(System.Logger.Level.INFO, "fleetconf: using config from " + link.current()
           + " at revision " + answer.revision());
       return true;
     } catch (IOException e) {
-      status = new ClientStatus(false, 1, Optional.of(reason(e)));
+      status = ClientStatus.failing(1, reason(e));
       LOG.log(System.Logger.Level.WARNING, "fleetconf: the server did not answer at start (" + reason(e) + ")");
       return false;
     } catch (InterruptedException e) {
@@ -196,22 +218,22 @@ public final class FleetconfClient implements AutoCloseable {
     while (!closed) {
       try {
         OptionalLong index = served.isPresent() && serverSource == Source.SERVER
-            ? OptionalLong.of(revision) : OptionalLong.of(0);
+            ? OptionalLong.of(revision.value()) : OptionalLong.of(0);
         // The server may add up to wait/16 of jitter; allow for it and the network.
         Duration timeout = settings.pollWait().plus(settings.pollWait().dividedBy(8)).plusSeconds(10);
-        ServerLink.Answer answer = link.fetch(index, settings.pollWait(), timeout);
+        ServerLink.Answer answer = link.fetch(settings.deviceId(), index, settings.pollWait(), timeout);
         if (backoff.attempts() > 0) {
           LOG.log(System.Logger.Level.INFO, "fleetconf: the server is back, at revision " + answer.revision());
         }
         backoff.reset();
-        status = new ClientStatus(true, 0, Optional.empty());
+        status = ClientStatus.connectedNow();
         if (!accept(answer.revision(), answer.config(), answer.secrets(), Source.SERVER)
             && !sleep(settings.backoffBase())) {
           return; // a replica behind the revision we hold answers at once: give it time to catch up
         }
       } catch (IOException e) {
         Duration pause = backoff.next();
-        status = new ClientStatus(false, backoff.attempts(), Optional.of(reason(e)));
+        status = ClientStatus.failing(backoff.attempts(), reason(e));
         LOG.log(backoff.attempts() == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
             "fleetconf: cannot reach the server (" + reason(e) + "); keeping revision " + revision
                 + ", retrying in " + pause.toMillis() + " ms");
@@ -225,10 +247,10 @@ public final class FleetconfClient implements AutoCloseable {
   }
 
   /** Takes an answer unless it is older than what the client holds (a replica behind); says which. */
-  private boolean accept(long answered, ObjectNode config, java.util.List<String> secrets, Source source) {
+  private boolean accept(Revision answered, ObjectNode config, java.util.List<String> secrets, Source source) {
     boolean[] taken = {false};
     update(() -> {
-      if (answered < revision && serverSource == Source.SERVER) {
+      if (revision.isAfter(answered) && serverSource == Source.SERVER) {
         return; // never go back to an older revision
       }
       taken[0] = true;

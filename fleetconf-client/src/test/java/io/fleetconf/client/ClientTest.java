@@ -71,7 +71,7 @@ class ClientTest {
   void startsFromTheServerAndAChangeReachesItsListener() throws Exception {
     FleetconfClient client = started(client());
     assertThat(client.config().source()).isEqualTo(Source.SERVER);
-    assertThat(client.config().revision()).isEqualTo(3);
+    assertThat(client.config().revision().value()).isEqualTo(3);
     assertThat(client.config().getInt("tv_scheduler/volume", 0)).isEqualTo(40);
     BlockingQueue<ConfigChange> changes = new LinkedBlockingQueue<>();
     client.listen("tv_scheduler", changes::add);
@@ -82,7 +82,7 @@ class ClientTest {
     assertThat(change.path()).isEqualTo("tv_scheduler");
     assertThat(change.before().orElseThrow().toString()).isEqualTo("{\"volume\":40,\"timezone\":\"UTC\"}");
     assertThat(change.after().orElseThrow().toString()).isEqualTo("{\"volume\":55,\"timezone\":\"UTC\"}");
-    assertThat(change.current().revision()).isEqualTo(4);
+    assertThat(change.current().revision().value()).isEqualTo(4);
     assertThat(client.config().getInt("tv_scheduler/volume", 0)).isEqualTo(55);
   }
 
@@ -176,7 +176,7 @@ class ClientTest {
     FleetconfClient offline = started(client().startTimeout(Duration.ofMillis(500)));
     assertThat(offline.config().source()).isEqualTo(Source.CACHE);
     assertThat(offline.config().isStale()).isTrue();
-    assertThat(offline.config().revision()).isEqualTo(3);
+    assertThat(offline.config().revision().value()).isEqualTo(3);
     assertThat(offline.config().getInt("tv_scheduler/volume", 0)).isEqualTo(40);
     assertThat(offline.status().connected()).isFalse();
 
@@ -235,7 +235,7 @@ class ClientTest {
     server.startAgainOnSamePort();
     server.put("/api/v1/entries/global/tv_scheduler/volume", "70");
     eventually(() -> client.config().getInt("tv_scheduler/volume", 0) == 70);
-    assertThat(client.config().revision()).isEqualTo(server.revision());
+    assertThat(client.config().revision().value()).isEqualTo(server.revision());
     assertThat(client.status().connected()).isTrue();
   }
 
@@ -270,12 +270,12 @@ class ClientTest {
     FleetconfClient client = started(client());
     List<long[]> seen = new CopyOnWriteArrayList<>();
     client.listen("common/counter", change -> seen.add(new long[] {
-        change.current().revision(), change.after().orElseThrow().asLong()}));
+        change.current().revision().value(), Long.parseLong(change.after().orElseThrow().asText())}));
     for (int i = 1; i <= 1000; i++) {
       server.put("/api/v1/entries/global/common/counter", Integer.toString(i));
     }
     eventually(() -> client.config().getInt("common/counter", 0) == 1000);
-    assertThat(client.config().revision()).isEqualTo(1003);
+    assertThat(client.config().revision().value()).isEqualTo(1003);
     for (int i = 1; i < seen.size(); i++) {
       assertThat(seen.get(i)[0]).isGreaterThan(seen.get(i - 1)[0]);
       assertThat(seen.get(i)[1]).isGreaterThan(seen.get(i - 1)[1]);

@@ -76,7 +76,7 @@ public final class TvScheduler {
   private static void report(String why, Config config) {
     Schedule schedule = config.bind("tv_scheduler", Schedule.class);
     ZonedDateTime now = ZonedDateTime.now(ZoneId.of(schedule.timezone()));
-    System.out.printf("%s at revision %d (%s%s): now playing %s at volume %d%n", why, config.revision(),
+    System.out.printf("%s at revision %d (%s%s): now playing %s at volume %d%n", why, config.revision().value(),
         config.source().name().toLowerCase(Locale.ROOT), config.isStale() ? ", stale" : "",
         schedule.decide(now), schedule.volume());
     System.out.flush();

@@ -1,0 +1,66 @@
+package io.fleetconf.client.internal;
+
+import io.fleetconf.client.Config;
+import io.fleetconf.client.Credentials;
+import io.fleetconf.client.FleetconfClient;
+import io.fleetconf.client.Subscription;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Not API: the few calls fleetconf's own agent and CLI make below the client's public API, kept
+ * here so that the public package stays what a service needs. It may change in any release. The
+ * one implementation lives in {@code io.fleetconf.client} and installs itself when
+ * {@link FleetconfClient} loads (OkHttp's {@code Internal} pattern: Java has no friend packages).
+ */
+public abstract class ClientPlumbing {
+  private static volatile ClientPlumbing installed;
+
+  /** A server's answer to a POST: its status and body. */
+  public record Answer(int status, String body) {}
+
+  protected ClientPlumbing() {}
+
+  /** The implementation. */
+  public static ClientPlumbing get() {
+    if (installed == null) {
+      FleetconfClient.builder(); // loads FleetconfClient, which installs the implementation
+    }
+    return installed;
+  }
+
+  /** Called once, by {@link FleetconfClient} as it loads; a second call is refused. */
+  public static synchronized void install(ClientPlumbing plumbing) {
+    if (installed != null) {
+      throw new IllegalStateException("the client's plumbing is installed already");
+    }
+    installed = plumbing;
+  }
+
+  /**
+   * POSTs JSON to {@code path} on the client's servers with its credentials: the server in use
+   * first and, while one cannot be reached or answers 5xx, the next (the agent's reports).
+   */
+  public abstract Answer post(FleetconfClient client, String path, String json, Duration timeout)
+      throws IOException, InterruptedException;
+
+  /** The same before there is a client (the agent's enrolment and certificate renewal). */
+  public abstract Answer post(List<URI> servers, Credentials credentials, String path, String json, Duration timeout)
+      throws IOException, InterruptedException;
+
+  /**
+   * Calls {@code listener} after every answer from the server, changed or not (a long-poll that
+   * ended, a resync): the agent's pass after each answer confirms each revision in its reports.
+   */
+  public abstract Subscription onServerAnswer(FleetconfClient client, Consumer<Config> listener);
+
+  /**
+   * An HTTP client that trusts the credentials' CA file and presents their certificate, if any
+   * (the CLI's admin calls; its own token goes in its requests).
+   */
+  public abstract HttpClient httpClient(Credentials credentials, Duration connectTimeout);
+}
