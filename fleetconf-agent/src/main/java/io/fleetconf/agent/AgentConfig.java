@@ -187,7 +187,7 @@ public record AgentConfig(
     require(!(enrolToken.isPresent() && enrolTokenFile.isPresent()), "give one of enrol_token and enrol_token_file, not both");
     require(stateDir != null, "state_dir is required");
     require(token.isPresent() || tokenFile.isPresent() || enrolToken.isPresent() || enrolTokenFile.isPresent()
-        || Files.exists(identity().resolve(Identity.CERTIFICATE_FILE)),
+        || Files.exists(certificateFile()),
         "give a device token (token or token_file) or, for a client certificate, enrol_token or enrol_token_file");
     require(!outputs.isEmpty(), "outputs must list at least one file");
     for (Output output : outputs) {
@@ -277,6 +277,16 @@ public record AgentConfig(
   /** Where the agent keeps its private key and certificate (default: {@code <state_dir>/identity}). */
   Path identity() {
     return identityDir.orElseGet(() -> stateDir.resolve("identity"));
+  }
+
+  /** The device's client certificate, once enrolled (PEM, leaf first). */
+  Path certificateFile() {
+    return identity().resolve("device.crt");
+  }
+
+  /** The device's private key (PEM, mode 0600). */
+  Path keyFile() {
+    return identity().resolve("device.key");
   }
 
   private static String read(Path file, String what) {

@@ -46,8 +46,6 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * left, the agent renews it at start, authenticating with the current one.
  */
 final class Identity {
-  static final String KEY_FILE = "device.key";
-  static final String CERTIFICATE_FILE = "device.crt";
   private static final System.Logger LOG = System.getLogger(Identity.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,9 +54,8 @@ final class Identity {
   /** The credentials to use: the token, the certificate (enrolling or renewing first if due), the CA file. */
   static Credentials credentials(AgentConfig config) {
     Credentials byToken = withCaFile(config.resolveToken().map(Credentials::token).orElse(Credentials.none()), config);
-    Path dir = config.identity();
-    Path certificate = dir.resolve(CERTIFICATE_FILE);
-    Path key = dir.resolve(KEY_FILE);
+    Path certificate = config.certificateFile();
+    Path key = config.keyFile();
     finishRenewal(certificate, key);
     if (!Files.exists(certificate)) {
       Optional<String> enrolToken = config.resolveEnrolToken();
