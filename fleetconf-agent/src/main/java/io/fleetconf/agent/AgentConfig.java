@@ -198,7 +198,7 @@ public record AgentConfig(
       require(output.destination() != null, where + ".destination is required");
       require(output.template().isPresent() != output.format().isPresent(),
           where + ": give exactly one of template and format");
-      output.format().ifPresent(f -> io.fleetconf.core.format.Format.named(f));
+      output.format().ifPresent(f -> io.fleetconf.format.Format.named(f));
       output.mode().ifPresent(m -> require(m.matches("0?[0-7]{3}"), where + ".mode must be octal like 0644, was " + m));
       output.action().ifPresent(a -> require(actions.containsKey(a), where + ".action '" + a + "' is not in actions"));
     }

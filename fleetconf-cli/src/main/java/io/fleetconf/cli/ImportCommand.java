@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Key;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

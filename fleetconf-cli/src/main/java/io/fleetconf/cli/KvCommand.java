@@ -2,7 +2,7 @@ package io.fleetconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ final class KvCommand {
       }
       try {
         return Format.JSON.parse(text);
-      } catch (io.fleetconf.core.format.DocumentException e) {
+      } catch (io.fleetconf.format.DocumentException e) {
         throw new CliException("--type json: VALUE is not JSON (" + e.getMessage() + "); leave --type out to store"
             + " it as text");
       }

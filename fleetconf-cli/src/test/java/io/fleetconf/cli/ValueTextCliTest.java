@@ -3,7 +3,7 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import io.fleetconf.testing.TestServer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;

@@ -164,7 +164,7 @@ public final class Config {
 
   /** The whole tree as compact JSON, numbers as written. */
   public String asJson() {
-    return io.fleetconf.core.format.Json.write(tree);
+    return io.fleetconf.format.Json.write(tree);
   }
 
   ObjectNode tree() {

@@ -1,7 +1,7 @@
 package io.fleetconf.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.core.format.Json;
+import io.fleetconf.format.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;

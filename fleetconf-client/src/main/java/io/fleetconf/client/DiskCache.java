@@ -43,7 +43,7 @@ final class DiskCache {
       return Optional.empty();
     }
     try {
-      JsonNode doc = io.fleetconf.core.format.Json.read(Files.readString(file)); // numbers as the server wrote them
+      JsonNode doc = io.fleetconf.format.Json.read(Files.readString(file)); // numbers as the server wrote them
       JsonNode config = doc.get("config");
       if (!(config instanceof ObjectNode tree) || !sha256(tree.toString()).equals(doc.path("sha256").asText())) {
         LOG.log(System.Logger.Level.WARNING, "ignoring the config cache " + file + ": its checksum does not match");

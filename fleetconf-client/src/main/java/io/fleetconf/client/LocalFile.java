@@ -3,7 +3,7 @@ package io.fleetconf.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

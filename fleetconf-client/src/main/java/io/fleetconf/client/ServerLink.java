@@ -107,8 +107,8 @@ final class ServerLink {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     JsonNode body;
     try {
-      body = io.fleetconf.core.format.Json.read(response.body()); // numbers keep their text, as 1.10
-    } catch (io.fleetconf.core.format.DocumentException e) {
+      body = io.fleetconf.format.Json.read(response.body()); // numbers keep their text, as 1.10
+    } catch (io.fleetconf.format.DocumentException e) {
       throw new IOException("the server answered " + response.statusCode() + " with something that is not JSON");
     }
     if (response.statusCode() != 200) {

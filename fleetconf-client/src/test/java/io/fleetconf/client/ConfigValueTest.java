@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Revision;
-import io.fleetconf.core.format.Json;
+import io.fleetconf.format.Json;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

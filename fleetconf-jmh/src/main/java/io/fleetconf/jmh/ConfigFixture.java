@@ -10,7 +10,7 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

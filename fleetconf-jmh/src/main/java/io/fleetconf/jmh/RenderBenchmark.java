@@ -3,7 +3,7 @@ package io.fleetconf.jmh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Layer;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -7,7 +7,7 @@ import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -132,7 +132,7 @@ abstract class ConsulTestSupport {
   JsonNode nativeEntry(String key) {
     TestServer.Reply reply = server.get("/api/v1/entries/" + key);
     assertThat(reply.status()).as("native GET %s: %s", key, reply.body()).isEqualTo(200);
-    return io.fleetconf.core.format.Json.read(reply.body()); // numbers as written
+    return io.fleetconf.format.Json.read(reply.body()); // numbers as written
   }
 
   /** A token just made: its id (which messages name) and its secret. */

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetconf.core.format.Json;
+import io.fleetconf.format.Json;
 import io.fleetconf.testing.TestServer;
 import java.util.Base64;
 import java.util.stream.Stream;

@@ -132,11 +132,11 @@ abstract class StoreContract extends StoreEntriesContract {
     byte[] bytes = {0, (byte) 0xFF, (byte) 0xC3, 0x28, 0x1F, (byte) 0x8B, 0x08, 0x00};
     Key binaryKey = Key.parse("plain/config/blob");
     Key sealedKey = Key.parse("plain/config/sealed-blob");
-    commit(Mutation.Put.of(Key.parse("global/a/numbers"), io.fleetconf.core.format.Json.read(numbers)),
+    commit(Mutation.Put.of(Key.parse("global/a/numbers"), io.fleetconf.format.Json.read(numbers)),
         Mutation.Put.of(binaryKey, com.fasterxml.jackson.databind.node.BinaryNode.valueOf(bytes)),
         new Mutation.Put(sealedKey, com.fasterxml.jackson.databind.node.BinaryNode.valueOf(bytes), Optional.empty(), true));
     assertThat(commit(Mutation.Put.of(Key.parse("global/a/numbers"),
-        io.fleetconf.core.format.Json.read(numbers.replace("1.10", "1.1")))).changes()).hasSize(1);
+        io.fleetconf.format.Json.read(numbers.replace("1.10", "1.1")))).changes()).hasSize(1);
     store.close();
     store = open(dir);
     Keyring.open(store, master);
@@ -151,7 +151,7 @@ abstract class StoreContract extends StoreEntriesContract {
   }
 
   private static String exactText(JsonNode value) {
-    return io.fleetconf.core.format.Json.write(value);
+    return io.fleetconf.format.Json.write(value);
   }
 
   private JsonNode entryAt(Revision at, String key) {

@@ -178,7 +178,7 @@ class StoreCopyTest {
   }
 
   private static Mutation put(String key, String json) {
-    return Mutation.Put.of(Key.parse(key), io.fleetconf.core.format.Json.read(json));
+    return Mutation.Put.of(Key.parse(key), io.fleetconf.format.Json.read(json));
   }
 
   private static TokenRecord token(String id, Optional<Instant> expires, Optional<Instant> revoked) {
@@ -209,7 +209,7 @@ class StoreCopyTest {
             assertThat(e.value().asText()).isEqualTo("hunter3");
           });
       assertThat(b.entries()).filteredOn(e -> e.key().toString().equals("global/tv/fw")).singleElement()
-          .satisfies(e -> assertThat(io.fleetconf.core.format.Json.write(e.value())).isEqualTo("1.10"));
+          .satisfies(e -> assertThat(io.fleetconf.format.Json.write(e.value())).isEqualTo("1.10"));
       assertThat(b.entries()).filteredOn(e -> e.key().toString().equals("plain/blob")).singleElement()
           .satisfies(e -> assertThat(e.value().binaryValue()).isEqualTo(BLOB));
       assertThat(b.devices()).isEqualTo(a.devices());

@@ -47,7 +47,7 @@ abstract class StoreEntriesContract {
 
   /** A value as the server reads one: numbers keep their text. */
   static JsonNode json(String text) {
-    return io.fleetconf.core.format.Json.read(text);
+    return io.fleetconf.format.Json.read(text);
   }
 
   static Mutation put(String key, String json) {

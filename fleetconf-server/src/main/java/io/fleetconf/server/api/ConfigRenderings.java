@@ -7,7 +7,7 @@ import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Entry;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Revision;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import io.fleetconf.server.LiveState.Snapshot;
 import java.util.List;
 import java.util.Optional;

@@ -22,7 +22,7 @@ import io.fleetconf.core.GroupName;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import io.fleetconf.server.Replica;
 import io.fleetconf.server.FleetStatus;
 import io.fleetconf.core.Report;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Revision;
-import io.fleetconf.core.format.Format;
+import io.fleetconf.format.Format;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 

@@ -25,8 +25,8 @@ public record Response(
     void stream(java.io.OutputStream out) throws java.io.IOException;
   }
 
-  // Deep enough for any value a store holds (io.fleetconf.core.format.Json).
-  private static final ObjectMapper JSON = io.fleetconf.core.format.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // Deep enough for any value a store holds (io.fleetconf.format.Json).
+  private static final ObjectMapper JSON = io.fleetconf.format.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Response json(int status, JsonNode body) {
     try {

@@ -1,4 +1,4 @@
-package io.fleetconf.core.format;
+package io.fleetconf.format;
 
 import io.fleetconf.core.InvalidInputException;
 

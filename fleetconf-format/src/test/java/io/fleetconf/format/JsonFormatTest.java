@@ -1,4 +1,4 @@
-package io.fleetconf.core.format;
+package io.fleetconf.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

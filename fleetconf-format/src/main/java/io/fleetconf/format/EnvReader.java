@@ -1,4 +1,4 @@
-package io.fleetconf.core.format;
+package io.fleetconf.format;
 
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
-package io.fleetconf.core.format;
+package io.fleetconf.format;
 
-import static io.fleetconf.core.format.JsonFormatTest.tree;
+import static io.fleetconf.format.JsonFormatTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.fleetconf.core.format;
+package io.fleetconf.format;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
