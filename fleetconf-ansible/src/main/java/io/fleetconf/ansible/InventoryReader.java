@@ -1,0 +1,182 @@
+package io.fleetconf.ansible;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Reads INI and YAML inventory sources into an {@link Inventory.Builder}, as Ansible's ini and yaml plugins do. */
+final class InventoryReader {
+  private static final Pattern SECTION = Pattern.compile("^\\[([^:\\]\\s]+)(?::(\\w+))?\\]\\s*(?:#.*)?$");
+  private static final List<String> IGNORED_SUFFIXES = List.of("~", ".orig", ".ini", ".cfg", ".retry", ".pyc", ".pyo");
+  private static final List<String> IGNORED_NAMES = List.of("host_vars", "group_vars", "vars_plugins");
+  private final Inventory.Builder inventory;
+  private final Decryptor decryptor;
+
+  InventoryReader(Inventory.Builder inventory, Decryptor decryptor) {
+    this.inventory = inventory;
+    this.decryptor = decryptor;
+  }
+
+  /** A file, or every inventory file of a directory (sorted, recursively, as Ansible walks it). */
+  void readSource(Path source) throws IOException {
+    if (Files.isDirectory(source)) {
+      List<Path> entries;
+      try (Stream<Path> list = Files.list(source)) {
+        entries = list.sorted().toList();
+      }
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(".") || IGNORED_NAMES.contains(name) || IGNORED_SUFFIXES.stream().anyMatch(name::endsWith)) {
+          continue;
+        }
+        readSource(entry);
+      }
+    } else {
+      String name = source.getFileName().toString();
+      String text = Files.readString(source, StandardCharsets.UTF_8);
+      if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
+        readYaml(source, text);
+      } else {
+        readIni(source, text);
+      }
+    }
+  }
+
+  private void readYaml(Path file, String text) {
+    JsonNode data = AnsibleYaml.load(text, file, decryptor);
+    if (data == null || data.isNull()) {
+      return;
+    }
+    if (!data.isObject()) {
+      throw new AnsibleException(file + ": a YAML inventory must be a mapping of groups");
+    }
+    for (Map.Entry<String, JsonNode> group : data.properties()) {
+      yamlGroup(file, group.getKey(), group.getValue());
+    }
+  }
+
+  private String yamlGroup(Path file, String name, JsonNode data) {
+    if (!data.isObject() && !data.isNull()) {
+      return name; // Ansible warns and skips
+    }
+    inventory.group(name);
+    if (data.isNull()) {
+      return name;
+    }
+    for (Map.Entry<String, JsonNode> section : data.properties()) {
+      JsonNode value = section.getValue();
+      if (value.isTextual()) {
+        value = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().putNull(value.textValue());
+      }
+      if (!value.isObject()) {
+        continue;
+      }
+      switch (section.getKey()) {
+        case "vars" -> value.properties().forEach(v -> inventory.groupVariable(name, v.getKey(), v.getValue()));
+        case "children" -> value.properties().forEach(c -> inventory.child(name, yamlGroup(file, c.getKey(), c.getValue())));
+        case "hosts" -> {
+          for (Map.Entry<String, JsonNode> host : value.properties()) {
+            HostPattern pattern = HostPattern.parse(host.getKey(), file);
+            JsonNode vars = host.getValue();
+            for (String hostName : pattern.hosts()) {
+              inventory.host(hostName, name);
+              pattern.port().ifPresent(port -> inventory.hostVariable(hostName, "ansible_port", numberNode(port)));
+              if (vars.isObject()) {
+                vars.properties().forEach(v -> inventory.hostVariable(hostName, v.getKey(), v.getValue()));
+              }
+            }
+          }
+        }
+        default -> { } // Ansible warns and skips
+      }
+    }
+    return name;
+  }
+
+  private static JsonNode numberNode(int port) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(port);
+  }
+
+  private void readIni(Path file, String text) {
+    String group = "ungrouped";
+    String state = "hosts";
+    List<String> pendingVars = new ArrayList<>();
+    int lineNumber = 0;
+    for (String raw : text.split("\r?\n|\r", -1)) {
+      lineNumber++;
+      String line = raw.strip();
+      if (line.isEmpty() || line.charAt(0) == '#' || line.charAt(0) == ';') {
+        continue;
+      }
+      Matcher section = SECTION.matcher(line);
+      String where = file + ":" + lineNumber;
+      if (section.matches()) {
+        group = section.group(1);
+        state = section.group(2) == null ? "hosts" : section.group(2);
+        if (!List.of("hosts", "children", "vars").contains(state)) {
+          throw new AnsibleException(where + ": section [" + group + ":" + state + "] has unknown type: " + state);
+        }
+        if (!inventory.hasGroup(group)) {
+          if (state.equals("vars")) {
+            pendingVars.add(group);
+          }
+          inventory.group(group);
+        }
+        if (!state.equals("vars")) {
+          pendingVars.remove(group);
+        }
+        continue;
+      }
+      if (line.startsWith("[") && line.endsWith("]")) {
+        throw new AnsibleException(where + ": invalid section entry: '" + line + "'");
+      }
+      switch (state) {
+        case "hosts" -> iniHost(where, line, group);
+        case "vars" -> {
+          int equals = line.indexOf('=');
+          if (equals < 0) {
+            throw new AnsibleException(where + ": expected key=value, got: " + line);
+          }
+          inventory.groupVariable(group, line.substring(0, equals).strip(), IniValue.parse(line.substring(equals + 1).strip()));
+        }
+        default -> {
+          String child = Shlex.split(line, where).get(0);
+          inventory.group(child);
+          pendingVars.remove(child);
+          inventory.child(group, child);
+        }
+      }
+    }
+    if (!pendingVars.isEmpty()) {
+      throw new AnsibleException(file + ": section [" + pendingVars.get(0) + ":vars] not valid for undefined group: "
+          + pendingVars.get(0));
+    }
+  }
+
+  private void iniHost(String where, String line, String group) {
+    List<String> tokens = Shlex.split(line, where);
+    if (tokens.isEmpty()) {
+      return;
+    }
+    HostPattern pattern = HostPattern.parse(tokens.get(0), Path.of(where));
+    for (String host : pattern.hosts()) {
+      inventory.host(host, group);
+      pattern.port().ifPresent(port -> inventory.hostVariable(host, "ansible_port", numberNode(port)));
+      for (String token : tokens.subList(1, tokens.size())) {
+        int equals = token.indexOf('=');
+        if (equals < 0) {
+          throw new AnsibleException(where + ": expected key=value host variable assignment, got: " + token);
+        }
+        inventory.hostVariable(host, token.substring(0, equals), IniValue.parse(token.substring(equals + 1)));
+      }
+    }
+  }
+}

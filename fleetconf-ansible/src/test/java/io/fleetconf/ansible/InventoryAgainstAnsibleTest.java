@@ -1,0 +1,88 @@
+package io.fleetconf.ansible;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetconf.testing.RealAnsible;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Each host's variables, read by us and by real {@code ansible-inventory --list}, are equal as JSON. */
+class InventoryAgainstAnsibleTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path INVENTORIES = Path.of("src/test/resources/inventories");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ini/hosts", "yaml", "priorities"})
+  void everyHostHasAnsiblesVariables(String source, @TempDir Path work) throws Exception {
+    Path ansible = RealAnsible.command("ansible-inventory");
+    Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
+    JsonNode hostvars = JSON.readTree(RealAnsible.run(work, ansible.toString(), "-i", inventory.toString(), "--list"))
+        .path("_meta").path("hostvars");
+
+    Inventory ours = Inventory.read(inventory, Decryptor.REFUSE);
+
+    TreeSet<String> theirHosts = new TreeSet<>();
+    hostvars.fieldNames().forEachRemaining(theirHosts::add);
+    assertEquals(theirHosts, new TreeSet<>(ours.hosts()), "hosts with variables");
+    List<String> differing = new ArrayList<>();
+    for (String host : ours.hosts()) {
+      JsonNode expected = hostvars.path(host);
+      JsonNode actual = JSON.readTree(JSON.writeValueAsString(ours.vars(host)));
+      if (!expected.equals(actual)) {
+        differing.add(host + ":\n  ansible: " + expected + "\n  ours:    " + actual);
+      }
+    }
+    assertEquals(List.of(), differing);
+  }
+
+  @Test
+  void hostsWithoutVariablesAreHostsToo() {
+    Inventory ours = Inventory.read(INVENTORIES.resolve("ini/hosts"), Decryptor.REFUSE);
+    assertEquals(List.of("all", "sites", "dvr"), ours.groupsOf("dvr9"));
+    assertEquals(List.of("all", "sites", "dvr", "edge"), ours.groupsOf("edge2"));
+  }
+
+  @Test
+  void vaultValueWithoutPasswordIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("hosts"), "h1\n");
+    Files.createDirectory(dir.resolve("group_vars"));
+    Path secret = dir.resolve("group_vars/all.yml");
+    Files.writeString(secret, "password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n");
+    AnsibleException refused = assertThrows(AnsibleException.class, () -> Inventory.read(dir, Decryptor.REFUSE));
+    assertEquals(secret + " holds vault-encrypted data; give --vault-password-file to import it", refused.getMessage());
+  }
+
+  @Test
+  void vaultValueGoesThroughTheDecryptor(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("hosts"), "h1\n");
+    Files.createDirectory(dir.resolve("host_vars"));
+    Files.writeString(dir.resolve("host_vars/h1"), "password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n");
+    Inventory read = Inventory.read(dir, (text, file) -> "clear:" + text.strip().length());
+    assertEquals(JSON.readTree("{\"password\":\"clear:30\"}"), read.vars("h1"));
+  }
+
+  @Test
+  void iniValuesAsPythonsLiteralEval() {
+    Map<String, String> cases = Map.of("8080", "8080", "1.10", "1.1", "'1.10'", "\"1.10\"", "yes", "\"yes\"",
+        "None", "null", "[1, 'a']", "[1,\"a\"]", "010", "\"010\"", "-0x10", "-16", "1 # note", "1");
+    cases.forEach((text, json) -> {
+      try {
+        assertEquals(JSON.readTree(json), JSON.readTree(IniValue.parse(text).toString()), text);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+}
