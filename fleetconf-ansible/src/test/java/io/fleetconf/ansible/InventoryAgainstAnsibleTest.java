@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
+import io.fleetconf.core.Scope;
 import io.fleetconf.testing.RealAnsible;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -17,7 +26,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Each host's variables, read by us and by real {@code ansible-inventory --list}, are equal as JSON. */
+/**
+ * Each host's variables, read by us and by real {@code ansible-inventory --list}, are equal as JSON;
+ * and so are fleetconf's effective {@code vars} merged by core from the entries the import plans.
+ */
 class InventoryAgainstAnsibleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path INVENTORIES = Path.of("src/test/resources/inventories");
@@ -44,13 +56,44 @@ class InventoryAgainstAnsibleTest {
       }
     }
     assertEquals(List.of(), differing);
+
+    ImportPlan plan = ImportPlan.of(ours, "vars");
+    Map<Scope, List<Entry>> byScope = new HashMap<>();
+    plan.entries().forEach((key, value) -> byScope.computeIfAbsent(key.scope(), s -> new ArrayList<>())
+        .add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1)));
+    for (String host : ours.hosts()) {
+      Device device = new Device(DeviceId.of(host), plan.deviceGroups().get(DeviceId.of(host)), Map.of());
+      List<Layer> layers = device.scopes().stream().map(s -> Layer.of(byScope.getOrDefault(s, List.of()))).toList();
+      JsonNode effective = JSON.readTree(JSON.writeValueAsString(EffectiveConfig.merge(layers).namespace("vars").tree()));
+      JsonNode expected = ImportPlan.withoutNulls((ObjectNode) hostvars.path(host));
+      if (!expected.equals(effective)) {
+        differing.add(host + ":\n  ansible:   " + expected + "\n  fleetconf: " + effective);
+      }
+    }
+    assertEquals(List.of(), differing, "fleetconf's effective vars after the import");
   }
 
   @Test
-  void hostsWithoutVariablesAreHostsToo() {
+  void aHostsGroupsComeInAnsiblesOrder() {
     Inventory ours = Inventory.read(INVENTORIES.resolve("ini/hosts"), Decryptor.REFUSE);
     assertEquals(List.of("all", "sites", "dvr"), ours.groupsOf("dvr9"));
     assertEquals(List.of("all", "sites", "dvr", "edge"), ours.groupsOf("edge2"));
+  }
+
+  @Test
+  void aNameFleetconfCannotStoreIsRefusedWithTheRule(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("hosts"), "[web+db]\nweb1\n");
+    AnsibleException group = assertThrows(AnsibleException.class,
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
+    assertEquals("group 'web+db' (as fleetconf group ansible/web+db) cannot be stored in fleetconf: group name "
+        + "'ansible/web+db' has an illegal character in segment 'web+db'; allowed are letters, digits, '_', '-' and '.'",
+        group.getMessage());
+
+    Files.writeString(dir.resolve("hosts"), "[web]\nadmin@web1\n");
+    AnsibleException host = assertThrows(AnsibleException.class,
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
+    assertEquals("host 'admin@web1' cannot be stored in fleetconf: device id 'admin@web1' has an illegal character "
+        + "in segment 'admin@web1'; allowed are letters, digits, '_', '-' and '.'", host.getMessage());
   }
 
   @Test
