@@ -8,11 +8,14 @@ import io.fleetconf.format.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,21 +24,35 @@ import picocli.CommandLine.Spec;
  * names are lower-cased ({@code LOG_LEVEL} becomes {@code log_level}) so that rendering the
  * namespace back as {@code .env} gives the same names.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(name = "import", mixinStandardHelpOptions = true, subcommands = AnsibleImportCommand.class,
     description = "Import a .env, YAML or JSON file into <scope>/<namespace>, as one change set.")
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Connection connection;
-  @Option(names = "--scope", required = true, description = "e.g. global, groups/site/lisbon, devices/vv-lis-01")
+  @Option(names = "--scope", description = "e.g. global, groups/site/lisbon, devices/vv-lis-01")
   String scope;
-  @Option(names = "--namespace", required = true, description = "e.g. common or tv_scheduler") String namespace;
+  @Option(names = "--namespace", description = "e.g. common or tv_scheduler") String namespace;
   @Option(names = "--format", description = "env, yaml, json or properties; by default from the file name.")
   String format;
   @Option(names = {"-m", "--message"}) String message;
-  @Parameters(paramLabel = "FILE") Path file;
+  @Parameters(paramLabel = "FILE", arity = "0..1") Path file;
 
   @Override
   public Integer call() {
+    // Not required in picocli's sense, which would demand them of `import ansible` too.
+    List<String> missing = new ArrayList<>();
+    if (scope == null) {
+      missing.add("'--scope=<scope>'");
+    }
+    if (namespace == null) {
+      missing.add("'--namespace=<namespace>'");
+    }
+    if (file == null) {
+      missing.add("'FILE'");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required options and parameters: " + String.join(", ", missing));
+    }
     Format chosen = format != null ? Format.named(format) : guess(file);
     JsonNode document;
     try {
