@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,7 +68,8 @@ class VaultTest {
     Files.writeString(inv.resolve("host_vars/h2.yml"), hostFile());
     RealAnsible.run(inv, vault, "encrypt", "--vault-id", "prod@../pw", "host_vars/h2.yml");
     String list = RealAnsible.run(inv, inventory, "-i", "hosts", "--vault-password-file", "../pw", "--list");
-    hostvars = new ObjectMapper().readTree(list).path("_meta").path("hostvars");
+    hostvars = new ObjectMapper(JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
+        .readTree(list).path("_meta").path("hostvars");
   }
 
   private static String[] encryptString(String vault, String... how) {
@@ -80,11 +83,49 @@ class VaultTest {
 
   private static String mixedVars() {
     return "---\nplain: hi\nport: 8080\nratio: 1.5\nenabled: true\nnothing: null\n"
-        + "list: [a, 1]\nnested:\n  inner: ünï\n" + strings11 + "\n"
+        + "list: [a, 1]\nnested:\n  inner: ünï\n" + YAML_11_SCALARS + strings11 + "\n"
         + strings12.replace("db_password:", "db_password_12:").replace("multi_line:", "multi_line_12:")
             .replace("unicode:", "unicode_12:")
         + "\n";
   }
+
+  // PyYAML's YAML 1.1 typing, which differs from YAML 1.2 and from SnakeYAML's in places.
+  private static final String YAML_11_SCALARS = """
+      b1: yes
+      b2: no
+      b3: on
+      b4: OFF
+      b5: True
+      b6: y
+      n1: 1.10
+      n2: "1.10"
+      n3: 0777
+      n4: 0x1F
+      n5: 1_000
+      n6: .inf
+      n7: -.inf
+      n8: .nan
+      n9: 1e3
+      n10: 1.0e3
+      n11: +12
+      n12: 0o17
+      n13: 12345678901234567890
+      n14: 190:20:30
+      n15: 0b101
+      n16: 1.5e+3
+      n17: -0
+      d1: 2024-01-01
+      z1: ~
+      z2:
+      z3: Null
+      s1: '007'
+      s2: !!str 12
+      s3: !unsafe '{{ not_templated }}'
+      base: &base {a: 1, b: [x]}
+      merged:
+        <<: *base
+        b: own
+      """;
 
   private static String hostFile() {
     return "host_secret: s3\nhost_nested:\n  list: [1, two]\n  flag: false\n";
@@ -208,8 +249,8 @@ class VaultTest {
         .hasMessage("f (/a): malformed vault value: !vault must tag a string");
     assertThatThrownBy(() -> VaultedYaml.read("a: !vault 3\n", PASSWORD, "f"))
         .hasMessage("f (/a): malformed vault value: it does not start with $ANSIBLE_VAULT;");
-    assertThatThrownBy(() -> VaultedYaml.read("a: [1\n", PASSWORD, "f"))
-        .hasMessage("f: not valid YAML at line 1, column 6");
+    assertThatThrownBy(() -> VaultedYaml.read("a: [1\nb: {", PASSWORD, "f"))
+        .hasMessage("f: not valid YAML at line 2, column 2");
   }
 
   @Test
@@ -219,8 +260,12 @@ class VaultTest {
         .hasMessage("pw: the vault password file is empty");
   }
 
-  // ansible-inventory shows a !vault value as {"__ansible_vault": envelope}: the value we encrypted.
+  // ansible-inventory shows a !vault value as {"__ansible_vault": envelope}: the value we encrypted;
+  // and an !unsafe string as {"__ansible_unsafe": string}.
   private static JsonNode unvault(JsonNode node, JsonPointer at, Set<JsonPointer> vaulted) {
+    if (node.isObject() && node.has("__ansible_unsafe")) {
+      return node.get("__ansible_unsafe");
+    }
     if (node.isObject() && node.has("__ansible_vault")) {
       vaulted.add(at);
       String name = at.toString().substring(1);
