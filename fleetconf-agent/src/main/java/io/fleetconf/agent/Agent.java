@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
   private Agent(AgentConfig config) {
     this.config = config;
     Credentials credentials = Identity.credentials(config);
-    this.renderer = new Renderer(config.deviceId());
+    this.renderer = new Renderer(config.deviceId(), config.ansibleSettings());
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());

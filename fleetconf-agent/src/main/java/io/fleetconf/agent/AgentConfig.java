@@ -35,7 +35,28 @@ public record AgentConfig(
     Optional<String> pollWait,
     Optional<String> debounce,
     List<Output> outputs,
-    Map<String, Action> actions) {
+    Map<String, Action> actions,
+    Optional<Ansible> ansible) {
+
+  /**
+   * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
+   * top-level variables (default {@code vars}), {@code ansible_managed} (default Ansible's
+   * {@code Ansible managed}), and the device's {@code group_names}.
+   */
+  public record Ansible(Optional<String> namespace, Optional<String> managed, List<String> groupNames) {
+    public Ansible {
+      namespace = optional(namespace);
+      managed = optional(managed);
+      groupNames = groupNames == null ? List.of() : List.copyOf(groupNames);
+    }
+
+    static final Ansible DEFAULT = new Ansible(Optional.empty(), Optional.empty(), List.of());
+
+    /** The namespace holding the variables (default {@code vars}). */
+    public String variables() {
+      return namespace.orElse("vars");
+    }
+  }
 
   /** One rendered file. */
   public record Output(
@@ -48,8 +69,10 @@ public record AgentConfig(
       Optional<String> mode,
       Optional<String> owner,
       Optional<String> check,
-      Optional<String> action) {
+      Optional<String> action,
+      Optional<String> templateMode) {
     public Output {
+      templateMode = optional(templateMode);
       template = optional(template);
       format = optional(format);
       path = optional(path);
@@ -57,6 +80,16 @@ public record AgentConfig(
       owner = optional(owner);
       check = optional(check);
       action = optional(action);
+    }
+
+    /**
+     * Whether the template renders as Ansible's template module does ({@code template_mode:
+     * ansible}, the default for a {@code .j2} file) or with each namespace as a variable
+     * ({@code template_mode: fleetconf}).
+     */
+    public boolean ansibleTemplate() {
+      return templateMode.map("ansible"::equals)
+          .orElseGet(() -> template.map(t -> t.getFileName().toString().endsWith(".j2")).orElse(false));
     }
   }
 
@@ -174,6 +207,12 @@ public record AgentConfig(
     identityDir = optional(identityDir);
     pollWait = optional(pollWait);
     debounce = optional(debounce);
+    ansible = optional(ansible);
+  }
+
+  /** The Ansible-mode template settings, defaults where not given. */
+  public Ansible ansibleSettings() {
+    return ansible.orElse(Ansible.DEFAULT);
   }
 
   AgentConfig validated() {
@@ -199,6 +238,8 @@ public record AgentConfig(
       require(output.template().isPresent() != output.format().isPresent(),
           where + ": give exactly one of template and format");
       output.format().ifPresent(f -> io.fleetconf.format.Format.named(f));
+      output.templateMode().ifPresent(m -> require(m.equals("ansible") || m.equals("fleetconf"),
+          where + ".template_mode must be ansible or fleetconf, was '" + m + "'"));
       output.mode().ifPresent(m -> require(m.matches("0?[0-7]{3}"), where + ".mode must be octal like 0644, was " + m));
       output.action().ifPresent(a -> require(actions.containsKey(a), where + ".action '" + a + "' is not in actions"));
     }

@@ -8,6 +8,8 @@ import io.fleetconf.format.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,10 +23,18 @@ import java.util.stream.Collectors;
 final class Renderer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final StrictJinja jinja = new StrictJinja();
+  /** Ansible-mode Jinja by its block settings ({@code trim_blocks}, {@code lstrip_blocks}), made when first used. */
+  private final Map<List<Boolean>, StrictJinja> ansibleJinja = new java.util.concurrent.ConcurrentHashMap<>();
   private final String deviceId;
+  private final AgentConfig.Ansible ansible;
 
   Renderer(String deviceId) {
+    this(deviceId, AgentConfig.Ansible.DEFAULT);
+  }
+
+  Renderer(String deviceId, AgentConfig.Ansible ansible) {
     this.deviceId = deviceId;
+    this.ansible = ansible;
   }
 
   byte[] render(AgentConfig.Output output, Config config) {
@@ -50,14 +60,99 @@ final class Renderer {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = JSON.convertValue(Json.read(config.asJson()), Map.class);
+    if (output.ansibleTemplate()) {
+      return ansible(output.template().get(), source, tree).getBytes(StandardCharsets.UTF_8);
+    }
     Map<String, Object> context = new LinkedHashMap<>();
     tree.forEach((namespace, value) -> context.put(namespace, StrictJinja.tree(namespace, value)));
     context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
     context.put("revision", config.revision().value());
-    StrictJinja.Rendered result = jinja.render(source, context);
-    return result.output().orElseThrow(() -> new AgentException("template " + output.template().get() + ": "
-        + result.problems().stream().map(p -> "line " + p.line() + ": " + p.message()).collect(Collectors.joining("; "))))
-        .getBytes(StandardCharsets.UTF_8);
+    return rendered(output.template().get(), jinja.render(source, context)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String rendered(Path file, StrictJinja.Rendered result) {
+    return result.output().orElseThrow(() -> new AgentException("template " + file + ": "
+        + result.problems().stream().map(p -> "line " + p.line() + ": " + p.message()).collect(Collectors.joining("; "))));
+  }
+
+  /**
+   * As ansible-core 2.14's template module: a {@code #jinja2:} first line overrides the settings
+   * and is dropped; Jinja drops one trailing newline and Ansible then restores the template's count;
+   * the variables namespace at top level, with Ansible's magic variables over it.
+   */
+  private String ansible(Path file, String source, Map<String, Object> tree) {
+    int trailing = trailingNewlines(source);
+    boolean trimBlocks = true;
+    boolean lstripBlocks = false;
+    boolean keepTrailingNewline = false;
+    if (source.startsWith(JINJA2_OVERRIDE)) {
+      int eol = source.indexOf('\n');
+      String line = source.substring(JINJA2_OVERRIDE.length(), eol < 0 ? source.length() : eol);
+      source = eol < 0 ? "" : source.substring(eol + 1);
+      for (String pair : line.split(",")) {
+        int colon = pair.indexOf(':');
+        if (colon < 0) {
+          throw new AgentException("template " + file + ": line 1: failed to parse jinja2 override '" + pair.strip()
+              + "' (give key: value pairs, separated by commas)");
+        }
+        String key = pair.substring(0, colon).strip();
+        boolean value = switch (pair.substring(colon + 1).strip()) {
+          case "True" -> true;
+          case "False" -> false;
+          default -> throw new AgentException("template " + file + ": line 1: jinja2 override " + key
+              + " must be True or False, was '" + pair.substring(colon + 1).strip() + "'");
+        };
+        switch (key) {
+          case "trim_blocks" -> trimBlocks = value;
+          case "lstrip_blocks" -> lstripBlocks = value;
+          case "keep_trailing_newline" -> keepTrailingNewline = value;
+          default -> throw new AgentException("template " + file + ": line 1: jinja2 override " + key
+              + " is not supported (trim_blocks, lstrip_blocks, keep_trailing_newline are)");
+        }
+      }
+    }
+    source = source.replace("\r\n", "\n").replace('\r', '\n');
+    if (!keepTrailingNewline && source.endsWith("\n")) {
+      source = source.substring(0, source.length() - 1);
+    }
+    boolean trim = trimBlocks;
+    boolean lstrip = lstripBlocks;
+    StrictJinja engine = ansibleJinja.computeIfAbsent(List.of(trim, lstrip), k -> new StrictJinja(trim, lstrip, true));
+    String result = rendered(file, engine.render(source, ansibleContext(tree)));
+    int missing = trailing - trailingNewlines(result);
+    return missing > 0 ? result + "\n".repeat(missing) : result;
+  }
+
+  private Map<String, Object> ansibleContext(Map<String, Object> tree) {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    if (tree.get(ansible.variables()) instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> vars.put((String) k, v));
+    }
+    List<String> groupNames = ansible.groupNames().stream().filter(g -> !g.equals("all") && !g.equals("ungrouped"))
+        .sorted().toList();
+    Map<String, Object> groups = new LinkedHashMap<>();
+    groups.put("all", List.of(deviceId));
+    groups.put("ungrouped", groupNames.isEmpty() ? List.of(deviceId) : List.of());
+    groupNames.forEach(g -> groups.put(g, List.of(deviceId)));
+    vars.put("inventory_hostname", deviceId);
+    vars.put("inventory_hostname_short", deviceId.split("\\.", 2)[0]);
+    vars.put("group_names", groupNames);
+    vars.put("groups", groups);
+    vars.put("ansible_managed", ansible.managed().orElse("Ansible managed"));
+    Map<String, Object> context = new LinkedHashMap<>();
+    vars.forEach((name, value) -> context.put(name, StrictJinja.tree(name, value)));
+    context.put("hostvars", StrictJinja.tree("hostvars", Map.of(deviceId, vars)));
+    return context;
+  }
+
+  private static final String JINJA2_OVERRIDE = "#jinja2:";
+
+  private static int trailingNewlines(String text) {
+    int count = 0;
+    while (count < text.length() && text.charAt(text.length() - 1 - count) == '\n') {
+      count++;
+    }
+    return count;
   }
 }

@@ -2,6 +2,10 @@ package io.fleetconf.agent;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
@@ -44,16 +48,40 @@ final class StrictJinja {
   private static final Pattern FILTER = Pattern.compile("(?<!\\|)\\|(?!\\|)\\s*([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern TEST = Pattern.compile("\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
 
-  private final Jinjava jinja = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true)
-      .withFailOnUnknownTokens(false).withElResolver(new CompositeELResolver() {
-        {
-          add(new UndefinedResolver());
-          add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
-        }
-      }).withInterperterFactory(new StrictInterpreters()).build());
+  private final Jinjava jinja;
+  private final boolean ansible;
 
   StrictJinja() {
+    this(true, false, false);
+  }
+
+  /**
+   * Jinja with the given block settings; {@code ansible} adds Ansible's filters and tests and prints
+   * values as Python does ({@code True}, {@code ['a', 1]}, {@code {'k': 'v'}}, None as nothing).
+   */
+  StrictJinja(boolean trimBlocks, boolean lstripBlocks, boolean ansible) {
+    JinjavaConfig.Builder config = JinjavaConfig.newBuilder().withTrimBlocks(trimBlocks).withLstripBlocks(lstripBlocks)
+        .withFailOnUnknownTokens(false).withElResolver(new CompositeELResolver() {
+          {
+            add(new UndefinedResolver());
+            add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+          }
+        }).withInterperterFactory(new StrictInterpreters());
+    if (ansible) {
+      config.withLegacyOverrides(LegacyOverrides.newBuilder().withUsePyishObjectMapper(true).build())
+          .withExecutionMode(new com.hubspot.jinjava.mode.ExecutionMode() {
+            @Override
+            public void prepareContext(Context context) {
+              context.setExpressionStrategy(new PythonOutput());
+            }
+          });
+    }
+    jinja = new Jinjava(config.build());
+    this.ansible = ansible;
     Context global = jinja.getGlobalContext();
+    if (ansible) {
+      AnsibleFilters.register(global);
+    }
     for (String name : List.of("default", "d")) {
       global.registerFilter(new Guard(name, global.getFilter(name)));
     }
@@ -62,8 +90,24 @@ final class StrictJinja {
     }
   }
 
+  /** Prints an expression's value as Ansible's Jinja does: Python's {@code str}, and None as nothing. */
+  private static final class PythonOutput implements ExpressionStrategy {
+    @Override
+    public RenderedOutputNode interpretOutput(ExpressionToken master, JinjavaInterpreter interpreter) {
+      Object value = interpreter.resolveELExpression(master.getExpr(), master.getLineNumber());
+      return new RenderedOutputNode(value == null ? "" : Python.str(value));
+    }
+  }
+
   /** Renders {@code source}; the output, or what is wrong with the template, first problem first. */
   Rendered render(String source, Map<String, Object> context) {
+    if (ansible) {
+      source = pythonLiterals(source);
+      context = new LinkedHashMap<>(context);
+      // Jinja's literals that Jinjava lacks (none is answered by the interpreter: a null binding is dropped)
+      context.putIfAbsent("True", true);
+      context.putIfAbsent("False", false);
+    }
     List<Problem> unknown = unknownNames(source);
     if (!unknown.isEmpty()) {
       return new Rendered(Optional.empty(), unknown);
@@ -123,6 +167,71 @@ final class StrictJinja {
       }
     }
     return problems;
+  }
+
+  /**
+   * Jinja reads a string literal's escapes as Python does ({@code '\\1'} is a backslash and 1,
+   * {@code '\\d'} stays as written); Jinjava knows only two and rejects the rest. Each literal in
+   * the template's code becomes the Jinjava literal of the same text.
+   */
+  private static String pythonLiterals(String source) {
+    String blanked = blank(RAW, blank(COMMENT, source));
+    StringBuilder out = new StringBuilder();
+    int done = 0;
+    for (Matcher block = CODE.matcher(blanked); block.find(); ) {
+      for (Matcher m = STRING.matcher(blanked.substring(block.start(), block.end())); m.find(); ) {
+        int start = block.start() + m.start();
+        String literal = source.substring(start, block.start() + m.end());
+        out.append(source, done, start).append(jinjavaLiteral(pythonUnescape(literal.substring(1, literal.length() - 1))));
+        done = block.start() + m.end();
+      }
+    }
+    return out.append(source.substring(done)).toString();
+  }
+
+  private static String jinjavaLiteral(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static String pythonUnescape(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != '\\' || i + 1 == text.length()) {
+        out.append(c);
+        continue;
+      }
+      char next = text.charAt(++i);
+      switch (next) {
+        case '\\', '\'', '"' -> out.append(next);
+        case 'n' -> out.append('\n');
+        case 't' -> out.append('\t');
+        case 'r' -> out.append('\r');
+        case 'a' -> out.append('\u0007');
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'v' -> out.append('\u000b');
+        case '\n' -> { }
+        default -> {
+          if (next >= '0' && next <= '7') {
+            int end = i;
+            while (end < text.length() && end < i + 3 && text.charAt(end) >= '0' && text.charAt(end) <= '7') {
+              end++;
+            }
+            out.append((char) Integer.parseInt(text.substring(i, end), 8));
+            i = end - 1;
+          } else if ((next == 'x' || next == 'u') && i + (next == 'x' ? 2 : 4) < text.length()
+              && text.substring(i + 1, i + 1 + (next == 'x' ? 2 : 4)).matches("[0-9a-fA-F]+")) {
+            int digits = next == 'x' ? 2 : 4;
+            out.append((char) Integer.parseInt(text.substring(i + 1, i + 1 + digits), 16));
+            i += digits;
+          } else {
+            out.append('\\').append(next);
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 
   /** Replaces each match by spaces, keeping newlines, so that offsets and line numbers stay. */
@@ -270,6 +379,9 @@ final class StrictJinja {
     @Override
     public Object retraceVariable(String variable, int lineNumber, int startPosition) {
       Object value = super.retraceVariable(variable, lineNumber, startPosition);
+      if (value == null && (variable.equals("none") || variable.equals("None"))) {
+        return null;
+      }
       return value == null && !getContext().containsKey(variable) ? new Undefined(variable, lineNumber) : value;
     }
   }

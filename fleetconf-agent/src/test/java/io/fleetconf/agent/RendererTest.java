@@ -26,7 +26,7 @@ class RendererTest {
 
   private static AgentConfig.Output output(Optional<Path> template, Optional<String> format, Optional<String> path) {
     return new AgentConfig.Output("out", "tv_scheduler", template, format, path, Path.of("/tmp/x"),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("fleetconf"));
   }
 
   @Test

@@ -132,7 +132,7 @@ class AgentEndToEndTest {
           + "outputs:\n"
           + "  - name: tv_scheduler\n"
           + "    namespace: tv_scheduler\n"
-          + "    template: " + template + "\n"
+          + "    template: " + template + "\n    template_mode: fleetconf\n"
           + "    destination: " + file(device) + "\n"
           + "    mode: \"0640\"\n"
           + "    check: \"! grep -q INVALID {path}\"\n"

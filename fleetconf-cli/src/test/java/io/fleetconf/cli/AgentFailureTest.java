@@ -44,7 +44,7 @@ class AgentFailureTest {
   private Path config(String extra) throws Exception {
     return Files.writeString(dir.resolve("agent.yaml"), "server: " + server.uri() + "\ndevice_id: vv-1\n"
         + "token: " + server.token() + "\nstate_dir: " + dir.resolve("state") + "\n" + extra
-        + "outputs:\n  - name: tv_api\n    namespace: tv_api\n    template: " + dir.resolve("tv_api.env.j2")
+        + "outputs:\n  - name: tv_api\n    namespace: tv_api\n    template_mode: fleetconf\n    template: " + dir.resolve("tv_api.env.j2")
         + "\n    destination: " + dir.resolve("tv_api.env") + "\n    action: reload\n"
         + "actions:\n  reload:\n    command: echo reload >> " + dir.resolve("reloads.log") + "\n"
         + "    health:\n      command: test -f " + dir.resolve("healthy") + "\n"

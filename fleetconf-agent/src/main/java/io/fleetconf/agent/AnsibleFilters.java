@@ -1,0 +1,456 @@
+package io.fleetconf.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
+import com.hubspot.jinjava.lib.filter.AdvancedFilter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ansible's filters and tests (ansible-core 2.14, {@code plugins/filter/core.py},
+ * {@code mathstuff.py}, {@code plugins/test/core.py}) as Jinjava filters, with Python's semantics:
+ * Python regular expressions, Python's {@code json.dumps}, order-keeping set operations.
+ */
+final class AnsibleFilters {
+  private AnsibleFilters() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @FunctionalInterface
+  interface Body {
+    Object apply(Object value, Object[] args, Map<String, Object> kwargs);
+  }
+
+  private record Named(String name, Body body) implements AdvancedFilter {
+    @Override
+    public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      return body.apply(value, args, kwargs);
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+  }
+
+  @FunctionalInterface
+  interface Check {
+    boolean test(Object value, Object[] args);
+  }
+
+  private record Test(String name, Check check) implements ExpTest {
+    @Override
+    public boolean evaluate(Object value, JinjavaInterpreter interpreter, Object... args) {
+      return check.test(value, args);
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+  }
+
+  /** Adds Ansible's filters and tests to {@code context}, replacing Jinjava's of the same name. */
+  static void register(Context context) {
+    filter(context, "mandatory", (v, a, k) -> {
+      if (v instanceof StrictJinja.Undefined u) {
+        throw new InterpretException(a.length > 0 ? str(a[0]) : "Mandatory variable '" + u.name() + "'  not defined.");
+      }
+      return v;
+    });
+    filter(context, "bool", (v, a, k) -> v == null || v instanceof Boolean ? v
+        : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || Long.valueOf(1).equals(v));
+    filter(context, "string", (v, a, k) -> Python.str(v));
+    filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
+    filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
+    filter(context, "title", (v, a, k) -> {
+      // Python's str.title: a letter after a non-letter starts a word
+      StringBuilder out = new StringBuilder();
+      boolean inWord = false;
+      for (char c : str(v).toCharArray()) {
+        out.append(inWord ? Character.toLowerCase(c) : Character.toUpperCase(c));
+        inWord = Character.isLetter(c);
+      }
+      return out.toString();
+    });
+    filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
+    filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
+    filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
+    filter(context, "from_json", (v, a, k) -> read(JSON, str(v)));
+    filter(context, "from_yaml", (v, a, k) -> read(YAML, str(v)));
+    filter(context, "regex_replace", (v, a, k) -> regex(str(arg(a, 0)), a, k, 2).matcher(str(v))
+        .replaceAll(replacement(a.length > 1 ? str(a[1]) : "")));
+    filter(context, "regex_search", AnsibleFilters::regexSearch);
+    filter(context, "regex_findall", (v, a, k) -> {
+      List<Object> found = new ArrayList<>();
+      Matcher m = regex(str(arg(a, 0)), a, k, 1).matcher(str(v));
+      while (m.find()) {
+        if (m.groupCount() == 0) {
+          found.add(m.group());
+        } else if (m.groupCount() == 1) {
+          found.add(m.group(1) == null ? "" : m.group(1));
+        } else {
+          List<Object> groups = new ArrayList<>();
+          for (int g = 1; g <= m.groupCount(); g++) {
+            groups.add(m.group(g) == null ? "" : m.group(g));
+          }
+          found.add(new Python.Tuple(groups));
+        }
+      }
+      return found;
+    });
+    filter(context, "b64encode", (v, a, k) -> Base64.getEncoder().encodeToString(str(v).getBytes(StandardCharsets.UTF_8)));
+    filter(context, "b64decode", (v, a, k) -> new String(Base64.getDecoder().decode(str(v)), StandardCharsets.UTF_8));
+    filter(context, "hash", (v, a, k) -> hash(str(v), a.length > 0 ? str(a[0]) : "sha1"));
+    filter(context, "checksum", (v, a, k) -> hash(str(v), "sha1"));
+    filter(context, "quote", (v, a, k) -> quote(str(v)));
+    filter(context, "comment", (v, a, k) -> comment(str(v)));
+    filter(context, "combine", AnsibleFilters::combine);
+    filter(context, "dict2items", (v, a, k) -> {
+      List<Object> items = new ArrayList<>();
+      map(v, "dict2items").forEach((key, value) -> {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put(str(k.getOrDefault("key_name", "key")), key);
+        item.put(str(k.getOrDefault("value_name", "value")), value);
+        items.add(item);
+      });
+      return items;
+    });
+    filter(context, "items2dict", (v, a, k) -> {
+      Map<Object, Object> dict = new LinkedHashMap<>();
+      for (Object item : list(v)) {
+        Map<?, ?> entry = map(item, "items2dict");
+        dict.put(entry.get(str(k.getOrDefault("key_name", "key"))), entry.get(str(k.getOrDefault("value_name", "value"))));
+      }
+      return dict;
+    });
+    filter(context, "unique", (v, a, k) -> new ArrayList<>(new LinkedHashSet<>(list(v))));
+    filter(context, "union", (v, a, k) -> {
+      LinkedHashSet<Object> all = new LinkedHashSet<>(list(v));
+      all.addAll(list(arg(a, 0)));
+      return new ArrayList<>(all);
+    });
+    filter(context, "intersect", (v, a, k) -> {
+      List<Object> other = list(arg(a, 0));
+      return new ArrayList<>(new LinkedHashSet<>(list(v).stream().filter(other::contains).toList()));
+    });
+    filter(context, "difference", (v, a, k) -> {
+      List<Object> other = list(arg(a, 0));
+      return new ArrayList<>(new LinkedHashSet<>(list(v).stream().filter(x -> !other.contains(x)).toList()));
+    });
+    filter(context, "flatten", (v, a, k) -> {
+      Object levels = a.length > 0 ? a[0] : k.get("levels");
+      boolean skipNulls = !Boolean.FALSE.equals(a.length > 1 ? a[1] : k.getOrDefault("skip_nulls", true));
+      return flatten(list(v), levels == null ? -1 : ((Number) levels).intValue(), skipNulls);
+    });
+    filter(context, "zip", (v, a, k) -> {
+      List<List<Object>> lists = new ArrayList<>();
+      lists.add(list(v));
+      for (Object other : a) {
+        lists.add(list(other));
+      }
+      int n = lists.stream().mapToInt(List::size).min().orElse(0);
+      List<Object> zipped = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        List<Object> tuple = new ArrayList<>();
+        for (List<Object> l : lists) {
+          tuple.add(l.get(i));
+        }
+        zipped.add(new Python.Tuple(tuple));
+      }
+      return zipped;
+    });
+    filter(context, "basename", (v, a, k) -> {
+      String p = str(v);
+      return p.substring(p.lastIndexOf('/') + 1);
+    });
+    filter(context, "dirname", (v, a, k) -> {
+      String p = str(v);
+      int slash = p.lastIndexOf('/');
+      String head = slash < 0 ? "" : p.substring(0, slash + 1);
+      return head.matches("/+") ? head : head.replaceAll("/+$", "");
+    });
+    filter(context, "splitext", (v, a, k) -> {
+      String p = str(v);
+      int slash = p.lastIndexOf('/');
+      int dot = p.lastIndexOf('.');
+      // a leading dot of the file name is not an extension (".bashrc")
+      if (dot > slash + 1 && !p.substring(slash + 1, dot).matches("\\.*")) {
+        return new Python.Tuple(List.of(p.substring(0, dot), p.substring(dot)));
+      }
+      return new Python.Tuple(List.of(p, ""));
+    });
+
+    test(context, "match", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).lookingAt());
+    test(context, "search", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
+    test(context, "regex", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
+    test(context, "version", (v, a) -> version(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
+    test(context, "version_compare", (v, a) -> version(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
+    test(context, "none", (v, a) -> v == null);
+    test(context, "string", (v, a) -> v instanceof CharSequence);
+    test(context, "number", (v, a) -> v instanceof Number);
+  }
+
+  private static void filter(Context context, String name, Body body) {
+    context.registerFilter(new Named(name, body));
+  }
+
+  private static void test(Context context, String name, Check check) {
+    context.registerExpTest(new Test(name, check));
+  }
+
+  private static Object arg(Object[] args, int index) {
+    if (index >= args.length) {
+      throw new InterpretException("missing argument " + (index + 1));
+    }
+    return args[index];
+  }
+
+  private static String str(Object value) {
+    return Python.str(value);
+  }
+
+  private static int intKw(Map<String, Object> kwargs, String name, int fallback) {
+    Object value = kwargs.get(name);
+    return value instanceof Number n ? n.intValue() : fallback;
+  }
+
+  private static boolean truthy(Object value) {
+    return switch (value) {
+      case null -> false;
+      case Boolean b -> b;
+      case Number n -> n.doubleValue() != 0;
+      case CharSequence s -> !s.isEmpty();
+      case Collection<?> c -> !c.isEmpty();
+      case Map<?, ?> m -> !m.isEmpty();
+      default -> true;
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object value) {
+    if (value instanceof Collection<?> c) {
+      return new ArrayList<>((Collection<Object>) c);
+    }
+    if (value instanceof Map<?, ?> m) {
+      return new ArrayList<>((Collection<Object>) m.keySet());
+    }
+    if (value instanceof CharSequence s) {
+      return new ArrayList<>(s.toString().chars().mapToObj(c -> (Object) String.valueOf((char) c)).toList());
+    }
+    throw new InterpretException("expected a list, got " + Python.repr(value));
+  }
+
+  private static Map<?, ?> map(Object value, String filter) {
+    if (value instanceof Map<?, ?> m) {
+      return m;
+    }
+    throw new InterpretException(filter + " requires a dictionary, got " + Python.repr(value));
+  }
+
+  private static Object read(ObjectMapper mapper, String text) {
+    try {
+      return mapper.readValue(text, Object.class);
+    } catch (java.io.IOException e) {
+      throw new InterpretException("cannot parse: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** A Python regular expression as a Java one: {@code (?P<name>...)}, {@code (?P=name)}. */
+  static Pattern regex(String python, Object[] args, Map<String, Object> kwargs, int flagsFrom) {
+    String java = python.replace("(?P<", "(?<").replaceAll("\\(\\?P=(\\w+)\\)", "\\\\k<$1>");
+    int flags = 0;
+    if (Boolean.TRUE.equals(kwargs.get("ignorecase")) || (args.length > flagsFrom && Boolean.TRUE.equals(args[flagsFrom]))) {
+      flags |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+    }
+    if (Boolean.TRUE.equals(kwargs.get("multiline")) || (args.length > flagsFrom + 1 && Boolean.TRUE.equals(args[flagsFrom + 1]))) {
+      flags |= Pattern.MULTILINE;
+    }
+    return Pattern.compile(java, flags | Pattern.UNICODE_CHARACTER_CLASS);
+  }
+
+  /** A Python replacement ({@code \1}, {@code \g<name>}) as a Java one. */
+  private static String replacement(String python) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < python.length(); i++) {
+      char c = python.charAt(i);
+      if (c == '$') {
+        out.append("\\$");
+      } else if (c == '\\' && i + 1 < python.length()) {
+        char next = python.charAt(++i);
+        if (Character.isDigit(next)) {
+          out.append('$').append(next);
+        } else if (next == 'g' && i + 1 < python.length() && python.charAt(i + 1) == '<') {
+          int end = python.indexOf('>', i);
+          String group = python.substring(i + 2, end);
+          out.append(group.matches("\\d+") ? "$" + group : "${" + group + "}");
+          i = end;
+        } else if (next == 'n') {
+          out.append('\n');
+        } else if (next == 't') {
+          out.append('\t');
+        } else if (next == '\\') {
+          out.append("\\\\");
+        } else {
+          out.append("\\\\").append(next);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static Object regexSearch(Object value, Object[] args, Map<String, Object> kwargs) {
+    List<Object> groups = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      groups.add(args[i]);
+    }
+    Matcher m = regex(str(arg(args, 0)), new Object[0], kwargs, 0).matcher(str(value));
+    if (!m.find()) {
+      return null;
+    }
+    if (groups.isEmpty()) {
+      return m.group();
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object g : groups) {
+      String name = str(g);
+      if (name.matches("\\\\\\d+")) {
+        out.add(m.group(Integer.parseInt(name.substring(1))));
+      } else if (name.startsWith("\\g<")) {
+        out.add(m.group(name.substring(3, name.length() - 1)));
+      } else {
+        throw new InterpretException("Unknown argument " + name);
+      }
+    }
+    return out;
+  }
+
+  private static String hash(String text, String algorithm) {
+    String java = switch (algorithm) {
+      case "md5" -> "MD5";
+      case "sha1" -> "SHA-1";
+      case "sha224" -> "SHA-224";
+      case "sha256" -> "SHA-256";
+      case "sha384" -> "SHA-384";
+      case "sha512" -> "SHA-512";
+      default -> throw new InterpretException("unsupported hash type " + algorithm);
+    };
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(java).digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Python's {@code shlex.quote}. */
+  private static String quote(String s) {
+    if (s.isEmpty()) {
+      return "''";
+    }
+    if (s.matches("[\\w@%+=:,./-]+") && s.chars().allMatch(c -> c < 128)) {
+      return s;
+    }
+    return "'" + s.replace("'", "'\"'\"'") + "'";
+  }
+
+  /** The {@code plain} style of Ansible's {@code comment} filter. */
+  private static String comment(String text) {
+    StringBuilder out = new StringBuilder("#\n");
+    for (String line : text.split("\n", -1)) {
+      out.append("# ").append(line).append('\n').toString();
+    }
+    return out.append('#').toString().replaceAll("# \n", "#\n");
+  }
+
+  private static Object combine(Object value, Object[] args, Map<String, Object> kwargs) {
+    boolean recursive = Boolean.TRUE.equals(kwargs.get("recursive"));
+    Map<Object, Object> result = new LinkedHashMap<>(map(value, "combine"));
+    for (Object other : args) {
+      for (Object dict : other instanceof List<?> l ? l : List.of(other)) {
+        result = merge(result, map(dict, "combine"), recursive);
+      }
+    }
+    return result;
+  }
+
+  private static Map<Object, Object> merge(Map<?, ?> base, Map<?, ?> over, boolean recursive) {
+    Map<Object, Object> out = new LinkedHashMap<>(base);
+    over.forEach((k, v) -> {
+      Object old = out.get(k);
+      out.put(k, recursive && old instanceof Map<?, ?> a && v instanceof Map<?, ?> b ? merge(a, b, true) : v);
+    });
+    return out;
+  }
+
+  private static List<Object> flatten(List<Object> items, int levels, boolean skipNulls) {
+    List<Object> out = new ArrayList<>();
+    for (Object item : items) {
+      if (skipNulls && (item == null || "None".equals(item))) {
+        continue;
+      }
+      if (item instanceof Collection<?> inner && levels != 0) {
+        out.addAll(flatten(new ArrayList<>(inner), levels - 1, skipNulls));
+      } else {
+        out.add(item);
+      }
+    }
+    return out;
+  }
+
+  /** LooseVersion-like comparison: numbers as numbers, anything else as text. */
+  private static boolean version(String a, String b, String operator) {
+    int c = compareVersions(a, b);
+    return switch (operator) {
+      case "eq", "==", "=" -> c == 0;
+      case "ne", "!=", "<>" -> c != 0;
+      case "lt", "<" -> c < 0;
+      case "le", "<=" -> c <= 0;
+      case "gt", ">" -> c > 0;
+      case "ge", ">=" -> c >= 0;
+      default -> throw new InterpretException("Invalid operator type (" + operator + ")");
+    };
+  }
+
+  private static int compareVersions(String a, String b) {
+    List<String> x = parts(a);
+    List<String> y = parts(b);
+    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+      String p = x.get(i);
+      String q = y.get(i);
+      int c = p.matches("\\d+") && q.matches("\\d+") ? new java.math.BigInteger(p).compareTo(new java.math.BigInteger(q)) : p.compareTo(q);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.size(), y.size());
+  }
+
+  private static List<String> parts(String version) {
+    List<String> parts = new ArrayList<>();
+    Matcher m = Pattern.compile("\\d+|[a-z]+|\\.").matcher(version);
+    while (m.find()) {
+      if (!m.group().equals(".")) {
+        parts.add(m.group());
+      }
+    }
+    return parts;
+  }
+}
