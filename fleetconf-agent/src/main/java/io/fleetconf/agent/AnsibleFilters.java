@@ -57,6 +57,11 @@ final class AnsibleFilters {
   private record Test(String name, Check check) implements ExpTest {
     @Override
     public boolean evaluate(Object value, JinjavaInterpreter interpreter, Object... args) {
+      // Jinjava hands `x is t(a, b)` to a test as ONE argument, the tuple [a, b]; Jinja2 passes a and b.
+      // None of these tests takes a list as its first argument, so a lone list is that tuple.
+      if (args.length == 1 && args[0] instanceof List<?> tuple) {
+        args = tuple.toArray();
+      }
       return check.test(value, args);
     }
 

@@ -162,4 +162,15 @@ class RendererTest {
         no debughost=hnope undefinedpipe=A|B
         """); // trim_blocks eats the newline after each block tag and comment, as in Jinja
   }
+
+  /** Ansible's version test with an operator compares with it; before, the operator was dropped and it printed False. */
+  @Test
+  void versionTestWithAnOperatorComparesWithIt(@TempDir Path dir) throws Exception {
+    Path template = dir.resolve("v.j2");
+    Files.writeString(template, "{{ '1.10' is version('1.9', '>') }} {{ '1.10' is version('1.9', 'lt') }} {{ '1.2' is version('1.2') }}\n");
+    var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
+        Path.of("/tmp/x"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("ansible"));
+    byte[] bytes = new Renderer("vv-1").render(output, config(Map.of("vars/x", 1)));
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("True False True\n");
+  }
 }
