@@ -74,7 +74,7 @@ final class AnsibleFilters {
   /** Adds Ansible's filters and tests to {@code context}, replacing Jinjava's of the same name. */
   static void register(Context context) {
     filter(context, "mandatory", (v, a, k) -> {
-      if (v instanceof StrictJinja.Undefined u) {
+      if (v instanceof Undefined u) {
         throw new InterpretException(a.length > 0 ? str(a[0]) : "Mandatory variable '" + u.name() + "'  not defined.");
       }
       return v;

@@ -17,9 +17,8 @@ import com.hubspot.jinjava.lib.filter.AdvancedFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.objects.collections.PyList;
 import com.hubspot.jinjava.objects.collections.PyMap;
-import com.hubspot.jinjava.objects.serialization.PyishSerializable;
-import com.hubspot.jinjava.util.HasObjectTruthValue;
 import java.util.ArrayList;
+import io.fleetconf.agent.Undefined.UndefinedException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,7 +142,7 @@ final class StrictJinja {
   private static Problem problem(TemplateError error) {
     for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
       if (cause instanceof UndefinedException undefined) {
-        return new Problem(undefined.line, undefined.getMessage());
+        return new Problem(undefined.line(), undefined.getMessage());
       }
     }
     return new Problem(error.getLineno(), error.getMessage());
@@ -270,41 +269,6 @@ final class StrictJinja {
     }
   }
 
-  /** Using an undefined name: the render fails with this. */
-  static final class UndefinedException extends RuntimeException {
-    private final int line;
-
-    UndefinedException(Undefined undefined) {
-      super("'" + undefined.name() + "' is undefined");
-      this.line = undefined.line();
-    }
-  }
-
-  /**
-   * A name the config does not have. Printing it, testing its truth, iterating it or computing with
-   * it throws; {@code default} and {@code is defined} see it as absent.
-   */
-  record Undefined(String name, int line) implements PyishSerializable, HasObjectTruthValue, Iterable<Object> {
-    @Override
-    public String toString() {
-      throw new UndefinedException(this);
-    }
-
-    @Override
-    public <T extends Appendable & CharSequence> T appendPyishString(T appendable) {
-      throw new UndefinedException(this);
-    }
-
-    @Override
-    public boolean getObjectTruthValue() {
-      throw new UndefinedException(this);
-    }
-
-    @Override
-    public Iterator<Object> iterator() {
-      throw new UndefinedException(this);
-    }
-  }
 
   /** Resolves a missing key of the config, or anything under an undefined name, to an {@link Undefined}. */
   private static final class UndefinedResolver extends ELResolver {
