@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Ansible's filters and tests (ansible-core 2.14, {@code plugins/filter/core.py},
@@ -99,12 +98,12 @@ final class AnsibleFilters {
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
     filter(context, "from_json", (v, a, k) -> read(JSON, str(v)));
     filter(context, "from_yaml", (v, a, k) -> read(YAML, str(v)));
-    filter(context, "regex_replace", (v, a, k) -> regex(str(arg(a, 0)), a, k, 2).matcher(str(v))
-        .replaceAll(replacement(a.length > 1 ? str(a[1]) : "")));
+    filter(context, "regex_replace", (v, a, k) -> PythonRegex.compile(str(arg(a, 0)), a, k, 2).matcher(str(v))
+        .replaceAll(PythonRegex.replacement(a.length > 1 ? str(a[1]) : "")));
     filter(context, "regex_search", AnsibleFilters::regexSearch);
     filter(context, "regex_findall", (v, a, k) -> {
       List<Object> found = new ArrayList<>();
-      Matcher m = regex(str(arg(a, 0)), a, k, 1).matcher(str(v));
+      Matcher m = PythonRegex.compile(str(arg(a, 0)), a, k, 1).matcher(str(v));
       while (m.find()) {
         if (m.groupCount() == 0) {
           found.add(m.group());
@@ -202,11 +201,11 @@ final class AnsibleFilters {
       return new Python.Tuple(List.of(p, ""));
     });
 
-    test(context, "match", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).lookingAt());
-    test(context, "search", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
-    test(context, "regex", (v, a) -> regex(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
-    test(context, "version", (v, a) -> version(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
-    test(context, "version_compare", (v, a) -> version(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
+    test(context, "match", (v, a) -> PythonRegex.compile(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).lookingAt());
+    test(context, "search", (v, a) -> PythonRegex.compile(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
+    test(context, "regex", (v, a) -> PythonRegex.compile(str(arg(a, 0)), a, Map.of(), 1).matcher(str(v)).find());
+    test(context, "version", (v, a) -> LooseVersion.compare(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
+    test(context, "version_compare", (v, a) -> LooseVersion.compare(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
     test(context, "none", (v, a) -> v == null);
     test(context, "string", (v, a) -> v instanceof CharSequence);
     test(context, "number", (v, a) -> v instanceof Number);
@@ -277,57 +276,12 @@ final class AnsibleFilters {
     }
   }
 
-  /** A Python regular expression as a Java one: {@code (?P<name>...)}, {@code (?P=name)}. */
-  static Pattern regex(String python, Object[] args, Map<String, Object> kwargs, int flagsFrom) {
-    String java = python.replace("(?P<", "(?<").replaceAll("\\(\\?P=(\\w+)\\)", "\\\\k<$1>");
-    int flags = 0;
-    if (Boolean.TRUE.equals(kwargs.get("ignorecase")) || (args.length > flagsFrom && Boolean.TRUE.equals(args[flagsFrom]))) {
-      flags |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-    }
-    if (Boolean.TRUE.equals(kwargs.get("multiline")) || (args.length > flagsFrom + 1 && Boolean.TRUE.equals(args[flagsFrom + 1]))) {
-      flags |= Pattern.MULTILINE;
-    }
-    return Pattern.compile(java, flags | Pattern.UNICODE_CHARACTER_CLASS);
-  }
-
-  /** A Python replacement ({@code \1}, {@code \g<name>}) as a Java one. */
-  private static String replacement(String python) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < python.length(); i++) {
-      char c = python.charAt(i);
-      if (c == '$') {
-        out.append("\\$");
-      } else if (c == '\\' && i + 1 < python.length()) {
-        char next = python.charAt(++i);
-        if (Character.isDigit(next)) {
-          out.append('$').append(next);
-        } else if (next == 'g' && i + 1 < python.length() && python.charAt(i + 1) == '<') {
-          int end = python.indexOf('>', i);
-          String group = python.substring(i + 2, end);
-          out.append(group.matches("\\d+") ? "$" + group : "${" + group + "}");
-          i = end;
-        } else if (next == 'n') {
-          out.append('\n');
-        } else if (next == 't') {
-          out.append('\t');
-        } else if (next == '\\') {
-          out.append("\\\\");
-        } else {
-          out.append("\\\\").append(next);
-        }
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
   private static Object regexSearch(Object value, Object[] args, Map<String, Object> kwargs) {
     List<Object> groups = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       groups.add(args[i]);
     }
-    Matcher m = regex(str(arg(args, 0)), new Object[0], kwargs, 0).matcher(str(value));
+    Matcher m = PythonRegex.compile(str(arg(args, 0)), new Object[0], kwargs, 0).matcher(str(value));
     if (!m.find()) {
       return null;
     }
@@ -418,44 +372,5 @@ final class AnsibleFilters {
       }
     }
     return out;
-  }
-
-  /** LooseVersion-like comparison: numbers as numbers, anything else as text. */
-  private static boolean version(String a, String b, String operator) {
-    int c = compareVersions(a, b);
-    return switch (operator) {
-      case "eq", "==", "=" -> c == 0;
-      case "ne", "!=", "<>" -> c != 0;
-      case "lt", "<" -> c < 0;
-      case "le", "<=" -> c <= 0;
-      case "gt", ">" -> c > 0;
-      case "ge", ">=" -> c >= 0;
-      default -> throw new InterpretException("Invalid operator type (" + operator + ")");
-    };
-  }
-
-  private static int compareVersions(String a, String b) {
-    List<String> x = parts(a);
-    List<String> y = parts(b);
-    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
-      String p = x.get(i);
-      String q = y.get(i);
-      int c = p.matches("\\d+") && q.matches("\\d+") ? new java.math.BigInteger(p).compareTo(new java.math.BigInteger(q)) : p.compareTo(q);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(x.size(), y.size());
-  }
-
-  private static List<String> parts(String version) {
-    List<String> parts = new ArrayList<>();
-    Matcher m = Pattern.compile("\\d+|[a-z]+|\\.").matcher(version);
-    while (m.find()) {
-      if (!m.group().equals(".")) {
-        parts.add(m.group());
-      }
-    }
-    return parts;
   }
 }
