@@ -104,7 +104,7 @@ class DatabaseRestartTest {
     awaitHealth(a, 200, "ok", RECOVER);
     awaitHealth(b, 200, "ok", RECOVER);
     assertThat(a.revision()).as("the writes refused during the outage changed nothing").isEqualTo(2);
-    assertThat(history(b)).isEqualTo(acknowledged);
+    assertThat(ReplicaHistory.of(b)).isEqualTo(acknowledged);
 
     // Written on B: A must be listening again (or catching up) to wake its watcher.
     put(acknowledged, b, LOG_LEVEL, "\"debug\"");
@@ -121,7 +121,7 @@ class DatabaseRestartTest {
         .noneMatch(seen -> seen.config().toString().contains("lost"));
     assertThat(acknowledged.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     for (TestServer replica : replicas) {
-      assertThat(history(replica)).isEqualTo(acknowledged);
+      assertThat(ReplicaHistory.of(replica)).isEqualTo(acknowledged);
       assertThat(replica.get("/api/v1/devices/cam-1/config").json().get("config")).isEqualTo(last);
       assertThat(replica.get("/api/v1/devices").json().get("devices").findValuesAsText("id")).containsExactly("cam-1");
     }
@@ -152,22 +152,6 @@ class DatabaseRestartTest {
   private static void acknowledge(Map<Long, String> acknowledged, Reply reply, int status, String what) {
     assertThat(reply.status()).as("answer %s to '%s'", reply.body(), what).isEqualTo(status);
     assertThat(acknowledged.put(reply.json().get("revision").asLong(), what)).isNull();
-  }
-
-  /** What each change set did, by revision, in the words of {@link #acknowledge}. */
-  private static Map<Long, String> history(TestServer replica) {
-    Reply reply = replica.get("/api/v1/history?limit=1000");
-    assertThat(reply.status()).as("answer %s", reply.body()).isEqualTo(200);
-    Map<Long, String> history = new TreeMap<>();
-    for (JsonNode changeSet : reply.json().get("changeSets")) {
-      assertThat(changeSet.get("changes")).hasSize(1);
-      JsonNode change = changeSet.get("changes").get(0);
-      String what = change.get("kind").asText().equals("device")
-          ? change.get("action").asText() + " device " + change.get("device").asText()
-          : "put " + change.get("key").asText() + " = " + change.get("after").asText();
-      history.put(changeSet.get("revision").asLong(), what);
-    }
-    return history;
   }
 
   /** Polls the health endpoint until it answers {@code status} with {@code state}, or fails at the deadline. */

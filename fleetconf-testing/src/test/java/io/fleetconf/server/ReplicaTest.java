@@ -96,7 +96,7 @@ class ReplicaTest {
     assertThat(acknowledged.keySet()).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
     awaitRevision(last, replicas.toArray(TestServer[]::new));
     for (TestServer replica : replicas) {
-      assertThat(history(replica)).isEqualTo(acknowledged);
+      assertThat(ReplicaHistory.of(replica)).isEqualTo(acknowledged);
     }
     assertThat(identicalOnEveryReplica("/api/v1/entries?recurse=true")).isEqualTo(expectedEntries(acknowledged, last));
     JsonNode devices = identicalOnEveryReplica("/api/v1/devices");
@@ -157,22 +157,6 @@ class ReplicaTest {
     long revision = reply.json().get("revision").asLong();
     String earlier = acknowledged.putIfAbsent(revision, what);
     assertThat(earlier).as("revision %d was given to '%s' and to '%s'", revision, earlier, what).isNull();
-  }
-
-  /** What each change set in the replica's history did, by revision, in the words of {@link #record}. */
-  private static Map<Long, String> history(TestServer replica) {
-    Reply reply = replica.get("/api/v1/history?limit=1000");
-    assertStatus(reply, 200);
-    Map<Long, String> history = new TreeMap<>();
-    for (JsonNode changeSet : reply.json().get("changeSets")) {
-      assertThat(changeSet.get("changes")).hasSize(1);
-      JsonNode change = changeSet.get("changes").get(0);
-      String what = change.get("kind").asText().equals("device")
-          ? change.get("action").asText() + " device " + change.get("device").asText()
-          : "put " + change.get("key").asText() + " = " + change.get("after").asText();
-      assertThat(history.put(changeSet.get("revision").asLong(), what)).isNull();
-    }
-    return history;
   }
 
   /** The three load keys at their last value 39, each created and last changed where its writer was told. */
