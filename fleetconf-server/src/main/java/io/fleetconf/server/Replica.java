@@ -201,13 +201,14 @@ public final class Replica implements AutoCloseable {
           + "; ready");
     }
     unready = Optional.empty();
+    watches.resume();
   }
 
   private void markUnready(String reason) {
     if (unready.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "lost the database (" + reason + "); not ready until it is back");
       unready = Optional.of(reason);
-      watches.wakeAll(); // held watches answer 503 now, so that clients move to another server
+      watches.suspend(); // held and new watches answer 503 now, so that clients move to another server
     }
   }
 

@@ -69,6 +69,8 @@ public final class WatchHub implements AutoCloseable {
   private Revision floor;
   /** Held device-config watches answered because their view changed, since start; guarded by {@code lock}. */
   private long woken;
+  /** While set, no watch is held: each is answered at once (see {@link #suspend}); guarded by {@code lock}. */
+  private boolean suspended;
   private volatile boolean closed;
 
   public WatchHub(Snapshot initial, int historyCapacity) {
@@ -171,7 +173,7 @@ public final class WatchHub implements AutoCloseable {
       if (closed) {
         return waiter.answer(WaitEnd.TIMED_OUT);
       }
-      if (floor.isAfter(index)) {
+      if (suspended || floor.isAfter(index)) {
         return waiter.answer(WaitEnd.RESYNC);
       }
       if (revisionOf(view).isAfter(index)) {
@@ -204,12 +206,27 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  /** Answers every held request at once (as a resync), e.g. when the server stops being ready. */
-  public void wakeAll() {
+  /**
+   * Answers every held watch at once (as a resync), and every new one until {@link #resume}, e.g.
+   * while the server is not ready: a watch that slipped past the caller's readiness check just as
+   * the server lost its database would otherwise be held for its whole wait.
+   */
+  public void suspend() {
     lock.lock();
     try {
+      suspended = true;
       deviceWaiters.values().forEach(list -> list.forEach(w -> w.done.complete(WaitEnd.RESYNC)));
       prefixWaiters.forEach(w -> w.done.complete(WaitEnd.RESYNC));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Holds watches again, after {@link #suspend}. */
+  public void resume() {
+    lock.lock();
+    try {
+      suspended = false;
     } finally {
       lock.unlock();
     }
