@@ -153,14 +153,48 @@ public final class LiveState {
       }
       return entries.entries().values().stream().filter(e -> e.key().isUnder(prefix)).toList();
     }
+
+    /**
+     * This snapshot with {@code changeSet} applied: the next live state, or what a change would
+     * give before it is made. Persistent maps: the new snapshot shares all but the changed paths
+     * with this one (O(log n) per change), so it costs no copy of the fleet or of a scope.
+     */
+    public Snapshot after(ChangeSet changeSet) {
+      PMap<Scope, ScopeEntries> base = persistent(scopes);
+      PMap<DeviceId, Device> registered = persistent(devices);
+      Map<Scope, TreePMap<KeyPath, Entry>> touched = new HashMap<>();
+      for (Change change : changeSet.changes()) {
+        switch (change) {
+          case Change.EntryChange entry -> {
+            TreePMap<KeyPath, Entry> before = touched.computeIfAbsent(entry.key().scope(), scope -> {
+              ScopeEntries old = base.get(scope);
+              return old == null ? TreePMap.empty() : old.entries;
+            });
+            KeyPath path = entry.key().path();
+            touched.put(entry.key().scope(), entry.after().map(value -> before.plus(path, value))
+                .orElseGet(() -> before.minus(path)));
+          }
+          case Change.DeviceChange device -> registered = device.after().isPresent()
+              ? registered.plus(device.id(), device.after().get()) : registered.minus(device.id());
+        }
+      }
+      PMap<Scope, ScopeEntries> scoped = base;
+      for (var scope : touched.entrySet()) {
+        scoped = scope.getValue().isEmpty() ? scoped.minus(scope.getKey())
+            : scoped.plus(scope.getKey(), new ScopeEntries(scope.getValue()));
+      }
+      // The group index stays valid as long as the devices do.
+      return registered == devices ? new Snapshot(changeSet.revision(), scoped, registered, members)
+          : new Snapshot(changeSet.revision(), scoped, registered);
+    }
+
+    private static <K, V> PMap<K, V> persistent(Map<K, V> map) {
+      return map instanceof PMap<K, V> pmap ? pmap : HashTreePMap.from(map);
+    }
   }
 
   private final ReentrantLock writer = new ReentrantLock();
   private volatile Snapshot current;
-  // Persistent maps: a commit makes new versions that share all but the changed paths with the old
-  // (O(log n) per change), so a snapshot costs no copy of the fleet or of a scope.
-  private PMap<Scope, ScopeEntries> scopes;
-  private PMap<DeviceId, Device> devices;
 
   LiveState(Revision revision, Collection<Entry> entries, Collection<Device> devices) {
     Map<Scope, TreePMap<KeyPath, Entry>> byScope = new HashMap<>();
@@ -173,8 +207,6 @@ public final class LiveState {
     for (Device device : devices) {
       registered = registered.plus(device.id(), device);
     }
-    this.scopes = scoped;
-    this.devices = registered;
     this.current = new Snapshot(revision, scoped, registered);
   }
 
@@ -186,36 +218,9 @@ public final class LiveState {
   void apply(ChangeSet changeSet) {
     writer.lock();
     try {
-      Snapshot before = current;
-      if (!changeSet.revision().isAfter(before.revision())) {
-        return;
+      if (changeSet.revision().isAfter(current.revision())) {
+        current = current.after(changeSet);
       }
-      Map<Scope, TreePMap<KeyPath, Entry>> touched = new HashMap<>();
-      PMap<DeviceId, Device> registered = devices;
-      for (Change change : changeSet.changes()) {
-        switch (change) {
-          case Change.EntryChange entry -> {
-            TreePMap<KeyPath, Entry> scoped = touched.computeIfAbsent(entry.key().scope(), scope -> {
-              ScopeEntries old = scopes.get(scope);
-              return old == null ? TreePMap.empty() : old.entries;
-            });
-            KeyPath path = entry.key().path();
-            touched.put(entry.key().scope(), entry.after().map(after -> scoped.plus(path, after))
-                .orElseGet(() -> scoped.minus(path)));
-          }
-          case Change.DeviceChange device -> registered = device.after().isPresent()
-              ? registered.plus(device.id(), device.after().get()) : registered.minus(device.id());
-        }
-      }
-      devices = registered;
-      for (var scope : touched.entrySet()) {
-        scopes = scope.getValue().isEmpty() ? scopes.minus(scope.getKey())
-            : scopes.plus(scope.getKey(), new ScopeEntries(scope.getValue()));
-      }
-      // The group index stays valid as long as the devices do.
-      current = registered == before.devices()
-          ? new Snapshot(changeSet.revision(), scopes, registered, before.members())
-          : new Snapshot(changeSet.revision(), scopes, registered);
     } finally {
       writer.unlock();
     }

@@ -4,6 +4,7 @@ import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Key;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.consul.ConsulKeys;
@@ -86,6 +87,19 @@ public final class Replica implements AutoCloseable {
       commits.unlock();
     }
     return mine.answer();
+  }
+
+  /**
+   * What {@code proposal} would do if committed now, without committing it: refused as a commit
+   * would be, else its change set and the devices whose effective config it changes.
+   */
+  public Impact preview(Proposal proposal, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
+    consulKeys.refuseShadowing(proposal);
+    ChangeSet changeSet = store.preview(proposal);
+    if (changeSet.revision().isAfter(state.snapshot().revision().next())) {
+      catchUp(); // another replica committed since this one last followed
+    }
+    return Impact.of(state.snapshot(), changeSet, revealSecrets, readable);
   }
 
   /** A proposal waiting for a group commit, and what became of it. */

@@ -65,7 +65,8 @@ public final class RevisionDiffs {
     return mask(differences, secretPaths);
   }
 
-  private static List<Difference> mask(List<Difference> differences, Set<String> secret) {
+  /** {@code differences} with the values at {@code secret} paths masked. */
+  static List<Difference> mask(List<Difference> differences, Set<String> secret) {
     return differences.stream().map(d -> secret.contains(d.name())
         ? new Difference(d.name(), d.from().map(v -> Entry.MASK), d.to().map(v -> Entry.MASK)) : d).toList();
   }
@@ -97,7 +98,8 @@ public final class RevisionDiffs {
     return out;
   }
 
-  private static List<Difference> compare(SortedMap<String, JsonNode> from, SortedMap<String, JsonNode> to) {
+  /** The names whose values differ between two leaf maps, in name order. */
+  static List<Difference> compare(SortedMap<String, JsonNode> from, SortedMap<String, JsonNode> to) {
     TreeSet<String> names = new TreeSet<>(from.keySet());
     names.addAll(to.keySet());
     List<Difference> out = new ArrayList<>();

@@ -82,14 +82,32 @@ final class JdbcStore implements Store {
   public ChangeSet commit(Proposal proposal) {
     ChangeSet done = transaction(connection -> {
       dialect.lockCommits(connection);
-      return write(connection, proposal, queryRevision(connection));
+      ChangeSet changeSet = plan(connection, proposal, queryRevision(connection));
+      if (!changeSet.changes().isEmpty()) {
+        record(connection, changeSet);
+      }
+      return changeSet;
     });
     forgetPlaintext(List.of(done));
     return done;
   }
 
   @Override
-  public List<CommitOutcome> commitAll(List<Proposal> proposals) {
+  public ChangeSet preview(Proposal proposal) {
+    return read(connection -> {
+      connection.setAutoCommit(false);
+      try {
+        dialect.lockCommits(connection);
+        return plan(connection, proposal, queryRevision(connection));
+      } finally {
+        connection.rollback(); // the entry rows the plan wrote to find its changes
+        connection.setAutoCommit(true);
+      }
+    });
+  }
+
+  @Override
+  public List<CommitOutcome> commitAll(List<Proposal> proposals, Screen screen) {
     List<CommitOutcome> done = transaction(connection -> {
       dialect.lockCommits(connection);
       Revision last = queryRevision(connection);
@@ -98,7 +116,11 @@ final class JdbcStore implements Store {
         // Each proposal behind a savepoint: a refused one is undone alone, the batch goes on.
         java.sql.Savepoint before = connection.setSavepoint();
         try {
-          ChangeSet changeSet = write(connection, proposal, last);
+          ChangeSet changeSet = plan(connection, proposal, last);
+          if (!changeSet.changes().isEmpty()) {
+            screen.check(changeSet);
+            record(connection, changeSet);
+          }
           connection.releaseSavepoint(before);
           last = changeSet.revision();
           outcomes.add(new CommitOutcome.Committed(changeSet));
@@ -137,7 +159,12 @@ final class JdbcStore implements Store {
    * revision read under it, so a rolled-back transaction never burns one and two servers never take
    * the same. A proposal that changes nothing writes nothing and answers {@code current}.
    */
-  private ChangeSet write(Connection connection, Proposal proposal, Revision current) throws SQLException {
+  /**
+   * Applies the proposal's mutations to the entry and device tables (inside the caller's
+   * transaction) and returns the change set they make, not yet recorded: empty changes at the
+   * current revision when nothing changed.
+   */
+  private ChangeSet plan(Connection connection, Proposal proposal, Revision current) throws SQLException {
     Revision next = current.next();
     // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -146,13 +173,14 @@ final class JdbcStore implements Store {
       transaction.apply(mutation);
     }
     List<Change> changes = transaction.changes();
-    if (changes.isEmpty()) {
-      return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(), changes);
-    }
-    ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(), changes);
+    Revision revision = changes.isEmpty() ? current : next;
+    return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), changes);
+  }
+
+  /** Records a planned change set in history and tells the other servers of it. */
+  private void record(Connection connection, ChangeSet changeSet) throws SQLException {
     ChangeSetWriter.write(connection, codec, changeSet);
-    dialect.announce(connection, Long.toString(next.value()));
-    return changeSet;
+    dialect.announce(connection, Long.toString(changeSet.revision().value()));
   }
 
   @Override

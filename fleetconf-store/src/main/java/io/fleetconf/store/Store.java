@@ -42,20 +42,34 @@ public interface Store extends AutoCloseable {
   /**
    * Group commit: several proposals, each its own change set with its own revision, in order, made
    * durable together (one disk sync instead of one each). A proposal that is refused (a failed
-   * compare-and-set, a missing key or device, bad input) leaves no trace and the others go on, as if
-   * each had been committed alone; a failure of the store itself fails them all.
+   * compare-and-set, a missing key or device, bad input, or its {@code screen}) leaves no trace and
+   * the others go on, as if each had been committed alone; a failure of the store itself fails them
+   * all.
    */
+  List<CommitOutcome> commitAll(List<Proposal> proposals, Screen screen);
+
   default List<CommitOutcome> commitAll(List<Proposal> proposals) {
-    List<CommitOutcome> outcomes = new java.util.ArrayList<>();
-    for (Proposal proposal : proposals) {
-      try {
-        outcomes.add(new CommitOutcome.Committed(commit(proposal)));
-      } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
-        outcomes.add(new CommitOutcome.Refused(refused));
-      }
-    }
-    return outcomes;
+    return commitAll(proposals, Screen.NONE);
   }
+
+  /**
+   * Looks at each change set of {@link #commitAll} before it is made, in revision order, and
+   * refuses it by throwing (an {@link io.fleetconf.core.InvalidInputException}, a
+   * {@link ConflictException} or a {@link NotFoundException}); e.g. a schema check of the configs
+   * it would give. A change set that changes nothing is not screened.
+   */
+  @FunctionalInterface
+  interface Screen {
+    Screen NONE = changeSet -> { };
+
+    void check(ChangeSet changeSet);
+  }
+
+  /**
+   * What {@link #commit} would record for {@code proposal} now, without recording it: the changes
+   * with the revision they would get. Refuses as a commit would; writes nothing.
+   */
+  ChangeSet preview(Proposal proposal);
 
   /** The whole current state at one revision, read consistently: what a server loads at start. */
   record Image(Revision revision, List<Entry> entries, List<Device> devices) {}

@@ -74,7 +74,8 @@ final class DevicesApi {
   private Response create(Request request) {
     JsonNode body = Bodies.object(request);
     Device device = new Device(DeviceId.of(Bodies.text(body, "id")), groups(body), labels(body));
-    return answer(201, commit(request, new Mutation.CreateDevice(device), "add device " + device.id()), device.id());
+    return commit(request, new Mutation.CreateDevice(device), "add device " + device.id(),
+        done -> answer(201, done, device.id()));
   }
 
   private Response get(Request request) {
@@ -187,18 +188,19 @@ final class DevicesApi {
     if (body.has("labels")) {
       device = device.withLabels(labels(body));
     }
-    return answer(200, commit(request, new Mutation.UpdateDevice(device), "update device " + id), id);
+    return commit(request, new Mutation.UpdateDevice(device), "update device " + id, done -> answer(200, done, id));
   }
 
   private Response delete(Request request) {
     DeviceId id = DeviceId.of(request.tail());
-    ChangeSet done = commit(request, new Mutation.DeleteDevice(id), "remove device " + id);
-    // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
-    request.authentication().tokens().revokeDevice(id);
-    request.authentication().certificates().revokeDevice(id);
-    ObjectNode body = ApiJson.object();
-    body.put("revision", done.revision().value());
-    return Response.ok(body).at(done.revision());
+    return commit(request, new Mutation.DeleteDevice(id), "remove device " + id, done -> {
+      // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
+      request.authentication().tokens().revokeDevice(id);
+      request.authentication().certificates().revokeDevice(id);
+      ObjectNode body = ApiJson.object();
+      body.put("revision", done.revision().value());
+      return Response.ok(body).at(done.revision());
+    });
   }
 
   private Response answer(int status, ChangeSet done, DeviceId id) {
@@ -208,10 +210,12 @@ final class DevicesApi {
     return Response.json(status, body).at(done.revision());
   }
 
-  private ChangeSet commit(Request request, Mutation mutation, String fallbackMessage) {
+  private Response commit(Request request, Mutation mutation, String fallbackMessage,
+      java.util.function.Function<ChangeSet, Response> answer) {
     String message = request.query("message").orElse(fallbackMessage);
     Access.write(request, List.of(mutation));
-    return fleet.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
+    return Changes.make(fleet, request, new Proposal(request.principal(), message, request.source(),
+        List.of(mutation)), answer);
   }
 
   private static List<GroupName> groups(JsonNode body) {

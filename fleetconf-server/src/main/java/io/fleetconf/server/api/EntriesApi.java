@@ -20,6 +20,7 @@ import io.fleetconf.store.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import io.fleetconf.server.http.ApiException;
 import io.fleetconf.server.http.Bodies;
 import io.fleetconf.server.http.Request;
@@ -108,28 +109,32 @@ final class EntriesApi {
   private Response put(Request request) {
     Key key = Key.parse(request.tail());
     JsonNode value = Bodies.value(request);
-    ChangeSet done = commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")));
-    ObjectNode body = ApiJson.object();
-    body.put("revision", done.revision().value());
-    replica.snapshot().entry(key).ifPresent(entry -> body.set("entry", ApiJson.entry(entry, Access.revealsSecrets(request))));
-    return Response.ok(body).at(done.revision());
+    return commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")), done -> {
+      ObjectNode body = ApiJson.object();
+      body.put("revision", done.revision().value());
+      replica.snapshot().entry(key)
+          .ifPresent(entry -> body.set("entry", ApiJson.entry(entry, Access.revealsSecrets(request))));
+      return Response.ok(body).at(done.revision());
+    });
   }
 
   private Response delete(Request request) {
     Mutation mutation = request.flag("recurse")
         ? new Mutation.DeleteTree(Key.parsePrefix(request.tail()))
         : new Mutation.Delete(Key.parse(request.tail()), request.revision("cas"));
-    ChangeSet done = commit(request, mutation);
-    ObjectNode body = ApiJson.object();
-    body.put("revision", done.revision().value());
-    body.put("deleted", done.changes().size());
-    return Response.ok(body).at(done.revision());
+    return commit(request, mutation, done -> {
+      ObjectNode body = ApiJson.object();
+      body.put("revision", done.revision().value());
+      body.put("deleted", done.changes().size());
+      return Response.ok(body).at(done.revision());
+    });
   }
 
-  private ChangeSet commit(Request request, Mutation mutation) {
+  private Response commit(Request request, Mutation mutation, Function<ChangeSet, Response> answer) {
     String message = request.query("message").orElse("");
     Access.write(request, List.of(mutation));
-    return replica.commit(new Proposal(request.principal(), message, request.source(), List.of(mutation)));
+    return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(),
+        List.of(mutation)), answer);
   }
 
   private Response batch(Request request) {
@@ -145,11 +150,13 @@ final class EntriesApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
-    ChangeSet done = replica.commit(new Proposal(request.principal(), message, request.source(), mutations));
-    ObjectNode out = ApiJson.object();
-    out.put("revision", done.revision().value());
-    out.put("changes", done.changes().size());
-    return Response.ok(out).at(done.revision());
+    return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(), mutations),
+        done -> {
+          ObjectNode out = ApiJson.object();
+          out.put("revision", done.revision().value());
+          out.put("changes", done.changes().size());
+          return Response.ok(out).at(done.revision());
+        });
   }
 
   /**

@@ -106,7 +106,8 @@ final class HistoryApi {
     List<Mutation> mutations = rollbacks.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
     Access.write(request, mutations);
-    return committed(replica.commit(new Proposal(request.principal(), message, "rollback of " + target, mutations)));
+    return Changes.make(replica, request, new Proposal(request.principal(), message, "rollback of " + target,
+        mutations), HistoryApi::committed);
   }
 
   private Response restore(Request request) {
@@ -124,8 +125,8 @@ final class HistoryApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
     Access.write(request, mutations);
-    return committed(replica.commit(new Proposal(request.principal(), message, "restore of " + prefix + " to " + at,
-        mutations)));
+    return Changes.make(replica, request, new Proposal(request.principal(), message,
+        "restore of " + prefix + " to " + at, mutations), HistoryApi::committed);
   }
 
   private static Response committed(ChangeSet done) {
