@@ -23,9 +23,10 @@ import java.util.function.Predicate;
 
 /**
  * What a change set does to the fleet: each device whose effective config it changes, with the
- * per-leaf difference, computed from the live snapshot and the change set without making it.
+ * per-leaf difference, computed from the live snapshot and the change set without making it; and
+ * why the schemas would refuse it, if they would.
  */
-public record Impact(ChangeSet changeSet, List<DeviceImpact> devices) {
+public record Impact(ChangeSet changeSet, Optional<String> schemaRefusal, List<DeviceImpact> devices) {
 
   /** How a device is touched: registered by the change, unregistered, or its config changed. */
   public enum Kind { ADDED, REMOVED, CHANGED }
@@ -43,7 +44,8 @@ public record Impact(ChangeSet changeSet, List<DeviceImpact> devices) {
    * The impact of {@code changeSet} on {@code before}. Leaves from secret entries are masked unless
    * {@code revealSecrets}; leaves from entries {@code readable} refuses are masked too.
    */
-  public static Impact of(Snapshot before, ChangeSet changeSet, boolean revealSecrets, Predicate<Key> readable) {
+  public static Impact of(Snapshot before, ChangeSet changeSet, Optional<String> schemaRefusal, boolean revealSecrets,
+      Predicate<Key> readable) {
     Snapshot after = before.after(changeSet);
     Affected affected = Affected.by(changeSet, after);
     Set<DeviceId> touched = new TreeSet<>(affected.devices());
@@ -61,7 +63,7 @@ public record Impact(ChangeSet changeSet, List<DeviceImpact> devices) {
         devices.add(new DeviceImpact(id, kind, RevisionDiffs.mask(differences, hidden)));
       }
     }
-    return new Impact(changeSet, devices);
+    return new Impact(changeSet, schemaRefusal, devices);
   }
 
   /** The devices grouped by identical kind and differences, in the order of their first device. */

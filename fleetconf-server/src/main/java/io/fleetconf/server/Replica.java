@@ -4,6 +4,7 @@ import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.server.LiveState.Snapshot;
@@ -39,6 +40,7 @@ public final class Replica implements AutoCloseable {
   private final LiveState state;
   private final WatchHub watches;
   private final ConsulKeys consulKeys;
+  private final Schemas schemas = new Schemas();
   private final ReentrantLock commits = new ReentrantLock();
   /** Proposals waiting for the commit lock; its holder commits them together. */
   private final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -99,7 +101,16 @@ public final class Replica implements AutoCloseable {
     if (changeSet.revision().isAfter(state.snapshot().revision().next())) {
       catchUp(); // another replica committed since this one last followed
     }
-    return Impact.of(state.snapshot(), changeSet, revealSecrets, readable);
+    Snapshot before = state.snapshot();
+    Optional<String> refusal = Optional.empty();
+    try {
+      if (!changeSet.changes().isEmpty()) {
+        schemas.check(changeSet, before.after(changeSet));
+      }
+    } catch (InvalidInputException refused) {
+      refusal = Optional.of(refused.getMessage()); // a dry run shows it: that is what it is for
+    }
+    return Impact.of(before, changeSet, refusal, revealSecrets, readable);
   }
 
   /** A proposal waiting for a group commit, and what became of it. */
@@ -124,7 +135,8 @@ public final class Replica implements AutoCloseable {
       group.add(next);
     }
     try {
-      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList());
+      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList(),
+          new Screening());
       for (int i = 0; i < group.size(); i++) {
         switch (outcomes.get(i)) {
           case Store.CommitOutcome.Committed committed -> {
@@ -140,6 +152,31 @@ public final class Replica implements AutoCloseable {
       // Whoever waits on a proposal of this group must hear of it, or it would wait for ever.
       group.forEach(pending -> pending.result.completeExceptionally(failed));
       throw failed;
+    }
+  }
+
+  /**
+   * Checks each change set of a group commit against the schemas, on the state it would give: the
+   * live state, then each earlier change set of the group that passed. Runs with the commit lock
+   * and (over PostgreSQL) the database's commit lock held, so no other replica commits meanwhile.
+   */
+  private final class Screening implements Store.Screen {
+    private final List<ChangeSet> passed = new java.util.ArrayList<>();
+    private Snapshot base = state.snapshot();
+
+    @Override
+    public void check(ChangeSet changeSet) {
+      if (!changeSet.revision().equals(base.revision().next())) {
+        catchUp(); // another replica committed since this one last followed
+        base = state.snapshot();
+        for (ChangeSet earlier : passed) {
+          base = base.after(earlier);
+        }
+      }
+      Snapshot after = base.after(changeSet);
+      schemas.check(changeSet, after);
+      passed.add(changeSet);
+      base = after;
     }
   }
 

@@ -33,6 +33,9 @@ final class Changes {
     ObjectNode out = ApiJson.object();
     out.put("dryRun", true);
     out.set("changeSet", ApiJson.changeSet(impact.changeSet(), sight));
+    ObjectNode schema = out.putObject("schema");
+    schema.put("valid", impact.schemaRefusal().isEmpty());
+    impact.schemaRefusal().ifPresent(refusal -> schema.put("message", refusal));
     out.put("devices", impact.devices().size());
     ArrayNode groups = out.putArray("impact");
     for (Impact.Group group : impact.groups()) {
