@@ -47,12 +47,17 @@ final class KvCommand {
         + " the right to read secrets. It stays secret until deleted.") boolean secret;
     @Option(names = "--stdin", description = "Read the value from standard input, as text unless --type json (keeps"
         + " secrets out of shell history).") boolean stdin;
+    @Option(names = "--dry-run", description = "Show which devices' config would change and how, and whether the"
+        + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
 
     @Override
     public Integer call() {
       JsonNode body = body();
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
-          : cas.toString(), "message", message, "secret", secret ? "true" : null), body);
+          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun)), body);
+      if (dryRun) {
+        return DryRun.report(spec, connection, answer);
+      }
       connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": " + key));
       return 0;
     }

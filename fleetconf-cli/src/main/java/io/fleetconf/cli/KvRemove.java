@@ -29,15 +29,16 @@ final class KvRemove implements Callable<Integer> {
   @Parameters(paramLabel = "KEY") String key;
   @Option(names = {"-r", "--recurse"}, description = "Delete everything at or below KEY.") boolean recurse;
   @Option(names = {"-y", "--yes"}, description = "With -r: delete without asking.") boolean yes;
-  @Option(names = "--dry-run", description = "With -r: list what would be deleted, and delete nothing.")
+  @Option(names = "--dry-run", description = "Delete nothing: show which devices' config would change and how (with"
+      + " -r: list the keys that would be deleted).")
   boolean dryRun;
   @Option(names = "--cas", paramLabel = "REVISION", description = "Delete only if at this modify revision.") Long cas;
   @Option(names = {"-m", "--message"}) String message;
 
   @Override
   public Integer call() {
-    if (!recurse && (yes || dryRun)) {
-      throw new CliException("--yes and --dry-run go with -r");
+    if (!recurse && yes) {
+      throw new CliException("--yes goes with -r");
     }
     if (recurse) {
       List<String> keys = keys();
@@ -55,7 +56,11 @@ final class KvRemove implements Callable<Integer> {
       }
     }
     JsonNode answer = connection.client().send("DELETE", KvCommand.path(key), ApiClient.query(
-        "recurse", recurse ? "true" : null, "cas", cas == null ? null : cas.toString(), "message", message), null);
+        "recurse", recurse ? "true" : null, "cas", cas == null ? null : cas.toString(), "message", message,
+        "dry_run", DryRun.flag(dryRun)), null);
+    if (dryRun) {
+      return DryRun.report(spec, connection, answer);
+    }
     connection.print(spec, answer, out -> out.line(
         "revision " + answer.get("revision").asLong() + ": deleted " + answer.get("deleted").asInt()));
     return 0;

@@ -44,12 +44,14 @@ final class RestoreCommand implements Callable<Integer> {
   Path dataDir;
   @Option(names = "--force", description = "With --backup: replace the store in --data-dir, keeping it beside.")
   boolean force;
+  @Option(names = "--dry-run", description = "With PREFIX: show which devices' config the restore would change and"
+      + " how; change nothing.") boolean dryRun;
 
   @Override
   public Integer call() {
     if (backup != null) {
-      if (prefix != null || revision != null || message != null) {
-        throw usage("--backup restores a whole store and takes no PREFIX, --to or -m; those restore a subtree"
+      if (prefix != null || revision != null || message != null || dryRun) {
+        throw usage("--backup restores a whole store and takes no PREFIX, --to, -m or --dry-run; those restore a subtree"
             + " through the server: restore PREFIX --to REVISION");
       }
       if (dataDir == null) {
@@ -67,7 +69,9 @@ final class RestoreCommand implements Callable<Integer> {
     if (message != null) {
       body.put("message", message);
     }
-    return report(spec, connection, connection.client().send("POST", "/api/v1/restore", ApiClient.query(), body));
+    JsonNode answer = connection.client().send("POST", "/api/v1/restore",
+        ApiClient.query("dry_run", DryRun.flag(dryRun)), body);
+    return dryRun ? DryRun.report(spec, connection, answer) : report(spec, connection, answer);
   }
 
   private int restoreBackup() {

@@ -18,6 +18,8 @@ final class RollbackCommand implements Callable<Integer> {
   @Parameters(paramLabel = "REVISION") long revision;
   @Option(names = "--force", description = "Roll back even if its keys changed since.") boolean force;
   @Option(names = {"-m", "--message"}) String message;
+  @Option(names = "--dry-run", description = "Show which devices' config the rollback would change and how;"
+      + " change nothing.") boolean dryRun;
 
   @Override
   public Integer call() {
@@ -25,7 +27,8 @@ final class RollbackCommand implements Callable<Integer> {
     if (message != null) {
       body.put("message", message);
     }
-    JsonNode answer = connection.client().send("POST", "/api/v1/rollback", ApiClient.query(), body);
-    return RestoreCommand.report(spec, connection, answer);
+    JsonNode answer = connection.client().send("POST", "/api/v1/rollback",
+        ApiClient.query("dry_run", DryRun.flag(dryRun)), body);
+    return dryRun ? DryRun.report(spec, connection, answer) : RestoreCommand.report(spec, connection, answer);
   }
 }

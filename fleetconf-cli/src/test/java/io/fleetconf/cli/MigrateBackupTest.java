@@ -127,7 +127,7 @@ class MigrateBackupTest {
   void theTwoFormsOfRestoreDoNotMix() {
     Path backup = dir.resolve("b.db");
     assertThat(fleetconf("restore", "global/common", "--to", "3", "--backup", backup.toString(), "--data-dir", "d").err())
-        .startsWith("--backup restores a whole store and takes no PREFIX, --to or -m; those restore a subtree"
+        .startsWith("--backup restores a whole store and takes no PREFIX, --to, -m or --dry-run; those restore a subtree"
             + " through the server: restore PREFIX --to REVISION\nUsage: fleetconf restore PREFIX --to REVISION");
     assertThat(fleetconf("restore", "--backup", backup.toString()).err())
         .startsWith("--backup needs --data-dir DIR, the data directory of the stopped server to restore into\n");
