@@ -151,7 +151,15 @@ public final class LiveState {
       if (entries == null) {
         return List.of();
       }
-      return entries.entries().values().stream().filter(e -> e.key().isUnder(prefix)).toList();
+      KeyPath path = prefix.path();
+      if (path.isRoot()) {
+        return List.copyOf(entries.entries().values());
+      }
+      // Paths sort as their text: everything under a/b lies from "a/b" up to "a/b0" ('0' follows '/').
+      List<String> segments = new java.util.ArrayList<>(path.segments());
+      segments.set(segments.size() - 1, segments.getLast() + "0");
+      return entries.entries().subMap(path, new KeyPath(segments)).values().stream()
+          .filter(e -> e.key().isUnder(prefix)).toList();
     }
 
     /**
