@@ -224,10 +224,19 @@ public final class LiveState {
 
   /** Applies a committed change set; change sets at or below the current revision are ignored. */
   void apply(ChangeSet changeSet) {
+    apply(changeSet, Optional.empty());
+  }
+
+  /**
+   * As {@link #apply(ChangeSet)}; {@code made}, when given, is {@code current.after(changeSet)} made already (by the commit's
+   * screen), whose merges are then kept rather than made again.
+   */
+  void apply(ChangeSet changeSet, Optional<Snapshot> made) {
     writer.lock();
     try {
       if (changeSet.revision().isAfter(current.revision())) {
-        current = current.after(changeSet);
+        current = made.filter(next -> next.revision().equals(changeSet.revision())
+            && current.revision().next().equals(changeSet.revision())).orElseGet(() -> current.after(changeSet));
       }
     } finally {
       writer.unlock();

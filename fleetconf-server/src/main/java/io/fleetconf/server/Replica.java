@@ -135,13 +135,13 @@ public final class Replica implements AutoCloseable {
       group.add(next);
     }
     try {
-      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList(),
-          new Screening());
+      Screening screening = new Screening();
+      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList(), screening);
       for (int i = 0; i < group.size(); i++) {
         switch (outcomes.get(i)) {
           case Store.CommitOutcome.Committed committed -> {
             if (!committed.changeSet().changes().isEmpty()) {
-              advanceTo(committed.changeSet());
+              advanceTo(committed.changeSet(), screening.screened(committed.changeSet()));
             }
             group.get(i).result.complete(committed.changeSet());
           }
@@ -162,7 +162,13 @@ public final class Replica implements AutoCloseable {
    */
   private final class Screening implements Store.Screen {
     private final List<ChangeSet> passed = new java.util.ArrayList<>();
+    private final java.util.Map<Revision, Snapshot> screened = new java.util.HashMap<>();
     private Snapshot base = state.snapshot();
+
+    /** The state the change set gives, as screened: its merges are the fan-out's, not made twice. */
+    Optional<Snapshot> screened(ChangeSet changeSet) {
+      return Optional.ofNullable(screened.get(changeSet.revision()));
+    }
 
     @Override
     public void check(ChangeSet changeSet) {
@@ -176,18 +182,23 @@ public final class Replica implements AutoCloseable {
       Snapshot after = base.after(changeSet);
       schemas.check(changeSet, after);
       passed.add(changeSet);
+      screened.put(changeSet.revision(), after);
       base = after;
     }
   }
 
-  /** Applies {@code changeSet}, first catching up on change sets other servers committed before it. */
-  private void advanceTo(ChangeSet changeSet) {
+  /**
+   * Applies {@code changeSet} (as the state {@code screened} gives, when the screen made it from
+   * the live state), first catching up on change sets other servers committed before it.
+   */
+  private void advanceTo(ChangeSet changeSet, Optional<Snapshot> screened) {
     Revision live = state.snapshot().revision();
     if (!changeSet.revision().isAfter(live)) {
       return;
     }
     if (changeSet.revision().equals(live.next())) {
-      apply(changeSet);
+      state.apply(changeSet, screened);
+      watches.publish(changeSet, state.snapshot());
     } else {
       catchUp();
     }

@@ -207,6 +207,28 @@ class ReplicaTest {
    * Starts {@code count} replicas on one fresh schema, all with one master key; the first makes
    * the admin token, and the others are used with it.
    */
+  /**
+   * B commits right after A wrote a schema, before B's follower has heard of it: B's commit screen
+   * finds its live state behind the database, catches up, and checks against A's schema.
+   */
+  @Test
+  void aSchemaWrittenOnOneReplicaRefusesABreakingWriteThroughAnotherAtOnce() throws Exception {
+    startReplicas(2);
+    TestServer a = replicas.get(0);
+    TestServer b = replicas.get(1);
+    assertStatus(a.post("/api/v1/devices", "{\"id\": \"cam-1\", \"groups\": [\"site/lisbon\"]}"), 201);
+    awaitRevision(1, b);
+    for (int round = 0; round < 5; round++) {
+      String namespace = "ns" + round;
+      assertStatus(a.put("/api/v1/entries/plain/fleetconf/schemas/" + namespace,
+          "{\"properties\": {\"port\": {\"type\": \"integer\"}}}"), 200);
+      Reply refused = b.put("/api/v1/entries/global/" + namespace + "/port", "\"eighty\"");
+      assertStatus(refused, 400);
+      assertThat(refused.json().get("message").asText()).contains("cam-1: " + namespace + "/port is \"eighty\"");
+    }
+    assertThat(a.revision()).isEqualTo(6);
+  }
+
   private void startReplicas(int count) throws IOException {
     String store = TestDatabases.freshSchema();
     Path key = dir.resolve("master.key");
