@@ -35,6 +35,8 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--format", description = "env, yaml, json or properties; by default from the file name.")
   String format;
   @Option(names = {"-m", "--message"}) String message;
+  @Option(names = "--dry-run", description = "Show which devices' config the import would change and how, and"
+      + " whether the schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
   @Parameters(paramLabel = "FILE", arity = "0..1") Path file;
 
   @Override
@@ -74,7 +76,11 @@ final class ImportCommand implements Callable<Integer> {
     ObjectNode body = ApiClient.JSON.createObjectNode();
     body.put("message", message != null ? message : "import " + file.getFileName() + " into " + prefix);
     body.set("operations", operations);
-    JsonNode answer = connection.client().send("POST", "/api/v1/changes", ApiClient.query(), body);
+    JsonNode answer = connection.client().send("POST", "/api/v1/changes",
+        ApiClient.query("dry_run", DryRun.flag(dryRun)), body);
+    if (dryRun) {
+      return DryRun.report(spec, connection, answer);
+    }
     connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": imported " + operations.size() + " key(s) into "
           + prefix));
     return 0;

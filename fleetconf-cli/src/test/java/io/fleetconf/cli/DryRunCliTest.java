@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --dry-run} on kv put, kv rm, rollback and restore: the impact, the schema verdict, nothing written. */
+/** {@code --dry-run} on kv put, kv rm, import, rollback and restore: the impact, the schema verdict, nothing written. */
 class DryRunCliTest {
   @TempDir Path dir;
   TestServer server;
@@ -63,6 +63,13 @@ class DryRunCliTest {
     assertThat(rollback.out()).endsWith("changed: cam-1, cam-2\n  - tv_api/port (was 8080)\n");
     CliRun restore = CliRun.fleetconf(server, "restore", "--dry-run", "global", "--to", "2");
     assertThat(restore.out()).endsWith("changed: cam-1, cam-2\n  - tv_api/port (was 8080)\n");
+    java.nio.file.Path env = dir.resolve("tv_api.env");
+    java.nio.file.Files.writeString(env, "port=9090\n");
+    CliRun imported = CliRun.fleetconf(server, "import", "--dry-run", "--scope", "groups/site/porto",
+        "--namespace", "tv_api", env.toString());
+    assertThat(imported.status()).as(imported.err()).isEqualTo(1); // .env values are text: the schema wants an integer
+    assertThat(imported.out()).contains("schema: refused: the change breaks the schema of namespace 'tv_api' for 1"
+        + " device: cam-2: tv_api/port is \"9090\": string found, integer expected (type)\n");
     CliRun json = CliRun.fleetconf(server, "rollback", "--dry-run", "--json", "3");
     assertThat(CliRun.JSON.readTree(json.out()).get("devices").asInt()).isEqualTo(2);
     assertThat(revision()).isEqualTo(before);
