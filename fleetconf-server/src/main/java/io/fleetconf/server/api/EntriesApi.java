@@ -146,6 +146,8 @@ final class EntriesApi {
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
     ChangeSet done = replica.commit(new Proposal(request.principal(), message, request.source(), mutations));
+    mutations.stream().filter(m -> m instanceof Mutation.DeleteDevice)
+        .forEach(m -> DevicesApi.revokeCredentials(request, ((Mutation.DeleteDevice) m).id()));
     ObjectNode out = ApiJson.object();
     out.put("revision", done.revision().value());
     out.put("changes", done.changes().size());
@@ -167,11 +169,18 @@ final class EntriesApi {
     }
   }
 
-  private static Mutation operation(JsonNode op, String where) {
+  private Mutation operation(JsonNode op, String where) {
     if (!op.isObject()) {
       throw new InvalidInputException("invalid_body", where + " must be an object");
     }
     String kind = Bodies.optionalText(op, "op").orElse("");
+    if (DevicesApi.OPERATIONS.contains(kind)) {
+      return DevicesApi.mutation(kind, op, where, replica.snapshot());
+    }
+    if (!List.of("put", "delete", "delete-tree").contains(kind)) {
+      throw new InvalidInputException("invalid_body", where + ".op must be one of put, delete, delete-tree, "
+          + String.join(", ", DevicesApi.OPERATIONS) + "; was '" + Excerpt.of(kind) + "'");
+    }
     String key = Bodies.optionalText(op, "key")
         .orElseThrow(() -> new InvalidInputException("invalid_body", where + ".key is required"));
     Optional<Revision> cas = Bodies.optionalRevision(op, "cas");
@@ -185,9 +194,7 @@ final class EntriesApi {
             op.path("secret").asBoolean(false));
       }
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
-      case "delete-tree" -> new Mutation.DeleteTree(Key.parsePrefix(key));
-      default -> throw new InvalidInputException(
-          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + Excerpt.of(kind) + "'");
+      default -> new Mutation.DeleteTree(Key.parsePrefix(key));
     };
   }
 }
