@@ -136,6 +136,11 @@ public final class ImportPlan {
     return secrets;
   }
 
+  /** The fleetconf groups of the inventory's groups. */
+  public Set<GroupName> groupNames() {
+    return groupVars.keySet();
+  }
+
   public String namespace() {
     return namespace;
   }

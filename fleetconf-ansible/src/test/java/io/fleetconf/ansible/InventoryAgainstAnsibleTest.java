@@ -35,7 +35,7 @@ class InventoryAgainstAnsibleTest {
   private static final Path INVENTORIES = Path.of("src/test/resources/inventories");
 
   @ParameterizedTest
-  @ValueSource(strings = {"ini/hosts", "yaml", "priorities"})
+  @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
   void everyHostHasAnsiblesVariables(String source, @TempDir Path work) throws Exception {
     Path ansible = RealAnsible.command("ansible-inventory");
     Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
@@ -71,6 +71,48 @@ class InventoryAgainstAnsibleTest {
       }
     }
     assertEquals(List.of(), differing, "fleetconf's effective vars after the import");
+  }
+
+  /** The global/ansible/inventory entry against --list, which leaves out empty lists, empty groups and priorities. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
+  void theInventoryEntryHasEveryGroupAsAnsibleListsIt(String source, @TempDir Path work) throws Exception {
+    Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
+    ObjectNode listed = (ObjectNode) JSON.readTree(RealAnsible.run(work,
+        RealAnsible.command("ansible-inventory").toString(), "-i", inventory.toString(), "--list"));
+    listed.remove("_meta");
+    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars", ImportPlan.Nulls.DROP)
+        .entries().get(ImportPlan.INVENTORY_KEY);
+
+    ObjectNode asListed = JSON.createObjectNode();
+    shape.get("groups").properties().forEach(group -> {
+      ObjectNode copy = JSON.createObjectNode();
+      for (String list : List.of("children", "hosts")) {
+        if (!group.getValue().get(list).isEmpty()) {
+          copy.set(list, group.getValue().get(list));
+        }
+      }
+      if (!copy.isEmpty()) {
+        asListed.set(group.getKey(), copy);
+      }
+    });
+    assertEquals(listed, asListed);
+    assertEquals(fieldNames(listed), fieldNames(asListed), "group order");
+    if (source.equals("priorities")) {
+      assertEquals("{\"hosts\":[\"h1\",\"h2\"],\"children\":[],\"priority\":10}", shape.at("/groups/alpha").toString());
+      assertEquals(JSON.readTree("{\"hosts\":[\"h1\",\"h3\"],\"children\":[]}"), shape.at("/groups/beta"));
+    }
+    if (source.equals("shapes")) {
+      assertEquals("{\"hosts\":[],\"children\":[]}", shape.at("/groups/empty_group").toString());
+      assertEquals("{\"hosts\":[],\"children\":[\"ungrouped\",\"web\",\"region\",\"empty_group\",\"dbs\"]}",
+          shape.at("/groups/all").toString());
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test
