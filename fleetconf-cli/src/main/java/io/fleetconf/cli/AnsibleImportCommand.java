@@ -57,7 +57,7 @@ final class AnsibleImportCommand implements Callable<Integer> {
       Inventory inventory = Inventory.read(inventoryPath, decryptor);
       steps.say("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s)");
       plan = ImportPlan.of(inventory, namespace, dropNulls ? ImportPlan.Nulls.DROP : ImportPlan.Nulls.REFUSE);
-      steps.say("planned " + plan.entries().size() + " entries, " + plan.secrets().size() + " of them secret");
+      steps.say("planned " + plan.entries().size() + " entry(ies), " + plan.secrets().size() + " secret");
     } catch (AnsibleException e) {
       throw new CliException(e.getMessage());
     }
