@@ -87,6 +87,19 @@ class AnsibleVaultImportTest {
         + "dry run: 0 device change(s), 2 entry change(s); nothing written\n");
     assertThat(importWith("--vault-password-file", passwordFile.toString()).out())
         .isEqualTo("revision 2: 0 device change(s), 2 entry change(s)\n");
+
+    // No longer vaulted: a secret stays one until deleted, so the import deletes and puts it plain.
+    Files.writeString(inventory.resolve("group_vars/web.yml"),
+        "db_password: plain now\n" + web.substring(web.indexOf("db:\n  host")) + "app_user: app\n");
+    assertThat(importWith("--vault-password-file", passwordFile.toString(), "--dry-run").out()).isEqualTo(
+        "delete groups/ansible/web/vars/db_password (secret, to store it plain)\n"
+            + "put groups/ansible/web/vars/db_password = \"plain now\" (was a secret)\n"
+            + "put global/ansible/secrets (digests of 2 secret(s))\n"
+            + "dry run: 0 device change(s), 3 entry change(s); nothing written\n");
+    assertThat(importWith("--vault-password-file", passwordFile.toString()).status()).isZero();
+    TestServer.Reply plain = server.get("/api/v1/entries/groups/ansible/web/vars/db_password");
+    assertThat(plain.json().path("secret").asBoolean(false)).isFalse();
+    assertThat(plain.json().get("value").asText()).isEqualTo("plain now");
   }
 
   @Test
