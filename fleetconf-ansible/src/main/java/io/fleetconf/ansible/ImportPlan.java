@@ -47,6 +47,7 @@ public final class ImportPlan {
   private final Map<DeviceId, List<GroupName>> deviceGroups = new LinkedHashMap<>();
   private final Map<DeviceId, ObjectNode> deviceVars = new LinkedHashMap<>();
   private final Set<Key> secrets = new LinkedHashSet<>();
+  private Map<Key, JsonNode> entries; // built once, after planning
 
   private ImportPlan(String namespace, ObjectNode shape) {
     this.namespace = namespace;
@@ -155,11 +156,13 @@ public final class ImportPlan {
    * tombstones), and {@link #INVENTORY_KEY} to the inventory's shape.
    */
   public Map<Key, JsonNode> entries() {
-    Map<Key, JsonNode> entries = new LinkedHashMap<>();
-    entries.put(INVENTORY_KEY, shape);
-    groupVars.forEach((group, vars) -> addEntries(entries, new Scope.Group(group), vars));
-    deviceVars.forEach((device, vars) -> addEntries(entries, new Scope.Device(device), vars));
-    return entries;
+    if (entries == null) {
+      entries = new LinkedHashMap<>();
+      entries.put(INVENTORY_KEY, shape);
+      groupVars.forEach((group, vars) -> addEntries(entries, new Scope.Group(group), vars));
+      deviceVars.forEach((device, vars) -> addEntries(entries, new Scope.Device(device), vars));
+    }
+    return java.util.Collections.unmodifiableMap(entries);
   }
 
   /** The namespace's part of a device's effective config, merged by core as the server does. */

@@ -35,6 +35,7 @@ public final class Inventory {
   private final Map<String, Host> hosts;
   private final Map<String, VarsFiles.Vars> groupFiles;
   private final Map<String, VarsFiles.Vars> hostFiles;
+  private final Map<String, List<String>> groupsOf = new HashMap<>();
 
   private Inventory(Builder builder, Map<String, VarsFiles.Vars> groupFiles, Map<String, VarsFiles.Vars> hostFiles) {
     this.groups = builder.groups;
@@ -80,6 +81,11 @@ public final class Inventory {
 
   /** The groups a host is in (directly or through children), in Ansible's variable order: lowest first. */
   public List<String> groupsOf(String host) {
+    // The inventory no longer changes once read: each host's order is computed once.
+    return groupsOf.computeIfAbsent(host, this::orderGroups);
+  }
+
+  private List<String> orderGroups(String host) {
     Set<String> all = new LinkedHashSet<>();
     for (String direct : host(host).groups) {
       addWithAncestors(direct, all);
