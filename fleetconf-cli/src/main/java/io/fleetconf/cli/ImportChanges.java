@@ -26,8 +26,11 @@ final class ImportChanges {
   /** The label on the devices the import registered: only those does {@code --prune} unregister. */
   static final String SOURCE_LABEL = "fleetconf.io/source";
   static final String SOURCE = "ansible";
-  /** Where the import keeps the digests of the secrets it wrote, by entry key. */
-  static final Key DIGESTS_KEY = Key.parse("global/" + ImportPlan.KIND + "/secrets");
+  /**
+   * Where the import keeps the digests of the secrets it wrote, by entry key: in a group no device
+   * is in, so that no device receives them, nor is woken when they change.
+   */
+  static final Key DIGESTS_KEY = Key.parse("groups/fleetconf/ansible-import/" + ImportPlan.KIND + "/secrets");
 
   /** One operation of the change set, and how it reads for people. */
   record Operation(ObjectNode body, String line) {}

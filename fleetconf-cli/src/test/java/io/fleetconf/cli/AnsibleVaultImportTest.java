@@ -63,8 +63,10 @@ class AnsibleVaultImportTest {
     assertThat(history.body()).doesNotContain("s3cr3t", "nested-secret", "k-123");
     assertThat(secretKeys(history.json())).isEqualTo(
         "[devices/web1/vars/api_key, groups/ansible/web/vars/db, groups/ansible/web/vars/db_password]");
-    String digests = server.get("/api/v1/entries/global/ansible/secrets").json().get("value").toString();
+    String digests = server.get("/api/v1/entries/groups/fleetconf/ansible-import/ansible/secrets").json()
+        .get("value").toString();
     assertThat(digests).doesNotContain("s3cr3t", "nested-secret", "k-123").contains("hmac-sha256:");
+    assertThat(server.get("/api/v1/devices/web1/config").body()).doesNotContain("hmac-sha256");
 
     assertThat(importWith("--vault-password-file", passwordFile.toString()).out()).isEqualTo("nothing changed\n");
     assertThat(server.revision()).isEqualTo(1);
@@ -83,7 +85,7 @@ class AnsibleVaultImportTest {
         rotatedValue + web.substring(web.indexOf("db:\n  host")) + "app_user: app\n");
     CliRun rotated = importWith("--vault-password-file", passwordFile.toString(), "--dry-run");
     assertThat(rotated.out()).isEqualTo("put groups/ansible/web/vars/db_password = (secret)\n"
-        + "put global/ansible/secrets (digests of 3 secret(s))\n"
+        + "put groups/fleetconf/ansible-import/ansible/secrets (digests of 3 secret(s))\n"
         + "dry run: 0 device change(s), 2 entry change(s); nothing written\n");
     assertThat(importWith("--vault-password-file", passwordFile.toString()).out())
         .isEqualTo("revision 2: 0 device change(s), 2 entry change(s)\n");
@@ -94,7 +96,7 @@ class AnsibleVaultImportTest {
     assertThat(importWith("--vault-password-file", passwordFile.toString(), "--dry-run").out()).isEqualTo(
         "delete groups/ansible/web/vars/db_password (secret, to store it plain)\n"
             + "put groups/ansible/web/vars/db_password = \"plain now\" (was a secret)\n"
-            + "put global/ansible/secrets (digests of 2 secret(s))\n"
+            + "put groups/fleetconf/ansible-import/ansible/secrets (digests of 2 secret(s))\n"
             + "dry run: 0 device change(s), 3 entry change(s); nothing written\n");
     assertThat(importWith("--vault-password-file", passwordFile.toString()).status()).isZero();
     TestServer.Reply plain = server.get("/api/v1/entries/groups/ansible/web/vars/db_password");
