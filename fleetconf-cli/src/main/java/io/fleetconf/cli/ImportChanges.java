@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What an import changes on the server: the device and entry operations of one change set, each
@@ -119,38 +120,48 @@ final class ImportChanges {
     }
     JsonNode recorded = Optional.ofNullable(serverEntries.get(DIGESTS_KEY.toString())).map(Entry::value)
         .orElse(ApiClient.JSON.createObjectNode());
-    planned.forEach((key, value) -> {
-      Entry current = serverEntries.get(key);
-      boolean secret = digests.containsKey(key);
-      if (secret ? sameSecret(current, digests.get(key), recorded.path(key)) : current != null && !current.secret()
-          && same(value, current.value())) {
-        return;
-      }
-      if (current != null && current.secret() && !secret) {
-        // A secret stays one until deleted: to make the variable plain again, delete it first.
-        entries.add(new Operation(op("delete").put("key", key), "delete " + key + " (secret, to store it plain)"));
-      }
-      ObjectNode op = op("put").put("key", key);
-      op.set("value", value);
-      if (secret) {
-        op.put("secret", true);
-      }
-      String was = current == null ? "" : current.secret() ? " (was a secret)" : " (was " + current.value() + ")";
-      entries.add(new Operation(op, "put " + key + (secret ? " = (secret)" : " = " + value + was)));
-    });
-    if (!digests.isEmpty() || serverEntries.containsKey(DIGESTS_KEY.toString())) {
-      JsonNode wanted = ApiClient.JSON.valueToTree(digests);
-      if (digests.isEmpty()) {
-        entries.add(new Operation(op("delete").put("key", DIGESTS_KEY.toString()), "delete " + DIGESTS_KEY));
-      } else if (!wanted.equals(recorded)) {
-        ObjectNode op = op("put").put("key", DIGESTS_KEY.toString());
-        op.set("value", wanted);
-        entries.add(new Operation(op, "put " + DIGESTS_KEY + " (digests of " + digests.size() + " secret(s))"));
-      }
+    planned.forEach((key, value) -> put(key, value, digests.get(key), recorded.path(key)));
+    recordDigests(digests, recorded);
+    deleteWhatLeft(planned, prune);
+  }
+
+  /** A put unless the server holds it already: a plain value compared as JSON, a secret by its digest. */
+  private void put(String key, JsonNode value, String digest, JsonNode recordedDigest) {
+    Entry current = serverEntries.get(key);
+    boolean secret = digest != null;
+    boolean same = secret ? current != null && current.secret() && recordedDigest.asText("").equals(digest)
+        : current != null && !current.secret() && same(value, current.value());
+    if (same) {
+      return;
     }
-    Set<String> leftGroups = new java.util.TreeSet<>();
+    if (current != null && current.secret() && !secret) {
+      // A secret stays one until deleted: to make the variable plain again, delete it first.
+      entries.add(new Operation(op("delete").put("key", key), "delete " + key + " (secret, to store it plain)"));
+    }
+    ObjectNode op = op("put").put("key", key);
+    op.set("value", value);
+    if (secret) {
+      op.put("secret", true);
+    }
+    String was = current == null ? "" : current.secret() ? " (was a secret)" : " (was " + current.value() + ")";
+    entries.add(new Operation(op, "put " + key + (secret ? " = (secret)" : " = " + value + was)));
+  }
+
+  private void recordDigests(Map<String, String> digests, JsonNode recorded) {
+    if (digests.isEmpty() && serverEntries.containsKey(DIGESTS_KEY.toString())) {
+      entries.add(new Operation(op("delete").put("key", DIGESTS_KEY.toString()), "delete " + DIGESTS_KEY));
+    } else if (!digests.isEmpty() && !ApiClient.JSON.valueToTree(digests).equals(recorded)) {
+      ObjectNode op = op("put").put("key", DIGESTS_KEY.toString());
+      op.set("value", ApiClient.JSON.valueToTree(digests));
+      entries.add(new Operation(op, "put " + DIGESTS_KEY + " (digests of " + digests.size() + " secret(s))"));
+    }
+  }
+
+  /** Deletes the import's entries the plan no longer has; those of groups that left only with {@code prune}. */
+  private void deleteWhatLeft(Map<String, JsonNode> planned, boolean prune) {
+    Set<String> leftGroups = new TreeSet<>();
     serverEntries.forEach((key, entry) -> {
-      if (planned.containsKey(key) || key.equals(DIGESTS_KEY.toString())) {
+      if (planned.containsKey(key)) {
         return;
       }
       Owner owner = owner(Key.parse(key));
@@ -186,10 +197,6 @@ final class ImportChanges {
 
   private static boolean ours(String group) {
     return group.startsWith(ImportPlan.KIND + "/");
-  }
-
-  private static boolean sameSecret(Entry current, String digest, JsonNode recorded) {
-    return current != null && current.secret() && recorded.isTextual() && recorded.asText().equals(digest);
   }
 
   private static boolean same(JsonNode planned, JsonNode current) {
