@@ -1,7 +1,6 @@
 package io.fleetconf.ansible;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,19 +72,6 @@ public final class Decryptor {
       return "hmac-sha256:" + HexFormat.of().formatHex(digest.doFinal(valueJson.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks PBKDF2WithHmacSHA256 or HmacSHA256", e);
-    }
-  }
-
-  /** Whether a password was given. */
-  public boolean hasPassword() {
-    return password != null;
-  }
-
-  static String readText(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -52,7 +52,7 @@ final class VarsFiles {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     Set<String> vaulted = new LinkedHashSet<>();
     for (Path file : found) {
-      String text = Decryptor.readText(file);
+      String text = readText(file);
       VaultedYaml data = decryptor.read(text, file);
       if (data.tree().isNull()) {
         continue;
@@ -69,6 +69,14 @@ final class VarsFiles {
       data.vaulted().forEach(pointer -> vaulted.add(pointer.getMatchingProperty()));
     }
     return Optional.of(new Vars(vars, vaulted));
+  }
+
+  private static String readText(Path file) {
+    try {
+      return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<Path> filesIn(Path dir) {
