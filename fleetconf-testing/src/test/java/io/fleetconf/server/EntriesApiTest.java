@@ -159,6 +159,19 @@ class EntriesApiTest {
   }
 
   @Test
+  void aDeviceOperationInAChangeSetNeedsWriteDevices() {
+    String writer = server.post("/api/v1/tokens", "{\"identity\": \"kv\", \"rules\": [\"write fleet/*\"]}")
+        .json().get("token").asText();
+    Reply refused = server.send("POST", "/api/v1/changes", """
+        {"operations": [{"op": "put", "key": "global/vars/a", "value": 1},
+                        {"op": "create-device", "id": "web1"}]}""".getBytes(StandardCharsets.UTF_8),
+        "application/json", "Bearer " + writer);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("message").asText()).endsWith("may not write device web1");
+    assertThat(server.revision()).isZero();
+  }
+
+  @Test
   void headAndUnknownMethodsAreHandled() {
     assertThat(server.send("POST", "/api/v1/entries/global/common/a", "1", "application/json").status())
         .isEqualTo(405);
