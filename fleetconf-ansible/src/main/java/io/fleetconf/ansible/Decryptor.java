@@ -50,6 +50,19 @@ public final class Decryptor {
     }
   }
 
+  /** The clear text of a file encrypted whole by {@code ansible-vault encrypt} (an INI inventory). */
+  String decryptWhole(String vaultText, Path file) {
+    if (password == null) {
+      throw new AnsibleException(file + ": the whole file is vault-encrypted and no vault password was given; "
+          + "give --vault-password-file to import it");
+    }
+    try {
+      return new String(Vault.decrypt(vaultText, password, file.toString()), StandardCharsets.UTF_8);
+    } catch (VaultException e) {
+      throw new AnsibleException(e.getMessage(), e);
+    }
+  }
+
   /**
    * A keyed digest of a secret value, to tell whether it changed without reading it back: HMAC-SHA256
    * under a key derived from the vault password (PBKDF2), so that the digest alone does not let

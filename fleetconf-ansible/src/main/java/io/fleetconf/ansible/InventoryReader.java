@@ -48,7 +48,9 @@ final class InventoryReader {
       if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
         readYaml(source, text);
       } else {
-        readIni(source, text);
+        // An INI inventory encrypted whole by ansible-vault: every variable in it counts as vaulted.
+        boolean vaulted = Vault.isEncrypted(text);
+        readIni(source, vaulted ? decryptor.decryptWhole(text, source) : text, vaulted);
       }
     }
   }
@@ -124,7 +126,7 @@ final class InventoryReader {
     return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(port);
   }
 
-  private void readIni(Path file, String text) {
+  private void readIni(Path file, String text, boolean vaulted) {
     String group = "ungrouped";
     String state = "hosts";
     List<String> pendingVars = new ArrayList<>();
@@ -158,14 +160,14 @@ final class InventoryReader {
         throw new AnsibleException(where + ": invalid section entry: '" + line + "'");
       }
       switch (state) {
-        case "hosts" -> iniHost(where, line, group);
+        case "hosts" -> iniHost(where, line, group, vaulted);
         case "vars" -> {
           int equals = line.indexOf('=');
           if (equals < 0) {
             throw new AnsibleException(where + ": expected key=value, got: " + line);
           }
           inventory.groupVariable(group, line.substring(0, equals).strip(),
-              IniValue.parse(line.substring(equals + 1).strip()), false);
+              IniValue.parse(line.substring(equals + 1).strip()), vaulted);
         }
         default -> {
           String child = Shlex.split(line, where).get(0);
@@ -181,7 +183,7 @@ final class InventoryReader {
     }
   }
 
-  private void iniHost(String where, String line, String group) {
+  private void iniHost(String where, String line, String group, boolean vaulted) {
     List<String> tokens = Shlex.split(line, where);
     if (tokens.isEmpty()) {
       return;
@@ -189,13 +191,13 @@ final class InventoryReader {
     HostPattern pattern = HostPattern.parse(tokens.get(0), Path.of(where));
     for (String host : pattern.hosts()) {
       inventory.host(host, group);
-      pattern.port().ifPresent(port -> inventory.hostVariable(host, "ansible_port", numberNode(port), false));
+      pattern.port().ifPresent(port -> inventory.hostVariable(host, "ansible_port", numberNode(port), vaulted));
       for (String token : tokens.subList(1, tokens.size())) {
         int equals = token.indexOf('=');
         if (equals < 0) {
           throw new AnsibleException(where + ": expected key=value host variable assignment, got: " + token);
         }
-        inventory.hostVariable(host, token.substring(0, equals), IniValue.parse(token.substring(equals + 1)), false);
+        inventory.hostVariable(host, token.substring(0, equals), IniValue.parse(token.substring(equals + 1)), vaulted);
       }
     }
   }

@@ -149,6 +149,24 @@ class InventoryAgainstAnsibleTest {
         + "give --vault-password-file to import it", refused.getMessage());
   }
 
+  /** An INI inventory encrypted whole by the real ansible-vault reads as ansible-inventory reads it, every variable vaulted. */
+  @Test
+  void aWhollyEncryptedIniInventoryReadsAsAnsibleReadsIt(@TempDir Path dir) throws Exception {
+    Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1 port=8080 token=abc\n[web:vars]\nregion=eu\n");
+    Path password = Files.writeString(dir.resolve("pw"), "pw\n");
+    RealAnsible.run(dir, RealAnsible.command("ansible-vault").toString(), "encrypt", "--vault-password-file",
+        password.toString(), hosts.toString());
+    JsonNode expected = JSON.readTree(RealAnsible.run(dir, RealAnsible.command("ansible-inventory").toString(),
+        "-i", hosts.toString(), "--vault-password-file", password.toString(), "--host", "w1"));
+
+    Inventory read = Inventory.read(hosts, Decryptor.fromPasswordFile(password));
+    assertEquals(expected, JSON.readTree(read.vars("w1").toString()));
+    assertEquals(java.util.Set.of("port", "token", "region"), read.vaulted("w1"));
+    AnsibleException refused = assertThrows(AnsibleException.class, () -> Inventory.read(hosts, Decryptor.REFUSE));
+    assertEquals(hosts + ": the whole file is vault-encrypted and no vault password was given; give "
+        + "--vault-password-file to import it", refused.getMessage());
+  }
+
   @Test
   void iniValuesAsPythonsLiteralEval() {
     Map<String, String> cases = Map.of("8080", "8080", "1.10", "1.1", "'1.10'", "\"1.10\"", "yes", "\"yes\"",
