@@ -49,34 +49,25 @@ final class AnsibleImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Progress steps = new Progress(spec.commandLine().getErr(), !quiet && (progress || System.console() != null));
-    ImportPlan plan;
     Decryptor decryptor;
+    ImportPlan plan;
     try {
       decryptor = vaultPasswordFile == null ? Decryptor.REFUSE : Decryptor.fromPasswordFile(vaultPasswordFile);
-      steps.say("reading " + inventoryPath);
-      Inventory inventory = Inventory.read(inventoryPath, decryptor);
-      steps.say("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s)");
-      plan = ImportPlan.of(inventory, namespace, dropNulls ? ImportPlan.Nulls.DROP : ImportPlan.Nulls.REFUSE);
-      steps.say("planned " + plan.entries().size() + " entry(ies), " + plan.secrets().size() + " secret");
+      plan = plan(decryptor, steps);
     } catch (AnsibleException e) {
       throw new CliException(e.getMessage());
     }
     ApiClient client = connection.client();
     steps.say("reading the server's devices and entries");
     ImportChanges changes = ImportChanges.of(plan, devices(client), entries(client), decryptor, prune);
-    int deviceChanges = (int) changes.all().stream().filter(op -> op.body().path("op").asText().endsWith("-device")).count();
-    int entryChanges = changes.all().size() - deviceChanges;
-    steps.say(deviceChanges + " device change(s), " + entryChanges + " entry change(s) to make");
-    Output out = new Output(spec.commandLine().getOut());
-    String left = changes.left.isEmpty() ? "" : "; left alone, no longer in the inventory (--prune removes them): "
-        + String.join(", ", changes.left);
+    steps.say(changes.summary() + " to make");
     if (dryRun) {
-      changes.all().forEach(op -> out.line(op.line()));
-      out.line("dry run: " + deviceChanges + " device change(s), " + entryChanges + " entry change(s); nothing written" + left);
+      printDryRun(changes);
       return 0;
     }
     if (changes.all().isEmpty()) {
-      out.line("nothing changed" + left);
+      connection.print(spec, ApiClient.JSON.createObjectNode().put("changes", 0),
+          human -> human.line("nothing changed" + changes.leftNote()));
       return 0;
     }
     ObjectNode body = ApiClient.JSON.createObjectNode();
@@ -85,9 +76,31 @@ final class AnsibleImportCommand implements Callable<Integer> {
     changes.all().forEach(op -> operations.add(op.body()));
     steps.say("committing " + operations.size() + " operation(s) as one change set");
     JsonNode answer = client.send("POST", "/api/v1/changes", ApiClient.query(), body);
-    out.line("revision " + answer.get("revision").asLong() + ": " + deviceChanges + " device change(s), "
-        + entryChanges + " entry change(s)" + left);
+    connection.print(spec, answer, human -> human.line("revision " + answer.get("revision").asLong() + ": "
+        + changes.summary() + changes.leftNote()));
     return 0;
+  }
+
+  private ImportPlan plan(Decryptor decryptor, Progress steps) {
+    steps.say("reading " + inventoryPath);
+    Inventory inventory = Inventory.read(inventoryPath, decryptor);
+    steps.say("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s)");
+    ImportPlan plan = ImportPlan.of(inventory, namespace, dropNulls ? ImportPlan.Nulls.DROP : ImportPlan.Nulls.REFUSE);
+    steps.say("planned " + plan.entries().size() + " entry(ies), " + plan.secrets().size() + " secret");
+    return plan;
+  }
+
+  private void printDryRun(ImportChanges changes) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (connection.json) {
+      ObjectNode would = ApiClient.JSON.createObjectNode().put("dryRun", true);
+      changes.all().forEach(op -> would.withArray("operations").add(op.body()));
+      would.set("left", ApiClient.JSON.valueToTree(changes.left));
+      out.json(would);
+    } else {
+      changes.all().forEach(op -> out.line(op.line()));
+      out.line("dry run: " + changes.summary() + "; nothing written" + changes.leftNote());
+    }
   }
 
   private static Map<String, ImportChanges.Device> devices(ApiClient client) {

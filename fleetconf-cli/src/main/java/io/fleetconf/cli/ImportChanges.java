@@ -74,6 +74,17 @@ final class ImportChanges {
     return all;
   }
 
+  /** "N device change(s), M entry change(s)". */
+  String summary() {
+    long devicesChanged = all().stream().filter(op -> op.body().path("op").asText().endsWith("-device")).count();
+    return devicesChanged + " device change(s), " + (all().size() - devicesChanged) + " entry change(s)";
+  }
+
+  /** What the import left alone, for the end of its last line; empty if nothing. */
+  String leftNote() {
+    return left.isEmpty() ? "" : "; left alone, no longer in the inventory (--prune removes them): " + String.join(", ", left);
+  }
+
   private void planDevices(boolean prune) {
     plan.deviceGroups().forEach((DeviceId id, List<GroupName> planned) -> {
       Device had = serverDevices.get(id.value());

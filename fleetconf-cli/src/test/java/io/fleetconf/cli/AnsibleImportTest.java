@@ -179,8 +179,10 @@ class AnsibleImportTest {
   @Test
   void progressGoesToStderrOnlyWhenAskedOrOnATerminal() throws Exception {
     Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1\nw2\n");
-    CliRun quiet = CliRun.fleetconf(server, "import", "ansible", "--dry-run", hosts.toString());
+    CliRun quiet = CliRun.fleetconf(server, "import", "ansible", "--dry-run", "--json", hosts.toString());
     assertThat(quiet.err()).isEmpty();
+    JsonNode would = CliRun.JSON.readTree(quiet.out());
+    assertThat(would.get("operations").findValuesAsText("op")).containsExactly("create-device", "create-device", "put");
     CliRun shown = CliRun.fleetconf(server, "import", "ansible", "--progress", hosts.toString());
     assertThat(shown.err()).isEqualTo("import: reading " + hosts + "\n"
         + "import: read 2 host(s) and 3 group(s)\n"
