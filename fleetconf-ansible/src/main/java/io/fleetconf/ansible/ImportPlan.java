@@ -12,6 +12,9 @@ import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Layer;
 import io.fleetconf.core.Scope;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,22 +30,72 @@ public final class ImportPlan {
   public static final String KIND = "ansible";
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+  /** The one global entry describing the inventory's groups (docs/ansible.md, "The inventory entry"). */
+  public static final Key INVENTORY_KEY = Key.parse("global/" + KIND + "/inventory");
+
+  /** What the import does with a variable whose value is, or holds, Ansible's {@code null}. */
+  public enum Nulls {
+    /** Refuse the import, naming each such variable: fleetconf keeps {@code null} only as a deletion. */
+    REFUSE,
+    /** Import it as absent (the variable, or the dict member, is not there in fleetconf). */
+    DROP
+  }
+
   private final String namespace;
+  private final ObjectNode shape;
   private final Map<GroupName, ObjectNode> groupVars = new LinkedHashMap<>();
   private final Map<DeviceId, List<GroupName>> deviceGroups = new LinkedHashMap<>();
   private final Map<DeviceId, ObjectNode> deviceVars = new LinkedHashMap<>();
+  private final Set<Key> secrets = new LinkedHashSet<>();
+  private Map<Key, JsonNode> entries; // built once, after planning
 
-  private ImportPlan(String namespace) {
+  private ImportPlan(String namespace, ObjectNode shape) {
     this.namespace = namespace;
+    this.shape = shape;
   }
 
   /** Plans the import of {@code inventory}, its variables under {@code namespace}. */
-  public static ImportPlan of(Inventory inventory, String namespace) {
+  public static ImportPlan of(Inventory inventory, String namespace, Nulls nulls) {
     checkNames(inventory, namespace);
-    ImportPlan plan = new ImportPlan(namespace);
+    if (nulls == Nulls.REFUSE) {
+      NullCheck.refuseNulls(inventory);
+    }
+    ImportPlan plan = new ImportPlan(namespace, inventory.shape());
     Map<String, List<JsonNode>> everyValue = new LinkedHashMap<>();
-    Map<String, ObjectNode> combined = new LinkedHashMap<>();
-    java.util.Set<Inventory.Layer> seen = new java.util.HashSet<>();
+    Map<String, Inventory.Layer> combined = combinedLayers(inventory, everyValue);
+    Inventory.Layer none = new Inventory.Layer(Inventory.Source.GROUP_INVENTORY, "", JSON.objectNode(), Set.of());
+    for (String group : inventory.groups()) {
+      Inventory.Layer layer = combined.getOrDefault("g:" + group, none);
+      plan.groupVars.put(groupName(group), withTombstones(layer.vars(), everyValue));
+      plan.addSecrets(new Scope.Group(groupName(group)), layer.vaulted());
+    }
+    for (String host : inventory.hosts()) {
+      DeviceId id = DeviceId.of(host);
+      plan.deviceGroups.put(id, inventory.groupsOf(host).stream().map(ImportPlan::groupName).toList());
+      Inventory.Layer layer = combined.getOrDefault("h:" + host, none);
+      ObjectNode vars = withTombstones(layer.vars(), everyValue);
+      plan.deviceVars.put(id, vars);
+      Set<String> secret = new LinkedHashSet<>(layer.vaulted());
+      ObjectNode expected = withoutNulls(inventory.vars(host));
+      ObjectNode effective = plan.effective(id);
+      // Where group_vars files of a lower group outrank a higher group's inventory vars, one
+      // layer per group cannot say it: the device layer states Ansible's value.
+      Set<String> vaulted = inventory.vaulted(host);
+      expected.properties().forEach(v -> {
+        if (!v.getValue().equals(effective.get(v.getKey()))) {
+          vars.set(v.getKey(), withTombstones(inventory.vars(host).get(v.getKey()), everyValue.get(v.getKey())));
+          mark(secret, v.getKey(), vaulted.contains(v.getKey()));
+        }
+      });
+      plan.addSecrets(new Scope.Device(id), secret);
+    }
+    return plan;
+  }
+
+  /** Each group's (and host's) variables from all its sources, keyed {@code g:<group>} or {@code h:<host>}. */
+  private static Map<String, Inventory.Layer> combinedLayers(Inventory inventory, Map<String, List<JsonNode>> everyValue) {
+    Map<String, Inventory.Layer> combined = new LinkedHashMap<>();
+    Set<Inventory.Layer> seen = new HashSet<>();
     for (String host : inventory.hosts()) {
       for (Inventory.Layer layer : inventory.layers(host)) {
         if (!seen.add(layer)) {
@@ -50,35 +103,43 @@ public final class ImportPlan {
         }
         boolean ofGroup = layer.source() == Inventory.Source.GROUP_INVENTORY
             || layer.source() == Inventory.Source.GROUP_VARS_FILES;
-        combined.computeIfAbsent((ofGroup ? "g:" : "h:") + layer.owner(), o -> JSON.objectNode()).setAll(layer.vars());
-        layer.vars().properties().forEach(v -> everyValue.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(v.getValue()));
+        Inventory.Layer into = combined.computeIfAbsent((ofGroup ? "g:" : "h:") + layer.owner(),
+            o -> new Inventory.Layer(layer.source(), layer.owner(), JSON.objectNode(), new LinkedHashSet<>()));
+        layer.vars().properties().forEach(v -> {
+          into.vars().set(v.getKey(), v.getValue());
+          mark(into.vaulted(), v.getKey(), layer.vaulted().contains(v.getKey()));
+          everyValue.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(v.getValue());
+        });
       }
     }
-    for (String group : inventory.groups()) {
-      ObjectNode vars = combined.getOrDefault("g:" + group, JSON.objectNode());
-      plan.groupVars.put(groupName(group), withTombstones(vars, everyValue));
+    return combined;
+  }
+
+  private static void mark(Set<String> vaulted, String name, boolean isVaulted) {
+    if (isVaulted) {
+      vaulted.add(name);
+    } else {
+      vaulted.remove(name);
     }
-    for (String host : inventory.hosts()) {
-      DeviceId id = DeviceId.of(host);
-      plan.deviceGroups.put(id, inventory.groupsOf(host).stream().map(ImportPlan::groupName).toList());
-      ObjectNode vars = withTombstones(combined.getOrDefault("h:" + host, JSON.objectNode()), everyValue);
-      plan.deviceVars.put(id, vars);
-      ObjectNode expected = withoutNulls(inventory.vars(host));
-      ObjectNode effective = plan.effective(id);
-      // Where group_vars files of a lower group outrank a higher group's inventory vars, one
-      // layer per group cannot say it: the device layer states Ansible's value.
-      expected.properties().forEach(v -> {
-        if (!v.getValue().equals(effective.get(v.getKey()))) {
-          vars.set(v.getKey(), withTombstones(inventory.vars(host).get(v.getKey()), everyValue.get(v.getKey())));
-        }
-      });
-    }
-    return plan;
+  }
+
+  private void addSecrets(Scope scope, Set<String> names) {
+    names.forEach(name -> secrets.add(new Key(scope, KeyPath.parse(namespace + "/" + name))));
   }
 
   /** The fleetconf group of an Ansible group. */
   public static GroupName groupName(String ansibleGroup) {
     return GroupName.of(KIND + "/" + ansibleGroup);
+  }
+
+  /** The entries whose value is, or holds, a vault-encrypted value: they are written as secrets. */
+  public Set<Key> secrets() {
+    return secrets;
+  }
+
+  /** The fleetconf groups of the inventory's groups. */
+  public Set<GroupName> groupNames() {
+    return groupVars.keySet();
   }
 
   public String namespace() {
@@ -90,12 +151,18 @@ public final class ImportPlan {
     return deviceGroups;
   }
 
-  /** Every entry the import writes: {@code <scope>/<namespace>/<variable>} to its value (with tombstones). */
+  /**
+   * Every entry the import writes: {@code <scope>/<namespace>/<variable>} to its value (with
+   * tombstones), and {@link #INVENTORY_KEY} to the inventory's shape.
+   */
   public Map<Key, JsonNode> entries() {
-    Map<Key, JsonNode> entries = new LinkedHashMap<>();
-    groupVars.forEach((group, vars) -> addEntries(entries, new Scope.Group(group), vars));
-    deviceVars.forEach((device, vars) -> addEntries(entries, new Scope.Device(device), vars));
-    return entries;
+    if (entries == null) {
+      entries = new LinkedHashMap<>();
+      entries.put(INVENTORY_KEY, shape);
+      groupVars.forEach((group, vars) -> addEntries(entries, new Scope.Group(group), vars));
+      deviceVars.forEach((device, vars) -> addEntries(entries, new Scope.Device(device), vars));
+    }
+    return java.util.Collections.unmodifiableMap(entries);
   }
 
   /** The namespace's part of a device's effective config, merged by core as the server does. */
@@ -161,6 +228,10 @@ public final class ImportPlan {
 
   private static void checkNames(Inventory inventory, String namespace) {
     check(() -> KeyPath.parse(namespace), "namespace '" + namespace + "'");
+    if (namespace.equals(KIND)) {
+      throw new AnsibleException("namespace '" + KIND + "' is reserved for the import's own entry "
+          + INVENTORY_KEY + "; choose another, e.g. vars");
+    }
     for (String group : inventory.groups()) {
       check(() -> groupName(group), "group '" + group + "' (as fleetconf group " + KIND + "/" + group + ")");
     }

@@ -1,6 +1,7 @@
 package io.fleetconf.ansible;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,15 +25,19 @@ public final class Inventory {
   /** Where a layer of a host's variables comes from, in Ansible's order of precedence. */
   public enum Source { GROUP_INVENTORY, GROUP_VARS_FILES, HOST_INVENTORY, HOST_VARS_FILES }
 
-  /** One layer of a host's variables: a group's (or the host's own, with {@code group} empty) from one source. */
-  public record Layer(Source source, String owner, ObjectNode vars) {}
+  /**
+   * One layer of a host's variables: a group's (or the host's own) from one source, with the names
+   * of the variables whose value is or holds a vault-encrypted value.
+   */
+  public record Layer(Source source, String owner, ObjectNode vars, Set<String> vaulted) {}
 
   private final Map<String, Group> groups;
   private final Map<String, Host> hosts;
-  private final Map<String, ObjectNode> groupFiles;
-  private final Map<String, ObjectNode> hostFiles;
+  private final Map<String, VarsFiles.Vars> groupFiles;
+  private final Map<String, VarsFiles.Vars> hostFiles;
+  private final Map<String, List<String>> groupsOf = new HashMap<>();
 
-  private Inventory(Builder builder, Map<String, ObjectNode> groupFiles, Map<String, ObjectNode> hostFiles) {
+  private Inventory(Builder builder, Map<String, VarsFiles.Vars> groupFiles, Map<String, VarsFiles.Vars> hostFiles) {
     this.groups = builder.groups;
     this.hosts = builder.hosts;
     this.groupFiles = groupFiles;
@@ -53,11 +58,11 @@ public final class Inventory {
     builder.reconcile();
     Path base = Files.isDirectory(source) ? source : source.toAbsolutePath().getParent();
     VarsFiles files = new VarsFiles(decryptor);
-    Map<String, ObjectNode> groupFiles = new HashMap<>();
+    Map<String, VarsFiles.Vars> groupFiles = new HashMap<>();
     for (String group : builder.groups.keySet()) {
       files.read(base.resolve("group_vars"), group).ifPresent(vars -> groupFiles.put(group, vars));
     }
-    Map<String, ObjectNode> hostFiles = new HashMap<>();
+    Map<String, VarsFiles.Vars> hostFiles = new HashMap<>();
     for (String host : builder.hosts.keySet()) {
       files.read(base.resolve("host_vars"), host).ifPresent(vars -> hostFiles.put(host, vars));
     }
@@ -76,6 +81,11 @@ public final class Inventory {
 
   /** The groups a host is in (directly or through children), in Ansible's variable order: lowest first. */
   public List<String> groupsOf(String host) {
+    // The inventory no longer changes once read: each host's order is computed once.
+    return groupsOf.computeIfAbsent(host, this::orderGroups);
+  }
+
+  private List<String> orderGroups(String host) {
     Set<String> all = new LinkedHashSet<>();
     for (String direct : host(host).groups) {
       addWithAncestors(direct, all);
@@ -97,16 +107,18 @@ public final class Inventory {
     List<String> ordered = groupsOf(host);
     List<Layer> layers = new ArrayList<>();
     for (String group : ordered) {
-      layers.add(new Layer(Source.GROUP_INVENTORY, group, groups.get(group).vars));
+      layers.add(new Layer(Source.GROUP_INVENTORY, group, groups.get(group).vars, groups.get(group).vaulted));
     }
     for (String group : ordered) {
-      if (groupFiles.containsKey(group)) {
-        layers.add(new Layer(Source.GROUP_VARS_FILES, group, groupFiles.get(group)));
+      VarsFiles.Vars files = groupFiles.get(group);
+      if (files != null) {
+        layers.add(new Layer(Source.GROUP_VARS_FILES, group, files.vars(), files.vaulted()));
       }
     }
-    layers.add(new Layer(Source.HOST_INVENTORY, host, host(host).vars));
-    if (hostFiles.containsKey(host)) {
-      layers.add(new Layer(Source.HOST_VARS_FILES, host, hostFiles.get(host)));
+    layers.add(new Layer(Source.HOST_INVENTORY, host, host(host).vars, host(host).vaulted));
+    VarsFiles.Vars files = hostFiles.get(host);
+    if (files != null) {
+      layers.add(new Layer(Source.HOST_VARS_FILES, host, files.vars(), files.vaulted()));
     }
     return layers;
   }
@@ -118,6 +130,41 @@ public final class Inventory {
       vars.setAll(layer.vars());
     }
     return vars;
+  }
+
+  /** The names of a host's variables (as {@link #vars}) whose value came from a vault-encrypted one. */
+  public Set<String> vaulted(String host) {
+    Set<String> vaulted = new LinkedHashSet<>();
+    for (Layer layer : layers(host)) {
+      layer.vars().fieldNames().forEachRemaining(vaulted::remove);
+      vaulted.addAll(layer.vaulted());
+    }
+    return vaulted;
+  }
+
+  /**
+   * The inventory's shape as {@code ansible-inventory --list} gives it: every group (keys sorted, as
+   * that JSON is), each with its direct {@code hosts} and {@code children} in Ansible's order, and
+   * {@code priority} where {@code ansible_group_priority} is set. {@code all} lists no hosts, as there:
+   * a host in no other group is in {@code ungrouped}.
+   */
+  public ObjectNode shape() {
+    ObjectNode groupsNode = JsonNodeFactory.instance.objectNode();
+    groups.values().stream().sorted(Comparator.comparing((Group g) -> g.name)).forEach(group -> {
+      ObjectNode node = groupsNode.putObject(group.name);
+      ArrayNode direct = node.putArray("hosts");
+      if (!group.name.equals("all")) {
+        group.hostOrder.stream().filter(h -> hosts.get(h).groups.contains(group.name)).forEach(direct::add);
+      }
+      ArrayNode children = node.putArray("children");
+      group.children.forEach(children::add);
+      if (group.prioritySet) {
+        node.put("priority", group.priority);
+      }
+    });
+    ObjectNode shape = JsonNodeFactory.instance.objectNode();
+    shape.set("groups", groupsNode);
+    return shape;
   }
 
   private Host host(String name) {
@@ -150,8 +197,11 @@ public final class Inventory {
   private static final class Group {
     final String name;
     final ObjectNode vars = JsonNodeFactory.instance.objectNode();
+    final Set<String> vaulted = new LinkedHashSet<>();
     final Set<String> children = new LinkedHashSet<>();
+    final Set<String> hostOrder = new LinkedHashSet<>();
     int priority = 1;
+    boolean prioritySet;
 
     Group(String name) {
       this.name = name;
@@ -160,6 +210,7 @@ public final class Inventory {
 
   private static final class Host {
     final ObjectNode vars = JsonNodeFactory.instance.objectNode();
+    final Set<String> vaulted = new LinkedHashSet<>();
     final Set<String> groups = new LinkedHashSet<>();
   }
 
@@ -193,19 +244,32 @@ public final class Inventory {
     void host(String name, String group) {
       group(group);
       hosts.computeIfAbsent(name, n -> new Host()).groups.add(group);
+      groups.get(group).hostOrder.add(name);
     }
 
-    void groupVariable(String group, String key, JsonNode value) {
+    void groupVariable(String group, String key, JsonNode value, boolean vaulted) {
       group(group);
+      Group target = groups.get(group);
       if (key.equals("ansible_group_priority")) {
-        groups.get(group).priority = priority(group, value);
+        target.priority = priority(group, value);
+        target.prioritySet = true;
       } else {
-        groups.get(group).vars.set(key, value);
+        target.vars.set(key, value);
+        mark(target.vaulted, key, vaulted);
       }
     }
 
-    void hostVariable(String host, String key, JsonNode value) {
+    void hostVariable(String host, String key, JsonNode value, boolean vaulted) {
       hosts.get(host).vars.set(key, value);
+      mark(hosts.get(host).vaulted, key, vaulted);
+    }
+
+    private static void mark(Set<String> vaulted, String key, boolean isVaulted) {
+      if (isVaulted) {
+        vaulted.add(key);
+      } else {
+        vaulted.remove(key);
+      }
     }
 
     private static int priority(String group, JsonNode value) {
@@ -234,6 +298,11 @@ public final class Inventory {
         }
         if (host.groups.isEmpty()) {
           host.groups.add("ungrouped");
+        }
+      }
+      for (Map.Entry<String, Host> host : hosts.entrySet()) {
+        if (host.getValue().groups.contains("ungrouped")) {
+          groups.get("ungrouped").hostOrder.add(host.getKey());
         }
       }
     }

@@ -1,11 +1,14 @@
 package io.fleetconf.ansible;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,25 +48,39 @@ final class InventoryReader {
       if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
         readYaml(source, text);
       } else {
-        readIni(source, text);
+        // An INI inventory encrypted whole by ansible-vault: every variable in it counts as vaulted.
+        boolean vaulted = Vault.isEncrypted(text);
+        readIni(source, vaulted ? decryptor.decryptWhole(text, source) : text, vaulted);
       }
     }
   }
 
   private void readYaml(Path file, String text) {
-    JsonNode data = AnsibleYaml.load(text, file, decryptor);
-    if (data == null || data.isNull()) {
+    VaultedYaml read = decryptor.read(text, file);
+    JsonNode data = read.tree();
+    if (data.isNull() || data.isEmpty() && data.isObject()) {
       return;
     }
     if (!data.isObject()) {
       throw new AnsibleException(file + ": a YAML inventory must be a mapping of groups");
     }
+    Set<String> vaulted = new HashSet<>();
+    read.vaulted().forEach(pointer -> vaulted.add(pointer.toString()));
     for (Map.Entry<String, JsonNode> group : data.properties()) {
-      yamlGroup(file, group.getKey(), group.getValue());
+      yamlGroup(new Yaml(file, vaulted), JsonPointer.empty().appendProperty(group.getKey()), group.getKey(), group.getValue());
     }
   }
 
-  private String yamlGroup(Path file, String name, JsonNode data) {
+  /** A YAML inventory file and where its vaulted values are. */
+  private record Yaml(Path file, Set<String> vaulted) {
+    /** Whether the value at {@code at} is, or holds, a vaulted value. */
+    boolean vaulted(JsonPointer at) {
+      String prefix = at.toString();
+      return vaulted.stream().anyMatch(p -> p.equals(prefix) || p.startsWith(prefix + "/"));
+    }
+  }
+
+  private String yamlGroup(Yaml yaml, JsonPointer at, String name, JsonNode data) {
     if (!data.isObject() && !data.isNull()) {
       return name; // Ansible warns and skips
     }
@@ -79,33 +96,37 @@ final class InventoryReader {
       if (!value.isObject()) {
         continue;
       }
+      JsonPointer sectionAt = at.appendProperty(section.getKey());
       switch (section.getKey()) {
-        case "vars" -> value.properties().forEach(v -> inventory.groupVariable(name, v.getKey(), v.getValue()));
-        case "children" -> value.properties().forEach(c -> inventory.child(name, yamlGroup(file, c.getKey(), c.getValue())));
-        case "hosts" -> {
-          for (Map.Entry<String, JsonNode> host : value.properties()) {
-            HostPattern pattern = HostPattern.parse(host.getKey(), file);
-            JsonNode vars = host.getValue();
-            for (String hostName : pattern.hosts()) {
-              inventory.host(hostName, name);
-              pattern.port().ifPresent(port -> inventory.hostVariable(hostName, "ansible_port", numberNode(port)));
-              if (vars.isObject()) {
-                vars.properties().forEach(v -> inventory.hostVariable(hostName, v.getKey(), v.getValue()));
-              }
-            }
-          }
-        }
+        case "vars" -> value.properties().forEach(v -> inventory.groupVariable(name, v.getKey(), v.getValue(),
+            yaml.vaulted(sectionAt.appendProperty(v.getKey()))));
+        case "children" -> value.properties().forEach(c -> inventory.child(name,
+            yamlGroup(yaml, sectionAt.appendProperty(c.getKey()), c.getKey(), c.getValue())));
+        case "hosts" -> value.properties().forEach(host -> yamlHost(yaml, sectionAt.appendProperty(host.getKey()),
+            name, host.getKey(), host.getValue()));
         default -> { } // Ansible warns and skips
       }
     }
     return name;
   }
 
+  private void yamlHost(Yaml yaml, JsonPointer at, String group, String patternText, JsonNode vars) {
+    HostPattern pattern = HostPattern.parse(patternText, yaml.file());
+    for (String hostName : pattern.hosts()) {
+      inventory.host(hostName, group);
+      pattern.port().ifPresent(port -> inventory.hostVariable(hostName, "ansible_port", numberNode(port), false));
+      if (vars.isObject()) {
+        vars.properties().forEach(v -> inventory.hostVariable(hostName, v.getKey(), v.getValue(),
+            yaml.vaulted(at.appendProperty(v.getKey()))));
+      }
+    }
+  }
+
   private static JsonNode numberNode(int port) {
     return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(port);
   }
 
-  private void readIni(Path file, String text) {
+  private void readIni(Path file, String text, boolean vaulted) {
     String group = "ungrouped";
     String state = "hosts";
     List<String> pendingVars = new ArrayList<>();
@@ -139,13 +160,14 @@ final class InventoryReader {
         throw new AnsibleException(where + ": invalid section entry: '" + line + "'");
       }
       switch (state) {
-        case "hosts" -> iniHost(where, line, group);
+        case "hosts" -> iniHost(where, line, group, vaulted);
         case "vars" -> {
           int equals = line.indexOf('=');
           if (equals < 0) {
             throw new AnsibleException(where + ": expected key=value, got: " + line);
           }
-          inventory.groupVariable(group, line.substring(0, equals).strip(), IniValue.parse(line.substring(equals + 1).strip()));
+          inventory.groupVariable(group, line.substring(0, equals).strip(),
+              IniValue.parse(line.substring(equals + 1).strip()), vaulted);
         }
         default -> {
           String child = Shlex.split(line, where).get(0);
@@ -161,7 +183,7 @@ final class InventoryReader {
     }
   }
 
-  private void iniHost(String where, String line, String group) {
+  private void iniHost(String where, String line, String group, boolean vaulted) {
     List<String> tokens = Shlex.split(line, where);
     if (tokens.isEmpty()) {
       return;
@@ -169,13 +191,13 @@ final class InventoryReader {
     HostPattern pattern = HostPattern.parse(tokens.get(0), Path.of(where));
     for (String host : pattern.hosts()) {
       inventory.host(host, group);
-      pattern.port().ifPresent(port -> inventory.hostVariable(host, "ansible_port", numberNode(port)));
+      pattern.port().ifPresent(port -> inventory.hostVariable(host, "ansible_port", numberNode(port), vaulted));
       for (String token : tokens.subList(1, tokens.size())) {
         int equals = token.indexOf('=');
         if (equals < 0) {
           throw new AnsibleException(where + ": expected key=value host variable assignment, got: " + token);
         }
-        inventory.hostVariable(host, token.substring(0, equals), IniValue.parse(token.substring(equals + 1)));
+        inventory.hostVariable(host, token.substring(0, equals), IniValue.parse(token.substring(equals + 1)), vaulted);
       }
     }
   }

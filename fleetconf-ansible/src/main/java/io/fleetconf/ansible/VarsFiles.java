@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,10 @@ final class VarsFiles {
     this.decryptor = decryptor;
   }
 
-  Optional<ObjectNode> read(Path dir, String name) {
+  /** A group's or host's variables from its files, and the names of those whose value holds a vaulted value. */
+  record Vars(ObjectNode vars, Set<String> vaulted) {}
+
+  Optional<Vars> read(Path dir, String name) {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
@@ -46,22 +50,30 @@ final class VarsFiles {
       return Optional.empty();
     }
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
+    Set<String> vaulted = new LinkedHashSet<>();
     for (Path file : found) {
-      JsonNode data = load(file);
-      if (data == null || data.isNull()) {
+      String text = readText(file);
+      VaultedYaml data = decryptor.read(text, file);
+      if (data.tree().isNull()) {
         continue;
       }
-      if (!data.isObject()) {
+      if (!data.tree().isObject()) {
         throw new AnsibleException(file + ": a vars file must be a mapping of variables");
       }
-      vars.setAll((ObjectNode) data);
+      // A later file replaces a variable whole, vaulted or not.
+      data.tree().fieldNames().forEachRemaining(vaulted::remove);
+      vars.setAll((ObjectNode) data.tree());
+      if (Vault.isEncrypted(text)) {
+        data.tree().fieldNames().forEachRemaining(vaulted::add);
+      }
+      data.vaulted().forEach(pointer -> vaulted.add(pointer.getMatchingProperty()));
     }
-    return Optional.of(vars);
+    return Optional.of(new Vars(vars, vaulted));
   }
 
-  private JsonNode load(Path file) {
+  private static String readText(Path file) {
     try {
-      return AnsibleYaml.load(Files.readString(file, StandardCharsets.UTF_8), file, decryptor);
+      return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

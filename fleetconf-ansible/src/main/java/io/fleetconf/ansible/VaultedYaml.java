@@ -42,7 +42,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>Scalars are typed by PyYAML's YAML 1.1 rules, which differ from SnakeYAML's in places ({@code
  * yes}/{@code on} are booleans, {@code 1.10} a float, {@code 0777} octal, {@code 1e3} a string);
- * timestamps stay the text they were written as; {@code !unsafe} values are strings; anchors,
+ * a timestamp becomes the text Ansible's JSON shows for it (Python's {@code isoformat()}); {@code !unsafe} values are strings; anchors,
  * aliases and {@code <<} merge keys work; a repeated key keeps its last value. Without a password, a
  * document holding any vaulted value is refused with its location.
  *
@@ -204,11 +204,43 @@ public record VaultedYaml(JsonNode tree, Set<JsonPointer> vaulted) {
       if (tag.equals(Tag.FLOAT)) {
         return NODES.numberNode(floating(text));
       }
-      if (tag.equals(Tag.STR) || tag.equals(UNSAFE) || tag.equals(Tag.TIMESTAMP)) {
+      if (tag.equals(Tag.TIMESTAMP)) {
+        return NODES.textNode(isoformat(text));
+      }
+      if (tag.equals(Tag.STR) || tag.equals(UNSAFE)) {
         return NODES.textNode(text);
       }
       throw new VaultException(where + ": the YAML tag " + tag + " is not one Ansible reads");
     }
+  }
+
+  private static final Pattern DATE_TIME = Pattern.compile("([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \\t]+)"
+      + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\\.([0-9]*))?(?:[ \\t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?");
+
+  /** A timestamp as Python's {@code isoformat()} writes the datetime PyYAML makes of it (Ansible's JSON); a date stays. */
+  static String isoformat(String text) {
+    java.util.regex.Matcher m = DATE_TIME.matcher(text);
+    if (!m.matches()) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s-%02d-%02dT%02d:%s:%s", m.group(1),
+        Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), m.group(5), m.group(6)));
+    String fraction = m.group(7) == null ? "" : (m.group(7) + "000000").substring(0, 6);
+    if (!fraction.isEmpty() && !fraction.equals("000000")) {
+      out.append('.').append(fraction);
+    }
+    String zone = m.group(8);
+    if (zone != null) {
+      if (zone.equals("Z")) {
+        out.append("+00:00");
+      } else {
+        String digits = zone.substring(1).replace(":", "");
+        int hours = Integer.parseInt(digits.length() > 2 ? digits.substring(0, digits.length() - 2) : digits);
+        String minutes = digits.length() > 2 ? digits.substring(digits.length() - 2) : "00";
+        out.append(zone.charAt(0)).append(String.format(Locale.ROOT, "%02d:%s", hours, minutes));
+      }
+    }
+    return out.toString();
   }
 
   // PyYAML's construct_yaml_int.

@@ -35,7 +35,7 @@ class InventoryAgainstAnsibleTest {
   private static final Path INVENTORIES = Path.of("src/test/resources/inventories");
 
   @ParameterizedTest
-  @ValueSource(strings = {"ini/hosts", "yaml", "priorities"})
+  @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
   void everyHostHasAnsiblesVariables(String source, @TempDir Path work) throws Exception {
     Path ansible = RealAnsible.command("ansible-inventory");
     Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
@@ -57,7 +57,7 @@ class InventoryAgainstAnsibleTest {
     }
     assertEquals(List.of(), differing);
 
-    ImportPlan plan = ImportPlan.of(ours, "vars");
+    ImportPlan plan = ImportPlan.of(ours, "vars", ImportPlan.Nulls.DROP);
     Map<Scope, List<Entry>> byScope = new HashMap<>();
     plan.entries().forEach((key, value) -> byScope.computeIfAbsent(key.scope(), s -> new ArrayList<>())
         .add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1)));
@@ -73,6 +73,48 @@ class InventoryAgainstAnsibleTest {
     assertEquals(List.of(), differing, "fleetconf's effective vars after the import");
   }
 
+  /** The global/ansible/inventory entry against --list, which leaves out empty lists, empty groups and priorities. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
+  void theInventoryEntryHasEveryGroupAsAnsibleListsIt(String source, @TempDir Path work) throws Exception {
+    Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
+    ObjectNode listed = (ObjectNode) JSON.readTree(RealAnsible.run(work,
+        RealAnsible.command("ansible-inventory").toString(), "-i", inventory.toString(), "--list"));
+    listed.remove("_meta");
+    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars", ImportPlan.Nulls.DROP)
+        .entries().get(ImportPlan.INVENTORY_KEY);
+
+    ObjectNode asListed = JSON.createObjectNode();
+    shape.get("groups").properties().forEach(group -> {
+      ObjectNode copy = JSON.createObjectNode();
+      for (String list : List.of("children", "hosts")) {
+        if (!group.getValue().get(list).isEmpty()) {
+          copy.set(list, group.getValue().get(list));
+        }
+      }
+      if (!copy.isEmpty()) {
+        asListed.set(group.getKey(), copy);
+      }
+    });
+    assertEquals(listed, asListed);
+    assertEquals(fieldNames(listed), fieldNames(asListed), "group order");
+    if (source.equals("priorities")) {
+      assertEquals("{\"hosts\":[\"h1\",\"h2\"],\"children\":[],\"priority\":10}", shape.at("/groups/alpha").toString());
+      assertEquals(JSON.readTree("{\"hosts\":[\"h1\",\"h3\"],\"children\":[]}"), shape.at("/groups/beta"));
+    }
+    if (source.equals("shapes")) {
+      assertEquals("{\"hosts\":[],\"children\":[]}", shape.at("/groups/empty_group").toString());
+      assertEquals("{\"hosts\":[],\"children\":[\"ungrouped\",\"web\",\"region\",\"empty_group\",\"dbs\"]}",
+          shape.at("/groups/all").toString());
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   @Test
   void aHostsGroupsComeInAnsiblesOrder() {
     Inventory ours = Inventory.read(INVENTORIES.resolve("ini/hosts"), Decryptor.REFUSE);
@@ -84,35 +126,45 @@ class InventoryAgainstAnsibleTest {
   void aNameFleetconfCannotStoreIsRefusedWithTheRule(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("hosts"), "[web+db]\nweb1\n");
     AnsibleException group = assertThrows(AnsibleException.class,
-        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars", ImportPlan.Nulls.REFUSE));
     assertEquals("group 'web+db' (as fleetconf group ansible/web+db) cannot be stored in fleetconf: group name "
         + "'ansible/web+db' has an illegal character in segment 'web+db'; allowed are letters, digits, '_', '-' and '.'",
         group.getMessage());
 
     Files.writeString(dir.resolve("hosts"), "[web]\nadmin@web1\n");
     AnsibleException host = assertThrows(AnsibleException.class,
-        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars", ImportPlan.Nulls.REFUSE));
     assertEquals("host 'admin@web1' cannot be stored in fleetconf: device id 'admin@web1' has an illegal character "
         + "in segment 'admin@web1'; allowed are letters, digits, '_', '-' and '.'", host.getMessage());
   }
 
   @Test
-  void vaultValueWithoutPasswordIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+  void vaultValueWithoutPasswordIsRefusedNamingTheFileAndVariable(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("hosts"), "h1\n");
     Files.createDirectory(dir.resolve("group_vars"));
     Path secret = dir.resolve("group_vars/all.yml");
     Files.writeString(secret, "password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n");
     AnsibleException refused = assertThrows(AnsibleException.class, () -> Inventory.read(dir, Decryptor.REFUSE));
-    assertEquals(secret + " holds vault-encrypted data; give --vault-password-file to import it", refused.getMessage());
+    assertEquals(secret + " (/password): a !vault value is vault-encrypted and no vault password was given; "
+        + "give --vault-password-file to import it", refused.getMessage());
   }
 
+  /** An INI inventory encrypted whole by the real ansible-vault reads as ansible-inventory reads it, every variable vaulted. */
   @Test
-  void vaultValueGoesThroughTheDecryptor(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("hosts"), "h1\n");
-    Files.createDirectory(dir.resolve("host_vars"));
-    Files.writeString(dir.resolve("host_vars/h1"), "password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n");
-    Inventory read = Inventory.read(dir, (text, file) -> "clear:" + text.strip().length());
-    assertEquals(JSON.readTree("{\"password\":\"clear:30\"}"), read.vars("h1"));
+  void aWhollyEncryptedIniInventoryReadsAsAnsibleReadsIt(@TempDir Path dir) throws Exception {
+    Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1 port=8080 token=abc\n[web:vars]\nregion=eu\n");
+    Path password = Files.writeString(dir.resolve("pw"), "pw\n");
+    RealAnsible.run(dir, RealAnsible.command("ansible-vault").toString(), "encrypt", "--vault-password-file",
+        password.toString(), hosts.toString());
+    JsonNode expected = JSON.readTree(RealAnsible.run(dir, RealAnsible.command("ansible-inventory").toString(),
+        "-i", hosts.toString(), "--vault-password-file", password.toString(), "--host", "w1"));
+
+    Inventory read = Inventory.read(hosts, Decryptor.fromPasswordFile(password));
+    assertEquals(expected, JSON.readTree(read.vars("w1").toString()));
+    assertEquals(java.util.Set.of("port", "token", "region"), read.vaulted("w1"));
+    AnsibleException refused = assertThrows(AnsibleException.class, () -> Inventory.read(hosts, Decryptor.REFUSE));
+    assertEquals(hosts + ": the whole file is vault-encrypted and no vault password was given; give "
+        + "--vault-password-file to import it", refused.getMessage());
   }
 
   @Test

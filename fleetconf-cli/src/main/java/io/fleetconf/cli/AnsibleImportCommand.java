@@ -7,10 +7,6 @@ import io.fleetconf.ansible.AnsibleException;
 import io.fleetconf.ansible.Decryptor;
 import io.fleetconf.ansible.ImportPlan;
 import io.fleetconf.ansible.Inventory;
-import io.fleetconf.core.DeviceId;
-import io.fleetconf.core.GroupName;
-import io.fleetconf.core.Key;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * Brings an Ansible inventory over: hosts become devices, groups {@code ansible/<group>}, variables
  * entries under one namespace, so that each device's effective namespace equals
- * {@code ansible-inventory --host} (docs/ansible.md). Only what differs from the server is written.
+ * {@code ansible-inventory --host} (docs/ansible.md). Only what differs from the server is written,
+ * devices and entries in one change set.
  */
 @Command(name = "ansible", mixinStandardHelpOptions = true,
     description = "Import an Ansible inventory (file or directory, with group_vars/ and host_vars/).")
@@ -40,129 +37,100 @@ final class AnsibleImportCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print what would change and write nothing.") boolean dryRun;
   @Option(names = "--vault-password-file", paramLabel = "FILE", description = "Password for vault-encrypted values.")
   Path vaultPasswordFile;
+  @Option(names = "--prune", description = "Also unregister the devices the import registered whose host left the "
+      + "inventory, and delete the entries of its groups that left it.") boolean prune;
+  @Option(names = "--drop-nulls", description = "Import variables whose value is null as absent instead of refusing them.")
+  boolean dropNulls;
+  @Option(names = "--quiet", description = "No progress on stderr.") boolean quiet;
+  @Option(names = "--progress", description = "Progress on stderr even when it is not a terminal.") boolean progress;
   @Option(names = {"-m", "--message"}) String message;
   @Parameters(paramLabel = "INVENTORY") Path inventoryPath;
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    Progress steps = new Progress(spec.commandLine().getErr(), !quiet && (progress || System.console() != null));
+    Decryptor decryptor;
     ImportPlan plan;
     try {
-      Inventory inventory = Inventory.read(inventoryPath, decryptor());
-      err.println("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s) from " + inventoryPath);
-      err.flush();
-      plan = ImportPlan.of(inventory, namespace);
+      decryptor = vaultPasswordFile == null ? Decryptor.REFUSE : Decryptor.fromPasswordFile(vaultPasswordFile);
+      plan = plan(decryptor, steps);
     } catch (AnsibleException e) {
       throw new CliException(e.getMessage());
     }
     ApiClient client = connection.client();
-    List<ObjectNode> deviceRequests = deviceChanges(client, plan);
-    ArrayNode operations = entryChanges(client, plan);
-    Output out = new Output(spec.commandLine().getOut());
+    steps.say("reading the server's devices and entries");
+    ImportChanges changes = ImportChanges.of(plan, devices(client), entries(client), decryptor, prune);
+    steps.say(changes.summary() + " to make");
     if (dryRun) {
-      deviceRequests.forEach(request -> out.line(describe(request)));
-      operations.forEach(op -> out.line(op.get("op").asText() + " " + op.get("key").asText()
-          + (op.has("value") ? " = " + op.get("value") : "")));
-      out.line("dry run: " + deviceRequests.size() + " device change(s), " + operations.size() + " entry change(s); nothing written");
+      printDryRun(changes);
       return 0;
     }
-    for (ObjectNode request : deviceRequests) {
-      String method = request.remove("method").asText();
-      String path = "/api/v1/devices" + (method.equals("PATCH") ? "/" + ApiClient.segment(request.remove("id").asText()) : "");
-      client.send(method, path, ApiClient.query(), request);
-    }
-    if (operations.isEmpty()) {
-      out.line(deviceRequests.isEmpty() ? "nothing changed" : deviceRequests.size() + " device change(s), no entry changed");
+    if (changes.all().isEmpty()) {
+      connection.print(spec, ApiClient.JSON.createObjectNode().put("changes", 0),
+          human -> human.line("nothing changed" + changes.leftNote()));
       return 0;
     }
     ObjectNode body = ApiClient.JSON.createObjectNode();
     body.put("message", message != null ? message : "import ansible " + inventoryPath.getFileName());
-    body.set("operations", operations);
+    ArrayNode operations = body.putArray("operations");
+    changes.all().forEach(op -> operations.add(op.body()));
+    steps.say("committing " + operations.size() + " operation(s) as one change set");
     JsonNode answer = client.send("POST", "/api/v1/changes", ApiClient.query(), body);
-    out.line("revision " + answer.get("revision").asLong() + ": " + deviceRequests.size() + " device change(s), "
-        + operations.size() + " entry change(s)");
+    connection.print(spec, answer, human -> human.line("revision " + answer.get("revision").asLong() + ": "
+        + changes.summary() + changes.leftNote()));
     return 0;
   }
 
-  private Decryptor decryptor() {
-    if (vaultPasswordFile == null) {
-      return Decryptor.REFUSE;
-    }
-    // The seam for io.fleetconf.ansible.Vault (issue 16, another part): until it is wired, refuse.
-    return (text, file) -> {
-      throw new AnsibleException(file + " holds vault-encrypted data, which this build cannot decrypt yet");
-    };
+  private ImportPlan plan(Decryptor decryptor, Progress steps) {
+    steps.say("reading " + inventoryPath);
+    Inventory inventory = Inventory.read(inventoryPath, decryptor);
+    steps.say("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s)");
+    ImportPlan plan = ImportPlan.of(inventory, namespace, dropNulls ? ImportPlan.Nulls.DROP : ImportPlan.Nulls.REFUSE);
+    steps.say("planned " + plan.entries().size() + " entry(ies), " + plan.secrets().size() + " secret");
+    return plan;
   }
 
-  /** POST for a new device, PATCH for one whose groups differ; a device's other (non-ansible) groups stay first. */
-  private static List<ObjectNode> deviceChanges(ApiClient client, ImportPlan plan) {
-    Map<String, List<String>> existing = new LinkedHashMap<>();
+  private void printDryRun(ImportChanges changes) {
+    Output out = new Output(spec.commandLine().getOut());
+    if (connection.json) {
+      ObjectNode would = ApiClient.JSON.createObjectNode().put("dryRun", true);
+      changes.all().forEach(op -> would.withArray("operations").add(op.body()));
+      would.set("left", ApiClient.JSON.valueToTree(changes.left));
+      out.json(would);
+    } else {
+      changes.all().forEach(op -> out.line(op.line()));
+      out.line("dry run: " + changes.summary() + "; nothing written" + changes.leftNote());
+    }
+  }
+
+  private static Map<String, ImportChanges.Device> devices(ApiClient client) {
+    Map<String, ImportChanges.Device> devices = new LinkedHashMap<>();
     client.get("/api/v1/devices", ApiClient.query()).get("devices").forEach(device -> {
       List<String> groups = new ArrayList<>();
       device.get("groups").forEach(g -> groups.add(g.asText()));
-      existing.put(device.get("id").asText(), groups);
+      Map<String, String> labels = new LinkedHashMap<>();
+      device.path("labels").properties().forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
+      devices.put(device.get("id").asText(), new ImportChanges.Device(groups, labels));
     });
-    List<ObjectNode> requests = new ArrayList<>();
-    plan.deviceGroups().forEach((DeviceId id, List<GroupName> planned) -> {
-      List<String> had = existing.get(id.value());
-      List<String> groups = new ArrayList<>();
-      if (had != null) {
-        had.stream().filter(g -> !g.startsWith(ImportPlan.KIND + "/")).forEach(groups::add);
-      }
-      planned.forEach(g -> groups.add(g.value()));
-      if (groups.equals(had)) {
-        return;
-      }
-      ObjectNode request = ApiClient.JSON.createObjectNode();
-      request.put("method", had == null ? "POST" : "PATCH");
-      request.put("id", id.value());
-      request.set("groups", ApiClient.JSON.valueToTree(groups));
-      requests.add(request);
-    });
-    return requests;
+    return devices;
   }
 
-  /** Puts for planned entries that differ, deletes for the namespace's entries the plan no longer has. */
-  private static ArrayNode entryChanges(ApiClient client, ImportPlan plan) {
-    Map<String, JsonNode> current = new LinkedHashMap<>();
-    client.get("/api/v1/entries", ApiClient.query("recurse", "true")).get("entries")
-        .forEach(entry -> current.put(entry.get("key").asText(), entry.get("value")));
-    Map<String, JsonNode> planned = new LinkedHashMap<>();
-    plan.entries().forEach((key, value) -> planned.put(key.toString(), value));
-    ArrayNode operations = ApiClient.JSON.createArrayNode();
-    planned.forEach((key, value) -> {
-      if (!same(value, current.get(key))) {
-        operations.addObject().put("op", "put").put("key", key).set("value", value);
+  /** Every entry, secrets masked even for a token that may read them: the import compares them by digest. */
+  private static Map<String, ImportChanges.Entry> entries(ApiClient client) {
+    Map<String, ImportChanges.Entry> current = new LinkedHashMap<>();
+    client.get("/api/v1/entries", ApiClient.query("recurse", "true", "mask", "true")).get("entries")
+        .forEach(entry -> current.put(entry.get("key").asText(),
+            new ImportChanges.Entry(entry.get("value"), entry.path("secret").asBoolean(false))));
+    return current;
+  }
+
+  /** Phases with counts on stderr, for large inventories; silent unless asked or on a terminal. */
+  private record Progress(PrintWriter err, boolean on) {
+    void say(String step) {
+      if (on) {
+        err.println("import: " + step);
+        err.flush();
       }
-    });
-    current.keySet().stream().filter(key -> !planned.containsKey(key) && ours(key, plan))
-        .forEach(key -> operations.addObject().put("op", "delete").put("key", key));
-    return operations;
-  }
-
-  private static boolean ours(String text, ImportPlan plan) {
-    Key key = Key.parse(text);
-    boolean inNamespace = key.path().segments().size() == 2 && key.path().segments().get(0).equals(plan.namespace());
-    return inNamespace && switch (key.scope()) {
-      case io.fleetconf.core.Scope.Group g -> g.group().value().startsWith(ImportPlan.KIND + "/");
-      case io.fleetconf.core.Scope.Device d -> plan.deviceGroups().containsKey(d.device());
-      default -> false;
-    };
-  }
-
-  private static boolean same(JsonNode planned, JsonNode current) {
-    if (current == null) {
-      return false;
     }
-    try {
-      return ApiClient.JSON.readTree(planned.toString()).equals(ApiClient.JSON.readTree(current.toString()));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String describe(ObjectNode request) {
-    return (request.get("method").asText().equals("POST") ? "create device " : "update device ")
-        + request.get("id").asText() + " groups " + request.get("groups");
   }
 }

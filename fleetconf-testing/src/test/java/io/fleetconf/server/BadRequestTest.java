@@ -83,7 +83,8 @@ class BadRequestTest {
         bad(Bad.of("POST", "/api/v1/restore", "{\"prefix\": \"global/common\", \"revision\": 50}"), 404,
             "not_found", "revision 50 does not exist (the latest is 2)"),
         bad(Bad.of("POST", "/api/v1/changes", "{\"operations\": [{\"op\": \"frobnicate\", \"key\": \"global/a/b\"}]}"),
-            400, "invalid_body", "operations[0].op must be put, delete or delete-tree, was 'frobnicate'"),
+            400, "invalid_body", "operations[0].op must be one of put, delete, delete-tree, create-device, "
+                + "update-device, delete-device; was 'frobnicate'"),
         bad(Bad.of("POST", "/api/v1/changes", "{\"operations\": []}"), 400, "empty_change_set",
             "a change set needs at least one operation"),
         bad(Bad.of("POST", "/api/v1/changes", "[1, 2]"), 400, "invalid_body", "the request body must be a JSON object"),

@@ -124,6 +124,54 @@ class EntriesApiTest {
   }
 
   @Test
+  void devicesAndTheirEntriesAreOneAtomicChangeSet() {
+    server.post("/api/v1/devices", "{\"id\": \"old\", \"groups\": [\"site/a\"], \"labels\": {\"rack\": \"b2\"}}");
+    server.put("/api/v1/entries/devices/old/common/x", "1");
+    Reply ok = server.post("/api/v1/changes", """
+        {"message": "import", "operations": [
+          {"op": "create-device", "id": "web1", "groups": ["ansible/all", "ansible/web"], "labels": {"src": "x"}},
+          {"op": "put", "key": "devices/web1/vars/port", "value": 80},
+          {"op": "update-device", "id": "old", "groups": ["site/b"]},
+          {"op": "delete-device", "id": "old"},
+          {"op": "create-device", "id": "old"}]}""");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().toString()).isEqualTo("{\"revision\":3,\"changes\":4}");
+    assertThat(server.get("/api/v1/devices/web1").json().toString()).isEqualTo(
+        "{\"id\":\"web1\",\"groups\":[\"ansible/all\",\"ansible/web\"],\"labels\":{\"src\":\"x\"}}");
+    assertThat(server.get("/api/v1/devices/old").json().toString())
+        .isEqualTo("{\"id\":\"old\",\"groups\":[],\"labels\":{}}");
+    assertThat(server.get("/api/v1/entries/devices/old/common/x").status()).isEqualTo(404);
+    assertThat(server.get("/api/v1/devices/web1/config/vars").json().get("config").toString()).isEqualTo("{\"port\":80}");
+
+    Reply failed = server.post("/api/v1/changes", """
+        {"operations": [
+          {"op": "create-device", "id": "web2"},
+          {"op": "put", "key": "devices/web2/vars/port", "value": 80},
+          {"op": "create-device", "id": "web1"}]}""");
+    assertThat(failed.status()).isEqualTo(409);
+    assertThat(failed.json().get("message").asText()).isEqualTo("device 'web1' already exists");
+    assertThat(server.get("/api/v1/devices/web2").status()).isEqualTo(404);
+    assertThat(server.revision()).isEqualTo(3);
+
+    Reply unknown = server.post("/api/v1/changes", "{\"operations\": [{\"op\": \"update-device\", \"id\": \"nope\"}]}");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("message").asText()).isEqualTo("device 'nope' is not registered");
+  }
+
+  @Test
+  void aDeviceOperationInAChangeSetNeedsWriteDevices() {
+    String writer = server.post("/api/v1/tokens", "{\"identity\": \"kv\", \"rules\": [\"write fleet/*\"]}")
+        .json().get("token").asText();
+    Reply refused = server.send("POST", "/api/v1/changes", """
+        {"operations": [{"op": "put", "key": "global/vars/a", "value": 1},
+                        {"op": "create-device", "id": "web1"}]}""".getBytes(StandardCharsets.UTF_8),
+        "application/json", "Bearer " + writer);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("message").asText()).endsWith("may not write device web1");
+    assertThat(server.revision()).isZero();
+  }
+
+  @Test
   void headAndUnknownMethodsAreHandled() {
     assertThat(server.send("POST", "/api/v1/entries/global/common/a", "1", "application/json").status())
         .isEqualTo(405);

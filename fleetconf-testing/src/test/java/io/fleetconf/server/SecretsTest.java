@@ -116,6 +116,18 @@ class SecretsTest {
    * holds the plaintext. SQLite kept the old page images in fleetconf.db-wal until a checkpoint.
    */
   @Test
+  void maskTrueHidesSecretsEvenFromATokenThatMayReadThem() {
+    server.put("/api/v1/entries/global/db/password?secret=true", "\"" + plaintext + "\"");
+    server.put("/api/v1/entries/global/db/user", "\"app\"");
+    assertThat(server.get("/api/v1/entries?recurse=true").body()).contains(plaintext);
+    Reply masked = server.get("/api/v1/entries?recurse=true&mask=true");
+    assertThat(masked.body()).doesNotContain(plaintext);
+    assertThat(masked.json().at("/entries/0/value").asText()).isEqualTo("********");
+    assertThat(masked.json().at("/entries/0/secret").asBoolean()).isTrue();
+    assertThat(masked.json().at("/entries/1/value").asText()).isEqualTo("app");
+  }
+
+  @Test
   void aValueMarkedSecretLeavesNoPlaintextOnDiskWhileTheServerRuns() throws Exception {
     String key = "/api/v1/entries/global/dvr/password";
     assertThat(server.put(key, "\"" + plaintext + "\"").status()).isEqualTo(200);

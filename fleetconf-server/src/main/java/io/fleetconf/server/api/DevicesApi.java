@@ -194,13 +194,44 @@ final class DevicesApi {
   private Response delete(Request request) {
     DeviceId id = DeviceId.of(request.tail());
     return commit(request, new Mutation.DeleteDevice(id), "remove device " + id, done -> {
-      // A device that leaves the fleet takes its credentials with it: an id used again starts afresh.
-      request.authentication().tokens().revokeDevice(id);
-      request.authentication().certificates().revokeDevice(id);
+      revokeCredentials(request, id);
       ObjectNode body = ApiJson.object();
       body.put("revision", done.revision().value());
       return Response.ok(body).at(done.revision());
     });
+  }
+
+  /** A device that leaves the fleet takes its credentials with it: an id used again starts afresh. */
+  static void revokeCredentials(Request request, DeviceId id) {
+    request.authentication().tokens().revokeDevice(id);
+    request.authentication().certificates().revokeDevice(id);
+  }
+
+  /** The device operations a change set ({@code POST /api/v1/changes}) may hold. */
+  static final List<String> OPERATIONS = List.of("create-device", "update-device", "delete-device");
+
+  /**
+   * A change set's device operation: {@code create-device} with {@code id}, {@code groups},
+   * {@code labels}; {@code update-device} replacing the groups and labels it gives (the others
+   * stay as registered in {@code snapshot}); {@code delete-device}, which removes its entries too.
+   */
+  static Mutation mutation(String kind, JsonNode op, String where, Snapshot snapshot) {
+    DeviceId id = DeviceId.of(Bodies.optionalText(op, "id")
+        .orElseThrow(() -> new InvalidInputException("invalid_body", where + ".id is required")));
+    return switch (kind) {
+      case "create-device" -> new Mutation.CreateDevice(new Device(id, groups(op), labels(op)));
+      case "update-device" -> {
+        Device device = Replica.device(snapshot, id);
+        if (op.has("groups")) {
+          device = device.withGroups(groups(op));
+        }
+        if (op.has("labels")) {
+          device = device.withLabels(labels(op));
+        }
+        yield new Mutation.UpdateDevice(device);
+      }
+      default -> new Mutation.DeleteDevice(id);
+    };
   }
 
   private Response answer(int status, ChangeSet done, DeviceId id) {

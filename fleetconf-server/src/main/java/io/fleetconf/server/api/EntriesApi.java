@@ -49,7 +49,9 @@ final class EntriesApi {
     boolean recurse = request.flag("recurse");
     Optional<Key> target = recurse && request.tail().isEmpty() ? Optional.empty()
         : Optional.of(recurse ? Key.parsePrefix(request.tail()) : Key.parse(request.tail()));
-    ApiJson.Sight sight = Access.sight(request);
+    ApiJson.Sight seen = Access.sight(request);
+    // mask=true: a tool that only compares (the Ansible import) asks not to be sent secrets in clear.
+    ApiJson.Sight sight = request.flag("mask") ? new ApiJson.Sight(seen.keys(), seen.devices(), false) : seen;
     if (!recurse) {
       Access.readKey(request, target.orElseThrow());
     }
@@ -152,6 +154,8 @@ final class EntriesApi {
     Access.write(request, mutations);
     return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(), mutations),
         done -> {
+          mutations.stream().filter(m -> m instanceof Mutation.DeleteDevice)
+              .forEach(m -> DevicesApi.revokeCredentials(request, ((Mutation.DeleteDevice) m).id()));
           ObjectNode out = ApiJson.object();
           out.put("revision", done.revision().value());
           out.put("changes", done.changes().size());
@@ -174,11 +178,18 @@ final class EntriesApi {
     }
   }
 
-  private static Mutation operation(JsonNode op, String where) {
+  private Mutation operation(JsonNode op, String where) {
     if (!op.isObject()) {
       throw new InvalidInputException("invalid_body", where + " must be an object");
     }
     String kind = Bodies.optionalText(op, "op").orElse("");
+    if (DevicesApi.OPERATIONS.contains(kind)) {
+      return DevicesApi.mutation(kind, op, where, replica.snapshot());
+    }
+    if (!List.of("put", "delete", "delete-tree").contains(kind)) {
+      throw new InvalidInputException("invalid_body", where + ".op must be one of put, delete, delete-tree, "
+          + String.join(", ", DevicesApi.OPERATIONS) + "; was '" + Excerpt.of(kind) + "'");
+    }
     String key = Bodies.optionalText(op, "key")
         .orElseThrow(() -> new InvalidInputException("invalid_body", where + ".key is required"));
     Optional<Revision> cas = Bodies.optionalRevision(op, "cas");
@@ -192,9 +203,7 @@ final class EntriesApi {
             op.path("secret").asBoolean(false));
       }
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
-      case "delete-tree" -> new Mutation.DeleteTree(Key.parsePrefix(key));
-      default -> throw new InvalidInputException(
-          "invalid_body", where + ".op must be put, delete or delete-tree, was '" + Excerpt.of(kind) + "'");
+      default -> new Mutation.DeleteTree(Key.parsePrefix(key));
     };
   }
 }
