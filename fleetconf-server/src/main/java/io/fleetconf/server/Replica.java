@@ -45,6 +45,7 @@ public final class Replica implements AutoCloseable {
   static final int MAX_GROUP = 256;
   private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
   private volatile Optional<String> unready = Optional.empty();
+  private volatile Consumer<Proposal> guard = proposal -> {};
   private volatile boolean closed;
   private Thread follower;
 
@@ -75,6 +76,7 @@ public final class Replica implements AutoCloseable {
    */
   public ChangeSet commit(Proposal proposal) {
     consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
+    guard.accept(proposal);
     Pending mine = new Pending(proposal);
     waiting.add(mine);
     commits.lock();
@@ -185,6 +187,14 @@ public final class Replica implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * Checks every proposal before it is committed; {@code check} refuses one by throwing (the Git
+   * sources refuse writes to what they own). One guard; a later call replaces it.
+   */
+  public void guardWith(Consumer<Proposal> check) {
+    guard = check;
   }
 
   /**

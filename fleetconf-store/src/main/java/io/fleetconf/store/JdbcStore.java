@@ -147,9 +147,11 @@ final class JdbcStore implements Store {
     }
     List<Change> changes = transaction.changes();
     if (changes.isEmpty()) {
-      return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(), changes);
+      return new ChangeSet(current, proposal.author(), now, proposal.message(), proposal.source(),
+          proposal.commit(), changes);
     }
-    ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(), changes);
+    ChangeSet changeSet = new ChangeSet(next, proposal.author(), now, proposal.message(), proposal.source(),
+        proposal.commit(), changes);
     ChangeSetWriter.write(connection, codec, changeSet);
     dialect.announce(connection, Long.toString(next.value()));
     return changeSet;
