@@ -122,6 +122,9 @@ public final class GitSources implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (followers.isEmpty()) {
+      return; // the poller never started, and a thread not started cannot be joined
+    }
     stop.offer(Boolean.TRUE);
     poller.interrupt();
     try {
