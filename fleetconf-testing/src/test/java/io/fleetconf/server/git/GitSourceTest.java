@@ -206,6 +206,29 @@ class GitSourceTest {
   }
 
   @Test
+  void commitsPushedWhileTheServerWasDownAreAppliedOneByOneAfterItsRestart() {
+    git = TestGit.create(dir);
+    git.write(FLEET).commit(ANA, "fleet as it stands");
+    git.push();
+    follow(git.url());
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    server.stop();
+
+    String first = git.write("global/tv.yaml", "volume: 31\n").commit(ANA, "31 while down");
+    String second = git.write("global/tv.yaml", null).commit(BOB, "global tv file gone");
+    git.push();
+    server.startAgainOnSamePort();
+
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(3));
+    assertThat(gitChangeSets()).extracting(cs -> cs.get("commit").asText()).endsWith(first, second);
+    assertThat(gitChangeSets().get(2).get("changes")).extracting(c -> c.get("key").asText())
+        .containsExactly("global/tv/volume");
+    assertThat(server.get("/api/v1/entries/global/tv/volume").status()).isEqualTo(404);
+    // No file defines global/tv any more: it is the API's again.
+    assertThat(server.put("/api/v1/entries/global/tv/volume", "5").status()).isEqualTo(200);
+  }
+
+  @Test
   void aRepositoryServedByGitDaemonIsFollowedOverTheGitProtocol() {
     git = TestGit.create(dir);
     git.write(FLEET).commit(ANA, "fleet as it stands");
