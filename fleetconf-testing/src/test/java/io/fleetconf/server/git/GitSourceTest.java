@@ -48,6 +48,21 @@ class GitSourceTest {
     return server;
   }
 
+  /** A repository holding FLEET, pushed, and a server that has applied it; answers the commit. */
+  String followTheFleet() {
+    return followTheFleet(TestGit::url);
+  }
+
+  /** As {@link #followTheFleet()}, the server fetching from the URL {@code url} gives (a path, git://). */
+  String followTheFleet(java.util.function.Function<TestGit, String> url) {
+    git = TestGit.create(dir);
+    String commit = git.write(FLEET).commit(ANA, "fleet as it stands");
+    git.push();
+    follow(url.apply(git));
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    return commit;
+  }
+
   @AfterEach
   void stop() {
     if (server != null) {
@@ -74,12 +89,8 @@ class GitSourceTest {
 
   @Test
   void aDeviceConfigIsWhatTheFilesSayForAllFourScopesAndTwoGroupsPerDevice() {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
+    followTheFleet();
 
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
     assertThat(config(server, "vv-01").get("tv").toString()).isEqualTo(
         "{\"log_level\":\"info\",\"volume\":60,\"rules\":{\"quiet\":[22,7]},\"city\":\"Lisbon\",\"channel\":\"beta\"}");
     assertThat(config(server, "vv-02").get("tv").toString()).isEqualTo(
@@ -91,11 +102,7 @@ class GitSourceTest {
 
   @Test
   void historyShowsOneChangeSetPerCommitWithItsAuthorSubjectAndId() {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    followTheFleet();
 
     String louder = git.write("global/tv.yaml", "volume: 35\nrules:\n  quiet: [22, 7]\n").commit(ANA, "louder everywhere");
     String readme = git.write("README.md", "# only words\n").commit(BOB, "docs only");
@@ -121,11 +128,7 @@ class GitSourceTest {
 
   @Test
   void aPushReachesAWatchingDeviceWithinThePollInterval() throws Exception {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    followTheFleet();
     long index = server.get("/api/v1/devices/vv-02/config").json().get("revision").asLong();
     CompletableFuture<TestServer.Reply> watch = server.getAsync("/api/v1/devices/vv-02/config?index=" + index);
     server.awaitHeldWatches(1);
@@ -144,11 +147,7 @@ class GitSourceTest {
 
   @Test
   void aBrokenCommitIsSkippedWithItsReasonVisibleAndTheNextGoodOneApplies() {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    followTheFleet();
 
     String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
     git.push();
@@ -178,11 +177,7 @@ class GitSourceTest {
 
   @Test
   void aForcePushIsAppliedAsOneChangeSetToTheNewTipAndSaysSo() {
-    git = TestGit.create(dir);
-    String base = git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    String base = followTheFleet();
     String dropped = git.write("global/tv.yaml", "volume: 31\nrules:\n  quiet: [22, 7]\n").commit(ANA, "31");
     git.push();
     Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(2));
@@ -207,11 +202,7 @@ class GitSourceTest {
 
   @Test
   void commitsPushedWhileTheServerWasDownAreAppliedOneByOneAfterItsRestart() {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.url());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    followTheFleet();
     server.stop();
 
     String first = git.write("global/tv.yaml", "volume: 31\n").commit(ANA, "31 while down");
@@ -230,11 +221,7 @@ class GitSourceTest {
 
   @Test
   void aRepositoryServedByGitDaemonIsFollowedOverTheGitProtocol() {
-    git = TestGit.create(dir);
-    git.write(FLEET).commit(ANA, "fleet as it stands");
-    git.push();
-    follow(git.serve());
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    followTheFleet(TestGit::serve);
     String next = git.write("global/tv.yaml", "volume: 32\n").commit(BOB, "32");
     git.push();
     Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(2));
