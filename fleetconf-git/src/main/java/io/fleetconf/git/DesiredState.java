@@ -6,7 +6,6 @@ import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -46,10 +45,5 @@ public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, Stri
   /** The ids of the registry's devices. */
   public Set<DeviceId> deviceIds() {
     return devices.keySet();
-  }
-
-  /** Entries as a plain map, e.g. for a test to compare. */
-  public Map<Key, JsonNode> entryMap() {
-    return entries;
   }
 }

@@ -1,7 +1,6 @@
 package io.fleetconf.git;
 
 import io.fleetconf.core.InvalidInputException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +13,8 @@ public record GitSource(String name, String url, String branch, String path) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
   private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-  // user:password@ or token@ right after the scheme: what a log must never show.
-  private static final Pattern CREDENTIALS = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@");
+  // user:password@ or token@ right after a URL's scheme, anywhere in a text: what a log must never show.
+  private static final Pattern CREDENTIALS = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
 
   public GitSource {
     if (!NAME.matcher(name).matches()) {
@@ -61,9 +60,9 @@ public record GitSource(String name, String url, String branch, String path) {
     return redact(url);
   }
 
+  /** {@code text} with the user and password of every URL in it replaced by {@code ***}. */
   static String redact(String text) {
-    Matcher matcher = CREDENTIALS.matcher(text);
-    return matcher.find() ? matcher.replaceFirst("$1***@") : text;
+    return CREDENTIALS.matcher(text).replaceAll("$1***@");
   }
 
   @Override

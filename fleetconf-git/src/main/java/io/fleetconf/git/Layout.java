@@ -132,13 +132,9 @@ public final class Layout {
       return format.parseAsTree(text);
     } catch (InvalidInputException e) {
       Matcher line = LINE.matcher(e.getMessage());
-      return failWith(path, line.find() ? OptionalInt.of(Integer.parseInt(line.group(1))) : OptionalInt.empty(),
-          e.getMessage());
+      throw new LayoutException(path, line.find() ? OptionalInt.of(Integer.parseInt(line.group(1)))
+          : OptionalInt.empty(), e.getMessage());
     }
-  }
-
-  private static JsonNode failWith(String path, OptionalInt line, String reason) {
-    throw new LayoutException(path, line, reason);
   }
 
   /** The registry: {@code <id>: {groups: [kind/name, ...], labels: {name: value}}}, later groups outranking earlier ones. */

@@ -9,12 +9,12 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Scope;
 import io.fleetconf.format.Json;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The mutations that bring what a source owns from what the store holds to a desired state. A
@@ -29,16 +29,22 @@ public final class Reconcile {
   /** The mutations, devices created or updated first, then entries put and deleted, then devices removed. */
   public static List<Mutation> mutations(DesiredState previous, DesiredState desired, List<Entry> current,
       List<Device> currentDevices) {
-    Set<Key> namespaces = new HashSet<>(previous.namespaces().keySet());
-    namespaces.addAll(desired.namespaces().keySet());
-    Set<DeviceId> ownedDevices = new HashSet<>(previous.deviceIds());
-    ownedDevices.addAll(desired.deviceIds());
+    List<Mutation> mutations = new ArrayList<>();
+    Set<DeviceId> removed = devices(previous, desired, currentDevices, mutations);
+    entries(previous, desired, current, removed, mutations);
+    removed.forEach(id -> mutations.add(new Mutation.DeleteDevice(id)));
+    return mutations;
+  }
+
+  /** Adds the creates and updates of registry devices; answers the devices to remove, in id order. */
+  private static Set<DeviceId> devices(DesiredState previous, DesiredState desired, List<Device> currentDevices,
+      List<Mutation> mutations) {
+    Set<DeviceId> owned = new TreeSet<>(previous.deviceIds());
+    owned.addAll(desired.deviceIds());
     Map<DeviceId, Device> registered = new TreeMap<>();
     currentDevices.forEach(device -> registered.put(device.id(), device));
-
-    List<Mutation> mutations = new ArrayList<>();
-    Set<DeviceId> removed = new HashSet<>();
-    for (DeviceId id : new java.util.TreeSet<>(ownedDevices)) {
+    Set<DeviceId> removed = new TreeSet<>();
+    for (DeviceId id : owned) {
       Optional<Device> want = Optional.ofNullable(desired.devices().get(id));
       Optional<Device> have = Optional.ofNullable(registered.get(id));
       if (want.isPresent() && have.isEmpty()) {
@@ -49,6 +55,14 @@ public final class Reconcile {
         removed.add(id);
       }
     }
+    return removed;
+  }
+
+  /** Adds the puts and deletes of entries in owned namespaces (not those a device removal takes away). */
+  private static void entries(DesiredState previous, DesiredState desired, List<Entry> current,
+      Set<DeviceId> removed, List<Mutation> mutations) {
+    Set<Key> namespaces = new TreeSet<>(previous.namespaces().keySet());
+    namespaces.addAll(desired.namespaces().keySet());
     Map<Key, JsonNode> stored = new TreeMap<>();
     for (Entry entry : current) {
       if (!entry.key().path().isRoot() && namespaces.contains(DesiredState.namespaceOf(entry.key()))) {
@@ -66,7 +80,5 @@ public final class Reconcile {
         .filter(key -> !desired.entries().containsKey(key))
         .filter(key -> !(key.scope() instanceof Scope.Device device && removed.contains(device.device())))
         .forEach(key -> mutations.add(new Mutation.Delete(key, Optional.empty())));
-    removed.stream().sorted().forEach(id -> mutations.add(new Mutation.DeleteDevice(id)));
-    return mutations;
   }
 }

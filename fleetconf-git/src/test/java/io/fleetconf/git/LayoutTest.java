@@ -135,6 +135,8 @@ class LayoutTest {
     assertThat(GitSource.parse("a=git://h:9418/r#:cfg")).isEqualTo(new GitSource("a", "git://h:9418/r", "main", "cfg"));
     assertThatThrownBy(() -> GitSource.parse("https://token@git.example/r.git"))
         .hasMessage("git source 'https://***@git.example/r.git' must be NAME=URL[#branch][:path]");
+    assertThat(GitSource.redact("fetch of https://bot:s3cret@git.example/a failed; ssh://git@host/b too"))
+        .isEqualTo("fetch of https://***@git.example/a failed; ssh://***@host/b too");
     assertThatThrownBy(() -> GitSource.parse("a=/r#main:../etc"))
         .hasMessage("source 'a': sub-path '../etc' must be a relative path without '.' or '..'");
   }

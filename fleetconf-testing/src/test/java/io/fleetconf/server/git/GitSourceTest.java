@@ -220,6 +220,23 @@ class GitSourceTest {
   }
 
   @Test
+  void anUnreachableSourceIsShownUnreachableWithoutItsCredentialsAndChangesNothing() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    follow("http://bot:s3cret@127.0.0.1:" + closed + "/fleet.git");
+
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("unreachable"));
+    assertThat(source().get("url").asText()).isEqualTo("http://***@127.0.0.1:" + closed + "/fleet.git");
+    assertThat(source().get("fetchError").asText())
+        .startsWith("git source fleet=http://***@127.0.0.1:" + closed + "/fleet.git#main: cannot fetch: ")
+        .doesNotContain("s3cret");
+    assertThat(server.get("/api/v1/git/sources").body()).doesNotContain("s3cret");
+    assertThat(server.revision()).isZero();
+  }
+
+  @Test
   void aRepositoryServedByGitDaemonIsFollowedOverTheGitProtocol() {
     followTheFleet(TestGit::serve);
     String next = git.write("global/tv.yaml", "volume: 32\n").commit(BOB, "32");
