@@ -27,10 +27,15 @@ public final class TestGit implements AutoCloseable {
     this.work = work;
   }
 
-  /** An empty bare repository {@code <dir>/fleet.git} with branch main, and a working clone of it. */
+  /** An empty bare repository {@code <dir>/fleet.git} (the directory made if need be) with branch main, and a working clone of it. */
   public static TestGit create(Path dir) {
     Path bare = dir.resolve("fleet.git");
     Path work = dir.resolve("work");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     run(dir, "git", "init", "-q", "--bare", "-b", "main", bare.toString());
     run(dir, "git", "init", "-q", "-b", "main", work.toString());
     TestGit git = new TestGit(bare, work);

@@ -33,12 +33,16 @@ final class GitFollower implements AutoCloseable {
   private final Mirror mirror;
   private final Replica replica;
   private final Clock clock;
+  /** Refuses a state that defines what another source owns. */
+  private final java.util.function.BiConsumer<GitFollower, DesiredState> overlap;
   private Optional<String> seen;
   private volatile DesiredState applied;
   private volatile SourceStatus status;
 
-  GitFollower(GitSource source, Path cloneDir, Replica replica, Clock clock) {
+  GitFollower(GitSource source, Path cloneDir, Replica replica, Clock clock,
+      java.util.function.BiConsumer<GitFollower, DesiredState> overlap) {
     this.source = source;
+    this.overlap = overlap;
     this.mirror = Mirror.open(cloneDir, source);
     this.replica = replica;
     this.clock = clock;
@@ -109,6 +113,7 @@ final class GitFollower implements AutoCloseable {
   private void take(Commit commit, String message) {
     try {
       DesiredState desired = mirror.read(commit.id());
+      overlap.accept(this, desired);
       apply(commit, message, desired);
       applied = desired;
       replica.store().putSetting(settingName("applied"), commit.id());

@@ -39,10 +39,12 @@ public final class GitSources implements AutoCloseable {
 
   /** Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling. */
   public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock) {
-    List<GitFollower> followers = settings.sources().stream()
+    List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    all.addAll(settings.sources().stream()
         .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
-            clock))
-        .toList();
+            clock, (self, desired) -> refuseOverlap(all, self, desired)))
+        .toList());
+    List<GitFollower> followers = List.copyOf(all);
     GitSources sources = new GitSources(followers, settings);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
@@ -90,6 +92,27 @@ public final class GitSources implements AutoCloseable {
           throw new OwnedKeyException(owned.getKey(), follower.source().name(), owned.getValue());
         });
       }
+    }
+  }
+
+  /** Refuses {@code desired} of {@code self} if it defines a namespace or device another source owns. */
+  private static void refuseOverlap(List<GitFollower> all, GitFollower self, DesiredState desired) {
+    for (GitFollower other : all) {
+      if (other == self) {
+        continue;
+      }
+      DesiredState owned = other.applied();
+      desired.namespaces().forEach((namespace, file) -> {
+        if (owned.namespaces().containsKey(namespace)) {
+          throw new io.fleetconf.core.InvalidInputException("owned_by_git", file + " defines " + namespace
+              + ", which git source '" + other.source().name() + "' owns (" + owned.namespaces().get(namespace) + ")");
+        }
+      });
+      desired.deviceIds().stream().filter(owned.devices()::containsKey).findFirst().ifPresent(id -> {
+        throw new io.fleetconf.core.InvalidInputException("owned_by_git", desired.registryFile().orElseThrow()
+            + " lists device " + id + ", which git source '" + other.source().name() + "' owns ("
+            + owned.registryFile().orElseThrow() + ")");
+      });
     }
   }
 

@@ -75,6 +75,28 @@ class GitOwnershipTest {
   }
 
   @Test
+  void aSecondSourceThatDefinesWhatTheFirstOwnsIsRefusedNamingBoth() throws Exception {
+    server.close();
+    TestGit other = TestGit.create(dir.resolve("other"));
+    String clash = other.write(Map.of("global/tv.yaml", "volume: 99\n", "global/radio.yaml", "on: true\n"))
+        .commit("Bob Stone <bob@example.org>", "radio, and tv too");
+    other.push();
+    server = TestServer.on(dir.resolve("data2")).withGit(new GitSettings(List.of(
+        new GitSource("fleet", git.url(), "main", ""), new GitSource("radio", other.url(), "main", "")),
+        Duration.ofMillis(200))).startNow();
+
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(server.get("/api/v1/git/sources").json()
+        .get("sources").get(1).get("state").asText()).isEqualTo("failed"));
+    var refused = server.get("/api/v1/git/sources").json().get("sources").get(1).get("refused").get(0);
+    assertThat(refused.get("commit").asText()).isEqualTo(clash);
+    assertThat(refused.get("reason").asText())
+        .isEqualTo("global/tv.yaml defines global/tv, which git source 'fleet' owns (global/tv.yaml)");
+    assertThat(server.get("/api/v1/entries/global/tv/volume").json().get("value").asText()).isEqualTo("30");
+    assertThat(server.get("/api/v1/entries/global/radio/on").status()).isEqualTo(404);
+    other.close();
+  }
+
+  @Test
   void otherNamespacesScopesAndDevicesStayWritable() {
     assertThat(server.put("/api/v1/entries/global/other/x", "1").status()).isEqualTo(200);
     assertThat(server.put("/api/v1/entries/groups/site/porto/tv/volume", "1").status()).isEqualTo(200);
