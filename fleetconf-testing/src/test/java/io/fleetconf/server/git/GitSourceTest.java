@@ -220,6 +220,24 @@ class GitSourceTest {
   }
 
   @Test
+  void theRegistryMovesAddsAndRemovesDevicesInTheCommitsChangeSet() {
+    followTheFleet();
+    String moved = git.write("devices.yaml", "vv-01:\n  groups: [site/porto]\nvv-03: {}\n")
+        .commit(ANA, "vv-01 to porto, vv-02 retired, vv-03 new");
+    git.push();
+
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(2));
+    JsonNode set = gitChangeSets().get(1);
+    assertThat(set.get("commit").asText()).isEqualTo(moved);
+    assertThat(set.get("changes")).extracting(c -> c.get("action").asText() + " " + c.get("device").asText())
+        .containsExactly("update vv-01", "delete vv-02", "create vv-03");
+    assertThat(server.get("/api/v1/devices/vv-02").status()).isEqualTo(404);
+    assertThat(server.get("/api/v1/devices/vv-03").json().get("groups").toString()).isEqualTo("[]");
+    assertThat(config(server, "vv-01").get("tv").get("city").asText()).isEqualTo("Porto");
+    assertThat(config(server, "vv-01").get("tv").get("volume").asText()).isEqualTo("60");
+  }
+
+  @Test
   void anUnreachableSourceIsShownUnreachableWithoutItsCredentialsAndChangesNothing() throws Exception {
     int closed;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
