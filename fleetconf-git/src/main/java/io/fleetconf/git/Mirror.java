@@ -24,6 +24,7 @@ import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
@@ -34,6 +35,8 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 public final class Mirror implements AutoCloseable {
   /** The largest file the layout reads; a bigger one is refused rather than loaded. */
   public static final int MAX_FILE_BYTES = 1 << 20;
+  /** How long a fetch may wait on the remote without progress. */
+  static final int FETCH_TIMEOUT_SECONDS = 30;
   private final GitSource source;
   private final Repository repository;
 
@@ -65,7 +68,10 @@ public final class Mirror implements AutoCloseable {
   public String fetch() {
     String ref = Constants.R_HEADS + source.branch();
     try (Git git = new Git(repository)) {
-      git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref)).call();
+      // No tags (the layout is read from the branch only), and a bound on a remote that stops answering:
+      // one thread polls every source in turn.
+      git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+          .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS).call();
       Ref tip = repository.exactRef(ref);
       if (tip == null) {
         throw new GitFetchException("git source " + source + ": branch " + source.branch() + " not found");
