@@ -51,6 +51,22 @@ final class GitFollower implements AutoCloseable {
     this.applied = appliedCommit.map(this::readQuietly).orElse(DesiredState.EMPTY);
     this.status = new SourceStatus(source, State.PENDING, appliedCommit, Optional.empty(), Optional.empty(),
         Optional.empty(), List.of());
+    if (seen.isPresent() && !seen.equals(appliedCommit)) {
+      // The last commit looked at was refused before a restart: say so again, not "ok".
+      refuse(mirror.commit(seen.get()), refusalOf(seen.get()));
+    }
+  }
+
+  /** Why {@code commit}, refused before this start, was: read again when it was a file's fault. */
+  private Refusal refusalOf(String commit) {
+    Commit refused = mirror.commit(commit);
+    try {
+      mirror.read(commit);
+      return new Refusal(commit, refused.subject(), Optional.empty(), OptionalInt.empty(),
+          "refused before the server restarted; the server log of that time says why");
+    } catch (LayoutException e) {
+      return new Refusal(commit, refused.subject(), Optional.of(e.file()), e.line(), e.reason());
+    }
   }
 
   private DesiredState readQuietly(String commit) {
@@ -90,8 +106,8 @@ final class GitFollower implements AutoCloseable {
       status = with(State.UNREACHABLE, Optional.of(e.getMessage()));
       return;
     }
-    status = new SourceStatus(source, status.state() == State.UNREACHABLE || status.state() == State.PENDING
-        ? State.OK : status.state(), status.applied(), Optional.of(tip), Optional.of(clock.instant()),
+    boolean refusedTip = seen.isPresent() && !seen.equals(status.applied());
+    status = new SourceStatus(source, refusedTip ? State.FAILED : State.OK, status.applied(), Optional.of(tip), Optional.of(clock.instant()),
         Optional.empty(), status.refused());
     if (seen.equals(Optional.of(tip))) {
       return;

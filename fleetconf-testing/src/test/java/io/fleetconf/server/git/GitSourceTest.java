@@ -171,6 +171,23 @@ class GitSourceTest {
     assertThat(source().get("refused").get(0).get("commit").asText()).isEqualTo(broken);
   }
 
+  @Test
+  void aRefusedTipIsStillShownFailedWithItsReasonAfterARestart() {
+    followTheFleet();
+    String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("failed"));
+
+    server.restart();
+
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().has("lastFetch")).isTrue());
+    assertThat(source().get("state").asText()).isEqualTo("failed");
+    JsonNode refused = source().get("refused").get(0);
+    assertThat(refused.get("commit").asText()).isEqualTo(broken);
+    assertThat(refused.get("file").asText() + ":" + refused.get("line").asInt()).isEqualTo("global/tv.yaml:3");
+    assertThat(gitChangeSets()).hasSize(1);
+  }
+
   JsonNode source() {
     return server.get("/api/v1/git/sources").json().get("sources").get(0);
   }
