@@ -148,10 +148,7 @@ class GitSourceTest {
   @Test
   void aBrokenCommitIsSkippedWithItsReasonVisibleAndTheNextGoodOneApplies() {
     followTheFleet();
-
-    String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
-    git.push();
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("failed"));
+    String broken = pushABrokenCommit();
     JsonNode refused = source().get("refused").get(0);
     assertThat(refused.get("commit").asText()).isEqualTo(broken);
     assertThat(refused.get("subject").asText()).isEqualTo("oops");
@@ -174,9 +171,7 @@ class GitSourceTest {
   @Test
   void aRefusedTipIsStillShownFailedWithItsReasonAfterARestart() {
     followTheFleet();
-    String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
-    git.push();
-    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("failed"));
+    String broken = pushABrokenCommit();
 
     server.restart();
 
@@ -186,6 +181,14 @@ class GitSourceTest {
     assertThat(refused.get("commit").asText()).isEqualTo(broken);
     assertThat(refused.get("file").asText() + ":" + refused.get("line").asInt()).isEqualTo("global/tv.yaml:3");
     assertThat(gitChangeSets()).hasSize(1);
+  }
+
+  /** Pushes a commit whose global/tv.yaml does not parse (line 3), and waits until the source shows it failed. */
+  String pushABrokenCommit() {
+    String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("failed"));
+    return broken;
   }
 
   JsonNode source() {
