@@ -2,6 +2,14 @@ package io.fleetconf.git;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.core.Device;
+import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Entry;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
+import io.fleetconf.core.Scope;
+import java.util.ArrayList;
+import java.util.List;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
@@ -40,6 +48,27 @@ public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, Stri
   /** The file that defines the namespace {@code key} lies in, if this state has it. */
   public Optional<String> fileOf(Key key) {
     return key.path().isRoot() ? Optional.empty() : Optional.ofNullable(namespaces.get(namespaceOf(key)));
+  }
+
+  /**
+   * A registry device's effective config as the files give it, merged by core's
+   * {@link EffectiveConfig} as the server merges it (origins carry revision 0: the repository's).
+   * What a device following the repository itself will use.
+   */
+  public EffectiveConfig effective(DeviceId id) {
+    Device device = Optional.ofNullable(devices.get(id)).orElseThrow(() -> new InvalidInputException(
+        "invalid_device", "device '" + id + "' is not in " + registryFile.orElse(Layout.REGISTRY)));
+    List<Layer> layers = new ArrayList<>();
+    for (Scope scope : device.scopes()) {
+      List<Entry> inScope = new ArrayList<>();
+      entries.forEach((key, value) -> {
+        if (key.scope().equals(scope)) {
+          inScope.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1));
+        }
+      });
+      layers.add(Layer.of(inScope));
+    }
+    return EffectiveConfig.merge(layers);
   }
 
   /** The ids of the registry's devices. */

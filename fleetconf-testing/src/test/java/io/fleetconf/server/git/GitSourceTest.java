@@ -95,6 +95,11 @@ class GitSourceTest {
         "{\"log_level\":\"info\",\"volume\":60,\"rules\":{\"quiet\":[22,7]},\"city\":\"Lisbon\",\"channel\":\"beta\"}");
     assertThat(config(server, "vv-02").get("tv").toString()).isEqualTo(
         "{\"log_level\":\"info\",\"volume\":45,\"rules\":{\"quiet\":[22,7]},\"channel\":\"beta\",\"city\":\"Porto\"}");
+    // The resolution a device following the repository itself will use gives the server's answer.
+    for (String id : List.of("vv-01", "vv-02")) {
+      assertThat(io.fleetconf.format.Json.write(io.fleetconf.git.Layout.read("", new java.util.TreeMap<>(FLEET))
+          .effective(io.fleetconf.core.DeviceId.of(id)).tree())).isEqualTo(config(server, id).toString());
+    }
     JsonNode device = server.get("/api/v1/devices/vv-01").json();
     assertThat(device.get("groups").toString()).isEqualTo("[\"site/lisbon\",\"tier/canary\"]");
     assertThat(device.get("labels").toString()).isEqualTo("{\"room\":\"hall\"}");
