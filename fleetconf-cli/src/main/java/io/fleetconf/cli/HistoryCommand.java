@@ -29,11 +29,18 @@ final class HistoryCommand implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (JsonNode changeSet : answer.get("changeSets")) {
         rows.add(List.of(changeSet.get("revision").asText(), changeSet.get("time").asText(),
-            changeSet.get("author").asText(), changeSet.get("source").asText(),
+            changeSet.get("author").asText(), source(changeSet),
             Integer.toString(changeSet.get("changes").size()), changeSet.get("message").asText()));
       }
       out.table(List.of("REV", "TIME", "AUTHOR", "SOURCE", "CHANGES", "MESSAGE"), rows);
     });
     return 0;
+  }
+
+  /** The source, and for a Git commit its short id, as {@code git log --oneline} shows it. */
+  private static String source(JsonNode changeSet) {
+    String source = changeSet.get("source").asText();
+    JsonNode commit = changeSet.get("commit");
+    return commit == null ? source : source + " " + commit.asText().substring(0, 12);
   }
 }

@@ -73,6 +73,15 @@ final class ServerCommand implements Callable<Integer> {
       "(repeat for more; only read|write <key pattern>; default: none, such requests get 403)."})
   java.util.List<String> anonymousPolicy = new java.util.ArrayList<>();
 
+  @Option(names = "--git-source", paramLabel = "NAME=URL[#BRANCH][:PATH]", description = {
+      "Follow a Git repository in fleetconf's layout (repeatable; branch default main; docs/gitops.md).",
+      "Every new commit becomes one change set; what its files define is read-only for other writers."})
+  java.util.List<String> gitSources = new java.util.ArrayList<>();
+
+  @Option(names = "--git-poll", paramLabel = "DURATION", defaultValue = "30s",
+      description = "How often to fetch the Git sources (default ${DEFAULT-VALUE}).")
+  String gitPoll;
+
   @Override
   public Integer call() throws InterruptedException {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -101,6 +110,7 @@ final class ServerCommand implements Callable<Integer> {
     if (masterKeyFile != null) {
       settings = settings.withMasterKeyFile(masterKeyFile);
     }
+    settings = settings.withGit(git());
     java.util.Optional<StoreUrl> store = storeOptions.given();
     if (store.isPresent()) {
       settings = settings.withStore(store.get());
@@ -134,5 +144,16 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private io.fleetconf.server.git.GitSettings git() {
+    java.time.Duration poll = io.fleetconf.core.Durations.parse(gitPoll, java.time.temporal.ChronoUnit.SECONDS)
+        .orElseThrow(() -> new CliException("--git-poll: '" + gitPoll + "' is not a duration (e.g. 30s, 500ms, 5m)"));
+    try {
+      return new io.fleetconf.server.git.GitSettings(
+          gitSources.stream().map(io.fleetconf.git.GitSource::parse).toList(), poll);
+    } catch (io.fleetconf.core.InvalidInputException | IllegalArgumentException e) {
+      throw new CliException("--git-source: " + e.getMessage());
+    }
   }
 }

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.fleetconf.server.api.GitApi;
 import io.fleetconf.server.api.NativeApi;
+import io.fleetconf.server.git.GitSources;
 import io.fleetconf.server.consul.ConsulApi;
 import io.fleetconf.server.http.Router;
 import io.fleetconf.server.http.NettyServer;
@@ -50,6 +52,7 @@ public final class FleetServer implements AutoCloseable {
   private final Store store;
   private final Replica replica;
   private final FleetStatus status;
+  private final GitSources git;
   private final NettyServer http;
   private final boolean https;
   private final ExecutorService executor;
@@ -58,9 +61,10 @@ public final class FleetServer implements AutoCloseable {
   private final Optional<Path> caFile;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private FleetServer(Store store, Replica replica, FleetStatus status, NettyServer http, boolean https,
+  private FleetServer(Store store, Replica replica, FleetStatus status, GitSources git, NettyServer http, boolean https,
       ExecutorService executor, Optional<String> bootstrapToken, Authentication authentication, Optional<Path> caFile) {
     this.status = status;
+    this.git = git;
     this.authentication = authentication;
     this.caFile = caFile;
     this.store = store;
@@ -104,18 +108,21 @@ public final class FleetServer implements AutoCloseable {
       Optional<ServerTls> tls = tls(settings, ca, certificates, authentication);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       FleetStatus status = new FleetStatus(replica, clock);
+      GitSources git = GitSources.start(settings.git(), settings.dataDir(), replica, clock);
       NettyServer http;
       try {
         Router router = new Router(authentication, replica::ready);
         NativeApi.register(router, replica, status, authentication);
+        new GitApi(git).register(router);
         ConsulApi.register(router, replica);
         http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
             executor);
       } catch (RuntimeException e) {
+        git.close();
         status.close();
         throw e;
       }
-      return new FleetServer(store, replica, status, http, tls.isPresent(), executor, bootstrap, authentication,
+      return new FleetServer(store, replica, status, git, http, tls.isPresent(), executor, bootstrap, authentication,
           ca.map(c -> caDir.resolve(FleetCa.CERT_FILE)));
     } catch (IOException e) {
       store.close();
@@ -315,6 +322,7 @@ public final class FleetServer implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
+    git.close(); // no commit of a source half way through when the store closes
     replica.close();
     http.close();
     executor.shutdownNow();

@@ -48,6 +48,7 @@ public final class Replica implements AutoCloseable {
   static final int MAX_GROUP = 256;
   private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
   private volatile Optional<String> unready = Optional.empty();
+  private volatile Consumer<Proposal> guard = proposal -> {};
   private volatile boolean closed;
   private Thread follower;
 
@@ -78,6 +79,7 @@ public final class Replica implements AutoCloseable {
    */
   public ChangeSet commit(Proposal proposal) {
     consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
+    guard.accept(proposal);
     Pending mine = new Pending(proposal);
     waiting.add(mine);
     commits.lock();
@@ -97,6 +99,7 @@ public final class Replica implements AutoCloseable {
    */
   public Impact preview(Proposal proposal, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
     consulKeys.refuseShadowing(proposal);
+    guard.accept(proposal);
     ChangeSet changeSet = store.preview(proposal);
     if (changeSet.revision().isAfter(state.snapshot().revision().next())) {
       catchUp(); // another replica committed since this one last followed
@@ -247,6 +250,14 @@ public final class Replica implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * Checks every proposal before it is committed; {@code check} refuses one by throwing (the Git
+   * sources refuse writes to what they own). One guard; a later call replaces it.
+   */
+  public void guardWith(Consumer<Proposal> check) {
+    guard = check;
   }
 
   /**

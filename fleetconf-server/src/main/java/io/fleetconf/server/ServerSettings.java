@@ -28,10 +28,12 @@ import java.util.Optional;
  *     ({@code fleet}: {@code fleet/global/...}); keys outside it are plain keys
  * @param anonymousPolicy what a request to the Consul API without a token may do, as key rules
  *     ({@code read config/*}); none by default, and never admin, devices or secrets
+ * @param git the Git repositories to follow (docs/gitops.md); none by default
  */
 public record ServerSettings(String host, int port, Path dataDir, boolean demo, int watchHistory,
     Transport transport, Limits limits, Optional<Path> masterKeyFile, java.time.Duration certificateValidity,
-    Optional<io.fleetconf.store.StoreUrl> store, String consulRoot, Acl anonymousPolicy) {
+    Optional<io.fleetconf.store.StoreUrl> store, String consulRoot, Acl anonymousPolicy,
+    io.fleetconf.server.git.GitSettings git) {
   public static final int DEFAULT_PORT = 8585;
 
   /** How clients reach the server. */
@@ -50,7 +52,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   public static ServerSettings of(String host, int port, Path dataDir) {
     return new ServerSettings(host, port, dataDir, false, Replica.DEFAULT_WATCH_HISTORY, new Transport.SelfMadeTls(),
         Limits.DEFAULT, Optional.empty(), io.fleetconf.server.security.Certificates.DEFAULT_VALIDITY,
-        Optional.empty(), io.fleetconf.core.Key.ROOT, Acl.NONE);
+        Optional.empty(), io.fleetconf.core.Key.ROOT, Acl.NONE, io.fleetconf.server.git.GitSettings.NONE);
   }
 
   public ServerSettings {
@@ -71,6 +73,9 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
       throw new IllegalArgumentException("the Consul root must be one key segment (letters, digits, _ - .), was '"
           + consulRoot + "'");
     }
+    if (git == null) {
+      throw new IllegalArgumentException("git is required (GitSettings.NONE for none)");
+    }
     if (anonymousPolicy == null) {
       throw new IllegalArgumentException("anonymousPolicy is required (Acl.NONE for none)");
     }
@@ -84,32 +89,32 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
   }
 
   public ServerSettings withDemo(boolean seed) {
-    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, seed, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withPort(int newPort) {
-    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, newPort, dataDir, demo, watchHistory, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withWatchHistory(int changeSets) {
-    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, demo, changeSets, transport, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withTransport(Transport how) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, how, limits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withLimits(Limits newLimits) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, newLimits, masterKeyFile, certificateValidity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withCertificateValidity(java.time.Duration validity) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile, validity, store, consulRoot, anonymousPolicy, git);
   }
 
   public ServerSettings withStore(io.fleetconf.store.StoreUrl where) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, Optional.of(where), consulRoot, anonymousPolicy);
+        certificateValidity, Optional.of(where), consulRoot, anonymousPolicy, git);
   }
 
   /** The store's URL: the one given, or the embedded store in the data directory. */
@@ -119,16 +124,22 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
 
   public ServerSettings withConsulRoot(String root) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, store, root, anonymousPolicy);
+        certificateValidity, store, root, anonymousPolicy, git);
   }
 
   /** Lets requests to the Consul API without a token do what {@code policy} allows. */
   public ServerSettings withAnonymousPolicy(Acl policy) {
     return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
-        certificateValidity, store, consulRoot, policy);
+        certificateValidity, store, consulRoot, policy, git);
   }
 
   public ServerSettings withMasterKeyFile(Path file) {
-    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store, consulRoot, anonymousPolicy);
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, Optional.of(file), certificateValidity, store, consulRoot, anonymousPolicy, git);
+  }
+
+  /** Follows these Git repositories (docs/gitops.md). */
+  public ServerSettings withGit(io.fleetconf.server.git.GitSettings following) {
+    return new ServerSettings(host, port, dataDir, demo, watchHistory, transport, limits, masterKeyFile,
+        certificateValidity, store, consulRoot, anonymousPolicy, following);
   }
 }

@@ -21,7 +21,8 @@ import java.util.Optional;
 final class ChangeSetReader {
   private ChangeSetReader() {}
 
-  private record Header(Revision revision, String author, Instant time, String message, String source) {}
+  private record Header(Revision revision, String author, Instant time, String message, String source,
+      Optional<String> commit) {}
 
   static List<ChangeSet> read(Connection connection, Codec codec, String revisionQuery, List<Object> args, Optional<Key> prefix)
       throws SQLException {
@@ -33,9 +34,9 @@ final class ChangeSetReader {
     List<Object> ids = new ArrayList<>(revisions);
     Map<Long, Header> headers = new LinkedHashMap<>();
     Statements.query(connection,
-        "SELECT revision, author, time_ms, message, source FROM change_sets WHERE revision IN (" + in + ")", ids,
+        "SELECT revision, author, time_ms, message, source, git_commit FROM change_sets WHERE revision IN (" + in + ")", ids,
         rows -> headers.put(rows.getLong(1), new Header(Revision.of(rows.getLong(1)), rows.getString(2),
-            Instant.ofEpochMilli(rows.getLong(3)), rows.getString(4), rows.getString(5))));
+            Instant.ofEpochMilli(rows.getLong(3)), rows.getString(4), rows.getString(5), Optional.ofNullable(rows.getString(6)))));
     Map<Long, List<Change>> changes = new LinkedHashMap<>();
     Statements.query(connection,
         "SELECT revision, kind, name, before, after FROM changes WHERE revision IN (" + in + ")"
@@ -47,7 +48,7 @@ final class ChangeSetReader {
     for (long revision : revisions) {
       Header header = headers.get(revision);
       ChangeSet changeSet = new ChangeSet(header.revision(), header.author(), header.time(), header.message(),
-          header.source(), changes.getOrDefault(revision, List.of()));
+          header.source(), header.commit(), changes.getOrDefault(revision, List.of()));
       out.add(prefix.map(changeSet::onlyUnder).orElse(changeSet));
     }
     return out;

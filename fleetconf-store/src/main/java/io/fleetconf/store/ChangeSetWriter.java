@@ -16,12 +16,13 @@ final class ChangeSetWriter {
 
   static void write(Connection connection, Codec codec, ChangeSet changeSet) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO change_sets (revision, author, time_ms, message, source) VALUES (?, ?, ?, ?, ?)")) {
+        "INSERT INTO change_sets (revision, author, time_ms, message, source, git_commit) VALUES (?, ?, ?, ?, ?, ?)")) {
       insert.setLong(1, changeSet.revision().value());
       insert.setString(2, changeSet.author());
       insert.setLong(3, changeSet.time().toEpochMilli());
       insert.setString(4, changeSet.message());
       insert.setString(5, changeSet.source());
+      insert.setString(6, changeSet.commit().orElse(null));
       insert.executeUpdate();
     }
     try (PreparedStatement insert = connection.prepareStatement(

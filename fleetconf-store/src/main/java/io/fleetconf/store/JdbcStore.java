@@ -174,7 +174,8 @@ final class JdbcStore implements Store {
     }
     List<Change> changes = transaction.changes();
     Revision revision = changes.isEmpty() ? current : next;
-    return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), changes);
+    return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), proposal.commit(),
+        changes);
   }
 
   /** Records a planned change set in history and tells the other servers of it. */

@@ -44,6 +44,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   private java.util.Optional<Path> masterKeyFile = java.util.Optional.empty();
   private String consulRoot = io.fleetconf.core.Key.ROOT;
   private io.fleetconf.server.security.Acl anonymousPolicy = io.fleetconf.server.security.Acl.NONE;
+  private io.fleetconf.server.git.GitSettings git = io.fleetconf.server.git.GitSettings.NONE;
 
   private TestServer(Path dataDir, boolean demo) {
     this.dataDir = dataDir;
@@ -94,6 +95,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   /** Serves the layered keys under {@code root} in the Consul API ({@code <root>/global/...}). */
   public TestServer withConsulRoot(String root) {
     this.consulRoot = root;
+    return this;
+  }
+
+  /** Follows these Git sources (docs/gitops.md). */
+  public TestServer withGit(io.fleetconf.server.git.GitSettings following) {
+    this.git = following;
     return this;
   }
 
@@ -192,7 +199,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     ServerSettings settings = ServerSettings.of("127.0.0.1", onPort, dataDir).withDemo(demo)
         .withWatchHistory(watchHistory).withTransport(transport).withLimits(limits)
         .withCertificateValidity(certificateValidity).withConsulRoot(consulRoot)
-        .withAnonymousPolicy(anonymousPolicy);
+        .withAnonymousPolicy(anonymousPolicy).withGit(git);
     if (storeUrl.isPresent()) {
       settings = settings.withStore(io.fleetconf.store.StoreUrl.parse(storeUrl.get(), java.util.Optional.empty()));
     }

@@ -143,6 +143,19 @@ abstract class StoreEntriesContract {
   }
 
   @Test
+  void aGitCommitIdIsKeptWithItsChangeSetAndInHistory() {
+    String commitId = "0123456789abcdef0123456789abcdef01234567";
+    ChangeSet applied = store.commit(Proposal.ofCommit("Ana <ana@example.org>", "raise x", commitId,
+        List.of(put("global/a/x", "2"))));
+    commit(put("global/a/y", "1"));
+    assertThat(applied.source()).isEqualTo("git");
+    assertThat(applied.commit()).contains(commitId);
+    assertThat(store.changeSet(applied.revision()).orElseThrow()).isEqualTo(applied);
+    assertThat(store.history(Optional.empty(), Revision.of(3), 10)).extracting(ChangeSet::commit)
+        .containsExactly(Optional.empty(), Optional.of(commitId));
+  }
+
+  @Test
   void compareAndSetOnModifyRevision() {
     commit(put("global/a/x", "1"));
     Key key = Key.parse("global/a/x");

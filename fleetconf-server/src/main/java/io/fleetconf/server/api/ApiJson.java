@@ -89,6 +89,7 @@ public final class ApiJson {
     out.put("time", time(changeSet.time()));
     out.put("message", changeSet.message());
     out.put("source", changeSet.source());
+    changeSet.commit().ifPresent(commit -> out.put("commit", commit));
     ArrayNode changes = out.putArray("changes");
     changeSet.changes().stream().filter(change -> switch (change) {
       case Change.EntryChange entry -> sight.keys().test(entry.key());

@@ -1,0 +1,70 @@
+package io.fleetconf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetconf.testing.Eventually;
+import io.fleetconf.testing.TestGit;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real server process started with --git-source, and the fleetconf command against it. */
+class GitCliTest {
+  @TempDir Path dir;
+  private final List<ServerProcess> servers = new CopyOnWriteArrayList<>();
+  private TestGit git;
+
+  @AfterEach
+  void stop() {
+    servers.forEach(ServerProcess::close);
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  private static CliRun run(ServerProcess server, String... args) throws Exception {
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--addr=" + server.uri(), "--token=" + server.adminToken())).toArray(String[]::new);
+    return CliRun.fleetconf(null, all);
+  }
+
+  @Test
+  void theCliIsRefusedAnOwnedKeyAndShowsTheSourceAndTheCommitsInHistory() throws Exception {
+    git = TestGit.create(dir);
+    String first = git.write(Map.of("global/tv.yaml", "volume: 30\n")).commit("Ana Lima <ana@example.org>", "fleet");
+    git.push();
+    ServerProcess server = ServerProcess.start(servers, dir.resolve("data"), dir.resolve("server.log"),
+        "--git-source", "fleet=" + git.url() + "#main", "--git-poll", "200ms");
+    Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(run(server, "git", "status").out())
+        .contains("fleet   ok     " + first.substring(0, 12)));
+
+    CliRun put = run(server, "kv", "put", "global/tv/volume", "31");
+    assertThat(put.status()).isEqualTo(1);
+    assertThat(put.err()).isEqualTo("fleetconf: global/tv/volume is owned by git source 'fleet': change global/tv.yaml"
+        + " in its repository instead (409)\n");
+    assertThat(run(server, "kv", "put", "global/other/x", "1").status()).isZero();
+
+    String broken = git.write("global/tv.yaml", "volume: [\n").commit("Bob Stone <bob@example.org>", "broken");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(run(server, "git", "status").out())
+        .contains("fleet " + broken.substring(0, 12) + " refused: global/tv.yaml:2: malformed YAML at line 2"));
+    assertThat(run(server, "git", "status").out()).contains("fleet   failed  " + first.substring(0, 12));
+    assertThat(run(server, "history").out()).containsPattern(
+        "Ana Lima <ana@example.org>\\s+git " + first.substring(0, 12) + "\\s+1\\s+fleet \\(first sync");
+    assertThat(server.log()).contains("following git source fleet=" + git.url() + "#main every 200ms");
+  }
+
+  @Test
+  void aMalformedGitSourceIsRefusedAtStartNamingTheOption() throws Exception {
+    ServerProcess refused = ServerProcess.refusedStart(servers, dir.resolve("data"), dir.resolve("server.log"),
+        "--git-source", "https://bot:s3cret@git.example/fleet.git");
+    assertThat(refused.exitValue()).isEqualTo(1);
+    assertThat(refused.log()).contains("fleetconf: --git-source: git source 'https://***@git.example/fleet.git'"
+        + " must be NAME=URL[#branch][:path]").doesNotContain("s3cret");
+  }
+}

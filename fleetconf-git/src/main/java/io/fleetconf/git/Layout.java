@@ -1,0 +1,196 @@
+package io.fleetconf.git;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.core.Device;
+import io.fleetconf.core.DeviceId;
+import io.fleetconf.core.GroupName;
+import io.fleetconf.core.InvalidInputException;
+import io.fleetconf.core.Key;
+import io.fleetconf.core.KeyPath;
+import io.fleetconf.core.Mutation;
+import io.fleetconf.format.Format;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fleetconf's repository layout, which mirrors its scopes: {@code defaults/<ns>.<ext>},
+ * {@code global/<ns>.<ext>}, {@code groups/<kind>/<name>/<ns>.<ext>}, {@code devices/<id>/<ns>.<ext>}
+ * and the registry {@code devices.yaml}; {@code <ext>} is yaml, yml, json, env or properties. Each
+ * top-level key of a namespace file is one entry, {@code <scope>/<ns>/<key>}, as {@code fleetconf
+ * import} makes them. Markdown files and files starting with a dot are ignored; any other file under
+ * a scope directory is refused, so that a misspelt name fails instead of being silently skipped.
+ * Works on file texts only, so that the server and (later) the agent read a repository alike.
+ */
+public final class Layout {
+  public static final String REGISTRY = "devices.yaml";
+  private static final List<String> SCOPE_DIRS = List.of("defaults", "global", "groups", "devices");
+  private static final Pattern LINE = Pattern.compile(" at line (\\d+)");
+
+  private Layout() {}
+
+  /**
+   * Reads the desired state from the files under {@code root} ("" for the repository's top).
+   *
+   * @param files repository path to file text; paths outside {@code root} are ignored
+   * @throws LayoutException naming the first file that is refused, with the line when known
+   */
+  public static DesiredState read(String root, SortedMap<String, String> files) {
+    String prefix = root.isEmpty() ? "" : root + "/";
+    SortedMap<Key, JsonNode> entries = new TreeMap<>();
+    SortedMap<Key, String> namespaces = new TreeMap<>();
+    SortedMap<DeviceId, Device> devices = new TreeMap<>();
+    Optional<String> registry = Optional.empty();
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      String path = file.getKey();
+      if (!path.startsWith(prefix) || ignored(path)) {
+        continue;
+      }
+      String relative = path.substring(prefix.length());
+      if (relative.equals(REGISTRY)) {
+        devices.putAll(registry(path, file.getValue()));
+        registry = Optional.of(path);
+        continue;
+      }
+      Optional<Key> namespace = namespace(path, relative);
+      if (namespace.isEmpty()) {
+        continue;
+      }
+      String other = namespaces.putIfAbsent(namespace.get(), path);
+      if (other != null) {
+        throw new LayoutException(path, OptionalInt.empty(), "namespace " + namespace.get()
+            + " is already defined by " + other + "; keep one file per namespace");
+      }
+      entries.putAll(entries(path, namespace.get(), file.getValue()));
+    }
+    return new DesiredState(entries, namespaces, devices, registry);
+  }
+
+  private static boolean ignored(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.startsWith(".") || name.toLowerCase(java.util.Locale.ROOT).endsWith(".md");
+  }
+
+  /** The {@code <scope>/<namespace>} a file defines, or empty for a file outside the scope directories. */
+  private static Optional<Key> namespace(String path, String relative) {
+    String[] parts = relative.split("/");
+    if (!SCOPE_DIRS.contains(parts[0])) {
+      return Optional.empty();
+    }
+    int depth = switch (parts[0]) {
+      case "groups" -> 4;
+      case "devices" -> 3;
+      default -> 2;
+    };
+    String fileName = parts[parts.length - 1];
+    Optional<Format> format = Format.ofFileName(fileName);
+    if (parts.length != depth || format.isEmpty()) {
+      throw new LayoutException(path, OptionalInt.empty(), "not a namespace file; expected "
+          + switch (parts[0]) {
+            case "groups" -> "groups/<kind>/<name>/<namespace>.yaml";
+            case "devices" -> "devices/<id>/<namespace>.yaml";
+            default -> parts[0] + "/<namespace>.yaml";
+          } + " (or .yml, .json, .env, .properties)");
+    }
+    String namespace = fileName.substring(0, fileName.lastIndexOf('.'));
+    try {
+      String scope = String.join("/", java.util.Arrays.asList(parts).subList(0, depth - 1));
+      return Optional.of(Key.parse(scope + "/" + namespace));
+    } catch (InvalidInputException e) {
+      throw new LayoutException(path, OptionalInt.empty(), e.getMessage());
+    }
+  }
+
+  private static Map<Key, JsonNode> entries(String path, Key namespace, String text) {
+    JsonNode document = parse(path, text);
+    if (!document.isObject()) {
+      throw new LayoutException(path, OptionalInt.of(1), "the file must hold a map of keys at its top level");
+    }
+    Map<Key, JsonNode> entries = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : document.properties()) {
+      try {
+        Key key = new Key(namespace.scope(), KeyPath.parse(namespace.path() + "/" + field.getKey()));
+        Mutation.Put.of(key, field.getValue()); // the limits any write meets
+        entries.put(key, field.getValue());
+      } catch (InvalidInputException e) {
+        throw new LayoutException(path, lineOf(text, field.getKey()), e.getMessage());
+      }
+    }
+    return entries;
+  }
+
+  private static JsonNode parse(String path, String text) {
+    Format format = Format.ofFileName(path.substring(path.lastIndexOf('/') + 1)).orElseThrow();
+    try {
+      return format.parseAsTree(text);
+    } catch (InvalidInputException e) {
+      Matcher line = LINE.matcher(e.getMessage());
+      throw new LayoutException(path, line.find() ? OptionalInt.of(Integer.parseInt(line.group(1)))
+          : OptionalInt.empty(), e.getMessage());
+    }
+  }
+
+  /** The registry: {@code <id>: {groups: [kind/name, ...], labels: {name: value}}}, later groups outranking earlier ones. */
+  private static Map<DeviceId, Device> registry(String path, String text) {
+    JsonNode document = parse(path, text);
+    if (!document.isObject()) {
+      throw new LayoutException(path, OptionalInt.of(1), "the registry must map device ids to {groups, labels}");
+    }
+    Map<DeviceId, Device> devices = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : document.properties()) {
+      try {
+        devices.put(DeviceId.of(field.getKey()), device(field.getKey(), field.getValue()));
+      } catch (InvalidInputException e) {
+        throw new LayoutException(path, lineOf(text, field.getKey()), e.getMessage());
+      }
+    }
+    return devices;
+  }
+
+  private static Device device(String id, JsonNode spec) {
+    if (spec.isNull()) {
+      return new Device(DeviceId.of(id), List.of(), Map.of());
+    }
+    if (!spec.isObject()) {
+      throw new InvalidInputException("invalid_device", "device '" + id + "' must map to {groups, labels}");
+    }
+    for (String field : (Iterable<String>) spec::fieldNames) {
+      if (!field.equals("groups") && !field.equals("labels")) {
+        throw new InvalidInputException("invalid_device", "device '" + id + "' has '" + field
+            + "'; a device holds only groups and labels");
+      }
+    }
+    List<GroupName> groups = new ArrayList<>();
+    JsonNode listed = spec.path("groups");
+    if (!listed.isMissingNode() && !listed.isArray()) {
+      throw new InvalidInputException("invalid_device", "groups of device '" + id + "' must be a list");
+    }
+    listed.forEach(group -> groups.add(GroupName.of(group.asText())));
+    Map<String, String> labels = new TreeMap<>();
+    JsonNode given = spec.path("labels");
+    if (!given.isMissingNode() && !given.isObject()) {
+      throw new InvalidInputException("invalid_device", "labels of device '" + id + "' must be a map");
+    }
+    given.properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
+    return new Device(DeviceId.of(id), groups, labels);
+  }
+
+  /** The first line that starts (after indentation) with {@code name}, for an error about that key. */
+  private static OptionalInt lineOf(String text, String name) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].stripLeading();
+      if (line.startsWith(name) || line.startsWith("\"" + name) || line.startsWith("'" + name)) {
+        return OptionalInt.of(i + 1);
+      }
+    }
+    return OptionalInt.empty();
+  }
+}
