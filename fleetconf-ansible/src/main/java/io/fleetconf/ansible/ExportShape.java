@@ -130,28 +130,28 @@ final class ExportShape {
   }
 
   /**
-   * Each host goes into its groups that are not an ancestor of another of its groups (Ansible
-   * adds the ancestors), in the inventory's host order first.
+   * Each host goes where the inventory lists it (of its device's groups), then into its other
+   * groups that no group it is in already descends from and that are not an ancestor of another of
+   * its groups (Ansible adds the ancestors).
    */
   private void placeHosts(Map<String, List<String>> hostGroups, Optional<JsonNode> inventory) {
     children.keySet().forEach(g -> hosts.put(g, new ArrayList<>()));
     inventory.ifPresent(groups -> groups.properties().forEach(group -> group.getValue().path("hosts")
         .forEach(host -> {
           List<String> of = hostGroups.get(host.asText());
-          if (of != null && of.contains(group.getKey()) && direct(group.getKey(), of)) {
+          if (of != null && of.contains(group.getKey())) {
             hosts.get(group.getKey()).add(host.asText());
           }
         })));
     hostGroups.forEach((host, groups) -> groups.stream().filter(g -> !g.equals("all") && direct(g, groups))
+        .filter(g -> hosts.entrySet().stream().noneMatch(placed -> placed.getValue().contains(host)
+            && (placed.getKey().equals(g) || descendants(g).contains(placed.getKey()))))
         .forEach(g -> {
           children.computeIfAbsent(g, k -> {
             children.get("all").add(k);
             return new ArrayList<>();
           });
-          List<String> list = hosts.computeIfAbsent(g, k -> new ArrayList<>());
-          if (!list.contains(host)) {
-            list.add(host);
-          }
+          hosts.computeIfAbsent(g, k -> new ArrayList<>()).add(host);
         }));
   }
 
