@@ -146,13 +146,17 @@ final class ExportShape {
     hostGroups.forEach((host, groups) -> groups.stream().filter(g -> !g.equals("all") && direct(g, groups))
         .filter(g -> hosts.entrySet().stream().noneMatch(placed -> placed.getValue().contains(host)
             && (placed.getKey().equals(g) || descendants(g).contains(placed.getKey()))))
-        .forEach(g -> {
-          children.computeIfAbsent(g, k -> {
-            children.get("all").add(k);
-            return new ArrayList<>();
-          });
-          hosts.computeIfAbsent(g, k -> new ArrayList<>()).add(host);
-        }));
+        .forEach(g -> group(g).add(host)));
+    hostGroups.keySet().stream().filter(host -> hosts.values().stream().noneMatch(list -> list.contains(host)))
+        .forEach(host -> group("ungrouped").add(host)); // as Ansible places a host without a group
+  }
+
+  private List<String> group(String name) {
+    if (!children.containsKey(name)) {
+      children.put(name, new ArrayList<>());
+      children.get("all").add(name);
+    }
+    return hosts.computeIfAbsent(name, k -> new ArrayList<>());
   }
 
   private boolean direct(String group, List<String> groups) {
