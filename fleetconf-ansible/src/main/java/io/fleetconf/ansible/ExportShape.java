@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,19 +138,31 @@ final class ExportShape {
    */
   private void placeHosts(Map<String, List<String>> hostGroups, Optional<JsonNode> inventory) {
     children.keySet().forEach(g -> hosts.put(g, new ArrayList<>()));
+    Map<String, Set<String>> placed = new HashMap<>();
     inventory.ifPresent(groups -> groups.properties().forEach(group -> group.getValue().path("hosts")
         .forEach(host -> {
           List<String> of = hostGroups.get(host.asText());
           if (of != null && of.contains(group.getKey())) {
             hosts.get(group.getKey()).add(host.asText());
+            placed.computeIfAbsent(host.asText(), h -> new HashSet<>()).add(group.getKey());
           }
         })));
-    hostGroups.forEach((host, groups) -> groups.stream().filter(g -> !g.equals("all") && direct(g, groups))
-        .filter(g -> hosts.entrySet().stream().noneMatch(placed -> placed.getValue().contains(host)
-            && (placed.getKey().equals(g) || descendants(g).contains(placed.getKey()))))
-        .forEach(g -> group(g).add(host)));
-    hostGroups.keySet().stream().filter(host -> hosts.values().stream().noneMatch(list -> list.contains(host)))
-        .forEach(host -> group("ungrouped").add(host)); // as Ansible places a host without a group
+    Map<String, Set<String>> descendants = new HashMap<>();
+    hostGroups.forEach((host, groups) -> {
+      Set<String> in = placed.computeIfAbsent(host, h -> new HashSet<>());
+      for (String group : groups) {
+        Set<String> below = descendants.computeIfAbsent(group, this::descendants);
+        boolean ancestorOfAnother = groups.stream().anyMatch(other -> !other.equals(group) && below.contains(other));
+        boolean covered = in.contains(group) || in.stream().anyMatch(below::contains);
+        if (!group.equals("all") && !ancestorOfAnother && !covered) {
+          group(group).add(host);
+          in.add(group);
+        }
+      }
+      if (in.isEmpty()) {
+        group("ungrouped").add(host); // as Ansible places a host without a group
+      }
+    });
   }
 
   private List<String> group(String name) {
@@ -157,10 +171,6 @@ final class ExportShape {
       children.get("all").add(name);
     }
     return hosts.computeIfAbsent(name, k -> new ArrayList<>());
-  }
-
-  private boolean direct(String group, List<String> groups) {
-    return groups.stream().noneMatch(other -> !other.equals(group) && descendants(group).contains(other));
   }
 
   private Set<String> descendants(String group) {
