@@ -33,6 +33,9 @@ class AnsibleExportTest {
   private CliRun export(String... options) {
     String[] args = Stream.concat(Stream.of("export", "ansible", "--to", dir.resolve("out").toString()), Stream.of(options))
         .toArray(String[]::new);
+    if (Stream.of(options).anyMatch(o -> o.startsWith("--token="))) {
+      args = Stream.concat(Stream.of(args), Stream.of("--addr=" + server.uri())).toArray(String[]::new);
+    }
     return CliRun.fleetconf(server, args);
   }
 
@@ -110,6 +113,19 @@ class AnsibleExportTest {
     Files.writeString(dir.resolve("db_password.vault"), h1.get("db_password").get("__ansible_vault").asText());
     assertThat(RealAnsible.run(dir, RealAnsible.command("ansible-vault").toString(), "decrypt", "--vault-password-file",
         "pw", "--output", "-", "db_password.vault")).isEqualTo("pw: x\nsecond");
+  }
+
+  @Test
+  void aTokenThatMayNotReadSecretsIsRefusedNamingThem() throws Exception {
+    secrets();
+    String auditor = CliRun.fleetconf(server, "token", "create", "--identity", "auditor", "--rule", "read *",
+        "--rule", "read devices").out().strip();
+    Files.writeString(dir.resolve("pw"), "horse battery\n");
+    CliRun refused = export("--vault-password-file", dir.resolve("pw").toString(), "--token=" + auditor);
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo("fleetconf: this token may not read secrets (devices/h1/vars/creds, "
+        + "groups/ansible/web/vars/db_password): export with a token that may, or --skip-secrets; nothing written\n");
+    assertThat(Files.exists(dir.resolve("out"))).isFalse();
   }
 
   @Test
