@@ -53,6 +53,9 @@ final class AnsibleExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (namespace.equals(InventoryExport.SHAPE.path().segments().get(0))) {
+      throw new CliException("--namespace " + namespace + " is where the import keeps the inventory's shape, not variables");
+    }
     checkTarget();
     Optional<byte[]> password = Optional.ofNullable(vaultPasswordFile).map(AnsibleExportCommand::password);
     ApiClient client = connection.client();

@@ -57,6 +57,8 @@ class AnsibleExportTest {
     Files.writeString(dir.resolve("out/README"), "keep me\n");
     Files.writeString(dir.resolve("out/group_vars/old.yml"), "old: 1\n");
 
+    assertThat(export("--namespace", "ansible").err()).isEqualTo("fleetconf: --namespace ansible is where the import"
+        + " keeps the inventory's shape, not variables\n");
     CliRun refused = export();
     assertThat(refused.status()).isEqualTo(1);
     assertThat(refused.err()).isEqualTo("fleetconf: --to " + dir.resolve("out")
