@@ -58,6 +58,17 @@ class AnsiblePlaybookTest {
     assertThat(Files.readString(dir.resolve("app.env"))).isEqualTo("APP=tv-api\nPORT=9090\n");
   }
 
+  @Test
+  void jsonWithoutOnceIsRefused() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    var commandLine = Main.commandLine();
+    commandLine.setErr(new java.io.PrintWriter(err));
+    assertThat(commandLine.execute("agent", "--json", "--config", dir.resolve("agent.yaml").toString())).isEqualTo(1);
+    // under --json, errors come as JSON too, as for every verb
+    assertThat(err).hasToString("{\"error\":\"cli\",\"message\":\"--json goes with --once: a running agent reports"
+        + " to the server, not to stdout\"}\n");
+  }
+
   /** The first yaml block of docs/ansible.md's "Playbook" section: the documented snippet is what runs. */
   private static String snippet() throws Exception {
     String doc = Files.readString(Path.of("../docs/ansible.md"));
