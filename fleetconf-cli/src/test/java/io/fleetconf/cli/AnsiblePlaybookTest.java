@@ -2,14 +2,9 @@ package io.fleetconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetconf.testing.RealAnsible;
 import io.fleetconf.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  * changed, the second ok, a failing template fails the task and writes nothing.
  */
 class AnsiblePlaybookTest {
-  private static final Pattern RECAP = Pattern.compile("vv-1\\s+: ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=0\\s+failed=(\\d+)");
   @RegisterExtension final TestServer server = TestServer.fresh();
   @TempDir Path dir;
 
@@ -37,7 +31,7 @@ class AnsiblePlaybookTest {
         + template + "\n    destination: " + dir.resolve("app.env") + "\n");
     Files.writeString(dir.resolve("hosts.yml"), "fleet:\n  hosts:\n    vv-1:\n      ansible_connection: local\n"
         + "      ansible_python_interpreter: /usr/bin/python3\n      fleetconf_agent_config: " + dir.resolve("agent.yaml") + "\n");
-    Files.writeString(dir.resolve("site.yml"), snippet());
+    Files.writeString(dir.resolve("site.yml"), Playbook.snippet());
 
     Run first = playbook();
     assertThat(first).as(first.out()).extracting(Run::status, Run::ok, Run::changed, Run::failed).containsExactly(0, 1, 1, 0);
@@ -69,30 +63,9 @@ class AnsiblePlaybookTest {
         + " to the server, not to stdout\"}\n");
   }
 
-  /** The first yaml block of docs/ansible.md's "Playbook" section: the documented snippet is what runs. */
-  private static String snippet() throws Exception {
-    String doc = Files.readString(Path.of("../docs/ansible.md"));
-    String section = doc.substring(doc.indexOf("\n## Playbook"));
-    int start = section.indexOf("```yaml\n") + "```yaml\n".length();
-    return section.substring(start, section.indexOf("```\n", start));
-  }
-
   private Run playbook() throws Exception {
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path fleetconf = bin.resolve("fleetconf");
-    Files.writeString(fleetconf, "#!/bin/sh\nexec '" + ProcessHandle.current().info().command().orElseThrow() + "' -cp '"
-        + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"\n");
-    Files.setPosixFilePermissions(fleetconf, PosixFilePermissions.fromString("rwxr-xr-x"));
-    ProcessBuilder builder = new ProcessBuilder(RealAnsible.command("ansible-playbook").toString(), "-i", "hosts.yml", "site.yml")
-        .directory(dir.toFile()).redirectErrorStream(true);
-    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-    builder.environment().put("ANSIBLE_NOCOLOR", "1");
-    builder.environment().put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible-tmp").toString());
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int status = process.waitFor();
-    Matcher recap = RECAP.matcher(out);
-    assertThat(recap.find()).as(out).isTrue();
-    return new Run(status, Integer.parseInt(recap.group(1)), Integer.parseInt(recap.group(2)), Integer.parseInt(recap.group(3)), out);
+    Playbook.Run run = Playbook.run(dir, "-i", "hosts.yml", "site.yml");
+    Playbook.Recap recap = run.of("vv-1");
+    return new Run(run.status(), recap.ok(), recap.changed(), recap.failed(), run.out());
   }
 }
