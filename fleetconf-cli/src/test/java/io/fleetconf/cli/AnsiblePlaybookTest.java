@@ -40,16 +40,11 @@ class AnsiblePlaybookTest {
     Run second = playbook();
     assertThat(second).as(second.out()).extracting(Run::status, Run::ok, Run::changed, Run::failed).containsExactly(0, 1, 0, 0);
 
-    server.put("/api/v1/entries/global/vars/app_port", "9090");
-    Run third = playbook();
-    assertThat(third).as(third.out()).extracting(Run::status, Run::changed, Run::failed).containsExactly(0, 1, 0);
-    assertThat(Files.readString(dir.resolve("app.env"))).isEqualTo("APP=tv-api\nPORT=9090\n");
-
     Files.writeString(template, "APP={{ app_name }}\nPORT={{ app_port }}\nDVR={{ dvr_ip }}\n");
     Run failing = playbook();
     assertThat(failing).as(failing.out()).extracting(Run::status, Run::ok, Run::changed, Run::failed).containsExactly(2, 0, 0, 1);
     assertThat(failing.out()).contains("'dvr_ip' is undefined");
-    assertThat(Files.readString(dir.resolve("app.env"))).isEqualTo("APP=tv-api\nPORT=9090\n");
+    assertThat(Files.readString(dir.resolve("app.env"))).isEqualTo("APP=tv-api\nPORT=8080\n");
   }
 
   @Test
