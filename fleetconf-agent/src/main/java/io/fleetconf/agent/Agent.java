@@ -49,11 +49,32 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** How one output went; {@code namespaceHash} identifies the namespace's values it was rendered from. */
+  /**
+   * How one pass went: its result, the revision it applied, and each output's outcome; what an
+   * Ansible task needs to say changed or ok ({@code agent --once --json}).
+   */
+  public record Pass(Result result, long revision, List<OutputResult> outputs) {
+    /** Whether the pass wrote a file (a revert counts: files and services were touched). */
+    public boolean changed() {
+      return outputs.stream().anyMatch(OutputResult::changed);
+    }
+  }
+
+  /** One output after a pass: {@code status} as reports have it (applied, failed, rolled_back). */
+  public record OutputResult(String name, Path destination, String status, boolean changed, Optional<String> error) {}
+
+  /**
+   * How one output went; {@code namespaceHash} identifies the namespace's values it was rendered
+   * from; {@code changed}: its file was written (or put back).
+   */
   private record Outcome(AgentConfig.Output output, String hash, String namespaceHash, Report.Status status,
-      Optional<String> error) {
+      Optional<String> error, boolean changed) {
     Outcome with(Report.Status status, Optional<String> error) {
-      return new Outcome(output, hash, namespaceHash, status, error);
+      return new Outcome(output, hash, namespaceHash, status, error, changed);
+    }
+
+    Outcome written() {
+      return new Outcome(output, hash, namespaceHash, status, error, true);
     }
   }
 
@@ -105,6 +126,11 @@ public final class Agent implements AutoCloseable {
 
   /** One pass, for cron or an Ansible run: render, act, report, and say how it went. */
   public static Result once(AgentConfig config) {
+    return oncePass(config).result();
+  }
+
+  /** {@link #once}, with what each output did. */
+  public static Pass oncePass(AgentConfig config) {
     try (Agent agent = new Agent(config)) {
       return agent.pass();
     }
@@ -142,11 +168,11 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Applies the current config once. */
-  Result pass() {
+  Pass pass() {
     Config current = client.config();
     if (current.source() != Source.SERVER && current.source() != Source.CACHE) {
       LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: no config from the server and none cached; files left as they are");
-      return Result.NO_CONFIG;
+      return new Pass(Result.NO_CONFIG, 0, List.of());
     }
     Map<String, List<AgentConfig.Output>> due = new LinkedHashMap<>();
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
@@ -159,11 +185,14 @@ public final class Agent implements AutoCloseable {
     }
     outcomes.values().forEach(outcome -> log(outcome, current.revision().value()));
     report(current.revision().value(), outcomes.values());
-    return outcomes.values().stream().map(o -> switch (o.status()) {
+    Result result = outcomes.values().stream().map(o -> switch (o.status()) {
       case APPLIED -> Result.APPLIED;
       case FAILED -> Result.FAILED;
       case ROLLED_BACK -> Result.ROLLED_BACK;
     }).max(Comparator.naturalOrder()).orElse(Result.APPLIED);
+    return new Pass(result, current.revision().value(), outcomes.values().stream()
+        .map(o -> new OutputResult(o.output().name(), o.output().destination(), o.status().wire(), o.changed(), o.error()))
+        .toList());
   }
 
   /** A format output holds its namespace; a template may reach anything, so any secret counts. */
@@ -190,10 +219,10 @@ public final class Agent implements AutoCloseable {
   private Outcome write(AgentConfig.Output output, Config current, Map<String, List<AgentConfig.Output>> due) {
     String namespaceHash = sha256(current.get(output.namespace()).map(Object::toString).orElse("")
         .getBytes(StandardCharsets.UTF_8));
-    Outcome outcome = new Outcome(output, "", namespaceHash, Report.Status.APPLIED, Optional.empty());
+    Outcome outcome = new Outcome(output, "", namespaceHash, Report.Status.APPLIED, Optional.empty(), false);
     try {
       byte[] bytes = renderer.render(output, current);
-      outcome = new Outcome(output, sha256(bytes), namespaceHash, Report.Status.APPLIED, Optional.empty());
+      outcome = new Outcome(output, sha256(bytes), namespaceHash, Report.Status.APPLIED, Optional.empty(), false);
       Optional<Failures.Mark> failed = failures.mark(output.name());
       if (failed.isPresent() && failed.get().hash().equals(outcome.hash())
           && failed.get().namespaceHash().equals(namespaceHash)) {
@@ -223,7 +252,7 @@ public final class Agent implements AutoCloseable {
       output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
           + current.revision() + ")");
-      return outcome;
+      return outcome.written();
     } catch (IOException | UncheckedIOException | AgentException | InvalidInputException e) {
       return outcome.with(Report.Status.FAILED, Optional.of(e.getMessage()));
     }

@@ -69,6 +69,12 @@ public final class Inventory {
     return new Inventory(builder, groupFiles, hostFiles);
   }
 
+  /** An inventory of groups and hosts alone (no variables files), as the export lays it out. */
+  static Inventory of(Builder builder) {
+    builder.reconcile();
+    return new Inventory(builder, Map.of(), Map.of());
+  }
+
   /** Host names in the order the inventory declares them. */
   public List<String> hosts() {
     return List.copyOf(hosts.keySet());

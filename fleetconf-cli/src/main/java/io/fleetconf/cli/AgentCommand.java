@@ -3,6 +3,8 @@ package io.fleetconf.cli;
 import io.fleetconf.agent.Agent;
 import io.fleetconf.agent.AgentConfig;
 import io.fleetconf.agent.AgentException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,11 +25,25 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One pass, then exit: 0 applied, 1 failed, 2 rolled back, 3 no config.")
   boolean once;
 
+  @Option(names = "--json", description = "With --once: print what the pass did as JSON (result, changed, each"
+      + " output's status), for an Ansible task's changed_when (docs/ansible.md).")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (json && !once) {
+      throw new CliException("--json goes with --once: a running agent reports to the server, not to stdout");
+    }
     AgentConfig settings = load(config);
     if (once) {
-      return agent(() -> Agent.once(settings).exitCode());
+      Agent.Pass pass = agent(() -> Agent.oncePass(settings));
+      if (json) {
+        spec.commandLine().getOut().println(json(pass));
+        spec.commandLine().getOut().flush();
+      }
+      return pass.result().exitCode();
     }
     Agent agent = agent(() -> Agent.start(settings));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -37,6 +53,21 @@ final class AgentCommand implements Callable<Integer> {
     }));
     stopped.await();
     return 0;
+  }
+
+  /** {@code {"result", "changed", "revision", "outputs": [{"name", "destination", "status", "changed", "error"}]}}. */
+  private static String json(Agent.Pass pass) {
+    ObjectNode answer = ApiClient.JSON.createObjectNode();
+    answer.put("result", pass.result().name().toLowerCase(java.util.Locale.ROOT));
+    answer.put("changed", pass.changed());
+    answer.put("revision", pass.revision());
+    ArrayNode outputs = answer.putArray("outputs");
+    pass.outputs().forEach(output -> {
+      ObjectNode node = outputs.addObject().put("name", output.name()).put("destination", output.destination().toString())
+          .put("status", output.status()).put("changed", output.changed());
+      output.error().ifPresent(error -> node.put("error", error));
+    });
+    return answer.toString();
   }
 
   private static AgentConfig load(Path config) {

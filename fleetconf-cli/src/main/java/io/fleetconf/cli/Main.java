@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Centralized, dynamic configuration for a fleet of edge devices.",
     subcommands = {
         ServerCommand.class, KvCommand.class, ConfigCommand.class, HistoryCommand.class, DiffCommand.class,
-        RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class,
+        RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class, ExportCommand.class,
         AgentCommand.class, FleetCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
         SecretsCommand.class, GitCommand.class, BackupCommand.class, MigrateCommand.class, AdminTokenCommand.class,
         CommandLine.HelpCommand.class})
