@@ -192,7 +192,7 @@ final class ExportShape {
       builder.group(group);
       kids.forEach(kid -> builder.child(group, kid));
     });
-    priorities.forEach((group, priority) -> builder.groupVariable(group, "ansible_group_priority", IntNode.valueOf(priority)));
+    priorities.forEach((group, priority) -> builder.groupVariable(group, "ansible_group_priority", IntNode.valueOf(priority), false));
     hosts.forEach((group, list) -> list.forEach(host -> builder.host(host, group)));
     return Inventory.of(builder);
   }
