@@ -1,0 +1,103 @@
+package io.fleetconf.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * fabric8's Kubernetes API mock server in CRUD mode (create, get, list, update, patch, delete and
+ * watch over real HTTP, objects kept in memory), one per test, and a client for it.
+ */
+final class MockCluster implements BeforeEachCallback, AfterEachCallback {
+  static final String NAMESPACE = "edge";
+  private KubernetesMockServer server;
+  private NamespacedKubernetesClient client;
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    client.close();
+    server.destroy();
+  }
+
+  NamespacedKubernetesClient client() {
+    return client;
+  }
+
+  /** A pod spec with one container, to which {@code spec} adds what the workload references. */
+  static PodSpec pod(java.util.function.UnaryOperator<io.fabric8.kubernetes.api.model.PodSpecBuilder> spec) {
+    return spec.apply(new io.fabric8.kubernetes.api.model.PodSpecBuilder()).build();
+  }
+
+  void deployment(String name, PodSpec pod, Map<String, String> annotations) {
+    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+        .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withSpec(pod).endTemplate()
+        .endSpec().build()).create();
+  }
+
+  void statefulSet(String name, PodSpec pod) {
+    client.apps().statefulSets().inNamespace(NAMESPACE).resource(new StatefulSetBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withSpec(pod).endTemplate()
+        .endSpec().build()).create();
+  }
+
+  void daemonSet(String name, PodSpec pod) {
+    client.apps().daemonSets().inNamespace(NAMESPACE).resource(new DaemonSetBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withSpec(pod).endTemplate()
+        .endSpec().build()).create();
+  }
+
+  /** The pod-template annotations of every workload, by "Kind name". */
+  Map<String, Map<String, String>> podAnnotations() {
+    Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+    client.apps().deployments().inNamespace(NAMESPACE).list().getItems()
+        .forEach(d -> out.put("Deployment " + d.getMetadata().getName(), annotations(d.getSpec().getTemplate().getMetadata())));
+    client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()
+        .forEach(d -> out.put("StatefulSet " + d.getMetadata().getName(), annotations(d.getSpec().getTemplate().getMetadata())));
+    client.apps().daemonSets().inNamespace(NAMESPACE).list().getItems()
+        .forEach(d -> out.put("DaemonSet " + d.getMetadata().getName(), annotations(d.getSpec().getTemplate().getMetadata())));
+    return out;
+  }
+
+  private static Map<String, String> annotations(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+    return meta == null || meta.getAnnotations() == null ? Map.of() : new java.util.TreeMap<>(meta.getAnnotations());
+  }
+
+  Optional<io.fabric8.kubernetes.api.model.ConfigMap> configMap(String name) {
+    return Optional.ofNullable(client.configMaps().inNamespace(NAMESPACE).withName(name).get());
+  }
+
+  Optional<io.fabric8.kubernetes.api.model.Secret> secret(String name) {
+    return Optional.ofNullable(client.secrets().inNamespace(NAMESPACE).withName(name).get());
+  }
+
+  static String annotation(HasMetadata object, String key) {
+    return object.getMetadata().getAnnotations() == null ? null : object.getMetadata().getAnnotations().get(key);
+  }
+}
