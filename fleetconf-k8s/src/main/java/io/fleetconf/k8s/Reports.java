@@ -41,6 +41,8 @@ final class Reports {
   }
 
   private final Map<String, AgentReport> sent = new ConcurrentHashMap<>();
+  /** Whether the last report failed to reach the server: a long outage is said once, not at every pass. */
+  private volatile boolean unreachable;
 
   void send(FleetconfClient client, String device, String namespace, long revision, Result result) {
     AgentReport report = new AgentReport(namespace, revision, result.applied() ? Optional.of(revision) : Optional.empty(),
@@ -52,6 +54,7 @@ final class Reports {
     try {
       ClientPlumbing.Answer answer = ClientPlumbing.get().post(client, Paths.deviceReports(device),
           report.toJson().toString(), Duration.ofSeconds(10));
+      unreachable = false;
       if (answer.status() / 100 == 2) {
         sent.put(key, report);
       } else {
@@ -59,7 +62,9 @@ final class Reports {
             + answer.status() + ")");
       }
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "fleetconf-k8s: cannot report to the server yet; will report again");
+      LOG.log(unreachable ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+          "fleetconf-k8s: cannot report to the server yet; will report again");
+      unreachable = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

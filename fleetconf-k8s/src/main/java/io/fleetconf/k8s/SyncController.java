@@ -38,6 +38,7 @@ public final class SyncController implements AutoCloseable {
   private final Map<String, FleetconfClient> clients = new LinkedHashMap<>();
   private final Map<String, OutputRendering> renderings = new LinkedHashMap<>();
   private final BlockingQueue<String> dirty = new LinkedBlockingQueue<>();
+  private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   private final Reports reports;
   private final Map<Wanted.Ref, String> inSync = new ConcurrentHashMap<>();
   private final Map<Wanted.Ref, String> conflicts = new ConcurrentHashMap<>();
@@ -92,8 +93,9 @@ public final class SyncController implements AutoCloseable {
     return new Status(Map.copyOf(shown), passes.get());
   }
 
+  /** Queues a pass of {@code device} unless one is queued already: a burst of changes is one pass. */
   private void mark(String device) {
-    if (!dirty.contains(device)) {
+    if (pending.add(device)) {
       dirty.add(device);
     }
   }
@@ -103,19 +105,29 @@ public final class SyncController implements AutoCloseable {
       String device;
       try {
         device = dirty.take();
+        pending.remove(device); // a change from here on queues another pass
       } catch (InterruptedException e) {
         return;
       }
       try {
         pass(device);
-      } catch (KubernetesClientException e) {
-        // The API server is away or refused a write: the resync tries again; nothing is lost meanwhile.
-        LOG.log(System.Logger.Level.WARNING, "fleetconf-k8s: cannot sync device " + device + " ("
-            + e.getCode() + " " + firstLine(e.getMessage()) + "); trying again within " + settings.resyncTime());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "fleetconf-k8s: sync of device " + device + " failed", e);
+        if (closed) {
+          return; // closing: the clients went away under the pass
+        }
+        failed(device, e);
       }
       passes.incrementAndGet();
+    }
+  }
+
+  private void failed(String device, RuntimeException failure) {
+    if (failure instanceof KubernetesClientException e) {
+      // The API server is away or refused a write: the resync tries again; nothing is lost meanwhile.
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-k8s: cannot sync device " + device + " ("
+          + e.getCode() + " " + firstLine(e.getMessage()) + "); trying again within " + settings.resyncTime());
+    } else {
+      LOG.log(System.Logger.Level.ERROR, "fleetconf-k8s: sync of device " + device + " failed", failure);
     }
   }
 
@@ -153,7 +165,8 @@ public final class SyncController implements AutoCloseable {
     }
     objects.prune(device, keep).forEach(ref -> {
       inSync.remove(ref);
-      LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: deleted " + ref + " (no mapping of " + device + " makes it now)");
+      LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: deleted " + ref + " (" + device
+          + "'s config no longer makes it)");
     });
     List<String> rolled = rollouts.roll(hashes);
     if (!rolled.isEmpty()) {

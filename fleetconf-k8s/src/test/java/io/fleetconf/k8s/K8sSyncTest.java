@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fleetconf.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,22 +39,15 @@ class K8sSyncTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (controller != null) {
       controller.close();
     }
+    assertThat(ManifestsTest.roleGrants()).as("the Role of deploy/k8s").containsAll(cluster.syncRequests());
   }
 
   private SyncController start(String objects) throws Exception {
-    Path file = dir.resolve("sync.yaml");
-    Files.writeString(file, "server: " + server.uri() + "\n"
-        + "token: " + server.token() + "\n"
-        + "devices: [vv-01, vv-02]\n"
-        + "kubernetes_namespace: " + NAMESPACE + "\n"
-        + "poll_wait: 30s\n"
-        + "resync: 200ms\n"
-        + "objects:\n" + objects);
-    controller = SyncController.start(SyncConfig.load(file), cluster.client());
+    controller = Fixtures.start(server, cluster, dir, objects);
     return controller;
   }
 
@@ -74,21 +66,7 @@ class K8sSyncTest {
   }
 
   private JsonNode status(String device) {
-    for (JsonNode d : server.get("/api/v1/fleet/status").json().get("devices")) {
-      if (d.get("id").asText().equals(device)) {
-        return d;
-      }
-    }
-    throw new AssertionError("no device " + device + " in fleet status");
-  }
-
-  private static JsonNode namespace(JsonNode device, String namespace) {
-    for (JsonNode ns : device.get("namespaces")) {
-      if (ns.get("namespace").asText().equals(namespace)) {
-        return ns;
-      }
-    }
-    return null;
+    return Fixtures.status(server, device);
   }
 
   @Test
@@ -150,9 +128,9 @@ class K8sSyncTest {
     Map<String, String> versions = resourceVersions();
     server.put("/api/v1/entries/global/unsynced/x", "2");
     long unsynced = server.revision();
-    eventually(WITHIN, () -> assertThat(namespace(status("vv-02"), "tv_scheduler").get("revision").asLong())
+    eventually(WITHIN, () -> assertThat(Fixtures.namespace(server, "vv-02", "tv_scheduler").get("revision").asLong())
         .isEqualTo(unsynced));
-    eventually(WITHIN, () -> assertThat(namespace(status("vv-01"), "weather").get("revision").asLong())
+    eventually(WITHIN, () -> assertThat(Fixtures.namespace(server, "vv-01", "weather").get("revision").asLong())
         .isEqualTo(unsynced));
     assertThat(resourceVersions()).isEqualTo(versions);
     assertThat(cluster.podAnnotations()).isEqualTo(after);
@@ -160,7 +138,7 @@ class K8sSyncTest {
     JsonNode vv01 = status("vv-01");
     assertThat(vv01.get("status").asText()).isEqualTo("applied");
     assertThat(vv01.get("drift").asBoolean()).isFalse();
-    assertThat(namespace(vv01, "tv_scheduler").get("status").asText()).isEqualTo("applied");
+    assertThat(Fixtures.namespace(server, "vv-01", "tv_scheduler").get("status").asText()).isEqualTo("applied");
   }
 
   /** The resourceVersion of every object in the namespace, to show that nothing was written. */
@@ -212,7 +190,7 @@ class K8sSyncTest {
     assertThat(controller.status().conflicts()).isEqualTo(Map.of("ConfigMap vv-02-tv",
         "not managed by fleetconf (no label app.kubernetes.io/managed-by=fleetconf): left alone"));
     eventually(WITHIN, () -> {
-      JsonNode tv = namespace(status("vv-02"), "tv_scheduler");
+      JsonNode tv = Fixtures.namespace(server, "vv-02", "tv_scheduler");
       assertThat(tv).isNotNull();
       assertThat(tv.get("status").asText()).isEqualTo("failed");
       assertThat(tv.get("error").asText()).isEqualTo("ConfigMap vv-02-tv is not managed by fleetconf"

@@ -5,7 +5,12 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -25,6 +30,9 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
   static final String NAMESPACE = "edge";
   private KubernetesMockServer server;
   private NamespacedKubernetesClient client;
+  private KubernetesClient syncClient;
+  /** Who sent a request: the sync's client says so in its user agent, the test's own does not. */
+  static final String SYNC_AGENT = "fleetconf-k8s-sync-test";
 
   @Override
   public void beforeEach(ExtensionContext context) {
@@ -32,16 +40,55 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
         new KubernetesCrudDispatcher(), false);
     server.init();
     client = server.createClient();
+    syncClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withUserAgent(SYNC_AGENT).build()).build();
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
+    syncClient.close();
     client.close();
     server.destroy();
   }
 
+  /** The test's own client: what a person with kubectl does. */
   NamespacedKubernetesClient client() {
     return client;
+  }
+
+  /** The client the sync gets: its requests are told apart by {@link #SYNC_AGENT}. */
+  KubernetesClient syncClient() {
+    return syncClient;
+  }
+
+  /** What the sync asked of the API server so far, as RBAC sees it: "resource verb" ({@code configmaps watch}). */
+  java.util.Set<String> syncRequests() throws InterruptedException {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null; r = server.takeRequest(0, TimeUnit.SECONDS)) {
+      if (SYNC_AGENT.equals(r.getHeader("User-Agent"))) {
+        out.add(rbac(r.getMethod(), r.getPath()));
+      }
+    }
+    return out;
+  }
+
+  /** {@code GET /apis/apps/v1/namespaces/edge/deployments?watch=true} is "deployments watch", and so on. */
+  private static String rbac(String method, String path) {
+    String[] parts = path.split("\\?", 2);
+    String query = parts.length > 1 ? parts[1] : "";
+    String[] segments = parts[0].split("/");
+    int at = java.util.Arrays.asList(segments).indexOf("namespaces");
+    String resource = segments[at + 2];
+    boolean named = segments.length > at + 3;
+    String verb = switch (method) {
+      case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> "delete";
+      default -> method;
+    };
+    return resource + " " + verb;
   }
 
   /** A pod spec with one container, to which {@code spec} adds what the workload references. */
