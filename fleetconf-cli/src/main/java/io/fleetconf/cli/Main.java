@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         ServerCommand.class, KvCommand.class, ConfigCommand.class, HistoryCommand.class, DiffCommand.class,
         RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class,
         AgentCommand.class, FleetCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
-        SecretsCommand.class, BackupCommand.class, MigrateCommand.class, AdminTokenCommand.class,
+        SecretsCommand.class, BackupCommand.class, MigrateCommand.class, AdminTokenCommand.class, K8sCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

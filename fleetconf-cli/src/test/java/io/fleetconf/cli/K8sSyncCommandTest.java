@@ -1,0 +1,87 @@
+package io.fleetconf.cli;
+
+import static io.fleetconf.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fleetconf.testing.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetconf k8s sync} as a real process against fabric8's CRUD mock API server and a real server. */
+class K8sSyncCommandTest {
+  @RegisterExtension final TestServer server = TestServer.fresh();
+  @TempDir Path dir;
+  private KubernetesMockServer cluster;
+  private NamespacedKubernetesClient kube;
+
+  @BeforeEach
+  void cluster() {
+    cluster = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    cluster.init();
+    kube = cluster.createClient();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    kube.close();
+    cluster.destroy();
+  }
+
+  private Path settings(String devices) throws Exception {
+    Path file = dir.resolve("sync.yaml");
+    Files.writeString(file, "server: " + server.uri() + "\ntoken: " + server.token() + "\ndevices: " + devices
+        + "\nkubernetes_namespace: edge\nobjects:\n  - name: \"{device}-tv\"\n    namespace: tv_scheduler\n");
+    return file;
+  }
+
+  @Test
+  void syncProcessMakesTheDevicesConfigMap() throws Exception {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    server.put("/api/v1/entries/global/tv_scheduler/volume", "60");
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
+        + kube.getMasterUrl() + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
+        + "current-context: mock\nusers:\n- name: mock\n  user: {token: mock}\n");
+    Process sync = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "k8s", "sync", "--config",
+        settings("[vv-1]").toString(), "--kubeconfig", kubeconfig.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("sync.log").toFile()).start();
+    try {
+      eventually(Duration.ofSeconds(60), () -> assertThat(java.util.Optional.ofNullable(
+          kube.configMaps().inNamespace("edge").withName("vv-1-tv").get()).map(ConfigMap::getData))
+          .as("sync log: %s", Files.readString(dir.resolve("sync.log"))).contains(Map.of("volume", "60")));
+    } finally {
+      sync.destroy();
+      sync.waitFor();
+    }
+    assertThat(Files.readString(dir.resolve("sync.log"))).contains("fleetconf-k8s: created ConfigMap vv-1-tv at revision 2");
+  }
+
+  @Test
+  void badSettingsStopTheSyncBeforeItStartsNamingTheSetting() throws Exception {
+    StringWriter err = new StringWriter();
+    var commandLine = Main.commandLine();
+    commandLine.setErr(new PrintWriter(err));
+    int status = commandLine.execute("k8s", "sync", "--config", settings("[]").toString());
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("fleetconf: sync config: devices must list at least one device id"
+        + System.lineSeparator());
+  }
+}
