@@ -23,6 +23,7 @@ final class Desired {
 
   /** The objects for {@code mapping} of {@code device}; a {@link SyncException} says why there are none. */
   static List<Wanted> objects(SyncConfig.Mapping mapping, String device, Config config, OutputRendering rendering) {
+    refuseMasked(mapping, config);
     Map<String, String> plain = new LinkedHashMap<>();
     Map<String, String> secret = new LinkedHashMap<>();
     if (mapping.wholeFile()) {
@@ -64,6 +65,23 @@ final class Desired {
       config.get(path).ifPresent(value -> (isSecret(path, config) ? secret : plain).put((String) key, value.asText()));
     }
   }
+
+  /**
+   * A token that may not read secrets gets them masked: writing the mask into a Secret would
+   * break the service quietly, so the mapping fails instead, naming the entry (never its value).
+   */
+  private static void refuseMasked(SyncConfig.Mapping mapping, Config config) {
+    for (String path : config.secretPaths()) {
+      boolean used = mapping.template().isPresent() || path.startsWith(mapping.namespace() + "/");
+      if (used && config.get(path).map(v -> v.asJson().equals(MASK)).orElse(false)) {
+        throw new SyncException("secret '" + path + "' came masked: the token may not read secrets in clear (give it"
+            + " the rule 'read secrets', or use the device's own token); nothing changed");
+      }
+    }
+  }
+
+  /** How the server shows a secret to a token that may not read it. */
+  private static final String MASK = "\"********\"";
 
   /** A key is secret if it is a secret entry or holds one below it. */
   private static boolean isSecret(String path, Config config) {

@@ -12,9 +12,15 @@ final class Fixtures {
 
   /** Starts a sync of vv-01 and vv-02 with an operator token, resyncing every 200 ms, making {@code objects}. */
   static SyncController start(TestServer server, MockCluster cluster, Path dir, String objects) throws IOException {
+    return start(server, cluster, dir, objects, server.token());
+  }
+
+  /** The same with this token. */
+  static SyncController start(TestServer server, MockCluster cluster, Path dir, String objects, String token)
+      throws IOException {
     Path file = dir.resolve("sync.yaml");
     Files.writeString(file, "server: " + server.uri() + "\n"
-        + "token: " + server.token() + "\n"
+        + "token: " + token + "\n"
         + "devices: [vv-01, vv-02]\n"
         + "kubernetes_namespace: " + MockCluster.NAMESPACE + "\n"
         + "poll_wait: 30s\n"

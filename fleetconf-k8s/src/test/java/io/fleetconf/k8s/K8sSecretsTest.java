@@ -157,4 +157,26 @@ class K8sSecretsTest {
     // Everything the sync did here is in the Role of deploy/k8s, and the Role grants nothing this did not use.
     assertThat(cluster.syncRequests()).isEqualTo(ManifestsTest.roleGrants());
   }
+
+  @Test
+  void secretsThatArriveMaskedAreNotWrittenAndTheReportSaysWhy() throws Exception {
+    server.put("/api/v1/entries/devices/vv-01/tv_api/hmac_key?secret=true", "\"" + SECRET + "\"");
+    String limited = server.post("/api/v1/tokens", "{\"kind\": \"operator\", \"identity\": \"k8s\","
+        + " \"rules\": [\"write devices\"]}").json().get("token").asText();
+    controller = Fixtures.start(server, cluster, dir, """
+        - name: "{device}-api"
+          namespace: tv_api
+        """, limited);
+    eventually(WITHIN, () -> assertThat(cluster.configMap("vv-02-api")).isPresent());
+    eventually(WITHIN, () -> {
+      var api = Fixtures.namespace(server, "vv-01", "tv_api");
+      assertThat(api).isNotNull();
+      assertThat(api.get("status").asText()).isEqualTo("failed");
+      assertThat(api.get("error").asText()).isEqualTo("vv-01-api: secret 'tv_api/hmac_key' came masked: the token"
+          + " may not read secrets in clear (give it the rule 'read secrets', or use the device's own token);"
+          + " nothing changed");
+    });
+    assertThat(cluster.secret("vv-01-api")).isEmpty();
+    assertThat(cluster.configMap("vv-01-api")).isEmpty();
+  }
 }
