@@ -67,11 +67,13 @@ class K8sSyncCommandTest {
       eventually(Duration.ofSeconds(60), () -> assertThat(java.util.Optional.ofNullable(
           kube.configMaps().inNamespace("edge").withName("vv-1-tv").get()).map(ConfigMap::getData))
           .as("sync log: %s", Files.readString(dir.resolve("sync.log"))).contains(Map.of("volume", "60")));
+      // The log line follows the create: wait for it too, rather than race the process's output.
+      eventually(Duration.ofSeconds(10), () -> assertThat(Files.readString(dir.resolve("sync.log")))
+          .contains("fleetconf-k8s: created ConfigMap vv-1-tv at revision 2"));
     } finally {
       sync.destroy();
       sync.waitFor();
     }
-    assertThat(Files.readString(dir.resolve("sync.log"))).contains("fleetconf-k8s: created ConfigMap vv-1-tv at revision 2");
   }
 
   @Test
@@ -82,6 +84,36 @@ class K8sSyncCommandTest {
     int status = commandLine.execute("k8s", "sync", "--config", settings("[]").toString());
     assertThat(status).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("fleetconf: sync config: devices must list at least one device id"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void configShowPrintsTheConfigMapAndTheSecretAsManifestsTheApiServerTakes() {
+    server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
+    server.put("/api/v1/entries/global/tv_api/url", "\"http://tv.example\"");
+    server.put("/api/v1/entries/global/tv_api/port", "8080");
+    server.put("/api/v1/entries/devices/vv-1/tv_api/hmac_key?secret=true", "\"s3cr3t\"");
+    CliRun configMap = CliRun.fleetconf(server, "config", "show", "--device", "vv-1", "--namespace", "tv_api",
+        "--format", "configmap");
+    assertThat(configMap.status()).as(configMap.err()).isZero();
+    assertThat(configMap.out()).doesNotContain("s3cr3t");
+    ConfigMap made = kube.configMaps().inNamespace("edge").resource(
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(configMap.out(), ConfigMap.class)).create();
+    assertThat(made.getMetadata().getName()).isEqualTo("vv-1-tv-api");
+    assertThat(made.getData()).isEqualTo(Map.of("url", "http://tv.example", "port", "8080"));
+    assertThat(made.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "fleetconf");
+
+    CliRun secret = CliRun.fleetconf(server, "config", "show", "--device", "vv-1", "--namespace", "tv_api",
+        "--format", "secret");
+    assertThat(secret.status()).as(secret.err()).isZero();
+    var stored = kube.secrets().inNamespace("edge").resource(io.fabric8.kubernetes.client.utils.Serialization
+        .unmarshal(secret.out(), io.fabric8.kubernetes.api.model.Secret.class)).create();
+    assertThat(stored.getData()).isEqualTo(Map.of("hmac_key", java.util.Base64.getEncoder().encodeToString(
+        "s3cr3t".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+    CliRun none = CliRun.fleetconf(server, "config", "show", "--device", "vv-1", "--format", "secret");
+    assertThat(none.status()).isEqualTo(1);
+    assertThat(none.err()).isEqualTo("fleetconf: --format secret needs --namespace (and no --explain)"
         + System.lineSeparator());
   }
 }

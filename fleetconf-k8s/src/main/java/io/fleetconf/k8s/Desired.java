@@ -3,7 +3,8 @@ package io.fleetconf.k8s;
 import io.fleetconf.agent.AgentException;
 import io.fleetconf.agent.OutputRendering;
 import io.fleetconf.client.Config;
-import io.fleetconf.client.ConfigValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.format.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ final class Desired {
 
   /** The objects for {@code mapping} of {@code device}; a {@link SyncException} says why there are none. */
   static List<Wanted> objects(SyncConfig.Mapping mapping, String device, Config config, OutputRendering rendering) {
-    refuseMasked(mapping, config);
+    JsonNode tree = Json.read(config.asJson());
+    refuseMasked(mapping.namespace(), mapping.template().isPresent(), tree, config.secretPaths());
     Map<String, String> plain = new LinkedHashMap<>();
     Map<String, String> secret = new LinkedHashMap<>();
     if (mapping.wholeFile()) {
@@ -36,33 +38,46 @@ final class Desired {
       }
       (OutputRendering.holdsSecrets(mapping.output(), config) ? secret : plain).put(key, text);
     } else {
-      perKey(mapping.namespace(), config, plain, secret);
+      perKey(mapping.namespace(), tree, config.secretPaths(), plain, secret);
     }
-    String name = mapping.objectName(device);
+    return split(mapping.objectName(device), device, mapping.namespace(), plain, secret);
+  }
+
+  /** The ConfigMap of {@code plain} and the Secret of {@code secret} named {@code name}. */
+  static List<Wanted> split(String name, String device, String namespace, Map<String, String> plain,
+      Map<String, String> secret) {
     List<Wanted> out = new ArrayList<>();
     // A workload may mount the ConfigMap even when every value is secret: it exists unless a Secret alone holds all.
     if (!plain.isEmpty() || secret.isEmpty()) {
-      out.add(new Wanted(Wanted.Kind.CONFIG_MAP, name, device, mapping.namespace(), plain));
+      out.add(new Wanted(Wanted.Kind.CONFIG_MAP, name, device, namespace, plain));
     }
     if (!secret.isEmpty()) {
-      out.add(new Wanted(Wanted.Kind.SECRET, name, device, mapping.namespace(), secret));
+      out.add(new Wanted(Wanted.Kind.SECRET, name, device, namespace, secret));
     }
     return out;
   }
 
-  private static void perKey(String namespace, Config config, Map<String, String> plain, Map<String, String> secret) {
-    Object tree = config.get(namespace).map(ConfigValue::asJava).orElseThrow(() -> new SyncException("namespace '"
-        + namespace + "' is not in this device's config: nothing changed (an empty object would drop every"
-        + " setting the service reads)"));
-    if (!(tree instanceof Map<?, ?> keys)) {
+  /** Splits a namespace of {@code tree} (the device's whole config) into plain and secret data keys. */
+  static void perKey(String namespace, JsonNode tree, List<String> secretPaths, Map<String, String> plain,
+      Map<String, String> secret) {
+    JsonNode keys = tree.path(namespace);
+    if (keys.isMissingNode() || keys.isNull()) {
+      throw new SyncException("namespace '" + namespace + "' is not in this device's config: nothing changed (an"
+          + " empty object would drop every setting the service reads)");
+    }
+    if (!keys.isObject()) {
       throw new SyncException("namespace '" + namespace + "' is not an object of keys, so it has no data keys");
     }
-    for (Object key : keys.keySet()) {
-      String path = namespace + "/" + key;
-      if (!DATA_KEY.matcher((String) key).matches()) {
+    for (Map.Entry<String, JsonNode> field : keys.properties()) {
+      String path = namespace + "/" + field.getKey();
+      if (!DATA_KEY.matcher(field.getKey()).matches()) {
         throw new SyncException("key '" + path + "' cannot be a data key (letters, digits, - _ . only): nothing changed");
       }
-      config.get(path).ifPresent(value -> (isSecret(path, config) ? secret : plain).put((String) key, value.asText()));
+      JsonNode value = field.getValue();
+      if (!value.isNull()) {
+        boolean isSecret = secretPaths.stream().anyMatch(p -> p.equals(path) || p.startsWith(path + "/"));
+        (isSecret ? secret : plain).put(field.getKey(), value.isValueNode() ? value.asText() : Json.write(value));
+      }
     }
   }
 
@@ -70,10 +85,10 @@ final class Desired {
    * A token that may not read secrets gets them masked: writing the mask into a Secret would
    * break the service quietly, so the mapping fails instead, naming the entry (never its value).
    */
-  private static void refuseMasked(SyncConfig.Mapping mapping, Config config) {
-    for (String path : config.secretPaths()) {
-      boolean used = mapping.template().isPresent() || path.startsWith(mapping.namespace() + "/");
-      if (used && config.get(path).map(v -> v.asJson().equals(MASK)).orElse(false)) {
+  static void refuseMasked(String namespace, boolean template, JsonNode tree, List<String> secretPaths) {
+    for (String path : secretPaths) {
+      boolean used = template || path.startsWith(namespace + "/");
+      if (used && MASK.equals(tree.at("/" + path.replace("~", "~0")))) {
         throw new SyncException("secret '" + path + "' came masked: the token may not read secrets in clear (give it"
             + " the rule 'read secrets', or use the device's own token); nothing changed");
       }
@@ -81,10 +96,5 @@ final class Desired {
   }
 
   /** How the server shows a secret to a token that may not read it. */
-  private static final String MASK = "\"********\"";
-
-  /** A key is secret if it is a secret entry or holds one below it. */
-  private static boolean isSecret(String path, Config config) {
-    return config.secretPaths().stream().anyMatch(p -> p.equals(path) || p.startsWith(path + "/"));
-  }
+  private static final JsonNode MASK = com.fasterxml.jackson.databind.node.TextNode.valueOf("********");
 }

@@ -128,7 +128,7 @@ final class Objects {
     return labels;
   }
 
-  private static HasMetadata build(Wanted wanted, long revision) {
+  static HasMetadata build(Wanted wanted, long revision) {
     ObjectMeta meta = new ObjectMetaBuilder().withName(wanted.name()).withNamespace(null).withLabels(labels(wanted))
         .addToAnnotations(REVISION, Long.toString(revision)).addToAnnotations(HASH, wanted.hash()).build();
     return switch (wanted.kind()) {

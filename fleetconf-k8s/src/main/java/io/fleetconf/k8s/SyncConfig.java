@@ -172,7 +172,7 @@ public record SyncConfig(
         where + ".namespace is required (a fleetconf namespace such as tv_scheduler)");
     for (String device : devices) {
       String name = mapping.objectName(device);
-      require(name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches(), where + ".name '" + mapping.name()
+      require(isObjectName(name), where + ".name '" + mapping.name()
           + "' gives '" + name + "' for device " + device + ", which is not a Kubernetes object name"
           + " (lower-case letters, digits, - and .)");
     }
@@ -198,6 +198,11 @@ public record SyncConfig(
     mapping.template().ifPresent(t -> require(Files.isReadable(t), where + ".template " + t + " cannot be read"));
     mapping.templateMode().ifPresent(m -> require(m.equals("ansible") || m.equals("fleetconf"),
         where + ".template_mode must be ansible or fleetconf, was '" + m + "'"));
+  }
+
+  /** Whether {@code name} can name a ConfigMap or Secret (a DNS subdomain). */
+  static boolean isObjectName(String name) {
+    return name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();
   }
 
   /** The servers to use, in order. */
