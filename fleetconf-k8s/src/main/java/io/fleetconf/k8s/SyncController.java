@@ -39,6 +39,8 @@ public final class SyncController implements AutoCloseable {
   private final Map<String, OutputRendering> renderings = new LinkedHashMap<>();
   private final BlockingQueue<String> dirty = new LinkedBlockingQueue<>();
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
+  /** Devices whose last pass failed on the API server. */
+  private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
   private final Reports reports;
   private final Map<Wanted.Ref, String> inSync = new ConcurrentHashMap<>();
   private final Map<Wanted.Ref, String> conflicts = new ConcurrentHashMap<>();
@@ -111,6 +113,9 @@ public final class SyncController implements AutoCloseable {
       }
       try {
         pass(device);
+        if (failing.remove(device)) {
+          LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: device " + device + " is in sync again");
+        }
       } catch (RuntimeException e) {
         if (closed) {
           return; // closing: the clients went away under the pass
@@ -124,10 +129,19 @@ public final class SyncController implements AutoCloseable {
   private void failed(String device, RuntimeException failure) {
     if (failure instanceof KubernetesClientException e) {
       // The API server is away or refused a write: the resync tries again; nothing is lost meanwhile.
-      LOG.log(System.Logger.Level.WARNING, "fleetconf-k8s: cannot sync device " + device + " ("
-          + e.getCode() + " " + firstLine(e.getMessage()) + "); trying again within " + settings.resyncTime());
+      // Said once per outage, not at every pass.
+      LOG.log(failing.add(device) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "fleetconf-k8s: cannot sync device " + device + " ("
+          + (e.getCode() > 0 ? e.getCode() + " " + firstLine(e.getMessage()) : "no answer from the API server: "
+              + firstLine(rootCause(e).toString())) + "); trying again within " + settings.resyncTime());
     } else {
       LOG.log(System.Logger.Level.ERROR, "fleetconf-k8s: sync of device " + device + " failed", failure);
+    }
+  }
+
+  /** What one pass of a device did: objects to keep, hashes for the workloads, outcomes per fleetconf namespace. */
+  private record Pass(java.util.Set<Wanted.Ref> keep, Map<Wanted.Ref, String> hashes, Map<String, Reports.Result> results) {
+    Pass() {
+      this(new java.util.HashSet<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
     }
   }
 
@@ -139,40 +153,39 @@ public final class SyncController implements AutoCloseable {
       return; // nothing from the server yet: leave the cluster as it is
     }
     long revision = config.revision().value();
-    java.util.Set<Wanted.Ref> keep = new java.util.HashSet<>();
-    Map<Wanted.Ref, String> hashes = new LinkedHashMap<>();
-    Map<String, Reports.Result> results = new LinkedHashMap<>();
-    for (SyncConfig.Mapping mapping : settings.objects()) {
-      String name = mapping.objectName(device);
-      keep.add(new Wanted.Ref(Wanted.Kind.CONFIG_MAP, name)); // kept as they are if this mapping fails below
-      keep.add(new Wanted.Ref(Wanted.Kind.SECRET, name));
-      List<Wanted> wanted;
-      try {
-        wanted = Desired.objects(mapping, device, config, renderings.get(device));
-      } catch (SyncException e) {
-        results.merge(mapping.namespace(), Reports.Result.failed(name + ": " + e.getMessage()), Reports.Result::and);
-        continue;
-      }
-      keep.remove(new Wanted.Ref(Wanted.Kind.CONFIG_MAP, name));
-      keep.remove(new Wanted.Ref(Wanted.Kind.SECRET, name));
-      for (Wanted object : wanted) {
-        keep.add(object.ref());
-        results.merge(mapping.namespace(), apply(object, revision), Reports.Result::and);
-        if (!conflicts.containsKey(object.ref())) {
-          hashes.put(object.ref(), object.hash());
-        }
-      }
-    }
-    objects.prune(device, keep).forEach(ref -> {
+    Pass pass = new Pass();
+    settings.objects().forEach(mapping -> apply(mapping, device, config, pass));
+    objects.prune(device, pass.keep()).forEach(ref -> {
       inSync.remove(ref);
       LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: deleted " + ref + " (" + device
           + "'s config no longer makes it)");
     });
-    List<String> rolled = rollouts.roll(hashes);
+    List<String> rolled = rollouts.roll(pass.hashes());
     if (!rolled.isEmpty()) {
       LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: rolled " + String.join(", ", rolled) + " for revision " + revision);
     }
-    results.forEach((namespace, result) -> reports.send(client, device, namespace, revision, result));
+    pass.results().forEach((namespace, result) -> reports.send(client, device, namespace, revision, result));
+  }
+
+  private void apply(SyncConfig.Mapping mapping, String device, Config config, Pass pass) {
+    String name = mapping.objectName(device);
+    List<Wanted> wanted;
+    try {
+      wanted = Desired.objects(mapping, device, config, renderings.get(device));
+    } catch (SyncException e) {
+      // A mapping that fails keeps its objects as they are.
+      pass.keep().add(new Wanted.Ref(Wanted.Kind.CONFIG_MAP, name));
+      pass.keep().add(new Wanted.Ref(Wanted.Kind.SECRET, name));
+      pass.results().merge(mapping.namespace(), Reports.Result.failed(name + ": " + e.getMessage()), Reports.Result::and);
+      return;
+    }
+    for (Wanted object : wanted) {
+      pass.keep().add(object.ref());
+      pass.results().merge(mapping.namespace(), apply(object, config.revision().value()), Reports.Result::and);
+      if (!conflicts.containsKey(object.ref())) {
+        pass.hashes().put(object.ref(), object.hash());
+      }
+    }
   }
 
   private Reports.Result apply(Wanted object, long revision) {
@@ -236,6 +249,10 @@ public final class SyncController implements AutoCloseable {
       }
       clients.keySet().forEach(this::mark);
     }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    return e.getCause() == null ? e : rootCause(e.getCause());
   }
 
   private static String firstLine(String text) {

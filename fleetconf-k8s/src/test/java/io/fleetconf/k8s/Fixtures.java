@@ -1,6 +1,7 @@
 package io.fleetconf.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetconf.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,11 +13,11 @@ final class Fixtures {
 
   /** Starts a sync of vv-01 and vv-02 with an operator token, resyncing every 200 ms, making {@code objects}. */
   static SyncController start(TestServer server, MockCluster cluster, Path dir, String objects) throws IOException {
-    return start(server, cluster, dir, objects, server.token());
+    return start(server, cluster.syncClient(), dir, objects, server.token());
   }
 
-  /** The same with this token. */
-  static SyncController start(TestServer server, MockCluster cluster, Path dir, String objects, String token)
+  /** The same with this token and this client for the API server. */
+  static SyncController start(TestServer server, KubernetesClient kube, Path dir, String objects, String token)
       throws IOException {
     Path file = dir.resolve("sync.yaml");
     Files.writeString(file, "server: " + server.uri() + "\n"
@@ -26,7 +27,7 @@ final class Fixtures {
         + "poll_wait: 30s\n"
         + "resync: 200ms\n"
         + "objects:\n" + objects);
-    return SyncController.start(SyncConfig.load(file), cluster.syncClient());
+    return SyncController.start(SyncConfig.load(file), kube);
   }
 
   /** A device's entry in {@code GET /api/v1/fleet/status}. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** fleetconf away: the cluster keeps what it has, and what changed meanwhile is applied, and rolled, once. */
+/** fleetconf or the API server away: the cluster keeps what it has; what changed meanwhile is applied, and rolled, once. */
 class K8sOutageTest {
   private static final Duration WITHIN = Duration.ofSeconds(20);
   private static final String ANNOTATION = "fleetconf.io/config-hash-vv-01-tv";
@@ -53,14 +53,22 @@ class K8sOutageTest {
     eventually(WITHIN, "the sync made " + count + " passes", () -> controller.status().passes() >= from + count);
   }
 
-  @Test
-  void withFleetconfStoppedObjectsStayAndAChangeMadeMeanwhileIsAppliedOnce() throws Exception {
+  private static final String TV = """
+      - name: "{device}-tv"
+        namespace: tv_scheduler
+      """;
+
+  /**
+   * Two devices, and a Deployment using vv-01's ConfigMap, watched from the start: the list holds
+   * the pod-template hash at each change of the Deployment, so each entry is one roll.
+   */
+  private List<String> fleetAndWatchedDeployment() {
     server.post("/api/v1/devices", "{\"id\": \"vv-01\"}");
     server.post("/api/v1/devices", "{\"id\": \"vv-02\"}");
     server.put("/api/v1/entries/global/tv_scheduler/volume", "60");
     cluster.deployment("player-1", pod(p -> p.addNewVolume().withName("c").withNewConfigMap().withName("vv-01-tv")
         .endConfigMap().endVolume().addNewContainer().withName("c").withImage("player").endContainer()), Map.of());
-    List<String> rolls = new CopyOnWriteArrayList<>(); // the pod-template hash at each change of the Deployment
+    List<String> rolls = new CopyOnWriteArrayList<>();
     watch = cluster.client().apps().deployments().inNamespace(NAMESPACE).withName("player-1").watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Deployment deployment) {
@@ -73,10 +81,13 @@ class K8sOutageTest {
       @Override
       public void onClose(WatcherException cause) {}
     });
-    controller = Fixtures.start(server, cluster, dir, """
-        - name: "{device}-tv"
-          namespace: tv_scheduler
-        """);
+    return rolls;
+  }
+
+  @Test
+  void withFleetconfStoppedObjectsStayAndAChangeMadeMeanwhileIsAppliedOnce() throws Exception {
+    List<String> rolls = fleetAndWatchedDeployment();
+    controller = Fixtures.start(server, cluster, dir, TV);
     eventually(WITHIN, () -> assertThat(rolls).containsExactly(hash()));
     String before = hash();
 
@@ -100,5 +111,31 @@ class K8sOutageTest {
     passes(20);
     assertThat(new ArrayList<>(rolls)).containsExactly(before, after);
     assertThat(after).isNotEqualTo(before);
+  }
+
+  @Test
+  void withTheApiServerAwayAChangeMadeMeanwhileIsAppliedAndRolledOnceWhenItReturns() throws Exception {
+    List<String> rolls = fleetAndWatchedDeployment();
+    try (Proxy apiServer = new Proxy(cluster.address()).start();
+        var kube = cluster.syncClientAt(apiServer.url())) {
+      controller = Fixtures.start(server, kube, dir, TV, server.token());
+      eventually(WITHIN, () -> assertThat(rolls).containsExactly(hash()));
+      String before = hash();
+
+      apiServer.stop();
+      server.put("/api/v1/entries/global/tv_scheduler/volume", "70");
+      passes(10);
+      assertThat(cluster.configMap("vv-01-tv").orElseThrow().getData()).isEqualTo(Map.of("volume", "60"));
+      assertThat(rolls).containsExactly(before);
+
+      apiServer.start();
+      eventually(WITHIN, () -> assertThat(cluster.configMap("vv-01-tv").orElseThrow().getData())
+          .isEqualTo(Map.of("volume", "70")));
+      String after = hash();
+      eventually(WITHIN, () -> assertThat(rolls).containsExactly(before, after));
+      passes(20);
+      assertThat(new ArrayList<>(rolls)).containsExactly(before, after);
+      controller.close();
+    }
   }
 }

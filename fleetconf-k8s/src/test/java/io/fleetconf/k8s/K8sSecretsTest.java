@@ -163,7 +163,7 @@ class K8sSecretsTest {
     server.put("/api/v1/entries/devices/vv-01/tv_api/hmac_key?secret=true", "\"" + SECRET + "\"");
     String limited = server.post("/api/v1/tokens", "{\"kind\": \"operator\", \"identity\": \"k8s\","
         + " \"rules\": [\"write devices\"]}").json().get("token").asText();
-    controller = Fixtures.start(server, cluster, dir, """
+    controller = Fixtures.start(server, cluster.syncClient(), dir, """
         - name: "{device}-api"
           namespace: tv_api
         """, limited);

@@ -61,6 +61,17 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     return syncClient;
   }
 
+  /** A client for the sync that reaches the API server at {@code url} (through a {@link Proxy}). */
+  KubernetesClient syncClientAt(String url) {
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration()).withMasterUrl(url)
+        .withUserAgent(SYNC_AGENT).withRequestRetryBackoffLimit(0).build()).build();
+  }
+
+  /** Where the mock API server listens. */
+  java.net.InetSocketAddress address() {
+    return new java.net.InetSocketAddress(server.getHostName(), server.getPort());
+  }
+
   /** What the sync asked of the API server so far, as RBAC sees it: "resource verb" ({@code configmaps watch}). */
   java.util.Set<String> syncRequests() throws InterruptedException {
     java.util.Set<String> out = new java.util.TreeSet<>();
