@@ -95,7 +95,7 @@ final class Rollouts {
   static String annotationKey(Wanted.Ref ref) {
     String name = ref.kind().annotationPrefix + ref.name();
     if (name.length() > NAME_LIMIT) {
-      name = ref.kind().annotationPrefix + Wanted.hash(Map.of("name", ref.name())).substring(0, 40);
+      name = ref.kind().annotationPrefix + Wanted.sha256(ref.name()).substring(0, 40);
     }
     return PREFIX + name;
   }

@@ -49,15 +49,24 @@ record Wanted(Kind kind, String name, String device, String fleetNamespace, Map<
   }
 
   static String hash(Map<String, String> data) {
+    MessageDigest digest = sha256();
+    new TreeMap<>(data).forEach((key, value) -> {
+      digest.update(key.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(value.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+    });
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** SHA-256 of {@code text} (UTF-8), in hex. */
+  static String sha256(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new TreeMap<>(data).forEach((key, value) -> {
-        digest.update(key.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(value.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-      });
-      return HexFormat.of().formatHex(digest.digest());
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);
     }
