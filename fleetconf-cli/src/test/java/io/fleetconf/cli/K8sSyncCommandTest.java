@@ -51,8 +51,18 @@ class K8sSyncCommandTest {
     return file;
   }
 
+  /**
+   * What the fleetconf jar holds: this module's classes and its runtime classpath, without the
+   * test-scoped jars of the test classpath (a Kubernetes model jar declared for tests only once
+   * kept fabric8's model out of the jar, and {@code k8s sync} failed there at start).
+   */
+  private static String shippedClasspath() throws java.io.IOException {
+    return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+        + Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
+  }
+
   @Test
-  void syncProcessMakesTheDevicesConfigMap() throws Exception {
+  void syncProcessOnTheClasspathTheJarShipsMakesTheDevicesConfigMap() throws Exception {
     server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
     server.put("/api/v1/entries/global/tv_scheduler/volume", "60");
     Path kubeconfig = dir.resolve("kubeconfig");
@@ -60,13 +70,17 @@ class K8sSyncCommandTest {
         + kube.getMasterUrl() + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
         + "current-context: mock\nusers:\n- name: mock\n  user: {token: mock}\n");
     Process sync = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "k8s", "sync", "--config",
+        shippedClasspath(), Main.class.getName(), "k8s", "sync", "--config",
         settings("[vv-1]").toString(), "--kubeconfig", kubeconfig.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("sync.log").toFile()).start();
     try {
-      eventually(Duration.ofSeconds(60), () -> assertThat(java.util.Optional.ofNullable(
-          kube.configMaps().inNamespace("edge").withName("vv-1-tv").get()).map(ConfigMap::getData))
-          .as("sync log: %s", Files.readString(dir.resolve("sync.log"))).contains(Map.of("volume", "60")));
+      eventually(Duration.ofSeconds(60), () -> {
+        if (!sync.isAlive()) { // no point waiting for a process that ended: say why at once
+          throw new IllegalStateException("k8s sync ended: " + Files.readString(dir.resolve("sync.log")));
+        }
+        assertThat(java.util.Optional.ofNullable(kube.configMaps().inNamespace("edge").withName("vv-1-tv").get())
+            .map(ConfigMap::getData)).contains(Map.of("volume", "60"));
+      });
       // The log line follows the create: wait for it too, rather than race the process's output.
       eventually(Duration.ofSeconds(10), () -> assertThat(Files.readString(dir.resolve("sync.log")))
           .contains("fleetconf-k8s: created ConfigMap vv-1-tv at revision 2"));
