@@ -195,12 +195,6 @@ public final class Agent implements AutoCloseable {
         .toList());
   }
 
-  /** A format output holds its namespace; a template may reach anything, so any secret counts. */
-  private static boolean holdsSecrets(AgentConfig.Output output, Config current) {
-    return current.secretPaths().stream()
-        .anyMatch(path -> output.template().isPresent() || path.startsWith(output.namespace() + "/"));
-  }
-
   /** Says on the device what failed and why, once per failure rather than at every pass. */
   private void log(Outcome outcome, long revision) {
     String name = outcome.output().name();
@@ -236,7 +230,7 @@ public final class Agent implements AutoCloseable {
         journal.confirmed(output.name(), current.revision().value());
         return outcome;
       }
-      Path staged = writer.stage(output, bytes, holdsSecrets(output, current));
+      Path staged = writer.stage(output, bytes, OutputRendering.holdsSecrets(output, current));
       if (output.check().isPresent()) {
         Optional<String> checked = Actions.command(output.check().get().replace("{path}", staged.toString()),
             Duration.ofSeconds(30));

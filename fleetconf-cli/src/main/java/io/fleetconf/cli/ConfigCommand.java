@@ -3,6 +3,8 @@ package io.fleetconf.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.api.ConfigAnswer;
 import io.fleetconf.api.Paths;
+import io.fleetconf.k8s.Manifests;
+import io.fleetconf.k8s.SyncException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +27,19 @@ final class ConfigCommand {
     @Option(names = "--device", required = true, paramLabel = "ID") String device;
     @Option(names = "--namespace", paramLabel = "NS", description = "Only this namespace, e.g. common.") String namespace;
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
-        description = "json, yaml, env or properties (default ${DEFAULT-VALUE}).") String format;
+        description = {"json, yaml, env or properties (default ${DEFAULT-VALUE}); or, with --namespace,",
+            "configmap or secret: a manifest for kubectl apply -f - (docs/kubernetes.md)."}) String format;
     @Option(names = "--explain", description = "Show where each value comes from.") boolean explain;
 
     @Override
     public Integer call() {
       String path = namespace == null ? Paths.deviceConfig(device) : Paths.deviceConfig(device, namespace);
       Output out = new Output(spec.commandLine().getOut());
+      if (format.equals("configmap") || format.equals("secret")) {
+        spec.commandLine().getOut().print(manifest());
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       if (!format.equals("json")) {
         if (explain) {
           throw new CliException("--explain needs --format json");
@@ -59,6 +67,20 @@ final class ConfigCommand {
         out.json(ConfigAnswer.from(answer).config());
       }
       return 0;
+    }
+
+    /** The ConfigMap or Secret the Kubernetes sync would make of the namespace. */
+    private String manifest() {
+      if (namespace == null || explain) {
+        throw new CliException("--format " + format + " needs --namespace (and no --explain)");
+      }
+      ConfigAnswer answer = ConfigAnswer.from(connection.client().get(Paths.deviceConfig(device), Map.of()));
+      try {
+        return Manifests.of(format.equals("secret") ? Manifests.Kind.SECRET : Manifests.Kind.CONFIG_MAP, device,
+            namespace, answer.config(), answer.secrets(), answer.revision());
+      } catch (SyncException e) {
+        throw new CliException(e.getMessage());
+      }
     }
 
     /**
