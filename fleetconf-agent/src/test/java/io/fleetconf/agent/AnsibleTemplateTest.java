@@ -73,12 +73,27 @@ class AnsibleTemplateTest {
     return groups;
   }
 
+  /**
+   * The host's inventory variables (the names {@code ansible-inventory} lists) with their values in
+   * Ansible's key order, as the playbook dumped them: {@code ansible-inventory --list} sorts dicts.
+   */
+  private static Map<String, Object> ansibleVars(String host) {
+    JsonNode dumped;
+    try {
+      dumped = JSON.readTree(dir.resolve("out").resolve(host + ".vars.json").toFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, Object> vars = new java.util.LinkedHashMap<>();
+    inventory.get("_meta").get("hostvars").get(host).fieldNames()
+        .forEachRemaining(name -> vars.put(name, JSON.convertValue(dumped.get(name), Object.class)));
+    return vars;
+  }
+
   /** The agent's renderer for the host, its {@code vars} namespace holding what Ansible has for it. */
   private static byte[] render(String host, Path template) {
     var builder = FleetconfClient.builder();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> vars = JSON.convertValue(inventory.get("_meta").get("hostvars").get(host), Map.class);
-    vars.forEach((name, value) -> builder.defaultValue("vars/" + name, value));
+    ansibleVars(host).forEach((name, value) -> builder.defaultValue("vars/" + name, value));
     io.fleetconf.client.Config config;
     try (FleetconfClient client = builder.start()) {
       config = client.config();
