@@ -96,6 +96,10 @@ final class AnsibleFilters {
     filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
     filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
+    filter(context, "to_yaml", (v, a, k) -> PythonYaml.dump(v, yamlOptions(k, 2,
+        java.util.Optional.ofNullable(k.get("default_flow_style")).map(AnsibleFilters::truthy))));
+    filter(context, "to_nice_yaml", (v, a, k) -> PythonYaml.dump(v, yamlOptions(k, a.length > 0 && a[0] instanceof Number n
+        ? n.intValue() : 4, java.util.Optional.of(false))));
     filter(context, "from_json", (v, a, k) -> read(JSON, str(v)));
     filter(context, "from_yaml", (v, a, k) -> read(YAML, str(v)));
     filter(context, "regex_replace", (v, a, k) -> PythonRegex.compile(str(arg(a, 0)), a, k, 2).matcher(str(v))
@@ -233,6 +237,13 @@ final class AnsibleFilters {
   private static int intKw(Map<String, Object> kwargs, String name, int fallback) {
     Object value = kwargs.get(name);
     return value instanceof Number n ? n.intValue() : fallback;
+  }
+
+  /** {@code yaml.dump}'s keyword arguments as the filters pass them on (PyYAML sorts keys unless told not to). */
+  private static PythonYaml.Options yamlOptions(Map<String, Object> kwargs, int indent,
+      java.util.Optional<Boolean> flowStyle) {
+    return new PythonYaml.Options(intKw(kwargs, "indent", indent), intKw(kwargs, "width", 80), flowStyle,
+        !kwargs.containsKey("sort_keys") || truthy(kwargs.get("sort_keys")), truthy(kwargs.get("explicit_start")));
   }
 
   private static boolean truthy(Object value) {

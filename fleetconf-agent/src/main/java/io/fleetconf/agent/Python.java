@@ -59,7 +59,8 @@ final class Python {
       int exponent = Integer.parseInt(s.substring(e + 1));
       return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
     }
-    String plain = new BigDecimal(Double.toString(d)).toPlainString();
+    // Java writes 1.0E-4 for 0.0001: strip the zeros its exponent form leaves in the plain text
+    String plain = new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     return plain.contains(".") ? plain : plain + ".0";
   }
 

@@ -173,4 +173,26 @@ class RendererTest {
     byte[] bytes = new Renderer("vv-1").render(output, config(Map.of("vars/x", 1)));
     assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("True False True\n");
   }
+
+  /** Renders {@code source} in Ansible mode with {@code vars}; the text, or the error without the template's path. */
+  private String ansible(String source, Map<String, Object> vars) throws Exception {
+    Path template = Files.writeString(dir.resolve("a.j2"), source);
+    var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
+        Path.of("/tmp/x"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("ansible"));
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("vars/x", 1);
+    vars.forEach((k, v) -> values.put("vars/" + k, v));
+    try {
+      return new String(new Renderer("vv-1").render(output, config(values)), StandardCharsets.UTF_8);
+    } catch (AgentException e) {
+      return e.getMessage().replace(template.toString(), "a.j2");
+    }
+  }
+
+  /** Java writes 1.0E-4 for 0.0001, and the plain text of that kept a zero Python does not print. */
+  @Test
+  void aSmallFloatPrintsAsPythonWithoutATrailingZero() throws Exception {
+    assertThat(ansible("{{ 0.0001 }} {{ 0.00012 }} {{ 100.0 }} {{ 1.5e-7 }} {{ [0.0001] | to_yaml }}", Map.of()))
+        .isEqualTo("0.0001 0.00012 100.0 1.5e-07 [0.0001]\n");
+  }
 }
