@@ -80,6 +80,7 @@ final class StrictJinja {
     Context global = jinja.getGlobalContext();
     if (ansible) {
       AnsibleFilters.register(global);
+      global.registerTag(new AnsibleForTag());
     }
     for (String name : List.of("default", "d")) {
       global.registerFilter(new Guard(name, global.getFilter(name)));
@@ -277,6 +278,11 @@ final class StrictJinja {
       Object value = base instanceof PyMap map ? map.toMap()
           : base instanceof PyList list ? list.toList() : base;
       String key = String.valueOf(property);
+      int line = JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1);
+      if (base instanceof AnsibleForTag.Loop loop && (key.equals("previtem") || key.equals("nextitem"))) {
+        context.setPropertyResolved(true);
+        return loop.neighbour(key, line);
+      }
       Optional<String> undefined = switch (value) {
         case Undefined u -> Optional.of(u.name() + "." + key);
         case Branch branch when !branch.containsKey(key) -> Optional.of(branch.path + "." + key);
@@ -291,7 +297,7 @@ final class StrictJinja {
         return null;
       }
       context.setPropertyResolved(true);
-      return new Undefined(undefined.get(), JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1));
+      return new Undefined(undefined.get(), line);
     }
 
     @Override

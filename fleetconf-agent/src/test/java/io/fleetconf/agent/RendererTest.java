@@ -195,4 +195,14 @@ class RendererTest {
     assertThat(ansible("{{ 0.0001 }} {{ 0.00012 }} {{ 100.0 }} {{ 1.5e-7 }} {{ [0.0001] | to_yaml }}", Map.of()))
         .isEqualTo("0.0001 0.00012 100.0 1.5e-07 [0.0001]\n");
   }
+
+  /** Jinjava had no loop filter (an undefined name), rendered a for's else as nothing, and had no previtem. */
+  @Test
+  void aForLoopFilterCountsOnlyTheItemsItKeepsAndElseRendersWhenNoneIsLeft() throws Exception {
+    Map<String, Object> vars = Map.of("ports", List.of(80, 8080, 443));
+    assertThat(ansible("{% for p in ports if p > 100 %}{{ loop.index }}/{{ loop.length }}={{ p }}{% if loop.previtem is defined %}"
+        + " after {{ loop.previtem }}{% endif %};{% else %}none{% endfor %}", vars)).isEqualTo("1/2=8080;2/2=443 after 8080;");
+    assertThat(ansible("{% for p in ports if p > 9000 %}{{ p }}{% else %}none above 9000{% endfor %}", vars))
+        .isEqualTo("none above 9000");
+  }
 }
