@@ -83,16 +83,7 @@ final class AnsibleFilters {
     filter(context, "string", (v, a, k) -> Python.str(v));
     filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
     filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
-    filter(context, "title", (v, a, k) -> {
-      // Python's str.title: a letter after a non-letter starts a word
-      StringBuilder out = new StringBuilder();
-      boolean inWord = false;
-      for (char c : str(v).toCharArray()) {
-        out.append(inWord ? Character.toLowerCase(c) : Character.toUpperCase(c));
-        inWord = Character.isLetter(c);
-      }
-      return out.toString();
-    });
+    filter(context, "title", (v, a, k) -> Python.title(str(v)));
     filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
     filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
@@ -100,6 +91,9 @@ final class AnsibleFilters {
         java.util.Optional.ofNullable(k.get("default_flow_style")).map(AnsibleFilters::truthy))));
     filter(context, "to_nice_yaml", (v, a, k) -> PythonYaml.dump(v, yamlOptions(k, a.length > 0 && a[0] instanceof Number n
         ? n.intValue() : 4, java.util.Optional.of(false))));
+    // Python's 'fmt' % values, as StrictJinja rewrites it
+    filter(context, "__percent", (v, a, k) -> PythonStrings.percent(str(v), List.of(a), true));
+    filter(context, "__percent_one", (v, a, k) -> PythonStrings.percent(str(v), arg(a, 0), arg(a, 0) instanceof Python.Tuple));
     filter(context, "from_json", (v, a, k) -> read(JSON, str(v)));
     filter(context, "from_yaml", (v, a, k) -> read(YAML, str(v)));
     filter(context, "regex_replace", (v, a, k) -> PythonRegex.compile(str(arg(a, 0)), a, k, 2).matcher(str(v))

@@ -63,6 +63,7 @@ final class StrictJinja {
         .withFailOnUnknownTokens(false).withElResolver(new CompositeELResolver() {
           {
             add(new UndefinedResolver());
+            add(new PythonStrings());
             add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
           }
         }).withInterperterFactory(new StrictInterpreters());
@@ -102,7 +103,7 @@ final class StrictJinja {
   /** Renders {@code source}; the output, or what is wrong with the template, first problem first. */
   Rendered render(String source, Map<String, Object> context) {
     if (ansible) {
-      source = pythonLiterals(source);
+      source = percentOperators(pythonLiterals(source));
       context = new LinkedHashMap<>(context);
       // Jinja's literals that Jinjava lacks (none is answered by the interpreter: a null binding is dropped)
       context.putIfAbsent("True", true);
@@ -185,6 +186,18 @@ final class StrictJinja {
         out.append(source, done, start).append(jinjavaLiteral(pythonUnescape(literal.substring(1, literal.length() - 1))));
         done = block.start() + m.end();
       }
+    }
+    return out.append(source.substring(done)).toString();
+  }
+
+  /** Python's {@code 'fmt' % values} in each code block (see {@link PythonStrings#percentOperators}). */
+  private static String percentOperators(String source) {
+    String blanked = blank(RAW, blank(COMMENT, source));
+    StringBuilder out = new StringBuilder();
+    int done = 0;
+    for (Matcher block = CODE.matcher(blanked); block.find(); ) {
+      out.append(source, done, block.start()).append(PythonStrings.percentOperators(source.substring(block.start(), block.end())));
+      done = block.end();
     }
     return out.append(source.substring(done)).toString();
   }

@@ -205,4 +205,16 @@ class RendererTest {
     assertThat(ansible("{% for p in ports if p > 9000 %}{{ p }}{% else %}none above 9000{% endfor %}", vars))
         .isEqualTo("none above 9000");
   }
+
+  /** Jinjava read % as a remainder ("Cannot coerce '%s:%d' to Long") and looked for Java methods on strings. */
+  @Test
+  void pythonPercentFormattingAndStringMethodsRenderAsInJinja2() throws Exception {
+    Map<String, Object> vars = Map.of("name", "tv-api", "port", 8080, "env", Map.of("zone", "eu"));
+    assertThat(ansible("{{ '%s:%05d' % (name, port) }} {{ '%(zone)s' % env }} {{ 'v=%s' % name | upper }} {{ '%d%%' % 5 }}", vars))
+        .isEqualTo("tv-api:08080 eu v=TV-API 5%");
+    assertThat(ansible("{{ name.upper() }} {{ name.split('-') }} {{ '-'.join(['a', 'b']) }} {{ '{}:{:>6}'.format(name, port) }}"
+        + " {{ name.startswith('tv') }} {{ ' x '.strip() }}", vars)).isEqualTo("TV-API ['tv', 'api'] a-b tv-api:  8080 True x");
+    assertThat(ansible("{{ '%s %s' % (name,) }}", vars)).startsWith("template a.j2: line 1: ")
+        .endsWith("not enough arguments for format string");
+  }
 }
