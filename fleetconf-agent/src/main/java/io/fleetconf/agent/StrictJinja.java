@@ -265,6 +265,13 @@ final class StrictJinja {
     }
   }
 
+  /** {@code hostvars}: this host's variables; another host's are not on the device, and say so when used. */
+  static Branch hostvars(String host, Object vars) {
+    Branch hostvars = new Branch("hostvars");
+    hostvars.put(host, vars);
+    return hostvars;
+  }
+
   /** A list of the config at {@code path}, so that an index past its end is named in full. */
   static final class Items extends ArrayList<Object> {
     private final String path;
@@ -298,6 +305,7 @@ final class StrictJinja {
       }
       Optional<String> undefined = switch (value) {
         case Undefined u -> Optional.of(u.name() + "." + key);
+        case Branch branch when !branch.containsKey(key) && branch.path.equals("hostvars") -> Optional.of("hostvars['" + key + "']");
         case Branch branch when !branch.containsKey(key) -> Optional.of(branch.path + "." + key);
         case Items items when items.lacks(property) -> Optional.of(items.path + "[" + key + "]");
         // a scalar has no attributes in Jinja; Jinjava would look for Java bean getters

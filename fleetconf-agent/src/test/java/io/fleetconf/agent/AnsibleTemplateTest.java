@@ -61,16 +61,21 @@ class AnsibleTemplateTest {
     return list;
   }
 
-  /** The groups Ansible puts the host in (its {@code group_names}). */
-  private static List<String> groupNames(String host) {
-    List<String> groups = new ArrayList<>();
+  /**
+   * The inventory's shape as {@code fleetconf import ansible} stores it ({@code global/ansible/inventory}):
+   * every group of {@code ansible-inventory --list} with its direct hosts and children, in that order.
+   */
+  private static Map<String, Object> inventoryEntry() {
+    Map<String, Object> groups = new java.util.LinkedHashMap<>();
     inventory.fieldNames().forEachRemaining(group -> {
-      JsonNode hosts = inventory.get(group).get("hosts");
-      if (hosts != null && iterable(hosts.elements()).stream().anyMatch(h -> h.asText().equals(host))) {
-        groups.add(group);
+      if (!group.equals("_meta")) {
+        Map<String, Object> shape = new java.util.LinkedHashMap<>();
+        shape.put("hosts", JSON.convertValue(inventory.get(group).path("hosts"), List.class));
+        shape.put("children", JSON.convertValue(inventory.get(group).path("children"), List.class));
+        groups.put(group, shape);
       }
     });
-    return groups;
+    return Map.of("groups", groups);
   }
 
   /**
@@ -94,13 +99,14 @@ class AnsibleTemplateTest {
   private static byte[] render(String host, Path template) {
     var builder = FleetconfClient.builder();
     ansibleVars(host).forEach((name, value) -> builder.defaultValue("vars/" + name, value));
+    builder.defaultValue("ansible/inventory", inventoryEntry());
     io.fleetconf.client.Config config;
     try (FleetconfClient client = builder.start()) {
       config = client.config();
     }
     var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
         dir.resolve("unused"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    return new Renderer(host, new AgentConfig.Ansible(Optional.empty(), Optional.empty(), groupNames(host)))
+    return new Renderer(host, new AgentConfig.Ansible(Optional.empty(), Optional.empty(), List.of()))
         .render(output, config);
   }
 

@@ -217,4 +217,23 @@ class RendererTest {
     assertThat(ansible("{{ '%s %s' % (name,) }}", vars)).startsWith("template a.j2: line 1: ")
         .endsWith("not enough arguments for format string");
   }
+
+  /** groups and group_names come from the import's inventory entry; before, groups[...] listed only this device. */
+  @Test
+  void groupsAndGroupNamesComeFromTheInventoryEntryAndOtherHostsVarsFailClearly() throws Exception {
+    Path template = Files.writeString(dir.resolve("g.j2"), "{{ groups['eu'] }} {{ groups['all'] }} {{ group_names }}");
+    var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
+        Path.of("/tmp/x"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("ansible"));
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("vars/x", 1);
+    values.put("ansible/inventory", Map.of("groups", Map.of(
+        "all", Map.of("children", List.of("ungrouped", "eu")),
+        "eu", Map.of("hosts", List.of("vv-2"), "children", List.of("lisbon")),
+        "lisbon", Map.of("hosts", List.of("vv-1", "vv-2")))));
+    assertThat(new String(new Renderer("vv-1").render(output, config(values)), StandardCharsets.UTF_8))
+        .isEqualTo("['vv-2', 'vv-1'] ['vv-2', 'vv-1'] ['eu', 'lisbon']");
+    assertThat(ansible("{{ hostvars[inventory_hostname].x }} {{ hostvars['vv-9'].x }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: 'hostvars['vv-9'].x' is undefined: the agent has only its own host's"
+            + " variables (hostvars[inventory_hostname])");
+  }
 }
