@@ -122,7 +122,7 @@ final class AnsibleFilters {
     filter(context, "hash", (v, a, k) -> hash(str(v), a.length > 0 ? str(a[0]) : "sha1"));
     filter(context, "checksum", (v, a, k) -> hash(str(v), "sha1"));
     filter(context, "quote", (v, a, k) -> quote(str(v)));
-    filter(context, "comment", (v, a, k) -> comment(str(v)));
+    filter(context, "comment", (v, a, k) -> AnsibleComment.comment(str(v), a.length > 0 ? str(a[0]) : "plain", k));
     filter(context, "combine", AnsibleFilters::combine);
     filter(context, "dict2items", (v, a, k) -> {
       List<Object> items = new ArrayList<>();
@@ -333,15 +333,6 @@ final class AnsibleFilters {
       return s;
     }
     return "'" + s.replace("'", "'\"'\"'") + "'";
-  }
-
-  /** The {@code plain} style of Ansible's {@code comment} filter. */
-  private static String comment(String text) {
-    StringBuilder out = new StringBuilder("#\n");
-    for (String line : text.split("\n", -1)) {
-      out.append("# ").append(line).append('\n').toString();
-    }
-    return out.append('#').toString().replaceAll("# \n", "#\n");
   }
 
   private static Object combine(Object value, Object[] args, Map<String, Object> kwargs) {

@@ -12,14 +12,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
 
 /**
  * Python's string methods ({@code .upper()}, {@code .split(',')}, {@code .format(...)}) and its
  * {@code %} formatting, which Jinja2 templates use and Jinjava lacks (it looks for Java methods,
  * and reads {@code %} as a number's remainder).
  */
-final class PythonStrings extends ELResolver {
+final class PythonStrings extends ReadOnlyResolver {
   @Override
   public Object invoke(ELContext context, Object base, Object method, Class<?>[] types, Object[] params) {
     if (!(base instanceof String s) || method == null) {
@@ -199,7 +198,7 @@ final class PythonStrings extends ELResolver {
     };
   }
 
-  private static final Pattern PERCENT = Pattern.compile("%(?:\\(([^)]*)\\))?([-+ 0#]*)(\\*|\\d+)?(?:\\.(\\d+))?([sridfFeExXoc%])");
+  private static final Pattern PERCENT = Pattern.compile("%(?:\\(([^)]*)\\))?([-+ 0#]*)(\\*|\\d+)?(?:\\.(\\d+))?([sridfFeExXocgG%])");
 
   /** {@code format % values}: a tuple's items in turn, or a dict's by {@code %(name)s}, or the one value. */
   static String percent(String format, Object values, boolean tuple) {
@@ -240,6 +239,9 @@ final class PythonStrings extends ELResolver {
     String flags = m.group(2).replace("#", "");
     String width = m.group(3) == null ? "" : m.group(3);
     char type = m.group(5).charAt(0);
+    if (type == 'g' || type == 'G') {
+      throw new InterpretException("%" + type + " formatting is not supported by fleetconf's agent: use %f or %e");
+    }
     String text = switch (type) {
       case 's' -> Python.str(value);
       case 'r' -> Python.repr(value);
@@ -382,28 +384,5 @@ final class PythonStrings extends ELResolver {
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
     return null;
-  }
-
-  @Override
-  public Class<?> getType(ELContext context, Object base, Object property) {
-    return null;
-  }
-
-  @Override
-  public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-  @Override
-  public boolean isReadOnly(ELContext context, Object base, Object property) {
-    return true;
-  }
-
-  @Override
-  public Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-    return null;
-  }
-
-  @Override
-  public Class<?> getCommonPropertyType(ELContext context, Object base) {
-    return Object.class;
   }
 }

@@ -203,7 +203,7 @@ final class PythonYaml {
 
   private boolean simpleKey(Node key) {
     return switch (key) {
-      case Scalar s -> !Analysis.of(s.text()).multiline && s.text().codePointCount(0, s.text().length()) <= 128;
+      case Scalar s -> !YamlScalar.of(s.text()).multiline && s.text().codePointCount(0, s.text().length()) <= 128;
       case Sequence seq -> seq.items().isEmpty();
       case Mapping map -> map.pairs().isEmpty();
     };
@@ -220,7 +220,7 @@ final class PythonYaml {
 
   private void scalar(Scalar scalar, boolean simpleKey) {
     increaseIndent(true, false);
-    Analysis a = Analysis.of(scalar.text());
+    YamlScalar a = YamlScalar.of(scalar.text());
     boolean plain = scalar.plainImplicit() && !(simpleKey && a.multiline)
         && (flowLevel > 0 ? a.flowPlain : a.blockPlain) && !(a.empty && (flowLevel > 0 || simpleKey));
     int[] text = scalar.text().codePoints().toArray();
@@ -277,40 +277,24 @@ final class PythonYaml {
     if (!whitespace && (text.length > 0 || flowLevel > 0)) {
       write(" ");
     }
-    boolean spaces = false;
-    boolean breaks = false;
-    for (int i = 0; i < text.length; i++) {
-      int ch = text[i];
-      if (ch == ' ') {
-        if (allowBreaks && !spaces && column > bestWidth && !(i + 1 < text.length && text[i + 1] == ' ')) {
-          writeIndent();
-        } else {
-          write(" ");
-        }
-        spaces = true;
-      } else if (Analysis.isBreak(ch)) {
-        if (!breaks && ch == '\n') {
-          lineBreak();
-        }
-        writeBreak(ch);
-        indention = true;
-        breaks = true;
-      } else {
-        if (breaks) {
-          writeIndent();
-        }
-        write(Character.toString(ch));
-        indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
+    writeFolding(text, allowBreaks, false);
     whitespace = false;
     indention = false;
   }
 
   private void writeSingleQuoted(int[] text, boolean allowBreaks) {
     indicator("'", true, false, false);
+    if (writeFolding(text, allowBreaks, true)) {
+      writeIndent();
+    }
+    indicator("'", false, false, false);
+  }
+
+  /**
+   * The text of a plain or single-quoted scalar: a lone space past the width becomes a line break,
+   * a line break is written doubled (a single one would fold to a space). True if it ends in a break.
+   */
+  private boolean writeFolding(int[] text, boolean allowBreaks, boolean quoted) {
     boolean spaces = false;
     boolean breaks = false;
     for (int i = 0; i < text.length; i++) {
@@ -322,7 +306,7 @@ final class PythonYaml {
           write(" ");
         }
         spaces = true;
-      } else if (Analysis.isBreak(ch)) {
+      } else if (YamlScalar.isBreak(ch)) {
         if (!breaks && ch == '\n') {
           lineBreak();
         }
@@ -333,16 +317,13 @@ final class PythonYaml {
         if (breaks) {
           writeIndent();
         }
-        write(ch == '\'' ? "''" : Character.toString(ch));
+        write(quoted && ch == '\'' ? "''" : Character.toString(ch));
         indention = false;
         spaces = false;
         breaks = false;
       }
     }
-    if (breaks) {
-      writeIndent();
-    }
-    indicator("'", false, false, false);
+    return breaks;
   }
 
   private void writeDoubleQuoted(int[] text, boolean allowBreaks) {
@@ -350,7 +331,7 @@ final class PythonYaml {
     boolean spaces = false;
     for (int i = 0; i < text.length; i++) {
       int ch = text[i];
-      if (!Analysis.printable(ch) || ch == 0xFEFF || Analysis.isBreak(ch) || ch == '"' || ch == '\\') {
+      if (!YamlScalar.printable(ch) || ch == 0xFEFF || YamlScalar.isBreak(ch) || ch == '"' || ch == '\\') {
         write(escape(ch));
         spaces = false;
       } else if (ch == ' ') {
@@ -391,119 +372,5 @@ final class PythonYaml {
       default -> ch <= 0xFF ? String.format("\\x%02X", ch) : ch <= 0xFFFF ? String.format("\\u%04X", ch)
           : String.format("\\U%08X", ch);
     };
-  }
-
-  /** What styles a scalar's text allows (libyaml's {@code yaml_emitter_analyze_scalar}). */
-  private static final class Analysis {
-    boolean empty;
-    boolean multiline;
-    boolean flowPlain = true;
-    boolean blockPlain = true;
-    boolean singleQuoted = true;
-
-    static boolean isBreak(int ch) {
-      return ch == '\r' || ch == '\n' || ch == 0x85 || ch == 0x2028 || ch == 0x2029;
-    }
-
-    /** libyaml's IS_PRINTABLE: a character it writes as it is (astral ones it escapes). */
-    static boolean printable(int ch) {
-      return ch == 0x0A || (ch >= 0x20 && ch <= 0x7E) || (ch >= 0xA0 && ch <= 0xD7FF)
-          || (ch >= 0xE000 && ch <= 0xFFFD && ch != 0xFEFF);
-    }
-
-    private static boolean blankOrEnd(int[] text, int i) {
-      return i >= text.length || text[i] == ' ' || text[i] == '\t' || text[i] == 0 || isBreak(text[i]);
-    }
-
-    static Analysis of(String scalar) {
-      Analysis a = new Analysis();
-      int[] text = scalar.codePoints().toArray();
-      if (text.length == 0) {
-        a.empty = true;
-        a.flowPlain = false;
-        return a;
-      }
-      boolean blockIndicators = scalar.startsWith("---") || scalar.startsWith("...");
-      boolean flowIndicators = blockIndicators;
-      boolean special = false;
-      boolean leadingSpace = false;
-      boolean leadingBreak = false;
-      boolean trailingSpace = false;
-      boolean trailingBreak = false;
-      boolean breakSpace = false;
-      boolean spaceBreak = false;
-      boolean previousSpace = false;
-      boolean previousBreak = false;
-      boolean precededByWhitespace = true;
-      for (int i = 0; i < text.length; i++) {
-        int ch = text[i];
-        boolean followedByWhitespace = blankOrEnd(text, i + 1);
-        if (i == 0) {
-          if ("#,[]{}&*!|>'\"%@`".indexOf(ch) >= 0) {
-            flowIndicators = blockIndicators = true;
-          }
-          if (ch == '?' || ch == ':') {
-            flowIndicators = true;
-            blockIndicators |= followedByWhitespace;
-          }
-          if (ch == '-' && followedByWhitespace) {
-            flowIndicators = blockIndicators = true;
-          }
-        } else {
-          if (",?[]{}".indexOf(ch) >= 0) {
-            flowIndicators = true;
-          }
-          if (ch == ':') {
-            flowIndicators = true;
-            blockIndicators |= followedByWhitespace;
-          }
-          if (ch == '#' && precededByWhitespace) {
-            flowIndicators = blockIndicators = true;
-          }
-        }
-        if (!printable(ch) || ch == 0xFEFF) {
-          special = true;
-        }
-        if (isBreak(ch)) {
-          a.multiline = true;
-        }
-        if (ch == ' ') {
-          leadingSpace |= i == 0;
-          trailingSpace |= i == text.length - 1;
-          breakSpace |= previousBreak;
-          previousSpace = true;
-          previousBreak = false;
-        } else if (isBreak(ch)) {
-          leadingBreak |= i == 0;
-          trailingBreak |= i == text.length - 1;
-          spaceBreak |= previousSpace;
-          previousSpace = false;
-          previousBreak = true;
-        } else {
-          previousSpace = false;
-          previousBreak = false;
-        }
-        precededByWhitespace = blankOrEnd(text, i);
-      }
-      if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-        a.flowPlain = a.blockPlain = false;
-      }
-      if (breakSpace) {
-        a.flowPlain = a.blockPlain = a.singleQuoted = false;
-      }
-      if (spaceBreak || special) {
-        a.flowPlain = a.blockPlain = a.singleQuoted = false;
-      }
-      if (a.multiline) {
-        a.flowPlain = a.blockPlain = false;
-      }
-      if (flowIndicators) {
-        a.flowPlain = false;
-      }
-      if (blockIndicators) {
-        a.blockPlain = false;
-      }
-      return a;
-    }
   }
 }

@@ -292,7 +292,7 @@ final class StrictJinja {
 
 
   /** Resolves a missing key of the config, or anything under an undefined name, to an {@link Undefined}. */
-  private static final class UndefinedResolver extends ELResolver {
+  private static final class UndefinedResolver extends ReadOnlyResolver {
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
       Object value = base instanceof PyMap map ? map.toMap()
@@ -321,28 +321,6 @@ final class StrictJinja {
       return new Undefined(undefined.get(), line);
     }
 
-    @Override
-    public Class<?> getType(ELContext context, Object base, Object property) {
-      return null;
-    }
-
-    @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-    @Override
-    public boolean isReadOnly(ELContext context, Object base, Object property) {
-      return true;
-    }
-
-    @Override
-    public Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-      return null;
-    }
-
-    @Override
-    public Class<?> getCommonPropertyType(ELContext context, Object base) {
-      return Object.class;
-    }
   }
 
   /** A top-level name that is in no scope is an {@link Undefined}, not null. */
