@@ -81,6 +81,8 @@ final class AnsibleFilters {
     filter(context, "bool", (v, a, k) -> v == null || v instanceof Boolean ? v
         : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || Long.valueOf(1).equals(v));
     filter(context, "string", (v, a, k) -> Python.str(v));
+    filter(context, "int", (v, a, k) -> toInt(v, a.length > 0 ? a[0] : k.getOrDefault("default", 0L),
+        a.length > 1 ? ((Number) a[1]).intValue() : k.get("base") instanceof Number n ? n.intValue() : 10));
     filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
     filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
     filter(context, "title", (v, a, k) -> Python.title(str(v)));
@@ -215,6 +217,30 @@ final class AnsibleFilters {
 
   private static void test(Context context, String name, Check check) {
     context.registerExpTest(new Test(name, check));
+  }
+
+  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default. */
+  private static Object toInt(Object value, Object fallback, int base) {
+    if (value instanceof Undefined undefined) {
+      throw new Undefined.UndefinedException(undefined);
+    }
+    try {
+      if (value instanceof CharSequence text) {
+        String s = text.toString().strip().replace("_", "");
+        boolean negative = s.startsWith("-");
+        String digits = s.replaceFirst("^[-+]", "");
+        String prefix = base == 16 ? "0[xX]" : base == 8 ? "0[oO]" : base == 2 ? "0[bB]" : "(?!)";
+        long parsed = Long.parseLong(digits.replaceFirst("^" + prefix, ""), base);
+        return negative ? -parsed : parsed;
+      }
+      return value instanceof Number n ? n.longValue() : value instanceof Boolean b ? (b ? 1L : 0L) : fallback;
+    } catch (NumberFormatException e) {
+      try {
+        return (long) Double.parseDouble(value.toString().strip());
+      } catch (NumberFormatException notFloat) {
+        return fallback;
+      }
+    }
   }
 
   private static Object arg(Object[] args, int index) {

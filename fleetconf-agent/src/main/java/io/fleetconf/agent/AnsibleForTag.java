@@ -51,7 +51,9 @@ final class AnsibleForTag extends ForTag {
     int split = topLevelIf(expression);
     String iterable = split < 0 ? expression : expression.substring(0, split);
     List<Object> items = new ArrayList<>();
-    ForLoop all = ObjectIterator.getLoop(interpreter.resolveELExpression(iterable, tagNode.getLineNumber()));
+    Object collection = interpreter.resolveELExpression(iterable, tagNode.getLineNumber());
+    // Python iterates a dict's keys; Jinjava its values
+    ForLoop all = ObjectIterator.getLoop(collection instanceof Map<?, ?> map ? new ArrayList<>(map.keySet()) : collection);
     while (all.hasNext()) {
       Object item = all.next();
       if (split < 0 || accepts(interpreter, vars, item, expression.substring(split + 4), tagNode.getLineNumber())) {

@@ -37,6 +37,9 @@ record InventoryGroups(Map<String, List<String>> groups, List<String> groupNames
       hosts.put(name.toString(), names(group, "hosts", name));
       children.put(name.toString(), names(group, "children", name));
     });
+    // Ansible always has both; ansible-inventory --list leaves out an empty ungrouped
+    hosts.putIfAbsent("ungrouped", List.of());
+    children.putIfAbsent("ungrouped", List.of());
     Map<String, List<String>> groups = new LinkedHashMap<>();
     hosts.keySet().forEach(name -> groups.put(name, hostsOf(name, hosts, children)));
     // a host is in the groups that list it and in all their ancestors; group_names leaves out all, sorted

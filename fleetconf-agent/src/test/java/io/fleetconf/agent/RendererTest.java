@@ -236,4 +236,19 @@ class RendererTest {
         .isEqualTo("template a.j2: line 1: 'hostvars['vv-9'].x' is undefined: the agent has only its own host's"
             + " variables (hostvars[inventory_hostname])");
   }
+
+  /** Jinjava's int ignored base=16 and printed a wrong number without failing; an undefined value still fails. */
+  @Test
+  void intReadsAStringInTheBaseGiven() throws Exception {
+    assertThat(ansible("{{ 'ff' | int(base=16) }} {{ '0x1F' | int(base=16) }} {{ '42.9' | int }} {{ 'x' | int(7) }} {{ '1_000' | int }}",
+        Map.of())).isEqualTo("255 31 42 7 1000");
+    assertThat(ansible("{{ nope | int }}", Map.of())).isEqualTo("template a.j2: line 1: 'nope' is undefined");
+  }
+
+  /** Jinjava iterated a dict's values where Python iterates its keys: {% for k in d %} printed the values. */
+  @Test
+  void aForLoopOverADictIteratesItsKeys() throws Exception {
+    assertThat(ansible("{% for k in limits %}{{ k }}={{ limits[k] }};{% endfor %}", Map.of("limits", Map.of("nofile", 65536))))
+        .isEqualTo("nofile=65536;");
+  }
 }
