@@ -41,7 +41,8 @@ public record AgentConfig(
   /**
    * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
    * top-level variables (default {@code vars}), {@code ansible_managed} (default Ansible's
-   * {@code Ansible managed}), and the device's {@code group_names}.
+   * {@code Ansible managed}), and the device's {@code group_names} for a fleet whose config has no
+   * inventory entry from {@code fleetconf import ansible} (the entry wins when present).
    */
   public record Ansible(Optional<String> namespace, Optional<String> managed, List<String> groupNames) {
     public Ansible {

@@ -81,21 +81,21 @@ final class AnsibleFilters {
     filter(context, "bool", (v, a, k) -> v == null || v instanceof Boolean ? v
         : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || Long.valueOf(1).equals(v));
     filter(context, "string", (v, a, k) -> Python.str(v));
+    filter(context, "int", (v, a, k) -> toInt(v, a.length > 0 ? a[0] : k.getOrDefault("default", 0L),
+        a.length > 1 ? ((Number) a[1]).intValue() : k.get("base") instanceof Number n ? n.intValue() : 10));
     filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
     filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
-    filter(context, "title", (v, a, k) -> {
-      // Python's str.title: a letter after a non-letter starts a word
-      StringBuilder out = new StringBuilder();
-      boolean inWord = false;
-      for (char c : str(v).toCharArray()) {
-        out.append(inWord ? Character.toLowerCase(c) : Character.toUpperCase(c));
-        inWord = Character.isLetter(c);
-      }
-      return out.toString();
-    });
+    filter(context, "title", (v, a, k) -> Python.title(str(v)));
     filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
     filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
+    filter(context, "to_yaml", (v, a, k) -> PythonYaml.dump(v, yamlOptions(k, 2,
+        java.util.Optional.ofNullable(k.get("default_flow_style")).map(AnsibleFilters::truthy))));
+    filter(context, "to_nice_yaml", (v, a, k) -> PythonYaml.dump(v, yamlOptions(k, a.length > 0 && a[0] instanceof Number n
+        ? n.intValue() : 4, java.util.Optional.of(false))));
+    // Python's 'fmt' % values, as StrictJinja rewrites it
+    filter(context, "__percent", (v, a, k) -> PythonStrings.percent(str(v), List.of(a), true));
+    filter(context, "__percent_one", (v, a, k) -> PythonStrings.percent(str(v), arg(a, 0), arg(a, 0) instanceof Python.Tuple));
     filter(context, "from_json", (v, a, k) -> read(JSON, str(v)));
     filter(context, "from_yaml", (v, a, k) -> read(YAML, str(v)));
     filter(context, "regex_replace", (v, a, k) -> PythonRegex.compile(str(arg(a, 0)), a, k, 2).matcher(str(v))
@@ -124,7 +124,7 @@ final class AnsibleFilters {
     filter(context, "hash", (v, a, k) -> hash(str(v), a.length > 0 ? str(a[0]) : "sha1"));
     filter(context, "checksum", (v, a, k) -> hash(str(v), "sha1"));
     filter(context, "quote", (v, a, k) -> quote(str(v)));
-    filter(context, "comment", (v, a, k) -> comment(str(v)));
+    filter(context, "comment", (v, a, k) -> AnsibleComment.comment(str(v), a.length > 0 ? str(a[0]) : "plain", k));
     filter(context, "combine", AnsibleFilters::combine);
     filter(context, "dict2items", (v, a, k) -> {
       List<Object> items = new ArrayList<>();
@@ -219,6 +219,30 @@ final class AnsibleFilters {
     context.registerExpTest(new Test(name, check));
   }
 
+  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default. */
+  private static Object toInt(Object value, Object fallback, int base) {
+    if (value instanceof Undefined undefined) {
+      throw new Undefined.UndefinedException(undefined);
+    }
+    try {
+      if (value instanceof CharSequence text) {
+        String s = text.toString().strip().replace("_", "");
+        boolean negative = s.startsWith("-");
+        String digits = s.replaceFirst("^[-+]", "");
+        String prefix = base == 16 ? "0[xX]" : base == 8 ? "0[oO]" : base == 2 ? "0[bB]" : "(?!)";
+        long parsed = Long.parseLong(digits.replaceFirst("^" + prefix, ""), base);
+        return negative ? -parsed : parsed;
+      }
+      return value instanceof Number n ? n.longValue() : value instanceof Boolean b ? (b ? 1L : 0L) : fallback;
+    } catch (NumberFormatException e) {
+      try {
+        return (long) Double.parseDouble(value.toString().strip());
+      } catch (NumberFormatException notFloat) {
+        return fallback;
+      }
+    }
+  }
+
   private static Object arg(Object[] args, int index) {
     if (index >= args.length) {
       throw new InterpretException("missing argument " + (index + 1));
@@ -233,6 +257,13 @@ final class AnsibleFilters {
   private static int intKw(Map<String, Object> kwargs, String name, int fallback) {
     Object value = kwargs.get(name);
     return value instanceof Number n ? n.intValue() : fallback;
+  }
+
+  /** {@code yaml.dump}'s keyword arguments as the filters pass them on (PyYAML sorts keys unless told not to). */
+  private static PythonYaml.Options yamlOptions(Map<String, Object> kwargs, int indent,
+      java.util.Optional<Boolean> flowStyle) {
+    return new PythonYaml.Options(intKw(kwargs, "indent", indent), intKw(kwargs, "width", 80), flowStyle,
+        !kwargs.containsKey("sort_keys") || truthy(kwargs.get("sort_keys")), truthy(kwargs.get("explicit_start")));
   }
 
   private static boolean truthy(Object value) {
@@ -328,15 +359,6 @@ final class AnsibleFilters {
       return s;
     }
     return "'" + s.replace("'", "'\"'\"'") + "'";
-  }
-
-  /** The {@code plain} style of Ansible's {@code comment} filter. */
-  private static String comment(String text) {
-    StringBuilder out = new StringBuilder("#\n");
-    for (String line : text.split("\n", -1)) {
-      out.append("# ").append(line).append('\n').toString();
-    }
-    return out.append('#').toString().replaceAll("# \n", "#\n");
   }
 
   private static Object combine(Object value, Object[] args, Map<String, Object> kwargs) {

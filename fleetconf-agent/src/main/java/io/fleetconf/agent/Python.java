@@ -23,6 +23,17 @@ final class Python {
     return value instanceof CharSequence text ? text.toString() : repr(value);
   }
 
+  /** Python's {@code str.title}: a letter after a non-letter starts a word. */
+  static String title(String text) {
+    StringBuilder out = new StringBuilder();
+    boolean inWord = false;
+    for (char c : text.toCharArray()) {
+      out.append(inWord ? Character.toLowerCase(c) : Character.toUpperCase(c));
+      inWord = Character.isLetter(c);
+    }
+    return out.toString();
+  }
+
   /** {@code repr(value)}: {@code 'text'}, {@code [1, 'a', True]}, {@code {'a': 1}}. */
   static String repr(Object value) {
     return switch (value) {
@@ -38,6 +49,7 @@ final class Python {
         map.forEach((k, v) -> items.add(repr(k) + ": " + repr(v)));
         yield "{" + String.join(", ", items) + "}";
       }
+      case Map.Entry<?, ?> pair -> "(" + repr(pair.getKey()) + ", " + repr(pair.getValue()) + ")";
       case Tuple tuple -> "(" + String.join(", ", tuple.stream().map(Python::repr).toList()) + (tuple.size() == 1 ? ",)" : ")");
       case Collection<?> list -> "[" + String.join(", ", list.stream().map(Python::repr).toList()) + "]";
       default -> value.toString();
@@ -59,7 +71,8 @@ final class Python {
       int exponent = Integer.parseInt(s.substring(e + 1));
       return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
     }
-    String plain = new BigDecimal(Double.toString(d)).toPlainString();
+    // Java writes 1.0E-4 for 0.0001: strip the zeros its exponent form leaves in the plain text
+    String plain = new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     return plain.contains(".") ? plain : plain + ".0";
   }
 

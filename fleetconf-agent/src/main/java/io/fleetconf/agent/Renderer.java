@@ -129,21 +129,27 @@ final class Renderer {
     if (tree.get(ansible.variables()) instanceof Map<?, ?> map) {
       map.forEach((k, v) -> vars.put((String) k, v));
     }
-    List<String> groupNames = ansible.groupNames().stream().filter(g -> !g.equals("all") && !g.equals("ungrouped"))
-        .sorted().toList();
-    Map<String, Object> groups = new LinkedHashMap<>();
-    groups.put("all", List.of(deviceId));
-    groups.put("ungrouped", groupNames.isEmpty() ? List.of(deviceId) : List.of());
-    groupNames.forEach(g -> groups.put(g, List.of(deviceId)));
+    InventoryGroups inventory = InventoryGroups.of(tree, deviceId).orElseGet(this::configuredGroups);
     vars.put("inventory_hostname", deviceId);
-    vars.put("inventory_hostname_short", deviceId.split("\\.", 2)[0]);
-    vars.put("group_names", groupNames);
-    vars.put("groups", groups);
+    // Ansible keeps an IP address whole as the short name
+    vars.put("inventory_hostname_short", deviceId.matches("[0-9.]+|.*:.*") ? deviceId : deviceId.split("\\.", 2)[0]);
+    vars.put("group_names", inventory.groupNames());
+    vars.put("groups", inventory.groups());
     vars.put("ansible_managed", ansible.managed().orElse("Ansible managed"));
     Map<String, Object> context = new LinkedHashMap<>();
     vars.forEach((name, value) -> context.put(name, StrictJinja.tree(name, value)));
-    context.put("hostvars", StrictJinja.tree("hostvars", Map.of(deviceId, vars)));
+    context.put("hostvars", StrictJinja.hostvars(deviceId, StrictJinja.tree("hostvars['" + deviceId + "']", vars)));
     return context;
+  }
+
+  /** Without the import's inventory entry: the groups the agent config names, each holding only this device. */
+  private InventoryGroups configuredGroups() {
+    List<String> groupNames = ansible.groupNames().stream().filter(g -> !g.equals("all")).sorted().toList();
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    groups.put("all", List.of(deviceId));
+    groups.put("ungrouped", groupNames.isEmpty() ? List.of(deviceId) : List.of());
+    groupNames.forEach(g -> groups.put(g, List.of(deviceId)));
+    return new InventoryGroups(groups, groupNames.isEmpty() ? List.of("ungrouped") : groupNames);
   }
 
   private static final String JINJA2_OVERRIDE = "#jinja2:";

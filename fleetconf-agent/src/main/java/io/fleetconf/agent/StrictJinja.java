@@ -63,6 +63,7 @@ final class StrictJinja {
         .withFailOnUnknownTokens(false).withElResolver(new CompositeELResolver() {
           {
             add(new UndefinedResolver());
+            add(new PythonStrings());
             add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
           }
         }).withInterperterFactory(new StrictInterpreters());
@@ -80,6 +81,7 @@ final class StrictJinja {
     Context global = jinja.getGlobalContext();
     if (ansible) {
       AnsibleFilters.register(global);
+      global.registerTag(new AnsibleForTag());
     }
     for (String name : List.of("default", "d")) {
       global.registerFilter(new Guard(name, global.getFilter(name)));
@@ -101,7 +103,7 @@ final class StrictJinja {
   /** Renders {@code source}; the output, or what is wrong with the template, first problem first. */
   Rendered render(String source, Map<String, Object> context) {
     if (ansible) {
-      source = pythonLiterals(source);
+      source = percentOperators(pythonLiterals(source));
       context = new LinkedHashMap<>(context);
       // Jinja's literals that Jinjava lacks (none is answered by the interpreter: a null binding is dropped)
       context.putIfAbsent("True", true);
@@ -188,6 +190,18 @@ final class StrictJinja {
     return out.append(source.substring(done)).toString();
   }
 
+  /** Python's {@code 'fmt' % values} in each code block (see {@link PythonStrings#percentOperators}). */
+  private static String percentOperators(String source) {
+    String blanked = blank(RAW, blank(COMMENT, source));
+    StringBuilder out = new StringBuilder();
+    int done = 0;
+    for (Matcher block = CODE.matcher(blanked); block.find(); ) {
+      out.append(source, done, block.start()).append(PythonStrings.percentOperators(source.substring(block.start(), block.end())));
+      done = block.end();
+    }
+    return out.append(source.substring(done)).toString();
+  }
+
   private static String jinjavaLiteral(String text) {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
@@ -251,6 +265,13 @@ final class StrictJinja {
     }
   }
 
+  /** {@code hostvars}: this host's variables; another host's are not on the device, and say so when used. */
+  static Branch hostvars(String host, Object vars) {
+    Branch hostvars = new Branch("hostvars");
+    hostvars.put(host, vars);
+    return hostvars;
+  }
+
   /** A list of the config at {@code path}, so that an index past its end is named in full. */
   static final class Items extends ArrayList<Object> {
     private final String path;
@@ -271,14 +292,20 @@ final class StrictJinja {
 
 
   /** Resolves a missing key of the config, or anything under an undefined name, to an {@link Undefined}. */
-  private static final class UndefinedResolver extends ELResolver {
+  private static final class UndefinedResolver extends ReadOnlyResolver {
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
       Object value = base instanceof PyMap map ? map.toMap()
           : base instanceof PyList list ? list.toList() : base;
       String key = String.valueOf(property);
+      int line = JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1);
+      if (base instanceof AnsibleForTag.Loop loop && (key.equals("previtem") || key.equals("nextitem"))) {
+        context.setPropertyResolved(true);
+        return loop.neighbour(key, line);
+      }
       Optional<String> undefined = switch (value) {
         case Undefined u -> Optional.of(u.name() + "." + key);
+        case Branch branch when !branch.containsKey(key) && branch.path.equals("hostvars") -> Optional.of("hostvars['" + key + "']");
         case Branch branch when !branch.containsKey(key) -> Optional.of(branch.path + "." + key);
         case Items items when items.lacks(property) -> Optional.of(items.path + "[" + key + "]");
         // a scalar has no attributes in Jinja; Jinjava would look for Java bean getters
@@ -291,31 +318,9 @@ final class StrictJinja {
         return null;
       }
       context.setPropertyResolved(true);
-      return new Undefined(undefined.get(), JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1));
+      return new Undefined(undefined.get(), line);
     }
 
-    @Override
-    public Class<?> getType(ELContext context, Object base, Object property) {
-      return null;
-    }
-
-    @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-    @Override
-    public boolean isReadOnly(ELContext context, Object base, Object property) {
-      return true;
-    }
-
-    @Override
-    public Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-      return null;
-    }
-
-    @Override
-    public Class<?> getCommonPropertyType(ELContext context, Object base) {
-      return Object.class;
-    }
   }
 
   /** A top-level name that is in no scope is an {@link Undefined}, not null. */

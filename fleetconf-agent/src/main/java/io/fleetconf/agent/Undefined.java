@@ -34,7 +34,8 @@ record Undefined(String name, int line) implements PyishSerializable, HasObjectT
     private final int line;
 
     UndefinedException(Undefined undefined) {
-      super("'" + undefined.name() + "' is undefined");
+      super("'" + undefined.name() + "' is undefined" + (undefined.name().startsWith("hostvars['")
+          ? ": the agent has only its own host's variables (hostvars[inventory_hostname])" : ""));
       this.line = undefined.line();
     }
 

@@ -61,31 +61,52 @@ class AnsibleTemplateTest {
     return list;
   }
 
-  /** The groups Ansible puts the host in (its {@code group_names}). */
-  private static List<String> groupNames(String host) {
-    List<String> groups = new ArrayList<>();
+  /**
+   * The inventory's shape as {@code fleetconf import ansible} stores it ({@code global/ansible/inventory}):
+   * every group of {@code ansible-inventory --list} with its direct hosts and children, in that order.
+   */
+  private static Map<String, Object> inventoryEntry() {
+    Map<String, Object> groups = new java.util.LinkedHashMap<>();
     inventory.fieldNames().forEachRemaining(group -> {
-      JsonNode hosts = inventory.get(group).get("hosts");
-      if (hosts != null && iterable(hosts.elements()).stream().anyMatch(h -> h.asText().equals(host))) {
-        groups.add(group);
+      if (!group.equals("_meta")) {
+        Map<String, Object> shape = new java.util.LinkedHashMap<>();
+        shape.put("hosts", JSON.convertValue(inventory.get(group).path("hosts"), List.class));
+        shape.put("children", JSON.convertValue(inventory.get(group).path("children"), List.class));
+        groups.put(group, shape);
       }
     });
-    return groups;
+    return Map.of("groups", groups);
+  }
+
+  /**
+   * The host's inventory variables (the names {@code ansible-inventory} lists) with their values in
+   * Ansible's key order, as the playbook dumped them: {@code ansible-inventory --list} sorts dicts.
+   */
+  private static Map<String, Object> ansibleVars(String host) {
+    JsonNode dumped;
+    try {
+      dumped = JSON.readTree(dir.resolve("out").resolve(host + ".vars.json").toFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, Object> vars = new java.util.LinkedHashMap<>();
+    inventory.get("_meta").get("hostvars").get(host).fieldNames()
+        .forEachRemaining(name -> vars.put(name, JSON.convertValue(dumped.get(name), Object.class)));
+    return vars;
   }
 
   /** The agent's renderer for the host, its {@code vars} namespace holding what Ansible has for it. */
   private static byte[] render(String host, Path template) {
     var builder = FleetconfClient.builder();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> vars = JSON.convertValue(inventory.get("_meta").get("hostvars").get(host), Map.class);
-    vars.forEach((name, value) -> builder.defaultValue("vars/" + name, value));
+    ansibleVars(host).forEach((name, value) -> builder.defaultValue("vars/" + name, value));
+    builder.defaultValue("ansible/inventory", inventoryEntry());
     io.fleetconf.client.Config config;
     try (FleetconfClient client = builder.start()) {
       config = client.config();
     }
     var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
         dir.resolve("unused"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    return new Renderer(host, new AgentConfig.Ansible(Optional.empty(), Optional.empty(), groupNames(host)))
+    return new Renderer(host, new AgentConfig.Ansible(Optional.empty(), Optional.empty(), List.of()))
         .render(output, config);
   }
 

@@ -173,4 +173,82 @@ class RendererTest {
     byte[] bytes = new Renderer("vv-1").render(output, config(Map.of("vars/x", 1)));
     assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("True False True\n");
   }
+
+  /** Renders {@code source} in Ansible mode with {@code vars}; the text, or the error without the template's path. */
+  private String ansible(String source, Map<String, Object> vars) throws Exception {
+    Path template = Files.writeString(dir.resolve("a.j2"), source);
+    var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
+        Path.of("/tmp/x"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("ansible"));
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("vars/x", 1);
+    vars.forEach((k, v) -> values.put("vars/" + k, v));
+    try {
+      return new String(new Renderer("vv-1").render(output, config(values)), StandardCharsets.UTF_8);
+    } catch (AgentException e) {
+      return e.getMessage().replace(template.toString(), "a.j2");
+    }
+  }
+
+  /** Java writes 1.0E-4 for 0.0001, and the plain text of that kept a zero Python does not print. */
+  @Test
+  void aSmallFloatPrintsAsPythonWithoutATrailingZero() throws Exception {
+    assertThat(ansible("{{ 0.0001 }} {{ 0.00012 }} {{ 100.0 }} {{ 1.5e-7 }} {{ [0.0001] | to_yaml }}", Map.of()))
+        .isEqualTo("0.0001 0.00012 100.0 1.5e-07 [0.0001]\n");
+  }
+
+  /** Jinjava had no loop filter (an undefined name), rendered a for's else as nothing, and had no previtem. */
+  @Test
+  void aForLoopFilterCountsOnlyTheItemsItKeepsAndElseRendersWhenNoneIsLeft() throws Exception {
+    Map<String, Object> vars = Map.of("ports", List.of(80, 8080, 443));
+    assertThat(ansible("{% for p in ports if p > 100 %}{{ loop.index }}/{{ loop.length }}={{ p }}{% if loop.previtem is defined %}"
+        + " after {{ loop.previtem }}{% endif %};{% else %}none{% endfor %}", vars)).isEqualTo("1/2=8080;2/2=443 after 8080;");
+    assertThat(ansible("{% for p in ports if p > 9000 %}{{ p }}{% else %}none above 9000{% endfor %}", vars))
+        .isEqualTo("none above 9000");
+  }
+
+  /** Jinjava read % as a remainder ("Cannot coerce '%s:%d' to Long") and looked for Java methods on strings. */
+  @Test
+  void pythonPercentFormattingAndStringMethodsRenderAsInJinja2() throws Exception {
+    Map<String, Object> vars = Map.of("name", "tv-api", "port", 8080, "env", Map.of("zone", "eu"));
+    assertThat(ansible("{{ '%s:%05d' % (name, port) }} {{ '%(zone)s' % env }} {{ 'v=%s' % name | upper }} {{ '%d%%' % 5 }}", vars))
+        .isEqualTo("tv-api:08080 eu v=TV-API 5%");
+    assertThat(ansible("{{ name.upper() }} {{ name.split('-') }} {{ '-'.join(['a', 'b']) }} {{ '{}:{:>6}'.format(name, port) }}"
+        + " {{ name.startswith('tv') }} {{ ' x '.strip() }}", vars)).isEqualTo("TV-API ['tv', 'api'] a-b tv-api:  8080 True x");
+    assertThat(ansible("{{ '%s %s' % (name,) }}", vars)).startsWith("template a.j2: line 1: ")
+        .endsWith("not enough arguments for format string");
+  }
+
+  /** groups and group_names come from the import's inventory entry; before, groups[...] listed only this device. */
+  @Test
+  void groupsAndGroupNamesComeFromTheInventoryEntryAndOtherHostsVarsFailClearly() throws Exception {
+    Path template = Files.writeString(dir.resolve("g.j2"), "{{ groups['eu'] }} {{ groups['all'] }} {{ group_names }}");
+    var output = new AgentConfig.Output("out", "vars", Optional.of(template), Optional.empty(), Optional.empty(),
+        Path.of("/tmp/x"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("ansible"));
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("vars/x", 1);
+    values.put("ansible/inventory", Map.of("groups", Map.of(
+        "all", Map.of("children", List.of("ungrouped", "eu")),
+        "eu", Map.of("hosts", List.of("vv-2"), "children", List.of("lisbon")),
+        "lisbon", Map.of("hosts", List.of("vv-1", "vv-2")))));
+    assertThat(new String(new Renderer("vv-1").render(output, config(values)), StandardCharsets.UTF_8))
+        .isEqualTo("['vv-2', 'vv-1'] ['vv-2', 'vv-1'] ['eu', 'lisbon']");
+    assertThat(ansible("{{ hostvars[inventory_hostname].x }} {{ hostvars['vv-9'].x }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: 'hostvars['vv-9'].x' is undefined: the agent has only its own host's"
+            + " variables (hostvars[inventory_hostname])");
+  }
+
+  /** Jinjava's int ignored base=16 and printed a wrong number without failing; an undefined value still fails. */
+  @Test
+  void intReadsAStringInTheBaseGiven() throws Exception {
+    assertThat(ansible("{{ 'ff' | int(base=16) }} {{ '0x1F' | int(base=16) }} {{ '42.9' | int }} {{ 'x' | int(7) }} {{ '1_000' | int }}",
+        Map.of())).isEqualTo("255 31 42 7 1000");
+    assertThat(ansible("{{ nope | int }}", Map.of())).isEqualTo("template a.j2: line 1: 'nope' is undefined");
+  }
+
+  /** Jinjava iterated a dict's values where Python iterates its keys: {% for k in d %} printed the values. */
+  @Test
+  void aForLoopOverADictIteratesItsKeys() throws Exception {
+    assertThat(ansible("{% for k in limits %}{{ k }}={{ limits[k] }};{% endfor %}", Map.of("limits", Map.of("nofile", 65536))))
+        .isEqualTo("nofile=65536;");
+  }
 }

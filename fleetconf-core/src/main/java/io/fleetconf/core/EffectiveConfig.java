@@ -41,8 +41,15 @@ public record EffectiveConfig(ObjectNode tree, SortedMap<String, Origin> provena
     if (!(lower instanceof Branch low) || !(higher instanceof Branch high)) {
       return higher;
     }
-    Map<String, Node> children = new LinkedHashMap<>(low.children());
-    high.children().forEach((name, node) -> children.merge(name, node, EffectiveConfig::overlay));
+    // Key order as Ansible (Python) gives it: an object naming every key of the one below (with
+    // null tombstones for those it drops) replaces it and keeps its own order; otherwise, as
+    // dict.update, the lower keys keep their places and new ones come after.
+    boolean replaces = high.children().keySet().containsAll(low.children().keySet());
+    Map<String, Node> children = new LinkedHashMap<>(replaces ? Map.of() : low.children());
+    high.children().forEach((name, node) -> {
+      Node below = low.children().get(name);
+      children.put(name, below == null ? node : overlay(below, node));
+    });
     return new Branch(children, high.origin());
   }
 

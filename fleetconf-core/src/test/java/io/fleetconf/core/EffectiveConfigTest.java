@@ -62,6 +62,30 @@ class EffectiveConfigTest {
     assertThat(resolve().tree()).isEqualTo(json("{\"self_monitor\":{\"cpu\":70,\"disk\":10}}"));
   }
 
+  /** The keys of {@code path}'s object in the resolved tree, in its order. */
+  private List<String> keysAt(String pointer) {
+    List<String> keys = new ArrayList<>();
+    resolve().tree().at(pointer).fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+
+  @Test
+  void anObjectReplacingTheOneBelowKeepsItsOwnKeyOrder() throws Exception {
+    // Ansible's replace: the inventory import names every lower key, dropped ones as null tombstones
+    put("global/vars/env", "{\"zone\": \"eu\", \"mode\": \"prod\", \"bind\": {\"port\": 80, \"addr\": \"a\"}}");
+    put("groups/site/lisbon/vars/env", "{\"bind\": {\"addr\": \"b\", \"port\": 81}, \"zone\": \"pt\", \"mode\": null}");
+    assertThat(keysAt("/vars/env")).containsExactly("bind", "zone");
+    assertThat(keysAt("/vars/env/bind")).containsExactly("addr", "port");
+  }
+
+  @Test
+  void anObjectMergedIntoTheOneBelowKeepsTheLowerOrderAndAppendsItsNewKeys() throws Exception {
+    // as Python's dict.update and Ansible's combine(recursive=True)
+    put("global/vars/env", "{\"zone\": \"eu\", \"mode\": \"prod\", \"bind\": \"x\"}");
+    put("groups/site/lisbon/vars/env", "{\"log\": \"info\", \"bind\": \"y\", \"app\": 1}");
+    assertThat(keysAt("/vars/env")).containsExactly("zone", "mode", "bind", "log", "app");
+  }
+
   @Test
   void arraysAndScalarsReplace() throws Exception {
     put("global/tv_scheduler", "{\"rules\": [1, 2, 3], \"volume\": {\"day\": 40}}");
