@@ -44,8 +44,15 @@ final class Proxy implements AutoCloseable {
       try {
         Socket client = socket.accept();
         Socket server = new Socket(target.getAddress(), target.getPort());
-        open.add(client);
-        open.add(server);
+        synchronized (open) {
+          if (socket.isClosed()) { // stop() ran while this one was being accepted: it must not get through
+            closeQuietly(client);
+            closeQuietly(server);
+            return;
+          }
+          open.add(client);
+          open.add(server);
+        }
         Thread.ofVirtual().start(() -> pipe(client, server));
         Thread.ofVirtual().start(() -> pipe(server, client));
       } catch (IOException e) {
@@ -66,9 +73,11 @@ final class Proxy implements AutoCloseable {
 
   /** Refuses new connections and cuts the open ones, as a stopped API server does. */
   void stop() {
-    closeQuietly(listening);
-    open.forEach(Proxy::closeQuietly);
-    open.clear();
+    synchronized (open) {
+      closeQuietly(listening);
+      open.forEach(Proxy::closeQuietly);
+      open.clear();
+    }
   }
 
   private static void closeQuietly(java.io.Closeable closeable) {
