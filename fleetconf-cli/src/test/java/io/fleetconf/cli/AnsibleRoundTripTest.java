@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,17 +28,7 @@ class AnsibleRoundTripTest {
   private static final Map<String, Map<String, Integer>> PRIORITIES = Map.of("priorities/inventory.yaml",
       Map.of("alpha", 10, "gamma", 5));
   @TempDir Path dir;
-  TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.on(dir.resolve("data")).startNow();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final TestServer server = TestServer.fresh();
 
   @ParameterizedTest
   @ValueSource(strings = {"ini/hosts", "yaml", "priorities/inventory.yaml"})

@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An inventory of many hosts, imported and exported: the round trip holds at size, in seconds. */
@@ -16,17 +15,7 @@ class LargeAnsibleExportTest {
   private static final int HOSTS = Integer.getInteger("fleetconf.largeExportHosts", 300);
   private static final int SITES = 20;
   @TempDir Path dir;
-  TestServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.on(dir.resolve("data")).startNow();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final TestServer server = TestServer.fresh();
 
   @Test
   void hundredsOfHostsInNestedGroupsComeBackWithTheirVariables() throws Exception {
