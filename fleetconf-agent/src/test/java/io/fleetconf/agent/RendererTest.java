@@ -251,4 +251,36 @@ class RendererTest {
     assertThat(ansible("{% for k in limits %}{{ k }}={{ limits[k] }};{% endfor %}", Map.of("limits", Map.of("nofile", 65536))))
         .isEqualTo("nofile=65536;");
   }
+  /** Jinjava truncated // and % toward zero on negative numbers where Python floors, and wrote a different number. */
+  @Test
+  void floorDivisionAndRemainderFloorAsPythonOnNegativeNumbers() throws Exception {
+    assertThat(ansible("[{{ -7 }}] {{  -n }}", Map.of("n", 2))).isEqualTo("[-7] -2");
+    assertThat(ansible("{{ -7 // 2 }} {{ -7 % 2 }} {{ 7 // -2 }} {{ 7 % -2 }} {{ -7.5 // 2 }} {{ -7.5 % 2 }} {{ n // 2 }} {{ n % 3 }}"
+        + " {{ f // 2 }} {{ 7.0 % 2 }}", Map.of("n", -7, "f", -7.5))).isEqualTo("-4 1 -4 -1 -4.0 0.5 -4 2 -4.0 1.0");
+    assertThat(ansible("{{ 1 // 0 }}", Map.of())).isEqualTo("template a.j2: line 1: integer division or modulo by zero");
+    assertThat(ansible("{{ '7' // 2 }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: unsupported operand type(s) for //: 'str' and 'int'");
+  }
+
+  /** Jinjava's ~ wrote a boolean as true/false where Jinja2 writes Python's True/False. */
+  @Test
+  void concatenationWritesBooleansAndNoneAsPython() throws Exception {
+    assertThat(ansible("{{ flag ~ '' }} {{ 'x' ~ flag }} {{ off ~ 1 }} {{ flag | string }} {{ flag }} {{ none ~ 1 }} {{ [flag] ~ '' }}"
+        + " {{ 1.0 ~ '' }}", Map.of("flag", true, "off", false))).isEqualTo("True xTrue False1 True True None1 [True] 1.0");
+  }
+
+  /** Jinjava multiplied '90' * 2 as the number 180 and failed on '=' * 5; Python repeats strings and lists. */
+  @Test
+  void multiplyingAStringOrAListRepeatsIt() throws Exception {
+    assertThat(ansible("{{ '90' * 2 }} {{ '=' * 5 }} {{ 3 * 'ab' }} {{ [1, 2] * 2 }} {{ s * 0 }} {{ s * -1 }}|{{ num * 2 }} {{ 2 * 3 }}"
+        + " {{ 1.5 * 2 }}", Map.of("s", "ab", "num", "90"))).isEqualTo("9090 ===== ababab [1, 2, 1, 2]  |9090 6 3.0");
+    assertThat(ansible("{{ 'a' * 1.5 }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: can't multiply sequence by non-int of type 'float'");
+  }
+  /** A variable on the left of % was read as a number ("Cannot coerce"): Python formats with it. */
+  @Test
+  void aVariableFormatStringFormatsWithPercent() throws Exception {
+    assertThat(ansible("{{ fmt % (1, 2) }} {{ fmt2 % 'x' }} {{ fmt2 % [1] }}", Map.of("fmt", "%s-%s", "fmt2", "<%s>")))
+        .isEqualTo("1-2 <x> <[1]>");
+  }
 }
