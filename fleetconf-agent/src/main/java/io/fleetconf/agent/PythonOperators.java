@@ -4,17 +4,15 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.TruthyTypeConverter;
+import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.AstTuple;
+import com.hubspot.jinjava.el.ext.CollectionMembershipOperator;
+import com.hubspot.jinjava.el.ext.CollectionNonMembershipOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.PowerOfOperator;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import com.hubspot.jinjava.el.ext.TruncDivOperator;
 import io.fleetconf.agent.Undefined.UndefinedException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.misc.TypeConverter;
@@ -22,7 +20,9 @@ import jinjava.de.odysseus.el.tree.TreeBuilder;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstMethod;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 import jinjava.javax.el.ExpressionFactory;
 
 /**
@@ -67,26 +67,78 @@ final class PythonOperators {
   private static final class PythonParser extends ExtendedParser {
     PythonParser(Builder context, String input) {
       super(context, input);
-      putExtensionHandler(TruncDivOperator.TOKEN, handler(Parser.ExtensionPoint.MUL, new Op("//", PythonOperators::floorDiv)));
-      putExtensionHandler(StringConcatOperator.TOKEN, handler(Parser.ExtensionPoint.ADD,
+      putExtensionHandler(TruncDivOperator.TOKEN, handler(TruncDivOperator.HANDLER, new Op("//", PythonArithmetic::floorDiv)));
+      putExtensionHandler(PowerOfOperator.TOKEN, handler(PowerOfOperator.HANDLER, new Op("**", PythonArithmetic::power)));
+      putExtensionHandler(CollectionMembershipOperator.TOKEN, handler(CollectionMembershipOperator.HANDLER,
+          new Op("in", PythonComparison::contains)));
+      putExtensionHandler(CollectionNonMembershipOperator.TOKEN, handler(CollectionNonMembershipOperator.HANDLER,
+          new Op("not in", (a, b) -> !PythonComparison.contains(a, b))));
+      putExtensionHandler(StringConcatOperator.TOKEN, handler(StringConcatOperator.HANDLER,
           new Op("~", (a, b) -> Python.str(a) + Python.str(b))));
     }
 
     @Override
     protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-      if (operator == AstBinary.MUL) {
-        return super.createAstBinary(left, right, new Op("*", PythonOperators::multiply));
-      }
-      if (operator == AstBinary.MOD) {
-        boolean tuple = right instanceof AstTuple;
-        return super.createAstBinary(left, right, new Op("%", (a, b) -> a instanceof CharSequence format
-            ? PythonStrings.percent(format.toString(), b, tuple) : remainder(a, b)));
-      }
-      return super.createAstBinary(left, right, operator);
+      boolean tuple = right instanceof AstTuple;
+      Op op = operator == AstBinary.MUL ? new Op("*", PythonArithmetic::multiply)
+          : operator == AstBinary.MOD ? new Op("%", (a, b) -> a instanceof CharSequence format
+              ? PythonStrings.percent(format.toString(), b, tuple) : PythonArithmetic.remainder(a, b))
+          : operator == AstBinary.ADD || operator == AdditionOperator.OP ? new Op("+", PythonArithmetic::add)
+          : operator == AstBinary.SUB ? new Op("-", PythonArithmetic::subtract)
+          : operator == AstBinary.DIV ? new Op("/", PythonArithmetic::divide)
+          : operator == AstBinary.EQ ? new Op("==", PythonComparison::equal)
+          : operator == AstBinary.NE ? new Op("!=", (a, b) -> !PythonComparison.equal(a, b))
+          : ordering(operator);
+      return super.createAstBinary(left, right, op == null ? operator : op);
     }
 
-    private static Parser.ExtensionHandler handler(Parser.ExtensionPoint point, Op op) {
-      return new Parser.ExtensionHandler(point) {
+    private static Op ordering(AstBinary.Operator operator) {
+      String symbol = operator == AstBinary.LT ? "<" : operator == AstBinary.LE ? "<="
+          : operator == AstBinary.GT ? ">" : operator == AstBinary.GE ? ">=" : null;
+      return symbol == null ? null : new Op(symbol, (a, b) -> PythonComparison.ordered(a, b, symbol));
+    }
+
+    /**
+     * Unary minus as Python's; Jinja2 applies it before a filter ({@code -3 | abs} is 3) where
+     * Jinjava applies it after, so that form fails instead of printing another number.
+     */
+    @Override
+    protected AstUnary createAstUnary(AstNode operand, AstUnary.Operator operator) {
+      if (operator != AstUnary.NEG) {
+        return super.createAstUnary(operand, operator);
+      }
+      if (filterOrTest(operand)) {
+        throw new PythonError("a minus before a filter or test applies after it in fleetconf's agent and before it"
+            + " in Jinja2: write (-x) | filter");
+      }
+      return super.createAstUnary(operand, new AstUnary.SimpleOperator() {
+        @Override
+        protected Object apply(TypeConverter converter, Object value) {
+          if (value instanceof Undefined undefined) {
+            throw new UndefinedException(undefined);
+          }
+          return PythonArithmetic.negate(value);
+        }
+
+        @Override
+        public String toString() {
+          return "-";
+        }
+      });
+    }
+
+    /** Jinjava parses {@code x | f} and {@code x is t} into a call of {@code filter:f} / {@code exptest:t}. */
+    private static boolean filterOrTest(AstNode node) {
+      if (!(node instanceof AstMethod) || node.getCardinality() == 0 || node.getChild(0).getCardinality() == 0) {
+        return false;
+      }
+      String callee = String.valueOf(node.getChild(0).getChild(0));
+      return callee.startsWith(FILTER_PREFIX) || callee.startsWith(EXPTEST_PREFIX);
+    }
+
+    /** Jinjava's handler for the token, building this operator instead. */
+    private static Parser.ExtensionHandler handler(Parser.ExtensionHandler jinjava, Op op) {
+      return new Parser.ExtensionHandler(jinjava.getExtensionPoint()) {
         @Override
         public AstNode createAstNode(AstNode... children) {
           return new AstBinary(children[0], children[1], op);
@@ -125,112 +177,4 @@ final class PythonOperators {
     }
   }
 
-  private static Object floorDiv(Object a, Object b) {
-    if (isInt(a) && isInt(b)) {
-      long y = integer(b);
-      if (y == 0) {
-        throw new PythonError("integer division or modulo by zero");
-      }
-      return Math.floorDiv(integer(a), y);
-    }
-    double x = number(a, a, b, "//");
-    double y = number(b, a, b, "//");
-    if (y == 0) {
-      throw new PythonError("float floor division by zero");
-    }
-    // CPython's float_floor_div: exact where floor(x / y) rounds wrongly
-    double mod = x % y;
-    double div = (x - mod) / y;
-    if (mod != 0 && (y < 0) != (mod < 0)) {
-      div -= 1;
-    }
-    if (div == 0) {
-      return Math.copySign(0.0, x / y);
-    }
-    double floor = Math.floor(div);
-    return div - floor > 0.5 ? floor + 1 : floor;
-  }
-
-  private static Object remainder(Object a, Object b) {
-    if (isInt(a) && isInt(b)) {
-      long y = integer(b);
-      if (y == 0) {
-        throw new PythonError("integer modulo by zero");
-      }
-      return Math.floorMod(integer(a), y);
-    }
-    double x = number(a, a, b, "%");
-    double y = number(b, a, b, "%");
-    if (y == 0) {
-      throw new PythonError("float modulo");
-    }
-    double mod = x % y;
-    if (mod == 0) {
-      return Math.copySign(0.0, y);
-    }
-    return (y < 0) != (mod < 0) ? mod + y : mod;
-  }
-
-  private static Object multiply(Object a, Object b) {
-    if (isSequence(a) || isSequence(b)) {
-      Object sequence = isSequence(a) ? a : b;
-      Object times = sequence == a ? b : a;
-      if (!isInt(times)) {
-        throw new PythonError("can't multiply sequence by non-int of type '" + type(times) + "'");
-      }
-      int n = (int) Math.max(0, integer(times));
-      if (sequence instanceof CharSequence text) {
-        return text.toString().repeat(n);
-      }
-      List<Object> out = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        out.addAll((Collection<?>) sequence);
-      }
-      return sequence instanceof Python.Tuple ? new Python.Tuple(out) : out;
-    }
-    if (isInt(a) && isInt(b)) {
-      BigInteger product = BigInteger.valueOf(integer(a)).multiply(BigInteger.valueOf(integer(b)));
-      return product.bitLength() < 64 ? (Object) product.longValue() : product;
-    }
-    return number(a, a, b, "*") * number(b, a, b, "*");
-  }
-
-  private static boolean isSequence(Object value) {
-    return value instanceof CharSequence || value instanceof Collection<?>;
-  }
-
-  /** Python's int (a bool is one); a BigInteger beyond a long is refused rather than cut. */
-  private static boolean isInt(Object value) {
-    return value instanceof Boolean || value instanceof Integer || value instanceof Long || value instanceof Short
-        || value instanceof Byte || value instanceof BigInteger big && big.bitLength() < 64;
-  }
-
-  private static long integer(Object value) {
-    return value instanceof Boolean b ? (b ? 1 : 0) : ((Number) value).longValue();
-  }
-
-  /** The operand {@code value} of {@code left symbol right} as a float, or the TypeError Python raises. */
-  private static double number(Object value, Object left, Object right, String symbol) {
-    if (isInt(value) || value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-      return value instanceof Boolean b ? (b ? 1 : 0) : ((Number) value).doubleValue();
-    }
-    throw new PythonError("unsupported operand type(s) for " + symbol + ": '" + type(left) + "' and '" + type(right) + "'");
-  }
-
-  /** Python's name of the value's type, for error messages. */
-  static String type(Object value) {
-    return switch (value) {
-      case null -> "NoneType";
-      case Boolean b -> "bool";
-      case CharSequence s -> "str";
-      case Double d -> "float";
-      case Float f -> "float";
-      case BigDecimal d -> "float";
-      case Number n -> "int";
-      case Python.Tuple t -> "tuple";
-      case Collection<?> c -> "list";
-      case Map<?, ?> m -> "dict";
-      default -> value.getClass().getSimpleName();
-    };
-  }
 }

@@ -283,4 +283,27 @@ class RendererTest {
     assertThat(ansible("{{ fmt % (1, 2) }} {{ fmt2 % 'x' }} {{ fmt2 % [1] }}", Map.of("fmt", "%s-%s", "fmt2", "<%s>")))
         .isEqualTo("1-2 <x> <[1]>");
   }
+  /**
+   * Jinjava coerced where Python refuses or answers otherwise, and wrote a different file: '7' + 2 was 72,
+   * '1' == 1 and 1 in ['1'] were true, 2 ** -1 was 0, 2 ** 70 was Long's maximum, 7 / 0 was inf, '10' < 9
+   * was false, and -3 | abs was -3 (Jinja2 negates before the filter).
+   */
+  @Test
+  void arithmeticAndComparisonsAnswerAsPythonOrFailAsItsTypeError() throws Exception {
+    assertThat(ansible("{{ '1' == 1 }} {{ 1 in ['1'] }} {{ 1 == 1.0 }} {{ 1 == true }} {{ 2 ** -1 }} {{ 2 ** 70 }} {{ 1 + true }}"
+        + " {{ [1, 2] < [1, 3] }} {{ 'k' in {'k': 1} }} {{ 'at' in 'cat' }} {{ 1 not in ['1'] }}", Map.of()))
+        .isEqualTo("False False True True 0.5 1180591620717411303424 2 True True True True");
+    Map<String, String> failures = new java.util.LinkedHashMap<>();
+    failures.put("{{ '7' + 2 }}", "can only concatenate str (not \"int\") to str");
+    failures.put("{{ 7 - '2' }}", "unsupported operand type(s) for -: 'int' and 'str'");
+    failures.put("{{ 7 / 0 }}", "division by zero");
+    failures.put("{{ '10' < 9 }}", "'<' not supported between instances of 'str' and 'int'");
+    failures.put("{{ 1 in 'x' }}", "'in <string>' requires string as left operand, not int");
+    failures.put("{{ -'a' }}", "bad operand type for unary -: 'str'");
+    failures.put("{{ -3 | abs }}", "a minus before a filter or test applies after it in fleetconf's agent and before it in Jinja2:"
+        + " write (-x) | filter");
+    for (var failure : failures.entrySet()) {
+      assertThat(ansible(failure.getKey(), Map.of())).isEqualTo("template a.j2: line 1: " + failure.getValue());
+    }
+  }
 }
