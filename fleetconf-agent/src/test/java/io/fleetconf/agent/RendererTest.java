@@ -306,4 +306,18 @@ class RendererTest {
       assertThat(ansible(failure.getKey(), Map.of())).isEqualTo("template a.j2: line 1: " + failure.getValue());
     }
   }
+  /**
+   * %g was refused, '{:.3g}' used Java's %g (0.500 where Python writes 0.5), and Java's Formatter rounded
+   * the shortest decimal half-up ('%.2f' % 0.125 was 0.13, Python 0.12); a float from the config in
+   * '{:>8}' was formatted as an integer (0).
+   */
+  @Test
+  void floatFormattingRoundsAndTrimsAsPython() throws Exception {
+    assertThat(ansible("{{ '%.2f|%.1f|%g|%g|%g|%.3g|%10.4g|%g|%G|%-8.2e|%+.1f|%05.1f|%.0f|%.0f' % (0.125, 26.75, 0.5, 1e-5,"
+        + " 123456789.0, 1234.5, 3.14159, 100000, 1e-10, 12345.678, 2.25, -2.5, 0.5, 1.5) }}", Map.of()))
+        .isEqualTo("0.12|26.8|0.5|1e-05|1.23457e+08|1.23e+03|     3.142|100000|1E-10|1.23e+04|+2.2|-02.5|0|2");
+    assertThat(ansible("{{ '{:.3g}|{:g}|{:>8}|{:.2f}|{:e}|{:.1%}|{:,.2f}'.format(0.5, 1e20, ratio, 0.125, 12345.678, 0.125,"
+        + " 1234567.125) }} {{ fmt % ratio }}", Map.of("ratio", 0.75, "fmt", "%g")))
+        .isEqualTo("0.5|1e+20|    0.75|0.12|1.234568e+04|12.5%|1,234,567.12 0.75");
+  }
 }
