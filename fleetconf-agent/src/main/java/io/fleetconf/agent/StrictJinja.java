@@ -82,6 +82,7 @@ final class StrictJinja {
     Context global = jinja.getGlobalContext();
     if (ansible) {
       AnsibleFilters.register(global);
+      NumberFilters.register(global);
       global.registerTag(new AnsibleForTag());
     }
     for (String name : List.of("default", "d")) {

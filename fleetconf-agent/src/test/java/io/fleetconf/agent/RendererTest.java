@@ -320,4 +320,13 @@ class RendererTest {
         + " 1234567.125) }} {{ fmt % ratio }}", Map.of("ratio", 0.75, "fmt", "%g")))
         .isEqualTo("0.5|1e+20|    0.75|0.12|1.234568e+04|12.5%|1,234,567.12 0.75");
   }
+  /** Jinjava's float read '3.10' as a Java float, round went half-up, sum gave a float and ignored start; -0.0 printed 0.0. */
+  @Test
+  void floatRoundAndSumFiltersAnswerAsJinja2() throws Exception {
+    assertThat(ansible("{{ '3.10' | float }} {{ 'x' | float }} {{ 'x' | float(1.5) }} {{ ' 1_000.5 ' | float }} {{ 7 | float }}"
+        + " {{ 2.5 | round }} {{ 2.675 | round(2) }} {{ 5 | round }} {{ 15 | round(-1) }} {{ 2.5 | round(0, 'ceil') }}"
+        + " {{ [3, 1, 2] | sum }} {{ [1, 2] | sum(start=10) }} {{ items | sum(attribute='a') }} {{ 0.0 * -1 }}",
+        Map.of("items", List.of(Map.of("a", 1), Map.of("a", 2.5)))))
+        .isEqualTo("3.1 0.0 1.5 1000.5 7.0 2.0 2.67 5 20 3.0 6 13 3.5 -0.0");
+  }
 }
