@@ -26,10 +26,10 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 import jinjava.javax.el.ExpressionFactory;
 
 /**
- * Jinja2's {@code //}, {@code %}, {@code *} and {@code ~} with Python's semantics, where Jinjava's
- * differ without failing: Python floors on negative numbers, repeats strings and lists, writes
- * booleans as {@code True}; and an operand Python refuses fails the render (TypeError) instead of
- * being coerced to a number.
+ * Jinja2's operators with Python's semantics where Jinjava's differ without failing (arithmetic in
+ * {@link PythonArithmetic}, comparisons and {@code in} in {@link PythonComparison}, {@code ~} as
+ * Python's {@code str}): an operand Python refuses fails the render with Python's message instead
+ * of being coerced to a number or text.
  */
 final class PythonOperators {
   private PythonOperators() {}
