@@ -63,6 +63,9 @@ final class Python {
     if (Double.isInfinite(d)) {
       return d > 0 ? "inf" : "-inf";
     }
+    if (d == 0) {
+      return 1 / d < 0 ? "-0.0" : "0.0";
+    }
     double abs = Math.abs(d);
     if (abs != 0 && (abs >= 1e16 || abs < 1e-4)) {
       String s = Double.toString(d).replace("E", "e");

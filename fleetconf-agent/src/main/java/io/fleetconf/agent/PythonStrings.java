@@ -168,8 +168,10 @@ final class PythonStrings extends ReadOnlyResolver {
     if (!m.matches()) {
       throw new InterpretException("Invalid format specifier '" + spec + "'");
     }
-    char type = m.group(8) == null ? (value instanceof Number && !(value instanceof Double) ? 'd' : value instanceof Double ? 'g' : 's') : m.group(8).charAt(0);
-    String body = type == 's' ? Python.str(value) : type == 'g' && m.group(7) == null ? Python.str(value)
+    boolean isFloat = value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal;
+    char type = m.group(8) == null ? (value instanceof Number && !isFloat ? 'd' : isFloat ? 'g' : 's') : m.group(8).charAt(0);
+    // no type: a float prints as str() does, not as 'g'
+    String body = type == 's' || m.group(8) == null && isFloat && m.group(7) == null ? Python.str(value)
         : number((m.group(3) == null ? "" : m.group(3)) + (m.group(6) == null ? "" : ",")
             + (m.group(7) == null ? "" : "." + m.group(7)) + type, value);
     int width = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
@@ -193,10 +195,12 @@ final class PythonStrings extends ReadOnlyResolver {
     return switch (type) {
       case 'd' -> String.format(Locale.ROOT, "%" + spec.replace(".", "").replaceAll("\\d", ""), n.longValue());
       case 'x', 'X', 'o' -> String.format(Locale.ROOT, "%" + spec, n.longValue());
-      case '%' -> String.format(Locale.ROOT, "%" + spec.substring(0, spec.length() - 1) + "f", n.doubleValue() * 100) + "%";
-      default -> String.format(Locale.ROOT, "%" + (spec.contains(".") ? spec : spec.replace(String.valueOf(type), ".6" + type)), n.doubleValue());
+      case '%' -> PythonFloat.spec(spec.substring(0, spec.length() - 1) + "f", n.doubleValue() * 100) + "%";
+      default -> PythonFloat.spec(spec, n.doubleValue());
     };
   }
+
+
 
   private static final Pattern PERCENT = Pattern.compile("%(?:\\(([^)]*)\\))?([-+ 0#]*)(\\*|\\d+)?(?:\\.(\\d+))?([sridfFeExXocgG%])");
 
@@ -239,9 +243,6 @@ final class PythonStrings extends ReadOnlyResolver {
     String flags = m.group(2).replace("#", "");
     String width = m.group(3) == null ? "" : m.group(3);
     char type = m.group(5).charAt(0);
-    if (type == 'g' || type == 'G') {
-      throw new InterpretException("%" + type + " formatting is not supported by fleetconf's agent: use %f or %e");
-    }
     String text = switch (type) {
       case 's' -> Python.str(value);
       case 'r' -> Python.repr(value);
@@ -254,8 +255,8 @@ final class PythonStrings extends ReadOnlyResolver {
         yield switch (type) {
           case 'd', 'i' -> String.format(Locale.ROOT, "%" + flags + width + "d", n.longValue());
           case 'x', 'X', 'o' -> String.format(Locale.ROOT, "%" + flags + width + type, n.longValue());
-          default -> String.format(Locale.ROOT, "%" + flags + width + (precision.isEmpty() ? ".6" : precision)
-              + Character.toLowerCase(type), n.doubleValue());
+          default -> PythonFloat.pad(PythonFloat.format(n.doubleValue(), type, m.group(4) == null ? 6 : Integer.parseInt(m.group(4)),
+              m.group(2).contains("#")), flags, width.isEmpty() ? 0 : Integer.parseInt(width));
         };
       }
     };
@@ -265,8 +266,10 @@ final class PythonStrings extends ReadOnlyResolver {
       String fill = " ".repeat(Math.max(0, w - cut.length()));
       return flags.contains("-") ? cut + fill : fill + cut;
     }
-    return type == 'E' || type == 'F' ? text.toUpperCase(Locale.ROOT) : text;
+    return text;
   }
+
+
 
   /**
    * Rewrites {@code 'fmt' % operand} in a template's code (string literals already in Jinjava's

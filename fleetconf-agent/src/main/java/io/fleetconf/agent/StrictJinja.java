@@ -44,6 +44,7 @@ final class StrictJinja {
   private static final Pattern RAW = Pattern.compile("\\{%-?\\s*raw\\s*-?%}.*?\\{%-?\\s*endraw\\s*-?%}", Pattern.DOTALL);
   private static final Pattern CODE = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
   private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.DOTALL);
+  private static final Pattern NEGATION = Pattern.compile("^\\{\\{(\\s+)-(?![-}])");
   private static final Pattern FILTER = Pattern.compile("(?<!\\|)\\|(?!\\|)\\s*([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern TEST = Pattern.compile("\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -76,11 +77,12 @@ final class StrictJinja {
             }
           });
     }
-    jinja = new Jinjava(config.build());
+    jinja = ansible ? PythonOperators.jinjava(config.build()) : new Jinjava(config.build());
     this.ansible = ansible;
     Context global = jinja.getGlobalContext();
     if (ansible) {
       AnsibleFilters.register(global);
+      NumberFilters.register(global);
       global.registerTag(new AnsibleForTag());
     }
     for (String name : List.of("default", "d")) {
@@ -146,6 +148,9 @@ final class StrictJinja {
       if (cause instanceof UndefinedException undefined) {
         return new Problem(undefined.line(), undefined.getMessage());
       }
+      if (cause instanceof PythonOperators.PythonError python) {
+        return new Problem(error.getLineno(), python.getMessage());
+      }
     }
     return new Problem(error.getLineno(), error.getMessage());
   }
@@ -190,13 +195,18 @@ final class StrictJinja {
     return out.append(source.substring(done)).toString();
   }
 
-  /** Python's {@code 'fmt' % values} in each code block (see {@link PythonStrings#percentOperators}). */
+  /**
+   * Python's {@code 'fmt' % values} in each code block (see {@link PythonStrings#percentOperators}),
+   * and an expression that starts with a minus: Jinjava reads {@code {{ -7 }}} as {@code {{- 7 }}}
+   * (whitespace control) and drops the sign; after {@code 0 +} the minus is an operator again.
+   */
   private static String percentOperators(String source) {
     String blanked = blank(RAW, blank(COMMENT, source));
     StringBuilder out = new StringBuilder();
     int done = 0;
     for (Matcher block = CODE.matcher(blanked); block.find(); ) {
-      out.append(source, done, block.start()).append(PythonStrings.percentOperators(source.substring(block.start(), block.end())));
+      String code = NEGATION.matcher(source.substring(block.start(), block.end())).replaceFirst("{{$1 0 + -");
+      out.append(source, done, block.start()).append(PythonStrings.percentOperators(code));
       done = block.end();
     }
     return out.append(source.substring(done)).toString();

@@ -137,11 +137,12 @@ class AnsibleTemplateTest {
   void templatesThatFailInAnsibleFailInTheAgentNamingTemplateLineAndCause() throws Exception {
     String host = hosts().get(0);
     JsonNode ansible = JSON.readTree(dir.resolve("out").resolve(host + ".failures.json").toFile());
-    assertThat(ansible).hasSize(4);
+    assertThat(ansible).hasSize(5);
     assertThat(ansible.get(0).asText()).contains("Mandatory variable 'not_there'");
     assertThat(ansible.get(1).asText()).contains("Unexpected end of template");
     assertThat(ansible.get(2).asText()).contains("'missing_port' is undefined");
     assertThat(ansible.get(3).asText()).contains("no_such_filter");
+    assertThat(ansible.get(4).asText()).contains("can only concatenate str (not \"int\") to str");
     for (Path template : templates("failing")) {
       assertThat(Files.exists(dir.resolve("out").resolve(host).resolve("failed-" + template.getFileName()))).isFalse();
     }
@@ -159,5 +160,8 @@ class AnsibleTemplateTest {
     assertThatThrownBy(() -> render(host, failing.resolve("unknownfilter.j2")))
         .isInstanceOf(AgentException.class)
         .hasMessage("template " + failing.resolve("unknownfilter.j2") + ": line 1: unknown filter 'no_such_filter'");
+    assertThatThrownBy(() -> render(host, failing.resolve("unsupported.j2")))
+        .isInstanceOf(AgentException.class)
+        .hasMessage("template " + failing.resolve("unsupported.j2") + ": line 2: can only concatenate str (not \"int\") to str");
   }
 }

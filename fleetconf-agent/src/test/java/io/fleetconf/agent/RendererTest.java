@@ -251,4 +251,82 @@ class RendererTest {
     assertThat(ansible("{% for k in limits %}{{ k }}={{ limits[k] }};{% endfor %}", Map.of("limits", Map.of("nofile", 65536))))
         .isEqualTo("nofile=65536;");
   }
+  /** Jinjava truncated // and % toward zero on negative numbers where Python floors, and wrote a different number. */
+  @Test
+  void floorDivisionAndRemainderFloorAsPythonOnNegativeNumbers() throws Exception {
+    assertThat(ansible("[{{ -7 }}] {{  -n }}", Map.of("n", 2))).isEqualTo("[-7] -2");
+    assertThat(ansible("{{ -7 // 2 }} {{ -7 % 2 }} {{ 7 // -2 }} {{ 7 % -2 }} {{ -7.5 // 2 }} {{ -7.5 % 2 }} {{ n // 2 }} {{ n % 3 }}"
+        + " {{ f // 2 }} {{ 7.0 % 2 }}", Map.of("n", -7, "f", -7.5))).isEqualTo("-4 1 -4 -1 -4.0 0.5 -4 2 -4.0 1.0");
+    assertThat(ansible("{{ 1 // 0 }}", Map.of())).isEqualTo("template a.j2: line 1: integer division or modulo by zero");
+    assertThat(ansible("{{ '7' // 2 }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: unsupported operand type(s) for //: 'str' and 'int'");
+  }
+
+  /** Jinjava's ~ wrote a boolean as true/false where Jinja2 writes Python's True/False. */
+  @Test
+  void concatenationWritesBooleansAndNoneAsPython() throws Exception {
+    assertThat(ansible("{{ flag ~ '' }} {{ 'x' ~ flag }} {{ off ~ 1 }} {{ flag | string }} {{ flag }} {{ none ~ 1 }} {{ [flag] ~ '' }}"
+        + " {{ 1.0 ~ '' }}", Map.of("flag", true, "off", false))).isEqualTo("True xTrue False1 True True None1 [True] 1.0");
+  }
+
+  /** Jinjava multiplied '90' * 2 as the number 180 and failed on '=' * 5; Python repeats strings and lists. */
+  @Test
+  void multiplyingAStringOrAListRepeatsIt() throws Exception {
+    assertThat(ansible("{{ '90' * 2 }} {{ '=' * 5 }} {{ 3 * 'ab' }} {{ [1, 2] * 2 }} {{ s * 0 }} {{ s * -1 }}|{{ num * 2 }} {{ 2 * 3 }}"
+        + " {{ 1.5 * 2 }}", Map.of("s", "ab", "num", "90"))).isEqualTo("9090 ===== ababab [1, 2, 1, 2]  |9090 6 3.0");
+    assertThat(ansible("{{ 'a' * 1.5 }}", Map.of()))
+        .isEqualTo("template a.j2: line 1: can't multiply sequence by non-int of type 'float'");
+  }
+  /** A variable on the left of % was read as a number ("Cannot coerce"): Python formats with it. */
+  @Test
+  void aVariableFormatStringFormatsWithPercent() throws Exception {
+    assertThat(ansible("{{ fmt % (1, 2) }} {{ fmt2 % 'x' }} {{ fmt2 % [1] }}", Map.of("fmt", "%s-%s", "fmt2", "<%s>")))
+        .isEqualTo("1-2 <x> <[1]>");
+  }
+  /**
+   * Jinjava coerced where Python refuses or answers otherwise, and wrote a different file: '7' + 2 was 72,
+   * '1' == 1 and 1 in ['1'] were true, 2 ** -1 was 0, 2 ** 70 was Long's maximum, 7 / 0 was inf, '10' < 9
+   * was false, and -3 | abs was -3 (Jinja2 negates before the filter).
+   */
+  @Test
+  void arithmeticAndComparisonsAnswerAsPythonOrFailAsItsTypeError() throws Exception {
+    assertThat(ansible("{{ '1' == 1 }} {{ 1 in ['1'] }} {{ 1 == 1.0 }} {{ 1 == true }} {{ 2 ** -1 }} {{ 2 ** 70 }} {{ 1 + true }}"
+        + " {{ [1, 2] < [1, 3] }} {{ 'k' in {'k': 1} }} {{ 'at' in 'cat' }} {{ 1 not in ['1'] }}", Map.of()))
+        .isEqualTo("False False True True 0.5 1180591620717411303424 2 True True True True");
+    Map<String, String> failures = new java.util.LinkedHashMap<>();
+    failures.put("{{ '7' + 2 }}", "can only concatenate str (not \"int\") to str");
+    failures.put("{{ 7 - '2' }}", "unsupported operand type(s) for -: 'int' and 'str'");
+    failures.put("{{ 7 / 0 }}", "division by zero");
+    failures.put("{{ '10' < 9 }}", "'<' not supported between instances of 'str' and 'int'");
+    failures.put("{{ 1 in 'x' }}", "'in <string>' requires string as left operand, not int");
+    failures.put("{{ -'a' }}", "bad operand type for unary -: 'str'");
+    failures.put("{{ -3 | abs }}", "a minus before a filter or test applies after it in fleetconf's agent and before it in Jinja2:"
+        + " write (-x) | filter");
+    for (var failure : failures.entrySet()) {
+      assertThat(ansible(failure.getKey(), Map.of())).isEqualTo("template a.j2: line 1: " + failure.getValue());
+    }
+  }
+  /**
+   * %g was refused, '{:.3g}' used Java's %g (0.500 where Python writes 0.5), and Java's Formatter rounded
+   * the shortest decimal half-up ('%.2f' % 0.125 was 0.13, Python 0.12); a float from the config in
+   * '{:>8}' was formatted as an integer (0).
+   */
+  @Test
+  void floatFormattingRoundsAndTrimsAsPython() throws Exception {
+    assertThat(ansible("{{ '%.2f|%.1f|%g|%g|%g|%.3g|%10.4g|%g|%G|%-8.2e|%+.1f|%05.1f|%.0f|%.0f' % (0.125, 26.75, 0.5, 1e-5,"
+        + " 123456789.0, 1234.5, 3.14159, 100000, 1e-10, 12345.678, 2.25, -2.5, 0.5, 1.5) }}", Map.of()))
+        .isEqualTo("0.12|26.8|0.5|1e-05|1.23457e+08|1.23e+03|     3.142|100000|1E-10|1.23e+04|+2.2|-02.5|0|2");
+    assertThat(ansible("{{ '{:.3g}|{:g}|{:>8}|{:.2f}|{:e}|{:.1%}|{:,.2f}'.format(0.5, 1e20, ratio, 0.125, 12345.678, 0.125,"
+        + " 1234567.125) }} {{ fmt % ratio }}", Map.of("ratio", 0.75, "fmt", "%g")))
+        .isEqualTo("0.5|1e+20|    0.75|0.12|1.234568e+04|12.5%|1,234,567.12 0.75");
+  }
+  /** Jinjava's float read '3.10' as a Java float, round went half-up, sum gave a float and ignored start; -0.0 printed 0.0. */
+  @Test
+  void floatRoundAndSumFiltersAnswerAsJinja2() throws Exception {
+    assertThat(ansible("{{ '3.10' | float }} {{ 'x' | float }} {{ 'x' | float(1.5) }} {{ ' 1_000.5 ' | float }} {{ 7 | float }}"
+        + " {{ 2.5 | round }} {{ 2.675 | round(2) }} {{ 5 | round }} {{ 15 | round(-1) }} {{ 2.5 | round(0, 'ceil') }}"
+        + " {{ [3, 1, 2] | sum }} {{ [1, 2] | sum(start=10) }} {{ items | sum(attribute='a') }} {{ 0.0 * -1 }}",
+        Map.of("items", List.of(Map.of("a", 1), Map.of("a", 2.5)))))
+        .isEqualTo("3.1 0.0 1.5 1000.5 7.0 2.0 2.67 5 20 3.0 6 13 3.5 -0.0");
+  }
 }
