@@ -29,7 +29,7 @@ final class TokenCommand {
     @Mixin Connection connection;
     @ArgGroup(exclusive = true, multiplicity = "1") Kind kind;
     @Option(names = "--rule", paramLabel = "RULE", description = "An ACL rule of an operator token; repeat for more:"
-        + " admin | read|write <key pattern> | read|write devices | read secrets.") List<String> rules = new ArrayList<>();
+        + " admin | read|write <key pattern> | read|write devices [<device pattern>] | read secrets.") List<String> rules = new ArrayList<>();
     @Option(names = "--ttl", paramLabel = "DURATION", description = "Expire after this long, e.g. 30d, 12h, 15m.") String ttl;
 
     static final class Kind {

@@ -37,12 +37,20 @@ public record SyncConfig(
     Optional<String> pollWait,
     Optional<String> resync,
     List<Mapping> objects,
-    Optional<AgentConfig.Ansible> ansible) {
+    Optional<AgentConfig.Ansible> ansible,
+    Optional<String> nodeLabel) {
+
+  /** True if {@code device} can be synced: a device id that fits a label value. */
+  static boolean isDeviceName(String device) {
+    return device != null && LABEL_VALUE.matcher(device).matches();
+  }
 
   /** What {@code {device}} in an object's name stands for. */
   static final String DEVICE_PLACEHOLDER = "{device}";
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+  private static final Pattern LABEL_KEY = Pattern.compile(
+      "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
   private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
 
   /**
@@ -128,6 +136,7 @@ public record SyncConfig(
     pollWait = optional(pollWait);
     resync = optional(resync);
     ansible = optional(ansible);
+    nodeLabel = optional(nodeLabel);
   }
 
   SyncConfig validated() {
@@ -140,7 +149,15 @@ public record SyncConfig(
     require(token.isPresent() || tokenFile.isPresent() || certificateFile.isPresent(),
         "give a token (token or token_file: a device's, or an operator's limited to the devices listed)"
             + " or a client certificate (certificate_file and key_file)");
-    require(!devices.isEmpty(), "devices must list at least one device id");
+    if (nodeLabel.isPresent()) {
+      require(devices.isEmpty(), "give one of devices and node_label, not both");
+      require(LABEL_KEY.matcher(nodeLabel.get()).matches(),
+          "node_label must be a label key such as fleetconf.io/device, was '" + nodeLabel.get() + "'");
+      objects.forEach(mapping -> require(mapping.name() == null || mapping.name().contains(DEVICE_PLACEHOLDER),
+          "objects: with node_label every name must hold {device}, '" + mapping.name() + "' does not"));
+    } else {
+      require(!devices.isEmpty(), "devices must list at least one device id");
+    }
     for (String device : devices) {
       require(device != null && LABEL_VALUE.matcher(device).matches(),
           "devices: '" + device + "' is not a device id that fits a label value (letters, digits, _ - ., at most 63)");
@@ -170,7 +187,7 @@ public record SyncConfig(
     require(mapping.name() != null && !mapping.name().isBlank(), where + ".name is required");
     require(mapping.namespace() != null && mapping.namespace().matches("[A-Za-z0-9_.\\-]+"),
         where + ".namespace is required (a fleetconf namespace such as tv_scheduler)");
-    for (String device : devices) {
+    for (String device : nodeLabel.isPresent() ? List.of("a") : devices) {
       String name = mapping.objectName(device);
       require(isObjectName(name), where + ".name '" + mapping.name()
           + "' gives '" + name + "' for device " + device + ", which is not a Kubernetes object name"

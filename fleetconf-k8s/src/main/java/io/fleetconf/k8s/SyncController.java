@@ -35,8 +35,8 @@ public final class SyncController implements AutoCloseable {
   private final KubernetesClient kube;
   private final Objects objects;
   private final Rollouts rollouts;
-  private final Map<String, FleetconfClient> clients = new LinkedHashMap<>();
-  private final Map<String, OutputRendering> renderings = new LinkedHashMap<>();
+  private final Map<String, FleetconfClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, OutputRendering> renderings = new ConcurrentHashMap<>();
   private final BlockingQueue<String> dirty = new LinkedBlockingQueue<>();
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   /** Devices whose last pass failed on the API server. */
@@ -48,6 +48,7 @@ public final class SyncController implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong passes = new AtomicLong();
   private volatile boolean closed;
+  private Credentials credentials;
 
   private SyncController(SyncConfig settings, KubernetesClient kube) {
     this.settings = settings;
@@ -75,19 +76,41 @@ public final class SyncController implements AutoCloseable {
     if (settings.caFile().isPresent()) {
       credentials = credentials.withCaFile(settings.caFile().get());
     }
-    for (String device : settings.devices()) {
-      FleetconfClient client = FleetconfClient.builder().servers(settings.serverUrls().toArray(String[]::new))
-          .deviceId(device).credentials(credentials).waitTime(settings.pollWaitTime()).start();
-      clients.put(device, client);
-      renderings.put(device, new OutputRendering(device, settings.ansibleSettings()));
-      // Every answer, changed or not, so that each revision is confirmed in a report as the agent does.
-      ClientPlumbing.get().onServerAnswer(client, config -> mark(device));
-      mark(device);
+    this.credentials = credentials;
+    settings.devices().forEach(this::follow);
+    settings.nodeLabel().ifPresent(label -> watches.add(Nodes.follow(kube, label, this::follow, this::unfollow)));
+  }
+
+  private synchronized void follow(String device) {
+    if (closed || clients.containsKey(device)) {
+      return;
+    }
+    FleetconfClient client = FleetconfClient.builder().servers(settings.serverUrls().toArray(String[]::new))
+        .deviceId(device).credentials(credentials).waitTime(settings.pollWaitTime()).start();
+    renderings.put(device, new OutputRendering(device, settings.ansibleSettings()));
+    clients.put(device, client);
+    // Every answer, changed or not, so that each revision is confirmed in a report as the agent does.
+    ClientPlumbing.get().onServerAnswer(client, config -> mark(device));
+    mark(device);
+  }
+
+  /** Stops following a device (its node went or lost the label); its objects are left as they are. */
+  private synchronized void unfollow(String device) {
+    FleetconfClient client = clients.remove(device);
+    if (client != null) {
+      client.close();
+      LOG.log(System.Logger.Level.INFO, "fleetconf-k8s: no node names device " + device
+          + " any more; its objects are left as they are");
     }
   }
 
   /** What the sync holds now: objects it left alone because they are not fleetconf's, and its passes. */
   public record Status(Map<String, String> conflicts, long passes) {}
+
+  /** The devices followed now: those listed, or those the cluster's nodes name. */
+  public java.util.Set<String> following() {
+    return java.util.Set.copyOf(clients.keySet());
+  }
 
   public Status status() {
     Map<String, String> shown = new LinkedHashMap<>();
@@ -148,6 +171,9 @@ public final class SyncController implements AutoCloseable {
   /** One device, all its mappings: apply, prune what no mapping wants, roll, report. */
   private void pass(String device) {
     FleetconfClient client = clients.get(device);
+    if (client == null) {
+      return; // no longer followed
+    }
     Config config = client.config();
     if (config.revision().value() == 0) {
       return; // nothing from the server yet: leave the cluster as it is
@@ -264,6 +290,8 @@ public final class SyncController implements AutoCloseable {
     closed = true;
     watches.forEach(Watch::close);
     threads.forEach(Thread::interrupt);
-    clients.values().forEach(FleetconfClient::close);
+    synchronized (this) {
+      clients.values().forEach(FleetconfClient::close);
+    }
   }
 }

@@ -179,4 +179,28 @@ class K8sSecretsTest {
     assertThat(cluster.secret("vv-01-api")).isEmpty();
     assertThat(cluster.configMap("vv-01-api")).isEmpty();
   }
+
+  @Test
+  void aTokenLimitedToOneDeviceSyncsItWithItsSecretAndReportsAndIsRefusedTheOther() throws Exception {
+    server.put("/api/v1/entries/devices/vv-01/tv_api/hmac_key?secret=true", "\"" + SECRET + "\"");
+    String limited = server.post("/api/v1/tokens", "{\"kind\": \"operator\", \"identity\": \"k8s-lisbon\","
+        + " \"rules\": [\"write devices vv-01\", \"read secrets\"]}").json().get("token").asText();
+    controller = Fixtures.start(server, cluster.syncClient(), dir, """
+        - name: "{device}-api"
+          namespace: tv_api
+        """, limited);
+    eventually(WITHIN, () -> assertThat(secretData("vv-01-api")).isEqualTo(Map.of("hmac_key", base64(SECRET))));
+    assertThat(cluster.configMap("vv-01-api").orElseThrow().getData())
+        .isEqualTo(Map.of("url", "http://tv.example", "port", "8080"));
+    eventually(WITHIN, () -> {
+      var api = Fixtures.namespace(server, "vv-01", "tv_api");
+      assertThat(api).isNotNull();
+      assertThat(api.get("status").asText()).isEqualTo("applied");
+    });
+    // vv-02 is outside the token's rule: the server refuses its config, so the sync makes nothing for it.
+    assertThat(server.send("GET", "/api/v1/devices/vv-02/config", null, null, "Bearer " + limited).status())
+        .isEqualTo(403);
+    assertThat(cluster.configMap("vv-02-api")).isEmpty();
+    assertThat(Fixtures.namespace(server, "vv-02", "tv_api")).isNull();
+  }
 }

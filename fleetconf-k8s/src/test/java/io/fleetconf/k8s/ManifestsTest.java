@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -44,13 +46,45 @@ class ManifestsTest {
     return grants;
   }
 
+  /** What the per-node ClusterRole grants, as "resource verb" pairs ({@code nodes watch}). */
+  static Set<String> clusterRoleGrants() throws IOException {
+    Set<String> grants = new TreeSet<>();
+    for (PolicyRule rule : read("per-node/clusterrole.yaml", ClusterRole.class).getRules()) {
+      rule.getResources().forEach(resource -> rule.getVerbs().forEach(verb -> grants.add(resource + " " + verb)));
+    }
+    return grants;
+  }
+
+  @Test
+  void perNodeOverlayAddsAClusterRoleThatReadsNodesOnlyBoundToTheSyncsServiceAccount() throws IOException {
+    JsonNode kustomization = new ObjectMapper(new YAMLFactory()).readTree(DIR.resolve("per-node/kustomization.yaml").toFile());
+    List<String> resources = new ArrayList<>();
+    kustomization.get("resources").forEach(r -> resources.add(r.asText()));
+    assertThat(resources).containsExactly("..", "clusterrole.yaml", "clusterrolebinding.yaml");
+    ClusterRole role = read("per-node/clusterrole.yaml", ClusterRole.class);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("");
+      assertThat(rule.getResources()).containsExactly("nodes");
+      assertThat(rule.getResourceNames()).isNullOrEmpty();
+    });
+    ClusterRoleBinding binding = read("per-node/clusterrolebinding.yaml", ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("fleetconf-k8s-sync");
+      assertThat(s.getNamespace()).isEqualTo("edge");
+    });
+  }
+
   @Test
   void kustomizationListsEveryManifestAndEachParsesAsItsKind() throws IOException {
     JsonNode kustomization = new ObjectMapper(new YAMLFactory()).readTree(DIR.resolve("kustomization.yaml").toFile());
     List<String> resources = new ArrayList<>();
     kustomization.get("resources").forEach(r -> resources.add(r.asText()));
     try (Stream<Path> files = Files.list(DIR)) {
-      assertThat(resources).containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString())
+      assertThat(resources).containsExactlyInAnyOrderElementsOf(files.filter(Files::isRegularFile)
+          .map(f -> f.getFileName().toString())
           .filter(name -> !name.equals("kustomization.yaml")).toList());
     }
     assertThat(kustomization.get("namespace").asText()).isEqualTo("edge");

@@ -89,8 +89,10 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     String query = parts.length > 1 ? parts[1] : "";
     String[] segments = parts[0].split("/");
     int at = java.util.Arrays.asList(segments).indexOf("namespaces");
-    String resource = segments[at + 2];
-    boolean named = segments.length > at + 3;
+    // Namespaced: .../namespaces/<ns>/<resource>; cluster-wide: /api/v1/<resource> or /apis/<group>/<v>/<resource>.
+    int index = at >= 0 ? at + 2 : segments[1].equals("api") ? 3 : 4;
+    String resource = segments[index];
+    boolean named = segments.length > index + 1;
     String verb = switch (method) {
       case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
       case "POST" -> "create";

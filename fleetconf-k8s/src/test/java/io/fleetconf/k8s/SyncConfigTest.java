@@ -51,6 +51,19 @@ class SyncConfigTest {
   }
 
   @Test
+  void nodeLabelTakesThePlaceOfDevicesAndIsRefusedByNameWhenWrong() throws IOException {
+    String byNode = GOOD.replace("devices: [vv-01, vv-02]", "node_label: fleetconf.io/device");
+    assertThat(load(byNode).nodeLabel()).contains("fleetconf.io/device");
+    assertThat(load(byNode).devices()).isEmpty();
+    refused(GOOD.replace("devices: [vv-01, vv-02]", "devices: [vv-01]\nnode_label: fleetconf.io/device"),
+        "sync config: give one of devices and node_label, not both");
+    refused(byNode.replace("fleetconf.io/device", "Fleetconf.io/de vice"),
+        "sync config: node_label must be a label key such as fleetconf.io/device, was 'Fleetconf.io/de vice'");
+    refused(byNode.replace("\"{device}-tv\"", "tv"),
+        "sync config: objects: with node_label every name must hold {device}, 'tv' does not");
+  }
+
+  @Test
   void badSettingsAreRefusedByName() {
     refused(GOOD.replace("token: abc\n", ""), "sync config: give a token (token or token_file: a device's, or an"
         + " operator's limited to the devices listed) or a client certificate (certificate_file and key_file)");

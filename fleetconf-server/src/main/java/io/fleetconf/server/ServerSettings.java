@@ -79,7 +79,7 @@ public record ServerSettings(String host, int port, Path dataDir, boolean demo, 
     if (anonymousPolicy == null) {
       throw new IllegalArgumentException("anonymousPolicy is required (Acl.NONE for none)");
     }
-    if (anonymousPolicy.admin() || anonymousPolicy.canReadDevices() || anonymousPolicy.canReadSecrets()) {
+    if (anonymousPolicy.admin() || anonymousPolicy.readsAnyDevice() || anonymousPolicy.canReadSecrets()) {
       throw new IllegalArgumentException("the anonymous policy may hold only 'read <key pattern>' and"
           + " 'write <key pattern>' rules, was " + anonymousPolicy.rules());
     }

@@ -144,7 +144,8 @@ class ConsulAccessTest extends ConsulTestSupport {
 
   @Test
   void anonymousPolicyMayNeverGrantAdminDevicesOrSecrets(@TempDir Path dir) {
-    for (String rule : List.of("admin", "read devices", "write devices", "read secrets")) {
+    for (String rule : List.of("admin", "read devices", "write devices", "read secrets",
+        "read devices vv-*", "write devices vv-lis-01")) {
       ServerSettings settings = ServerSettings.of("127.0.0.1", 0, dir);
       var policy = new io.fleetconf.server.security.Acl(List.of("read config/*", rule));
       assertThatThrownBy(() -> settings.withAnonymousPolicy(policy))

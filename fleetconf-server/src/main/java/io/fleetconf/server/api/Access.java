@@ -84,7 +84,7 @@ public final class Access {
     }
   }
 
-  /** A device itself, or an operator who may read (or write) devices. */
+  /** A device itself, or an operator who may read this device (or, for {@code write}, post its reports). */
   static void device(Request request, DeviceId id, boolean write) {
     if (request.caller() instanceof Caller.Device device) {
       if (!device.id().equals(id)) {
@@ -93,7 +93,7 @@ public final class Access {
       return;
     }
     Acl acl = operator(request, "act for device '" + id + "'");
-    if (write ? !acl.canWriteDevices() : !acl.canReadDevices()) {
+    if (write ? !acl.canReportFor(id) : !acl.canReadDevice(id)) {
       throw forbidden(request, (write ? "write" : "read") + " device '" + id + "'");
     }
   }
@@ -174,6 +174,16 @@ public final class Access {
           + (unreadable ? "what it may not read" : "");
       throw forbidden(request, "roll back revision " + changeSet.revision() + ", which changed " + what);
     }
+  }
+
+  /** What the caller may see of one device's effective diff: an operator who may read that device. */
+  static ApiJson.Sight deviceSight(Request request, String device) {
+    Acl acl = operator(request, "read history");
+    DeviceId id = DeviceId.of(device);
+    if (!acl.canReadDevice(id)) {
+      throw forbidden(request, "read device '" + id + "'");
+    }
+    return new ApiJson.Sight(acl::canRead, acl.canReadDevices(), acl.canReadSecrets());
   }
 
   /** What the caller may see of history and diffs; a device sees none of it. */

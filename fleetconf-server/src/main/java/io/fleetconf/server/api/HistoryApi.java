@@ -75,10 +75,10 @@ final class HistoryApi {
   }
 
   private Response diff(Request request) {
-    ApiJson.Sight sight = Access.sight(request);
+    Optional<String> device = request.query("device");
+    ApiJson.Sight sight = device.isPresent() ? Access.deviceSight(request, device.get()) : Access.sight(request);
     Revision from = rollbacks.existing(required(request, "from"));
     Revision to = rollbacks.existing(request.revision("to").orElse(replica.snapshot().revision()));
-    Optional<String> device = request.query("device");
     ObjectNode body = ApiJson.object();
     body.put("from", from.value());
     body.put("to", to.value());
@@ -87,7 +87,6 @@ final class HistoryApi {
       Optional<String> namespace = request.query("namespace").filter(n -> !n.isEmpty());
       namespace.ifPresent(KeyPath::parse);
       body.put("device", device.get());
-      Access.readDevices(request);
       diffs.effective(from, to, DeviceId.of(device.get()), namespace, sight.secrets())
           .forEach(d -> list.add(ApiJson.difference(d.name(), "path", d.from(), d.to())));
     } else {
