@@ -125,6 +125,48 @@ class AnsibleVaultImportTest {
     assertThat(server.revision()).isEqualTo(1);
   }
 
+  /**
+   * The round trip with secrets: import with the password, export with it, and real
+   * {@code ansible-inventory} (with the password) gives the host the same variables as the original,
+   * vaulted values compared by their clear text ({@code --list} shows a {@code !vault} value still
+   * encrypted, with a salt of its own on each side).
+   */
+  @Test
+  void exportedWithThePasswordTheSecretsComeBackToAnsibleAsTheyWere() throws Exception {
+    assertThat(importWith("--vault-password-file", passwordFile.toString()).status()).isZero();
+    Path exported = dir.resolve("exported");
+    CliRun export = CliRun.fleetconf(server, "export", "ansible", "--to", exported.toString(),
+        "--vault-password-file", passwordFile.toString());
+    assertThat(export.status()).as(export.err()).isZero();
+    assertThat(Files.readString(exported.resolve("group_vars/web.yml"))).doesNotContain("s3cr3t");
+
+    JsonNode original = hostvars(inventory.resolve("hosts"));
+    JsonNode back = hostvars(exported);
+    assertThat(original.get("db_password").asText()).isEqualTo("s3cr3t pä$$");
+    assertThat(back).isEqualTo(original);
+  }
+
+  /** web1's variables as real ansible-inventory reads them, vaulted values opened. */
+  private JsonNode hostvars(Path source) throws Exception {
+    JsonNode list = CliRun.JSON.readTree(RealAnsible.run(dir, RealAnsible.command("ansible-inventory").toString(),
+        "-i", source.toString(), "--list", "--vault-password-file", passwordFile.toString()));
+    return opened(list.path("_meta").path("hostvars").path("web1"));
+  }
+
+  private static JsonNode opened(JsonNode node) {
+    if (node.isObject() && node.size() == 1 && node.has("__ansible_vault")) {
+      byte[] clear = Vault.decrypt(node.get("__ansible_vault").asText(), PASSWORD.getBytes(StandardCharsets.UTF_8),
+          "hostvars");
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(new String(clear, StandardCharsets.UTF_8));
+    }
+    if (node.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode out = CliRun.JSON.createObjectNode();
+      node.properties().forEach(field -> out.set(field.getKey(), opened(field.getValue())));
+      return out;
+    }
+    return node;
+  }
+
   private CliRun importWith(String... options) {
     String[] args = new String[options.length + 3];
     args[0] = "import";
