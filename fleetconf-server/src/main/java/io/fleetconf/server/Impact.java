@@ -41,12 +41,12 @@ public record Impact(ChangeSet changeSet, Optional<String> schemaRefusal, List<D
   public record Group(Kind kind, List<DeviceId> devices, List<Difference> differences) {}
 
   /**
-   * The impact of {@code changeSet} on {@code before}. Leaves from secret entries are masked unless
+   * The impact of {@code changeSet} on {@code before}, {@code after} being
+   * {@code before.after(changeSet)}. Leaves from secret entries are masked unless
    * {@code revealSecrets}; leaves from entries {@code readable} refuses are masked too.
    */
-  public static Impact of(Snapshot before, ChangeSet changeSet, Optional<String> schemaRefusal, boolean revealSecrets,
-      Predicate<Key> readable) {
-    Snapshot after = before.after(changeSet);
+  public static Impact of(Snapshot before, Snapshot after, ChangeSet changeSet, Optional<String> schemaRefusal,
+      boolean revealSecrets, Predicate<Key> readable) {
     Affected affected = Affected.by(changeSet, after);
     Set<DeviceId> touched = new TreeSet<>(affected.devices());
     touched.addAll(affected.removed());

@@ -105,15 +105,16 @@ public final class Replica implements AutoCloseable {
       catchUp(); // another replica committed since this one last followed
     }
     Snapshot before = state.snapshot();
+    Snapshot after = before.after(changeSet); // one state for both: the schema check's merges serve the impact
     Optional<String> refusal = Optional.empty();
     try {
       if (!changeSet.changes().isEmpty()) {
-        schemas.check(changeSet, before.after(changeSet));
+        schemas.check(changeSet, after);
       }
     } catch (InvalidInputException refused) {
       refusal = Optional.of(refused.getMessage()); // a dry run shows it: that is what it is for
     }
-    return Impact.of(before, changeSet, refusal, revealSecrets, readable);
+    return Impact.of(before, after, changeSet, refusal, revealSecrets, readable);
   }
 
   /** A proposal waiting for a group commit, and what became of it. */
