@@ -25,7 +25,7 @@ class AnsibleMigrationTest {
 
   @Test
   void theOneTaskPlaybookFindsWhatTheTemplatePlaybookWroteAndAppliesWhatChanges() throws Exception {
-    copy(EXAMPLE, dir);
+    AnsibleImportTest.copy(EXAMPLE, dir);
     for (String host : HOSTS) {
       Files.createDirectories(dir.resolve("out").resolve(host));
     }
@@ -82,16 +82,4 @@ class AnsibleMigrationTest {
         + "actions:\n  restart-api: {command: touch " + out.resolve("restarted") + "}\n");
   }
 
-  private static void copy(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
-  }
 }
