@@ -12,11 +12,12 @@ public record FleetStatusAnswer(List<Row> devices) {
 
   /**
    * One device: the revision it should run, its worst reported status (null before any report),
-   * whether it drifts or is stale, when it was last seen (null if never), and per namespace its
-   * last report against the revision it should run.
+   * whether it drifts or is stale, when it was last seen (null if never), per namespace its last
+   * report against the revision it should run, and how its config breaks a schema, if it does
+   * (after a schema written with force).
    */
   public record Row(DeviceInfo device, long desiredRevision, Optional<String> status, boolean drift, boolean stale,
-      Optional<String> lastSeen, List<Namespace> namespaces) {
+      Optional<String> lastSeen, List<Namespace> namespaces, List<String> schemaViolations) {
 
     ObjectNode toJson() {
       ObjectNode out = device.toJson();
@@ -27,15 +28,19 @@ public record FleetStatusAnswer(List<Row> devices) {
       Fields.putText(out, "lastSeen", lastSeen);
       ArrayNode list = out.putArray("namespaces");
       namespaces.forEach(ns -> list.add(ns.toJson()));
+      ArrayNode violations = out.putArray("schemaViolations");
+      schemaViolations.forEach(violations::add);
       return out;
     }
 
     static Row from(JsonNode body) {
       List<Namespace> namespaces = new ArrayList<>();
       body.path("namespaces").forEach(ns -> namespaces.add(Namespace.from(ns)));
+      List<String> violations = new ArrayList<>();
+      body.path("schemaViolations").forEach(v -> violations.add(v.asText()));
       return new Row(DeviceInfo.from(body), body.path("desiredRevision").asLong(), Fields.nullable(body, "status"),
           body.path("drift").asBoolean(), body.path("stale").asBoolean(), Fields.nullable(body, "lastSeen"),
-          List.copyOf(namespaces));
+          List.copyOf(namespaces), List.copyOf(violations));
     }
   }
 

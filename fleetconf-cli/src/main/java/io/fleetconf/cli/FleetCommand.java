@@ -23,7 +23,8 @@ final class FleetCommand {
     @Mixin Connection connection;
     @Option(names = "--group", paramLabel = "GROUP", description = "Only members of this group.") String group;
     @Option(names = "--status", paramLabel = "STATUS",
-        description = "Only applied, failed, rolled_back, drift, stale or unreported devices.") String status;
+        description = "Only applied, failed, rolled_back, drift, stale, invalid (config breaks a schema) or"
+            + " unreported devices.") String status;
     @Option(names = "--stale-after", paramLabel = "DURATION", description = "Unseen this long is stale (default 10m).")
     String staleAfter;
 
@@ -45,6 +46,7 @@ final class FleetCommand {
           List<String> errors = new ArrayList<>();
           device.namespaces().forEach(ns -> ns.reported().error()
               .ifPresent(error -> errors.add(ns.reported().namespace() + ": " + error)));
+          errors.addAll(device.schemaViolations());
           rows.add(List.of(device.device().id(), Long.toString(device.desiredRevision()),
               reported < 0 ? "-" : Long.toString(reported), device.status().orElse("-"),
               device.drift() ? "yes" : "no", device.stale() ? "yes" : "no", device.lastSeen().orElse("-"),

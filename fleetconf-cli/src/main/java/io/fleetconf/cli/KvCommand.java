@@ -49,12 +49,15 @@ final class KvCommand {
         + " secrets out of shell history).") boolean stdin;
     @Option(names = "--dry-run", description = "Show which devices' config would change and how, and whether the"
         + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
+    @Option(names = "--force-schema", description = "Writing a schema: take it even though some devices' current"
+        + " config breaks it (fleet status then shows them as invalid).") boolean forceSchema;
 
     @Override
     public Integer call() {
       JsonNode body = body();
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
-          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun)), body);
+          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun),
+          "force_schema", forceSchema ? "true" : null), body);
       if (dryRun) {
         return DryRun.report(spec, connection, answer);
       }

@@ -54,6 +54,23 @@ class DryRunCliTest {
   }
 
   @Test
+  void aSchemaForcedInIsFlaggedByFleetStatus() {
+    server.put("/api/v1/entries/devices/cam-2/tv_api/port", "9500");
+    String stricter = "{\"properties\": {\"port\": {\"maximum\": 9000}}}";
+    CliRun refused = CliRun.fleetconf(server, "kv", "put", "--type", "json",
+        "plain/fleetconf/schemas/tv_api/groups/site/porto", stricter);
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains("the schema of namespace 'tv_api' (group site/porto) for 1 device: cam-2:");
+    CliRun forced = CliRun.fleetconf(server, "kv", "put", "--type", "json", "--force-schema",
+        "plain/fleetconf/schemas/tv_api/groups/site/porto", stricter);
+    assertThat(forced.status()).as(forced.err()).isZero();
+    CliRun invalid = CliRun.fleetconf(server, "fleet", "status", "--status", "invalid");
+    assertThat(invalid.out()).contains("cam-2").doesNotContain("cam-1")
+        .contains("schema of namespace 'tv_api' (group site/porto): tv_api/port is 9500: must have a maximum value"
+            + " of 9000 (maximum)");
+  }
+
+  @Test
   void kvRmRollbackAndRestoreDryRunsChangeNothing() throws Exception {
     long before = revision();
     CliRun rm = CliRun.fleetconf(server, "kv", "rm", "--dry-run", "global/tv_api/port");

@@ -5,12 +5,13 @@ import java.util.Optional;
 
 /**
  * A change set not yet committed: who asks, why, from where (with the Git commit it applies, for
- * source {@code git}), and the mutations, applied atomically.
+ * source {@code git}), the mutations, applied atomically, and whether a schema it writes is taken
+ * even though devices' current config breaks it ({@code forceSchemas}; docs/safe-changes.md).
  * {@link #MAX_MUTATIONS} is the ceiling for any change set, a rollback or restore of a large subtree
  * included; the API holds a client's own batches to a lower, configurable limit.
  */
 public record Proposal(String author, String message, String source, Optional<String> commit,
-    List<Mutation> mutations) {
+    List<Mutation> mutations, boolean forceSchemas) {
   public static final int MAX_MUTATIONS = 100_000;
   public static final int MAX_MESSAGE_LENGTH = 1000;
 
@@ -18,6 +19,15 @@ public record Proposal(String author, String message, String source, Optional<St
 
   public Proposal(String author, String message, String source, List<Mutation> mutations) {
     this(author, message, source, Optional.empty(), mutations);
+  }
+
+  public Proposal(String author, String message, String source, Optional<String> commit, List<Mutation> mutations) {
+    this(author, message, source, commit, mutations, false);
+  }
+
+  /** This proposal, taking the schemas it writes even where devices' current config breaks them. */
+  public Proposal forcingSchemas() {
+    return new Proposal(author, message, source, commit, mutations, true);
   }
 
   /** A proposal that applies the Git commit {@code commit} (its full SHA-1 or SHA-256 id). */

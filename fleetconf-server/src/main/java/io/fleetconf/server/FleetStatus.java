@@ -42,9 +42,16 @@ public final class FleetStatus implements AutoCloseable {
     }
   }
 
-  /** One device's line in the fleet view. */
-  public record DeviceStatus(
-      Device device, Revision desired, List<NamespaceStatus> namespaces, Optional<Instant> lastSeen, boolean stale) {
+  /**
+   * One device's line in the fleet view; {@code schemaViolations} says how its config breaks a
+   * schema (possible only after a schema was written with force).
+   */
+  public record DeviceStatus(Device device, Revision desired, List<NamespaceStatus> namespaces,
+      Optional<Instant> lastSeen, boolean stale, List<String> schemaViolations) {
+    public boolean invalid() {
+      return !schemaViolations.isEmpty();
+    }
+
     public boolean drift() {
       return namespaces.stream().anyMatch(NamespaceStatus::drift);
     }
@@ -92,6 +99,7 @@ public final class FleetStatus implements AutoCloseable {
     replica.store().latestReports().forEach(report ->
         reports.computeIfAbsent(report.device(), id -> new TreeMap<>()).put(report.namespace(), report));
     Map<DeviceId, Instant> seen = seenEverywhere();
+    Map<DeviceId, List<String>> invalid = replica.schemas().broken(snapshot);
     Instant now = clock.instant();
     List<DeviceStatus> out = new ArrayList<>();
     snapshot.devices().values().stream()
@@ -107,7 +115,8 @@ public final class FleetStatus implements AutoCloseable {
           Optional<Instant> last = Optional.ofNullable(seen.get(device.id()));
           boolean stale = last.map(at -> at.plus(staleAfter).isBefore(now)).orElse(true);
           Revision desired = replica.watches().lastChange(new View.DeviceConfig(device.id(), Optional.empty()));
-          out.add(new DeviceStatus(device, desired, namespaces, last, stale));
+          out.add(new DeviceStatus(device, desired, namespaces, last, stale,
+              invalid.getOrDefault(device.id(), List.of())));
         });
     return out;
   }

@@ -97,6 +97,11 @@ public final class Replica implements AutoCloseable {
    * What {@code proposal} would do if committed now, without committing it: refused as a commit
    * would be, else its change set and the devices whose effective config it changes.
    */
+  /** The schemas and their checks (fleet status asks which devices break them). */
+  Schemas schemas() {
+    return schemas;
+  }
+
   public Impact preview(Proposal proposal, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
     consulKeys.refuseShadowing(proposal);
     guard.accept(proposal);
@@ -109,7 +114,7 @@ public final class Replica implements AutoCloseable {
     Optional<String> refusal = Optional.empty();
     try {
       if (!changeSet.changes().isEmpty()) {
-        schemas.check(changeSet, after);
+        schemas.check(changeSet, before, after, proposal.forceSchemas());
       }
     } catch (InvalidInputException refused) {
       refusal = Optional.of(refused.getMessage()); // a dry run shows it: that is what it is for
@@ -175,7 +180,7 @@ public final class Replica implements AutoCloseable {
     }
 
     @Override
-    public void check(ChangeSet changeSet) {
+    public void check(Proposal proposal, ChangeSet changeSet) {
       if (!changeSet.revision().equals(base.revision().next())) {
         catchUp(); // another replica committed since this one last followed
         base = state.snapshot();
@@ -184,7 +189,7 @@ public final class Replica implements AutoCloseable {
         }
       }
       Snapshot after = base.after(changeSet);
-      schemas.check(changeSet, after);
+      schemas.check(changeSet, base, after, proposal.forceSchemas());
       passed.add(changeSet);
       screened.put(changeSet.revision(), after);
       base = after;

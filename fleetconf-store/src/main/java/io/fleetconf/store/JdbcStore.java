@@ -118,7 +118,7 @@ final class JdbcStore implements Store {
         try {
           ChangeSet changeSet = plan(connection, proposal, last);
           if (!changeSet.changes().isEmpty()) {
-            screen.check(changeSet);
+            screen.check(proposal, changeSet);
             record(connection, changeSet);
           }
           connection.releaseSavepoint(before);

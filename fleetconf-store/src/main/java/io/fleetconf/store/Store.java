@@ -53,16 +53,17 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Looks at each change set of {@link #commitAll} before it is made, in revision order, and
+   * Looks at each change set of {@link #commitAll} (with the proposal it comes from) before it is
+   * made, in revision order, and
    * refuses it by throwing (an {@link io.fleetconf.core.InvalidInputException}, a
    * {@link ConflictException} or a {@link NotFoundException}); e.g. a schema check of the configs
    * it would give. A change set that changes nothing is not screened.
    */
   @FunctionalInterface
   interface Screen {
-    Screen NONE = changeSet -> { };
+    Screen NONE = (proposal, changeSet) -> { };
 
-    void check(ChangeSet changeSet);
+    void check(Proposal proposal, ChangeSet changeSet);
   }
 
   /**

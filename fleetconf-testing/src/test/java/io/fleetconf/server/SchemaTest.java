@@ -143,6 +143,42 @@ class SchemaTest extends ConsulTestSupport {
     assertThat(revision()).isEqualTo(before);
   }
 
+  @Test
+  void aGroupsSchemaAppliesToItsMembersAlone() {
+    assertThat(server.put(SCHEMA + "/groups/site/porto", "{\"properties\": {\"port\": {\"maximum\": 9000}}}")
+        .status()).isEqualTo(200);
+    long before = revision();
+    Reply refused = server.put("/api/v1/entries/global/tv_api/port", "9500");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("message").asText()).isEqualTo("the change breaks the schema of namespace"
+        + " 'tv_api' (group site/porto) for 1 device: cam-3: tv_api/port is 9500: must have a maximum value of 9000"
+        + " (maximum)");
+    assertThat(revision()).isEqualTo(before);
+    assertThat(server.put("/api/v1/entries/groups/site/lisbon/tv_api/port", "9500").status()).isEqualTo(200);
+    Reply joined = server.patch("/api/v1/devices/cam-1", "{\"groups\": [\"site/lisbon\", \"site/porto\"]}");
+    assertThat(joined.json().get("message").asText()).contains("(group site/porto) for 1 device: cam-1:");
+    assertThat(server.put(SCHEMA + "/groups/porto", "{}").json().get("error").asText()).isEqualTo("invalid_schema");
+  }
+
+  @Test
+  void aForcedSchemaIsTakenAndFleetStatusFlagsTheDevicesThatBreakIt() {
+    server.put(SCHEMA, "{\"type\": \"object\"}");
+    server.put("/api/v1/entries/devices/cam-2/tv_api/port", "\"eighty\"");
+    assertThat(server.put(SCHEMA, PORT_SCHEMA).json().get("error").asText()).isEqualTo("schema_violation");
+    assertThat(server.put(SCHEMA + "?force_schema=true", PORT_SCHEMA).status()).isEqualTo(200);
+    Reply invalid = server.get("/api/v1/fleet/status?status=invalid");
+    assertThat(invalid.json().at("/devices").size()).isEqualTo(1);
+    assertThat(invalid.json().at("/devices/0/id").asText()).isEqualTo("cam-2");
+    assertThat(invalid.json().at("/devices/0/schemaViolations").toString()).isEqualTo("[\"schema of namespace"
+        + " 'tv_api': tv_api/port is \\\"eighty\\\": string found, integer expected (type)\"]");
+    // A change that leaves cam-2 no worse goes through; one that breaks it another way does not.
+    assertThat(server.put("/api/v1/entries/global/tv_api/password", "\"long enough\"").status()).isEqualTo(200);
+    Reply worse = server.put("/api/v1/entries/devices/cam-2/tv_api/port", "\"ninety\"");
+    assertThat(worse.json().get("message").asText()).contains("cam-2: tv_api/port is \"ninety\"");
+    assertThat(server.put("/api/v1/entries/devices/cam-2/tv_api/port", "8081").status()).isEqualTo(200);
+    assertThat(server.get("/api/v1/fleet/status?status=invalid").json().at("/devices").size()).isZero();
+  }
+
   private long revision() {
     return server.get("/api/v1/health").json().get("revision").asLong();
   }

@@ -15,12 +15,15 @@ import java.util.function.Function;
  * Where every native write ends: it is made, or with {@code ?dry_run=true} only previewed, the
  * answer then saying which devices' effective config would change and how (docs/api.md, "Dry
  * runs"). A dry run is checked and refused exactly as the write would be, and writes nothing.
+ * With {@code ?force_schema=true} a schema it writes is taken even though devices break it.
  */
 final class Changes {
   private Changes() {}
 
   /** Commits {@code proposal} and answers with {@code answer}, or answers with its impact on a dry run. */
-  static Response make(Replica replica, Request request, Proposal proposal, Function<ChangeSet, Response> answer) {
+  static Response make(Replica replica, Request request, Proposal asked, Function<ChangeSet, Response> answer) {
+    // force_schema=true: a schema written is taken even where devices' current config breaks it.
+    Proposal proposal = request.flag("force_schema") ? asked.forcingSchemas() : asked;
     if (!request.flag("dry_run")) {
       return answer.apply(replica.commit(proposal));
     }
