@@ -47,6 +47,8 @@ public final class Replica implements AutoCloseable {
   /** The most proposals one group commit takes: bounds the transaction, and the wait of the first. */
   static final int MAX_GROUP = 256;
   private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong databaseLosses = new java.util.concurrent.atomic.AtomicLong();
   private volatile Optional<String> unready = Optional.empty();
   private volatile Consumer<Proposal> guard = proposal -> {};
   private volatile boolean closed;
@@ -80,6 +82,7 @@ public final class Replica implements AutoCloseable {
   public ChangeSet commit(Proposal proposal) {
     consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
     guard.accept(proposal);
+    long start = System.nanoTime();
     Pending mine = new Pending(proposal);
     waiting.add(mine);
     commits.lock();
@@ -90,7 +93,22 @@ public final class Replica implements AutoCloseable {
     } finally {
       commits.unlock();
     }
-    return mine.answer();
+    ChangeSet committed = mine.answer();
+    if (!committed.changes().isEmpty()) {
+      long nanos = System.nanoTime() - start;
+      commitListeners.forEach(listener -> listener.accept(nanos));
+    }
+    return committed;
+  }
+
+  /** Calls {@code listener} with the time each change set this replica commits took, from asking to recorded. */
+  public void onCommit(java.util.function.LongConsumer listener) {
+    commitListeners.add(listener);
+  }
+
+  /** How many times this replica has lost its database since it started. */
+  public long databaseLosses() {
+    return databaseLosses.get();
   }
 
   /**
@@ -286,6 +304,7 @@ public final class Replica implements AutoCloseable {
   private void markUnready(String reason) {
     if (unready.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "lost the database (" + reason + "); not ready until it is back");
+      databaseLosses.incrementAndGet();
       unready = Optional.of(reason);
       watches.suspend(); // held and new watches answer 503 now, so that clients move to another server
     }

@@ -54,12 +54,14 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  private record Published(ChangeSet changeSet, Snapshot after) {}
+  /** A change set to fan out, and when it was published ({@link System#nanoTime}). */
+  private record Published(ChangeSet changeSet, Snapshot after, long at) {}
 
   private record Touched(Revision revision, List<Key> keys) {}
 
   private final ReentrantLock lock = new ReentrantLock();
   private final BlockingQueue<Published> queue = new LinkedBlockingQueue<>();
+  private final List<java.util.function.LongConsumer> fanOutListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<DeviceId, DeviceRevisions> devices = new HashMap<>();
   private final Map<DeviceId, List<Waiter>> deviceWaiters = new HashMap<>();
   private final List<Waiter> prefixWaiters = new ArrayList<>();
@@ -83,7 +85,7 @@ public final class WatchHub implements AutoCloseable {
 
   /** Hands a committed change set and the state after it to the hub; returns at once. */
   public void publish(ChangeSet changeSet, Snapshot after) {
-    queue.add(new Published(changeSet, after));
+    queue.add(new Published(changeSet, after, System.nanoTime()));
   }
 
   /** The oldest revision the hub can vouch for; an index before it gets a resync. */
@@ -294,6 +296,13 @@ public final class WatchHub implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    long nanos = System.nanoTime() - published.at();
+    fanOutListeners.forEach(listener -> listener.accept(nanos));
+  }
+
+  /** Calls {@code listener} with each fan-out's time, from the change set's publication to its last wake-up. */
+  public void onFanOut(java.util.function.LongConsumer listener) {
+    fanOutListeners.add(listener);
   }
 
   private void remember(Touched touched) {

@@ -161,7 +161,8 @@ class DatabaseRestartTest {
     eventually(within, () -> String.format("%s's health became %d %s; it is %d %s", server.uri(), status, state,
         health.get().status(), health.get().body()), () -> {
       health.set(server.get("/api/v1/health"));
-      return health.get().status() == status && health.get().json().get("status").asText().equals(state);
+      return health.get().status() == status && health.get().json().get("status").asText().equals(state)
+          && server.get("/readyz").status() == status; // the readiness probe says the same
     });
   }
 

@@ -37,6 +37,9 @@ class OpenApiTest {
   private static final Set<String> ROUTES = Set.of(
       "GET /api/v1/health",
       "GET /api/v1/openapi.yaml",
+      "GET /livez",
+      "GET /readyz",
+      "GET /metrics",
       "GET /api/v1/entries",
       "GET /api/v1/entries/{key}",
       "PUT /api/v1/entries/{key}",
@@ -69,7 +72,8 @@ class OpenApiTest {
       "DELETE /api/v1/certificates/{serial}");
 
   /** The routes that need no credentials (enrolment carries its one-time token in the body). */
-  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "POST /api/v1/enrol");
+  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "GET /livez", "GET /readyz",
+      "POST /api/v1/enrol");
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 

@@ -28,7 +28,30 @@ public final class Router {
     Response handle(Request request);
   }
 
+  /**
+   * Hears of every answer, with the route that took it (its registered path, so a bounded set;
+   * {@code unmatched} for none), and of every failed authentication. Called on the thread that
+   * answers; must not block.
+   */
+  public interface Observer {
+    Observer NONE = new Observer() {
+      @Override
+      public void answered(String method, String route, int status, long nanos) {}
+
+      @Override
+      public void authenticationFailed() {}
+    };
+
+    void answered(String method, String route, int status, long nanos);
+
+    void authenticationFailed();
+  }
+
   private record Route(String method, String path, boolean withTail, boolean open, Handler handler) {
+    String label() {
+      return withTail ? path + "/*" : path;
+    }
+
     Optional<String> match(String requestPath) {
       if (requestPath.equals(path)) {
         return Optional.of("");
@@ -45,6 +68,7 @@ public final class Router {
   private final List<Route> routes = new ArrayList<>();
   private final Authentication authentication;
   private final java.util.function.BooleanSupplier ready;
+  private volatile Observer observer = Observer.NONE;
 
   /** @param ready false while the server cannot answer as current (a replica without its database) */
   public Router(Authentication authentication, java.util.function.BooleanSupplier ready) {
@@ -70,34 +94,45 @@ public final class Router {
     return this;
   }
 
+  /** Tells {@code observer} of every answer from now on (metrics). */
+  public void observe(Observer observer) {
+    this.observer = observer;
+  }
+
   /** Answers {@code exchange}, now or (a held request) when its answer completes. */
   void handle(Exchange exchange) throws IOException {
+    long start = System.nanoTime();
+    String[] route = {"unmatched"};
     Response response;
     try {
-      response = dispatch(exchange);
+      response = dispatch(exchange, route);
     } catch (RuntimeException | Error e) {
       response = failure(e);
     }
     if (response.later().isPresent()) {
       // A held request: this thread is done; whoever completes the answer sends it. The
       // exchange stays open until it is answered.
-      response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed));
+      response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed, route[0], start));
       return;
     }
     send(exchange, response);
+    observer.answered(exchange.method(), route[0], response.status(), System.nanoTime() - start);
   }
 
-  private static void sendLater(Exchange exchange, Response answer, Throwable failed) {
+  private void sendLater(Exchange exchange, Response answer, Throwable failed, String route, long start) {
     Throwable cause = failed instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
         ? wrapped.getCause() : failed;
+    Response response = cause == null ? answer : failure(cause);
     try {
-      send(exchange, cause == null ? answer : failure(cause));
+      send(exchange, response);
     } catch (IOException | RuntimeException gone) {
       exchange.close(); // the client went away while it waited
     }
+    observer.answered(exchange.method(), route, response.status(), System.nanoTime() - start);
   }
 
-  private Response dispatch(Exchange exchange) {
+  /** The answer to {@code exchange}; puts the label of the route that takes it in {@code label[0]}. */
+  private Response dispatch(Exchange exchange, String[] label) {
     authentication.admitAddress(exchange);
     if (exchange.uri().getRawAuthority() != null || exchange.uri().getScheme() != null) {
       // '//host/api/...' would otherwise be read as a host and a path a proxy's rules never saw.
@@ -110,19 +145,20 @@ public final class Router {
     String path = exchange.uri().getPath();
     String method = exchange.method();
     boolean pathKnown = false;
-    for (Route route : routes) {
-      Optional<String> tail = route.match(path);
+    for (Route candidate : routes) {
+      Optional<String> tail = candidate.match(path);
       if (tail.isEmpty()) {
         continue;
       }
       pathKnown = true;
+      label[0] = candidate.label();
       // HEAD is GET without the body (send() leaves it out).
-      if (route.method.equals(method) || (method.equals("HEAD") && route.method.equals("GET"))) {
-        if (!route.open && !ready.getAsBoolean()) {
+      if (candidate.method.equals(method) || (method.equals("HEAD") && candidate.method.equals("GET"))) {
+        if (!candidate.open && !ready.getAsBoolean()) {
           throw unavailable();
         }
-        Caller caller = route.open ? new Caller.Anonymous() : authenticate(exchange, path);
-        return route.handler.handle(new Request(exchange, tail.get(), caller, authentication));
+        Caller caller = candidate.open ? new Caller.Anonymous() : authenticate(exchange, path);
+        return candidate.handler.handle(new Request(exchange, tail.get(), caller, authentication));
       }
     }
     if (pathKnown) {
@@ -137,6 +173,9 @@ public final class Router {
     try {
       return authentication.authenticate(exchange);
     } catch (ApiException refused) {
+      if (refused.status() == 401) {
+        observer.authenticationFailed();
+      }
       if (refused.status() == 401 && path.startsWith("/v1/")) {
         throw new ApiException(403, "acl_not_found", "ACL not found: " + refused.getMessage());
       }
