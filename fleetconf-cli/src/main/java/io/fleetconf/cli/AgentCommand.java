@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,11 @@ final class AgentCommand implements Callable<Integer> {
   boolean json;
 
   @Spec CommandSpec spec;
+  @Mixin LogOptions logs;
 
   @Override
   public Integer call() throws InterruptedException {
+    logs.install();
     if (json && !once) {
       throw new CliException("--json goes with --once: a running agent reports to the server, not to stdout");
     }

@@ -32,6 +32,11 @@ final class ServerCommand implements Callable<Integer> {
   boolean demo;
 
   @Mixin StoreOptions storeOptions;
+  @Mixin LogOptions logs;
+
+  @Option(names = "--access-log", description = "Log a line per HTTP request: method, path (no query), status,"
+      + " duration and identity (logger io.fleetconf.access).")
+  boolean accessLog;
 
   @Option(names = "--tls-cert", paramLabel = "FILE",
       description = "PEM certificate chain to serve (default: one the fleet CA in the data directory makes).")
@@ -84,6 +89,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    logs.install(accessLog);
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new CliException("give both --tls-cert and --tls-key, or neither");
     }

@@ -97,6 +97,8 @@ public final class Replica implements AutoCloseable {
     if (!committed.changes().isEmpty()) {
       long nanos = System.nanoTime() - start;
       commitListeners.forEach(listener -> listener.accept(nanos));
+      LOG.log(System.Logger.Level.DEBUG, () -> "committed revision " + committed.revision() + ": "
+          + committed.changes().size() + " change(s) from " + proposal.source() + " in " + nanos / 1_000_000 + " ms");
     }
     return committed;
   }

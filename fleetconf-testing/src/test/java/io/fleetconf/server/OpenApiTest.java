@@ -40,6 +40,8 @@ class OpenApiTest {
       "GET /livez",
       "GET /readyz",
       "GET /metrics",
+      "GET /api/v1/logging",
+      "PUT /api/v1/logging",
       "GET /api/v1/entries",
       "GET /api/v1/entries/{key}",
       "PUT /api/v1/entries/{key}",

@@ -28,6 +28,7 @@ public final class NativeApi {
     new HistoryApi(replica).register(router);
     new SecurityApi(replica, authentication).register(router);
     new MetricsApi(replica, status).register(router);
+    new LoggingApi().register(router);
   }
 
   private static String openapi() {

@@ -21,6 +21,17 @@ import io.fleetconf.server.security.Certificates;
  */
 public final class Router {
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
+  /**
+   * The access log: a line per answered request, off unless turned on ({@code --access-log}, or the
+   * logging API); java.util.logging's own type, since its level is set here when nobody set it.
+   */
+  private static final java.util.logging.Logger ACCESS = java.util.logging.Logger.getLogger("io.fleetconf.access");
+
+  static {
+    if (ACCESS.getLevel() == null) {
+      ACCESS.setLevel(java.util.logging.Level.OFF);
+    }
+  }
 
   /** Turns a request into a response; may throw the exceptions {@link #failure} maps. */
   @FunctionalInterface
@@ -99,27 +110,33 @@ public final class Router {
     this.observer = observer;
   }
 
+  /** What a request was taken as: its route's label and who sent it, for metrics and the access log. */
+  private static final class Taken {
+    final long start = System.nanoTime();
+    String route = "unmatched";
+    String who = "-";
+  }
+
   /** Answers {@code exchange}, now or (a held request) when its answer completes. */
   void handle(Exchange exchange) throws IOException {
-    long start = System.nanoTime();
-    String[] route = {"unmatched"};
+    Taken taken = new Taken();
     Response response;
     try {
-      response = dispatch(exchange, route);
+      response = dispatch(exchange, taken);
     } catch (RuntimeException | Error e) {
       response = failure(e);
     }
     if (response.later().isPresent()) {
       // A held request: this thread is done; whoever completes the answer sends it. The
       // exchange stays open until it is answered.
-      response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed, route[0], start));
+      response.later().get().whenComplete((answer, failed) -> sendLater(exchange, answer, failed, taken));
       return;
     }
     send(exchange, response);
-    observer.answered(exchange.method(), route[0], response.status(), System.nanoTime() - start);
+    answered(exchange, response, taken);
   }
 
-  private void sendLater(Exchange exchange, Response answer, Throwable failed, String route, long start) {
+  private void sendLater(Exchange exchange, Response answer, Throwable failed, Taken taken) {
     Throwable cause = failed instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
         ? wrapped.getCause() : failed;
     Response response = cause == null ? answer : failure(cause);
@@ -128,11 +145,29 @@ public final class Router {
     } catch (IOException | RuntimeException gone) {
       exchange.close(); // the client went away while it waited
     }
-    observer.answered(exchange.method(), route, response.status(), System.nanoTime() - start);
+    answered(exchange, response, taken);
   }
 
-  /** The answer to {@code exchange}; puts the label of the route that takes it in {@code label[0]}. */
-  private Response dispatch(Exchange exchange, String[] label) {
+  private void answered(Exchange exchange, Response response, Taken taken) {
+    long nanos = System.nanoTime() - taken.start;
+    observer.answered(exchange.method(), taken.route, response.status(), nanos);
+    if (ACCESS.isLoggable(java.util.logging.Level.INFO)) {
+      ACCESS.info(exchange.method() + " " + Authentication.printablePath(exchange) + " " + response.status() + " "
+          + String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6) + " ms " + taken.who + " "
+          + Authentication.address(exchange));
+    }
+  }
+
+  private static String who(Caller caller) {
+    return switch (caller) {
+      case Caller.Operator operator -> "operator:" + operator.name();
+      case Caller.Device device -> "device:" + device.id().value();
+      case Caller.Anonymous anonymous -> "anonymous";
+    };
+  }
+
+  /** The answer to {@code exchange}; notes in {@code taken} the route that takes it and the caller. */
+  private Response dispatch(Exchange exchange, Taken taken) {
     authentication.admitAddress(exchange);
     if (exchange.uri().getRawAuthority() != null || exchange.uri().getScheme() != null) {
       // '//host/api/...' would otherwise be read as a host and a path a proxy's rules never saw.
@@ -151,13 +186,14 @@ public final class Router {
         continue;
       }
       pathKnown = true;
-      label[0] = candidate.label();
+      taken.route = candidate.label();
       // HEAD is GET without the body (send() leaves it out).
       if (candidate.method.equals(method) || (method.equals("HEAD") && candidate.method.equals("GET"))) {
         if (!candidate.open && !ready.getAsBoolean()) {
           throw unavailable();
         }
         Caller caller = candidate.open ? new Caller.Anonymous() : authenticate(exchange, path);
+        taken.who = who(caller);
         return candidate.handler.handle(new Request(exchange, tail.get(), caller, authentication));
       }
     }
