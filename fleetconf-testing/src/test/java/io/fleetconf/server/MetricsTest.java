@@ -68,6 +68,23 @@ class MetricsTest {
     assertThat(List.of(ready.status(), ready.body())).isEqualTo(List.of(200, "ready\n"));
   }
 
+  @Test
+  void everyMetricTheGrafanaDashboardUsesIsServed() throws Exception {
+    java.nio.file.Path dashboard = java.nio.file.Path.of("").toAbsolutePath()
+        .resolve("../docs/grafana/fleetconf-dashboard.json").normalize();
+    String text = java.nio.file.Files.readString(dashboard);
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(text); // valid JSON
+    server.put("/api/v1/entries/global/common/log_level", "\"info\""); // labelled series appear once used
+    String served = metrics();
+    java.util.regex.Matcher used = Pattern.compile("fleetconf_[a-z_]+").matcher(text);
+    int names = 0;
+    while (used.find()) {
+      names++;
+      assertThat(served).as(used.group() + " is served").containsPattern("(?m)^" + used.group() + "[{ ]");
+    }
+    assertThat(names).isGreaterThan(10);
+  }
+
   private String metrics() {
     Reply reply = server.get("/metrics");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
