@@ -93,6 +93,7 @@ public final class Agent implements AutoCloseable {
   private final Actions actions = new Actions();
   private final Reporter reporter;
   private final Semaphore changed = new Semaphore(0);
+  private final Optional<MetricsFile> metrics;
   private final Map<String, Unsent> unsent = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
   private Thread worker;
@@ -104,6 +105,7 @@ public final class Agent implements AutoCloseable {
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());
+    this.metrics = config.metricsFile().map(file -> new MetricsFile(file, java.time.Clock.systemUTC()));
     runPendingActions();
     this.client = FleetconfClient.builder().servers(config.serverUrls().toArray(String[]::new))
         .deviceId(config.deviceId()).credentials(credentials)
@@ -185,6 +187,7 @@ public final class Agent implements AutoCloseable {
     }
     outcomes.values().forEach(outcome -> log(outcome, current.revision().value()));
     report(current.revision().value(), outcomes.values());
+    metrics.ifPresent(file -> file.passed(current.revision().value(), states(current.revision().value(), outcomes)));
     Result result = outcomes.values().stream().map(o -> switch (o.status()) {
       case APPLIED -> Result.APPLIED;
       case FAILED -> Result.FAILED;
@@ -193,6 +196,14 @@ public final class Agent implements AutoCloseable {
     return new Pass(result, current.revision().value(), outcomes.values().stream()
         .map(o -> new OutputResult(o.output().name(), o.output().destination(), o.status().wire(), o.changed(), o.error()))
         .toList());
+  }
+
+  /** Each output's status and the revision its file on disk was rendered at, for the metrics file. */
+  private Map<String, MetricsFile.OutputState> states(long revision, Map<String, Outcome> outcomes) {
+    Map<String, MetricsFile.OutputState> out = new TreeMap<>();
+    outcomes.forEach((name, o) -> out.put(name, new MetricsFile.OutputState(o.output().namespace(), o.status(),
+        o.status() == Report.Status.APPLIED ? revision : journal.applied(name).orElse(0L))));
+    return out;
   }
 
   /** Says on the device what failed and why, once per failure rather than at every pass. */
@@ -255,10 +266,12 @@ public final class Agent implements AutoCloseable {
   private void act(String name, List<AgentConfig.Output> outputs, Map<String, Outcome> outcomes) {
     AgentConfig.Action action = config.actions().get(name);
     Optional<String> failed = actions.run(name, action);
+    metrics.ifPresent(file -> file.actionRun(name, failed.isPresent()));
     if (failed.isEmpty() && action.health().isPresent()) {
       try {
         Optional<String> unhealthy = actions.healthy(name, action.health().get());
         if (unhealthy.isPresent()) {
+          metrics.ifPresent(file -> file.healthCheckFailed(name));
           revert(name, action, outputs, outcomes, unhealthy.get());
         }
       } catch (InterruptedException e) {
@@ -283,7 +296,9 @@ public final class Agent implements AutoCloseable {
         why.append("; and the revert of ").append(output.name()).append(" failed: ").append(e.getMessage());
       }
     }
-    actions.run(name, action).ifPresent(again -> why.append("; and the action failed again: ").append(again));
+    Optional<String> again = actions.run(name, action);
+    metrics.ifPresent(file -> file.actionRun(name, again.isPresent()));
+    again.ifPresent(failure -> why.append("; and the action failed again: ").append(failure));
     outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
         (n, outcome) -> outcome.with(Report.Status.ROLLED_BACK, Optional.of(why.toString()))));
   }

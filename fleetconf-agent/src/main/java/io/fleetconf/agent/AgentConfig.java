@@ -36,7 +36,8 @@ public record AgentConfig(
     Optional<String> debounce,
     List<Output> outputs,
     Map<String, Action> actions,
-    Optional<Ansible> ansible) {
+    Optional<Ansible> ansible,
+    Optional<Path> metricsFile) {
 
   /**
    * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
@@ -209,6 +210,7 @@ public record AgentConfig(
     pollWait = optional(pollWait);
     debounce = optional(debounce);
     ansible = optional(ansible);
+    metricsFile = optional(metricsFile);
   }
 
   /** The Ansible-mode template settings, defaults where not given. */

@@ -98,6 +98,14 @@ class AgentEndToEndTest {
     throw new AssertionError("no vv-" + device + " in the fleet view");
   }
 
+  private String metrics(int device) {
+    try {
+      return Files.readString(home(device).resolve("metrics.prom"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private long reported(int device) {
     JsonNode namespaces = status(device).get("namespaces");
     return namespaces.isEmpty() ? -1 : namespaces.get(0).get("revision").asLong();
@@ -129,6 +137,7 @@ class AgentEndToEndTest {
           + "token: " + deviceToken(device) + "\n"
           + "state_dir: " + home.resolve("state") + "\n"
           + "debounce: 100ms\n"
+          + "metrics_file: " + home.resolve("metrics.prom") + "\n"
           + "outputs:\n"
           + "  - name: tv_scheduler\n"
           + "    namespace: tv_scheduler\n"
@@ -248,6 +257,12 @@ class AgentEndToEndTest {
         .startsWith("health check failed: http://127.0.0.1:").contains("/health answered 500");
     assertThat(content(2)).isEqualTo(before);
     eventually("vv-2 reloaded back", () -> reloads(2).size() == 4);
+    eventually("vv-2's metrics file says so", () -> metrics(2).contains(
+        "fleetconf_agent_output_status{output=\"tv_scheduler\",status=\"rolled_back\"} 1\n"));
+    assertThat(metrics(2)).contains("fleetconf_agent_health_check_failures_total{action=\"reload\"} 1\n",
+        "fleetconf_agent_actions_total{action=\"reload\"} 4\n",
+        "fleetconf_agent_output_status{output=\"tv_scheduler\",status=\"applied\"} 0\n",
+        "# TYPE fleetconf_agent_last_pass_timestamp_seconds gauge\n");
     String health = Files.readString(home(2).resolve("agent.yaml")).lines()
         .filter(l -> l.contains("url:")).findFirst().orElseThrow().replaceAll(".*url: ", "");
     var http = java.net.http.HttpClient.newHttpClient();
