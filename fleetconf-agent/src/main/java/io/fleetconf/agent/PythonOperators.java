@@ -44,8 +44,20 @@ final class PythonOperators {
 
   /** A Python TypeError or ZeroDivisionError: the render fails with its message. */
   static final class PythonError extends RuntimeException {
+    private final int line;
+
     PythonError(String message) {
+      this(message, -1);
+    }
+
+    /** Raised at a known template line (Jinjava loses the line of an error while printing a value). */
+    PythonError(String message, int line) {
       super(message);
+      this.line = line;
+    }
+
+    int line() {
+      return line;
     }
   }
 

@@ -142,6 +142,7 @@ final class Renderer {
     return missing > 0 ? result + "\n".repeat(missing) : result;
   }
 
+  @SuppressWarnings("unchecked")
   private Map<String, Object> ansibleContext(Map<String, Object> tree) {
     Map<String, Object> vars = new LinkedHashMap<>();
     if (tree.get(ansible.variables()) instanceof Map<?, ?> map) {
@@ -152,11 +153,14 @@ final class Renderer {
     // Ansible keeps an IP address whole as the short name
     vars.put("inventory_hostname_short", deviceId.matches("[0-9.]+|.*:.*") ? deviceId : deviceId.split("\\.", 2)[0]);
     vars.put("group_names", inventory.groupNames());
-    vars.put("groups", inventory.groups());
     vars.put("ansible_managed", ansible.managed().orElse("Ansible managed"));
     Map<String, Object> context = new LinkedHashMap<>();
     vars.forEach((name, value) -> context.put(name, StrictJinja.tree(name, value)));
-    context.put("hostvars", StrictJinja.hostvars(deviceId, StrictJinja.tree("hostvars['" + deviceId + "']", vars)));
+    Object groups = new InventoryGroups.Unordered(inventory.groups());
+    context.put("groups", groups);
+    Object host = StrictJinja.tree("hostvars['" + deviceId + "']", vars);
+    ((Map<String, Object>) host).put("groups", groups);
+    context.put("hostvars", StrictJinja.hostvars(deviceId, host));
     return context;
   }
 

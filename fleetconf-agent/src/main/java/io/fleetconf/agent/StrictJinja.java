@@ -101,7 +101,11 @@ final class StrictJinja {
     @Override
     public RenderedOutputNode interpretOutput(ExpressionToken master, JinjavaInterpreter interpreter) {
       Object value = interpreter.resolveELExpression(master.getExpr(), master.getLineNumber());
-      return new RenderedOutputNode(value == null ? "" : Python.str(value));
+      try {
+        return new RenderedOutputNode(value == null ? "" : Python.str(value));
+      } catch (PythonOperators.PythonError e) {
+        throw new PythonOperators.PythonError(e.getMessage(), master.getLineNumber());
+      }
     }
   }
 
@@ -152,7 +156,7 @@ final class StrictJinja {
         return new Problem(undefined.line(), undefined.getMessage());
       }
       if (cause instanceof PythonOperators.PythonError python) {
-        return new Problem(error.getLineno(), python.getMessage());
+        return new Problem(python.line() > 0 ? python.line() : error.getLineno(), python.getMessage());
       }
     }
     return new Problem(error.getLineno(), error.getMessage());
@@ -275,7 +279,7 @@ final class StrictJinja {
   }
 
   /** A map of the config at {@code path} ({@code tv_api}, {@code tv_api.limits}). */
-  static final class Branch extends LinkedHashMap<String, Object> {
+  static class Branch extends LinkedHashMap<String, Object> {
     private final String path;
 
     Branch(String path) {

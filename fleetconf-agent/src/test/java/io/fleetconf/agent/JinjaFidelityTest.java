@@ -105,4 +105,23 @@ class JinjaFidelityTest {
     assertThat(render("{{ xs[::0] }}", Map.of("xs", List.of(1)))).isEqualTo("template a.j2: line 1: slice step cannot be zero");
     assertThat(render("{{ 'ab'[5] }}", Map.of())).isEqualTo("template a.j2: line 1: '('ab').5' is undefined");
   }
+
+  /** to_yaml wrote a dict used twice in full each time; PyYAML anchors the second use of the same object. */
+  @Test
+  void toYamlAnchorsADictOrListUsedTwiceAsPyYaml() throws Exception {
+    assertThat(render("{% set e = [] %}{{ {'x': d, 'y': d, 'z': {'a': 1} } | to_yaml }}{{ [e, e, d] | to_nice_yaml }}",
+        Map.of("d", Map.of("a", 1))))
+        .isEqualTo("x: &id001 {a: 1}\ny: *id001\nz: {a: 1}\n- &id001 []\n- *id001\n-   a: 1\n");
+  }
+
+  /** {@code {{ groups }}} printed the groups sorted, Ansible in the order it parsed the inventory. */
+  @Test
+  void groupsAsAWholeIsRefusedAndAGroupByNameStillWorks() throws Exception {
+    assertThat(render("{{ groups['all'] }} {{ 'all' in groups }} {{ groups | length }}", Map.of()))
+        .isEqualTo("['vv-1'] True 2");
+    assertThat(render("{{ groups }}", Map.of())).isEqualTo("template a.j2: line 1: 'groups' as a whole (printed, iterated,"
+        + " its keys or items) lists the groups in the order Ansible parsed the inventory, which the agent does not know:"
+        + " use groups['<group>'] or group_names");
+    assertThat(render("{% for g in groups %}{{ g }}{% endfor %}", Map.of())).startsWith("template a.j2: line 1: 'groups' as a whole");
+  }
 }
