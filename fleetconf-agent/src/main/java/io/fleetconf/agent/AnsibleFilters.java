@@ -208,7 +208,8 @@ final class AnsibleFilters {
     test(context, "version_compare", (v, a) -> LooseVersion.compare(str(v), str(arg(a, 0)), a.length > 1 ? str(a[1]) : "eq"));
     test(context, "none", (v, a) -> v == null);
     test(context, "string", (v, a) -> v instanceof CharSequence);
-    test(context, "number", (v, a) -> v instanceof Number);
+    // Jinja2's test is isinstance(value, Number), and a bool is an int
+    test(context, "number", (v, a) -> v instanceof Number || v instanceof Boolean);
   }
 
   private static void filter(Context context, String name, Body body) {

@@ -101,4 +101,42 @@ record InventoryGroups(Map<String, List<String>> groups, List<String> groupNames
     }
     return found;
   }
+
+  /**
+   * {@code groups} for a template: a group's hosts by name, but not the whole. Ansible's dict lists
+   * the groups in the order it parsed the inventory, which the import's entry does not keep (it
+   * has {@code ansible-inventory --list}'s sorted order), so printing or iterating it fails rather
+   * than write the groups in another order.
+   */
+  static final class Unordered extends StrictJinja.Branch {
+    Unordered(java.util.Map<String, List<String>> groups) {
+      super("groups");
+      groups.forEach((name, hosts) -> super.put(name, StrictJinja.tree("groups['" + name + "']", hosts)));
+    }
+
+    private static PythonOperators.PythonError refused() {
+      return new PythonOperators.PythonError("'groups' as a whole (printed, iterated, its keys or items) lists the groups in"
+          + " the order Ansible parsed the inventory, which the agent does not know: use groups['<group>'] or group_names");
+    }
+
+    @Override
+    public java.util.Set<java.util.Map.Entry<String, Object>> entrySet() {
+      throw refused();
+    }
+
+    @Override
+    public java.util.Set<String> keySet() {
+      throw refused();
+    }
+
+    @Override
+    public java.util.Collection<Object> values() {
+      throw refused();
+    }
+
+    @Override
+    public void forEach(java.util.function.BiConsumer<? super String, ? super Object> action) {
+      throw refused();
+    }
+  }
 }

@@ -79,10 +79,15 @@ final class Python {
     return plain.contains(".") ? plain : plain + ".0";
   }
 
+  /**
+   * Python's string repr: the quote it picks, and escapes for what is not printable in Python's
+   * sense (controls, format characters such as U+200B, separators other than the space, private
+   * use and unassigned code points), {@code \\xNN}, {@code \\uNNNN} or {@code \\UNNNNNNNN}.
+   */
   private static String quote(String s) {
     char q = s.contains("'") && !s.contains("\"") ? '"' : '\'';
     StringBuilder out = new StringBuilder().append(q);
-    for (char c : s.toCharArray()) {
+    s.codePoints().forEach(c -> {
       switch (c) {
         case '\\' -> out.append("\\\\");
         case '\n' -> out.append("\\n");
@@ -90,16 +95,29 @@ final class Python {
         case '\t' -> out.append("\\t");
         default -> {
           if (c == q) {
-            out.append('\\').append(c);
-          } else if (c < 0x20 || c == 0x7f) {
-            out.append(String.format("\\x%02x", (int) c));
+            out.append('\\').append((char) c);
+          } else if (printable(c)) {
+            out.appendCodePoint(c);
           } else {
-            out.append(c);
+            out.append(c < 0x100 ? String.format("\\x%02x", c) : c < 0x10000 ? String.format("\\u%04x", c)
+                : String.format("\\U%08x", c));
           }
         }
       }
-    }
+    });
     return out.append(q).toString();
+  }
+
+  /** Python's {@code str.isprintable} for one code point. */
+  private static boolean printable(int c) {
+    if (c == ' ') {
+      return true;
+    }
+    return switch (Character.getType(c)) {
+      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+          Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
+      default -> true;
+    };
   }
 
   /**

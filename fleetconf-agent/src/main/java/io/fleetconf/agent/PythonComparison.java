@@ -53,7 +53,8 @@ final class PythonComparison {
       return text.toString().contains(part);
     }
     if (b instanceof Map<?, ?> map) {
-      return map.keySet().stream().anyMatch(k -> equal(a, k));
+      // a text key is found by lookup (which groups allows; it refuses its key list)
+      return a instanceof String key ? map.containsKey(key) : map.keySet().stream().anyMatch(k -> equal(a, k));
     }
     if (b instanceof Iterable<?> items) {
       for (Object item : items) {

@@ -13,7 +13,15 @@ import com.hubspot.jinjava.el.ext.PowerOfOperator;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import com.hubspot.jinjava.el.ext.TruncDivOperator;
 import io.fleetconf.agent.Undefined.UndefinedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import com.hubspot.jinjava.el.ext.AstDict;
+import jinjava.de.odysseus.el.tree.Bindings;
+import jinjava.de.odysseus.el.tree.impl.Parser.ParseException;
+import jinjava.de.odysseus.el.tree.impl.Scanner.ScanException;
+import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
+import jinjava.javax.el.ELContext;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.misc.TypeConverter;
 import jinjava.de.odysseus.el.tree.TreeBuilder;
@@ -36,8 +44,20 @@ final class PythonOperators {
 
   /** A Python TypeError or ZeroDivisionError: the render fails with its message. */
   static final class PythonError extends RuntimeException {
+    private final int line;
+
     PythonError(String message) {
+      this(message, -1);
+    }
+
+    /** Raised at a known template line (Jinjava loses the line of an error while printing a value). */
+    PythonError(String message, int line) {
       super(message);
+      this.line = line;
+    }
+
+    int line() {
+      return line;
     }
   }
 
@@ -99,17 +119,13 @@ final class PythonOperators {
     }
 
     /**
-     * Unary minus as Python's; Jinja2 applies it before a filter ({@code -3 | abs} is 3) where
-     * Jinjava applies it after, so that form fails instead of printing another number.
+     * Unary minus as Python's. Jinja2 applies it before a filter ({@code -3 | abs} is 3): the
+     * natural operator precedence that {@link StrictJinja} turns on parses it so.
      */
     @Override
     protected AstUnary createAstUnary(AstNode operand, AstUnary.Operator operator) {
       if (operator != AstUnary.NEG) {
         return super.createAstUnary(operand, operator);
-      }
-      if (filterOrTest(operand)) {
-        throw new PythonError("a minus before a filter or test applies after it in fleetconf's agent and before it"
-            + " in Jinja2: write (-x) | filter");
       }
       return super.createAstUnary(operand, new AstUnary.SimpleOperator() {
         @Override
@@ -127,13 +143,44 @@ final class PythonOperators {
       });
     }
 
-    /** Jinjava parses {@code x | f} and {@code x is t} into a call of {@code filter:f} / {@code exptest:t}. */
-    private static boolean filterOrTest(AstNode node) {
-      if (!(node instanceof AstMethod) || node.getCardinality() == 0 || node.getChild(0).getCardinality() == 0) {
-        return false;
-      }
-      String callee = String.valueOf(node.getChild(0).getChild(0));
-      return callee.startsWith(FILTER_PREFIX) || callee.startsWith(EXPTEST_PREFIX);
+    /** A tuple literal is a Python tuple ({@code (1, 2)} prints so), not a list. */
+    @Override
+    protected AstTuple createAstTuple(AstParameters parameters) throws ScanException, ParseException {
+      return new AstTuple(parameters) {
+        @Override
+        public Object eval(Bindings bindings, ELContext context) {
+          return new Python.Tuple((java.util.Collection<?>) super.eval(bindings, context));
+        }
+      };
+    }
+
+    /**
+     * A dict literal's keys are expressions, as in Jinja2: {@code {name: 1}} keys by the value of
+     * {@code name} (Jinjava: the text "name"), and {@code {1: 'a'}} by the int 1 (Jinjava: "1").
+     */
+    @Override
+    protected AstDict createAstDict(Map<AstNode, AstNode> dict) {
+      return new AstDict(dict) {
+        @Override
+        public Object eval(Bindings bindings, ELContext context) {
+          Map<Object, Object> resolved = new LinkedHashMap<>();
+          boolean text = true;
+          for (Map.Entry<AstNode, AstNode> entry : dict.entrySet()) {
+            Object key = entry.getKey().eval(bindings, context);
+            if (key instanceof Undefined undefined) {
+              throw new UndefinedException(undefined);
+            }
+            text &= key instanceof String;
+            resolved.put(key, entry.getValue().eval(bindings, context));
+          }
+          if (!text) {
+            return resolved;
+          }
+          Map<String, Object> byText = new LinkedHashMap<>();
+          resolved.forEach((k, v) -> byText.put((String) k, v));
+          return new com.hubspot.jinjava.objects.collections.PyMap(byText);
+        }
+      };
     }
 
     /** Jinjava's handler for the token, building this operator instead. */

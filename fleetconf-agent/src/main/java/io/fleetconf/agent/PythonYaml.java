@@ -50,6 +50,10 @@ final class PythonYaml {
   private int flowLevel;
   private boolean whitespace = true;
   private boolean indention = true;
+  /** PyYAML's representer reuses the node of a dict or list it has seen (by identity), so the serializer anchors it. */
+  private final Map<Object, Node> represented = new java.util.IdentityHashMap<>();
+  private final Map<Node, String> anchors = new java.util.IdentityHashMap<>();
+  private final java.util.Set<Node> serialized = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   private PythonYaml(Options options) {
     this.options = options;
@@ -60,6 +64,7 @@ final class PythonYaml {
   static String dump(Object value, Options options) {
     PythonYaml yaml = new PythonYaml(options);
     Node root = yaml.represent(value);
+    yaml.anchor(root);
     if (options.explicitStart()) {
       yaml.indicator("---", true, false, false);
     }
@@ -79,6 +84,8 @@ final class PythonYaml {
       case BigDecimal d -> new Scalar(floatText(d.doubleValue()), true);
       case Number n -> new Scalar(n.toString(), true);
       case CharSequence s -> new Scalar(s.toString(), IMPLICIT.stream().noneMatch(p -> p.matcher(s).matches()));
+      case Map<?, ?> map when represented.containsKey(identity(map)) -> represented.get(identity(map));
+      case Collection<?> list when represented.containsKey(identity(list)) -> represented.get(identity(list));
       case Map<?, ?> map -> {
         List<Node[]> pairs = new ArrayList<>();
         List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
@@ -86,16 +93,45 @@ final class PythonYaml {
           entries.sort(Comparator.comparing(e -> e.getKey().toString()));
         }
         entries.forEach(e -> pairs.add(new Node[] {represent(e.getKey()), represent(e.getValue())}));
-        yield new Mapping(pairs, options.flowStyle().orElse(
+        Node node = new Mapping(pairs, options.flowStyle().orElse(
             pairs.stream().allMatch(p -> p[0] instanceof Scalar && p[1] instanceof Scalar)));
+        represented.put(identity(map), node);
+        yield node;
       }
       case Collection<?> list -> {
         List<Node> items = list.stream().map(this::represent).toList();
-        yield new Sequence(items, options.flowStyle().orElse(items.stream().allMatch(i -> i instanceof Scalar)));
+        Node node = new Sequence(items, options.flowStyle().orElse(items.stream().allMatch(i -> i instanceof Scalar)));
+        represented.put(identity(list), node);
+        yield node;
       }
       case Undefined undefined -> throw new Undefined.UndefinedException(undefined);
       default -> throw new InterpretException("to_yaml - cannot represent an object: " + Python.repr(value));
     };
+  }
+
+  /** The object a template's value is: Jinjava wraps a dict or list anew at each use. */
+  private static Object identity(Object value) {
+    return value instanceof com.hubspot.jinjava.objects.collections.PyMap map ? identity(map.toMap())
+        : value instanceof com.hubspot.jinjava.objects.collections.PyList list ? identity(list.toList()) : value;
+  }
+
+  /** PyYAML's serializer: a node met a second time gets the next anchor, {@code id001}, {@code id002}... */
+  private void anchor(Node node) {
+    if (anchors.containsKey(node)) {
+      if (anchors.get(node) == null) {
+        anchors.put(node, String.format("id%03d", anchors.values().stream().filter(java.util.Objects::nonNull).count() + 1));
+      }
+      return;
+    }
+    anchors.put(node, null);
+    switch (node) {
+      case Sequence seq -> seq.items().forEach(this::anchor);
+      case Mapping map -> map.pairs().forEach(pair -> {
+        anchor(pair[0]);
+        anchor(pair[1]);
+      });
+      case Scalar scalar -> { }
+    }
   }
 
   /** {@code repr(float).lower()}, with {@code .0} before an exponent that has no dot. */
@@ -113,6 +149,14 @@ final class PythonYaml {
   // --- libyaml's emitter
 
   private void node(Node node, boolean mappingContext, boolean simpleKey) {
+    String anchor = anchors.get(node);
+    if (anchor != null && !serialized.add(node)) {
+      indicator("*" + anchor, true, false, false);
+      return;
+    }
+    if (anchor != null) {
+      indicator("&" + anchor, true, false, false);
+    }
     switch (node) {
       case Scalar scalar -> scalar(scalar, simpleKey);
       case Sequence seq when flowLevel > 0 || seq.flow() || seq.items().isEmpty() -> flowSequence(seq);

@@ -59,7 +59,7 @@ final class Renderer {
       throw new AgentException("cannot read template " + output.template().get() + ": " + e.getMessage());
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> tree = JSON.convertValue(Json.read(config.asJson()), Map.class);
+    Map<String, Object> tree = JSON.convertValue(negativeZeros(Json.read(config.asJson())), Map.class);
     if (output.ansibleTemplate()) {
       return ansible(output.template().get(), source, tree).getBytes(StandardCharsets.UTF_8);
     }
@@ -69,6 +69,24 @@ final class Renderer {
     context.put("device_id", deviceId);
     context.put("revision", config.revision().value());
     return rendered(output.template().get(), jinja.render(source, context)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A float written {@code -0.0} is Python's negative zero; read as a decimal it would be plain 0
+   * (a BigDecimal has no sign for zero) and {@code {{ x }}} would print {@code 0.0}.
+   */
+  private static JsonNode negativeZeros(JsonNode node) {
+    if (node.isFloatingPointNumber() && node.asText().startsWith("-") && node.decimalValue().signum() == 0) {
+      return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(-0.0);
+    }
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      object.properties().forEach(e -> e.setValue(negativeZeros(e.getValue())));
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, negativeZeros(array.get(i)));
+      }
+    }
+    return node;
   }
 
   private static String rendered(Path file, StrictJinja.Rendered result) {
@@ -124,6 +142,7 @@ final class Renderer {
     return missing > 0 ? result + "\n".repeat(missing) : result;
   }
 
+  @SuppressWarnings("unchecked")
   private Map<String, Object> ansibleContext(Map<String, Object> tree) {
     Map<String, Object> vars = new LinkedHashMap<>();
     if (tree.get(ansible.variables()) instanceof Map<?, ?> map) {
@@ -134,11 +153,14 @@ final class Renderer {
     // Ansible keeps an IP address whole as the short name
     vars.put("inventory_hostname_short", deviceId.matches("[0-9.]+|.*:.*") ? deviceId : deviceId.split("\\.", 2)[0]);
     vars.put("group_names", inventory.groupNames());
-    vars.put("groups", inventory.groups());
     vars.put("ansible_managed", ansible.managed().orElse("Ansible managed"));
     Map<String, Object> context = new LinkedHashMap<>();
     vars.forEach((name, value) -> context.put(name, StrictJinja.tree(name, value)));
-    context.put("hostvars", StrictJinja.hostvars(deviceId, StrictJinja.tree("hostvars['" + deviceId + "']", vars)));
+    Object groups = new InventoryGroups.Unordered(inventory.groups());
+    context.put("groups", groups);
+    Object host = StrictJinja.tree("hostvars['" + deviceId + "']", vars);
+    ((Map<String, Object>) host).put("groups", groups);
+    context.put("hostvars", StrictJinja.hostvars(deviceId, host));
     return context;
   }
 

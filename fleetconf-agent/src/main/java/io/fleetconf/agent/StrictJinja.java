@@ -44,7 +44,6 @@ final class StrictJinja {
   private static final Pattern RAW = Pattern.compile("\\{%-?\\s*raw\\s*-?%}.*?\\{%-?\\s*endraw\\s*-?%}", Pattern.DOTALL);
   private static final Pattern CODE = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
   private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.DOTALL);
-  private static final Pattern NEGATION = Pattern.compile("^\\{\\{(\\s+)-(?![-}])");
   private static final Pattern FILTER = Pattern.compile("(?<!\\|)\\|(?!\\|)\\s*([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern TEST = Pattern.compile("\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -69,7 +68,10 @@ final class StrictJinja {
           }
         }).withInterperterFactory(new StrictInterpreters());
     if (ansible) {
-      config.withLegacyOverrides(LegacyOverrides.newBuilder().withUsePyishObjectMapper(true).build())
+      config.withLegacyOverrides(LegacyOverrides.newBuilder().withUsePyishObjectMapper(true)
+          // Jinja2's precedence: a filter binds tighter than a unary minus ({{ -x | abs }} is abs(-x)),
+          // and {{ -x }} is a negation, not whitespace control
+          .withUseNaturalOperatorPrecedence(true).withParseWhitespaceControlStrictly(true).build())
           .withExecutionMode(new com.hubspot.jinjava.mode.ExecutionMode() {
             @Override
             public void prepareContext(Context context) {
@@ -83,6 +85,7 @@ final class StrictJinja {
     if (ansible) {
       AnsibleFilters.register(global);
       NumberFilters.register(global);
+      JinjaFilters.register(global);
       global.registerTag(new AnsibleForTag());
     }
     for (String name : List.of("default", "d")) {
@@ -98,7 +101,11 @@ final class StrictJinja {
     @Override
     public RenderedOutputNode interpretOutput(ExpressionToken master, JinjavaInterpreter interpreter) {
       Object value = interpreter.resolveELExpression(master.getExpr(), master.getLineNumber());
-      return new RenderedOutputNode(value == null ? "" : Python.str(value));
+      try {
+        return new RenderedOutputNode(value == null ? "" : Python.str(value));
+      } catch (PythonOperators.PythonError e) {
+        throw new PythonOperators.PythonError(e.getMessage(), master.getLineNumber());
+      }
     }
   }
 
@@ -149,7 +156,7 @@ final class StrictJinja {
         return new Problem(undefined.line(), undefined.getMessage());
       }
       if (cause instanceof PythonOperators.PythonError python) {
-        return new Problem(error.getLineno(), python.getMessage());
+        return new Problem(python.line() > 0 ? python.line() : error.getLineno(), python.getMessage());
       }
     }
     return new Problem(error.getLineno(), error.getMessage());
@@ -205,7 +212,7 @@ final class StrictJinja {
     StringBuilder out = new StringBuilder();
     int done = 0;
     for (Matcher block = CODE.matcher(blanked); block.find(); ) {
-      String code = NEGATION.matcher(source.substring(block.start(), block.end())).replaceFirst("{{$1 0 + -");
+      String code = PythonSyntax.rewrite(source.substring(block.start(), block.end()));
       out.append(source, done, block.start()).append(PythonStrings.percentOperators(code));
       done = block.end();
     }
@@ -243,10 +250,10 @@ final class StrictJinja {
             }
             out.append((char) Integer.parseInt(text.substring(i, end), 8));
             i = end - 1;
-          } else if ((next == 'x' || next == 'u') && i + (next == 'x' ? 2 : 4) < text.length()
-              && text.substring(i + 1, i + 1 + (next == 'x' ? 2 : 4)).matches("[0-9a-fA-F]+")) {
-            int digits = next == 'x' ? 2 : 4;
-            out.append((char) Integer.parseInt(text.substring(i + 1, i + 1 + digits), 16));
+          } else if ((next == 'x' || next == 'u' || next == 'U') && i + hexDigits(next) < text.length()
+              && text.substring(i + 1, i + 1 + hexDigits(next)).matches("[0-9a-fA-F]+")) {
+            int digits = hexDigits(next);
+            out.appendCodePoint(Integer.parseInt(text.substring(i + 1, i + 1 + digits), 16));
             i += digits;
           } else {
             out.append('\\').append(next);
@@ -255,6 +262,11 @@ final class StrictJinja {
       }
     }
     return out.toString();
+  }
+
+  /** The hex digits of Python's {@code \\xNN}, {@code \\uNNNN} and {@code \\UNNNNNNNN} escapes. */
+  private static int hexDigits(char escape) {
+    return escape == 'x' ? 2 : escape == 'u' ? 4 : 8;
   }
 
   /** Replaces each match by spaces, keeping newlines, so that offsets and line numbers stay. */
@@ -267,7 +279,7 @@ final class StrictJinja {
   }
 
   /** A map of the config at {@code path} ({@code tv_api}, {@code tv_api.limits}). */
-  static final class Branch extends LinkedHashMap<String, Object> {
+  static class Branch extends LinkedHashMap<String, Object> {
     private final String path;
 
     Branch(String path) {
@@ -312,6 +324,20 @@ final class StrictJinja {
       if (base instanceof AnsibleForTag.Loop loop && (key.equals("previtem") || key.equals("nextitem"))) {
         context.setPropertyResolved(true);
         return loop.neighbour(key, line);
+      }
+      Optional<PythonSyntax.Slice> slice = PythonSyntax.Slice.of(property);
+      if (slice.isPresent()) {
+        context.setPropertyResolved(true);
+        return PythonSyntax.slice(value, slice.get());
+      }
+      // a string's item is a character (code point), counted from the end when negative; Jinjava gives the index as text
+      if (value instanceof String s && key.matches("-?\\d{1,9}") && !(property instanceof Boolean)) {
+        List<Object> chars = JinjaFilters.items(s);
+        long index = Long.parseLong(key);
+        if (index >= -chars.size() && index < chars.size()) {
+          context.setPropertyResolved(true);
+          return chars.get((int) (index < 0 ? chars.size() + index : index));
+        }
       }
       Optional<String> undefined = switch (value) {
         case Undefined u -> Optional.of(u.name() + "." + key);

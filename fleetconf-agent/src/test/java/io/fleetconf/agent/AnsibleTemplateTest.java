@@ -164,4 +164,29 @@ class AnsibleTemplateTest {
         .isInstanceOf(AgentException.class)
         .hasMessage("template " + failing.resolve("unsupported.j2") + ": line 2: can only concatenate str (not \"int\") to str");
   }
+
+  /**
+   * What the agent cannot write as Ansible does (docs/ansible.md, "Differences that remain") it
+   * refuses: Ansible renders these templates for every host, and the agent fails them naming the
+   * template and line, so nothing different is ever written.
+   */
+  @Test
+  void templatesTheAgentCannotRenderAsAnsibleAreRefusedNamingTemplateAndLine() throws Exception {
+    Path refused = project.resolve("refused");
+    Map<String, String> reasons = Map.of(
+        "chained.j2", "line 1: Error parsing '1 < app_port | int < 65536'",
+        "groups.j2", "line 2: 'groups' as a whole (printed, iterated, its keys or items) lists the groups in the order"
+            + " Ansible parsed the inventory, which the agent does not know: use groups['<group>'] or group_names",
+        "tuple.j2", "line 1: Error parsing '(app_name,)'");
+    assertThat(templates("refused")).hasSize(reasons.size());
+    for (String host : hosts()) {
+      for (Path template : templates("refused")) {
+        String name = template.getFileName().toString();
+        assertThat(dir.resolve("out").resolve(host).resolve("refused-" + name.replaceAll("\\.j2$", ""))).isRegularFile();
+        assertThatThrownBy(() -> render(host, template))
+            .isInstanceOf(AgentException.class)
+            .hasMessageStartingWith("template " + refused.resolve(name) + ": " + reasons.get(name));
+      }
+    }
+  }
 }
