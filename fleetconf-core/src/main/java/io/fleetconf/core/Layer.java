@@ -48,7 +48,15 @@ public final class Layer {
    * to the root of {@code scope}.
    */
   public static Layer ofTree(com.fasterxml.jackson.databind.node.ObjectNode tree, Scope scope) {
-    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO), false));
+    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO), false, false));
+  }
+
+  /**
+   * A layer holding a config that was already resolved, such as the one a server served: its
+   * {@code null}s are values (tombstones never reach a resolved config), its objects still merge.
+   */
+  public static Layer ofResolved(com.fasterxml.jackson.databind.node.ObjectNode tree, Scope scope) {
+    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO), false, true));
   }
 
   /** A value this layer holds at a path, and the entry it came from. */
@@ -96,15 +104,18 @@ public final class Layer {
       }
     }
     Origin origin = new Origin(entry.key(), entry.modRevision());
-    at.children.put(segments.get(segments.size() - 1), toNode(entry.value(), origin, entry.replace()));
+    at.children.put(segments.get(segments.size() - 1), toNode(entry.value(), origin, entry.replace(), entry.replace()));
   }
 
-  private static Node toNode(JsonNode value, Origin origin, boolean replaces) {
+  /** {@code replaces}: objects replace what is below them; {@code nullsAreValues}: nulls are no tombstones. */
+  private static Node toNode(JsonNode value, Origin origin, boolean replaces, boolean nullsAreValues) {
     if (!value.isObject()) {
-      return new Leaf(value, origin, replaces);
+      // A leaf replaces what is below it anyway, so its flag only says whether a null is a value.
+      return new Leaf(value, origin, nullsAreValues);
     }
     Map<String, Node> children = new LinkedHashMap<>();
-    value.properties().forEach(field -> children.put(field.getKey(), toNode(field.getValue(), origin, replaces)));
+    value.properties().forEach(field ->
+        children.put(field.getKey(), toNode(field.getValue(), origin, replaces, nullsAreValues)));
     return new Branch(children, origin, replaces);
   }
 
