@@ -42,6 +42,8 @@ final class InventoryReader {
         }
         readSource(entry);
       }
+    } else if (InventoryScript.is(source)) {
+      InventoryScript.read(source, inventory); // before any format, as Ansible's plugin order has it
     } else {
       String name = source.getFileName().toString();
       String text = Files.readString(source, StandardCharsets.UTF_8);
@@ -64,11 +66,25 @@ final class InventoryReader {
     if (!data.isObject()) {
       throw new AnsibleException(file + ": a YAML inventory must be a mapping of groups");
     }
+    if (data.path("plugin").isTextual()) {
+      throw pluginRefused(file, data.get("plugin").asText());
+    }
     Set<String> vaulted = new HashSet<>();
     read.vaulted().forEach(pointer -> vaulted.add(pointer.toString()));
     for (Map.Entry<String, JsonNode> group : data.properties()) {
       yamlGroup(new Yaml(file, vaulted), JsonPointer.empty().appendProperty(group.getKey()), group.getKey(), group.getValue());
     }
+  }
+
+  /**
+   * An inventory plugin configuration ({@code auto} reads those): the plugin computes its groups and
+   * variables when Ansible runs (from facts, Jinja expressions, a cloud API), so there is nothing
+   * static to import.
+   */
+  static AnsibleException pluginRefused(Path file, String plugin) {
+    return new AnsibleException(file + " configures the inventory plugin '" + plugin + "', which fleetconf does not"
+        + " run: its groups and variables are computed when Ansible runs. Import what it gives instead:"
+        + " ansible-inventory -i " + file + " --list --yaml > static.yml, then import static.yml");
   }
 
   /** A YAML inventory file and where its vaulted values are. */

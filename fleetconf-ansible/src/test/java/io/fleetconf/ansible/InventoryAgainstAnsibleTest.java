@@ -37,8 +37,12 @@ class InventoryAgainstAnsibleTest {
   @ParameterizedTest
   @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
   void everyHostHasAnsiblesVariables(String source, @TempDir Path work) throws Exception {
+    assertEveryHostHasAnsiblesVariables(INVENTORIES.resolve(source).toAbsolutePath(), work);
+  }
+
+  /** Reads {@code inventory} as we do and as ansible-inventory does, and plans its import: the same variables. */
+  static void assertEveryHostHasAnsiblesVariables(Path inventory, Path work) throws Exception {
     Path ansible = RealAnsible.command("ansible-inventory");
-    Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
     JsonNode hostvars = JSON.readTree(RealAnsible.run(work, ansible.toString(), "-i", inventory.toString(), "--list"))
         .path("_meta").path("hostvars");
 
