@@ -93,4 +93,41 @@ class InventorySourcesTest {
         refused.getMessage());
     assertThrows(AnsibleException.class, () -> Inventory.read(dir, Decryptor.REFUSE));
   }
+
+  @Test
+  void aTomlInventoryGivesEveryHostAnsiblesVariables() throws Exception {
+    Path inventory = Files.writeString(dir.resolve("hosts.toml"), """
+        [all.vars]
+        env = "prod"
+        ratio = 1.5
+        when = "2024-01-31"
+
+        [web]
+        children = ["canary", "apache"]
+        vars = { http_port = 8080, opts = { a = 1, b = [1, 2] } }
+
+        [web.hosts]
+        w1 = {}
+        "w[2:3]" = { ansible_port = 222, tier = "front" }
+
+        [canary.hosts]
+        w3 = { canary = true, big = 9007199254740993 }
+
+        [apache.vars]
+        unicode = "Grüße ✓"
+
+        [ungrouped.hosts]
+        "lonely:2222" = {}
+        """);
+    InventoryAgainstAnsibleTest.assertEveryHostHasAnsiblesVariables(inventory, dir);
+    assertEquals(List.of("w1", "w2", "w3", "lonely"), Inventory.read(inventory, Decryptor.REFUSE).hosts());
+  }
+
+  @Test
+  void aTomlPluginConfigurationIsRefusedByName() throws Exception {
+    Path inventory = Files.writeString(dir.resolve("cloud.toml"), "plugin = \"amazon.aws.aws_ec2\"\n");
+    AnsibleException refused = assertThrows(AnsibleException.class, () -> Inventory.read(inventory, Decryptor.REFUSE));
+    assertEquals(true, refused.getMessage().startsWith(inventory + " configures the inventory plugin 'amazon.aws.aws_ec2'"),
+        refused.getMessage());
+  }
 }
