@@ -118,6 +118,11 @@ final class StrictJinja {
       context.putIfAbsent("True", true);
       context.putIfAbsent("False", false);
     }
+    // Jinjava drops a null binding; the names that are null (an Ansible None) are kept aside so that
+    // they read as None, not as undefined.
+    context = new LinkedHashMap<>(context);
+    context.put(NULL_NAMES, context.entrySet().stream().filter(e -> e.getValue() == null)
+        .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     List<Problem> unknown = unknownNames(source);
     if (!unknown.isEmpty()) {
       return new Rendered(Optional.empty(), unknown);
@@ -359,7 +364,10 @@ final class StrictJinja {
 
   }
 
-  /** A top-level name that is in no scope is an {@link Undefined}, not null. */
+  /** Where {@link #render} keeps the top-level names bound to null. */
+  private static final String NULL_NAMES = "__fleetconf_null_names__";
+
+  /** A top-level name that is in no scope (nor bound to null) is an {@link Undefined}, not null. */
   private static final class StrictInterpreters implements InterpreterFactory {
     @Override
     public JinjavaInterpreter newInstance(JinjavaInterpreter original) {
@@ -387,7 +395,8 @@ final class StrictJinja {
       if (value == null && (variable.equals("none") || variable.equals("None"))) {
         return null;
       }
-      return value == null && !getContext().containsKey(variable) ? new Undefined(variable, lineNumber) : value;
+      boolean isNull = getContext().get(NULL_NAMES) instanceof java.util.Set<?> names && names.contains(variable);
+      return value == null && !isNull && !getContext().containsKey(variable) ? new Undefined(variable, lineNumber) : value;
     }
   }
 
@@ -395,6 +404,11 @@ final class StrictJinja {
   private record Guard(String name, Filter filter) implements AdvancedFilter {
     @Override
     public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      // A defined None (an Ansible null) stays None, as in Jinja2, unless boolean=true asks for falsy ones too.
+      boolean falsy = args.length > 1 && Boolean.TRUE.equals(args[1]) || Boolean.TRUE.equals(kwargs.get("boolean"));
+      if (value == null && !falsy) {
+        return null;
+      }
       return filter.filter(value instanceof Undefined ? null : value, interpreter, args, kwargs);
     }
 
@@ -408,6 +422,9 @@ final class StrictJinja {
   private record DefinedTest(String name, ExpTest test) implements ExpTest {
     @Override
     public boolean evaluate(Object value, JinjavaInterpreter interpreter, Object... args) {
+      if (value == null) {
+        return name.equals("defined"); // a defined None, such as an Ansible null
+      }
       return test.evaluate(value instanceof Undefined ? null : value, interpreter, args);
     }
 

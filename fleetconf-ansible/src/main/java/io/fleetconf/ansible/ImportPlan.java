@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
+import io.fleetconf.core.Entry;
 import io.fleetconf.core.GroupName;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Layer;
+import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,9 +23,9 @@ import java.util.Map;
 
 /**
  * What an inventory becomes in fleetconf: a device per host, a group {@code ansible/<group>} per
- * group, each device's groups in Ansible's order, and one entry per variable under the namespace,
- * with the {@code null} tombstones that make fleetconf's deep merge give Ansible's replaced dicts
- * (docs/ansible.md). Every name is checked before anything is planned.
+ * group, each device's groups in Ansible's order, and one replacing entry per variable under the
+ * namespace ({@link Entry#replace()}: Ansible replaces a variable whole, and its {@code null}s are
+ * values; docs/ansible.md). Every name is checked before anything is planned.
  */
 public final class ImportPlan {
   /** The group kind the import's groups have. */
@@ -32,14 +34,6 @@ public final class ImportPlan {
 
   /** The one global entry describing the inventory's groups (docs/ansible.md, "The inventory entry"). */
   public static final Key INVENTORY_KEY = Key.parse("global/" + KIND + "/inventory");
-
-  /** What the import does with a variable whose value is, or holds, Ansible's {@code null}. */
-  public enum Nulls {
-    /** Refuse the import, naming each such variable: fleetconf keeps {@code null} only as a deletion. */
-    REFUSE,
-    /** Import it as absent (the variable, or the dict member, is not there in fleetconf). */
-    DROP
-  }
 
   private final String namespace;
   private final ObjectNode shape;
@@ -55,35 +49,31 @@ public final class ImportPlan {
   }
 
   /** Plans the import of {@code inventory}, its variables under {@code namespace}. */
-  public static ImportPlan of(Inventory inventory, String namespace, Nulls nulls) {
+  public static ImportPlan of(Inventory inventory, String namespace) {
     checkNames(inventory, namespace);
-    if (nulls == Nulls.REFUSE) {
-      NullCheck.refuseNulls(inventory);
-    }
     ImportPlan plan = new ImportPlan(namespace, inventory.shape());
-    Map<String, List<JsonNode>> everyValue = new LinkedHashMap<>();
-    Map<String, Inventory.Layer> combined = combinedLayers(inventory, everyValue);
+    Map<String, Inventory.Layer> combined = combinedLayers(inventory);
     Inventory.Layer none = new Inventory.Layer(Inventory.Source.GROUP_INVENTORY, "", JSON.objectNode(), Set.of());
     for (String group : inventory.groups()) {
       Inventory.Layer layer = combined.getOrDefault("g:" + group, none);
-      plan.groupVars.put(groupName(group), withTombstones(layer.vars(), everyValue));
+      plan.groupVars.put(groupName(group), layer.vars().deepCopy());
       plan.addSecrets(new Scope.Group(groupName(group)), layer.vaulted());
     }
     for (String host : inventory.hosts()) {
       DeviceId id = DeviceId.of(host);
       plan.deviceGroups.put(id, inventory.groupsOf(host).stream().map(ImportPlan::groupName).toList());
       Inventory.Layer layer = combined.getOrDefault("h:" + host, none);
-      ObjectNode vars = withTombstones(layer.vars(), everyValue);
+      ObjectNode vars = layer.vars().deepCopy();
       plan.deviceVars.put(id, vars);
       Set<String> secret = new LinkedHashSet<>(layer.vaulted());
-      ObjectNode expected = withoutNulls(inventory.vars(host));
+      ObjectNode expected = inventory.vars(host);
       ObjectNode effective = plan.effective(id);
       // Where group_vars files of a lower group outrank a higher group's inventory vars, one
       // layer per group cannot say it: the device layer states Ansible's value.
       Set<String> vaulted = inventory.vaulted(host);
       expected.properties().forEach(v -> {
         if (!v.getValue().equals(effective.get(v.getKey()))) {
-          vars.set(v.getKey(), withTombstones(inventory.vars(host).get(v.getKey()), everyValue.get(v.getKey())));
+          vars.set(v.getKey(), v.getValue());
           mark(secret, v.getKey(), vaulted.contains(v.getKey()));
         }
       });
@@ -93,7 +83,7 @@ public final class ImportPlan {
   }
 
   /** Each group's (and host's) variables from all its sources, keyed {@code g:<group>} or {@code h:<host>}. */
-  private static Map<String, Inventory.Layer> combinedLayers(Inventory inventory, Map<String, List<JsonNode>> everyValue) {
+  private static Map<String, Inventory.Layer> combinedLayers(Inventory inventory) {
     Map<String, Inventory.Layer> combined = new LinkedHashMap<>();
     Set<Inventory.Layer> seen = new HashSet<>();
     for (String host : inventory.hosts()) {
@@ -108,7 +98,6 @@ public final class ImportPlan {
         layer.vars().properties().forEach(v -> {
           into.vars().set(v.getKey(), v.getValue());
           mark(into.vaulted(), v.getKey(), layer.vaulted().contains(v.getKey()));
-          everyValue.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(v.getValue());
         });
       }
     }
@@ -152,8 +141,8 @@ public final class ImportPlan {
   }
 
   /**
-   * Every entry the import writes: {@code <scope>/<namespace>/<variable>} to its value (with
-   * tombstones), and {@link #INVENTORY_KEY} to the inventory's shape.
+   * Every entry the import writes: {@code <scope>/<namespace>/<variable>} to its value, and
+   * {@link #INVENTORY_KEY} to the inventory's shape. Each but that one {@link #replaces(Key) replaces}.
    */
   public Map<Key, JsonNode> entries() {
     if (entries == null) {
@@ -165,65 +154,30 @@ public final class ImportPlan {
     return java.util.Collections.unmodifiableMap(entries);
   }
 
+  /** True for the entries written as replacing ones: every variable, not the inventory entry. */
+  public static boolean replaces(Key key) {
+    return !key.equals(INVENTORY_KEY);
+  }
+
   /** The namespace's part of a device's effective config, merged by core as the server does. */
   public ObjectNode effective(DeviceId device) {
     List<Layer> layers = new ArrayList<>();
     for (GroupName group : deviceGroups.get(device)) {
-      layers.add(Layer.ofTree(JSON.objectNode().set(namespace, groupVars.get(group)), new Scope.Group(group)));
+      layers.add(layer(new Scope.Group(group), groupVars.get(group)));
     }
-    layers.add(Layer.ofTree(JSON.objectNode().set(namespace, deviceVars.get(device)), new Scope.Device(device)));
+    layers.add(layer(new Scope.Device(device), deviceVars.get(device)));
     return EffectiveConfig.merge(layers).namespace(namespace).tree();
+  }
+
+  private Layer layer(Scope scope, ObjectNode vars) {
+    Map<Key, JsonNode> entries = new LinkedHashMap<>();
+    addEntries(entries, scope, vars);
+    return Layer.of(entries.entrySet().stream()
+        .map(e -> new Entry(e.getKey(), e.getValue(), Revision.ZERO, Revision.ZERO, 1, false, 0, true)).toList());
   }
 
   private void addEntries(Map<Key, JsonNode> entries, Scope scope, ObjectNode vars) {
     vars.properties().forEach(v -> entries.put(new Key(scope, KeyPath.parse(namespace + "/" + v.getKey())), v.getValue()));
-  }
-
-  private static <T extends JsonNode> T withTombstones(T own, Map<String, List<JsonNode>> everyValue) {
-    if (!(own instanceof ObjectNode object)) {
-      return own;
-    }
-    @SuppressWarnings("unchecked")
-    T copy = (T) JSON.objectNode();
-    object.properties().forEach(v -> ((ObjectNode) copy).set(v.getKey(),
-        withTombstones(v.getValue(), everyValue.getOrDefault(v.getKey(), List.of()))));
-    return copy;
-  }
-
-  /** {@code own} with a null for every member the other values of this variable hold and it does not. */
-  private static JsonNode withTombstones(JsonNode own, List<JsonNode> others) {
-    if (!own.isObject()) {
-      return own;
-    }
-    ObjectNode result = JSON.objectNode();
-    own.properties().forEach(member -> {
-      List<JsonNode> below = others.stream().filter(JsonNode::isObject).map(o -> o.get(member.getKey()))
-          .filter(v -> v != null).toList();
-      result.set(member.getKey(), withTombstones(member.getValue(), below));
-    });
-    for (JsonNode other : others) {
-      if (other.isObject()) {
-        other.fieldNames().forEachRemaining(name -> {
-          if (!result.has(name)) {
-            result.putNull(name);
-          }
-        });
-      }
-    }
-    return result;
-  }
-
-  /** Ansible's value as fleetconf can hold it: a {@code null} member is a tombstone there, so it is absent. */
-  public static ObjectNode withoutNulls(ObjectNode vars) {
-    ObjectNode result = JSON.objectNode();
-    vars.properties().forEach(v -> {
-      if (v.getValue().isObject()) {
-        result.set(v.getKey(), withoutNulls((ObjectNode) v.getValue()));
-      } else if (!v.getValue().isNull()) {
-        result.set(v.getKey(), v.getValue());
-      }
-    });
-    return result;
   }
 
   private static void checkNames(Inventory inventory, String namespace) {

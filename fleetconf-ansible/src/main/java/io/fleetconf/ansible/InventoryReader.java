@@ -20,6 +20,8 @@ final class InventoryReader {
   private static final Pattern SECTION = Pattern.compile("^\\[([^:\\]\\s]+)(?::(\\w+))?\\]\\s*(?:#.*)?$");
   private static final List<String> IGNORED_SUFFIXES = List.of("~", ".orig", ".ini", ".cfg", ".retry", ".pyc", ".pyo");
   private static final List<String> IGNORED_NAMES = List.of("host_vars", "group_vars", "vars_plugins");
+  private static final com.fasterxml.jackson.dataformat.toml.TomlMapper TOML =
+      new com.fasterxml.jackson.dataformat.toml.TomlMapper();
   private final Inventory.Builder inventory;
   private final Decryptor decryptor;
 
@@ -42,11 +44,15 @@ final class InventoryReader {
         }
         readSource(entry);
       }
+    } else if (InventoryScript.is(source)) {
+      InventoryScript.read(source, inventory); // before any format, as Ansible's plugin order has it
     } else {
       String name = source.getFileName().toString();
       String text = Files.readString(source, StandardCharsets.UTF_8);
       if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
         readYaml(source, text);
+      } else if (name.endsWith(".toml")) {
+        readToml(source, text);
       } else {
         // An INI inventory encrypted whole by ansible-vault: every variable in it counts as vaulted.
         boolean vaulted = Vault.isEncrypted(text);
@@ -64,11 +70,53 @@ final class InventoryReader {
     if (!data.isObject()) {
       throw new AnsibleException(file + ": a YAML inventory must be a mapping of groups");
     }
+    if (data.path("plugin").isTextual()) {
+      throw pluginRefused(file, data.get("plugin").asText());
+    }
     Set<String> vaulted = new HashSet<>();
     read.vaulted().forEach(pointer -> vaulted.add(pointer.toString()));
     for (Map.Entry<String, JsonNode> group : data.properties()) {
       yamlGroup(new Yaml(file, vaulted), JsonPointer.empty().appendProperty(group.getKey()), group.getKey(), group.getValue());
     }
+  }
+
+  /** A TOML inventory, as Ansible's toml plugin reads it: groups with {@code vars}, {@code children} (a list), {@code hosts}. */
+  private void readToml(Path file, String text) {
+    JsonNode data;
+    try {
+      data = TOML.readTree(text);
+    } catch (IOException e) {
+      throw new AnsibleException(file + ": not a valid TOML inventory: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (data == null || data.isEmpty()) {
+      throw new AnsibleException(file + ": the TOML inventory is empty");
+    }
+    if (data.path("plugin").isTextual()) {
+      throw pluginRefused(file, data.get("plugin").asText());
+    }
+    data.properties().forEach(group -> tomlGroup(new Yaml(file, Set.of()), group.getKey(), group.getValue()));
+  }
+
+  private void tomlGroup(Yaml file, String name, JsonNode data) {
+    if (!data.isObject()) {
+      return; // Ansible warns and skips
+    }
+    inventory.group(name);
+    data.path("vars").properties().forEach(v -> inventory.groupVariable(name, v.getKey(), v.getValue(), false));
+    data.path("children").forEach(child -> inventory.child(name, child.asText()));
+    data.path("hosts").properties().forEach(host ->
+        yamlHost(file, JsonPointer.empty(), name, host.getKey(), host.getValue()));
+  }
+
+  /**
+   * An inventory plugin configuration ({@code auto} reads those): the plugin computes its groups and
+   * variables when Ansible runs (from facts, Jinja expressions, a cloud API), so there is nothing
+   * static to import.
+   */
+  static AnsibleException pluginRefused(Path file, String plugin) {
+    return new AnsibleException(file + " configures the inventory plugin '" + plugin + "', which fleetconf does not"
+        + " run: its groups and variables are computed when Ansible runs. Import what it gives instead:"
+        + " ansible-inventory -i " + file + " --list --yaml > static.yml, then import static.yml");
   }
 
   /** A YAML inventory file and where its vaulted values are. */

@@ -37,8 +37,12 @@ class InventoryAgainstAnsibleTest {
   @ParameterizedTest
   @ValueSource(strings = {"ini/hosts", "yaml", "priorities", "shapes"})
   void everyHostHasAnsiblesVariables(String source, @TempDir Path work) throws Exception {
+    assertEveryHostHasAnsiblesVariables(INVENTORIES.resolve(source).toAbsolutePath(), work);
+  }
+
+  /** Reads {@code inventory} as we do and as ansible-inventory does, and plans its import: the same variables. */
+  static void assertEveryHostHasAnsiblesVariables(Path inventory, Path work) throws Exception {
     Path ansible = RealAnsible.command("ansible-inventory");
-    Path inventory = INVENTORIES.resolve(source).toAbsolutePath();
     JsonNode hostvars = JSON.readTree(RealAnsible.run(work, ansible.toString(), "-i", inventory.toString(), "--list"))
         .path("_meta").path("hostvars");
 
@@ -57,15 +61,16 @@ class InventoryAgainstAnsibleTest {
     }
     assertEquals(List.of(), differing);
 
-    ImportPlan plan = ImportPlan.of(ours, "vars", ImportPlan.Nulls.DROP);
+    ImportPlan plan = ImportPlan.of(ours, "vars");
     Map<Scope, List<Entry>> byScope = new HashMap<>();
     plan.entries().forEach((key, value) -> byScope.computeIfAbsent(key.scope(), s -> new ArrayList<>())
-        .add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1)));
+        .add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1, false, 0, ImportPlan.replaces(key))));
     for (String host : ours.hosts()) {
       Device device = new Device(DeviceId.of(host), plan.deviceGroups().get(DeviceId.of(host)), Map.of());
       List<Layer> layers = device.scopes().stream().map(s -> Layer.of(byScope.getOrDefault(s, List.of()))).toList();
       JsonNode effective = JSON.readTree(JSON.writeValueAsString(EffectiveConfig.merge(layers).namespace("vars").tree()));
-      JsonNode expected = ImportPlan.withoutNulls((ObjectNode) hostvars.path(host));
+      JsonNode expected = hostvars.path(host);
+      // Equal as JSON, null values included.
       if (!expected.equals(effective)) {
         differing.add(host + ":\n  ansible:   " + expected + "\n  fleetconf: " + effective);
       }
@@ -81,7 +86,7 @@ class InventoryAgainstAnsibleTest {
     ObjectNode listed = (ObjectNode) JSON.readTree(RealAnsible.run(work,
         RealAnsible.command("ansible-inventory").toString(), "-i", inventory.toString(), "--list"));
     listed.remove("_meta");
-    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars", ImportPlan.Nulls.DROP)
+    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars")
         .entries().get(ImportPlan.INVENTORY_KEY);
 
     ObjectNode asListed = JSON.createObjectNode();
@@ -126,14 +131,14 @@ class InventoryAgainstAnsibleTest {
   void aNameFleetconfCannotStoreIsRefusedWithTheRule(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("hosts"), "[web+db]\nweb1\n");
     AnsibleException group = assertThrows(AnsibleException.class,
-        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars", ImportPlan.Nulls.REFUSE));
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
     assertEquals("group 'web+db' (as fleetconf group ansible/web+db) cannot be stored in fleetconf: group name "
         + "'ansible/web+db' has an illegal character in segment 'web+db'; allowed are letters, digits, '_', '-' and '.'",
         group.getMessage());
 
     Files.writeString(dir.resolve("hosts"), "[web]\nadmin@web1\n");
     AnsibleException host = assertThrows(AnsibleException.class,
-        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars", ImportPlan.Nulls.REFUSE));
+        () -> ImportPlan.of(Inventory.read(dir, Decryptor.REFUSE), "vars"));
     assertEquals("host 'admin@web1' cannot be stored in fleetconf: device id 'admin@web1' has an illegal character "
         + "in segment 'admin@web1'; allowed are letters, digits, '_', '-' and '.'", host.getMessage());
   }

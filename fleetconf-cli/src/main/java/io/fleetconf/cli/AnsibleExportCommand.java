@@ -145,7 +145,8 @@ final class AnsibleExportCommand implements Callable<Integer> {
     if (json.path("masked").asBoolean(false)) {
       masked.add(key);
     }
-    entries.add(new Entry(key, json.get("value"), Revision.ZERO, Revision.ZERO, 1, secret));
+    entries.add(new Entry(key, json.get("value"), Revision.ZERO, Revision.ZERO, 1, secret, 0,
+        json.path("replace").asBoolean(false)));
   }
 
   private static String names(List<Key> keys) {

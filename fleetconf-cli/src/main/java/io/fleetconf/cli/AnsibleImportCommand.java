@@ -39,7 +39,8 @@ final class AnsibleImportCommand implements Callable<Integer> {
   Path vaultPasswordFile;
   @Option(names = "--prune", description = "Also unregister the devices the import registered whose host left the "
       + "inventory, and delete the entries of its groups that left it.") boolean prune;
-  @Option(names = "--drop-nulls", description = "Import variables whose value is null as absent instead of refusing them.")
+  @Option(names = "--drop-nulls", hidden = true, description = "Accepted and ignored: null values are imported as"
+      + " null (replacing entries); it used to drop them when fleetconf could not store them.")
   boolean dropNulls;
   @Option(names = "--quiet", description = "No progress on stderr.") boolean quiet;
   @Option(names = "--progress", description = "Progress on stderr even when it is not a terminal.") boolean progress;
@@ -85,7 +86,10 @@ final class AnsibleImportCommand implements Callable<Integer> {
     steps.say("reading " + inventoryPath);
     Inventory inventory = Inventory.read(inventoryPath, decryptor);
     steps.say("read " + inventory.hosts().size() + " host(s) and " + inventory.groups().size() + " group(s)");
-    ImportPlan plan = ImportPlan.of(inventory, namespace, dropNulls ? ImportPlan.Nulls.DROP : ImportPlan.Nulls.REFUSE);
+    if (dropNulls) {
+      spec.commandLine().getErr().println("import: --drop-nulls is ignored: null values are imported as null");
+    }
+    ImportPlan plan = ImportPlan.of(inventory, namespace);
     steps.say("planned " + plan.entries().size() + " entry(ies), " + plan.secrets().size() + " secret");
     return plan;
   }
@@ -120,7 +124,8 @@ final class AnsibleImportCommand implements Callable<Integer> {
     Map<String, ImportChanges.Entry> current = new LinkedHashMap<>();
     client.get("/api/v1/entries", ApiClient.query("recurse", "true", "mask", "true")).get("entries")
         .forEach(entry -> current.put(entry.get("key").asText(),
-            new ImportChanges.Entry(entry.get("value"), entry.path("secret").asBoolean(false))));
+            new ImportChanges.Entry(entry.get("value"), entry.path("secret").asBoolean(false),
+                entry.path("replace").asBoolean(false))));
     return current;
   }
 

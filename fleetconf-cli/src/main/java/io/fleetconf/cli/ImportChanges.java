@@ -36,10 +36,10 @@ final class ImportChanges {
   /** One operation of the change set, and how it reads for people. */
   record Operation(ObjectNode body, String line) {}
 
-  /** A device as the server has it; an entry's value (masked if secret) and secrecy. */
+  /** A device as the server has it; an entry's value (masked if secret), secrecy and replace flag. */
   record Device(List<String> groups, Map<String, String> labels) {}
 
-  record Entry(JsonNode value, boolean secret) {}
+  record Entry(JsonNode value, boolean secret, boolean replace) {}
 
   final List<Operation> devices = new ArrayList<>();
   final List<Operation> entries = new ArrayList<>();
@@ -140,8 +140,10 @@ final class ImportChanges {
   private void put(String key, JsonNode value, String digest, JsonNode recordedDigest) {
     Entry current = serverEntries.get(key);
     boolean secret = digest != null;
-    boolean same = secret ? current != null && current.secret() && recordedDigest.asText("").equals(digest)
-        : current != null && !current.secret() && same(value, current.value());
+    boolean replace = ImportPlan.replaces(Key.parse(key));
+    boolean same = current != null && current.replace() == replace && (secret
+        ? current.secret() && recordedDigest.asText("").equals(digest)
+        : !current.secret() && same(value, current.value()));
     if (same) {
       return;
     }
@@ -154,6 +156,7 @@ final class ImportChanges {
     if (secret) {
       op.put("secret", true);
     }
+    op.put("replace", replace);
     String was = current == null ? "" : current.secret() ? " (was a secret)" : " (was " + current.value() + ")";
     entries.add(new Operation(op, "put " + key + (secret ? " = (secret)" : " = " + value + was)));
   }

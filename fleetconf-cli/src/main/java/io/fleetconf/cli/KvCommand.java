@@ -45,6 +45,9 @@ final class KvCommand {
     @Option(names = {"-m", "--message"}, description = "Why, for the history.") String message;
     @Option(names = "--secret", description = "Mark the entry secret: encrypted at rest, masked for readers without"
         + " the right to read secrets. It stays secret until deleted.") boolean secret;
+    @Option(names = "--replace", negatable = true, description = "--replace: the value replaces what lower scopes hold"
+        + " at KEY instead of merging with it, and nulls in it are values (Ansible's semantics); --no-replace: merge"
+        + " again. Without either, the entry keeps what it had.") Boolean replace;
     @Option(names = "--stdin", description = "Read the value from standard input, as text unless --type json (keeps"
         + " secrets out of shell history).") boolean stdin;
     @Option(names = "--dry-run", description = "Show which devices' config would change and how, and whether the"
@@ -56,7 +59,8 @@ final class KvCommand {
     public Integer call() {
       JsonNode body = body();
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
-          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun),
+          : cas.toString(), "message", message, "secret", secret ? "true" : null,
+          "replace", replace == null ? null : replace.toString(), "dry_run", DryRun.flag(dryRun),
           "force_schema", forceSchema ? "true" : null), body);
       if (dryRun) {
         return DryRun.report(spec, connection, answer);

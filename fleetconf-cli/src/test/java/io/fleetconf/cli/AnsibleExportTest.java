@@ -150,8 +150,9 @@ class AnsibleExportTest {
     assertThat(Files.readString(dir.resolve("out/host_vars/h1.yml"))).isEqualTo("color:\nopts:\n  a: 1\n  b: 2\n");
     JsonNode hostvars = hostvars();
     for (String host : new String[] {"h1", "h2"}) {
-      assertThat(io.fleetconf.ansible.ImportPlan.withoutNulls((com.fasterxml.jackson.databind.node.ObjectNode) hostvars.get(host)))
-          .as(host).isEqualTo(effective(host));
+      // The tombstone-deleted color is null in Ansible and absent in fleetconf: compared without it.
+      JsonNode ansible = ((com.fasterxml.jackson.databind.node.ObjectNode) hostvars.get(host).deepCopy()).without("color");
+      assertThat(ansible).as(host).isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) effective(host)).without("color"));
     }
     assertThat(hostvars.get("h1").get("color").isNull()).isTrue();
   }

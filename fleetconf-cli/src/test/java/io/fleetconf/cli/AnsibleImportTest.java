@@ -3,7 +3,6 @@ package io.fleetconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.ansible.Decryptor;
 import io.fleetconf.ansible.ImportPlan;
 import io.fleetconf.ansible.Inventory;
@@ -37,7 +36,7 @@ class AnsibleImportTest {
     JsonNode hostvars = CliRun.JSON.readTree(RealAnsible.run(dir, RealAnsible.command("ansible-inventory").toString(),
         "-i", inventory.toString(), "--list")).path("_meta").path("hostvars");
 
-    CliRun imported = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", inventory.toString());
+    CliRun imported = CliRun.fleetconf(server, "import", "ansible", inventory.toString());
     assertThat(imported.status()).as(imported.err()).isZero();
     assertThat(imported.out()).startsWith("revision 1: " + hostvars.size() + " device change(s), ");
     assertThat(history()).isEqualTo(1);
@@ -45,16 +44,16 @@ class AnsibleImportTest {
     List<String> hosts = new ArrayList<>();
     hostvars.fieldNames().forEachRemaining(hosts::add);
     for (String host : hosts) {
-      assertThat(vars(host)).as(host).isEqualTo(ImportPlan.withoutNulls((ObjectNode) hostvars.get(host)));
+      assertThat(vars(host)).as(host).isEqualTo(hostvars.get(host));
       assertThat(server.get("/api/v1/devices/" + host).json().get("labels").toString())
           .isEqualTo("{\"fleetconf.io/source\":\"ansible\"}");
     }
-    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars", ImportPlan.Nulls.DROP)
+    JsonNode shape = ImportPlan.of(Inventory.read(inventory, Decryptor.REFUSE), "vars")
         .entries().get(ImportPlan.INVENTORY_KEY);
     assertThat(server.get("/api/v1/entries/global/ansible/inventory").json().get("value").toString())
         .isEqualTo(shape.toString());
 
-    CliRun again = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", inventory.toString());
+    CliRun again = CliRun.fleetconf(server, "import", "ansible", inventory.toString());
     assertThat(again.out()).isEqualTo("nothing changed\n");
     assertThat(history()).isEqualTo(1);
   }
@@ -79,23 +78,23 @@ class AnsibleImportTest {
   @Test
   void aChangedInventoryIsOneChangeSetAndDryRunPrintsTheDiff() throws Exception {
     Path inventory = copy(INVENTORIES.resolve("yaml"), dir.resolve("yaml"));
-    assertThat(CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", inventory.toString()).status()).isZero();
+    assertThat(CliRun.fleetconf(server, "import", "ansible", inventory.toString()).status()).isZero();
     int changeSets = history();
     JsonNode before = vars("web1");
     Files.writeString(inventory.resolve("host_vars/web1/vars.yml"), "tags: [c]\n");
 
-    CliRun dryRun = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", "--dry-run", inventory.toString());
+    CliRun dryRun = CliRun.fleetconf(server, "import", "ansible", "--dry-run", inventory.toString());
     assertThat(dryRun.out()).isEqualTo("put devices/web1/vars/http_port = 80 (was 81)\n"
         + "dry run: 0 device change(s), 1 entry change(s); nothing written\n");
     assertThat(history()).isEqualTo(changeSets);
     assertThat(vars("web1")).isEqualTo(before);
 
-    CliRun imported = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", inventory.toString());
+    CliRun imported = CliRun.fleetconf(server, "import", "ansible", inventory.toString());
     assertThat(imported.out()).isEqualTo("revision " + (changeSets + 1) + ": 0 device change(s), 1 entry change(s)\n");
     assertThat(vars("web1").get("http_port").intValue()).isEqualTo(80);
 
     Files.writeString(inventory.resolve("host_vars/web1/vars.yml"), "tags: [d]\n");
-    CliRun changed = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", "--dry-run", inventory.toString());
+    CliRun changed = CliRun.fleetconf(server, "import", "ansible", "--dry-run", inventory.toString());
     assertThat(changed.out()).isEqualTo("put devices/web1/vars/tags = [\"d\"] (was [\"c\"])\n"
         + "dry run: 0 device change(s), 1 entry change(s); nothing written\n");
   }
@@ -129,20 +128,34 @@ class AnsibleImportTest {
     assertThat(CliRun.fleetconf(server, "import", "ansible", "--prune", hosts.toString()).out()).isEqualTo("nothing changed\n");
   }
 
+  /** Issue 16: Ansible's nulls used to be refused (or dropped); they are values, top level and nested. */
   @Test
-  void nullVariablesAreRefusedByNameAndNothingIsWritten() throws Exception {
-    Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1 opts=\"{'a': None, 'b': 1}\"\n");
+  void nullVariablesImportAsNullsAsAnsibleInventoryHostShowsThem() throws Exception {
+    Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1 opts=\"{'a': None, 'b': 1}\" proxy=None\nw2\n"
+        + "[web:vars]\nproxy=http://proxy:3128\n");
     Files.createDirectory(dir.resolve("group_vars"));
-    Files.writeString(dir.resolve("group_vars/all.yml"), "proxy: ~\nport: 80\n");
-    CliRun refused = CliRun.fleetconf(server, "import", "ansible", hosts.toString());
-    assertThat(refused.status()).isEqualTo(1);
-    assertThat(refused.err()).isEqualTo("fleetconf: variable 'proxy' (set by group_vars of all), 'opts.a' (set by "
-        + "host w1 in the inventory) are null in Ansible, and fleetconf stores null only as a deletion (it would be "
-        + "absent, not null): give it a value or remove it, or pass --drop-nulls to import it as absent\n");
-    assertThat(history()).isZero();
+    Files.writeString(dir.resolve("group_vars/all.yml"), "nothing: ~\nport: 80\nopts: {a: 2, c: {d: 3}}\n");
+    CliRun imported = CliRun.fleetconf(server, "import", "ansible", hosts.toString());
+    assertThat(imported.status()).as(imported.err()).isZero();
+    for (String host : List.of("w1", "w2")) {
+      JsonNode expected = CliRun.JSON.readTree(RealAnsible.run(dir, RealAnsible.command("ansible-inventory").toString(),
+          "-i", hosts.toString(), "--host", host));
+      assertThat(vars(host)).as(host).isEqualTo(expected);
+    }
+    assertThat(vars("w1").toString()).isEqualTo("{\"nothing\":null,\"opts\":{\"a\":null,\"b\":1},"
+        + "\"port\":80,\"proxy\":null}");
+    assertThat(server.get("/api/v1/entries/devices/w1/vars/proxy").json().get("replace").asBoolean()).isTrue();
+    assertThat(CliRun.fleetconf(server, "import", "ansible", hosts.toString()).out()).isEqualTo("nothing changed\n");
+  }
 
-    assertThat(CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", hosts.toString()).status()).isZero();
-    assertThat(vars("w1")).isEqualTo(CliRun.JSON.readTree("{\"port\":80,\"opts\":{\"b\":1}}"));
+  /** {@code --drop-nulls} is kept so that scripts still run; it changes nothing now. */
+  @Test
+  void dropNullsIsAcceptedAndIgnored() throws Exception {
+    Path hosts = Files.writeString(dir.resolve("hosts"), "[web]\nw1 proxy=None\n");
+    CliRun imported = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", hosts.toString());
+    assertThat(imported.status()).isZero();
+    assertThat(imported.err()).isEqualTo("import: --drop-nulls is ignored: null values are imported as null\n");
+    assertThat(vars("w1").toString()).isEqualTo("{\"proxy\":null}");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetconf.ansible.ImportPlan;
 import io.fleetconf.testing.RealAnsible;
 import io.fleetconf.testing.TestServer;
 import java.nio.file.Files;
@@ -55,9 +54,7 @@ class AnsibleRoundTripTest {
 
   private JsonNode imported(String inventory) throws Exception {
     Path path = INVENTORIES.resolve(inventory).toAbsolutePath();
-    // fleetconf keeps null only as a deletion: the inventories' null variables are dropped on import
-    // (--drop-nulls) and left out of both sides of the comparison.
-    CliRun imported = CliRun.fleetconf(server, "import", "ansible", "--drop-nulls", path.toString());
+    CliRun imported = CliRun.fleetconf(server, "import", "ansible", path.toString());
     assertThat(imported.status()).as(imported.err()).isZero();
     return list(path);
   }
@@ -73,7 +70,7 @@ class AnsibleRoundTripTest {
         RealAnsible.command("ansible-inventory").toString(), "-i", inventory.toAbsolutePath().toString(), "--list"));
   }
 
-  /** Ansible's null is absent in fleetconf (docs/ansible.md, "Null"), so both sides are compared without nulls. */
+  /** Every host's variables equal as JSON, nulls included. */
   static void assertSameHostvars(JsonNode exported, JsonNode original) {
     JsonNode want = original.path("_meta").path("hostvars");
     JsonNode got = exported.path("_meta").path("hostvars");
@@ -83,8 +80,7 @@ class AnsibleRoundTripTest {
     got.fieldNames().forEachRemaining(exportedHosts::add);
     assertThat(exportedHosts).containsExactlyInAnyOrderElementsOf(hosts);
     for (String host : hosts) {
-      assertThat(ImportPlan.withoutNulls((ObjectNode) got.get(host))).as(host)
-          .isEqualTo(ImportPlan.withoutNulls((ObjectNode) want.get(host)));
+      assertThat(got.get(host)).as(host).isEqualTo(want.get(host));
     }
   }
 

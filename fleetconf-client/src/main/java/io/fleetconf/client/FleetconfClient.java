@@ -303,7 +303,8 @@ public final class FleetconfClient implements AutoCloseable {
       List<Layer> layers = new ArrayList<>();
       layers.add(Layer.ofTree(settings.defaults(), Scope.DEFAULTS));
       layers.add(Layer.ofTree(files, Scope.GLOBAL));
-      served.ifPresent(tree -> layers.add(Layer.ofTree(tree, Scope.GLOBAL)));
+      // Served nulls are values (an imported Ansible null), not deletions of a default.
+      served.ifPresent(tree -> layers.add(Layer.ofResolved(tree, Scope.GLOBAL)));
       Source source = served.isPresent() ? serverSource : settings.files().isEmpty() ? Source.DEFAULTS : Source.FILES;
       Config next = new Config(EffectiveConfig.merge(layers).tree(), revision, source,
           served.isPresent() ? servedSecrets : java.util.List.of());

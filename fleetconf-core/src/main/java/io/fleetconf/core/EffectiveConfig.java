@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The configuration a device runs: its layers deep-merged, lowest first. Objects merge key by key;
- * arrays and scalars replace; {@code null} deletes. {@link #provenance()} tells, for every leaf
+ * arrays and scalars replace; {@code null} deletes; a replacing entry's value replaces what is below
+ * it whole, {@code null}s in it kept as values. {@link #provenance()} tells, for every leaf
  * path (slash-separated, relative to {@link #tree()}), the entry it came from.
  */
 public record EffectiveConfig(ObjectNode tree, SortedMap<String, Origin> provenance) {
@@ -38,7 +39,7 @@ public record EffectiveConfig(ObjectNode tree, SortedMap<String, Origin> provena
   }
 
   private static Node overlay(Node lower, Node higher) {
-    if (!(lower instanceof Branch low) || !(higher instanceof Branch high)) {
+    if (higher.replaces() || !(lower instanceof Branch low) || !(higher instanceof Branch high)) {
       return higher;
     }
     // Key order as Ansible (Python) gives it: an object naming every key of the one below (with
@@ -50,14 +51,14 @@ public record EffectiveConfig(ObjectNode tree, SortedMap<String, Origin> provena
       Node below = low.children().get(name);
       children.put(name, below == null ? node : overlay(below, node));
     });
-    return new Branch(children, high.origin());
+    return new Branch(children, high.origin(), false);
   }
 
   private static void fill(ObjectNode into, Branch branch, String prefix, Map<String, Origin> provenance) {
     branch.children().forEach((name, node) -> {
       String path = prefix + name;
       switch (node) {
-        case Leaf leaf when leaf.value().isNull() -> { }
+        case Leaf leaf when leaf.tombstone() -> { }
         case Leaf leaf -> {
           into.set(name, leaf.value());
           provenance.put(path, leaf.origin());

@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>An object value is mounted as the subtree at its path; an entry deeper in the same scope
  * replaces whatever the mounted object held at its position. Mounting through a scalar or array
  * replaces it with an object. An explicit {@code null} is kept as a tombstone, so that it deletes
- * the key from lower layers when merged.
+ * the key from lower layers when merged, except inside a {@link Entry#replace() replacing} entry's
+ * value, whose nodes are marked {@code replaces}: there a {@code null} is a value.
  */
 public final class Layer {
   public static final Layer EMPTY = new Layer(new Branch(new LinkedHashMap<>()));
@@ -47,7 +48,15 @@ public final class Layer {
    * to the root of {@code scope}.
    */
   public static Layer ofTree(com.fasterxml.jackson.databind.node.ObjectNode tree, Scope scope) {
-    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO)));
+    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO), false, false));
+  }
+
+  /**
+   * A layer holding a config that was already resolved, such as the one a server served: its
+   * {@code null}s are values (tombstones never reach a resolved config), its objects still merge.
+   */
+  public static Layer ofResolved(com.fasterxml.jackson.databind.node.ObjectNode tree, Scope scope) {
+    return new Layer((Branch) toNode(tree, new Origin(new Key(scope, KeyPath.ROOT), Revision.ZERO), false, true));
   }
 
   /** A value this layer holds at a path, and the entry it came from. */
@@ -95,27 +104,37 @@ public final class Layer {
       }
     }
     Origin origin = new Origin(entry.key(), entry.modRevision());
-    at.children.put(segments.get(segments.size() - 1), toNode(entry.value(), origin));
+    at.children.put(segments.get(segments.size() - 1), toNode(entry.value(), origin, entry.replace(), entry.replace()));
   }
 
-  private static Node toNode(JsonNode value, Origin origin) {
+  /** {@code replaces}: objects replace what is below them; {@code nullsAreValues}: nulls are no tombstones. */
+  private static Node toNode(JsonNode value, Origin origin, boolean replaces, boolean nullsAreValues) {
     if (!value.isObject()) {
-      return new Leaf(value, origin);
+      // A leaf replaces what is below it anyway, so its flag only says whether a null is a value.
+      return new Leaf(value, origin, nullsAreValues);
     }
     Map<String, Node> children = new LinkedHashMap<>();
-    value.properties().forEach(field -> children.put(field.getKey(), toNode(field.getValue(), origin)));
-    return new Branch(children, origin);
+    value.properties().forEach(field ->
+        children.put(field.getKey(), toNode(field.getValue(), origin, replaces, nullsAreValues)));
+    return new Branch(children, origin, replaces);
   }
 
-  sealed interface Node permits Branch, Leaf {}
+  /** {@code replaces}: the node came from a replacing entry; it is not merged with what is below it. */
+  sealed interface Node permits Branch, Leaf {
+    boolean replaces();
+  }
 
   /** An object; {@code origin} is set when it came whole from one entry (so that {@code {}} has one). */
-  record Branch(Map<String, Node> children, Origin origin) implements Node {
+  record Branch(Map<String, Node> children, Origin origin, boolean replaces) implements Node {
     Branch(Map<String, Node> children) {
-      this(children, null);
+      this(children, null, false);
     }
   }
 
-  /** A scalar, array, or a {@code null} tombstone. */
-  record Leaf(JsonNode value, Origin origin) implements Node {}
+  /** A scalar, an array, a {@code null} tombstone, or (when {@code replaces}) a {@code null} value. */
+  record Leaf(JsonNode value, Origin origin, boolean replaces) implements Node {
+    boolean tombstone() {
+      return value.isNull() && !replaces;
+    }
+  }
 }

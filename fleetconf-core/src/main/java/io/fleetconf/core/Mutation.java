@@ -11,14 +11,20 @@ public sealed interface Mutation {
    * that value; {@link Revision#ZERO} means "only if it does not exist yet". With {@code secret} the
    * entry becomes a secret; an entry that is a secret stays one until it is deleted. With
    * {@code flags} (Consul's), the entry takes them; without, it keeps those it has (0 when new).
+   * {@code replace} likewise sets {@link Entry#replace()} when given and keeps it when empty (so
+   * that a Consul client, which does not know it, leaves it as it is).
    */
-  record Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret, java.util.OptionalLong flags)
-      implements Mutation {
+  record Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret, java.util.OptionalLong flags,
+      Optional<Boolean> replace) implements Mutation {
     public Put {
       if (key.path().isRoot()) {
         throw new InvalidInputException("invalid_key", "cannot put a value on a whole scope: " + key);
       }
       ValueLimits.checkDepth(value, key);
+    }
+
+    public Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret, java.util.OptionalLong flags) {
+      this(key, value, expected, secret, flags, Optional.empty());
     }
 
     public Put(Key key, JsonNode value, Optional<Revision> expected, boolean secret) {

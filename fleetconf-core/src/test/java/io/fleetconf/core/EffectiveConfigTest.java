@@ -18,9 +18,18 @@ class EffectiveConfigTest {
   private long revision;
 
   private void put(String key, String json) {
+    put(key, json, false);
+  }
+
+  private void putReplacing(String key, String json) {
+    put(key, json, true);
+  }
+
+  private void put(String key, String json, boolean replace) {
     revision++;
     try {
-      entries.add(new Entry(Key.parse(key), JSON.readTree(json), Revision.of(revision), Revision.of(revision), 1));
+      entries.add(new Entry(Key.parse(key), JSON.readTree(json), Revision.of(revision), Revision.of(revision), 1,
+          false, 0, replace));
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -167,5 +176,42 @@ class EffectiveConfigTest {
     put("global/a", "{\"b\": {\"c\": 1}, \"d\": [1], \"e\": {}}");
     assertThat(resolve().leaves()).containsExactly(
         Map.entry("a/b/c", json("1")), Map.entry("a/d", json("[1]")), Map.entry("a/e", json("{}")));
+  }
+
+  @Test
+  void replacingEntryReplacesLowerObjectWhole() throws Exception {
+    put("global/vars/opts", "{\"a\": 1, \"b\": {\"c\": 2}}");
+    putReplacing("groups/site/lisbon/vars/opts", "{\"b\": {\"d\": 3}, \"e\": 4}");
+    EffectiveConfig config = resolve();
+    assertThat(config.tree()).isEqualTo(json("{\"vars\":{\"opts\":{\"b\":{\"d\":3},\"e\":4}}}"));
+    assertThat(config.provenance().keySet()).containsExactly("vars/opts/b/d", "vars/opts/e");
+    assertThat(config.provenance().get("vars/opts/e").key()).isEqualTo(Key.parse("groups/site/lisbon/vars/opts"));
+  }
+
+  @Test
+  void nullsInsideReplacingEntryAreValues() throws Exception {
+    put("global/vars/proxy", "\"http://proxy:3128\"");
+    put("global/vars/opts", "{\"a\": 1}");
+    putReplacing("devices/vv-1/vars/proxy", "null");
+    putReplacing("devices/vv-1/vars/opts", "{\"a\": null, \"n\": {\"m\": null}}");
+    EffectiveConfig config = resolve();
+    assertThat(config.tree().toString())
+        .isEqualTo("{\"vars\":{\"opts\":{\"a\":null,\"n\":{\"m\":null}},\"proxy\":null}}");
+    assertThat(config.provenance().get("vars/proxy").key()).isEqualTo(Key.parse("devices/vv-1/vars/proxy"));
+    assertThat(config.provenance()).containsKeys("vars/opts/a", "vars/opts/n/m");
+  }
+
+  @Test
+  void higherPlainEntriesStillMergeIntoReplacingValue() throws Exception {
+    putReplacing("global/vars/opts", "{\"a\": null, \"b\": 1}");
+    put("devices/vv-1/vars/opts", "{\"c\": 2, \"b\": null}");
+    assertThat(resolve().tree().toString()).isEqualTo("{\"vars\":{\"opts\":{\"a\":null,\"c\":2}}}");
+  }
+
+  @Test
+  void plainNullStillDeletesWhereNoEntryReplaces() throws Exception {
+    put("global/vars/proxy", "\"x\"");
+    put("devices/vv-1/vars/proxy", "null");
+    assertThat(resolve().tree()).isEqualTo(json("{\"vars\":{}}"));
   }
 }

@@ -36,18 +36,14 @@ final class JsonFormat {
   }
 
   /**
-   * Copies a tree for output: without its {@code null} object members, and a binary value (bytes
-   * written through the Consul API) as its base64 text. Nulls inside arrays stay, as dropping them
-   * would move the elements after them.
+   * Copies a tree for output: a binary value (bytes written through the Consul API) as its base64
+   * text. {@code null}s stay: in an effective config they are values (a replacing entry's, such as
+   * an imported Ansible {@code null}); tombstones never reach it.
    */
   static JsonNode forOutput(JsonNode node) {
     if (node instanceof ObjectNode object) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
-      object.properties().forEach(member -> {
-        if (!member.getValue().isNull()) {
-          copy.set(member.getKey(), forOutput(member.getValue()));
-        }
-      });
+      object.properties().forEach(member -> copy.set(member.getKey(), forOutput(member.getValue())));
       return copy;
     }
     if (node instanceof ArrayNode array) {

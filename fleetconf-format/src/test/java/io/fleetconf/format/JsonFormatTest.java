@@ -48,9 +48,9 @@ class JsonFormatTest {
   }
 
   @Test
-  void renderSkipsNullMembersButKeepsNullsInArrays() {
+  void renderKeepsNullsAsValues() {
     assertThat(Format.JSON.render(tree("{\"a\": null, \"b\": {\"c\": null}, \"d\": [1, null, 3]}")))
-        .isEqualTo("{\n  \"b\": {},\n  \"d\": [\n    1,\n    null,\n    3\n  ]\n}\n");
+        .isEqualTo("{\n  \"a\": null,\n  \"b\": {\n    \"c\": null\n  },\n  \"d\": [\n    1,\n    null,\n    3\n  ]\n}\n");
   }
 
   @Test

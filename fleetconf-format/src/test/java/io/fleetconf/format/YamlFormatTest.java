@@ -38,6 +38,7 @@ class YamlFormatTest {
         note: |-
           line1
           line2
+        none: null
         tags: []
         a: ""
         """);

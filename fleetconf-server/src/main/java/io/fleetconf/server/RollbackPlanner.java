@@ -106,7 +106,8 @@ public final class RollbackPlanner {
     for (Key key : keys.keySet()) {
       Optional<Entry> current = Optional.ofNullable(present.get(key));
       Optional<Entry> then = Optional.ofNullable(past.get(key));
-      if (current.map(Entry::value).equals(then.map(Entry::value))) {
+      if (current.map(Entry::value).equals(then.map(Entry::value))
+          && current.map(Entry::replace).equals(then.map(Entry::replace))) {
         continue;
       }
       revert(key, current, then).ifPresent(mutations::add);
@@ -118,7 +119,7 @@ public final class RollbackPlanner {
     Optional<Revision> expected = Optional.of(current.map(Entry::modRevision).orElse(Revision.ZERO));
     if (target.isPresent()) {
       return Optional.of(new Mutation.Put(key, target.get().value(), expected, target.get().secret(),
-          java.util.OptionalLong.of(target.get().flags())));
+          java.util.OptionalLong.of(target.get().flags()), Optional.of(target.get().replace())));
     }
     return current.isPresent() ? Optional.of(new Mutation.Delete(key, expected)) : Optional.empty();
   }

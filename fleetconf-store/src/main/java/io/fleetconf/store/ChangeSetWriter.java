@@ -74,11 +74,12 @@ final class ChangeSetWriter {
       sealHistory(connection, codec, entry.key());
     }
     try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret, flags)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO entries (key, value, create_revision, mod_revision, version, secret, flags, replaces)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
             + " create_revision = excluded.create_revision, mod_revision = excluded.mod_revision,"
-            + " version = excluded.version, secret = excluded.secret, flags = excluded.flags")) {
+            + " version = excluded.version, secret = excluded.secret, flags = excluded.flags,"
+            + " replaces = excluded.replaces")) {
       upsert.setString(1, entry.key().toString());
       upsert.setString(2, codec.value(entry));
       upsert.setLong(3, entry.createRevision().value());
@@ -86,6 +87,7 @@ final class ChangeSetWriter {
       upsert.setLong(5, entry.version());
       upsert.setInt(6, entry.secret() ? 1 : 0);
       upsert.setLong(7, entry.flags());
+      upsert.setInt(8, entry.replace() ? 1 : 0);
       upsert.executeUpdate();
     }
   }

@@ -92,6 +92,9 @@ final class Codec {
     if (entry.flags() != 0) {
       doc.put("flags", entry.flags());
     }
+    if (entry.replace()) {
+      doc.put("replace", true);
+    }
     return write(doc);
   }
 
@@ -105,7 +108,8 @@ final class Codec {
         Revision.of(doc.get("modRevision").asLong()),
         doc.get("version").asLong(),
         secret,
-        doc.path("flags").asLong(0));
+        doc.path("flags").asLong(0),
+        doc.path("replace").asBoolean(false));
   }
 
   private static JsonNode stateValue(JsonNode doc) {
@@ -116,7 +120,7 @@ final class Codec {
   String sealedState(Key key, String text) {
     Entry entry = entryState(key, text);
     return entryState(new Entry(key, entry.value(), entry.createRevision(), entry.modRevision(), entry.version(), true,
-        entry.flags()));
+        entry.flags(), entry.replace()));
   }
 
   private String seal(Entry entry) {

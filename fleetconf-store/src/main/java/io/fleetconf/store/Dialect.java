@@ -8,7 +8,7 @@ import java.util.List;
 /** What differs between the databases the JDBC store runs on; everything else is shared SQL. */
 enum Dialect {
   POSTGRESQL("postgresql", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql",
-      "V5__last_seen.sql", "V6__git_commit.sql")) {
+      "V5__last_seen.sql", "V6__git_commit.sql", "V7__replaces.sql")) {
     @Override
     void configure(Connection connection) {}
 
@@ -36,7 +36,7 @@ enum Dialect {
     }
   },
   SQLITE("sqlite", List.of("V1__init.sql", "V2__reports.sql", "V3__security.sql", "V4__flags.sql",
-      "V5__last_seen.sql", "V6__git_commit.sql")) {
+      "V5__last_seen.sql", "V6__git_commit.sql", "V7__replaces.sql")) {
     @Override
     void configure(Connection connection) throws SQLException {
       try (Statement statement = connection.createStatement()) {

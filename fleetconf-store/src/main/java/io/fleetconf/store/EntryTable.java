@@ -11,7 +11,7 @@ import java.util.List;
 /** The {@code entries} table: the current entries, values sealed by the {@link Codec} if secret. */
 final class EntryTable {
   /** The columns {@link #entry} reads, in its order. */
-  static final String COLUMNS = "key, value, create_revision, mod_revision, version, secret, flags";
+  static final String COLUMNS = "key, value, create_revision, mod_revision, version, secret, flags, replaces";
 
   private EntryTable() {}
 
@@ -26,6 +26,6 @@ final class EntryTable {
     Key key = Key.parse(rows.getString(1));
     boolean secret = rows.getInt(6) != 0;
     return new Entry(key, codec.value(key, rows.getString(2), secret), Revision.of(rows.getLong(3)),
-        Revision.of(rows.getLong(4)), rows.getLong(5), secret, rows.getLong(7));
+        Revision.of(rows.getLong(4)), rows.getLong(5), secret, rows.getLong(7), rows.getInt(8) != 0);
   }
 }

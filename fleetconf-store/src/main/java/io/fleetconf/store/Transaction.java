@@ -54,7 +54,8 @@ final class Transaction {
             revision,
             original.map(e -> e.version() + 1).orElse(1L),
             put.secret() || current.map(Entry::secret).orElse(false),
-            put.flags().orElse(current.map(Entry::flags).orElse(0L)))));
+            put.flags().orElse(current.map(Entry::flags).orElse(0L)),
+            put.replace().orElse(current.map(Entry::replace).orElse(false)))));
       }
       case Mutation.Delete delete -> {
         Optional<Entry> current = entry(delete.key());

@@ -61,6 +61,26 @@ class SqliteBackupTest {
   }
 
   @Test
+  void aBackupKeepsTheReplaceFlagOfEntriesAndTheirHistory() throws Exception {
+    Path store = dir.resolve("fleetconf.db");
+    Path backup = dir.resolve("backup.db");
+    Key key = Key.parse("groups/ansible/web/vars/proxy");
+    try (JdbcStore live = JdbcStore.openSqlite(store)) {
+      live.commit(new Proposal("alice", "null", "api", List.of(new Mutation.Put(key,
+          com.fasterxml.jackson.databind.node.NullNode.instance, Optional.empty(), false,
+          java.util.OptionalLong.empty(), Optional.of(true)))));
+      SqliteBackup.backup(store, backup);
+    }
+    try (JdbcStore restored = JdbcStore.openSqlite(backup)) {
+      assertThat(restored.entries()).singleElement().satisfies(entry -> {
+        assertThat(entry.replace()).isTrue();
+        assertThat(entry.value().isNull()).isTrue();
+      });
+      assertThat(restored.entriesAt(Revision.of(1))).singleElement().satisfies(e -> assertThat(e.replace()).isTrue());
+    }
+  }
+
+  @Test
   void aBackupNeverOverwritesAFile() throws Exception {
     Path store = dir.resolve("fleetconf.db");
     try (JdbcStore live = JdbcStore.openSqlite(store)) {

@@ -150,6 +150,28 @@ abstract class StoreContract extends StoreEntriesContract {
         .orElseThrow().value().isBinary()).isTrue();
   }
 
+  @Test
+  void replaceFlagIsKeptInEntriesHistoryAndPastStatesAndByPutsThatDoNotSayIt() {
+    Key key = Key.parse("groups/ansible/web/vars/opts");
+    JsonNode value = json("{\"a\":null,\"b\":1}");
+    commit(new Mutation.Put(key, value, Optional.empty(), false, java.util.OptionalLong.empty(), Optional.of(true)));
+    commit(new Mutation.Put(key, json("{\"a\":null}"), Optional.empty(), false));
+    store.close();
+    store = open(dir);
+    assertThat(store.entries()).singleElement().satisfies(entry -> {
+      assertThat(entry.replace()).isTrue();
+      assertThat(exactText(entry.value())).isEqualTo("{\"a\":null}");
+    });
+    assertThat(store.entriesAt(Revision.of(1))).singleElement()
+        .isEqualTo(new Entry(key, value, Revision.of(1), Revision.of(1), 1, false, 0, true));
+    Change.EntryChange change = (Change.EntryChange) store.history(Optional.empty(), Revision.of(99), 1).get(0).changes().get(0);
+    assertThat(change.before().orElseThrow().replace()).isTrue();
+    assertThat(change.after().orElseThrow().replace()).isTrue();
+    commit(new Mutation.Put(key, value, Optional.empty(), false, java.util.OptionalLong.empty(), Optional.of(false)));
+    assertThat(store.entries()).singleElement().satisfies(entry -> assertThat(entry.replace()).isFalse());
+    assertThat(store.entriesAt(Revision.of(2))).singleElement().satisfies(entry -> assertThat(entry.replace()).isTrue());
+  }
+
   private static String exactText(JsonNode value) {
     return io.fleetconf.format.Json.write(value);
   }

@@ -62,6 +62,9 @@ public final class ApiJson {
       out.put("secret", true);
       out.put("masked", !reveal);
     }
+    if (entry.replace()) {
+      out.put("replace", true);
+    }
     out.put("createRevision", entry.createRevision().value());
     out.put("modRevision", entry.modRevision().value());
     out.put("version", entry.version());
@@ -110,6 +113,8 @@ public final class ApiJson {
         if (entry.before().map(Entry::secret).orElse(false) || entry.after().map(Entry::secret).orElse(false)) {
           out.put("secret", true);
         }
+        entry.before().filter(Entry::replace).ifPresent(before -> out.put("beforeReplace", true));
+        entry.after().filter(Entry::replace).ifPresent(after -> out.put("afterReplace", true));
       }
       case Change.DeviceChange device -> {
         out.put("kind", "device");

@@ -111,7 +111,11 @@ final class EntriesApi {
   private Response put(Request request) {
     Key key = Key.parse(request.tail());
     JsonNode value = Bodies.value(request);
-    return commit(request, new Mutation.Put(key, value, request.revision("cas"), request.flag("secret")), done -> {
+    // replace: set when the request says it, kept as it is when it does not (docs/api.md).
+    Optional<Boolean> replace = request.query("replace").map(given -> request.flag("replace"));
+    Mutation put = new Mutation.Put(key, value, request.revision("cas"), request.flag("secret"),
+        java.util.OptionalLong.empty(), replace);
+    return commit(request, put, done -> {
       ObjectNode body = ApiJson.object();
       body.put("revision", done.revision().value());
       replica.snapshot().entry(key)
@@ -199,8 +203,14 @@ final class EntriesApi {
         if (value == null) {
           throw new InvalidInputException("invalid_body", where + ".value is required for put");
         }
+        Optional<Boolean> replace = Optional.ofNullable(op.get("replace")).filter(r -> !r.isNull()).map(r -> {
+          if (!r.isBoolean()) {
+            throw new InvalidInputException("invalid_body", where + ".replace must be true or false");
+          }
+          return r.asBoolean();
+        });
         yield new Mutation.Put(Key.parse(key), Bodies.checkSize(value, where + ".value"), cas,
-            op.path("secret").asBoolean(false));
+            op.path("secret").asBoolean(false), java.util.OptionalLong.empty(), replace);
       }
       case "delete" -> new Mutation.Delete(Key.parse(key), cas);
       default -> new Mutation.DeleteTree(Key.parsePrefix(key));
