@@ -27,6 +27,7 @@ public final class NativeApi {
     new FleetStatusApi(status).register(router);
     new HistoryApi(replica).register(router);
     new SecurityApi(replica, authentication).register(router);
+    new RolloutsApi(replica.rollouts()).register(router);
   }
 
   private static String openapi() {
