@@ -29,7 +29,7 @@ final class KvCommand {
 
   @Command(name = "put", mixinStandardHelpOptions = true,
       description = "Set an entry. VALUE is stored as text, exactly as typed, unless --type json.")
-  static final class Put implements Callable<Integer> {
+  static class Put implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
     @Parameters(index = "0", paramLabel = "KEY", description = "e.g. global/common/log_level") String key;
@@ -49,14 +49,21 @@ final class KvCommand {
         + " secrets out of shell history).") boolean stdin;
     @Option(names = "--dry-run", description = "Show which devices' config would change and how, and whether the"
         + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
+    @Option(names = "--rollout", paramLabel = "POLICY", description = "Roll the change out in waves with this policy"
+        + " (plain/fleetconf/rollout-policies/POLICY); none: at once, whatever the namespace's policy.") String rollout;
 
     @Override
     public Integer call() {
       JsonNode body = body();
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
-          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun)), body);
+          : cas.toString(), "message", message, "secret", secret ? "true" : null, "dry_run", DryRun.flag(dryRun),
+          "rollout", rollout), body);
       if (dryRun) {
         return DryRun.report(spec, connection, answer);
+      }
+      if (answer.has("waves")) { // went out as a rollout (named, or the namespace's policy)
+        connection.print(spec, answer, out -> RolloutCommand.describe(out, answer));
+        return 0;
       }
       connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": " + key));
       return 0;
