@@ -30,6 +30,8 @@ final class RolloutOverlay {
   private final List<Active> active;
   private final Map<DeviceId, List<Active>> byDevice = new HashMap<>();
   private final Map<List<Object>, EffectiveConfig> merges = new ConcurrentHashMap<>();
+  /** Layers with held changes in place, by scope and rollouts: built once, not once per merge. */
+  private final Map<List<Object>, Layer> layers = new ConcurrentHashMap<>();
 
   private RolloutOverlay(List<Active> active) {
     this.active = List.copyOf(active);
@@ -67,8 +69,10 @@ final class RolloutOverlay {
     return merges.computeIfAbsent(key, k -> merge(snapshot, scopes.subList(0, scopes.size() - 1), mine));
   }
 
-  private static EffectiveConfig merge(Snapshot snapshot, List<Scope> scopes, List<Active> mine) {
-    return EffectiveConfig.merge(scopes.stream().map(scope -> layer(snapshot, scope, mine)).toList());
+  private EffectiveConfig merge(Snapshot snapshot, List<Scope> scopes, List<Active> mine) {
+    List<String> ids = mine.stream().map(a -> a.rollout().id()).toList();
+    return EffectiveConfig.merge(scopes.stream()
+        .map(scope -> layers.computeIfAbsent(List.of(scope, ids), k -> layer(snapshot, scope, mine))).toList());
   }
 
   /** The scope's layer with the held changes in that scope applied. */
