@@ -24,6 +24,9 @@ final class DryRun {
       out.line("dry run: " + changes + " change(s), " + answer.get("devices").asInt() + " device(s) would change;"
           + " nothing written");
       out.line(valid ? "schema: ok" : "schema: refused: " + answer.at("/schema/message").asText());
+      if (answer.path("rollout").isTextual()) {
+        out.line("rollout: would go out in waves, policy '" + answer.get("rollout").asText() + "'");
+      }
       for (JsonNode group : answer.get("impact")) {
         List<String> devices = new java.util.ArrayList<>();
         group.get("devices").forEach(d -> devices.add(d.asText()));

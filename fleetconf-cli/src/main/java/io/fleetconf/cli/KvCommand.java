@@ -29,7 +29,7 @@ final class KvCommand {
 
   @Command(name = "put", mixinStandardHelpOptions = true,
       description = "Set an entry. VALUE is stored as text, exactly as typed, unless --type json.")
-  static final class Put implements Callable<Integer> {
+  static class Put implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
     @Parameters(index = "0", paramLabel = "KEY", description = "e.g. global/common/log_level") String key;
@@ -54,6 +54,8 @@ final class KvCommand {
         + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
     @Option(names = "--force-schema", description = "Writing a schema: take it even though some devices' current"
         + " config breaks it (fleet status then shows them as invalid).") boolean forceSchema;
+    @Option(names = "--rollout", paramLabel = "POLICY", description = "Roll the change out in waves with this policy"
+        + " (plain/fleetconf/rollout-policies/POLICY); none: at once, whatever the namespace's policy.") String rollout;
 
     @Override
     public Integer call() {
@@ -61,9 +63,13 @@ final class KvCommand {
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
           : cas.toString(), "message", message, "secret", secret ? "true" : null,
           "replace", replace == null ? null : replace.toString(), "dry_run", DryRun.flag(dryRun),
-          "force_schema", forceSchema ? "true" : null), body);
+          "force_schema", forceSchema ? "true" : null, "rollout", rollout), body);
       if (dryRun) {
         return DryRun.report(spec, connection, answer);
+      }
+      if (answer.has("waves")) { // went out as a rollout (named, or the namespace's policy)
+        connection.print(spec, answer, out -> RolloutCommand.describe(out, answer));
+        return 0;
       }
       connection.print(spec, answer, out -> out.line("revision " + answer.get("revision").asLong() + ": " + key));
       return 0;

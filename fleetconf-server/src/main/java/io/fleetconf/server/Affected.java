@@ -15,6 +15,24 @@ import java.util.Set;
  */
 record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
 
+  /** The devices a change to a rollout's entry releases or takes back (none for other plain keys). */
+  private static Set<DeviceId> releaseChanged(Change.EntryChange entry) {
+    if (!entry.key().isUnder(Rollout.PREFIX)) {
+      return Set.of();
+    }
+    Set<DeviceId> before = entry.before().flatMap(Rollout::of).map(Rollout::releasedDevices).orElse(Set.of());
+    Set<DeviceId> after = entry.after().flatMap(Rollout::of).map(Rollout::releasedDevices).orElse(Set.of());
+    Set<DeviceId> moved = new HashSet<>(before);
+    moved.addAll(after);
+    if (entry.before().flatMap(Rollout::of).map(r -> r.state().active()).orElse(false)
+        == entry.after().flatMap(Rollout::of).map(r -> r.state().active()).orElse(false)) {
+      Set<DeviceId> both = new HashSet<>(before);
+      both.retainAll(after);
+      moved.removeAll(both); // still released, with the same changes: their config is as it was
+    }
+    return moved;
+  }
+
   static Affected by(ChangeSet changeSet, Snapshot after) {
     Set<DeviceId> devices = new HashSet<>();
     Set<DeviceId> removed = new HashSet<>();
@@ -35,7 +53,7 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
             case Scope.Global g -> everyone = true;
             case Scope.Group g -> groups.add(g.group());
             case Scope.Device d -> devices.add(d.device());
-            case Scope.Plain p -> { } // not a layer: no device's config holds it
+            case Scope.Plain p -> devices.addAll(releaseChanged(entry)); // not a layer, but a rollout moves devices
           }
         }
       }

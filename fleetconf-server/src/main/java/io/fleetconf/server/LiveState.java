@@ -91,6 +91,7 @@ public final class LiveState {
   static final class Merges {
     private final java.util.concurrent.ConcurrentHashMap<List<Scope>, EffectiveConfig> byLayers =
         new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile RolloutOverlay rollouts;
   }
 
   /** Everything as of one revision. */
@@ -118,11 +119,25 @@ public final class LiveState {
      * has entries of its own (the result is immutable: callers mask or narrow it into new ones).
      */
     public EffectiveConfig effective(Device device) {
+      RolloutOverlay overlay = rollouts();
+      if (overlay.releasedTo(device.id())) {
+        return overlay.effective(this, device);
+      }
       if (ownsEntries(device.id())) {
         return merge(device.scopes());
       }
       List<Scope> scopes = device.scopes();
       return merges.byLayers.computeIfAbsent(scopes.subList(0, scopes.size() - 1), this::merge);
+    }
+
+    /** The active rollouts of this snapshot, read from their entries when first asked for. */
+    RolloutOverlay rollouts() {
+      RolloutOverlay overlay = merges.rollouts;
+      if (overlay == null) {
+        overlay = RolloutOverlay.of(this); // racing readers build equal overlays; either is kept
+        merges.rollouts = overlay;
+      }
+      return overlay;
     }
 
     /** Whether the device has entries of its own, so that its config is its alone. */

@@ -41,6 +41,8 @@ public final class Replica implements AutoCloseable {
   private final WatchHub watches;
   private final ConsulKeys consulKeys;
   private final Schemas schemas = new Schemas();
+  private final Rollouts rollouts;
+  private final RolloutDriver rolloutDriver;
   private final ReentrantLock commits = new ReentrantLock();
   /** Proposals waiting for the commit lock; its holder commits them together. */
   private final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -69,6 +71,8 @@ public final class Replica implements AutoCloseable {
     Store.Image image = store.image();
     this.state = new LiveState(image.revision(), image.entries(), image.devices());
     this.watches = new WatchHub(state.snapshot(), watchHistory);
+    this.rollouts = new Rollouts(this, java.time.Clock.systemUTC());
+    this.rolloutDriver = new RolloutDriver(this, rollouts, java.time.Clock.systemUTC());
     if (store.shared()) {
       follower = Thread.ofVirtual().name("fleet-follower").start(this::follow);
     }
@@ -82,6 +86,7 @@ public final class Replica implements AutoCloseable {
   public ChangeSet commit(Proposal proposal) {
     consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
     guard.accept(proposal);
+    rollouts.refuse(proposal, state.snapshot());
     long start = System.nanoTime();
     Pending mine = new Pending(proposal);
     waiting.add(mine);
@@ -125,6 +130,7 @@ public final class Replica implements AutoCloseable {
   public Impact preview(Proposal proposal, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
     consulKeys.refuseShadowing(proposal);
     guard.accept(proposal);
+    rollouts.refuse(proposal, state.snapshot());
     ChangeSet changeSet = store.preview(proposal);
     if (changeSet.revision().isAfter(state.snapshot().revision().next())) {
       catchUp(); // another replica committed since this one last followed
@@ -208,6 +214,7 @@ public final class Replica implements AutoCloseable {
           base = base.after(earlier);
         }
       }
+      rollouts.screen(changeSet, base);
       Snapshot after = base.after(changeSet);
       schemas.check(changeSet, base, after, proposal.forceSchemas());
       passed.add(changeSet);
@@ -342,6 +349,11 @@ public final class Replica implements AutoCloseable {
     return consulKeys;
   }
 
+  /** Staged rollouts: starting them, their controls (docs/safe-changes.md). */
+  public Rollouts rollouts() {
+    return rollouts;
+  }
+
   public WatchHub watches() {
     return watches;
   }
@@ -350,6 +362,7 @@ public final class Replica implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    rolloutDriver.close();
     if (follower != null) {
       follower.interrupt();
     }

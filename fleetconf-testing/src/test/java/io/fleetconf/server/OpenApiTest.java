@@ -31,7 +31,7 @@ class OpenApiTest {
   private static final Path DOCUMENT = Path.of("").toAbsolutePath().resolve("../docs/openapi.yaml").normalize();
 
   /**
-   * Every route of NativeApi, EntriesApi, DevicesApi, FleetStatusApi, HistoryApi, SecurityApi and GitApi. Prefix routes
+   * Every route of NativeApi, EntriesApi, DevicesApi, FleetStatusApi, HistoryApi, SecurityApi, GitApi and RolloutsApi. Prefix routes
    * ({@code under}) appear as the path templates their tails are parsed into.
    */
   private static final Set<String> ROUTES = Set.of(
@@ -64,6 +64,9 @@ class OpenApiTest {
       "GET /api/v1/devices/{id}/reports",
       "GET /api/v1/fleet/status",
       "GET /api/v1/git/sources",
+      "GET /api/v1/rollouts",
+      "GET /api/v1/rollouts/{id}",
+      "POST /api/v1/rollouts/{id}/{action}",
       "POST /api/v1/devices/{id}/certificate",
       "GET /api/v1/whoami",
       "GET /api/v1/tokens",

@@ -8,7 +8,9 @@ import io.fleetconf.server.Impact;
 import io.fleetconf.server.Replica;
 import io.fleetconf.server.http.Request;
 import io.fleetconf.server.http.Response;
+import io.fleetconf.server.RolloutPolicy;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -24,17 +26,25 @@ final class Changes {
   static Response make(Replica replica, Request request, Proposal asked, Function<ChangeSet, Response> answer) {
     // force_schema=true: a schema written is taken even where devices' current config breaks it.
     Proposal proposal = request.flag("force_schema") ? asked.forcingSchemas() : asked;
+    // ?rollout=<policy> or the namespace's own policy: the change goes out in waves (docs/safe-changes.md).
+    Optional<RolloutPolicy> policy = replica.rollouts().policyFor(proposal, request.query("rollout"));
     if (!request.flag("dry_run")) {
-      return answer.apply(replica.commit(proposal));
+      return policy.map(p -> Response.json(202, RolloutsApi.json(replica.rollouts().start(proposal, p))))
+          .orElseGet(() -> answer.apply(replica.commit(proposal)));
     }
     Access.readDevices(request); // the impact names devices and shows their config
     Impact impact = replica.preview(proposal, Access.revealsSecrets(request), key -> Access.mayRead(request, key));
-    return Response.ok(json(impact, Access.sight(request)));
+    return Response.ok(json(impact, Access.sight(request), policy));
   }
 
-  private static ObjectNode json(Impact impact, ApiJson.Sight sight) {
+  private static ObjectNode json(Impact impact, ApiJson.Sight sight, Optional<RolloutPolicy> policy) {
     ObjectNode out = ApiJson.object();
     out.put("dryRun", true);
+    if (policy.isPresent()) {
+      out.put("rollout", policy.get().name()); // the policy the write would go out with
+    } else {
+      out.putNull("rollout");
+    }
     out.set("changeSet", ApiJson.changeSet(impact.changeSet(), sight));
     ObjectNode schema = out.putObject("schema");
     schema.put("valid", impact.schemaRefusal().isEmpty());

@@ -29,6 +29,7 @@ public final class NativeApi {
     new SecurityApi(replica, authentication).register(router);
     new MetricsApi(replica, status).register(router);
     new LoggingApi().register(router);
+    new RolloutsApi(replica.rollouts()).register(router);
   }
 
   private static String openapi() {

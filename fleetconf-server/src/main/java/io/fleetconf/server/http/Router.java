@@ -238,6 +238,7 @@ public final class Router {
       case NotFoundException missing -> error(404, "not_found", missing.getMessage());
       case ConflictException conflict -> error(409, "conflict", conflict.getMessage());
       case io.fleetconf.server.OwnedKeyException owned -> error(409, "owned_by_git", owned.getMessage());
+      case io.fleetconf.server.Rollouts.HeldKeyException held -> error(409, "held_by_rollout", held.getMessage());
       case io.fleetconf.store.StoreUnavailableException gone -> {
         LOG.log(System.Logger.Level.WARNING, "request failed: " + gone.getMessage());
         yield failure(unavailable());

@@ -1,0 +1,83 @@
+package io.fleetconf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetconf.testing.TestServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fleetconf rollout start|status|pause|resume|abort|promote}, and the policy a dry run names.
+ * No agents here: nothing reports, so the rollout waits where the commands put it.
+ */
+class RolloutCliTest {
+  @TempDir Path dir;
+  TestServer server;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(dir.resolve("data"));
+    server.post("/api/v1/devices", "{\"id\": \"cam-1\", \"groups\": [\"ring/canary\"]}");
+    server.post("/api/v1/devices", "{\"id\": \"cam-2\", \"groups\": [\"site/porto\"]}");
+    server.put("/api/v1/entries/global/tv_api/port", "8080");
+    server.put("/api/v1/entries/plain/fleetconf/rollout-policies/tv_api",
+        "{\"waves\": [{\"groups\": [\"ring/canary\"]}, {\"percent\": 100}], \"bakeSeconds\": 60}");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void aDryRunNamesThePolicyTheWriteWouldGoOutWith() {
+    long before = server.revision();
+    CliRun run = CliRun.fleetconf(server, "kv", "put", "--dry-run", "--type", "json", "global/tv_api/port", "8081");
+    assertThat(run.out()).isEqualTo("dry run: 1 change(s), 2 device(s) would change; nothing written\n"
+        + "schema: ok\n"
+        + "rollout: would go out in waves, policy 'tv_api'\n"
+        + "changed: cam-1, cam-2\n"
+        + "  ~ tv_api/port: 8080 -> 8081\n");
+    assertThat(server.revision()).isEqualTo(before);
+    CliRun none = CliRun.fleetconf(server, "kv", "put", "--dry-run", "--rollout", "none", "--type", "json",
+        "global/tv_api/port", "8081");
+    assertThat(none.out()).doesNotContain("rollout:");
+  }
+
+  @Test
+  void startStatusPausePromoteAndAbort() {
+    CliRun started = CliRun.fleetconf(server, "rollout", "start", "--policy", "tv_api", "--type", "json",
+        "global/tv_api/port", "8081", "-m", "new port");
+    assertThat(started.status()).as(started.err()).isZero();
+    String id = "r" + server.revision();
+    assertThat(started.out()).isEqualTo("rollout " + id + ": running, wave 1 of 2 released (policy tv_api, bake 60s)\n"
+        + "keys: global/tv_api/port\n"
+        + "  released wave 1 (ring/canary): cam-1\n"
+        + "  waiting  wave 2 (100%): cam-2\n");
+    assertThat(device("cam-1")).isEqualTo(8081);
+    assertThat(device("cam-2")).isEqualTo(8080);
+
+    assertThat(CliRun.fleetconf(server, "rollout", "status").out()).isEqualTo(
+        "ID  STATE    WAVES  POLICY  KEYS\n" + id + "  running  1/2    tv_api  global/tv_api/port\n");
+    assertThat(CliRun.fleetconf(server, "rollout", "pause", id).out()).startsWith("rollout " + id + ": paused");
+    CliRun twice = CliRun.fleetconf(server, "rollout", "pause", id);
+    assertThat(twice.status()).isEqualTo(1);
+    assertThat(twice.err()).isEqualTo("fleetconf: rollout " + id + " is paused: cannot pause it (409)\n");
+    CliRun held = CliRun.fleetconf(server, "kv", "put", "--rollout", "none", "--type", "json", "global/tv_api/port", "9");
+    assertThat(held.err()).isEqualTo("fleetconf: global/tv_api/port is held by rollout " + id
+        + " (paused): wait for it, or abort or promote it first (409)\n");
+    assertThat(CliRun.fleetconf(server, "rollout", "promote", id).out()).contains("  released wave 2 (100%): cam-2\n");
+    assertThat(device("cam-2")).isEqualTo(8081);
+    assertThat(CliRun.fleetconf(server, "rollout", "abort", id).out())
+        .startsWith("rollout " + id + ": aborted, wave 2 of 2 released").endsWith("reason: aborted by admin\n");
+    assertThat(device("cam-1")).isEqualTo(8080);
+    assertThat(device("cam-2")).isEqualTo(8080);
+  }
+
+  private int device(String id) {
+    return server.get("/api/v1/devices/" + id + "/config/tv_api").json().get("config").get("port").asInt();
+  }
+}
