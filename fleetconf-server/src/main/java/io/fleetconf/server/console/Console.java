@@ -51,7 +51,7 @@ public final class Console {
         .open("GET", "/console/console.js", request -> page("console.js", "text/javascript; charset=utf-8"))
         .open("GET", "/console/console.css", request -> page("console.css", "text/css; charset=utf-8"))
         .open("POST", "/console/session", this::signIn)
-        .on("GET", "/console/session", this::whoAmI)
+        .open("GET", "/console/session", this::whoAmI)
         .on("DELETE", "/console/session", this::signOut)
         .on("GET", "/console/events", this::events);
   }
@@ -73,13 +73,20 @@ public final class Console {
           + " or not an operator token");
     }
     Sessions.Opened session = opened.get();
-    long seconds = Math.max(0, Duration.between(Instant.now(), session.session().expires()).toSeconds());
+    // Rounded up: a session of the full lifetime says so (28800 s), not one second less.
+    long seconds = Math.max(0, (Duration.between(Instant.now(), session.session().expires()).toMillis() + 999) / 1000);
     return secured(Response.ok(describe(session.session())))
         .with("Set-Cookie", cookie(session.id(), seconds, request.secure()));
   }
 
+  /**
+   * The session the page was loaded with, or a 401 if none: the page asks on every load, so a
+   * visitor not signed in yet is no failed authentication (nothing is logged or counted).
+   */
   private Response whoAmI(Request request) {
-    return secured(Response.ok(describe(session(request))));
+    return request.sessionCookie().flatMap(authentication.sessions()::find)
+        .map(session -> secured(Response.ok(describe(session))))
+        .orElseGet(() -> secured(Router.error(401, "unauthorized", "not signed in")));
   }
 
   private Response signOut(Request request) {

@@ -180,7 +180,7 @@ function drawFleet() {
     h('td', { class: 'wide' }, r.lastSeen || 'never'),
     h('td', { 'data-col': 'desired' }, String(r.desiredRevision)),
     h('td', { 'data-col': 'reported' }, r.namespaces.map((n) => n.namespace + '@' + (n.runningRevision ?? n.revision))
-      .join(', ') || '—')))));
+      .join(', ') || '—'))));
 }
 
 /** The groups as a tree of their path segments; each node filters the table to it. */
