@@ -179,8 +179,12 @@ function drawFleet() {
       r.drift ? h('span', { class: 'flag' }, ' drift') : null, r.stale ? h('span', { class: 'flag' }, ' stale') : null),
     h('td', { class: 'wide' }, r.lastSeen || 'never'),
     h('td', { 'data-col': 'desired' }, String(r.desiredRevision)),
-    h('td', { 'data-col': 'reported' }, r.namespaces.map((n) => n.namespace + '@' + (n.runningRevision ?? n.revision))
-      .join(', ') || '—'))));
+    h('td', { 'data-col': 'reported' }, r.namespaces.map(runs).join(', ') || '—'))));
+}
+
+/** What a namespace runs, or when its agent did not say (a failed attempt), the revision it tried. */
+function runs(n) {
+  return n.runningRevision != null ? n.namespace + '@' + n.runningRevision : n.namespace + ' tried ' + n.revision;
 }
 
 /** The groups as a tree of their path segments; each node filters the table to it. */
@@ -260,7 +264,8 @@ function reportedTable(row) {
   return h('table', { id: 'reported' }, h('thead', {}, h('tr', {}, h('th', {}, 'Namespace'), h('th', {}, 'Desired'),
     h('th', {}, 'Reported'), h('th', {}, 'Status'), h('th', {}, 'Error'))),
   h('tbody', {}, row.namespaces.map((n) => h('tr', { 'data-namespace': n.namespace }, h('td', {}, n.namespace),
-    h('td', {}, String(n.desiredRevision)), h('td', {}, String(n.runningRevision ?? n.revision)),
+    h('td', {}, String(n.desiredRevision)), h('td', {}, n.runningRevision != null ? String(n.runningRevision)
+      : 'unknown (tried ' + n.revision + ')'),
     h('td', {}, h('span', { class: 'status-' + n.status }, n.status), n.drift ? h('span', { class: 'flag' }, ' drift') : null),
     h('td', {}, n.error || '')))));
 }
