@@ -351,7 +351,8 @@ function editor(key, entry) {
   const request = (i, dry) => api('POST', '/api/v1/changes' + (dry ? '?dry_run=true' : ''), {
     message: message.value, operations: [{ op: 'put', key: i.key, value: i.value, secret: i.secret }] });
   const invalidate = () => { previewed = null; save.disabled = true; };
-  [keyInput, value, secret, message].forEach((node) => node.addEventListener('input', invalidate));
+  // The message does not change the impact: only what is written does.
+  [keyInput, value, secret].forEach((node) => node.addEventListener('input', invalidate));
   const onPreview = async (event) => {
     event.preventDefault();
     let i;
