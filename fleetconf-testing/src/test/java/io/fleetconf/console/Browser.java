@@ -99,10 +99,11 @@ final class Browser implements AutoCloseable {
   }
 
   /**
-   * Saves a screenshot as {@code docs/console/<name>.png} of the repository (docs/console.md shows
-   * them), when the tests run inside it.
+   * Saves a screenshot, with the element {@code css} in view, as {@code docs/console/<name>.png} of
+   * the repository (docs/console.md shows them), when the tests run inside it.
    */
-  void screenshot(String name) {
+  void screenshot(String name, String css) {
+    script("document.querySelector(arguments[0]).scrollIntoView({block: 'end'})", css);
     Path docs = Path.of("..", "docs");
     if (!Files.isDirectory(docs)) {
       return;

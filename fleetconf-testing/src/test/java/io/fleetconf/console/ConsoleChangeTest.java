@@ -63,6 +63,7 @@ class ConsoleChangeTest {
         .containsEntry("common/dvr_ip", "groups/site/lisbon@3")
         .containsEntry("orchestrator/model", "groups/device_type/jetson-nano@3")
         .containsEntry("self_monitor/check_interval_s", "global@2");
+    browser.screenshot("device", "#device section[data-namespace='common']");
     assertThat(browser.text("#device tr[data-path='common/log_level'] [data-col=value]")).isEqualTo("debug");
     assertThat(browser.all("#device section[data-namespace]").stream().map(s -> s.getAttribute("data-namespace"))
         .toList()).containsExactly("common", "orchestrator", "self_monitor", "tv_scheduler");
@@ -75,7 +76,6 @@ class ConsoleChangeTest {
     browser.until(d -> !browser.all("#device-diff li").isEmpty());
     assertThat(browser.all("#device-diff li").stream().map(WebElement::getText).toList())
         .containsExactly("common/log_level: info → debug");
-    browser.screenshot("device");
   }
 
   @Test
@@ -102,7 +102,7 @@ class ConsoleChangeTest {
     browser.until(d -> !browser.find("#edit-save").isEnabled()); // a message is required
     browser.type(By.id("edit-message"), "debug logging in Porto");
     browser.until(d -> browser.find("#edit-save").isEnabled());
-    browser.screenshot("impact-preview");
+    browser.screenshot("impact-preview", "#impact-panel");
     long before = server.revision();
 
     browser.find("#edit-save").click();

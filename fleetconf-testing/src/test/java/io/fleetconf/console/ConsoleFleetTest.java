@@ -57,7 +57,7 @@ class ConsoleFleetTest {
     assertThat(browser.text("#devices tr[data-device='vv-prt-01'] [data-col=reported]")).isEqualTo("common tried " + server.revision());
     assertThat(browser.text("#devices tr[data-device='vv-lis-01'] [data-col=reported]"))
         .isEqualTo("common@" + server.revision());
-    browser.screenshot("overview");
+    browser.screenshot("overview", "#devices");
 
     new Select(browser.find("#filter-group")).selectByValue("site/porto");
     assertThat(rows()).containsExactly("vv-prt-01", "vv-prt-02");
