@@ -146,8 +146,32 @@ class ConsoleSignInTest {
   }
 
   @Test
+  void overTlsTheSessionCookieIsSecure(@TempDir Path tlsDir) {
+    try (TestServer tls = TestServer.startTls(tlsDir)) {
+      Reply signedIn = tls.sendWith("POST", "/console/session", ("{\"token\":\"" + tls.token() + "\"}")
+          .getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+      assertThat(signedIn.status()).isEqualTo(200);
+      assertThat(signedIn.header("set-cookie")).endsWith("; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure");
+    }
+  }
+
+  @Test
+  void aSessionEndsWhenItsTokenExpires() {
+    String shortLived = server.post("/api/v1/tokens", "{\"identity\":\"carol\",\"rules\":[\"read devices\"],"
+        + "\"ttl\":\"2s\"}").json().get("token").asText();
+    Reply signedIn = signInOverHttp(shortLived);
+    assertThat(signedIn.status()).isEqualTo(200);
+    String setCookie = signedIn.header("set-cookie");
+    assertThat(setCookie).contains("; Max-Age=2;");
+    String session = setCookie.substring("fleetconf_session=".length(), setCookie.indexOf(';'));
+    assertThat(withCookie("GET", "/api/v1/fleet/status", session, Map.of()).status()).isEqualTo(200);
+    io.fleetconf.testing.Eventually.eventually(java.time.Duration.ofSeconds(20), "the session ends with its token",
+        () -> withCookie("GET", "/api/v1/fleet/status", session, Map.of()).status() == 401);
+  }
+
+  @Test
   void theCspForbidsInlineScriptAndAnyOtherOrigin() {
-    for (String path : new String[] {"/console", "/console/console.js", "/console/console.css"}) {
+    for (String path : new String[] {"/console", "/console/console.js", "/console/core.js", "/console/console.css"}) {
       Reply page = server.sendWith("GET", path, null, Map.of());
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.header("content-security-policy")).as(path).isEqualTo(CSP);

@@ -34,6 +34,9 @@ public final class Console {
   /** Scripts, styles, images and connections from this server only; nothing inline, no frames. */
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
       + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  /** The page's JavaScript modules: console.js imports the others. */
+  private static final java.util.List<String> SCRIPTS =
+      java.util.List.of("console.js", "core.js", "fleet.js", "device.js", "changes.js");
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final Duration LOOK_EVERY = Duration.ofSeconds(1);
   private final Replica replica;
@@ -48,9 +51,11 @@ public final class Console {
 
   public void register(Router router) {
     router.open("GET", "/console", request -> page("index.html", "text/html; charset=utf-8"))
-        .open("GET", "/console/console.js", request -> page("console.js", "text/javascript; charset=utf-8"))
-        .open("GET", "/console/console.css", request -> page("console.css", "text/css; charset=utf-8"))
-        .open("POST", "/console/session", this::signIn)
+        .open("GET", "/console/console.css", request -> page("console.css", "text/css; charset=utf-8"));
+    for (String script : SCRIPTS) {
+      router.open("GET", "/console/" + script, request -> page(script, "text/javascript; charset=utf-8"));
+    }
+    router.open("POST", "/console/session", this::signIn)
         .open("GET", "/console/session", this::whoAmI)
         .on("DELETE", "/console/session", this::signOut)
         .on("GET", "/console/events", this::events);
