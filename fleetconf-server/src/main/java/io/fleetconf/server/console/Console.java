@@ -51,6 +51,7 @@ public final class Console {
 
   public void register(Router router) {
     router.open("GET", "/console", request -> page("index.html", "text/html; charset=utf-8"))
+        .open("GET", "/console/", request -> page("index.html", "text/html; charset=utf-8"))
         .open("GET", "/console/console.css", request -> page("console.css", "text/css; charset=utf-8"));
     for (String script : SCRIPTS) {
       router.open("GET", "/console/" + script, request -> page(script, "text/javascript; charset=utf-8"));
