@@ -46,6 +46,8 @@ class ConsoleChangeTest {
 
   @Test
   void aDevicePageShowsEachValuesScopeAndRevisionAsExplainDoes() {
+    Reports.report(server, "vv-lis-01", "applied", null);
+    Reports.report(server, "vv-lis-01", "failed", "common.env: health check failed (exit 3)");
     browser.signIn(server, server.token(), "#/device/vv-lis-01");
     browser.until(d -> !browser.all("#device table.explain tbody tr").isEmpty());
     // What `fleetconf config show --explain` prints: each leaf with the scope and revision it comes from.
@@ -69,6 +71,11 @@ class ConsoleChangeTest {
         .toList()).containsExactly("common", "orchestrator", "self_monitor", "tv_scheduler");
     assertThat(browser.all("#touching li").stream().map(WebElement::getText).map(t -> t.split(" ")[0]).toList())
         .containsExactly("r4", "r3", "r2", "r1");
+
+    assertThat(browser.text("#reported tr[data-namespace=common]"))
+        .isEqualTo("common 4 unknown (tried 4) failed drift common.env: health check failed (exit 3)");
+    assertThat(browser.all("#reports tbody tr").stream().map(row -> row.getText().replaceFirst("^\\S+ ", "")).toList())
+        .containsExactly("common 4 failed common.env: health check failed (exit 3)", "common 4 applied");
 
     browser.type(By.id("diff-from"), "3");
     browser.type(By.id("diff-to"), "4");

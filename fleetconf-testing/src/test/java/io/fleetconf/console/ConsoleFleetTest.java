@@ -3,7 +3,6 @@ package io.fleetconf.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.testing.TestServer;
-import io.fleetconf.testing.TestServer.Reply;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,16 +116,7 @@ class ConsoleFleetTest {
     return browser.all("#devices tbody tr").stream().map(row -> row.getAttribute("data-device")).toList();
   }
 
-  /** Reports for {@code device} with its own device token, as its agent does. */
   private void report(String device, String status, String error) {
-    String token = server.post("/api/v1/tokens", "{\"kind\":\"device\",\"device\":\"" + device + "\"}").json()
-        .get("token").asText();
-    long revision = server.revision();
-    String running = status.equals("applied") ? ", \"runningRevision\": " + revision : "";
-    String body = "{\"namespace\": \"common\", \"revision\": " + revision + ", \"hash\": \"sha256:ab\", \"status\": \""
-        + status + "\"" + (error == null ? "" : ", \"error\": \"" + error + "\"") + running + "}";
-    Reply sent = server.send("POST", "/api/v1/devices/" + device + "/reports",
-        body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", "Bearer " + token);
-    assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+    Reports.report(server, device, status, error);
   }
 }
