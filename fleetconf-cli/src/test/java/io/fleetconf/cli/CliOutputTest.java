@@ -32,7 +32,7 @@ class CliOutputTest {
     HttpResponse<String> refused = send("PUT", "/api/v1/entries/global/common/b", "ansible");
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(CliRun.JSON.readTree(refused.body())).isEqualTo(CliRun.JSON.readTree("{\"error\":\"invalid_header\","
-        + "\"message\":\"header X-Fleetconf-Source must be api or cli, was 'ansible'\"}"));
+        + "\"message\":\"header X-Fleetconf-Source must be api, cli or console, was 'ansible'\"}"));
     assertThat(server.revision()).isZero();
   }
 

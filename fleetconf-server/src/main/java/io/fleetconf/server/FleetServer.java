@@ -114,6 +114,7 @@ public final class FleetServer implements AutoCloseable {
         Router router = new Router(authentication, replica::ready);
         NativeApi.register(router, replica, status, authentication);
         new GitApi(git).register(router);
+        new io.fleetconf.server.console.Console(replica, status, authentication).register(router);
         ConsulApi.register(router, replica);
         http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
             executor);

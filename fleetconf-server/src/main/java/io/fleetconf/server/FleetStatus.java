@@ -69,6 +69,8 @@ public final class FleetStatus implements AutoCloseable {
   /** Times not yet saved. */
   private final Map<DeviceId, Instant> unsaved = new ConcurrentHashMap<>();
   private final Thread saver;
+  /** How many reports this server has taken; waiters on it learn of new ones (the console's live view). */
+  private long reportsTaken;
 
   public FleetStatus(Replica replica, Clock clock) {
     this.replica = replica;
@@ -90,6 +92,28 @@ public final class FleetStatus implements AutoCloseable {
     if (byDevice) {
       seen(report.device());
     }
+    synchronized (this) {
+      reportsTaken++;
+      notifyAll();
+    }
+  }
+
+  /** How many reports this server has taken since start. */
+  public synchronized long reportsTaken() {
+    return reportsTaken;
+  }
+
+  /** Waits until this server has taken more than {@code seen} reports, or {@code wait} has passed. */
+  public synchronized long awaitReport(long seen, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (reportsTaken <= seen) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return reportsTaken;
   }
 
   /** Every device, optionally only members of {@code group}; stale when not seen for {@code staleAfter}. */

@@ -309,14 +309,21 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   /** The raw form: any bytes, any content type, any Authorization (null for none). */
   public Reply send(String method, String path, byte[] body, String contentType, String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
     if (contentType != null) {
-      request.header("Content-Type", contentType);
+      headers.put("Content-Type", contentType);
     }
     if (authorization != null) {
-      request.header("Authorization", authorization);
+      headers.put("Authorization", authorization);
     }
+    return sendWith(method, path, body, headers);
+  }
+
+  /** With exactly these headers and no token unless they carry one (a console session's cookie, say). */
+  public Reply sendWith(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().map(), response.body());

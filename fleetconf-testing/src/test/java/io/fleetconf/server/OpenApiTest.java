@@ -31,7 +31,8 @@ class OpenApiTest {
   private static final Path DOCUMENT = Path.of("").toAbsolutePath().resolve("../docs/openapi.yaml").normalize();
 
   /**
-   * Every route of NativeApi, EntriesApi, DevicesApi, FleetStatusApi, HistoryApi, SecurityApi, GitApi and RolloutsApi. Prefix routes
+   * Every route of NativeApi, EntriesApi, DevicesApi, FleetStatusApi, HistoryApi, SecurityApi, GitApi, RolloutsApi and
+   * the console's session routes (not its page, script and style). Prefix routes
    * ({@code under}) appear as the path templates their tails are parsed into.
    */
   private static final Set<String> ROUTES = Set.of(
@@ -74,11 +75,15 @@ class OpenApiTest {
       "DELETE /api/v1/tokens/{id}",
       "POST /api/v1/enrol",
       "GET /api/v1/certificates",
-      "DELETE /api/v1/certificates/{serial}");
+      "DELETE /api/v1/certificates/{serial}",
+      "POST /console/session",
+      "GET /console/session",
+      "DELETE /console/session",
+      "GET /console/events");
 
   /** The routes that need no credentials (enrolment carries its one-time token in the body). */
-  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "GET /livez", "GET /readyz",
-      "POST /api/v1/enrol");
+  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "GET /livez",
+      "GET /readyz", "POST /api/v1/enrol", "POST /console/session", "GET /console/session");
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 

@@ -5,6 +5,7 @@ import io.fleetconf.server.security.Caller;
 import io.fleetconf.server.security.Certificates;
 import io.fleetconf.server.security.Limits;
 import io.fleetconf.server.security.RateLimiter;
+import io.fleetconf.server.security.Sessions;
 import io.fleetconf.server.security.Tokens;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.store.TokenRecord;
@@ -32,6 +33,7 @@ public final class Authentication {
   private final RateLimiter perAddress;
   private final AtomicLong authFailures = new AtomicLong();
   private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
+  private final Sessions sessions;
 
   /** @param anonymousPolicy what a request to the Consul API without credentials may do ({@link Acl#NONE}: nothing) */
   public Authentication(Tokens tokens, Certificates certificates, Limits limits, Acl anonymousPolicy) {
@@ -41,6 +43,12 @@ public final class Authentication {
     this.limits = limits;
     this.perIdentity = new RateLimiter(limits.perIdentityRate());
     this.perAddress = new RateLimiter(limits.perAddressRate());
+    this.sessions = new Sessions(tokens, java.time.Clock.systemUTC());
+  }
+
+  /** The console's sign-in sessions, which requests may present instead of a token. */
+  public Sessions sessions() {
+    return sessions;
   }
 
   public Tokens tokens() {
@@ -95,6 +103,10 @@ public final class Authentication {
           ? new Caller.Device(DeviceId.of(token.identity()), token.id())
           : new Caller.Operator(token.id(), token.identity(), new Acl(token.rules()));
     }
+    Optional<String> cookie = sessionCookie(exchange);
+    if (cookie.isPresent()) {
+      return session(exchange, cookie.get());
+    }
     Optional<X509Certificate> certificate = peerCertificate(exchange);
     if (certificate.isPresent()) {
       return certificates.identify(certificate.get()).orElseThrow(() -> refused(exchange,
@@ -106,6 +118,39 @@ public final class Authentication {
     }
     throw refused(exchange, "no credentials", consulApi ? "missing credentials: send a token in X-Consul-Token"
         : "missing credentials: send 'Authorization: Bearer <token>' or a client certificate");
+  }
+
+  /**
+   * The console's session: its operator, if the session is live; any change (a method other than
+   * GET or HEAD) must also carry the session's CSRF token, which another site cannot read.
+   */
+  private Caller session(Exchange exchange, String id) {
+    Sessions.Session session = sessions.find(id).orElseThrow(() -> refused(exchange, "an unknown or ended console"
+        + " session", "the console session has ended; sign in again"));
+    String method = exchange.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      String presented = exchange.header(Sessions.CSRF_HEADER).orElse("");
+      if (!Sessions.csrfMatches(session, presented)) {
+        LOG.log(System.Logger.Level.WARNING, "refused " + method + " " + printablePath(exchange) + " from "
+            + address(exchange) + ": console session without its CSRF token");
+        throw new ApiException(403, "csrf", "this change needs the console session's CSRF token in header "
+            + Sessions.CSRF_HEADER);
+      }
+    }
+    return session.operator();
+  }
+
+  /** The value of the console's session cookie, if the request has one. */
+  static Optional<String> sessionCookie(Exchange exchange) {
+    for (String header : exchange.headers("Cookie")) {
+      for (String pair : header.split(";")) {
+        String trimmed = pair.strip();
+        if (trimmed.startsWith(Sessions.COOKIE + "=") && trimmed.length() > Sessions.COOKIE.length() + 1) {
+          return Optional.of(trimmed.substring(Sessions.COOKIE.length() + 1));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

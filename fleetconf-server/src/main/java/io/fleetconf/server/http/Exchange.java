@@ -75,6 +75,11 @@ final class Exchange {
     return Optional.ofNullable(requestHeaders.get(name));
   }
 
+  /** Every value of a request header, in order (a browser may split {@code Cookie} over several). */
+  java.util.List<String> headers(String name) {
+    return requestHeaders.getAll(name);
+  }
+
   byte[] body() {
     return body;
   }

@@ -61,21 +61,31 @@ public final class Request {
   }
 
   /**
-   * What a change set made by this request records as its source: {@code api}, or {@code cli} when
-   * the fleetconf command says so in {@code X-Fleetconf-Source}. Any other value is refused, so
+   * What a change set made by this request records as its source: {@code api}, or {@code cli} or
+   * {@code console} when the fleetconf command or the web console says so in {@code X-Fleetconf-Source}. Any other value is refused, so
    * that history never records a source a client made up.
    */
   public String source() {
     String source = header("X-Fleetconf-Source").orElse("api");
-    if (!source.equals("api") && !source.equals("cli")) {
+    if (!source.equals("api") && !source.equals("cli") && !source.equals("console")) {
       throw new InvalidInputException("invalid_header",
-          "header X-Fleetconf-Source must be api or cli, was '" + printable(source) + "'");
+          "header X-Fleetconf-Source must be api, cli or console, was '" + printable(source) + "'");
     }
     return source;
   }
 
   private static String printable(String text) {
     return text.length() > 32 ? text.substring(0, 32) + "..." : text;
+  }
+
+  /** Whether the request came over TLS (a cookie set in answer is then marked Secure). */
+  public boolean secure() {
+    return exchange.tlsSession().isPresent();
+  }
+
+  /** The console session cookie's value, if the request carries one. */
+  public Optional<String> sessionCookie() {
+    return Authentication.sessionCookie(exchange);
   }
 
   /** The client's IP address, for logs. */

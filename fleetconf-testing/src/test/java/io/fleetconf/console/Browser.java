@@ -1,0 +1,124 @@
+package io.fleetconf.console;
+
+import io.fleetconf.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium, driven by its chromium-driver through Selenium: what the console's
+ * tests see and do. One per test class; {@link #signIn} starts each test on a fresh page.
+ */
+final class Browser implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  private final ChromeDriver driver;
+
+  Browser() {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+      throw new IllegalStateException("the console's tests need Debian's chromium and chromium-driver:"
+          + " apt-get install chromium chromium-driver (.ci/run does)");
+    }
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--window-size=1280,900", "--lang=en");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+        .usingAnyFreePort().build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  WebDriver driver() {
+    return driver;
+  }
+
+  /** Opens the console of {@code server} afresh, signed out. */
+  void open(TestServer server, String hash) {
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    driver.get(server.uri() + "/console" + hash);
+    driver.manage().deleteAllCookies();
+    driver.get(server.uri() + "/console" + hash);
+    until(d -> d.findElement(By.id("token")).isDisplayed());
+  }
+
+  /** Opens the console and signs in with {@code token}; waits until the fleet page is drawn. */
+  void signIn(TestServer server, String token, String hash) {
+    open(server, hash);
+    type(By.id("token"), token);
+    driver.findElement(By.cssSelector("#sign-in-form button")).click();
+    until(d -> !d.findElement(By.id("sign-in")).isDisplayed() && d.findElement(By.id("who")).getText().startsWith(
+        "Signed in as"));
+  }
+
+  void go(String hash) {
+    driver.executeScript("location.hash = arguments[0]", hash);
+  }
+
+  void type(By field, String text) {
+    WebElement element = driver.findElement(field);
+    element.clear();
+    element.sendKeys(text);
+  }
+
+  WebElement find(String css) {
+    return until(d -> d.findElement(By.cssSelector(css)));
+  }
+
+  List<WebElement> all(String css) {
+    return driver.findElements(By.cssSelector(css));
+  }
+
+  String text(String css) {
+    return find(css).getText();
+  }
+
+  /** Waits for the condition (a failed lookup counts as not yet), up to {@link #WAIT}. */
+  <T> T until(ExpectedCondition<T> condition) {
+    return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+  }
+
+  Object script(String code, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(code, args);
+  }
+
+  /**
+   * Saves a screenshot, with the element {@code css} in view, as {@code docs/console/<name>.png} of
+   * the repository (docs/console.md shows them), when the tests run inside it.
+   */
+  void screenshot(String name, String css) {
+    script("document.querySelector(arguments[0]).scrollIntoView({block: 'end'})", css);
+    Path docs = Path.of("..", "docs");
+    if (!Files.isDirectory(docs)) {
+      return;
+    }
+    try {
+      Path dir = Files.createDirectories(docs.resolve("console"));
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.move(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the screenshot " + name, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
