@@ -112,7 +112,7 @@ public final class FleetServer implements AutoCloseable {
       NettyServer http;
       try {
         Router router = new Router(authentication, replica::ready);
-        NativeApi.register(router, replica, status, authentication);
+        NativeApi.register(router, replica, status, authentication, health -> GitApi.health(git, health));
         new GitApi(git).register(router);
         ConsulApi.register(router, replica);
         http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
