@@ -59,6 +59,7 @@ class OpenApiTest {
       "GET /api/v1/devices/{id}/reports",
       "GET /api/v1/fleet/status",
       "GET /api/v1/git/sources",
+      "POST /api/v1/git/sources/{source}/webhook",
       "POST /api/v1/devices/{id}/certificate",
       "GET /api/v1/whoami",
       "GET /api/v1/tokens",
@@ -69,7 +70,8 @@ class OpenApiTest {
       "DELETE /api/v1/certificates/{serial}");
 
   /** The routes that need no credentials (enrolment carries its one-time token in the body). */
-  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "POST /api/v1/enrol");
+  private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.yaml", "POST /api/v1/enrol",
+      "POST /api/v1/git/sources/{source}/webhook"); // signed with the source's webhook secret instead
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
