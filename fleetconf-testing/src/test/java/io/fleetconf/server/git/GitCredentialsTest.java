@@ -9,6 +9,7 @@ import io.fleetconf.testing.Eventually;
 import io.fleetconf.testing.GitHttpServer;
 import io.fleetconf.testing.TestGit;
 import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,5 +116,35 @@ class GitCredentialsTest {
     assertThatThrownBy(() -> follow(git.url(), new GitCredentials.Password(missing)))
         .hasMessage("credentials file of git source 'fleet' " + missing + " is not a readable file");
     server = null;
+  }
+
+  @Test
+  void anSshRemoteIsFollowedWithTheSourcesKeyAndKnownHostsOnly() {
+    try (TestSshd sshd = TestSshd.start(dir.resolve("sshd"))) {
+      follow(sshd.url(dir.resolve("fleet.git")), new GitCredentials.SshKey(sshd.clientKey(), sshd.knownHosts()));
+
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(volume()).isEqualTo("30"));
+      assertThat(source().get("state").asText()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void anSshRemoteWithAnotherHostKeyOrAKeyItDoesNotTakeIsUnreachableAndChangesNothing() {
+    try (TestSshd sshd = TestSshd.start(dir.resolve("sshd"))) {
+      follow(sshd.url(dir.resolve("fleet.git")), new GitCredentials.SshKey(sshd.clientKey(), sshd.wrongKnownHosts()));
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(source().get("state").asText())
+          .isEqualTo("unreachable"));
+      assertThat(source().get("fetchError").asText()).contains("Host key verification failed");
+      server.close();
+
+      server = TestServer.on(dir.resolve("data2")).withGit(new GitSettings(List.of(new GitSource("fleet",
+          sshd.url(dir.resolve("fleet.git")), "main", "")), Duration.ofMillis(200), Map.of("fleet",
+          new GitSettings.Access(new GitCredentials.SshKey(sshd.strangerKey(), sshd.knownHosts()), Optional.empty()))))
+          .startNow();
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(source().get("state").asText())
+          .isEqualTo("unreachable"));
+      assertThat(source().get("fetchError").asText()).contains("Permission denied");
+      assertThat(server.revision()).isZero();
+    }
   }
 }
