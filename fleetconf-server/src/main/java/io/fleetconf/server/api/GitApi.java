@@ -31,7 +31,7 @@ public final class GitApi {
   }
 
   /** The path of {@code source}'s webhook. */
-  public static String webhookPath(String source) {
+  private static String webhookPath(String source) {
     return "/api/v1/git/sources/" + source + "/webhook";
   }
 

@@ -34,6 +34,8 @@ public final class GitSources implements AutoCloseable {
   private final Map<String, byte[]> webhookSecrets;
   /** What the poller is asked to do besides its timed polls: fetch one source now (a webhook), or stop. */
   private final LinkedBlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
+  /** The sources with a fetch queued and not yet begun: a burst of webhooks queues one fetch each. */
+  private final java.util.Set<GitFollower> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Thread poller;
 
@@ -101,7 +103,10 @@ public final class GitSources implements AutoCloseable {
         case Stop stop -> {
           return;
         }
-        case FetchNow now -> pollQuietly(now.follower());
+        case FetchNow now -> {
+          queued.remove(now.follower()); // before the fetch: a push announced during it gets a fetch of its own
+          pollQuietly(now.follower());
+        }
       }
     }
   }
@@ -133,17 +138,16 @@ public final class GitSources implements AutoCloseable {
     }
     Webhook.Verdict verdict = Webhook.check(secret, follower.source().branch(), header, body);
     switch (verdict) {
-      case Webhook.Fetch fetch -> wakes.add(new FetchNow(follower));
+      case Webhook.Fetch fetch -> {
+        if (queued.add(follower)) {
+          wakes.add(new FetchNow(follower));
+        }
+      }
       case Webhook.Refused refused -> LOG.log(System.Logger.Level.WARNING, "git source " + name
           + ": webhook refused: " + refused.why());
       case Webhook.Ignored ignored -> { }
     }
     return verdict;
-  }
-
-  /** The names of the sources that take webhooks. */
-  public java.util.Set<String> webhookSources() {
-    return webhookSecrets.keySet();
   }
 
   /** Every source's status, in the order they were given. */
