@@ -114,7 +114,8 @@ class GitWebhookTest {
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
     assertThat(io.fleetconf.format.Json.read(answer.body()).toString()).isEqualTo("{\"source\":\"fleet\",\"fetch\":true}");
     assertThat(config.get("config").get("tv").get("volume").asText()).isEqualTo("35");
-    assertThat(source().get("applied").asText()).isEqualTo(louder);
+    // The status is set once the commit is in the store, just after the watch is answered.
+    Eventually.eventually(Duration.ofSeconds(5), () -> assertThat(source().get("applied").asText()).isEqualTo(louder));
     // The bound, checked with a poll interval of an hour: only the webhook can have fetched.
     assertThat(tookMs).isLessThan(1000);
   }
