@@ -17,9 +17,15 @@ import org.eclipse.jgit.util.FS;
  */
 final class ExternalSsh extends SshSessionFactory {
   private final GitCredentials.SshKey credentials;
+  private final java.nio.file.Path errors;
 
-  ExternalSsh(GitCredentials.SshKey credentials) {
+  /**
+   * @param errors where ssh's standard error goes: read after a failed fetch for its reason
+   *     (JGit reads it on a thread of its own, and may fail on the closed output first)
+   */
+  ExternalSsh(GitCredentials.SshKey credentials, java.nio.file.Path errors) {
     this.credentials = credentials;
+    this.errors = errors;
   }
 
   @Override
@@ -27,7 +33,8 @@ final class ExternalSsh extends SshSessionFactory {
     return new RemoteSession() {
       @Override
       public Process exec(String command, int timeout) throws IOException {
-        return new ProcessBuilder(command(uri, command, timeout > 0 ? timeout : timeoutSeconds)).start();
+        return new ProcessBuilder(command(uri, command, timeout > 0 ? timeout : timeoutSeconds))
+            .redirectError(errors.toFile()).start();
       }
 
       @Override

@@ -80,6 +80,7 @@ public final class Mirror implements AutoCloseable {
     try (Git git = new Git(repository)) {
       // No tags (the layout is read from the branch only), and a bound on a remote that stops answering:
       // one thread polls every source in turn.
+      Files.deleteIfExists(sshErrorFile()); // what ssh said in an earlier fetch is not this one's reason
       FetchCommand fetch = git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
           .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS);
       withCredentials(fetch).call();
@@ -89,9 +90,26 @@ public final class Mirror implements AutoCloseable {
       }
       return tip.getObjectId().name();
     } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
-      throw new GitFetchException("git source " + source + ": cannot fetch: " + GitSource.redact(rootMessage(e)));
+      throw new GitFetchException("git source " + source + ": cannot fetch: " + GitSource.redact(rootMessage(e)
+          + sshErrors()));
     } catch (io.fleetconf.core.InvalidInputException e) {
       throw new GitFetchException("git source " + source + ": " + e.getMessage()); // its credentials file unreadable
+    }
+  }
+
+  /** Where ssh writes its standard error for this clone's fetches. */
+  private Path sshErrorFile() {
+    return repository.getDirectory().toPath().resolve("fleetconf-ssh.err");
+  }
+
+  /** The last line ssh wrote on its standard error in the last fetch (why it could not connect), if any. */
+  private String sshErrors() {
+    try {
+      String said = Files.exists(sshErrorFile()) ? Files.readString(sshErrorFile()).strip() : "";
+      String line = said.substring(said.lastIndexOf('\n') + 1).strip();
+      return line.isEmpty() ? "" : " (ssh: " + (line.length() > 300 ? line.substring(0, 300) + "..." : line) + ")";
+    } catch (IOException | RuntimeException unreadable) {
+      return "";
     }
   }
 
@@ -104,7 +122,7 @@ public final class Mirror implements AutoCloseable {
       }
       case GitCredentials.SshKey key -> fetch.setTransportConfigCallback(transport -> {
         if (transport instanceof SshTransport ssh) {
-          ssh.setSshSessionFactory(new ExternalSsh(key));
+          ssh.setSshSessionFactory(new ExternalSsh(key, sshErrorFile()));
         }
       });
     };
