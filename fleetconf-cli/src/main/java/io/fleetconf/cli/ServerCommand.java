@@ -87,6 +87,8 @@ final class ServerCommand implements Callable<Integer> {
       description = "How often to fetch the Git sources (default ${DEFAULT-VALUE}).")
   String gitPoll;
 
+  @picocli.CommandLine.Mixin GitAccessOptions gitAccess;
+
   @Override
   public Integer call() throws InterruptedException {
     logs.install(accessLog);
@@ -157,7 +159,7 @@ final class ServerCommand implements Callable<Integer> {
         .orElseThrow(() -> new CliException("--git-poll: '" + gitPoll + "' is not a duration (e.g. 30s, 500ms, 5m)"));
     try {
       return new io.fleetconf.server.git.GitSettings(
-          gitSources.stream().map(io.fleetconf.git.GitSource::parse).toList(), poll);
+          gitSources.stream().map(io.fleetconf.git.GitSource::parse).toList(), poll, gitAccess.access());
     } catch (io.fleetconf.core.InvalidInputException | IllegalArgumentException e) {
       throw new CliException("--git-source: " + e.getMessage());
     }

@@ -67,4 +67,49 @@ class GitCliTest {
     assertThat(refused.log()).contains("fleetconf: --git-source: git source 'https://***@git.example/fleet.git'"
         + " must be NAME=URL[#branch][:path]").doesNotContain("s3cret");
   }
+
+  @Test
+  void theServerFetchesWithCredentialsAndTakesWebhooksSignedWithSecretsFromFilesAndLogsNeither() throws Exception {
+    String password = "pw-" + java.util.UUID.randomUUID();
+    String secret = "hook-" + java.util.UUID.randomUUID();
+    git = TestGit.create(dir);
+    String first = git.write(Map.of("global/tv.yaml", "volume: 30\n")).commit("Ana Lima <ana@example.org>", "fleet");
+    git.push();
+    java.nio.file.Files.writeString(dir.resolve("git.credentials"), "bot:" + password + "\n");
+    java.nio.file.Files.writeString(dir.resolve("hook.secret"), secret + "\n");
+    try (io.fleetconf.testing.GitHttpServer http = io.fleetconf.testing.GitHttpServer.start(dir, "bot", password)) {
+      ServerProcess server = ServerProcess.start(servers, dir.resolve("data"), dir.resolve("server.log"),
+          "--git-source", "fleet=" + http.url("fleet.git"), "--git-poll", "1h",
+          "--git-credentials", "fleet=" + dir.resolve("git.credentials"),
+          "--git-webhook-secret", "fleet=" + dir.resolve("hook.secret"));
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(run(server, "git", "status").out())
+          .contains("fleet   ok     " + first.substring(0, 12)));
+
+      String louder = git.write("global/tv.yaml", "volume: 35\n").commit("Bob Stone <bob@example.org>", "louder");
+      git.push();
+      String body = "{\"ref\": \"refs/heads/main\"}";
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(server.uri() + "/api/v1/git/sources/fleet/webhook"))
+          .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", "sha256="
+              + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(run(server, "git", "status").out())
+          .contains("fleet   ok     " + louder.substring(0, 12)));
+      assertThat(server.log()).doesNotContain(password).doesNotContain(secret);
+    }
+  }
+
+  @Test
+  void anSshKeyWithoutKnownHostsIsRefusedAtStartNamingBothOptions() throws Exception {
+    ServerProcess refused = ServerProcess.refusedStart(servers, dir.resolve("data"), dir.resolve("server.log"),
+        "--git-source", "fleet=ssh://git@git.example/fleet.git", "--git-ssh-key", "fleet=" + dir.resolve("id"));
+    assertThat(refused.exitValue()).isEqualTo(1);
+    assertThat(refused.log()).contains(
+        "fleetconf: git source 'fleet': give both --git-ssh-key and --git-known-hosts, or neither");
+  }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -24,6 +25,8 @@ import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
@@ -39,21 +42,28 @@ public final class Mirror implements AutoCloseable {
   static final int FETCH_TIMEOUT_SECONDS = 30;
   private final GitSource source;
   private final Repository repository;
+  private final GitCredentials credentials;
 
-  private Mirror(GitSource source, Repository repository) {
+  private Mirror(GitSource source, Repository repository, GitCredentials credentials) {
     this.source = source;
     this.repository = repository;
+    this.credentials = credentials;
+  }
+
+  /** Opens the clone in {@code dir}, making an empty bare repository there if there is none; fetches without credentials. */
+  public static Mirror open(Path dir, GitSource source) {
+    return open(dir, source, GitCredentials.NONE);
   }
 
   /** Opens the clone in {@code dir}, making an empty bare repository there if there is none. */
-  public static Mirror open(Path dir, GitSource source) {
+  public static Mirror open(Path dir, GitSource source, GitCredentials credentials) {
     try {
       Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
       if (!repository.getObjectDatabase().exists()) {
         Files.createDirectories(dir);
         repository.create(true);
       }
-      return new Mirror(source, repository);
+      return new Mirror(source, repository, credentials);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the clone of git source " + source.name() + " in " + dir, e);
     }
@@ -70,16 +80,52 @@ public final class Mirror implements AutoCloseable {
     try (Git git = new Git(repository)) {
       // No tags (the layout is read from the branch only), and a bound on a remote that stops answering:
       // one thread polls every source in turn.
-      git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
-          .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS).call();
+      Files.deleteIfExists(sshErrorFile()); // what ssh said in an earlier fetch is not this one's reason
+      FetchCommand fetch = git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+          .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS);
+      withCredentials(fetch).call();
       Ref tip = repository.exactRef(ref);
       if (tip == null) {
         throw new GitFetchException("git source " + source + ": branch " + source.branch() + " not found");
       }
       return tip.getObjectId().name();
     } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
-      throw new GitFetchException("git source " + source + ": cannot fetch: " + GitSource.redact(rootMessage(e)));
+      throw new GitFetchException("git source " + source + ": cannot fetch: " + GitSource.redact(rootMessage(e)
+          + sshErrors()));
+    } catch (io.fleetconf.core.InvalidInputException e) {
+      throw new GitFetchException("git source " + source + ": " + e.getMessage()); // its credentials file unreadable
     }
+  }
+
+  /** Where ssh writes its standard error for this clone's fetches. */
+  private Path sshErrorFile() {
+    return repository.getDirectory().toPath().resolve("fleetconf-ssh.err");
+  }
+
+  /** The last line ssh wrote on its standard error in the last fetch (why it could not connect), if any. */
+  private String sshErrors() {
+    try {
+      String said = Files.exists(sshErrorFile()) ? Files.readString(sshErrorFile()).strip() : "";
+      String line = said.substring(said.lastIndexOf('\n') + 1).strip();
+      return line.isEmpty() ? "" : " (ssh: " + (line.length() > 300 ? line.substring(0, 300) + "..." : line) + ")";
+    } catch (IOException | RuntimeException unreadable) {
+      return "";
+    }
+  }
+
+  private FetchCommand withCredentials(FetchCommand fetch) {
+    return switch (credentials) {
+      case GitCredentials.None none -> fetch;
+      case GitCredentials.Password password -> {
+        GitCredentials.Login login = password.read();
+        yield fetch.setCredentialsProvider(new UsernamePasswordCredentialsProvider(login.user(), login.password()));
+      }
+      case GitCredentials.SshKey key -> fetch.setTransportConfigCallback(transport -> {
+        if (transport instanceof SshTransport ssh) {
+          ssh.setSshSessionFactory(new ExternalSsh(key, sshErrorFile()));
+        }
+      });
+    };
   }
 
   /** The innermost reason, without the URL (which may hold credentials; the message names the source). */

@@ -112,7 +112,7 @@ public final class FleetServer implements AutoCloseable {
       NettyServer http;
       try {
         Router router = new Router(authentication, replica::ready);
-        NativeApi.register(router, replica, status, authentication);
+        NativeApi.register(router, replica, status, authentication, health -> GitApi.health(git, health));
         new GitApi(git).register(router);
         new io.fleetconf.server.console.Console(replica, status, authentication).register(router);
         ConsulApi.register(router, replica);

@@ -293,6 +293,11 @@ public final class Replica implements AutoCloseable {
     guard = check;
   }
 
+  /** Runs the guard on {@code proposal} alone, without committing: to refuse early, with more to say. */
+  public void checkGuard(Proposal proposal) {
+    guard.accept(proposal);
+  }
+
   /**
    * Calls {@code listener} after every catch-up of the follower (about once a second, and on word
    * of a commit) with the words announced: revisions, or that tokens or certificates changed.

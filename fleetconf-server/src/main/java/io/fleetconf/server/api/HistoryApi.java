@@ -11,6 +11,7 @@ import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
+import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.RevisionDiffs;
 import io.fleetconf.server.Replica;
 import io.fleetconf.server.RollbackPlanner;
@@ -27,6 +28,8 @@ final class HistoryApi {
   private static final int MAX_LIMIT = 1000;
   private final Replica replica;
   private final RollbackPlanner rollbacks;
+  /** The most commits a refused restore names for {@code git revert}. */
+  private static final int MAX_REVERTED = 100;
   private final RevisionDiffs diffs;
 
   HistoryApi(Replica replica) {
@@ -102,11 +105,24 @@ final class HistoryApi {
     JsonNode body = Bodies.object(request);
     Revision target = Bodies.revision(body, "revision");
     Access.rollBack(request, rollbacks.changeSet(target)); // before planning: its conflicts would name keys
+    // What a Git source owns is refused with the revert to run, before "changed since" (a later commit).
+    List<Mutation> all = rollbacks.rollback(target, true);
+    Access.write(request, all);
+    refuseGitOwned(request, all, "revision " + target, () -> rollbacks.changeSet(target).commit().stream().toList());
     List<Mutation> mutations = rollbacks.rollback(target, Bodies.flag(body, "force"));
     String message = Bodies.optionalText(body, "message").orElse("roll back revision " + target);
-    Access.write(request, mutations);
     return Changes.make(replica, request, new Proposal(request.principal(), message, "rollback of " + target,
         mutations), HistoryApi::committed);
+  }
+
+  /** Refuses undoing what a Git source owns, naming the {@code git revert} that undoes it in the repository. */
+  private void refuseGitOwned(Request request, List<Mutation> mutations, String undoing,
+      java.util.function.Supplier<List<String>> commits) {
+    try {
+      replica.checkGuard(new Proposal(request.principal(), "undo " + undoing, "rollback", mutations));
+    } catch (OwnedKeyException owned) {
+      throw owned.revertInstead(undoing, commits.get());
+    }
   }
 
   private Response restore(Request request) {
@@ -124,8 +140,17 @@ final class HistoryApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("restore " + prefix + " to revision " + at);
     Access.write(request, mutations);
+    refuseGitOwned(request, mutations, "the changes to " + prefix + " since revision " + at,
+        () -> commitsSince(prefix, at));
     return Changes.make(replica, request, new Proposal(request.principal(), message,
         "restore of " + prefix + " to " + at, mutations), HistoryApi::committed);
+  }
+
+  /** The Git commits that changed something at or below {@code prefix} after {@code at}, newest first. */
+  private List<String> commitsSince(Key prefix, Revision at) {
+    return replica.store().history(Optional.of(prefix), replica.snapshot().revision().next(), MAX_REVERTED).stream()
+        .filter(changeSet -> changeSet.revision().isAfter(at))
+        .flatMap(changeSet -> changeSet.commit().stream()).distinct().toList();
   }
 
   private static Response committed(ChangeSet done) {

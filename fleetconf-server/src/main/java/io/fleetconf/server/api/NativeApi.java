@@ -17,10 +17,19 @@ public final class NativeApi {
   private NativeApi() {}
 
   public static void register(Router router, Replica replica, FleetStatus status, Authentication authentication) {
+    register(router, replica, status, authentication, detail -> { });
+  }
+
+  /** @param healthDetail adds what else the health answer shows (the Git sources' states) */
+  public static void register(Router router, Replica replica, FleetStatus status, Authentication authentication,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> healthDetail) {
     String openapi = openapi();
     // For load balancers too: 503 while this server cannot answer as current (no database).
-    router.open("GET", Paths.HEALTH, request -> Response.json(replica.ready() ? 200 : 503,
-        new Health(replica.ready() ? "ok" : "unready", replica.snapshot().revision().value()).toJson()));
+    router.open("GET", Paths.HEALTH, request -> {
+      var body = new Health(replica.ready() ? "ok" : "unready", replica.snapshot().revision().value()).toJson();
+      healthDetail.accept(body);
+      return Response.json(replica.ready() ? 200 : 503, body);
+    });
     router.open("GET", "/api/v1/openapi.yaml", request -> Response.text("application/yaml", openapi));
     new EntriesApi(replica).register(router);
     new DevicesApi(replica, status).register(router);

@@ -1,23 +1,40 @@
 package io.fleetconf.server.git;
 
+import io.fleetconf.git.GitCredentials;
 import io.fleetconf.git.GitSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The repositories a server follows, and how often it fetches them.
+ * The repositories a server follows, how often it fetches them, and per source the files that hold
+ * its credentials and its webhook secret.
  *
  * @param sources the sources, each with a name of its own
  * @param poll the time between two fetches of every source
+ * @param access per source name, how it fetches and checks webhooks; a source without is fetched
+ *     with what JGit finds by itself and has no webhook
  */
-public record GitSettings(List<GitSource> sources, Duration poll) {
+public record GitSettings(List<GitSource> sources, Duration poll, Map<String, Access> access) {
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
   public static final GitSettings NONE = new GitSettings(List.of(), DEFAULT_POLL);
 
+  /** A source's credentials, and the file holding the secret its webhooks are signed with. */
+  public record Access(GitCredentials credentials, Optional<Path> webhookSecret) {
+    public static final Access NONE = new Access(GitCredentials.NONE, Optional.empty());
+  }
+
+  public GitSettings(List<GitSource> sources, Duration poll) {
+    this(sources, poll, Map.of());
+  }
+
   public GitSettings {
     sources = List.copyOf(sources);
+    access = Map.copyOf(access);
     if (poll.compareTo(Duration.ofMillis(50)) < 0) {
       throw new IllegalArgumentException("the git poll interval must be at least 50ms, was " + poll);
     }
@@ -27,5 +44,16 @@ public record GitSettings(List<GitSource> sources, Duration poll) {
         throw new IllegalArgumentException("two git sources are named '" + source.name() + "'");
       }
     }
+    for (String name : access.keySet()) {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("credentials or a webhook secret are given for git source '" + name
+            + "', which no --git-source names");
+      }
+    }
+  }
+
+  /** How {@code source} fetches and checks its webhooks. */
+  public Access access(GitSource source) {
+    return access.getOrDefault(source.name(), Access.NONE);
   }
 }

@@ -6,6 +6,9 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Scope;
 import io.fleetconf.git.DesiredState;
+import io.fleetconf.git.GitCredentials;
+import io.fleetconf.store.NotFoundException;
+import java.nio.charset.StandardCharsets;
 import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.Replica;
 import java.nio.file.Path;
@@ -13,7 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,25 +30,40 @@ public final class GitSources implements AutoCloseable {
   public static final String CLONES_DIR = "git";
   private final List<GitFollower> followers;
   private final GitSettings settings;
-  private final SynchronousQueue<Boolean> stop = new SynchronousQueue<>();
+  /** Each source's webhook secret, read once at start. */
+  private final Map<String, byte[]> webhookSecrets;
+  /** What the poller is asked to do besides its timed polls: fetch one source now (a webhook), or stop. */
+  private final LinkedBlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
+  /** The sources with a fetch queued and not yet begun: a burst of webhooks queues one fetch each. */
+  private final java.util.Set<GitFollower> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Thread poller;
 
-  private GitSources(List<GitFollower> followers, GitSettings settings) {
+  private sealed interface Wake {}
+
+  private record FetchNow(GitFollower follower) implements Wake {}
+
+  private record Stop() implements Wake {}
+
+  private GitSources(List<GitFollower> followers, GitSettings settings, Map<String, byte[]> webhookSecrets) {
     this.followers = followers;
     this.settings = settings;
+    this.webhookSecrets = webhookSecrets;
     this.poller = Thread.ofVirtual().name("git-poller").unstarted(this::pollForever);
   }
 
   /** Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling. */
   public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock) {
+    settings.sources().forEach(source -> settings.access(source).credentials().check(source.name()));
+    Map<String, byte[]> secrets = webhookSecrets(settings);
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
-        .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
+        .map(source -> new GitFollower(source, settings.access(source).credentials(),
+            dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
             clock, (self, desired) -> refuseOverlap(all, self, desired)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
-    GitSources sources = new GitSources(followers, settings);
+    GitSources sources = new GitSources(followers, settings, secrets);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
@@ -55,25 +73,81 @@ public final class GitSources implements AutoCloseable {
     return sources;
   }
 
+  /** Reads every webhook secret file now, so that a missing one fails the start, naming it. */
+  private static Map<String, byte[]> webhookSecrets(GitSettings settings) {
+    Map<String, byte[]> secrets = new java.util.HashMap<>();
+    for (var source : settings.sources()) {
+      settings.access(source).webhookSecret().ifPresent(file -> secrets.put(source.name(),
+          GitCredentials.secretFile(file, "webhook secret file of git source '" + source.name() + "'")
+              .getBytes(StandardCharsets.UTF_8)));
+    }
+    return Map.copyOf(secrets);
+  }
+
+  /** Polls every source every poll interval, and one source at once when its webhook asks. */
   private void pollForever() {
+    long next = System.nanoTime();
     while (!closed) {
-      for (GitFollower follower : followers) {
-        try {
-          follower.poll();
-        } catch (RuntimeException e) {
-          // The store out of reach, say: the same commits are tried again at the next poll.
-          LOG.log(System.Logger.Level.WARNING, "git source " + follower.source().name() + ": poll failed: "
-              + e.getMessage());
-        }
+      if (System.nanoTime() - next >= 0) {
+        followers.forEach(GitSources::pollQuietly);
+        next = System.nanoTime() + settings.poll().toNanos();
       }
+      Wake wake;
       try {
-        if (stop.poll(settings.poll().toNanos(), TimeUnit.NANOSECONDS) != null) {
-          return;
-        }
+        wake = wakes.poll(Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         return;
       }
+      switch (wake) {
+        case null -> { }
+        case Stop stop -> {
+          return;
+        }
+        case FetchNow now -> {
+          queued.remove(now.follower()); // before the fetch: a push announced during it gets a fetch of its own
+          pollQuietly(now.follower());
+        }
+      }
     }
+  }
+
+  private static void pollQuietly(GitFollower follower) {
+    try {
+      follower.poll();
+    } catch (RuntimeException e) {
+      // The store out of reach, say: the same commits are tried again at the next poll.
+      LOG.log(System.Logger.Level.WARNING, "git source " + follower.source().name() + ": poll failed: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * A webhook call for source {@code name}: checked against its secret, and when it is a signed push
+   * to the followed branch, a fetch of that source is queued at once (the answer does not wait for it).
+   *
+   * @throws NotFoundException when there is no such source, or it has no webhook secret
+   */
+  public Webhook.Verdict webhook(String name, java.util.function.Function<String, Optional<String>> header,
+      byte[] body) {
+    GitFollower follower = followers.stream().filter(f -> f.source().name().equals(name)).findFirst()
+        .orElseThrow(() -> new NotFoundException("no git source is named '" + name + "'"));
+    byte[] secret = webhookSecrets.get(name);
+    if (secret == null) {
+      throw new NotFoundException("git source '" + name + "' has no webhook: start the server with"
+          + " --git-webhook-secret " + name + "=FILE");
+    }
+    Webhook.Verdict verdict = Webhook.check(secret, follower.source().branch(), header, body);
+    switch (verdict) {
+      case Webhook.Fetch fetch -> {
+        if (queued.add(follower)) {
+          wakes.add(new FetchNow(follower));
+        }
+      }
+      case Webhook.Refused refused -> LOG.log(System.Logger.Level.WARNING, "git source " + name
+          + ": webhook refused: " + refused.why());
+      case Webhook.Ignored ignored -> { }
+    }
+    return verdict;
   }
 
   /** Every source's status, in the order they were given. */
@@ -148,7 +222,7 @@ public final class GitSources implements AutoCloseable {
     if (followers.isEmpty()) {
       return; // the poller never started, and a thread not started cannot be joined
     }
-    stop.offer(Boolean.TRUE);
+    wakes.add(new Stop());
     poller.interrupt();
     try {
       poller.join(java.time.Duration.ofSeconds(5));

@@ -21,12 +21,14 @@ class GitOwnershipTest {
   TestGit git;
   TestServer server;
   long revision;
+  String first;
 
   @BeforeEach
   void follow() {
     git = TestGit.create(dir);
     git.write(Map.of("global/tv.yaml", "volume: 30\n", "groups/site/lisbon/tv.yaml", "volume: 40\n",
         "devices.yaml", "vv-01:\n  groups: [site/lisbon]\n")).commit("Ana Lima <ana@example.org>", "fleet");
+    first = git.head();
     git.push();
     server = TestServer.on(dir.resolve("data"))
         .withGit(new GitSettings(List.of(new GitSource("fleet", git.url(), "main", "")), Duration.ofMillis(200)))
@@ -63,9 +65,45 @@ class GitOwnershipTest {
         "global/tv.yaml");
     assertOwned(server.patch("/api/v1/devices/vv-01", "{\"groups\": []}"), "device vv-01", "devices.yaml");
     assertOwned(server.delete("/api/v1/devices/vv-01"), "device vv-01", "devices.yaml");
-    assertOwned(server.post("/api/v1/rollback", "{\"revision\": " + revision + "}"), "global/tv/volume",
-        "global/tv.yaml");
     assertThat(server.revision()).isEqualTo(revision);
+  }
+
+  @Test
+  void rollbackOfAGitOwnedKeyIsRefusedWithTheGitRevertToRunDryRunsToo() {
+    String louder = git.write("global/tv.yaml", "volume: 35\n").commit("Bob Stone <bob@example.org>", "louder");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(server.revision()).isEqualTo(revision + 1));
+    String refusal = "global/tv/volume is owned by git source 'fleet': change global/tv.yaml in its repository"
+        + " instead; to undo revision " + (revision + 1) + ", run `git revert " + louder + "` in its repository and push";
+
+    for (String path : List.of("/api/v1/rollback", "/api/v1/rollback?dry_run=true")) {
+      TestServer.Reply reply = server.post(path, "{\"revision\": " + (revision + 1) + "}");
+      assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+      assertThat(reply.json().get("error").asText()).isEqualTo("owned_by_git");
+      assertThat(reply.json().get("message").asText()).isEqualTo(refusal);
+    }
+    // Changed since by a later commit: still the revert, not "changed since; pass force=true".
+    TestServer.Reply firstSync = server.post("/api/v1/rollback", "{\"revision\": " + revision + "}");
+    assertThat(firstSync.json().get("message").asText()).endsWith(
+        "; to undo revision " + revision + ", run `git revert " + first + "` in its repository and push");
+    assertThat(server.revision()).isEqualTo(revision + 1);
+  }
+
+  @Test
+  void restoreOfAGitOwnedPrefixIsRefusedNamingEveryCommitToRevertNewestFirst() {
+    String louder = git.write("global/tv.yaml", "volume: 35\n").commit("Bob Stone <bob@example.org>", "louder");
+    String loudest = git.write("global/tv.yaml", "volume: 50\n").commit("Bob Stone <bob@example.org>", "loudest");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(server.revision()).isEqualTo(revision + 2));
+
+    for (String path : List.of("/api/v1/restore", "/api/v1/restore?dry_run=true")) {
+      TestServer.Reply reply = server.post(path, "{\"prefix\": \"global/tv\", \"revision\": " + revision + "}");
+      assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+      assertThat(reply.json().get("message").asText()).isEqualTo("global/tv/volume is owned by git source 'fleet':"
+          + " change global/tv.yaml in its repository instead; to undo the changes to global/tv since revision "
+          + revision + ", run `git revert " + loudest + " " + louder + "` in its repository and push");
+    }
+    assertThat(server.revision()).isEqualTo(revision + 2);
   }
 
   @Test

@@ -188,6 +188,31 @@ class GitSourceTest {
     assertThat(gitChangeSets()).hasSize(1);
   }
 
+  @Test
+  void aFailedSourceIsInTheHealthDetailWithCommitFileLineAndReasonAndTheServerStaysHealthy() {
+    followTheFleet();
+    String broken = pushABrokenCommit();
+
+    TestServer.Reply health = server.send("GET", "/api/v1/health", null, null, null); // no token, as a load balancer
+    assertThat(health.status()).isEqualTo(200);
+    JsonNode body = health.json();
+    assertThat(body.get("status").asText()).isEqualTo("ok");
+    JsonNode fleet = body.get("git").get(0);
+    assertThat(fleet.get("name").asText()).isEqualTo("fleet");
+    assertThat(fleet.get("state").asText()).isEqualTo("failed");
+    JsonNode failure = fleet.get("failure");
+    assertThat(failure.get("commit").asText()).isEqualTo(broken);
+    assertThat(failure.get("subject").asText()).isEqualTo("oops");
+    assertThat(failure.get("file").asText() + ":" + failure.get("line").asInt()).isEqualTo("global/tv.yaml:3");
+    assertThat(failure.get("reason").asText()).startsWith("malformed YAML at line 3");
+
+    git.write("global/tv.yaml", "volume: 99\n").commit(BOB, "fixed");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(server.send("GET", "/api/v1/health", null, null,
+        null).json().get("git").get(0).get("state").asText()).isEqualTo("ok"));
+    assertThat(server.send("GET", "/api/v1/health", null, null, null).json().get("git").get(0).has("failure")).isFalse();
+  }
+
   /** Pushes a commit whose global/tv.yaml does not parse (line 3), and waits until the source shows it failed. */
   String pushABrokenCommit() {
     String broken = git.write("global/tv.yaml", "volume: 99\nrules: [22, 7\n").commit(BOB, "oops");
