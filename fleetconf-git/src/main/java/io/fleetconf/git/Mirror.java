@@ -39,21 +39,28 @@ public final class Mirror implements AutoCloseable {
   static final int FETCH_TIMEOUT_SECONDS = 30;
   private final GitSource source;
   private final Repository repository;
+  private final Optional<GitCredentials> credentials;
 
-  private Mirror(GitSource source, Repository repository) {
+  private Mirror(GitSource source, Repository repository, Optional<GitCredentials> credentials) {
     this.source = source;
     this.repository = repository;
+    this.credentials = credentials;
   }
 
   /** Opens the clone in {@code dir}, making an empty bare repository there if there is none. */
   public static Mirror open(Path dir, GitSource source) {
+    return open(dir, source, Optional.empty());
+  }
+
+  /** {@link #open(Path, GitSource)}, fetching over HTTPS with {@code credentials}. */
+  public static Mirror open(Path dir, GitSource source, Optional<GitCredentials> credentials) {
     try {
       Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
       if (!repository.getObjectDatabase().exists()) {
         Files.createDirectories(dir);
         repository.create(true);
       }
-      return new Mirror(source, repository);
+      return new Mirror(source, repository, credentials);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the clone of git source " + source.name() + " in " + dir, e);
     }
@@ -71,7 +78,8 @@ public final class Mirror implements AutoCloseable {
       // No tags (the layout is read from the branch only), and a bound on a remote that stops answering:
       // one thread polls every source in turn.
       git.fetch().setRemote(source.url()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
-          .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS).call();
+          .setTagOpt(TagOpt.NO_TAGS).setTimeout(FETCH_TIMEOUT_SECONDS)
+          .setCredentialsProvider(credentials.map(GitCredentials::provider).orElse(null)).call();
       Ref tip = repository.exactRef(ref);
       if (tip == null) {
         throw new GitFetchException("git source " + source + ": branch " + source.branch() + " not found");
@@ -79,6 +87,34 @@ public final class Mirror implements AutoCloseable {
       return tip.getObjectId().name();
     } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
       throw new GitFetchException("git source " + source + ": cannot fetch: " + GitSource.redact(rootMessage(e)));
+    }
+  }
+
+  /** The branch's tip as last fetched, if it ever was: what a follower uses while the remote is away. */
+  public Optional<String> lastFetched() {
+    try {
+      return Optional.ofNullable(repository.exactRef(Constants.R_HEADS + source.branch()))
+          .map(ref -> ref.getObjectId().name());
+    } catch (IOException e) {
+      throw new UncheckedIOException("git source " + source.name() + ": cannot read its clone", e);
+    }
+  }
+
+  /**
+   * How many commits {@code commitId} has in its history, itself included: a number that grows with
+   * every commit on a branch, used as the revision where there is no server to count change sets.
+   */
+  public long depth(String commitId) {
+    try (RevWalk walk = new RevWalk(repository)) {
+      walk.markStart(walk.parseCommit(ObjectId.fromString(commitId)));
+      walk.setRetainBody(false);
+      long count = 0;
+      for (RevCommit ignored : walk) {
+        count++;
+      }
+      return count;
+    } catch (IOException e) {
+      throw new UncheckedIOException("git source " + source.name() + ": cannot walk to " + commitId, e);
     }
   }
 
