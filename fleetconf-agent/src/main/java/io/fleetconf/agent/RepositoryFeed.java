@@ -55,7 +55,8 @@ final class RepositoryFeed implements Feed {
     } catch (InvalidInputException e) {
       throw new AgentException("agent config: git.credentials_file: " + e.getMessage());
     }
-    this.mirror = Mirror.open(settings.stateDir().resolve("git"), source, credentials);
+    this.mirror = Mirror.open(settings.stateDir().resolve("git"), source, credentials,
+        io.fleetconf.git.RepositoryLayout.named(git.format().orElse("fleetconf")));
     this.reportFile = settings.reportFile();
     this.current = ClientPlumbing.get().config(JsonNodeFactory.instance.objectNode(), Revision.ZERO, Source.DEFAULTS);
     LOG.log(System.Logger.Level.INFO, "fleetconf-agent: following git " + source + " every "

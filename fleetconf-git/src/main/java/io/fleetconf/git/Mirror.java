@@ -40,27 +40,34 @@ public final class Mirror implements AutoCloseable {
   private final GitSource source;
   private final Repository repository;
   private final Optional<GitCredentials> credentials;
+  private final RepositoryLayout layout;
 
-  private Mirror(GitSource source, Repository repository, Optional<GitCredentials> credentials) {
+  private Mirror(GitSource source, Repository repository, Optional<GitCredentials> credentials,
+      RepositoryLayout layout) {
     this.source = source;
     this.repository = repository;
     this.credentials = credentials;
+    this.layout = layout;
   }
 
   /** Opens the clone in {@code dir}, making an empty bare repository there if there is none. */
   public static Mirror open(Path dir, GitSource source) {
-    return open(dir, source, Optional.empty());
+    return open(dir, source, Optional.empty(), RepositoryLayout.FLEETCONF);
   }
 
-  /** {@link #open(Path, GitSource)}, fetching over HTTPS with {@code credentials}. */
-  public static Mirror open(Path dir, GitSource source, Optional<GitCredentials> credentials) {
+  /**
+   * {@link #open(Path, GitSource)}, fetching over HTTPS with {@code credentials}, and reading
+   * commits in {@code layout}.
+   */
+  public static Mirror open(Path dir, GitSource source, Optional<GitCredentials> credentials,
+      RepositoryLayout layout) {
     try {
       Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
       if (!repository.getObjectDatabase().exists()) {
         Files.createDirectories(dir);
         repository.create(true);
       }
-      return new Mirror(source, repository, credentials);
+      return new Mirror(source, repository, credentials, layout);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the clone of git source " + source.name() + " in " + dir, e);
     }
@@ -181,9 +188,9 @@ public final class Mirror implements AutoCloseable {
         commit.getShortMessage());
   }
 
-  /** The desired state at {@code commitId}, read from the source's sub-path. */
+  /** The desired state at {@code commitId}, read from the source's sub-path in the mirror's layout. */
   public DesiredState read(String commitId) {
-    return Layout.read(source.path(), files(commitId));
+    return layout.read(source.path(), files(commitId));
   }
 
   /** Every file at or below the source's sub-path at {@code commitId}, by repository path. */

@@ -39,11 +39,11 @@ final class GitFollower implements AutoCloseable {
   private volatile DesiredState applied;
   private volatile SourceStatus status;
 
-  GitFollower(GitSource source, Path cloneDir, Replica replica, Clock clock,
+  GitFollower(GitSource source, Path cloneDir, io.fleetconf.git.RepositoryLayout format, Replica replica, Clock clock,
       java.util.function.BiConsumer<GitFollower, DesiredState> overlap) {
     this.source = source;
     this.overlap = overlap;
-    this.mirror = Mirror.open(cloneDir, source);
+    this.mirror = Mirror.open(cloneDir, source, Optional.empty(), format);
     this.replica = replica;
     this.clock = clock;
     this.seen = replica.store().setting(settingName("seen"));

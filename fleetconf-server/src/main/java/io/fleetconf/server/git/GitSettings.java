@@ -1,23 +1,32 @@
 package io.fleetconf.server.git;
 
 import io.fleetconf.git.GitSource;
+import io.fleetconf.git.RepositoryLayout;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The repositories a server follows, and how often it fetches them.
+ * The repositories a server follows, how often it fetches them, and the layout of each.
  *
  * @param sources the sources, each with a name of its own
  * @param poll the time between two fetches of every source
+ * @param formats the layout of a source by its name; a source not in it is in fleetconf's layout
  */
-public record GitSettings(List<GitSource> sources, Duration poll) {
+public record GitSettings(List<GitSource> sources, Duration poll, Map<String, RepositoryLayout> formats) {
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
   public static final GitSettings NONE = new GitSettings(List.of(), DEFAULT_POLL);
 
+  /** Sources all in fleetconf's layout. */
+  public GitSettings(List<GitSource> sources, Duration poll) {
+    this(sources, poll, Map.of());
+  }
+
   public GitSettings {
     sources = List.copyOf(sources);
+    formats = Map.copyOf(formats);
     if (poll.compareTo(Duration.ofMillis(50)) < 0) {
       throw new IllegalArgumentException("the git poll interval must be at least 50ms, was " + poll);
     }
@@ -27,5 +36,15 @@ public record GitSettings(List<GitSource> sources, Duration poll) {
         throw new IllegalArgumentException("two git sources are named '" + source.name() + "'");
       }
     }
+    for (String name : formats.keySet()) {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("a git format is given for '" + name + "', which is not a git source");
+      }
+    }
+  }
+
+  /** The layout {@code source} is read in. */
+  public RepositoryLayout formatOf(GitSource source) {
+    return formats.getOrDefault(source.name(), RepositoryLayout.FLEETCONF);
   }
 }

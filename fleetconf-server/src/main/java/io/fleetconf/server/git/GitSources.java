@@ -6,6 +6,7 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Scope;
 import io.fleetconf.git.DesiredState;
+import io.fleetconf.git.RepositoryLayout;
 import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.Replica;
 import java.nio.file.Path;
@@ -41,15 +42,16 @@ public final class GitSources implements AutoCloseable {
   public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock) {
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
-        .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
-            clock, (self, desired) -> refuseOverlap(all, self, desired)))
+        .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"),
+            settings.formatOf(source), replica, clock, (self, desired) -> refuseOverlap(all, self, desired)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
     GitSources sources = new GitSources(followers, settings);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
-          + " every " + settings.poll().toMillis() + "ms"));
+          + " every " + settings.poll().toMillis() + "ms"
+          + (settings.formatOf(f.source()) == RepositoryLayout.FLEETCONF ? "" : ", " + settings.formatOf(f.source()).name() + " layout")));
       sources.poller.start();
     }
     return sources;
