@@ -73,6 +73,23 @@ class GitAnsibleFormatTest {
     assertThat(entries(following)).isEqualTo(before);
   }
 
+  @Test
+  void anAgentFollowingTheInventoryItselfWritesTheVarsTheImportGivesItsHost() throws Exception {
+    Path source = AnsibleImportTest.INVENTORIES.resolve("shapes");
+    follow(source);
+    assertThat(CliRun.fleetconf(imported, "import", "ansible", source.toString()).status()).isZero();
+    Path out = dir.resolve("web02.json");
+    Path config = Files.writeString(dir.resolve("agent.yaml"), "device_id: web02\nstate_dir: " + dir.resolve("state")
+        + "\ngit:\n  url: " + git.url() + "\n  path: inventory\n  format: ansible\n"
+        + "outputs:\n  - name: vars\n    namespace: vars\n    format: json\n    destination: " + out + "\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    var command = Main.commandLine();
+    command.setErr(new java.io.PrintWriter(err));
+    assertThat(command.execute("agent", "--once", "--config", config.toString())).as(err.toString()).isZero();
+    assertThat(CliRun.JSON.readTree(Files.readString(out)))
+        .isEqualTo(imported.get("/api/v1/devices/web02/config/vars").json().get("config"));
+  }
+
   /** Commits the inventory under {@code inventory/} and starts a server following it in the ansible layout. */
   private void follow(Path inventory) throws Exception {
     git = TestGit.create(dir.resolve("repo"));
