@@ -37,30 +37,8 @@ public record AgentConfig(
     List<Output> outputs,
     Map<String, Action> actions,
     Optional<Ansible> ansible,
-    Optional<Git> git) {
+    Optional<GitFollowing> git) {
 
-  /**
-   * A Git repository the agent follows itself, instead of a server (docs/agent.md, "Following a
-   * Git repository"): its URL, branch (default main), sub-path, how often to fetch (default 30 s),
-   * a file holding {@code USER:TOKEN} for HTTPS, the layout ({@code fleetconf}, the default, or
-   * {@code ansible}) and where reports go (default {@code <state_dir>/reports.jsonl}).
-   */
-  public record Git(String url, Optional<String> branch, Optional<String> path, Optional<String> poll,
-      Optional<Path> credentialsFile, Optional<String> format, Optional<Path> reportFile) {
-    public Git {
-      branch = optional(branch);
-      path = optional(path);
-      poll = optional(poll);
-      credentialsFile = optional(credentialsFile);
-      format = optional(format);
-      reportFile = optional(reportFile);
-    }
-
-    /** How often the repository is fetched (default 30 s). */
-    public Duration pollTime() {
-      return duration(poll, Duration.ofSeconds(30), "git.poll");
-    }
-  }
 
   /**
    * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
@@ -238,7 +216,7 @@ public record AgentConfig(
 
   /** Where reports go when the agent follows a repository: {@code git.report_file}, else {@code <state_dir>/reports.jsonl}. */
   public Path reportFile() {
-    return git.flatMap(Git::reportFile).orElseGet(() -> stateDir.resolve("reports.jsonl"));
+    return git.flatMap(GitFollowing::reportFile).orElseGet(() -> stateDir.resolve("reports.jsonl"));
   }
 
   /** The Ansible-mode template settings, defaults where not given. */
@@ -305,7 +283,7 @@ public record AgentConfig(
   }
 
   /** Following a repository: no server, and nothing that only a server uses. */
-  private void validateGit(Git repository) {
+  private void validateGit(GitFollowing repository) {
     require(server == null && servers.isEmpty(), "give one of server and git, not both");
     require(token.isEmpty() && tokenFile.isEmpty() && enrolToken.isEmpty() && enrolTokenFile.isEmpty(),
         "git: an agent following a repository has no server to give a token to; remove the token settings");
@@ -322,7 +300,7 @@ public record AgentConfig(
 
   /** The repository to follow, as the server names its sources ({@code agent}); only with {@code git}. */
   public io.fleetconf.git.GitSource gitSource() {
-    Git repository = git.orElseThrow();
+    GitFollowing repository = git.orElseThrow();
     return new io.fleetconf.git.GitSource("agent", repository.url(),
         repository.branch().orElse(io.fleetconf.git.GitSource.DEFAULT_BRANCH), repository.path().orElse(""));
   }
@@ -348,7 +326,7 @@ public record AgentConfig(
   }
 
   /** The duration a setting says; {@link #validated} has checked each one, so only load throws. */
-  private static Duration duration(Optional<String> text, Duration fallback, String what) {
+  static Duration duration(Optional<String> text, Duration fallback, String what) {
     return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() -> new AgentException(
         "agent config: " + what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
   }

@@ -48,7 +48,7 @@ final class RepositoryFeed implements Feed {
   RepositoryFeed(AgentConfig settings) {
     this.settings = settings;
     this.source = settings.gitSource();
-    AgentConfig.Git git = settings.git().orElseThrow();
+    GitFollowing git = settings.git().orElseThrow();
     Optional<GitCredentials> credentials;
     try {
       credentials = git.credentialsFile().map(GitCredentials::read);
