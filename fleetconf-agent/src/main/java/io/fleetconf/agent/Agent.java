@@ -1,10 +1,7 @@
 package io.fleetconf.agent;
 
 import io.fleetconf.client.Config;
-import io.fleetconf.client.Credentials;
-import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.client.Source;
-import io.fleetconf.client.internal.ClientPlumbing;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
 import java.io.IOException;
@@ -83,7 +80,7 @@ public final class Agent implements AutoCloseable {
       Optional<String> error) {}
 
   private final AgentConfig config;
-  private final FleetconfClient client;
+  private final Feed feed;
   private final Renderer renderer;
   private final SafeWriter writer;
   private final Journal journal;
@@ -91,7 +88,6 @@ public final class Agent implements AutoCloseable {
   private final Map<String, String> logged = new java.util.HashMap<>();
   private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
   private final Actions actions = new Actions();
-  private final Reporter reporter;
   private final Semaphore changed = new Semaphore(0);
   private final Optional<MetricsFile> metrics;
   private final Map<String, Unsent> unsent = new java.util.concurrent.ConcurrentHashMap<>();
@@ -100,27 +96,19 @@ public final class Agent implements AutoCloseable {
 
   private Agent(AgentConfig config) {
     this.config = config;
-    Credentials credentials = Identity.credentials(config);
     this.renderer = new Renderer(config.deviceId(), config.ansibleSettings());
     this.writer = new SafeWriter(config.stateDir());
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());
     this.metrics = config.metricsFile().map(file -> new MetricsFile(file, java.time.Clock.systemUTC()));
     runPendingActions();
-    this.client = FleetconfClient.builder().servers(config.serverUrls().toArray(String[]::new))
-        .deviceId(config.deviceId()).credentials(credentials)
-        .cacheDirectory(config.stateDir().resolve("cache"))
-        .waitTime(config.pollWaitTime())
-        .start();
-    this.reporter = new Reporter(client, config.deviceId());
+    this.feed = Feed.of(config);
   }
 
   /** Starts the agent: one pass now, then one after every (debounced) change, until closed. */
   public static Agent start(AgentConfig config) {
     Agent agent = new Agent(config);
-    // Every answer, changed or not, gets a pass: unchanged files cost nothing, and the report
-    // confirms to the fleet view that this device is at the new revision.
-    ClientPlumbing.get().onServerAnswer(agent.client, answer -> agent.changed.release());
+    agent.feed.onChange(agent.changed::release);
     agent.worker = Thread.ofVirtual().name("fleetconf-agent").start(agent::loop);
     agent.changed.release();
     return agent;
@@ -144,7 +132,7 @@ public final class Agent implements AutoCloseable {
     if (worker != null) {
       worker.interrupt();
     }
-    client.close();
+    feed.close();
   }
 
   private void loop() {
@@ -171,9 +159,10 @@ public final class Agent implements AutoCloseable {
 
   /** Applies the current config once. */
   Pass pass() {
-    Config current = client.config();
-    if (current.source() != Source.SERVER && current.source() != Source.CACHE) {
-      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: no config from the server and none cached; files left as they are");
+    Config current = feed.config();
+    if (current.source() != Source.SERVER && current.source() != Source.CACHE && current.source() != Source.REPOSITORY) {
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: no config from the " + (config.git().isPresent()
+          ? "repository" : "server and none cached") + "; files left as they are");
       return new Pass(Result.NO_CONFIG, 0, List.of());
     }
     Map<String, List<AgentConfig.Output>> due = new LinkedHashMap<>();
@@ -329,7 +318,7 @@ public final class Agent implements AutoCloseable {
 
   /** Sends a report; one that fails waits for a retry, unless a newer one for its namespace waits already. */
   private void send(Unsent report) {
-    boolean sent = reporter.report(report.namespace(), report.revisions(), report.hash(), report.status(), report.error());
+    boolean sent = feed.report(report.namespace(), report.revisions(), report.hash(), report.status(), report.error());
     unsent.compute(report.namespace(), (namespace, waiting) -> {
       boolean newest = waiting == null || report.pass() >= waiting.pass();
       if (sent) {

@@ -37,7 +37,8 @@ public record AgentConfig(
     List<Output> outputs,
     Map<String, Action> actions,
     Optional<Ansible> ansible,
-    Optional<Path> metricsFile) {
+    Optional<Path> metricsFile,
+    Optional<GitFollowing> git) {
 
   /**
    * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
@@ -211,6 +212,12 @@ public record AgentConfig(
     debounce = optional(debounce);
     ansible = optional(ansible);
     metricsFile = optional(metricsFile);
+    git = optional(git);
+  }
+
+  /** Where reports go when the agent follows a repository: {@code git.report_file}, else {@code <state_dir>/reports.jsonl}. */
+  public Path reportFile() {
+    return git.flatMap(GitFollowing::reportFile).orElseGet(() -> stateDir.resolve("reports.jsonl"));
   }
 
   /** The Ansible-mode template settings, defaults where not given. */
@@ -219,18 +226,13 @@ public record AgentConfig(
   }
 
   AgentConfig validated() {
-    require(server == null || servers.isEmpty(), "give one of server and servers, not both");
-    require(!serverUrls().isEmpty() && serverUrls().stream().noneMatch(String::isBlank), "server is required");
-    for (String url : serverUrls()) {
-      require(url.startsWith("http://") || url.startsWith("https://"), "server must be an http(s) URL, was '" + url + "'");
-    }
     require(deviceId != null && deviceId.matches("[A-Za-z0-9_.\\-]+"), "device_id is required (letters, digits, _ - .)");
-    require(!(token.isPresent() && tokenFile.isPresent()), "give one of token and token_file, not both");
-    require(!(enrolToken.isPresent() && enrolTokenFile.isPresent()), "give one of enrol_token and enrol_token_file, not both");
     require(stateDir != null, "state_dir is required");
-    require(token.isPresent() || tokenFile.isPresent() || enrolToken.isPresent() || enrolTokenFile.isPresent()
-        || Files.exists(certificateFile()),
-        "give a device token (token or token_file) or, for a client certificate, enrol_token or enrol_token_file");
+    if (git.isPresent()) {
+      validateGit(git.get());
+    } else {
+      validateServer();
+    }
     require(!outputs.isEmpty(), "outputs must list at least one file");
     for (Output output : outputs) {
       String where = "outputs." + output.name();
@@ -268,6 +270,42 @@ public record AgentConfig(
     return this;
   }
 
+  private void validateServer() {
+    require(server == null || servers.isEmpty(), "give one of server and servers, not both");
+    require(!serverUrls().isEmpty() && serverUrls().stream().noneMatch(String::isBlank), "server is required");
+    for (String url : serverUrls()) {
+      require(url.startsWith("http://") || url.startsWith("https://"), "server must be an http(s) URL, was '" + url + "'");
+    }
+    require(!(token.isPresent() && tokenFile.isPresent()), "give one of token and token_file, not both");
+    require(!(enrolToken.isPresent() && enrolTokenFile.isPresent()), "give one of enrol_token and enrol_token_file, not both");
+    require(token.isPresent() || tokenFile.isPresent() || enrolToken.isPresent() || enrolTokenFile.isPresent()
+        || Files.exists(certificateFile()),
+        "give a device token (token or token_file) or, for a client certificate, enrol_token or enrol_token_file");
+  }
+
+  /** Following a repository: no server, and nothing that only a server uses. */
+  private void validateGit(GitFollowing repository) {
+    require(server == null && servers.isEmpty(), "give one of server and git, not both");
+    require(token.isEmpty() && tokenFile.isEmpty() && enrolToken.isEmpty() && enrolTokenFile.isEmpty(),
+        "git: an agent following a repository has no server to give a token to; remove the token settings");
+    require(repository.url() != null && !repository.url().isBlank(), "git.url is required");
+    try {
+      gitSource();
+    } catch (io.fleetconf.core.InvalidInputException e) {
+      throw new AgentException("agent config: git: " + e.getMessage());
+    }
+    positive(repository.poll(), "git.poll");
+    repository.format().ifPresent(f -> require(f.equals("fleetconf") || f.equals("ansible"),
+        "git.format must be fleetconf or ansible, was '" + f + "'"));
+  }
+
+  /** The repository to follow, as the server names its sources ({@code agent}); only with {@code git}. */
+  public io.fleetconf.git.GitSource gitSource() {
+    GitFollowing repository = git.orElseThrow();
+    return new io.fleetconf.git.GitSource("agent", repository.url(),
+        repository.branch().orElse(io.fleetconf.git.GitSource.DEFAULT_BRANCH), repository.path().orElse(""));
+  }
+
   /** The servers to use, in order: {@code server} alone, or the {@code servers} list (replicas). */
   public List<String> serverUrls() {
     return server == null ? servers : List.of(server);
@@ -289,7 +327,7 @@ public record AgentConfig(
   }
 
   /** The duration a setting says; {@link #validated} has checked each one, so only load throws. */
-  private static Duration duration(Optional<String> text, Duration fallback, String what) {
+  static Duration duration(Optional<String> text, Duration fallback, String what) {
     return optional(text).map(t -> Durations.parse(t, ChronoUnit.SECONDS).orElseThrow(() -> new AgentException(
         "agent config: " + what + " must be a duration like 500ms, 30s or 5m, was '" + t + "'"))).orElse(fallback);
   }

@@ -78,4 +78,29 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.load(dir.resolve("missing.yaml")))
         .hasMessageStartingWith("cannot read agent config " + dir.resolve("missing.yaml"));
   }
+
+  @Test
+  void aGitSourceStandsInForTheServerAndItsMistakesAreNamed() throws Exception {
+    String outputs = "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n";
+    String base = "device_id: vv-1\nstate_dir: /tmp/s\n" + outputs;
+    Path file = dir.resolve("git.yaml");
+    Files.writeString(file, base + "git:\n  url: git://127.0.0.1/fleet.git\n  branch: prod\n  path: config\n  poll: 10s\n");
+    AgentConfig config = AgentConfig.load(file);
+    assertThat(config.gitSource().toString()).isEqualTo("agent=git://127.0.0.1/fleet.git#prod:config");
+    assertThat(config.git().orElseThrow().pollTime()).hasSeconds(10);
+    assertThat(config.reportFile()).isEqualTo(Path.of("/tmp/s/reports.jsonl"));
+    assertThat(load(base + "git:\n  url: /srv/fleet.git\n")).isEqualTo("ok");
+    assertThat(load("server: http://127.0.0.1:8585\n" + base + "git:\n  url: /srv/fleet.git\n"))
+        .isEqualTo("agent config: give one of server and git, not both");
+    assertThat(load("token: t\n" + base + "git:\n  url: /srv/fleet.git\n")).isEqualTo("agent config: git: an agent"
+        + " following a repository has no server to give a token to; remove the token settings");
+    assertThat(load(base + "git:\n  branch: main\n")).isEqualTo("agent config: git.url is required");
+    assertThat(load(base + "git:\n  url: /srv/fleet.git\n  branch: a..b\n"))
+        .isEqualTo("agent config: git: source 'agent': 'a..b' is not a branch name");
+    assertThat(load(base + "git:\n  url: /srv/fleet.git\n  poll: 0s\n"))
+        .isEqualTo("agent config: git.poll must be more than 0, was '0s'");
+    assertThat(load(base + "git:\n  url: /srv/fleet.git\n  format: chef\n"))
+        .isEqualTo("agent config: git.format must be fleetconf or ansible, was 'chef'");
+    assertThat(load(base)).isEqualTo("agent config: server is required");
+  }
 }

@@ -30,6 +30,9 @@ import java.util.Map;
 public final class ImportPlan {
   /** The group kind the import's groups have. */
   public static final String KIND = "ansible";
+  /** The label on the devices an import registers ({@link #SOURCE}): only those does {@code --prune} unregister. */
+  public static final String SOURCE_LABEL = "fleetconf.io/source";
+  public static final String SOURCE = "ansible";
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   /** The one global entry describing the inventory's groups (docs/ansible.md, "The inventory entry"). */

@@ -24,9 +24,8 @@ import java.util.TreeSet;
  * {@link #DIGESTS_KEY}, never by reading them back (docs/ansible.md, "Vault").
  */
 final class ImportChanges {
-  /** The label on the devices the import registered: only those does {@code --prune} unregister. */
-  static final String SOURCE_LABEL = "fleetconf.io/source";
-  static final String SOURCE = "ansible";
+  static final String SOURCE_LABEL = ImportPlan.SOURCE_LABEL;
+  static final String SOURCE = ImportPlan.SOURCE;
   /**
    * Where the import keeps the digests of the secrets it wrote, by entry key: in a group no device
    * is in, so that no device receives them, nor is woken when they change.

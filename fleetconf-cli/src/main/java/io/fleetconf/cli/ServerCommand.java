@@ -83,6 +83,11 @@ final class ServerCommand implements Callable<Integer> {
       "Every new commit becomes one change set; what its files define is read-only for other writers."})
   java.util.List<String> gitSources = new java.util.ArrayList<>();
 
+  @Option(names = "--git-format", paramLabel = "[NAME=]FORMAT", description = {
+      "The layout of the Git sources: fleetconf (default) or ansible (an inventory directory with group_vars/ and",
+      "host_vars/, read as `import ansible` reads it). NAME=FORMAT for one source (repeatable); FORMAT alone for all."})
+  java.util.List<String> gitFormats = new java.util.ArrayList<>();
+
   @Option(names = "--git-poll", paramLabel = "DURATION", defaultValue = "30s",
       description = "How often to fetch the Git sources (default ${DEFAULT-VALUE}).")
   String gitPoll;
@@ -157,11 +162,35 @@ final class ServerCommand implements Callable<Integer> {
   private io.fleetconf.server.git.GitSettings git() {
     java.time.Duration poll = io.fleetconf.core.Durations.parse(gitPoll, java.time.temporal.ChronoUnit.SECONDS)
         .orElseThrow(() -> new CliException("--git-poll: '" + gitPoll + "' is not a duration (e.g. 30s, 500ms, 5m)"));
+    java.util.List<io.fleetconf.git.GitSource> sources;
     try {
-      return new io.fleetconf.server.git.GitSettings(
-          gitSources.stream().map(io.fleetconf.git.GitSource::parse).toList(), poll, gitAccess.access());
-    } catch (io.fleetconf.core.InvalidInputException | IllegalArgumentException e) {
+      sources = gitSources.stream().map(io.fleetconf.git.GitSource::parse).toList();
+    } catch (io.fleetconf.core.InvalidInputException e) {
       throw new CliException("--git-source: " + e.getMessage());
     }
+    try {
+      return new io.fleetconf.server.git.GitSettings(sources, poll, gitAccess.access(), gitFormats(sources));
+    } catch (io.fleetconf.core.InvalidInputException | IllegalArgumentException e) {
+      throw new CliException((gitFormats.isEmpty() ? "--git-source: " : "--git-source/--git-format: ") + e.getMessage());
+    }
+  }
+
+  /** {@code --git-format}: {@code FORMAT} for every source, or {@code NAME=FORMAT} for one; a later one wins. */
+  private java.util.Map<String, io.fleetconf.git.RepositoryLayout> gitFormats(java.util.List<io.fleetconf.git.GitSource> sources) {
+    java.util.Map<String, io.fleetconf.git.RepositoryLayout> formats = new java.util.HashMap<>();
+    for (String given : gitFormats) {
+      int equals = given.indexOf('=');
+      try {
+        io.fleetconf.git.RepositoryLayout format = io.fleetconf.git.RepositoryLayout.named(given.substring(equals + 1));
+        if (equals < 0) {
+          sources.forEach(source -> formats.put(source.name(), format));
+        } else {
+          formats.put(given.substring(0, equals), format);
+        }
+      } catch (io.fleetconf.core.InvalidInputException e) {
+        throw new CliException("--git-format: " + e.getMessage());
+      }
+    }
+    return formats;
   }
 }

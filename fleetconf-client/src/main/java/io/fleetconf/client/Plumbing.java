@@ -31,6 +31,12 @@ final class Plumbing extends ClientPlumbing {
   }
 
   @Override
+  public Config config(com.fasterxml.jackson.databind.node.ObjectNode tree, io.fleetconf.core.Revision revision,
+      Source source) {
+    return new Config(tree.deepCopy(), revision, source, List.of());
+  }
+
+  @Override
   public HttpClient httpClient(Credentials credentials, Duration connectTimeout) {
     return credentials.httpClient(connectTimeout);
   }

@@ -9,5 +9,7 @@ public enum Source {
   /** Local files (a bootstrap file, or followed files) over the code defaults; no server config. */
   FILES,
   /** Only the defaults given in code. */
-  DEFAULTS
+  DEFAULTS,
+  /** A Git repository that fleetconf's agent follows itself, with no server (docs/agent.md). */
+  REPOSITORY
 }

@@ -43,27 +43,32 @@ public final class Mirror implements AutoCloseable {
   private final GitSource source;
   private final Repository repository;
   private final GitCredentials credentials;
+  private final RepositoryLayout layout;
 
-  private Mirror(GitSource source, Repository repository, GitCredentials credentials) {
+  private Mirror(GitSource source, Repository repository, GitCredentials credentials, RepositoryLayout layout) {
     this.source = source;
     this.repository = repository;
     this.credentials = credentials;
+    this.layout = layout;
   }
 
   /** Opens the clone in {@code dir}, making an empty bare repository there if there is none; fetches without credentials. */
   public static Mirror open(Path dir, GitSource source) {
-    return open(dir, source, GitCredentials.NONE);
+    return open(dir, source, GitCredentials.NONE, RepositoryLayout.FLEETCONF);
   }
 
-  /** Opens the clone in {@code dir}, making an empty bare repository there if there is none. */
-  public static Mirror open(Path dir, GitSource source, GitCredentials credentials) {
+  /**
+   * {@link #open(Path, GitSource)}, fetching with {@code credentials}, and reading commits in
+   * {@code layout}.
+   */
+  public static Mirror open(Path dir, GitSource source, GitCredentials credentials, RepositoryLayout layout) {
     try {
       Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
       if (!repository.getObjectDatabase().exists()) {
         Files.createDirectories(dir);
         repository.create(true);
       }
-      return new Mirror(source, repository, credentials);
+      return new Mirror(source, repository, credentials, layout);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the clone of git source " + source.name() + " in " + dir, e);
     }
@@ -126,6 +131,34 @@ public final class Mirror implements AutoCloseable {
         }
       });
     };
+  }
+
+  /** The branch's tip as last fetched, if it ever was: what a follower uses while the remote is away. */
+  public Optional<String> lastFetched() {
+    try {
+      return Optional.ofNullable(repository.exactRef(Constants.R_HEADS + source.branch()))
+          .map(ref -> ref.getObjectId().name());
+    } catch (IOException e) {
+      throw new UncheckedIOException("git source " + source.name() + ": cannot read its clone", e);
+    }
+  }
+
+  /**
+   * How many commits {@code commitId} has in its history, itself included: a number that grows with
+   * every commit on a branch, used as the revision where there is no server to count change sets.
+   */
+  public long depth(String commitId) {
+    try (RevWalk walk = new RevWalk(repository)) {
+      walk.markStart(walk.parseCommit(ObjectId.fromString(commitId)));
+      walk.setRetainBody(false);
+      long count = 0;
+      for (RevCommit ignored : walk) {
+        count++;
+      }
+      return count;
+    } catch (IOException e) {
+      throw new UncheckedIOException("git source " + source.name() + ": cannot walk to " + commitId, e);
+    }
   }
 
   /** The innermost reason, without the URL (which may hold credentials; the message names the source). */
@@ -191,9 +224,9 @@ public final class Mirror implements AutoCloseable {
         commit.getShortMessage());
   }
 
-  /** The desired state at {@code commitId}, read from the source's sub-path. */
+  /** The desired state at {@code commitId}, read from the source's sub-path in the mirror's layout. */
   public DesiredState read(String commitId) {
-    return Layout.read(source.path(), files(commitId));
+    return layout.read(source.path(), files(commitId));
   }
 
   /** Every file at or below the source's sub-path at {@code commitId}, by repository path. */

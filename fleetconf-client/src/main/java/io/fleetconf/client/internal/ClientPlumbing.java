@@ -59,6 +59,13 @@ public abstract class ClientPlumbing {
   public abstract Subscription onServerAnswer(FleetconfClient client, Consumer<Config> listener);
 
   /**
+   * A config view of {@code tree} at {@code revision} from {@code source}, holding no secrets: the
+   * agent's, when it resolves the device's config from a repository itself.
+   */
+  public abstract Config config(com.fasterxml.jackson.databind.node.ObjectNode tree,
+      io.fleetconf.core.Revision revision, io.fleetconf.client.Source source);
+
+  /**
    * An HTTP client that trusts the credentials' CA file and presents their certificate, if any
    * (the CLI's admin calls; its own token goes in its requests).
    */

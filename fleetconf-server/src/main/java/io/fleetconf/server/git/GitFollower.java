@@ -39,11 +39,12 @@ final class GitFollower implements AutoCloseable {
   private volatile DesiredState applied;
   private volatile SourceStatus status;
 
-  GitFollower(GitSource source, io.fleetconf.git.GitCredentials credentials, Path cloneDir, Replica replica,
-      Clock clock, java.util.function.BiConsumer<GitFollower, DesiredState> overlap) {
+  GitFollower(GitSource source, io.fleetconf.git.GitCredentials credentials, Path cloneDir,
+      io.fleetconf.git.RepositoryLayout format, Replica replica, Clock clock,
+      java.util.function.BiConsumer<GitFollower, DesiredState> overlap) {
     this.source = source;
     this.overlap = overlap;
-    this.mirror = Mirror.open(cloneDir, source, credentials);
+    this.mirror = Mirror.open(cloneDir, source, credentials, format);
     this.replica = replica;
     this.clock = clock;
     this.seen = replica.store().setting(settingName("seen"));

@@ -9,6 +9,7 @@ import io.fleetconf.git.DesiredState;
 import io.fleetconf.git.GitCredentials;
 import io.fleetconf.store.NotFoundException;
 import java.nio.charset.StandardCharsets;
+import io.fleetconf.git.RepositoryLayout;
 import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.Replica;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class GitSources implements AutoCloseable {
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
         .map(source -> new GitFollower(source, settings.access(source).credentials(),
-            dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
+            dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), settings.formatOf(source), replica,
             clock, (self, desired) -> refuseOverlap(all, self, desired)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
@@ -67,7 +68,8 @@ public final class GitSources implements AutoCloseable {
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
-          + " every " + settings.poll().toMillis() + "ms"));
+          + " every " + settings.poll().toMillis() + "ms"
+          + (settings.formatOf(f.source()) == RepositoryLayout.FLEETCONF ? "" : ", " + settings.formatOf(f.source()).name() + " layout")));
       sources.poller.start();
     }
     return sources;
