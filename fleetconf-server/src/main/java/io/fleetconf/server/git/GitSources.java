@@ -6,10 +6,14 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Scope;
 import io.fleetconf.git.DesiredState;
+import io.fleetconf.git.GitSource;
 import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.Replica;
+import io.fleetconf.store.Leadership;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,21 +23,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Git sources a server follows: one thread polls them all in turn, and every write that does
  * not come from a source is checked against what the sources own (the namespaces their files
- * define and the devices their registries list, as of the last commit each applied).
+ * define and the devices their registries list, as of the last commit each applied, as the store's
+ * cursors say). With replicas sharing a database, each source is followed by the one replica that
+ * holds its {@link Leadership} name; the others stand by and try to take it every
+ * {@link #CLAIM_INTERVAL}.
  */
 public final class GitSources implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GitSources.class.getName());
   /** The directory, in the data directory, of the private clones. */
   public static final String CLONES_DIR = "git";
+  /** How often a replica that stands by tries to take a source over (and a follower checks it still leads). */
+  public static final Duration CLAIM_INTERVAL = Duration.ofSeconds(1);
   private final List<GitFollower> followers;
   private final GitSettings settings;
+  private final Leadership leadership;
   private final SynchronousQueue<Boolean> stop = new SynchronousQueue<>();
   private volatile boolean closed;
   private final Thread poller;
 
-  private GitSources(List<GitFollower> followers, GitSettings settings) {
+  private GitSources(List<GitFollower> followers, GitSettings settings, Leadership leadership) {
     this.followers = followers;
     this.settings = settings;
+    this.leadership = leadership;
     this.poller = Thread.ofVirtual().name("git-poller").unstarted(this::pollForever);
   }
 
@@ -45,21 +56,35 @@ public final class GitSources implements AutoCloseable {
             clock, (self, desired) -> refuseOverlap(all, self, desired)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
-    GitSources sources = new GitSources(followers, settings);
+    GitSources sources = new GitSources(followers, settings,
+        followers.isEmpty() ? Leadership.ALONE : replica.store().leadership());
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
-      followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
-          + " every " + settings.poll().toMillis() + "ms"));
+      followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "git source " + f.source()
+          + ": polled every " + settings.poll().toMillis() + "ms by the replica that leads it"));
       sources.poller.start();
     }
     return sources;
   }
 
+  /** The leadership name of a source: one replica of those on the database follows it. */
+  static String leadershipName(GitSource source) {
+    return "git source " + source.name();
+  }
+
   private void pollForever() {
+    Map<GitFollower, Long> due = new HashMap<>(); // nanoTime of the next poll of each source led
+    Duration tick = settings.poll().compareTo(CLAIM_INTERVAL) < 0 ? settings.poll() : CLAIM_INTERVAL;
     while (!closed) {
       for (GitFollower follower : followers) {
         try {
-          follower.poll();
+          if (!leadership.claim(leadershipName(follower.source()))) {
+            due.remove(follower);
+            follower.standBy();
+          } else if (!due.containsKey(follower) || System.nanoTime() - due.get(follower) >= 0) {
+            due.put(follower, System.nanoTime() + settings.poll().toNanos()); // at once when just taken over
+            follower.poll();
+          }
         } catch (RuntimeException e) {
           // The store out of reach, say: the same commits are tried again at the next poll.
           LOG.log(System.Logger.Level.WARNING, "git source " + follower.source().name() + ": poll failed: "
@@ -67,7 +92,7 @@ public final class GitSources implements AutoCloseable {
         }
       }
       try {
-        if (stop.poll(settings.poll().toNanos(), TimeUnit.NANOSECONDS) != null) {
+        if (stop.poll(tick.toNanos(), TimeUnit.NANOSECONDS) != null) {
           return;
         }
       } catch (InterruptedException e) {
@@ -86,9 +111,10 @@ public final class GitSources implements AutoCloseable {
     if (proposal.commit().isPresent() || followers.isEmpty()) {
       return;
     }
+    // Read from the store, not remembered: the replica that follows a source may be another one.
     for (Mutation mutation : proposal.mutations()) {
       for (GitFollower follower : followers) {
-        owner(mutation, follower.applied()).ifPresent(owned -> {
+        owner(mutation, follower.stored().cursor().owned()).ifPresent(owned -> {
           throw new OwnedKeyException(owned.getKey(), follower.source().name(), owned.getValue());
         });
       }
@@ -101,7 +127,7 @@ public final class GitSources implements AutoCloseable {
       if (other == self) {
         continue;
       }
-      DesiredState owned = other.applied();
+      DesiredState owned = other.stored().cursor().owned();
       desired.namespaces().forEach((namespace, file) -> {
         if (owned.namespaces().containsKey(namespace)) {
           throw new io.fleetconf.core.InvalidInputException("owned_by_git", file + " defines " + namespace
@@ -122,6 +148,7 @@ public final class GitSources implements AutoCloseable {
       case Mutation.Put put -> entry(put.key(), state);
       case Mutation.Delete delete -> entry(delete.key(), state);
       case Mutation.Check check -> Optional.empty();
+      case Mutation.SwapSetting swap -> Optional.empty();
       case Mutation.DeleteTree tree -> state.namespaces().entrySet().stream()
           .filter(ns -> ns.getKey().isUnder(tree.prefix()) || tree.prefix().isUnder(ns.getKey()))
           .findFirst().map(ns -> Map.entry(tree.prefix().toString(), ns.getValue()));
@@ -156,5 +183,6 @@ public final class GitSources implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     followers.forEach(GitFollower::close);
+    leadership.close();
   }
 }
