@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * {@link Leadership} over PostgreSQL: one session advisory lock per name (key: a fixed class id and
- * the name's {@code hashtext}), all held on one connection outside the pool, opened again after it
- * is lost.
+ * the {@code hashtext} of {@code <schema>:<name>}), all held on one connection outside the pool,
+ * opened again after it is lost.
  */
 final class AdvisoryLeadership implements Leadership {
   private static final System.Logger LOG = System.getLogger(AdvisoryLeadership.class.getName());
@@ -36,7 +36,8 @@ final class AdvisoryLeadership implements Leadership {
       if (held.contains(name)) {
         return true; // the session is alive, so its lock is too
       }
-      boolean taken = Statements.query(session, "SELECT pg_try_advisory_lock(?, hashtext(?))",
+      // Locks are per database: the schema in the key keeps deployments in other schemas apart.
+      boolean taken = Statements.query(session, "SELECT pg_try_advisory_lock(?, hashtext(current_schema() || ':' || ?))",
           List.of(LOCK_CLASS, name), rows -> rows.getBoolean(1)).get(0);
       if (taken) {
         held.add(name);

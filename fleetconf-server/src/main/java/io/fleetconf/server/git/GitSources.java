@@ -60,8 +60,8 @@ public final class GitSources implements AutoCloseable {
         followers.isEmpty() ? Leadership.ALONE : replica.store().leadership());
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
-      followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "git source " + f.source()
-          + ": polled every " + settings.poll().toMillis() + "ms by the replica that leads it"));
+      followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
+          + " every " + settings.poll().toMillis() + "ms (when this replica holds its lock)"));
       sources.poller.start();
     }
     return sources;
