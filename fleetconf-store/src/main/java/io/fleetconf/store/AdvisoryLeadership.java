@@ -16,8 +16,6 @@ import java.util.Set;
  */
 final class AdvisoryLeadership implements Leadership {
   private static final System.Logger LOG = System.getLogger(AdvisoryLeadership.class.getName());
-  /** The lock class of names ("flld"); the commit and migration locks use the one-key form. */
-  static final int LOCK_CLASS = 0x666c6c64;
   private static final Duration VALID_WITHIN = Duration.ofSeconds(2);
   private final Connections.Work<Connection> connect;
   private final String display;
@@ -38,7 +36,7 @@ final class AdvisoryLeadership implements Leadership {
       }
       // Locks are per database: the schema in the key keeps deployments in other schemas apart.
       boolean taken = Statements.query(session, "SELECT pg_try_advisory_lock(?, hashtext(current_schema() || ':' || ?))",
-          List.of(LOCK_CLASS, name), rows -> rows.getBoolean(1)).get(0);
+          List.of(POSTGRES_LOCK_CLASS, name), rows -> rows.getBoolean(1)).get(0);
       if (taken) {
         held.add(name);
       }

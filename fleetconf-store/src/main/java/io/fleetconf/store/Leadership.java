@@ -10,6 +10,12 @@ package io.fleetconf.store;
 public interface Leadership extends AutoCloseable {
 
   /**
+   * The class id (first key) of the PostgreSQL advisory locks that hold names; the second key is
+   * {@code hashtext('<schema>:<name>')}. What to look for in {@code pg_locks}.
+   */
+  int POSTGRES_LOCK_CLASS = 0x666c6c64; // "flld"
+
+  /**
    * How the lock's session tells PostgreSQL to notice a vanished peer: probed after 5 s idle, every
    * 2 s, dropped after 3 unanswered probes or 10 s of unacknowledged data; about 11 s in all.
    */

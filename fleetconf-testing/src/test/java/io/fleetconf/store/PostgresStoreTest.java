@@ -105,11 +105,7 @@ class PostgresStoreTest extends StoreContract {
       assertThat(apart.claim("git source fleet")).isTrue(); // another schema, another deployment
 
       // The holder's session ends, as when its process dies: the name is free for the next claim.
-      StoreUrl.Postgres url = (StoreUrl.Postgres) StoreUrl.parse(schemas.get(dir), Optional.empty());
-      TestDatabases.execute(schemas.get(dir), "SELECT pg_terminate_backend(pid) FROM pg_locks"
-          + " WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = " + AdvisoryLeadership.LOCK_CLASS
-          + " AND objid = (hashtext('" + url.parameters().get("currentSchema") + ":git source fleet')::bigint"
-          + " & 4294967295)::oid");
+      TestDatabases.endSessionHolding(schemas.get(dir), "git source fleet");
       // pg_terminate_backend asks; the session ends, and frees its locks, a moment later.
       io.fleetconf.testing.Eventually.eventually(java.time.Duration.ofSeconds(10),
           () -> assertThat(theirs.claim("git source fleet")).isTrue());

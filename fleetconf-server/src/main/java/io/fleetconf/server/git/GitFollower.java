@@ -91,6 +91,14 @@ final class GitFollower implements AutoCloseable {
     }
   }
 
+  /** Writes a cursor read from the older settings as the store's cursor, so that they are read no more. */
+  private Cursor.Stored carryOver(Cursor.Stored legacy) {
+    Cursor cursor = legacy.cursor();
+    replica.commit(new Proposal("fleetconf", "git source " + source.name() + ": cursor carried over", "git",
+        List.of(legacy.moveTo(source.name(), cursor))));
+    return new Cursor.Stored(Optional.of(cursor.write()), cursor);
+  }
+
   SourceStatus status() {
     return status;
   }
@@ -118,6 +126,9 @@ final class GitFollower implements AutoCloseable {
       return;
     }
     Cursor.Stored stored = stored();
+    if (stored.text().isEmpty() && !stored.cursor().equals(Cursor.START)) {
+      stored = carryOver(stored); // from the settings of the first version; read once
+    }
     Optional<String> seen = stored.cursor().seen();
     boolean refusedTip = seen.isPresent() && !seen.equals(stored.cursor().applied());
     status = new SourceStatus(source, refusedTip ? State.FAILED : State.OK, stored.cursor().applied(),

@@ -77,7 +77,7 @@ class GitReplicasTest {
     assertThat(standby.put("/api/v1/entries/global/other/volume", "31").status()).isEqualTo(200);
 
     // The follower dies: its database session ends (as a killed process's does), then the server stops.
-    endLeadershipSession();
+    TestDatabases.endSessionHolding(store, GitSources.leadershipName(new GitSource("fleet", git.url(), "main", "")));
     opened.remove(leader);
     leader.close();
     eventually(WITHIN, () -> assertThat(state(standby)).isEqualTo("ok"));
@@ -168,14 +168,6 @@ class GitReplicasTest {
     token.ifPresent(server::withToken);
     opened.add(server);
     return server.startNow();
-  }
-
-  /** Ends the database session that holds the source's lock, as the death of its process would. */
-  private void endLeadershipSession() {
-    String schema = store.substring(store.indexOf("currentSchema=") + "currentSchema=".length());
-    TestDatabases.execute(store, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-        + " AND granted AND objsubid = 2 AND classid = 1718381668"
-        + " AND objid = (hashtext('" + schema + ":git source fleet')::bigint & 4294967295)::oid");
   }
 
   private static String state(TestServer server) {
