@@ -125,17 +125,8 @@ final class GitFollower implements AutoCloseable {
       status = with(State.UNREACHABLE, Optional.of(e.getMessage()));
       return;
     }
-    Cursor.Stored stored = stored();
-    if (stored.text().isEmpty() && !stored.cursor().equals(Cursor.START)) {
-      stored = carryOver(stored); // from the settings of the first version; read once
-    }
+    Cursor.Stored stored = fetched(tip);
     Optional<String> seen = stored.cursor().seen();
-    boolean refusedTip = seen.isPresent() && !seen.equals(stored.cursor().applied());
-    status = new SourceStatus(source, refusedTip ? State.FAILED : State.OK, stored.cursor().applied(),
-        Optional.of(tip), Optional.of(clock.instant()), Optional.empty(), status.refused());
-    if (refusedTip && status.refused().stream().noneMatch(refusal -> seen.get().equals(refusal.commit()))) {
-      remember(refusalOf(seen.get())); // refused before a restart or by the replica that followed before
-    }
     if (seen.equals(Optional.of(tip))) {
       return;
     }
@@ -159,6 +150,22 @@ final class GitFollower implements AutoCloseable {
           + source.branch() + " no longer holds " + seen.get().substring(0, 12) + "; applied as one change set to "
           + rewritten.tip().shortId() + ")", stored);
     }
+  }
+
+  /** After a fetch: the store's cursor, and the status it gives. */
+  private Cursor.Stored fetched(String tip) {
+    Cursor.Stored stored = stored();
+    if (stored.text().isEmpty() && !stored.cursor().equals(Cursor.START)) {
+      stored = carryOver(stored); // from the settings of the first version; read once
+    }
+    Optional<String> seen = stored.cursor().seen();
+    boolean refusedTip = seen.isPresent() && !seen.equals(stored.cursor().applied());
+    status = new SourceStatus(source, refusedTip ? State.FAILED : State.OK, stored.cursor().applied(),
+        Optional.of(tip), Optional.of(clock.instant()), Optional.empty(), status.refused());
+    if (refusedTip && status.refused().stream().noneMatch(refusal -> seen.get().equals(refusal.commit()))) {
+      remember(refusalOf(seen.get())); // refused before a restart or by the replica that followed before
+    }
+    return stored;
   }
 
   /**
