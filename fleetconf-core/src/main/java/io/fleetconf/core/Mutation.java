@@ -61,4 +61,12 @@ public sealed interface Mutation {
 
   /** Unregisters a device and removes every entry of its scope. */
   record DeleteDevice(DeviceId id) implements Mutation {}
+
+  /**
+   * Moves a named store setting from {@code expected} (empty: not set) to {@code value} in the
+   * change set's transaction, or fails it with a conflict. Not config: it adds no change to
+   * history. A Git source's cursor moves so, atomically with its commit's change set, so that two
+   * servers racing on one commit record it once.
+   */
+  record SwapSetting(String name, Optional<String> expected, String value) implements Mutation {}
 }

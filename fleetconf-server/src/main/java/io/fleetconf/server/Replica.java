@@ -346,6 +346,17 @@ public final class Replica implements AutoCloseable {
     return state.snapshot();
   }
 
+  /**
+   * The live state, first caught up with every change set the store holds: for a writer that must
+   * not work from a view up to {@link #CATCH_UP_INTERVAL} old (a Git follower taking over).
+   */
+  public Snapshot currentSnapshot() {
+    if (store.shared() && store.revision().isAfter(state.snapshot().revision())) {
+      catchUp();
+    }
+    return state.snapshot();
+  }
+
   public Store store() {
     return store;
   }

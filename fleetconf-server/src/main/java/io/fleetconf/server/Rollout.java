@@ -210,6 +210,7 @@ public record Rollout(String id, State state, String policy, String message, Str
       case Mutation.CreateDevice create -> "a device registration";
       case Mutation.UpdateDevice update -> "a device update";
       case Mutation.DeleteDevice delete -> "a device removal";
+      case Mutation.SwapSetting swap -> "a setting";
       case Mutation.Put put -> "a put of " + put.key();
     };
   }

@@ -264,6 +264,7 @@ public final class Rollouts {
       case Mutation.CreateDevice create -> Optional.empty();
       case Mutation.UpdateDevice update -> Optional.empty();
       case Mutation.DeleteDevice delete -> Optional.empty();
+      case Mutation.SwapSetting swap -> Optional.empty();
     };
   }
 }

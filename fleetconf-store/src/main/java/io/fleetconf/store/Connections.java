@@ -26,6 +26,9 @@ sealed interface Connections extends AutoCloseable {
   /** Word of commits made by other servers on the same database. */
   CommitSignal commitSignal(Dialect dialect);
 
+  /** Which of the servers on the same database does what. */
+  Leadership leadership();
+
   @Override
   void close();
 
@@ -61,6 +64,11 @@ sealed interface Connections extends AutoCloseable {
         @Override
         public void close() {}
       };
+    }
+
+    @Override
+    public Leadership leadership() {
+      return Leadership.ALONE;
     }
 
     @Override
@@ -150,6 +158,12 @@ sealed interface Connections extends AutoCloseable {
       } catch (SQLException e) {
         throw new StoreException("cannot listen on " + display + ": " + e.getMessage(), e);
       }
+    }
+
+    /** Locks held on a connection of their own, outside the pool, so that they live as long as it does. */
+    @Override
+    public Leadership leadership() {
+      return new AdvisoryLeadership(unused -> DriverManager.getConnection(jdbcUrl, properties), display);
     }
 
     @Override

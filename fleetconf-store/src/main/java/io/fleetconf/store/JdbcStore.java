@@ -28,6 +28,9 @@ import java.util.Optional;
  */
 final class JdbcStore implements Store {
 
+  /** Sets a setting, whether or not it was set. */
+  static final String PUT_SETTING =
+      "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
   private final Connections connections;
   private final Dialect dialect;
   private final Clock clock;
@@ -203,6 +206,11 @@ final class JdbcStore implements Store {
   }
 
   @Override
+  public Leadership leadership() {
+    return connections.leadership();
+  }
+
+  @Override
   public List<Entry> entries() {
     return read(connection -> EntryTable.all(connection, codec));
   }
@@ -341,9 +349,7 @@ final class JdbcStore implements Store {
 
   @Override
   public void putSetting(String name, String value) {
-    transaction(connection -> Statements.update(connection,
-        "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        name, value));
+    transaction(connection -> Statements.update(connection, PUT_SETTING, name, value));
   }
 
   /** One write to the credentials in its own transaction; a change is announced to the other servers. */

@@ -83,6 +83,12 @@ public interface Store extends AutoCloseable {
    */
   CommitSignal commitSignal();
 
+  /**
+   * Which server, of those sharing this store, does what (e.g. follows a Git source); one per
+   * caller, closed by it, which lets go of what it held.
+   */
+  Leadership leadership();
+
   /** True if other servers may commit to this store too (PostgreSQL), so that a server must follow them. */
   boolean shared();
 

@@ -88,7 +88,18 @@ final class Transaction {
         deleteTree(new Key(new Scope.Device(delete.id()), io.fleetconf.core.KeyPath.ROOT));
         devicesAfter.put(delete.id(), Optional.empty());
       }
+      case Mutation.SwapSetting swap -> swapSetting(swap);
     }
+  }
+
+  /** Written at once: the transaction (or the proposal's savepoint) takes it back if the change set fails. */
+  private void swapSetting(Mutation.SwapSetting swap) throws SQLException {
+    Optional<String> current = Statements.query(connection, "SELECT value FROM settings WHERE name = ?",
+        List.of(swap.name()), rows -> rows.getString(1)).stream().findFirst();
+    if (!current.equals(swap.expected())) {
+      throw new ConflictException("setting '" + swap.name() + "' was moved by another writer");
+    }
+    Statements.update(connection, JdbcStore.PUT_SETTING, swap.name(), swap.value());
   }
 
   /** The changes, entries in key order then devices in id order, leaving out what ended as it began. */

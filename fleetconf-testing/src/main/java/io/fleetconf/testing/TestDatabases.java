@@ -56,6 +56,18 @@ public final class TestDatabases {
     }
   }
 
+  /**
+   * Ends the database session that holds a {@link io.fleetconf.store.Leadership} name in the store
+   * at {@code url}, as the death of its server's process would; PostgreSQL frees its locks a moment
+   * later.
+   */
+  public static void endSessionHolding(String url, String name) {
+    String schema = ((StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty())).parameters().get("currentSchema");
+    execute(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        + " AND objsubid = 2 AND classid = " + io.fleetconf.store.Leadership.POSTGRES_LOCK_CLASS
+        + " AND objid = (hashtext('" + schema + ":" + name + "')::bigint & 4294967295)::oid");
+  }
+
   /** A plain JDBC connection to {@code postgres}, as the test database's user (not through a store). */
   private static Connection connect(StoreUrl.Postgres postgres) throws SQLException {
     Properties properties = new Properties();

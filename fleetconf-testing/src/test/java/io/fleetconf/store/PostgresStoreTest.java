@@ -91,4 +91,28 @@ class PostgresStoreTest extends StoreContract {
     assertThat(store.changesSince(Revision.ZERO, 1000)).extracting(c -> c.revision().value())
         .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
   }
+
+  @Test
+  void aLeadershipNameIsHeldByOneServerAtATimeAndFreedWhenItsSessionEnds() {
+    Store other = open(dir);
+    Store elsewhere = open(dir.resolve("another-schema"));
+    try (Leadership mine = store.leadership(); Leadership theirs = other.leadership();
+        Leadership apart = elsewhere.leadership()) {
+      assertThat(mine.claim("git source fleet")).isTrue();
+      assertThat(theirs.claim("git source fleet")).isFalse();
+      assertThat(mine.claim("git source fleet")).isTrue(); // held, not taken twice
+      assertThat(theirs.claim("git source other")).isTrue();
+      assertThat(apart.claim("git source fleet")).isTrue(); // another schema, another deployment
+
+      // The holder's session ends, as when its process dies: the name is free for the next claim.
+      TestDatabases.endSessionHolding(schemas.get(dir), "git source fleet");
+      // pg_terminate_backend asks; the session ends, and frees its locks, a moment later.
+      io.fleetconf.testing.Eventually.eventually(java.time.Duration.ofSeconds(10),
+          () -> assertThat(theirs.claim("git source fleet")).isTrue());
+      assertThat(mine.claim("git source fleet")).isFalse(); // it finds its session gone, and the name taken
+    } finally {
+      other.close();
+      elsewhere.close();
+    }
+  }
 }

@@ -13,6 +13,8 @@ import io.fleetconf.core.Revision;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.fleetconf.core.Proposal;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -182,4 +184,36 @@ abstract class StoreContract extends StoreEntriesContract {
 
   /** True if any file of the store's directory holds {@code text} (the database, its WAL, a dump). */
   protected abstract boolean databaseBytesContain(java.nio.file.Path dir, String text) throws Exception;
+
+  @Test
+  void aSettingSwapMovesOnlyFromTheValueReadAndOnlyWithItsChangeSet() {
+    Mutation.SwapSetting first = new Mutation.SwapSetting("git.fleet.cursor", Optional.empty(), "one");
+    assertThat(commit(store, first, put("global/a/x", "1")).changes()).hasSize(1); // the entry, not the setting
+    assertThat(store.setting("git.fleet.cursor")).contains("one");
+
+    // Expecting it unset again: refused as a whole, the put with it included.
+    assertThatThrownBy(() -> commit(store, first, put("global/a/x", "2"))).isInstanceOf(ConflictException.class)
+        .hasMessage("setting 'git.fleet.cursor' was moved by another writer");
+    assertThat(store.revision()).isEqualTo(Revision.of(1));
+    assertThat(store.entries()).extracting(e -> e.value().toString()).containsExactly("1");
+
+    // A swap alone records no change set, and still moves.
+    var alone = commit(store, new Mutation.SwapSetting("git.fleet.cursor", Optional.of("one"), "two"));
+    assertThat(alone.changes()).isEmpty();
+    assertThat(alone.revision()).isEqualTo(Revision.of(1));
+    assertThat(store.setting("git.fleet.cursor")).contains("two");
+
+    // Two proposals read the same value: the first moves it, the second is refused alone.
+    var outcomes = store.commitAll(List.of(
+        new Proposal("x", "first", "git", List.of(new Mutation.SwapSetting("git.fleet.cursor", Optional.of("two"),
+            "three"), put("global/a/x", "3"))),
+        new Proposal("y", "second", "git", List.of(new Mutation.SwapSetting("git.fleet.cursor", Optional.of("two"),
+            "four"), put("global/a/x", "4")))));
+    assertThat(outcomes.get(0)).isInstanceOf(Store.CommitOutcome.Committed.class);
+    assertThat(outcomes.get(1)).isInstanceOfSatisfying(Store.CommitOutcome.Refused.class,
+        refused -> assertThat(refused.reason()).isInstanceOf(ConflictException.class));
+    assertThat(store.setting("git.fleet.cursor")).contains("three");
+    assertThat(store.revision()).isEqualTo(Revision.of(2));
+    assertThat(store.entries()).extracting(e -> e.value().toString()).containsExactly("3");
+  }
 }

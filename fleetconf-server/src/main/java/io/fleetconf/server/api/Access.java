@@ -129,6 +129,7 @@ public final class Access {
         case Mutation.CreateDevice create -> requireWrite(request, acl.canWriteDevices(), "device " + create.device().id());
         case Mutation.UpdateDevice update -> requireWrite(request, acl.canWriteDevices(), "device " + update.device().id());
         case Mutation.DeleteDevice delete -> requireWrite(request, acl.canWriteDevices(), "device " + delete.id());
+        case Mutation.SwapSetting swap -> requireWrite(request, false, "setting " + swap.name()); // no API makes one
       }
     }
   }

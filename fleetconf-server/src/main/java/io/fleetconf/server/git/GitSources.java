@@ -7,13 +7,17 @@ import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Scope;
 import io.fleetconf.git.DesiredState;
 import io.fleetconf.git.GitCredentials;
-import io.fleetconf.store.NotFoundException;
-import java.nio.charset.StandardCharsets;
+import io.fleetconf.git.GitSource;
 import io.fleetconf.git.RepositoryLayout;
 import io.fleetconf.server.OwnedKeyException;
 import io.fleetconf.server.Replica;
+import io.fleetconf.store.Leadership;
+import io.fleetconf.store.NotFoundException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,17 +27,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Git sources a server follows: one thread polls them all in turn, and every write that does
  * not come from a source is checked against what the sources own (the namespaces their files
- * define and the devices their registries list, as of the last commit each applied).
+ * define and the devices their registries list, as of the last commit each applied, as the store's
+ * cursors say). With replicas sharing a database, each source is followed by the one replica that
+ * holds its {@link Leadership} name; the others stand by and try to take it every
+ * {@link #CLAIM_INTERVAL}.
  */
 public final class GitSources implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GitSources.class.getName());
   /** The directory, in the data directory, of the private clones. */
   public static final String CLONES_DIR = "git";
+  /** How often a replica that stands by tries to take a source over (and a follower checks it still leads). */
+  public static final Duration CLAIM_INTERVAL = Duration.ofSeconds(1);
   private final List<GitFollower> followers;
   private final GitSettings settings;
+  private final Leadership leadership;
   /** Each source's webhook secret, read once at start. */
   private final Map<String, byte[]> webhookSecrets;
-  /** What the poller is asked to do besides its timed polls: fetch one source now (a webhook), or stop. */
+  /** What the poller is asked to do besides its ticks: fetch one source now (a webhook), or stop. */
   private final LinkedBlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
   /** The sources with a fetch queued and not yet begun: a burst of webhooks queues one fetch each. */
   private final java.util.Set<GitFollower> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -46,9 +56,11 @@ public final class GitSources implements AutoCloseable {
 
   private record Stop() implements Wake {}
 
-  private GitSources(List<GitFollower> followers, GitSettings settings, Map<String, byte[]> webhookSecrets) {
+  private GitSources(List<GitFollower> followers, GitSettings settings, Leadership leadership,
+      Map<String, byte[]> webhookSecrets) {
     this.followers = followers;
     this.settings = settings;
+    this.leadership = leadership;
     this.webhookSecrets = webhookSecrets;
     this.poller = Thread.ofVirtual().name("git-poller").unstarted(this::pollForever);
   }
@@ -64,15 +76,22 @@ public final class GitSources implements AutoCloseable {
             clock, (self, desired) -> refuseOverlap(all, self, desired)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
-    GitSources sources = new GitSources(followers, settings, secrets);
+    GitSources sources = new GitSources(followers, settings,
+        followers.isEmpty() ? Leadership.ALONE : replica.store().leadership(), secrets);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
-          + " every " + settings.poll().toMillis() + "ms"
-          + (settings.formatOf(f.source()) == RepositoryLayout.FLEETCONF ? "" : ", " + settings.formatOf(f.source()).name() + " layout")));
+          + " every " + settings.poll().toMillis() + "ms (when this replica holds its lock)"
+          + (settings.formatOf(f.source()) == RepositoryLayout.FLEETCONF ? ""
+              : ", " + settings.formatOf(f.source()).name() + " layout")));
       sources.poller.start();
     }
     return sources;
+  }
+
+  /** The leadership name of a source: one replica of those on the database follows it. */
+  static String leadershipName(GitSource source) {
+    return "git source " + source.name();
   }
 
   /** Reads every webhook secret file now, so that a missing one fails the start, naming it. */
@@ -86,17 +105,19 @@ public final class GitSources implements AutoCloseable {
     return Map.copyOf(secrets);
   }
 
-  /** Polls every source every poll interval, and one source at once when its webhook asks. */
+  /**
+   * Every tick (the poll interval, at most {@link #CLAIM_INTERVAL}) claims each source, stands by
+   * for those another replica leads and polls those this one leads when due; a webhook's source
+   * is polled at once (if this replica leads it).
+   */
   private void pollForever() {
-    long next = System.nanoTime();
+    Map<GitFollower, Long> due = new HashMap<>(); // nanoTime of the next poll of each source led
+    Duration tick = settings.poll().compareTo(CLAIM_INTERVAL) < 0 ? settings.poll() : CLAIM_INTERVAL;
     while (!closed) {
-      if (System.nanoTime() - next >= 0) {
-        followers.forEach(GitSources::pollQuietly);
-        next = System.nanoTime() + settings.poll().toNanos();
-      }
+      followers.forEach(follower -> pollIfLed(follower, due, false));
       Wake wake;
       try {
-        wake = wakes.poll(Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+        wake = wakes.poll(tick.toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         return;
       }
@@ -107,15 +128,21 @@ public final class GitSources implements AutoCloseable {
         }
         case FetchNow now -> {
           queued.remove(now.follower()); // before the fetch: a push announced during it gets a fetch of its own
-          pollQuietly(now.follower());
+          pollIfLed(now.follower(), due, true);
         }
       }
     }
   }
 
-  private static void pollQuietly(GitFollower follower) {
+  private void pollIfLed(GitFollower follower, Map<GitFollower, Long> due, boolean now) {
     try {
-      follower.poll();
+      if (!leadership.claim(leadershipName(follower.source()))) {
+        due.remove(follower);
+        follower.standBy();
+      } else if (now || !due.containsKey(follower) || System.nanoTime() - due.get(follower) >= 0) {
+        due.put(follower, System.nanoTime() + settings.poll().toNanos()); // at once when just taken over
+        follower.poll();
+      }
     } catch (RuntimeException e) {
       // The store out of reach, say: the same commits are tried again at the next poll.
       LOG.log(System.Logger.Level.WARNING, "git source " + follower.source().name() + ": poll failed: "
@@ -152,6 +179,7 @@ public final class GitSources implements AutoCloseable {
     return verdict;
   }
 
+
   /** Every source's status, in the order they were given. */
   public List<SourceStatus> statuses() {
     return followers.stream().map(GitFollower::status).toList();
@@ -162,9 +190,10 @@ public final class GitSources implements AutoCloseable {
     if (proposal.commit().isPresent() || followers.isEmpty()) {
       return;
     }
+    // Read from the store, not remembered: the replica that follows a source may be another one.
     for (Mutation mutation : proposal.mutations()) {
       for (GitFollower follower : followers) {
-        owner(mutation, follower.applied()).ifPresent(owned -> {
+        owner(mutation, follower.stored().cursor().owned()).ifPresent(owned -> {
           throw new OwnedKeyException(owned.getKey(), follower.source().name(), owned.getValue());
         });
       }
@@ -177,7 +206,7 @@ public final class GitSources implements AutoCloseable {
       if (other == self) {
         continue;
       }
-      DesiredState owned = other.applied();
+      DesiredState owned = other.stored().cursor().owned();
       desired.namespaces().forEach((namespace, file) -> {
         if (owned.namespaces().containsKey(namespace)) {
           throw new io.fleetconf.core.InvalidInputException("owned_by_git", file + " defines " + namespace
@@ -198,6 +227,7 @@ public final class GitSources implements AutoCloseable {
       case Mutation.Put put -> entry(put.key(), state);
       case Mutation.Delete delete -> entry(delete.key(), state);
       case Mutation.Check check -> Optional.empty();
+      case Mutation.SwapSetting swap -> Optional.empty();
       case Mutation.DeleteTree tree -> state.namespaces().entrySet().stream()
           .filter(ns -> ns.getKey().isUnder(tree.prefix()) || tree.prefix().isUnder(ns.getKey()))
           .findFirst().map(ns -> Map.entry(tree.prefix().toString(), ns.getValue()));
@@ -232,5 +262,6 @@ public final class GitSources implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     followers.forEach(GitFollower::close);
+    leadership.close();
   }
 }
