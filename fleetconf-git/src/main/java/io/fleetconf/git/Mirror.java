@@ -147,7 +147,12 @@ public final class Mirror implements AutoCloseable {
 
   /** The desired state at {@code commitId}, read from the source's sub-path. */
   public DesiredState read(String commitId) {
-    return Layout.read(source.path(), files(commitId));
+    return read(commitId, Unsealer.NONE);
+  }
+
+  /** As {@link #read(String)}, opening sealed values with {@code unsealer}. */
+  public DesiredState read(String commitId, Unsealer unsealer) {
+    return Layout.read(source.path(), files(commitId), unsealer);
   }
 
   /** Every file at or below the source's sub-path at {@code commitId}, by repository path. */

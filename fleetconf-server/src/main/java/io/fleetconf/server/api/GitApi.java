@@ -9,7 +9,10 @@ import io.fleetconf.server.http.Response;
 import io.fleetconf.server.http.Router;
 import java.util.Locale;
 
-/** {@code GET /api/v1/git/sources}: the Git sources this server follows and where each stands. */
+/**
+ * {@code GET /api/v1/git/sources}: the Git sources this server follows and where each stands;
+ * {@code GET /api/v1/seal/key}: the public key that {@code fleetconf seal} seals secrets to.
+ */
 public final class GitApi {
   private final GitSources sources;
 
@@ -19,6 +22,15 @@ public final class GitApi {
 
   public void register(Router router) {
     router.on("GET", "/api/v1/git/sources", this::list);
+    router.on("GET", "/api/v1/seal/key", this::sealKey);
+  }
+
+  private Response sealKey(Request request) {
+    Access.operator(request, "read the seal key");
+    ObjectNode out = ApiJson.object();
+    out.put("key", io.fleetconf.git.Sealing.publicText(sources.sealKey()));
+    out.put("keyId", io.fleetconf.git.Sealing.keyId(sources.sealKey()));
+    return Response.json(200, out);
   }
 
   private Response list(Request request) {

@@ -35,13 +35,16 @@ final class GitFollower implements AutoCloseable {
   private final Clock clock;
   /** Refuses a state that defines what another source owns. */
   private final java.util.function.BiConsumer<GitFollower, DesiredState> overlap;
+  /** Opens the sealed values of the files with the server's seal key. */
+  private final io.fleetconf.git.Unsealer unsealer;
   private Optional<String> seen;
   private volatile DesiredState applied;
   private volatile SourceStatus status;
 
   GitFollower(GitSource source, Path cloneDir, Replica replica, Clock clock,
-      java.util.function.BiConsumer<GitFollower, DesiredState> overlap) {
+      java.util.function.BiConsumer<GitFollower, DesiredState> overlap, io.fleetconf.git.Unsealer unsealer) {
     this.source = source;
+    this.unsealer = unsealer;
     this.overlap = overlap;
     this.mirror = Mirror.open(cloneDir, source);
     this.replica = replica;
@@ -61,7 +64,7 @@ final class GitFollower implements AutoCloseable {
   private Refusal refusalOf(String commit) {
     Commit refused = mirror.commit(commit);
     try {
-      mirror.read(commit);
+      mirror.read(commit, unsealer);
       return new Refusal(commit, refused.subject(), Optional.empty(), OptionalInt.empty(),
           "refused before the server restarted; the server log of that time says why");
     } catch (LayoutException e) {
@@ -71,7 +74,7 @@ final class GitFollower implements AutoCloseable {
 
   private DesiredState readQuietly(String commit) {
     try {
-      return mirror.read(commit);
+      return mirror.read(commit, unsealer);
     } catch (RuntimeException gone) {
       return DesiredState.EMPTY; // the clone was lost: ownership comes back with the next commit applied
     }
@@ -128,7 +131,7 @@ final class GitFollower implements AutoCloseable {
   /** Applies one commit, or records why not; either way it counts as looked at. */
   private void take(Commit commit, String message) {
     try {
-      DesiredState desired = mirror.read(commit.id());
+      DesiredState desired = mirror.read(commit.id(), unsealer);
       overlap.accept(this, desired);
       apply(commit, message, desired);
       applied = desired;

@@ -27,25 +27,31 @@ public final class GitSources implements AutoCloseable {
   public static final String CLONES_DIR = "git";
   private final List<GitFollower> followers;
   private final GitSettings settings;
+  private final java.security.KeyPair sealKey;
   private final SynchronousQueue<Boolean> stop = new SynchronousQueue<>();
   private volatile boolean closed;
   private final Thread poller;
 
-  private GitSources(List<GitFollower> followers, GitSettings settings) {
+  private GitSources(List<GitFollower> followers, GitSettings settings, java.security.KeyPair sealKey) {
     this.followers = followers;
+    this.sealKey = sealKey;
     this.settings = settings;
     this.poller = Thread.ofVirtual().name("git-poller").unstarted(this::pollForever);
   }
 
-  /** Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling. */
-  public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock) {
+  /**
+   * Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling;
+   * sealed values in the files are opened with {@code sealKey}.
+   */
+  public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock,
+      java.security.KeyPair sealKey) {
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
         .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
-            clock, (self, desired) -> refuseOverlap(all, self, desired)))
+            clock, (self, desired) -> refuseOverlap(all, self, desired), io.fleetconf.git.Unsealer.with(sealKey)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
-    GitSources sources = new GitSources(followers, settings);
+    GitSources sources = new GitSources(followers, settings, sealKey);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
@@ -74,6 +80,11 @@ public final class GitSources implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** The public key {@code fleetconf seal} seals to. */
+  public java.security.PublicKey sealKey() {
+    return sealKey.getPublic();
   }
 
   /** Every source's status, in the order they were given. */
