@@ -60,6 +60,36 @@ public final class Mirror implements AutoCloseable {
   }
 
   /**
+   * Opens an existing repository (a working tree or a bare one) to read commits from, the layout
+   * under {@code path}; nothing is fetched. For {@code fleetconf git plan}.
+   */
+  public static Mirror local(Path repo, String path) {
+    GitSource source = new GitSource("local", repo.toString(), GitSource.DEFAULT_BRANCH, path);
+    try {
+      Repository repository = new FileRepositoryBuilder().readEnvironment().findGitDir(repo.toFile()).build();
+      if (repository.getDirectory() == null || !repository.getObjectDatabase().exists()) {
+        throw new GitFetchException("no git repository at " + repo);
+      }
+      return new Mirror(source, repository);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new GitFetchException("no git repository at " + repo);
+    }
+  }
+
+  /** The commit id {@code revision} (a branch, tag, id or expression such as {@code HEAD~1}) names. */
+  public String resolve(String revision) {
+    try {
+      ObjectId id = repository.resolve(revision + "^{commit}");
+      if (id == null) {
+        throw new GitFetchException("no commit '" + revision + "' in " + source.url());
+      }
+      return id.name();
+    } catch (IOException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
+      throw new GitFetchException("no commit '" + revision + "' in " + source.url());
+    }
+  }
+
+  /**
    * Fetches the branch (a force-push included) and answers its tip.
    *
    * @throws GitFetchException when the repository or the branch cannot be reached; the message

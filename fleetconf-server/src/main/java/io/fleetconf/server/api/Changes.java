@@ -25,8 +25,12 @@ final class Changes {
       return answer.apply(replica.commit(proposal));
     }
     Access.readDevices(request); // the impact names devices and shows their config
-    Impact impact = replica.preview(proposal, Access.revealsSecrets(request), key -> Access.mayRead(request, key));
-    return Response.ok(json(impact, Access.sight(request)));
+    // mask=true: secrets masked even for a token that may read them (a plan printed in a CI log).
+    boolean mask = request.flag("mask");
+    Impact impact = replica.preview(proposal, Access.revealsSecrets(request) && !mask,
+        key -> Access.mayRead(request, key));
+    ApiJson.Sight seen = Access.sight(request);
+    return Response.ok(json(impact, mask ? new ApiJson.Sight(seen.keys(), seen.devices(), false) : seen));
   }
 
   private static ObjectNode json(Impact impact, ApiJson.Sight sight) {
