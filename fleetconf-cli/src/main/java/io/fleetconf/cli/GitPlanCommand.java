@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.Entry;
+import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
 import io.fleetconf.git.DesiredState;
 import io.fleetconf.git.GitFetchException;
@@ -13,6 +15,8 @@ import io.fleetconf.git.LayoutException;
 import io.fleetconf.git.Mirror;
 import io.fleetconf.git.Reconcile;
 import io.fleetconf.git.Unsealer;
+import io.fleetconf.store.ConflictException;
+import io.fleetconf.store.NotFoundException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +54,12 @@ final class GitPlanCommand implements Callable<Integer> {
   @Option(names = "--head", defaultValue = "HEAD", paramLabel = "REF",
       description = "The change to check (default ${DEFAULT-VALUE}).")
   String head;
+  @Option(names = "--backup", paramLabel = "FILE",
+      description = "Plan offline, against a backup (fleetconf backup) instead of the server.")
+  Path backup;
+  @Option(names = "--master-key-file", paramLabel = "FILE",
+      description = "With --backup: the master key of its secrets, when it holds any.")
+  Path masterKeyFile;
 
   @Override
   public Integer call() {
@@ -86,20 +96,32 @@ final class GitPlanCommand implements Callable<Integer> {
   }
 
   private int preview(String baseId, String headId, DesiredState after, List<Mutation> mutations) {
-    ObjectNode body = ApiClient.JSON.createObjectNode();
-    ArrayNode operations = body.putArray("operations");
-    mutations.forEach(mutation -> operations.add(operation(mutation)));
-    body.put("commit", headId);
-    body.put("message", "git plan " + base + ".." + head);
-    JsonNode answer = connection.client().send("POST", "/api/v1/changes",
-        ApiClient.query("dry_run", "true", "mask", "true"), body);
-    Map<String, Integer> byGroup = countByGroup(answer, after);
+    String message = "git plan " + base + ".." + head;
+    if (backup == null) {
+      ObjectNode body = ApiClient.JSON.createObjectNode();
+      ArrayNode operations = body.putArray("operations");
+      mutations.forEach(mutation -> operations.add(operation(mutation)));
+      body.put("commit", headId);
+      body.put("message", message);
+      JsonNode answer = connection.client().send("POST", "/api/v1/changes",
+          ApiClient.query("dry_run", "true", "mask", "true"), body);
+      return print(baseId, headId, mutations.size(), answer, countByGroup(answer, serverGroups(), after));
+    }
+    try (PlanFromBackup fleet = PlanFromBackup.open(backup, java.util.Optional.ofNullable(masterKeyFile))) {
+      JsonNode answer = fleet.preview(Proposal.ofCommit("fleetconf git plan", message, headId, mutations));
+      return print(baseId, headId, mutations.size(), answer, countByGroup(answer, fleet.groups(), after));
+    } catch (InvalidInputException | NotFoundException | ConflictException e) {
+      throw new CliException(e.getMessage()); // refused, as the server would refuse it
+    }
+  }
+
+  private int print(String baseId, String headId, int changes, JsonNode answer, Map<String, Integer> byGroup) {
     boolean valid = answer.at("/schema/valid").asBoolean(true);
     ObjectNode json = plan(baseId, headId).put("valid", valid);
     json.setAll((ObjectNode) answer);
     byGroup.forEach(json.putObject("byGroup")::put);
     connection.print(spec, json, out -> {
-      out.line(header(baseId, headId) + ": " + mutations.size() + " change(s), " + answer.get("devices").asInt()
+      out.line(header(baseId, headId) + ": " + changes + " change(s), " + answer.get("devices").asInt()
           + " device(s) would change; nothing written");
       out.line(valid ? "schema: ok" : "schema: refused: " + answer.at("/schema/message").asText());
       for (JsonNode group : answer.get("impact")) {
@@ -144,13 +166,9 @@ final class GitPlanCommand implements Callable<Integer> {
   }
 
   /** How many changed devices each group holds: groups as the head's registry, else the server, says. */
-  private Map<String, Integer> countByGroup(JsonNode answer, DesiredState after) {
-    Map<String, List<String>> groups = new TreeMap<>();
-    connection.client().get("/api/v1/devices", ApiClient.query()).get("devices").forEach(device -> {
-      List<String> names = new ArrayList<>();
-      device.get("groups").forEach(group -> names.add(group.asText()));
-      groups.put(device.get("id").asText(), names);
-    });
+  private static Map<String, Integer> countByGroup(JsonNode answer, Map<String, List<String>> registered,
+      DesiredState after) {
+    Map<String, List<String>> groups = new TreeMap<>(registered);
     after.devices().forEach((id, device) -> groups.put(id.toString(),
         device.groups().stream().map(io.fleetconf.core.GroupName::value).toList()));
     Map<String, Integer> counts = new TreeMap<>();
@@ -159,6 +177,17 @@ final class GitPlanCommand implements Callable<Integer> {
           .forEach(name -> counts.merge(name, 1, Integer::sum)));
     }
     return counts;
+  }
+
+  /** The groups of every device the server has registered, by device id. */
+  private Map<String, List<String>> serverGroups() {
+    Map<String, List<String>> groups = new TreeMap<>();
+    connection.client().get("/api/v1/devices", ApiClient.query()).get("devices").forEach(device -> {
+      List<String> names = new ArrayList<>();
+      device.get("groups").forEach(group -> names.add(group.asText()));
+      groups.put(device.get("id").asText(), names);
+    });
+    return groups;
   }
 
   /** A mutation as an operation of {@code POST /api/v1/changes}. */

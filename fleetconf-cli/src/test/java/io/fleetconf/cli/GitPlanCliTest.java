@@ -96,6 +96,21 @@ class GitPlanCliTest {
     assertThat(answer.get("head").asText()).isEqualTo(louder);
     assertThat(answer.get("byGroup").toString()).isEqualTo("{\"site/lisbon\":2,\"site/porto\":1}");
     assertThat(answer.get("base").asText()).isEqualTo(main);
+
+    // Offline, from a backup of the same server: the same plan, made by the same dry run in this process.
+    server.put("/api/v1/entries/global/dvr/password?secret=true", "\"dvr-s3cret\"");
+    Path backup = dir.resolve("fleet.backup");
+    assertThat(Main.commandLine().execute("backup", "--data-dir", server.dataDir().toString(), "--to",
+        backup.toString())).isZero();
+    server.stop();
+    CliRun offline = plan("louder", "--backup", backup.toString(), "--master-key-file",
+        server.dataDir().resolve("master.key").toString());
+    assertThat(offline.status()).as(offline.err()).isZero();
+    assertThat(offline.out()).isEqualTo(run.out());
+    CliRun noKey = plan("louder", "--backup", backup.toString());
+    assertThat(noKey.status()).isEqualTo(1);
+    assertThat(noKey.err()).startsWith("fleetconf: cannot read the backup " + backup + ": ")
+        .endsWith(" (a backup holding secrets needs --master-key-file)\n");
   }
 
   @Test
