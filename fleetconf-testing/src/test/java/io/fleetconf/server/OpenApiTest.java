@@ -59,6 +59,7 @@ class OpenApiTest {
       "GET /api/v1/devices/{id}/reports",
       "GET /api/v1/fleet/status",
       "GET /api/v1/git/sources",
+      "GET /api/v1/seal/key",
       "POST /api/v1/devices/{id}/certificate",
       "GET /api/v1/whoami",
       "GET /api/v1/tokens",
