@@ -7,6 +7,7 @@ import io.fleetconf.core.Key;
 import io.fleetconf.git.GitSource;
 import io.fleetconf.git.Sealing;
 import io.fleetconf.testing.Eventually;
+import io.fleetconf.testing.LogCapture;
 import io.fleetconf.testing.TestGit;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
@@ -18,15 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Secrets committed sealed ({@code ENC[...]}) to a real repository, opened by the real server that follows it. */
@@ -39,26 +35,10 @@ class GitSealedSecretTest {
   TestGit git;
   TestServer server;
   private final String plaintext = "tv-api-" + UUID.randomUUID();
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    private final SimpleFormatter formatter = new SimpleFormatter();
-
-    @Override
-    public void publish(LogRecord record) {
-      log.add(formatter.format(record));
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  @RegisterExtension final LogCapture log = new LogCapture();
 
   @BeforeEach
   void followTheFleet() {
-    capture.setLevel(Level.ALL);
-    Logger.getLogger("").addHandler(capture);
     git = TestGit.create(dir);
     git.write(FLEET).commit(ANA, "fleet");
     git.push();
@@ -70,7 +50,6 @@ class GitSealedSecretTest {
 
   @AfterEach
   void stop() {
-    Logger.getLogger("").removeHandler(capture);
     server.close();
     git.close();
   }
@@ -130,7 +109,7 @@ class GitSealedSecretTest {
             .doesNotContain(plaintext);
       }
     }
-    assertThat(log).isNotEmpty().noneMatch(line -> line.contains(plaintext));
+    assertThat(log.lines()).isNotEmpty().noneMatch(line -> line.contains(plaintext));
   }
 
   @Test
@@ -161,7 +140,7 @@ class GitSealedSecretTest {
     Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("applied").asText()).isEqualTo(good));
     assertThat(server.get("/api/v1/devices/vv-02/config").json().at("/config/tv").toString())
         .isEqualTo("{\"db_password\":\"" + plaintext + "\",\"volume\":50}");
-    assertThat(log).noneMatch(line -> line.contains(plaintext));
+    assertThat(log.lines()).noneMatch(line -> line.contains(plaintext));
   }
 
   @Test
