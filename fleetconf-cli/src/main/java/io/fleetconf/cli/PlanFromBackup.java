@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,10 +82,8 @@ final class PlanFromBackup implements AutoCloseable {
   }
 
   private static void delete(Path dir) {
-    try (var files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+    try {
+      AnsibleExportCommand.delete(dir);
     } catch (IOException e) {
       // a temporary copy left behind is no failure of the plan
     }

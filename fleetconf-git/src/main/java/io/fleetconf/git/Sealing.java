@@ -117,12 +117,7 @@ public final class Sealing {
    *     key, or sealed for another key path, or altered), never showing any of the value
    */
   public static String open(KeyPair server, Key key, String sealed) {
-    String[] parts = isSealed(sealed) ? sealed.substring(PREFIX.length(), sealed.length() - 1).split(":", -1)
-        : new String[0];
-    if (parts.length != 3 || !parts[0].equals(VERSION)) {
-      throw new InvalidInputException("invalid_sealed_value", "a sealed value must be ENC[" + VERSION
-          + ":<key id>:<data>], as fleetconf seal makes it");
-    }
+    String[] parts = parts(sealed);
     String expected = keyId(server.getPublic());
     if (!parts[1].equals(expected)) {
       throw new InvalidInputException("invalid_sealed_value", "the value of " + key + " was sealed for key "
@@ -143,6 +138,25 @@ public final class Sealing {
       throw new InvalidInputException("invalid_sealed_value", "the value of " + key
           + " does not open: it was sealed for another key path, or altered; seal it again for " + key);
     }
+  }
+
+  /**
+   * Refuses a value that has not the shape of a sealed one: version, key id, and base64url data.
+   * What a reader without the key can check.
+   */
+  public static void checkShape(String sealed) {
+    parts(sealed);
+  }
+
+  private static String[] parts(String sealed) {
+    String[] parts = isSealed(sealed) ? sealed.substring(PREFIX.length(), sealed.length() - 1).split(":", -1)
+        : new String[0];
+    if (parts.length != 3 || !parts[0].equals(VERSION) || !parts[1].matches("[0-9a-f]{16}")
+        || !parts[2].matches("[A-Za-z0-9_-]{" + (PUBLIC_BYTES + NONCE_BYTES + TAG_BITS / 8) * 4 / 3 + ",}")) {
+      throw new InvalidInputException("invalid_sealed_value", "a sealed value must be ENC[" + VERSION
+          + ":<key id>:<data>], as fleetconf seal makes it");
+    }
+    return parts;
   }
 
   /** AES-256-GCM keyed by HKDF-SHA256 over the X25519 secret, salted with both public keys. */

@@ -20,8 +20,14 @@ public interface Unsealer {
     throw new InvalidInputException("invalid_sealed_value", key + " is sealed, and this reader has no seal key");
   };
 
-  /** For a reader that only compares states (a plan): a sealed value stands for itself, still sealed. */
-  Unsealer KEEP_SEALED = (key, sealed) -> sealed;
+  /**
+   * For a reader that only compares states (a plan): a sealed value stands for itself, still
+   * sealed; only its shape is checked.
+   */
+  Unsealer KEEP_SEALED = (key, sealed) -> {
+    Sealing.checkShape(sealed);
+    return sealed;
+  };
 
   /** Opens with a server's key pair. */
   static Unsealer with(KeyPair server) {

@@ -43,6 +43,9 @@ class SealingTest {
     assertThatThrownBy(() -> Sealing.open(server, key, "ENC[plain]"))
         .hasMessage("a sealed value must be ENC[fc1:<key id>:<data>], as fleetconf seal makes it");
     assertThatThrownBy(() -> Sealing.parsePublic("ssh-ed25519 AAAA")).hasMessage("a seal key starts with 'x25519:'");
+    assertThatThrownBy(() -> Layout.read("", file("global/db.yaml", "password: ENC[fc1:0011223344556677:short]\n"),
+        Unsealer.KEEP_SEALED)).hasMessageContaining("a sealed value must be ENC[fc1:<key id>:<data>]");
+    Sealing.checkShape(mine);
   }
 
   private static SortedMap<String, String> file(String path, String text) {
