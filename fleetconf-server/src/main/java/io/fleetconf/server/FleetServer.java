@@ -109,7 +109,7 @@ public final class FleetServer implements AutoCloseable {
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       FleetStatus status = new FleetStatus(replica, clock);
       GitSources git = GitSources.start(settings.git(), settings.dataDir(), replica, clock,
-          io.fleetconf.server.git.SealKey.load(store, keyring));
+          () -> io.fleetconf.server.git.SealKey.load(store, keyring));
       NettyServer http;
       try {
         Router router = new Router(authentication, replica::ready);

@@ -27,12 +27,14 @@ public final class GitSources implements AutoCloseable {
   public static final String CLONES_DIR = "git";
   private final List<GitFollower> followers;
   private final GitSettings settings;
-  private final java.security.KeyPair sealKey;
+  /** The seal key pair, made or read the first time it is needed, so a server that never seals keeps none. */
+  private final java.util.function.Supplier<java.security.KeyPair> sealKey;
   private final SynchronousQueue<Boolean> stop = new SynchronousQueue<>();
   private volatile boolean closed;
   private final Thread poller;
 
-  private GitSources(List<GitFollower> followers, GitSettings settings, java.security.KeyPair sealKey) {
+  private GitSources(List<GitFollower> followers, GitSettings settings,
+      java.util.function.Supplier<java.security.KeyPair> sealKey) {
     this.followers = followers;
     this.sealKey = sealKey;
     this.settings = settings;
@@ -41,17 +43,19 @@ public final class GitSources implements AutoCloseable {
 
   /**
    * Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling;
-   * sealed values in the files are opened with {@code sealKey}.
+   * sealed values in the files are opened with the key pair {@code sealKey} gives (asked once, when
+   * first needed).
    */
   public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock,
-      java.security.KeyPair sealKey) {
+      java.util.function.Supplier<java.security.KeyPair> sealKey) {
+    java.util.function.Supplier<java.security.KeyPair> once = once(sealKey);
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
         .map(source -> new GitFollower(source, dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), replica,
-            clock, (self, desired) -> refuseOverlap(all, self, desired), io.fleetconf.git.Unsealer.with(sealKey)))
+            clock, (self, desired) -> refuseOverlap(all, self, desired), (key, sealed) -> io.fleetconf.git.Sealing.open(once.get(), key, sealed)))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
-    GitSources sources = new GitSources(followers, settings, sealKey);
+    GitSources sources = new GitSources(followers, settings, once);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
@@ -84,7 +88,19 @@ public final class GitSources implements AutoCloseable {
 
   /** The public key {@code fleetconf seal} seals to. */
   public java.security.PublicKey sealKey() {
-    return sealKey.getPublic();
+    return sealKey.get().getPublic();
+  }
+
+  private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> make) {
+    java.util.concurrent.atomic.AtomicReference<T> made = new java.util.concurrent.atomic.AtomicReference<>();
+    return () -> {
+      synchronized (made) {
+        if (made.get() == null) {
+          made.set(make.get());
+        }
+        return made.get();
+      }
+    };
   }
 
   /** Every source's status, in the order they were given. */
