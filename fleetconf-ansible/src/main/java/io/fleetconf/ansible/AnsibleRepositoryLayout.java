@@ -42,7 +42,7 @@ public final class AnsibleRepositoryLayout implements RepositoryLayout {
   }
 
   @Override
-  public DesiredState read(String root, SortedMap<String, String> files) {
+  public DesiredState read(String root, SortedMap<String, String> files, io.fleetconf.git.Unsealer unsealer) {
     String prefix = root.isEmpty() ? "" : root + "/";
     Path copy = copy(prefix, files);
     try {

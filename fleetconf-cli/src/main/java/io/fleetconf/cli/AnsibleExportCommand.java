@@ -172,7 +172,8 @@ final class AnsibleExportCommand implements Callable<Integer> {
     }
   }
 
-  private static void delete(Path dir) throws IOException {
+  /** Deletes {@code dir} and all below it, if it exists. */
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

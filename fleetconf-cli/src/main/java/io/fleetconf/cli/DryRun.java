@@ -39,7 +39,7 @@ final class DryRun {
     return valid ? 0 : 1;
   }
 
-  private static String line(JsonNode difference) {
+  static String line(JsonNode difference) {
     String path = difference.get("path").asText();
     return switch (difference.get("action").asText()) {
       case "create" -> "+ " + path + " = " + Output.value(difference.get("to"));

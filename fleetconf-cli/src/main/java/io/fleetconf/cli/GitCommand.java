@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "git", mixinStandardHelpOptions = true, description = "The Git repositories the server follows.",
-    subcommands = GitCommand.Status.class)
+    subcommands = {GitCommand.Status.class, GitPlanCommand.class})
 final class GitCommand {
 
   @Command(name = "status", mixinStandardHelpOptions = true,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class, ExportCommand.class,
         AgentCommand.class, FleetCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
         SecretsCommand.class, GitCommand.class, BackupCommand.class, MigrateCommand.class, AdminTokenCommand.class,
-        K8sCommand.class, LogLevelCommand.class, CompletionCommand.class, RolloutCommand.class,
+        K8sCommand.class, LogLevelCommand.class, CompletionCommand.class, RolloutCommand.class, SealCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -28,13 +28,21 @@ import java.util.TreeMap;
  * @param namespaces {@code <scope>/<namespace>} to the repository path of the file that defines it
  * @param devices the registry's devices by id
  * @param registryFile the repository path of the registry, when there is one
+ * @param secrets the entries that were sealed in the files, to be kept as secrets
  */
 public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, String> namespaces,
-    SortedMap<DeviceId, Device> devices, Optional<String> registryFile) {
+    SortedMap<DeviceId, Device> devices, Optional<String> registryFile, java.util.SortedSet<Key> secrets) {
   public static final DesiredState EMPTY = new DesiredState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
-      Optional.empty());
+      Optional.empty(), new java.util.TreeSet<>());
+
+  /** A state with no sealed entries. */
+  public DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, String> namespaces,
+      SortedMap<DeviceId, Device> devices, Optional<String> registryFile) {
+    this(entries, namespaces, devices, registryFile, new java.util.TreeSet<>());
+  }
 
   public DesiredState {
+    secrets = Collections.unmodifiableSortedSet(new java.util.TreeSet<>(secrets));
     entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
     namespaces = Collections.unmodifiableSortedMap(new TreeMap<>(namespaces));
     devices = Collections.unmodifiableSortedMap(new TreeMap<>(devices));
@@ -63,7 +71,7 @@ public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, Stri
       List<Entry> inScope = new ArrayList<>();
       entries.forEach((key, value) -> {
         if (key.scope().equals(scope)) {
-          inScope.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1));
+          inScope.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1, secrets.contains(key)));
         }
       });
       layers.add(Layer.of(inScope));

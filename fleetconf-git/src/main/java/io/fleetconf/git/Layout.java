@@ -28,11 +28,18 @@ import java.util.regex.Pattern;
  * import} makes them. Markdown files and files starting with a dot are ignored; any other file under
  * a scope directory is refused, so that a misspelt name fails instead of being silently skipped.
  * Works on file texts only, so that the server and (later) the agent read a repository alike.
+ *
+ * <p>A top-level value {@code ENC[...]} is sealed ({@link Sealing}): it is opened as it is read and
+ * becomes a secret. A top-level key whose name marks a secret ({@link #mustBeSealed}) must be sealed;
+ * its plaintext in a file refuses the state, and so does {@code ENC[...]} nested inside a value.
  */
 public final class Layout {
   public static final String REGISTRY = "devices.yaml";
   private static final List<String> SCOPE_DIRS = List.of("defaults", "global", "groups", "devices");
   private static final Pattern LINE = Pattern.compile(" at line (\\d+)");
+  /** Key names that mark a secret: the name itself, or its last {@code _}-separated part(s). */
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?:.*_)?(?:secret|password|passwd|token|api_key|private_key|credentials)");
 
   private Layout() {}
 
@@ -43,8 +50,14 @@ public final class Layout {
    * @throws LayoutException naming the first file that is refused, with the line when known
    */
   public static DesiredState read(String root, SortedMap<String, String> files) {
+    return read(root, files, Unsealer.NONE);
+  }
+
+  /** As {@link #read(String, SortedMap)}, opening sealed values with {@code unsealer}. */
+  public static DesiredState read(String root, SortedMap<String, String> files, Unsealer unsealer) {
     String prefix = root.isEmpty() ? "" : root + "/";
     SortedMap<Key, JsonNode> entries = new TreeMap<>();
+    java.util.SortedSet<Key> secrets = new java.util.TreeSet<>();
     SortedMap<Key, String> namespaces = new TreeMap<>();
     SortedMap<DeviceId, Device> devices = new TreeMap<>();
     Optional<String> registry = Optional.empty();
@@ -68,9 +81,9 @@ public final class Layout {
         throw new LayoutException(path, OptionalInt.empty(), "namespace " + namespace.get()
             + " is already defined by " + other + "; keep one file per namespace");
       }
-      entries.putAll(entries(path, namespace.get(), file.getValue()));
+      entries.putAll(entries(path, namespace.get(), file.getValue(), unsealer, secrets));
     }
-    return new DesiredState(entries, namespaces, devices, registry);
+    return new DesiredState(entries, namespaces, devices, registry, secrets);
   }
 
   private static boolean ignored(String path) {
@@ -108,7 +121,13 @@ public final class Layout {
     }
   }
 
-  private static Map<Key, JsonNode> entries(String path, Key namespace, String text) {
+  /** Whether a top-level key of this name must hold a sealed value: secret, password, token and the like. */
+  public static boolean mustBeSealed(String name) {
+    return SECRET_NAME.matcher(name.toLowerCase(java.util.Locale.ROOT)).matches();
+  }
+
+  private static Map<Key, JsonNode> entries(String path, Key namespace, String text, Unsealer unsealer,
+      java.util.Set<Key> secrets) {
     JsonNode document = parse(path, text);
     if (!document.isObject()) {
       throw new LayoutException(path, OptionalInt.of(1), "the file must hold a map of keys at its top level");
@@ -117,13 +136,37 @@ public final class Layout {
     for (Map.Entry<String, JsonNode> field : document.properties()) {
       try {
         Key key = new Key(namespace.scope(), KeyPath.parse(namespace.path() + "/" + field.getKey()));
-        Mutation.Put.of(key, field.getValue()); // the limits any write meets
-        entries.put(key, field.getValue());
+        JsonNode value = field.getValue();
+        if (value.isTextual() && Sealing.isSealed(value.asText())) {
+          value = com.fasterxml.jackson.databind.node.TextNode.valueOf(unsealer.open(key, value.asText()));
+          secrets.add(key);
+        } else {
+          refuseUnsealed(key, field.getKey(), value);
+        }
+        Mutation.Put.of(key, value); // the limits any write meets
+        entries.put(key, value);
       } catch (InvalidInputException e) {
         throw new LayoutException(path, lineOf(text, field.getKey()), e.getMessage());
       }
     }
     return entries;
+  }
+
+  /** Refuses a plaintext where a secret's name demands a sealed value, and a sealed value inside another. */
+  private static void refuseUnsealed(Key key, String name, JsonNode value) {
+    if (mustBeSealed(name)) {
+      throw new InvalidInputException("unsealed_secret", key + " must be sealed, as its name marks a secret: "
+          + "commit the ENC[...] that fleetconf seal makes, never the plaintext");
+    }
+    if (!value.isValueNode()) {
+      value.forEach(inner -> {
+        if (inner.isTextual() && Sealing.isSealed(inner.asText())) {
+          throw new InvalidInputException("invalid_sealed_value", key
+              + " holds ENC[...] inside a map or list; a sealed value must be a whole top-level value");
+        }
+        refuseUnsealed(key, "", inner);
+      });
+    }
   }
 
   private static JsonNode parse(String path, String text) {

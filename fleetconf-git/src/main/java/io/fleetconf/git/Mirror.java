@@ -75,6 +75,36 @@ public final class Mirror implements AutoCloseable {
   }
 
   /**
+   * Opens an existing repository (a working tree or a bare one) to read commits from, the layout
+   * under {@code path}; nothing is fetched. For {@code fleetconf git plan}.
+   */
+  public static Mirror local(Path repo, String path) {
+    GitSource source = new GitSource("local", repo.toString(), GitSource.DEFAULT_BRANCH, path);
+    try {
+      Repository repository = new FileRepositoryBuilder().readEnvironment().findGitDir(repo.toFile()).build();
+      if (repository.getDirectory() == null || !repository.getObjectDatabase().exists()) {
+        throw new GitFetchException("no git repository at " + repo);
+      }
+      return new Mirror(source, repository, GitCredentials.NONE, RepositoryLayout.FLEETCONF);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new GitFetchException("no git repository at " + repo);
+    }
+  }
+
+  /** The commit id {@code revision} (a branch, tag, id or expression such as {@code HEAD~1}) names. */
+  public String resolve(String revision) {
+    try {
+      ObjectId id = repository.resolve(revision + "^{commit}");
+      if (id == null) {
+        throw new GitFetchException("no commit '" + revision + "' in " + source.url());
+      }
+      return id.name();
+    } catch (IOException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
+      throw new GitFetchException("no commit '" + revision + "' in " + source.url());
+    }
+  }
+
+  /**
    * Fetches the branch (a force-push included) and answers its tip.
    *
    * @throws GitFetchException when the repository or the branch cannot be reached; the message
@@ -226,7 +256,12 @@ public final class Mirror implements AutoCloseable {
 
   /** The desired state at {@code commitId}, read from the source's sub-path in the mirror's layout. */
   public DesiredState read(String commitId) {
-    return layout.read(source.path(), files(commitId));
+    return read(commitId, Unsealer.NONE);
+  }
+
+  /** As {@link #read(String)}, opening sealed values with {@code unsealer}. */
+  public DesiredState read(String commitId, Unsealer unsealer) {
+    return layout.read(source.path(), files(commitId), unsealer);
   }
 
   /** Every file at or below the source's sub-path at {@code commitId}, by repository path. */

@@ -63,17 +63,18 @@ public final class Reconcile {
       Set<DeviceId> removed, List<Mutation> mutations) {
     Set<Key> namespaces = new TreeSet<>(previous.namespaces().keySet());
     namespaces.addAll(desired.namespaces().keySet());
-    Map<Key, JsonNode> stored = new TreeMap<>();
+    Map<Key, Entry> stored = new TreeMap<>();
     for (Entry entry : current) {
       if (!entry.key().path().isRoot() && namespaces.contains(DesiredState.namespaceOf(entry.key()))) {
-        stored.put(entry.key(), entry.value());
+        stored.put(entry.key(), entry);
       }
     }
     desired.entries().forEach((key, value) -> {
-      JsonNode have = stored.get(key);
+      Entry have = stored.get(key);
+      boolean secret = desired.secrets().contains(key);
       // Compared as text, so that a change of key order or of a number's spelling is a change too.
-      if (have == null || !Json.write(have).equals(Json.write(value))) {
-        mutations.add(Mutation.Put.of(key, value));
+      if (have == null || !Json.write(have.value()).equals(Json.write(value)) || secret && !have.secret()) {
+        mutations.add(new Mutation.Put(key, value, Optional.empty(), secret));
       }
     });
     stored.keySet().stream()

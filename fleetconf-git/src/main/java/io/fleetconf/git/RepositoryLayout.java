@@ -20,8 +20,8 @@ public interface RepositoryLayout {
     }
 
     @Override
-    public DesiredState read(String root, SortedMap<String, String> files) {
-      return Layout.read(root, files);
+    public DesiredState read(String root, SortedMap<String, String> files, Unsealer unsealer) {
+      return Layout.read(root, files, unsealer);
     }
   };
 
@@ -29,11 +29,12 @@ public interface RepositoryLayout {
   String name();
 
   /**
-   * The desired state the files under {@code root} ("" for the repository's top) give.
+   * The desired state the files under {@code root} ("" for the repository's top) give, sealed
+   * values opened with {@code unsealer}.
    *
    * @throws LayoutException naming the file that is refused, with the line when known
    */
-  DesiredState read(String root, SortedMap<String, String> files);
+  DesiredState read(String root, SortedMap<String, String> files, Unsealer unsealer);
 
   /** The layout named {@code name}; the error lists the layouts there are. */
   static RepositoryLayout named(String name) {

@@ -80,7 +80,7 @@ public final class FleetServer implements AutoCloseable {
     createPrivately(settings.dataDir());
     Store store = settings.storeUrl().open(Clock.systemUTC());
     try {
-      Keyring.open(store, masterKey(settings, store));
+      Keyring keyring = Keyring.open(store, masterKey(settings, store));
       Replica replica = new Replica(store, settings.watchHistory(),
           new io.fleetconf.server.consul.ConsulKeys(settings.consulRoot()));
       Clock clock = Clock.systemUTC();
@@ -108,7 +108,8 @@ public final class FleetServer implements AutoCloseable {
       Optional<ServerTls> tls = tls(settings, ca, certificates, authentication);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       FleetStatus status = new FleetStatus(replica, clock);
-      GitSources git = GitSources.start(settings.git(), settings.dataDir(), replica, clock);
+      GitSources git = GitSources.start(settings.git(), settings.dataDir(), replica, clock,
+          () -> io.fleetconf.server.git.SealKey.load(store, keyring));
       NettyServer http;
       try {
         Router router = new Router(authentication, replica::ready);

@@ -48,6 +48,11 @@ public final class TestGit implements AutoCloseable {
     return bare.toString();
   }
 
+  /** The working clone's directory, where branches are made and files written. */
+  public Path workTree() {
+    return work;
+  }
+
   /** Writes (or with {@code null}, deletes) files in the working clone, by repository path. */
   public TestGit write(Map<String, String> files) {
     files.forEach((path, text) -> {

@@ -69,6 +69,7 @@ class OpenApiTest {
       "GET /api/v1/rollouts/{id}",
       "POST /api/v1/rollouts/{id}/{action}",
       "POST /api/v1/git/sources/{source}/webhook",
+      "GET /api/v1/seal/key",
       "POST /api/v1/devices/{id}/certificate",
       "GET /api/v1/whoami",
       "GET /api/v1/tokens",

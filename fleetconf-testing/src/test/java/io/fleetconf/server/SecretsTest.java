@@ -2,6 +2,7 @@ package io.fleetconf.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetconf.testing.LogCapture;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
@@ -9,47 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A secret is readable where it should be, and nowhere else: not on disk, not in the log, not in history. */
 class SecretsTest {
   @RegisterExtension final TestServer server = TestServer.fresh().tls();
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    private final SimpleFormatter formatter = new SimpleFormatter();
-
-    @Override
-    public void publish(LogRecord record) {
-      log.add(formatter.format(record));
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  @RegisterExtension final LogCapture log = new LogCapture();
   private final String plaintext = "dvr-pass-" + UUID.randomUUID();
-
-  @BeforeEach
-  void captureLog() {
-    capture.setLevel(Level.ALL);
-    Logger.getLogger("").addHandler(capture);
-  }
-
-  @AfterEach
-  void releaseLog() {
-    Logger.getLogger("").removeHandler(capture);
-  }
 
   @Test
   void aSecretReachesOnlyTheDevicesItConcernsAndIsStoredAndShownOnlySealedOrMasked() throws Exception {
@@ -107,7 +75,7 @@ class SecretsTest {
             .doesNotContain(plaintext);
       }
     }
-    assertThat(log).isNotEmpty().noneMatch(line -> line.contains(plaintext));
+    assertThat(log.lines()).isNotEmpty().noneMatch(line -> line.contains(plaintext));
   }
 
   /**

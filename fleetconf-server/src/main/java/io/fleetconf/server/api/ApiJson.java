@@ -165,4 +165,25 @@ public final class ApiJson {
     map.forEach(out::put);
     return out;
   }
+
+  /** The answer to a dry run: the change set, the schemas' verdict, and the devices it changes, alike ones grouped. */
+  public static ObjectNode dryRun(io.fleetconf.server.Impact impact, Sight sight) {
+    ObjectNode out = object();
+    out.put("dryRun", true);
+    out.set("changeSet", changeSet(impact.changeSet(), sight));
+    ObjectNode schema = out.putObject("schema");
+    schema.put("valid", impact.schemaRefusal().isEmpty());
+    impact.schemaRefusal().ifPresent(refusal -> schema.put("message", refusal));
+    out.put("devices", impact.devices().size());
+    ArrayNode groups = out.putArray("impact");
+    for (io.fleetconf.server.Impact.Group group : impact.groups()) {
+      ObjectNode item = groups.addObject();
+      item.put("kind", group.kind().name().toLowerCase(java.util.Locale.ROOT));
+      ArrayNode devices = item.putArray("devices");
+      group.devices().forEach(device -> devices.add(device.toString()));
+      ArrayNode differences = item.putArray("differences");
+      group.differences().forEach(d -> differences.add(difference(d.name(), "path", d.from(), d.to())));
+    }
+    return out;
+  }
 }

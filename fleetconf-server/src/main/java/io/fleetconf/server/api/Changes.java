@@ -1,6 +1,5 @@
 package io.fleetconf.server.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.Proposal;
@@ -9,7 +8,6 @@ import io.fleetconf.server.Replica;
 import io.fleetconf.server.http.Request;
 import io.fleetconf.server.http.Response;
 import io.fleetconf.server.RolloutPolicy;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -33,32 +31,17 @@ final class Changes {
           .orElseGet(() -> answer.apply(replica.commit(proposal)));
     }
     Access.readDevices(request); // the impact names devices and shows their config
-    Impact impact = replica.preview(proposal, Access.revealsSecrets(request), key -> Access.mayRead(request, key));
-    return Response.ok(json(impact, Access.sight(request), policy));
-  }
-
-  private static ObjectNode json(Impact impact, ApiJson.Sight sight, Optional<RolloutPolicy> policy) {
-    ObjectNode out = ApiJson.object();
-    out.put("dryRun", true);
+    // mask=true: secrets masked even for a token that may read them (a plan printed in a CI log).
+    boolean mask = request.flag("mask");
+    Impact impact = replica.preview(proposal, Access.revealsSecrets(request) && !mask,
+        key -> Access.mayRead(request, key));
+    ApiJson.Sight seen = Access.sight(request);
+    ObjectNode out = ApiJson.dryRun(impact, mask ? new ApiJson.Sight(seen.keys(), seen.devices(), false) : seen);
     if (policy.isPresent()) {
       out.put("rollout", policy.get().name()); // the policy the write would go out with
     } else {
       out.putNull("rollout");
     }
-    out.set("changeSet", ApiJson.changeSet(impact.changeSet(), sight));
-    ObjectNode schema = out.putObject("schema");
-    schema.put("valid", impact.schemaRefusal().isEmpty());
-    impact.schemaRefusal().ifPresent(refusal -> schema.put("message", refusal));
-    out.put("devices", impact.devices().size());
-    ArrayNode groups = out.putArray("impact");
-    for (Impact.Group group : impact.groups()) {
-      ObjectNode item = groups.addObject();
-      item.put("kind", group.kind().name().toLowerCase(Locale.ROOT));
-      ArrayNode devices = item.putArray("devices");
-      group.devices().forEach(device -> devices.add(device.toString()));
-      ArrayNode differences = item.putArray("differences");
-      group.differences().forEach(d -> differences.add(ApiJson.difference(d.name(), "path", d.from(), d.to())));
-    }
-    return out;
+    return Response.ok(out);
   }
 }

@@ -156,7 +156,7 @@ final class EntriesApi {
     }
     String message = Bodies.optionalText(body, "message").orElse("");
     Access.write(request, mutations);
-    return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(), mutations),
+    return Changes.make(replica, request, proposal(request, body, message, mutations),
         done -> {
           mutations.stream().filter(m -> m instanceof Mutation.DeleteDevice)
               .forEach(m -> DevicesApi.revokeCredentials(request, ((Mutation.DeleteDevice) m).id()));
@@ -165,6 +165,23 @@ final class EntriesApi {
           out.put("changes", done.changes().size());
           return Response.ok(out).at(done.revision());
         });
+  }
+
+  /**
+   * The proposal of a batch. A dry run may name the Git {@code commit} it previews ({@code fleetconf
+   * git plan}): it is then checked as that commit would be, writes to what a source owns included.
+   * Only a source applies commits, so a real write naming one is refused.
+   */
+  private static Proposal proposal(Request request, JsonNode body, String message, List<Mutation> mutations) {
+    Optional<String> commit = Bodies.optionalText(body, "commit");
+    if (commit.isEmpty()) {
+      return new Proposal(request.principal(), message, request.source(), mutations);
+    }
+    if (!request.flag("dry_run")) {
+      throw new InvalidInputException("invalid_body", "field 'commit' is for dry runs only (dry_run=true):"
+          + " only a git source applies commits");
+    }
+    return Proposal.ofCommit(request.principal(), message, commit.get(), mutations);
   }
 
   /**

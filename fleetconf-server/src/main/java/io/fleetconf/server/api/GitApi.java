@@ -12,9 +12,10 @@ import io.fleetconf.server.http.Router;
 import java.util.Locale;
 
 /**
- * {@code GET /api/v1/git/sources}: the Git sources this server follows and where each stands; and
+ * {@code GET /api/v1/git/sources}: the Git sources this server follows and where each stands;
  * {@code POST /api/v1/git/sources/NAME/webhook}, each source's push webhook, which needs no token
- * (forges cannot send one) but the signature of the source's webhook secret.
+ * (forges cannot send one) but the signature of the source's webhook secret; and
+ * {@code GET /api/v1/seal/key}: the public key that {@code fleetconf seal} seals secrets to.
  */
 public final class GitApi {
   private final GitSources sources;
@@ -25,6 +26,7 @@ public final class GitApi {
 
   public void register(Router router) {
     router.on("GET", "/api/v1/git/sources", this::list);
+    router.on("GET", "/api/v1/seal/key", this::sealKey);
     // Source names are [a-z0-9_-], so each is a path segment as it is.
     sources.statuses().forEach(status -> router.open("POST", webhookPath(status.source().name()),
         request -> webhook(status.source().name(), request)));
@@ -52,6 +54,14 @@ public final class GitApi {
         return Response.json(202, out);
       }
     }
+  }
+
+  private Response sealKey(Request request) {
+    Access.operator(request, "read the seal key");
+    ObjectNode out = ApiJson.object();
+    out.put("key", io.fleetconf.git.Sealing.publicText(sources.sealKey()));
+    out.put("keyId", io.fleetconf.git.Sealing.keyId(sources.sealKey()));
+    return Response.json(200, out);
   }
 
   private Response list(Request request) {

@@ -39,12 +39,15 @@ final class GitFollower implements AutoCloseable {
   private final Clock clock;
   /** Refuses a state that defines what another source owns. */
   private final BiConsumer<GitFollower, DesiredState> overlap;
+  /** Opens the sealed values of the files with the server's seal key. */
+  private final io.fleetconf.git.Unsealer unsealer;
   private volatile SourceStatus status;
 
   GitFollower(GitSource source, io.fleetconf.git.GitCredentials credentials, Path cloneDir,
       io.fleetconf.git.RepositoryLayout format, Replica replica, Clock clock,
-      BiConsumer<GitFollower, DesiredState> overlap) {
+      BiConsumer<GitFollower, DesiredState> overlap, io.fleetconf.git.Unsealer unsealer) {
     this.source = source;
+    this.unsealer = unsealer;
     this.overlap = overlap;
     this.mirror = Mirror.open(cloneDir, source, credentials, format);
     this.replica = replica;
@@ -57,7 +60,7 @@ final class GitFollower implements AutoCloseable {
     String subject = "";
     try {
       subject = mirror.commit(commit).subject();
-      mirror.read(commit);
+      mirror.read(commit, unsealer);
     } catch (LayoutException e) {
       return new Refusal(commit, subject, Optional.of(e.file()), e.line(), e.reason());
     } catch (RuntimeException gone) {
@@ -86,7 +89,7 @@ final class GitFollower implements AutoCloseable {
 
   private DesiredState readQuietly(String commit) {
     try {
-      return mirror.read(commit);
+      return mirror.read(commit, unsealer);
     } catch (RuntimeException gone) {
       return DesiredState.EMPTY; // the clone was lost: ownership comes back with the next commit applied
     }
@@ -177,7 +180,7 @@ final class GitFollower implements AutoCloseable {
   private Optional<Cursor.Stored> take(Commit commit, String message, Cursor.Stored from) {
     Refusal refusal;
     try {
-      DesiredState desired = mirror.read(commit.id());
+      DesiredState desired = mirror.read(commit.id(), unsealer);
       overlap.accept(this, desired);
       Cursor next = from.cursor().applied(commit.id(), desired);
       apply(commit, message, from, next, desired);

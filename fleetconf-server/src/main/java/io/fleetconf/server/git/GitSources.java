@@ -56,28 +56,39 @@ public final class GitSources implements AutoCloseable {
 
   private record Stop() implements Wake {}
 
+  /** The seal key pair, made or read the first time it is needed, so a server that never seals keeps none. */
+  private final java.util.function.Supplier<java.security.KeyPair> sealKey;
+
   private GitSources(List<GitFollower> followers, GitSettings settings, Leadership leadership,
-      Map<String, byte[]> webhookSecrets) {
+      Map<String, byte[]> webhookSecrets, java.util.function.Supplier<java.security.KeyPair> sealKey) {
     this.followers = followers;
+    this.sealKey = sealKey;
     this.settings = settings;
     this.leadership = leadership;
     this.webhookSecrets = webhookSecrets;
     this.poller = Thread.ofVirtual().name("git-poller").unstarted(this::pollForever);
   }
 
-  /** Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling. */
-  public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock) {
+  /**
+   * Opens each source's clone under {@code dataDir}, guards the replica's writes, and starts polling;
+   * sealed values in the files are opened with the key pair {@code sealKey} gives (asked once, when
+   * first needed).
+   */
+  public static GitSources start(GitSettings settings, Path dataDir, Replica replica, Clock clock,
+      java.util.function.Supplier<java.security.KeyPair> sealKey) {
     settings.sources().forEach(source -> settings.access(source).credentials().check(source.name()));
     Map<String, byte[]> secrets = webhookSecrets(settings);
+    java.util.function.Supplier<java.security.KeyPair> once = once(sealKey);
+    io.fleetconf.git.Unsealer unsealer = (key, sealed) -> io.fleetconf.git.Sealing.open(once.get(), key, sealed);
     List<GitFollower> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     all.addAll(settings.sources().stream()
         .map(source -> new GitFollower(source, settings.access(source).credentials(),
             dataDir.resolve(CLONES_DIR).resolve(source.name() + ".git"), settings.formatOf(source), replica,
-            clock, (self, desired) -> refuseOverlap(all, self, desired)))
+            clock, (self, desired) -> refuseOverlap(all, self, desired), unsealer))
         .toList());
     List<GitFollower> followers = List.copyOf(all);
     GitSources sources = new GitSources(followers, settings,
-        followers.isEmpty() ? Leadership.ALONE : replica.store().leadership(), secrets);
+        followers.isEmpty() ? Leadership.ALONE : replica.store().leadership(), secrets, once);
     replica.guardWith(sources::refuseOwned);
     if (!followers.isEmpty()) {
       followers.forEach(f -> LOG.log(System.Logger.Level.INFO, "following git source " + f.source()
@@ -179,6 +190,22 @@ public final class GitSources implements AutoCloseable {
     return verdict;
   }
 
+  /** The public key {@code fleetconf seal} seals to. */
+  public java.security.PublicKey sealKey() {
+    return sealKey.get().getPublic();
+  }
+
+  private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> make) {
+    java.util.concurrent.atomic.AtomicReference<T> made = new java.util.concurrent.atomic.AtomicReference<>();
+    return () -> {
+      synchronized (made) {
+        if (made.get() == null) {
+          made.set(make.get());
+        }
+        return made.get();
+      }
+    };
+  }
 
   /** Every source's status, in the order they were given. */
   public List<SourceStatus> statuses() {

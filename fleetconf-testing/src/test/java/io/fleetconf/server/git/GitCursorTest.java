@@ -31,7 +31,7 @@ class GitCursorTest {
       store.putSetting("git.fleet.applied", first);
       GitFollower follower = new GitFollower(new GitSource("fleet", git.url(), "main", ""),
           io.fleetconf.git.GitCredentials.NONE, dir.resolve("clone.git"), io.fleetconf.git.RepositoryLayout.FLEETCONF,
-          replica, Clock.systemUTC(), (self, desired) -> { });
+          replica, Clock.systemUTC(), (self, desired) -> { }, io.fleetconf.git.Unsealer.NONE);
 
       follower.poll();
       assertThat(store.revision()).isEqualTo(Revision.ZERO); // not applied again

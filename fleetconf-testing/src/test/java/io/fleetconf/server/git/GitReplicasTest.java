@@ -151,7 +151,8 @@ class GitReplicasTest {
     Replica replica = new Replica(open());
     opened.add(replica);
     GitFollower follower = new GitFollower(source, io.fleetconf.git.GitCredentials.NONE, dir.resolve(name + ".git"),
-        io.fleetconf.git.RepositoryLayout.FLEETCONF, replica, Clock.systemUTC(), (self, desired) -> { });
+        io.fleetconf.git.RepositoryLayout.FLEETCONF, replica, Clock.systemUTC(), (self, desired) -> { },
+        io.fleetconf.git.Unsealer.NONE);
     opened.add(follower);
     return follower;
   }

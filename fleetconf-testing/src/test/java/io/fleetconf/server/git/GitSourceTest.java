@@ -60,6 +60,10 @@ class GitSourceTest {
     git.push();
     follow(url.apply(git));
     Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(gitChangeSets()).hasSize(1));
+    // History reads the store, which has the change set a moment before the live state does; the
+    // source says "applied" only once the live state has it too.
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(server.get("/api/v1/git/sources").json()
+        .at("/sources/0/applied").asText()).isEqualTo(commit));
     return commit;
   }
 
