@@ -79,13 +79,12 @@ final class AnsibleFilters {
       return v;
     });
     filter(context, "bool", (v, a, k) -> v == null || v instanceof Boolean ? v
-        : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || Long.valueOf(1).equals(v));
+        : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || PythonComparison.equal(v, 1L));
     filter(context, "string", (v, a, k) -> Python.str(v));
     filter(context, "int", (v, a, k) -> toInt(v, a.length > 0 ? a[0] : k.getOrDefault("default", 0L),
         a.length > 1 ? ((Number) a[1]).intValue() : k.get("base") instanceof Number n ? n.intValue() : 10));
     filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
     filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
-    filter(context, "title", (v, a, k) -> Python.title(str(v)));
     filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
     filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
@@ -144,7 +143,6 @@ final class AnsibleFilters {
       }
       return dict;
     });
-    filter(context, "unique", (v, a, k) -> new ArrayList<>(new LinkedHashSet<>(list(v))));
     filter(context, "union", (v, a, k) -> {
       LinkedHashSet<Object> all = new LinkedHashSet<>(list(v));
       all.addAll(list(arg(a, 0)));
