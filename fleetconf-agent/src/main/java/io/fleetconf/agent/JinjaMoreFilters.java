@@ -41,8 +41,8 @@ final class JinjaMoreFilters {
       context.registerFilter(new AdvancedFilter() {
         @Override
         public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-          boolean onFalse = pythonTruthy(arg(args, kwargs, 1, "boolean", false));
-          return value instanceof Undefined || onFalse && !pythonTruthy(value) ? arg(args, kwargs, 0, "default_value", "") : value;
+          boolean onFalse = pythonTruthy(JinjaFilters.arg(args, kwargs, 1, "boolean", false));
+          return value instanceof Undefined || onFalse && !pythonTruthy(value) ? JinjaFilters.arg(args, kwargs, 0, "default_value", "") : value;
         }
 
         @Override
@@ -52,7 +52,7 @@ final class JinjaMoreFilters {
       });
     }
     filter(context, "trim", (v, a, k) -> {
-      Object chars = arg(a, k, 0, "chars", null);
+      Object chars = JinjaFilters.arg(a, k, 0, "chars", null);
       return chars == null ? Python.str(v).strip() : strip(Python.str(v), Python.str(chars));
     });
     filter(context, "indent", JinjaMoreFilters::indent);
@@ -64,7 +64,7 @@ final class JinjaMoreFilters {
       }
       return out.toString();
     });
-    filter(context, "split", (v, a, k) -> split(Python.str(v), arg(a, k, 0, "sep", null), arg(a, k, 1, "maxsplit", -1L)));
+    filter(context, "split", (v, a, k) -> split(Python.str(v), JinjaFilters.arg(a, k, 0, "sep", null), JinjaFilters.arg(a, k, 1, "maxsplit", -1L)));
     filter(context, "urlencode", (v, a, k) -> {
       if (v instanceof Map<?, ?> map) {
         List<String> pairs = new ArrayList<>();
@@ -75,21 +75,21 @@ final class JinjaMoreFilters {
       return quote(Python.str(v), "/");
     });
     filter(context, "dictsort", (v, a, k) -> {
-      boolean caseSensitive = truthy(arg(a, k, 0, "case_sensitive", false));
-      int by = switch (Python.str(arg(a, k, 1, "by", "key"))) {
+      boolean caseSensitive = truthy(JinjaFilters.arg(a, k, 0, "case_sensitive", false));
+      int by = switch (Python.str(JinjaFilters.arg(a, k, 1, "by", "key"))) {
         case "key" -> 0;
         case "value" -> 1;
         default -> throw new PythonError("You can only sort by either \"key\" or \"value\"");
       };
       List<Object> pairs = new ArrayList<>();
       ((Map<?, ?>) v).forEach((key, value) -> pairs.add(new Python.Tuple(java.util.Arrays.asList(key, value))));
-      Comparator<Object> order = order(pair -> fold(((List<?>) pair).get(by), caseSensitive));
-      pairs.sort(truthy(arg(a, k, 2, "reverse", false)) ? order.reversed() : order);
+      Comparator<Object> order = JinjaFilters.comparator(pair -> fold(((List<?>) pair).get(by), caseSensitive));
+      pairs.sort(truthy(JinjaFilters.arg(a, k, 2, "reverse", false)) ? order.reversed() : order);
       return pairs;
     });
     filter(context, "unique", (v, a, k) -> {
-      Object attribute = arg(a, k, 1, "attribute", null);
-      boolean caseSensitive = truthy(arg(a, k, 0, "case_sensitive", false));
+      Object attribute = JinjaFilters.arg(a, k, 1, "attribute", null);
+      boolean caseSensitive = truthy(JinjaFilters.arg(a, k, 0, "case_sensitive", false));
       List<Object> seen = new ArrayList<>();
       List<Object> unique = new ArrayList<>();
       for (Object item : JinjaFilters.items(v)) {
@@ -115,9 +115,9 @@ final class JinjaMoreFilters {
 
   /** Jinja2's {@code groupby(attribute, default=None, case_sensitive=False)}: sorted by the key, the first item's key shown. */
   private static Object groupby(Object value, Object[] args, Map<String, Object> kwargs) {
-    Object attribute = arg(args, kwargs, 0, "attribute", null);
-    Object fallback = arg(args, kwargs, 1, "default", null);
-    boolean caseSensitive = truthy(arg(args, kwargs, 2, "case_sensitive", false));
+    Object attribute = JinjaFilters.arg(args, kwargs, 0, "attribute", null);
+    Object fallback = JinjaFilters.arg(args, kwargs, 1, "default", null);
+    boolean caseSensitive = truthy(JinjaFilters.arg(args, kwargs, 2, "case_sensitive", false));
     Function<Object, Object> grouper = item -> {
       try {
         return JinjaFilters.attribute(item, attribute);
@@ -129,7 +129,7 @@ final class JinjaMoreFilters {
       }
     };
     List<Object> items = JinjaFilters.items(value);
-    items.sort(order(item -> fold(grouper.apply(item), caseSensitive)));
+    items.sort(JinjaFilters.comparator(item -> fold(grouper.apply(item), caseSensitive)));
     List<Object> groups = new ArrayList<>();
     List<Object> current = null;
     Object currentKey = null;
@@ -148,8 +148,8 @@ final class JinjaMoreFilters {
   /** Jinja2's {@code slice(slices, fill_with=None)}: that many columns, the first ones one longer. */
   private static Object slice(Object value, Object[] args, Map<String, Object> kwargs) {
     List<Object> seq = JinjaFilters.items(value);
-    int slices = ((Number) arg(args, kwargs, 0, "slices", 1L)).intValue();
-    Object fill = arg(args, kwargs, 1, "fill_with", null);
+    int slices = ((Number) JinjaFilters.arg(args, kwargs, 0, "slices", 1L)).intValue();
+    Object fill = JinjaFilters.arg(args, kwargs, 1, "fill_with", null);
     int perSlice = seq.size() / slices;
     int withExtra = seq.size() % slices;
     int offset = 0;
@@ -170,9 +170,9 @@ final class JinjaMoreFilters {
 
   /** Jinja2's {@code indent(width=4, first=False, blank=False)}: empty lines stay empty unless told. */
   private static Object indent(Object value, Object[] args, Map<String, Object> kwargs) {
-    Object width = arg(args, kwargs, 0, "width", 4L);
+    Object width = JinjaFilters.arg(args, kwargs, 0, "width", 4L);
     String pad = width instanceof CharSequence text ? text.toString() : " ".repeat(((Number) width).intValue());
-    boolean blank = truthy(arg(args, kwargs, 2, "blank", false));
+    boolean blank = truthy(JinjaFilters.arg(args, kwargs, 2, "blank", false));
     // Jinja2 appends a newline, then takes Python's splitlines() (which drops the last, empty one)
     List<String> lines = new ArrayList<>(List.of((Python.str(value) + "\n")
         .split("\r\n|[\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029]", -1)));
@@ -181,7 +181,7 @@ final class JinjaMoreFilters {
     for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
       out.append('\n').append(blank || !line.isEmpty() ? pad + line : line);
     }
-    return truthy(arg(args, kwargs, 1, "first", false)) ? pad + out : out.toString();
+    return truthy(JinjaFilters.arg(args, kwargs, 1, "first", false)) ? pad + out : out.toString();
   }
 
   /** Python's {@code str.split(sep, maxsplit)}: runs of whitespace without {@code sep}, every part with it. */
@@ -275,18 +275,6 @@ final class JinjaMoreFilters {
 
   private static Object fold(Object value, boolean caseSensitive) {
     return !caseSensitive && value instanceof CharSequence s ? s.toString().toLowerCase(java.util.Locale.ROOT) : value;
-  }
-
-  private static Comparator<Object> order(Function<Object, Object> key) {
-    return (x, y) -> {
-      Object kx = key.apply(x);
-      Object ky = key.apply(y);
-      return PythonComparison.ordered(kx, ky, "<") ? -1 : PythonComparison.ordered(ky, kx, "<") ? 1 : 0;
-    };
-  }
-
-  private static Object arg(Object[] args, Map<String, Object> kwargs, int index, String name, Object fallback) {
-    return args.length > index ? args[index] : kwargs.getOrDefault(name, fallback);
   }
 
   private static boolean truthy(Object value) {

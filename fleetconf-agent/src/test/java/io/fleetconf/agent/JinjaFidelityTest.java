@@ -76,11 +76,11 @@ class JinjaFidelityTest {
         .isEqualTo("{'p': 2} {'p': 1} b A 3");
   }
 
-  /** A string's length and items counted UTF-16 units (an emoji was 2), and repr kept unprintable characters raw. */
+  /** A string's length, items and [a:b] slices counted UTF-16 units (an emoji was 2), and repr kept unprintable characters raw. */
   @Test
   void stringsCountCodePointsAndReprEscapesWhatPythonCannotPrint() throws Exception {
-    assertThat(render("{{ s | length }} {{ s[-1] }} {{ s[::-1] }} {{ ['\\u200b', '\\x85', '\\u00a0', 'é', '\\U0001f600'] }}",
-        Map.of("s", "a☃😀"))).isEqualTo("3 😀 😀☃a ['\\u200b', '\\x85', '\\xa0', 'é', '😀']");
+    assertThat(render("{{ s | length }} {{ s[-1] }} {{ s[::-1] }} {{ s[:-1] }} {{ s[2:] }} {{ ['\\u200b', '\\x85', '\\u00a0', 'é', '\\U0001f600'] }}",
+        Map.of("s", "a☃😀"))).isEqualTo("3 😀 😀☃a a☃ 😀 ['\\u200b', '\\x85', '\\xa0', 'é', '😀']");
   }
 
   /** {@code true is number} was False (a bool is an int in Python); a tuple printed as a list. */
