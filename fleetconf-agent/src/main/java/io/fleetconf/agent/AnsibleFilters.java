@@ -218,7 +218,7 @@ final class AnsibleFilters {
     context.registerExpTest(new Test(name, check));
   }
 
-  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default. */
+  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default; exact past 64 bits. */
   private static Object toInt(Object value, Object fallback, int base) {
     if (value instanceof Undefined undefined) {
       throw new Undefined.UndefinedException(undefined);
@@ -229,17 +229,34 @@ final class AnsibleFilters {
         boolean negative = s.startsWith("-");
         String digits = s.replaceFirst("^[-+]", "");
         String prefix = base == 16 ? "0[xX]" : base == 8 ? "0[oO]" : base == 2 ? "0[bB]" : "(?!)";
-        long parsed = Long.parseLong(digits.replaceFirst("^" + prefix, ""), base);
-        return negative ? -parsed : parsed;
+        java.math.BigInteger parsed = new java.math.BigInteger(digits.replaceFirst("^" + prefix, ""), base);
+        return exact(negative ? parsed.negate() : parsed);
       }
-      return value instanceof Number n ? n.longValue() : value instanceof Boolean b ? (b ? 1L : 0L) : fallback;
+      return value instanceof java.math.BigInteger big ? big : value instanceof Boolean b ? (b ? 1L : 0L)
+          : value instanceof Number n ? wholePart(n.doubleValue(), n) : fallback;
     } catch (NumberFormatException e) {
       try {
-        return (long) Double.parseDouble(value.toString().strip());
+        return wholePart(Double.parseDouble(value.toString().strip()), null);
       } catch (NumberFormatException notFloat) {
         return fallback;
       }
     }
+  }
+
+  /** Python's {@code int(x)} of a number: a float's whole part, exact (int(1e20) is 100000000000000000000). */
+  private static Object wholePart(double d, Number n) {
+    if (n != null && !(n instanceof Double || n instanceof Float || n instanceof java.math.BigDecimal)) {
+      return n.longValue();
+    }
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw new PythonOperators.PythonError(Double.isNaN(d) ? "cannot convert float NaN to integer"
+          : "cannot convert float infinity to integer");
+    }
+    return exact(new java.math.BigDecimal(d).toBigInteger());
+  }
+
+  private static Object exact(java.math.BigInteger value) {
+    return value.bitLength() < 64 ? (Object) value.longValue() : value;
   }
 
   private static Object arg(Object[] args, int index) {

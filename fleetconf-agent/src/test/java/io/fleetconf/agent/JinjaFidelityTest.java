@@ -156,4 +156,12 @@ class JinjaFidelityTest {
     assertThat(render("{{ 'a b&c/d' | urlencode }} {{ {'a': 'x y'} | urlencode }} {{ 1.0 | bool }} {{ 2 | bool }}", Map.of()))
         .isEqualTo("a%20b%26c/d a=x+y True False");
   }
+
+  /** {@code int} read a number past 64 bits as Java's long (truncated, or clamped from a float). */
+  @Test
+  void intFilterStaysExactPast64Bits() throws Exception {
+    assertThat(render("{{ big | int }} {{ '123456789012345678901234567890' | int }} {{ 1e20 | int }} {{ '1e20' | int }} {{ -3.7 | int }}",
+        Map.of("big", new java.math.BigInteger("123456789012345678901234567890"))))
+        .isEqualTo("123456789012345678901234567890 123456789012345678901234567890 100000000000000000000 100000000000000000000 -3");
+  }
 }
