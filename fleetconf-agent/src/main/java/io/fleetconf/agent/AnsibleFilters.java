@@ -79,13 +79,12 @@ final class AnsibleFilters {
       return v;
     });
     filter(context, "bool", (v, a, k) -> v == null || v instanceof Boolean ? v
-        : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || Long.valueOf(1).equals(v));
+        : List.of("yes", "on", "1", "true").contains(str(v).toLowerCase()) || PythonComparison.equal(v, 1L));
     filter(context, "string", (v, a, k) -> Python.str(v));
     filter(context, "int", (v, a, k) -> toInt(v, a.length > 0 ? a[0] : k.getOrDefault("default", 0L),
         a.length > 1 ? ((Number) a[1]).intValue() : k.get("base") instanceof Number n ? n.intValue() : 10));
     filter(context, "lower", (v, a, k) -> str(v).toLowerCase(java.util.Locale.ROOT));
     filter(context, "upper", (v, a, k) -> str(v).toUpperCase(java.util.Locale.ROOT));
-    filter(context, "title", (v, a, k) -> Python.title(str(v)));
     filter(context, "ternary", (v, a, k) -> v == null && a.length > 2 ? a[2] : truthy(v) ? arg(a, 0) : arg(a, 1));
     filter(context, "to_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 0), Boolean.TRUE.equals(k.get("sort_keys"))));
     filter(context, "to_nice_json", (v, a, k) -> Python.json(v, intKw(k, "indent", 4), true));
@@ -144,7 +143,6 @@ final class AnsibleFilters {
       }
       return dict;
     });
-    filter(context, "unique", (v, a, k) -> new ArrayList<>(new LinkedHashSet<>(list(v))));
     filter(context, "union", (v, a, k) -> {
       LinkedHashSet<Object> all = new LinkedHashSet<>(list(v));
       all.addAll(list(arg(a, 0)));
@@ -220,7 +218,7 @@ final class AnsibleFilters {
     context.registerExpTest(new Test(name, check));
   }
 
-  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default. */
+  /** Jinja2's {@code int}: a string read in {@code base} ({@code 0x} and {@code _} allowed), else as a float, else the default; exact past 64 bits. */
   private static Object toInt(Object value, Object fallback, int base) {
     if (value instanceof Undefined undefined) {
       throw new Undefined.UndefinedException(undefined);
@@ -231,17 +229,34 @@ final class AnsibleFilters {
         boolean negative = s.startsWith("-");
         String digits = s.replaceFirst("^[-+]", "");
         String prefix = base == 16 ? "0[xX]" : base == 8 ? "0[oO]" : base == 2 ? "0[bB]" : "(?!)";
-        long parsed = Long.parseLong(digits.replaceFirst("^" + prefix, ""), base);
-        return negative ? -parsed : parsed;
+        java.math.BigInteger parsed = new java.math.BigInteger(digits.replaceFirst("^" + prefix, ""), base);
+        return exact(negative ? parsed.negate() : parsed);
       }
-      return value instanceof Number n ? n.longValue() : value instanceof Boolean b ? (b ? 1L : 0L) : fallback;
+      return value instanceof java.math.BigInteger big ? big : value instanceof Boolean b ? (b ? 1L : 0L)
+          : value instanceof Number n ? wholePart(n.doubleValue(), n) : fallback;
     } catch (NumberFormatException e) {
       try {
-        return (long) Double.parseDouble(value.toString().strip());
+        return wholePart(Double.parseDouble(value.toString().strip()), null);
       } catch (NumberFormatException notFloat) {
         return fallback;
       }
     }
+  }
+
+  /** Python's {@code int(x)} of a number: a float's whole part, exact (int(1e20) is 100000000000000000000). */
+  private static Object wholePart(double d, Number n) {
+    if (n != null && !(n instanceof Double || n instanceof Float || n instanceof java.math.BigDecimal)) {
+      return n.longValue();
+    }
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw new PythonOperators.PythonError(Double.isNaN(d) ? "cannot convert float NaN to integer"
+          : "cannot convert float infinity to integer");
+    }
+    return exact(new java.math.BigDecimal(d).toBigInteger());
+  }
+
+  private static Object exact(java.math.BigInteger value) {
+    return value.bitLength() < 64 ? (Object) value.longValue() : value;
   }
 
   private static Object arg(Object[] args, int index) {

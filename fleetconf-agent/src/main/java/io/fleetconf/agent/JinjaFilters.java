@@ -148,7 +148,8 @@ final class JinjaFilters {
     return item -> new ArrayList<>(names.stream().map(name -> fold.apply(attribute(item, name.strip()))).toList());
   }
 
-  private static Comparator<Object> comparator(Function<Object, Object> key) {
+  /** Python's order of the items' keys (a TypeError where Python cannot compare them). */
+  static Comparator<Object> comparator(Function<Object, Object> key) {
     return (x, y) -> {
       Object kx = key.apply(x);
       Object ky = key.apply(y);
@@ -194,7 +195,8 @@ final class JinjaFilters {
     return (space < 0 ? head : head.substring(0, space)) + end;
   }
 
-  private static Object arg(Object[] args, Map<String, Object> kwargs, int index, String name, Object fallback) {
+  /** A filter's argument by position, else by name, else the fallback. */
+  static Object arg(Object[] args, Map<String, Object> kwargs, int index, String name, Object fallback) {
     return args.length > index ? args[index] : kwargs.getOrDefault(name, fallback);
   }
 

@@ -12,7 +12,7 @@ final class Python {
   private Python() {}
 
   /** A Python tuple: a list that prints as {@code ('a', 1)}. */
-  static final class Tuple extends ArrayList<Object> {
+  static class Tuple extends ArrayList<Object> {
     Tuple(Collection<?> items) {
       super(items);
     }

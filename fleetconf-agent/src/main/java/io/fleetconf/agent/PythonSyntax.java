@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Jinja2 syntax that Jinjava's parser rejects, rewritten into forms it reads, with Python's meaning:
- * a slice with a step ({@code x[::2]}, {@code s[::-1]}) becomes a lookup by a {@link Slice}, and an
+ * Jinja2 syntax that Jinjava's parser rejects or reads otherwise, rewritten into forms it reads, with
+ * Python's meaning: a slice ({@code x[1:]}, {@code x[::2]}, {@code s[::-1]}) becomes a lookup by a {@link Slice}, and an
  * integer literal past Java's long ({@code 123456789012345678901234567890}) an exact int.
  */
 final class PythonSyntax {
@@ -63,7 +63,10 @@ final class PythonSyntax {
     return out.append(code.substring(done)).toString();
   }
 
-  /** {@code x[a:b:c]} becomes {@code x[none | __slice(a, b, c)]}, an empty part None. */
+  /**
+   * {@code x[a:b:c]} and {@code x[a:b]} become {@code x[none | __slice(a, b, c)]}, an empty part None
+   * (Jinjava's own {@code [a:b]} counts a string's UTF-16 units, Python its code points).
+   */
   private static String stepSlices(String code) {
     String blanked = blankStrings(code);
     StringBuilder out = new StringBuilder();
@@ -74,11 +77,13 @@ final class PythonSyntax {
       }
       List<Integer> colons = new ArrayList<>();
       int end = closing(blanked, i, colons);
-      if (end < 0 || colons.size() != 2) {
+      if (end < 0 || colons.isEmpty() || colons.size() > 2) {
         continue;
       }
-      List<String> parts = List.of(code.substring(i + 1, colons.get(0)), code.substring(colons.get(0) + 1, colons.get(1)),
-          code.substring(colons.get(1) + 1, end));
+      List<String> parts = colons.size() == 1
+          ? List.of(code.substring(i + 1, colons.get(0)), code.substring(colons.get(0) + 1, end), "")
+          : List.of(code.substring(i + 1, colons.get(0)), code.substring(colons.get(0) + 1, colons.get(1)),
+              code.substring(colons.get(1) + 1, end));
       out.append(code, done, i).append("[none | __slice(")
           .append(String.join(", ", parts.stream().map(p -> p.isBlank() ? "none" : stepSlices(p)).toList())).append(")]");
       done = end + 1;

@@ -86,9 +86,11 @@ final class StrictJinja {
       AnsibleFilters.register(global);
       NumberFilters.register(global);
       JinjaFilters.register(global);
+      JinjaMoreFilters.register(global);
       global.registerTag(new AnsibleForTag());
     }
-    for (String name : List.of("default", "d")) {
+    // Ansible mode has Jinja2's own default (JinjaMoreFilters), which keeps None
+    for (String name : ansible ? List.<String>of() : List.of("default", "d")) {
       global.registerFilter(new Guard(name, global.getFilter(name)));
     }
     for (String name : List.of("defined", "undefined")) {
@@ -326,6 +328,10 @@ final class StrictJinja {
           : base instanceof PyList list ? list.toList() : base;
       String key = String.valueOf(property);
       int line = JinjavaInterpreter.getCurrentMaybe().map(JinjavaInterpreter::getLineNumber).orElse(-1);
+      if (value instanceof JinjaMoreFilters.Group group && (key.equals("grouper") || key.equals("list"))) {
+        context.setPropertyResolved(true);
+        return group.get(key.equals("grouper") ? 0 : 1);
+      }
       if (base instanceof AnsibleForTag.Loop loop && (key.equals("previtem") || key.equals("nextitem"))) {
         context.setPropertyResolved(true);
         return loop.neighbour(key, line);

@@ -76,11 +76,11 @@ class JinjaFidelityTest {
         .isEqualTo("{'p': 2} {'p': 1} b A 3");
   }
 
-  /** A string's length and items counted UTF-16 units (an emoji was 2), and repr kept unprintable characters raw. */
+  /** A string's length, items and [a:b] slices counted UTF-16 units (an emoji was 2), and repr kept unprintable characters raw. */
   @Test
   void stringsCountCodePointsAndReprEscapesWhatPythonCannotPrint() throws Exception {
-    assertThat(render("{{ s | length }} {{ s[-1] }} {{ s[::-1] }} {{ ['\\u200b', '\\x85', '\\u00a0', 'é', '\\U0001f600'] }}",
-        Map.of("s", "a☃😀"))).isEqualTo("3 😀 😀☃a ['\\u200b', '\\x85', '\\xa0', 'é', '😀']");
+    assertThat(render("{{ s | length }} {{ s[-1] }} {{ s[::-1] }} {{ s[:-1] }} {{ s[2:] }} {{ ['\\u200b', '\\x85', '\\u00a0', 'é', '\\U0001f600'] }}",
+        Map.of("s", "a☃😀"))).isEqualTo("3 😀 😀☃a a☃ 😀 ['\\u200b', '\\x85', '\\xa0', 'é', '😀']");
   }
 
   /** {@code true is number} was False (a bool is an int in Python); a tuple printed as a list. */
@@ -123,5 +123,45 @@ class JinjaFidelityTest {
         + " its keys or items) lists the groups in the order Ansible parsed the inventory, which the agent does not know:"
         + " use groups['<group>'] or group_names");
     assertThat(render("{% for g in groups %}{{ g }}{% endfor %}", Map.of())).startsWith("template a.j2: line 1: 'groups' as a whole");
+  }
+
+  /** {@code none | default('d')} printed d: Jinja2 gives the default to an undefined value only (or a false one with boolean=true). */
+  @Test
+  void defaultKeepsNoneAndTakesBooleanForFalseValues() throws Exception {
+    assertThat(render("[{{ none | default('d') }}] {{ [none | d('d')] }} {{ missing | default('d') }} {{ '' | default('e', true) }}"
+        + " {{ [] | d('f', boolean=true) }} {{ 0 | default('g') }}", Map.of())).isEqualTo("[] [None] d e f 0");
+  }
+
+  /** trim ignored its characters, indent indented empty lines, title started words after quotes, split dropped empty parts. */
+  @Test
+  void trimIndentTitleAndSplitFollowJinja2AndPython() throws Exception {
+    assertThat(render("{{ 'xxaxx' | trim('x') }}|{{ 'a\n\nb' | indent(2) }}|{{ \"they're x-y\" | title }}|{{ 'a,b,,c' | split(',') }}"
+        + "|{{ '1.2.3' | split('.', 1) }}", Map.of())).isEqualTo("a|a\n\n  b|They're X-Y|['a', 'b', '', 'c']|['1', '2.3']");
+  }
+
+  /** groupby and pprint printed Java objects; dictsort ignored reverse and by; unique was case-sensitive; slice cut pieces of that size. */
+  @Test
+  void groupbyPprintDictsortUniqueAndSliceFollowJinja2() throws Exception {
+    Map<String, Object> vars = Map.of("items", List.of(Map.of("k", "b", "n", 1), Map.of("k", "a", "n", 2), Map.of("k", "B", "n", 3)),
+        "d", Map.of("b", 1, "a", 2));
+    assertThat(render("{% for g in items | groupby('k') %}{{ g.grouper }}={{ g.list | map(attribute='n') | list }} {% endfor %}"
+        + "{{ d | pprint }} {{ d | dictsort(by='value', reverse=true) }} {{ ['a', 'A', 1, 1.0] | unique }}"
+        + " {{ [1, 2, 3, 4, 5] | slice(2) | list }}", vars))
+        .isEqualTo("a=[2] b=[1, 3] {'a': 2, 'b': 1} [('a', 2), ('b', 1)] ['a', 1] [[1, 2, 3], [4, 5]]");
+  }
+
+  /** {@code urlencode} quoted '/' and wrote spaces as '+' in a string; {@code 1.0 | bool} was False. */
+  @Test
+  void urlencodeAndBoolFollowJinja2AndAnsible() throws Exception {
+    assertThat(render("{{ 'a b&c/d' | urlencode }} {{ {'a': 'x y'} | urlencode }} {{ 1.0 | bool }} {{ 2 | bool }}", Map.of()))
+        .isEqualTo("a%20b%26c/d a=x+y True False");
+  }
+
+  /** {@code int} read a number past 64 bits as Java's long (truncated, or clamped from a float). */
+  @Test
+  void intFilterStaysExactPast64Bits() throws Exception {
+    assertThat(render("{{ big | int }} {{ '123456789012345678901234567890' | int }} {{ 1e20 | int }} {{ '1e20' | int }} {{ -3.7 | int }}",
+        Map.of("big", new java.math.BigInteger("123456789012345678901234567890"))))
+        .isEqualTo("123456789012345678901234567890 123456789012345678901234567890 100000000000000000000 100000000000000000000 -3");
   }
 }
