@@ -77,6 +77,17 @@ class RolloutCliTest {
     assertThat(device("cam-2")).isEqualTo(8080);
   }
 
+  @Test
+  void aPolicyThatIsNotOneIsRefusedWhenWrittenNamingTheField() {
+    long before = server.revision();
+    CliRun run = CliRun.fleetconf(server, "kv", "put", "--type", "json", "plain/fleetconf/rollout-policies/fast",
+        "{\"waves\": [{\"percent\": 50}, {\"percent\": 40}]}");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("fleetconf: rollout policy plain/fleetconf/rollout-policies/fast: waves[1].percent"
+        + " must be an integer above the previous wave's (50) and at most 100, was 40 (400)\n");
+    assertThat(server.revision()).isEqualTo(before);
+  }
+
   private int device(String id) {
     return server.get("/api/v1/devices/" + id + "/config/tv_api").json().get("config").get("port").asInt();
   }

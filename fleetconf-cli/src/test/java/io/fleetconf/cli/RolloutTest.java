@@ -276,6 +276,12 @@ class RolloutTest {
     String id = server.put("/api/v1/entries/global/tv_api/level?rollout=staged", "3").json().get("id").asText();
     assertThat(server.post("/api/v1/rollouts/" + id + "/pause", "{}").json().get("state").asText()).isEqualTo("paused");
     eventually("canary at level 3", () -> config("vv-01").path("level").asInt() == 3);
+    // Another rollout with the same policy, not paused, gets past its canary's bake: the paused one must not have.
+    String other = server.put("/api/v1/entries/global/tv_api/mode?rollout=staged", "\"calm\"").json().get("id").asText();
+    eventually("rollout " + other + " released its second wave", () -> rollout(other).get("released").asInt() >= 2);
+    JsonNode paused = rollout(id);
+    assertThat(paused.get("released").asInt()).isEqualTo(1);
+    assertThat(paused.has("bakingSince")).isFalse();
 
     TestServer.Reply refused = server.put("/api/v1/entries/global/tv_api/level", "4");
     assertThat(refused.status()).isEqualTo(409);

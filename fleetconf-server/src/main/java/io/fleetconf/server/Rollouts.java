@@ -217,6 +217,16 @@ public final class Rollouts {
     if (!proposal.source().equals(SOURCE)) {
       refuseConflicts(proposal.mutations(), snapshot);
     }
+    for (Mutation mutation : proposal.mutations()) {
+      if (mutation instanceof Mutation.Put put && put.key().isUnder(RolloutPolicy.PREFIX)) {
+        // a bad policy would refuse every later write to its namespace: refuse it now instead
+        if (put.key().path().depth() != RolloutPolicy.PREFIX.path().depth() + 1) {
+          throw new InvalidInputException("invalid_rollout_policy", "a rollout policy's key is "
+              + RolloutPolicy.PREFIX + "/<name>, not " + put.key());
+        }
+        RolloutPolicy.parse(put.key().path().segments().getLast(), put.value());
+      }
+    }
   }
 
   /**
