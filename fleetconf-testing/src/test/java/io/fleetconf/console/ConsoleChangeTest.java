@@ -3,6 +3,7 @@ package io.fleetconf.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
 import java.nio.file.Path;

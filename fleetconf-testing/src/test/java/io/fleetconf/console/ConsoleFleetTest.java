@@ -2,6 +2,7 @@ package io.fleetconf.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
