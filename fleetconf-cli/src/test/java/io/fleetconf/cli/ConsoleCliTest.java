@@ -10,11 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -25,29 +22,9 @@ import org.openqa.selenium.WebElement;
  * lists the devices {@code kv put --dry-run} lists.
  */
 class ConsoleCliTest {
-  private static Browser browser;
+  @RegisterExtension static final Browser browser = Browser.chromium();
+  @RegisterExtension final TestServer server = TestServer.freshDemo();
   @TempDir Path dir;
-  private TestServer server;
-
-  @BeforeAll
-  static void browser() {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
-
-  @BeforeEach
-  void demo() {
-    server = TestServer.startDemo(dir.resolve("data"));
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   @Test
   void theOverviewUpdatesLiveWhenARealAgentReports() throws Exception {

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -22,16 +25,34 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium, driven by its chromium-driver through Selenium: what the console's
- * tests see and do. One per test class; {@link #signIn} starts each test on a fresh page. A module
+ * tests see and do. One per test class ({@code @RegisterExtension static final Browser browser =
+ * Browser.chromium()}); {@link #signIn} starts each test on a fresh page. A module
  * whose tests use it declares Selenium in its own test scope (here it is optional).
  */
-public final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   public static final Duration WAIT = Duration.ofSeconds(20);
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-  private final ChromeDriver driver;
+  private ChromeDriver driver;
 
-  public Browser() {
+  private Browser() {}
+
+  /** A browser for a static JUnit extension field: started before the class's tests, quit after them. */
+  public static Browser chromium() {
+    return new Browser();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void start() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
       throw new IllegalStateException("the console's tests need Debian's chromium and chromium-driver:"
           + " apt-get install chromium chromium-driver (.ci/run does)");
@@ -119,6 +140,9 @@ public final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.quit();
+    if (driver != null) {
+      driver.quit();
+      driver = null;
+    }
   }
 }

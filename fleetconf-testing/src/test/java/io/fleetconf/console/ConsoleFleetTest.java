@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -21,28 +16,8 @@ import org.openqa.selenium.support.ui.Select;
 
 /** The fleet overview of the demo fleet: counts by status, filters, the group tree, live updates; on a phone too. */
 class ConsoleFleetTest {
-  private static Browser browser;
-  private TestServer server;
-
-  @BeforeAll
-  static void browser() {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
-
-  @BeforeEach
-  void demo(@TempDir Path dir) {
-    server = TestServer.startDemo(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension static final Browser browser = Browser.chromium();
+  @RegisterExtension final TestServer server = TestServer.freshDemo();
 
   @Test
   void theOverviewShowsTheDemoFleetsStatusesAndFiltersByGroupAndStatus() {
