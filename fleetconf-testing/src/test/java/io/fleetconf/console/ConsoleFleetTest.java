@@ -67,12 +67,18 @@ class ConsoleFleetTest {
   void everyControlHasALabelAndAPhoneNeedsNoSidewaysScrolling() {
     browser.signIn(server, server.token(), "");
     browser.driver().manage().window().setSize(new Dimension(390, 844));
-    for (String page : List.of("#/fleet", "#/device/vv-lis-01", "#/config", "#/history")) {
-      browser.go(page);
-      browser.until(d -> !browser.all("#view h1").isEmpty() && !browser.all("#view h2, #view li").isEmpty());
+    Map<String, String> pages = new LinkedHashMap<>();
+    pages.put("#/fleet", "#fleet #devices tbody tr");
+    pages.put("#/device/vv-lis-01", "#device table.explain");
+    pages.put("#/config", "#config #editor");
+    pages.put("#/history", "#history li[data-revision]");
+    for (var page : pages.entrySet()) {
+      browser.go(page.getKey());
+      browser.find(page.getValue());
       assertThat(browser.script("return [...document.querySelectorAll('input, select, textarea')]"
-          + ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)")).as(page).isEqualTo(List.of());
-      assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).as(page)
+          + ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)")).as(page.getKey())
+          .isEqualTo(List.of());
+      assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).as(page.getKey())
           .isEqualTo(true);
     }
     browser.go("#/fleet");
