@@ -156,6 +156,11 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return new TestServer(null, false);
   }
 
+  /** As {@link #fresh()}, seeded with the demo fleet. */
+  public static TestServer freshDemo() {
+    return new TestServer(null, true);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     perClass = true;

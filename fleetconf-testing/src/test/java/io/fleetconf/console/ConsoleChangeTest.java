@@ -3,46 +3,22 @@ package io.fleetconf.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The device page's provenance, the editor's impact preview and save, and rollback from history. */
 class ConsoleChangeTest {
-  private static Browser browser;
-  private TestServer server;
-
-  @BeforeAll
-  static void browser() {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
-
-  @BeforeEach
-  void demo(@TempDir Path dir) {
-    server = TestServer.startDemo(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension static final Browser browser = Browser.chromium();
+  @RegisterExtension final TestServer server = TestServer.freshDemo();
 
   @Test
   void aDevicePageShowsEachValuesScopeAndRevisionAsExplainDoes() {

@@ -2,17 +2,13 @@ package io.fleetconf.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -20,28 +16,8 @@ import org.openqa.selenium.support.ui.Select;
 
 /** The fleet overview of the demo fleet: counts by status, filters, the group tree, live updates; on a phone too. */
 class ConsoleFleetTest {
-  private static Browser browser;
-  private TestServer server;
-
-  @BeforeAll
-  static void browser() {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
-
-  @BeforeEach
-  void demo(@TempDir Path dir) {
-    server = TestServer.startDemo(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension static final Browser browser = Browser.chromium();
+  @RegisterExtension final TestServer server = TestServer.freshDemo();
 
   @Test
   void theOverviewShowsTheDemoFleetsStatusesAndFiltersByGroupAndStatus() {
@@ -91,12 +67,18 @@ class ConsoleFleetTest {
   void everyControlHasALabelAndAPhoneNeedsNoSidewaysScrolling() {
     browser.signIn(server, server.token(), "");
     browser.driver().manage().window().setSize(new Dimension(390, 844));
-    for (String page : List.of("#/fleet", "#/device/vv-lis-01", "#/config", "#/history")) {
-      browser.go(page);
-      browser.until(d -> !browser.all("#view h1").isEmpty() && !browser.all("#view h2, #view li").isEmpty());
+    Map<String, String> pages = new LinkedHashMap<>();
+    pages.put("#/fleet", "#fleet #devices tbody tr");
+    pages.put("#/device/vv-lis-01", "#device table.explain");
+    pages.put("#/config", "#config #editor");
+    pages.put("#/history", "#history li[data-revision]");
+    for (var page : pages.entrySet()) {
+      browser.go(page.getKey());
+      browser.find(page.getValue());
       assertThat(browser.script("return [...document.querySelectorAll('input, select, textarea')]"
-          + ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)")).as(page).isEqualTo(List.of());
-      assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).as(page)
+          + ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)")).as(page.getKey())
+          .isEqualTo(List.of());
+      assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).as(page.getKey())
           .isEqualTo(true);
     }
     browser.go("#/fleet");

@@ -2,16 +2,14 @@ package io.fleetconf.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetconf.testing.Browser;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -20,28 +18,8 @@ import org.openqa.selenium.Cookie;
 class ConsoleSignInTest {
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
       + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-  private static Browser browser;
-  private TestServer server;
-
-  @BeforeAll
-  static void browser() {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    browser.close();
-  }
-
-  @BeforeEach
-  void demo(@TempDir Path dir) {
-    server = TestServer.startDemo(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension static final Browser browser = Browser.chromium();
+  @RegisterExtension final TestServer server = TestServer.freshDemo();
 
   @Test
   void signsInWithATokenIntoAnHttpOnlyStrictCookieAndSignsOut() {

@@ -1,9 +1,11 @@
 // Changes: the config browser and editor with its impact preview, and history with rollback.
 
-import { api, enc, failure, h, impact, show, shown, state } from './core.js';
+import { api, drawing, enc, failure, h, impact, show, shown, state } from './core.js';
 
 export async function configPage(key) {
+  const current = drawing();
   const reply = await api('GET', '/api/v1/entries?recurse=true');
+  if (!current()) return;
   const tree = h('nav', { class: 'tree', 'aria-label': 'Scopes' }, h('h2', {}, 'Scopes'));
   if (reply.ok) {
     const byScope = {};
@@ -76,7 +78,9 @@ function editor(key, entry) {
 }
 
 export async function historyPage(focus) {
+  const current = drawing();
   const reply = await api('GET', '/api/v1/history?limit=50');
+  if (!current()) return;
   if (!reply.ok) { show(h('h1', {}, 'History'), h('p', { class: 'error', role: 'alert' }, failure(reply))); return; }
   show(h('section', { id: 'history' }, h('h1', {}, 'History'),
     h('ol', { reversed: true, class: 'changesets' }, reply.json.changeSets.map((cs) => changeSetItem(cs, focus)))));

@@ -1,7 +1,7 @@
 // The fleetconf console: plain JavaScript modules, no build step. Pages are drawn from the native
 // API (/api/v1), called with the session cookie; every change carries the session's CSRF token.
 
-import { $, api, failure, hooks, state } from './core.js';
+import { $, api, failure, hooks, navigated, state } from './core.js';
 import { fleetPage, loadFleet } from './fleet.js';
 import { devicePage } from './device.js';
 import { configPage, historyPage } from './changes.js';
@@ -61,6 +61,7 @@ function route() {
   const [page, ...rest] = (location.hash.replace(/^#\/?/, '') || 'fleet').split('/');
   const arg = decodeURIComponent(rest.join('/'));
   const pages = { fleet: fleetPage, device: devicePage, config: configPage, history: historyPage };
+  navigated();
   (pages[page] || fleetPage)(arg);
 }
 

@@ -3,6 +3,19 @@
 
 export const hooks = { signedOut: () => {} };
 export const state = { session: null, events: null, fleet: [], filters: { group: '', status: '', search: '' } };
+let generation = 0;
+
+/** A new page is being drawn: pages still loading for an earlier one must not draw over it. */
+export function navigated() {
+  generation += 1;
+}
+
+/** Call when a page starts loading; the answer tells, after each wait, whether it is still the page to draw. */
+export function drawing() {
+  const mine = generation;
+  return () => mine === generation;
+}
+
 export const $ = (selector) => document.querySelector(selector);
 
 export function h(tag, attrs = {}, ...children) {

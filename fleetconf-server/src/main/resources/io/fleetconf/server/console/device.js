@@ -1,6 +1,6 @@
 // A device's page: provenance per value, desired against reported, reports, change sets, diffs.
 
-import { api, differences, failure, h, show, shown } from './core.js';
+import { api, differences, drawing, failure, h, show, shown } from './core.js';
 
 function leaves(node, prefix, into) {
   for (const [name, value] of Object.entries(node)) {
@@ -15,9 +15,11 @@ function leaves(node, prefix, into) {
 }
 
 export async function devicePage(id) {
+  const current = drawing();
   const base = '/api/v1/devices/' + encodeURIComponent(id);
   const [config, reports, fleet, history] = await Promise.all([api('GET', base + '/config?explain=true'),
     api('GET', base + '/reports'), api('GET', '/api/v1/fleet/status'), api('GET', '/api/v1/history?limit=200')]);
+  if (!current()) return;
   if (!config.ok) { show(h('h1', {}, id), h('p', { class: 'error', role: 'alert' }, failure(config))); return; }
   const answer = config.json;
   const provenance = answer.provenance || {};

@@ -1,6 +1,5 @@
-package io.fleetconf.console;
+package io.fleetconf.testing;
 
-import io.fleetconf.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -23,15 +25,34 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium, driven by its chromium-driver through Selenium: what the console's
- * tests see and do. One per test class; {@link #signIn} starts each test on a fresh page.
+ * tests see and do. One per test class ({@code @RegisterExtension static final Browser browser =
+ * Browser.chromium()}); {@link #signIn} starts each test on a fresh page. A module
+ * whose tests use it declares Selenium in its own test scope (here it is optional).
  */
-final class Browser implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(20);
+public final class Browser implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  public static final Duration WAIT = Duration.ofSeconds(20);
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-  private final ChromeDriver driver;
+  private ChromeDriver driver;
 
-  Browser() {
+  private Browser() {}
+
+  /** A browser for a static JUnit extension field: started before the class's tests, quit after them. */
+  public static Browser chromium() {
+    return new Browser();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void start() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
       throw new IllegalStateException("the console's tests need Debian's chromium and chromium-driver:"
           + " apt-get install chromium chromium-driver (.ci/run does)");
@@ -44,12 +65,12 @@ final class Browser implements AutoCloseable {
     driver = new ChromeDriver(service, options);
   }
 
-  WebDriver driver() {
+  public WebDriver driver() {
     return driver;
   }
 
   /** Opens the console of {@code server} afresh, signed out. */
-  void open(TestServer server, String hash) {
+  public void open(TestServer server, String hash) {
     driver.manage().window().setSize(new Dimension(1280, 900));
     driver.get(server.uri() + "/console" + hash);
     driver.manage().deleteAllCookies();
@@ -58,7 +79,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Opens the console and signs in with {@code token}; waits until the fleet page is drawn. */
-  void signIn(TestServer server, String token, String hash) {
+  public void signIn(TestServer server, String token, String hash) {
     open(server, hash);
     type(By.id("token"), token);
     driver.findElement(By.cssSelector("#sign-in-form button")).click();
@@ -66,35 +87,35 @@ final class Browser implements AutoCloseable {
         "Signed in as"));
   }
 
-  void go(String hash) {
+  public void go(String hash) {
     driver.executeScript("location.hash = arguments[0]", hash);
   }
 
-  void type(By field, String text) {
+  public void type(By field, String text) {
     WebElement element = driver.findElement(field);
     element.clear();
     element.sendKeys(text);
   }
 
-  WebElement find(String css) {
+  public WebElement find(String css) {
     return until(d -> d.findElement(By.cssSelector(css)));
   }
 
-  List<WebElement> all(String css) {
+  public List<WebElement> all(String css) {
     return driver.findElements(By.cssSelector(css));
   }
 
-  String text(String css) {
+  public String text(String css) {
     return find(css).getText();
   }
 
   /** Waits for the condition (a failed lookup counts as not yet), up to {@link #WAIT}. */
-  <T> T until(ExpectedCondition<T> condition) {
+  public <T> T until(ExpectedCondition<T> condition) {
     return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.NoSuchElementException.class)
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 
-  Object script(String code, Object... args) {
+  public Object script(String code, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(code, args);
   }
 
@@ -102,7 +123,7 @@ final class Browser implements AutoCloseable {
    * Saves a screenshot, with the element {@code css} in view, as {@code docs/console/<name>.png} of
    * the repository (docs/console.md shows them), when the tests run inside it.
    */
-  void screenshot(String name, String css) {
+  public void screenshot(String name, String css) {
     script("document.querySelector(arguments[0]).scrollIntoView({block: 'end'})", css);
     Path docs = Path.of("..", "docs");
     if (!Files.isDirectory(docs)) {
@@ -119,6 +140,9 @@ final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.quit();
+    if (driver != null) {
+      driver.quit();
+      driver = null;
+    }
   }
 }
