@@ -71,7 +71,10 @@ public final class AnsibleRepositoryLayout implements RepositoryLayout {
       namespaces.put(new Key(new Scope.Device(id), KeyPath.parse(NAMESPACE)),
           varsFile(prefix, files, "host_vars/" + id.value()).orElse(inventory));
     });
-    return new DesiredState(entries, namespaces, devices, Optional.of(inventory));
+    // Every variable replaces what lower groups hold, as Ansible replaces it and the import writes it.
+    java.util.SortedSet<Key> replacing = new java.util.TreeSet<>();
+    entries.keySet().stream().filter(ImportPlan::replaces).forEach(replacing::add);
+    return new DesiredState(entries, namespaces, devices, Optional.of(inventory), new java.util.TreeSet<>(), replacing);
   }
 
   /** The vars file or directory of a group or host ({@code group_vars/web.yml}, {@code group_vars/web/}), if any. */

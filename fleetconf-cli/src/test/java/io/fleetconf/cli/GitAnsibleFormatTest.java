@@ -44,8 +44,7 @@ class GitAnsibleFormatTest {
   }
 
   @ParameterizedTest
-  // "ini" holds null variables, which the import (and so this layout) refuses for now: see docs/ansible.md
-  @ValueSource(strings = {"shapes", "priorities"})
+  @ValueSource(strings = {"ini", "shapes", "priorities"})
   void anInventoryInGitGivesWhatImportAnsibleOfItsDirectoryGives(String inventory) throws Exception {
     Path source = AnsibleImportTest.INVENTORIES.resolve(inventory);
     follow(source);
@@ -114,10 +113,12 @@ class GitAnsibleFormatTest {
     return devices;
   }
 
+  /** Each entry's value and whether it replaces (as the import writes Ansible's variables) or merges. */
   private static Map<String, JsonNode> entries(TestServer server) {
     Map<String, JsonNode> entries = new TreeMap<>();
     server.get("/api/v1/entries?recurse=true").json().get("entries")
-        .forEach(entry -> entries.put(entry.get("key").asText(), entry.get("value")));
+        .forEach(entry -> entries.put(entry.get("key").asText(), CliRun.JSON.createObjectNode()
+            .put("replace", entry.path("replace").asBoolean(false)).set("value", entry.get("value"))));
     return entries;
   }
 }

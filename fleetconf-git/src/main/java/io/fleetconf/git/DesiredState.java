@@ -29,9 +29,12 @@ import java.util.TreeMap;
  * @param devices the registry's devices by id
  * @param registryFile the repository path of the registry, when there is one
  * @param secrets the entries that were sealed in the files, to be kept as secrets
+ * @param replacing the entries that replace what lower scopes hold instead of deep-merging with it
+ *     (an Ansible layout's variables, as {@code fleetconf import ansible} writes them)
  */
 public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, String> namespaces,
-    SortedMap<DeviceId, Device> devices, Optional<String> registryFile, java.util.SortedSet<Key> secrets) {
+    SortedMap<DeviceId, Device> devices, Optional<String> registryFile, java.util.SortedSet<Key> secrets,
+    java.util.SortedSet<Key> replacing) {
   public static final DesiredState EMPTY = new DesiredState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
       Optional.empty(), new java.util.TreeSet<>());
 
@@ -41,8 +44,15 @@ public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, Stri
     this(entries, namespaces, devices, registryFile, new java.util.TreeSet<>());
   }
 
+  /** A state whose entries all merge as usual. */
+  public DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, String> namespaces,
+      SortedMap<DeviceId, Device> devices, Optional<String> registryFile, java.util.SortedSet<Key> secrets) {
+    this(entries, namespaces, devices, registryFile, secrets, new java.util.TreeSet<>());
+  }
+
   public DesiredState {
     secrets = Collections.unmodifiableSortedSet(new java.util.TreeSet<>(secrets));
+    replacing = Collections.unmodifiableSortedSet(new java.util.TreeSet<>(replacing));
     entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
     namespaces = Collections.unmodifiableSortedMap(new TreeMap<>(namespaces));
     devices = Collections.unmodifiableSortedMap(new TreeMap<>(devices));
@@ -71,7 +81,8 @@ public record DesiredState(SortedMap<Key, JsonNode> entries, SortedMap<Key, Stri
       List<Entry> inScope = new ArrayList<>();
       entries.forEach((key, value) -> {
         if (key.scope().equals(scope)) {
-          inScope.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1, secrets.contains(key)));
+          inScope.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1, secrets.contains(key), 0,
+              replacing.contains(key)));
         }
       });
       layers.add(Layer.of(inScope));

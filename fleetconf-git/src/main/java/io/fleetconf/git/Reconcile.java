@@ -72,9 +72,14 @@ public final class Reconcile {
     desired.entries().forEach((key, value) -> {
       Entry have = stored.get(key);
       boolean secret = desired.secrets().contains(key);
+      boolean replace = desired.replacing().contains(key);
+      boolean wasReplacing = have != null && have.replace();
       // Compared as text, so that a change of key order or of a number's spelling is a change too.
-      if (have == null || !Json.write(have.value()).equals(Json.write(value)) || secret && !have.secret()) {
-        mutations.add(new Mutation.Put(key, value, Optional.empty(), secret));
+      if (have == null || !Json.write(have.value()).equals(Json.write(value)) || secret && !have.secret()
+          || replace != wasReplacing) {
+        // The flag said only where it is on, or must be turned off: a put that does not say keeps it.
+        mutations.add(new Mutation.Put(key, value, Optional.empty(), secret, java.util.OptionalLong.empty(),
+            replace || wasReplacing ? Optional.of(replace) : Optional.empty()));
       }
     });
     stored.keySet().stream()
