@@ -48,6 +48,24 @@ class RolloutCliTest {
   }
 
   @Test
+  void aReplacingEntryIsNotHeldByARolloutButRefusedNamingIt() {
+    assertThat(server.put("/api/v1/entries/global/tv_api/limits?replace=true&rollout=none", "{\"max\": 1}").status())
+        .isEqualTo(200);
+    long before = server.revision();
+    CliRun held = CliRun.fleetconf(server, "kv", "put", "--type", "json", "global/tv_api/limits", "{\"max\": 2}");
+    assertThat(held.status()).isEqualTo(1);
+    assertThat(held.err()).isEqualTo("fleetconf: a rollout cannot hold a replacing entry (global/tv_api/limits):"
+        + " write it at once with rollout=none (400)\n");
+    CliRun replacing = CliRun.fleetconf(server, "kv", "put", "--replace", "--type", "json", "global/tv_api/new",
+        "{\"a\": 1}");
+    assertThat(replacing.err()).contains("a rollout cannot hold a replacing entry (global/tv_api/new)");
+    assertThat(server.revision()).isEqualTo(before);
+    CliRun atOnce = CliRun.fleetconf(server, "kv", "put", "--rollout", "none", "--type", "json", "global/tv_api/limits",
+        "{\"max\": 2}");
+    assertThat(atOnce.status()).as(atOnce.err()).isZero();
+  }
+
+  @Test
   void startStatusPausePromoteAndAbort() {
     CliRun started = CliRun.fleetconf(server, "rollout", "start", "--policy", "tv_api", "--type", "json",
         "global/tv_api/port", "8081", "-m", "new port");

@@ -191,6 +191,11 @@ public record Rollout(String id, State state, String policy, String message, Str
       case Mutation.Put put when put.secret() || snapshot.entry(put.key()).map(Entry::secret).orElse(false) ->
           throw new InvalidInputException("invalid_rollout", "a rollout cannot hold a secret (" + put.key()
               + "): write secrets at once with rollout=none");
+      // A replacing entry (an Ansible variable) is served whole; the overlay merges held values.
+      case Mutation.Put put when put.replace().orElse(false)
+          || snapshot.entry(put.key()).map(Entry::replace).orElse(false) ->
+          throw new InvalidInputException("invalid_rollout", "a rollout cannot hold a replacing entry (" + put.key()
+              + "): write it at once with rollout=none");
       case Mutation.Put put when put.key().scope() instanceof Scope.Plain ->
           throw new InvalidInputException("invalid_rollout", "a rollout holds device config only, not the plain key "
               + put.key());
