@@ -161,7 +161,7 @@ final class GitPlanCommand implements Callable<Integer> {
   private static List<Entry> entries(DesiredState state) {
     List<Entry> entries = new ArrayList<>();
     state.entries().forEach((key, value) -> entries.add(new Entry(key, value, Revision.ZERO, Revision.ZERO, 1,
-        state.secrets().contains(key))));
+        state.secrets().contains(key), 0, state.replacing().contains(key))));
     return entries;
   }
 
