@@ -64,7 +64,7 @@ public class SchemaBenchmark {
     schemaWrite = new ChangeSet(Revision.of(2000), "jmh", Instant.EPOCH, "schema", "jmh",
         List.of(new Change.EntryChange(key, Optional.empty(), Optional.of(schema))));
     withSchema = withoutSchema.after(schemaWrite);
-    schemas.check(schemaWrite, withSchema); // the fixture's configs must pass, or the figures mean nothing
+    schemas.check(schemaWrite, withoutSchema, withSchema, false); // the fixture's configs must pass, or the figures mean nothing
   }
 
   @Benchmark
@@ -94,7 +94,7 @@ public class SchemaBenchmark {
 
   private Snapshot screen(Snapshot base, ChangeSet changeSet) {
     Snapshot after = base.after(changeSet);
-    schemas.check(changeSet, after);
+    schemas.check(changeSet, base, after, false);
     return after;
   }
 }
