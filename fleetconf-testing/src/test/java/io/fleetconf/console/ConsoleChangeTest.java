@@ -105,6 +105,25 @@ class ConsoleChangeTest {
   }
 
   @Test
+  void numbersKeepTheirExactTextThroughTheEditor() {
+    // JavaScript numbers would print 1.10 as 1.1 and this integer as 1.2345678901234568e+22.
+    assertThat(server.put("/api/v1/entries/global/tv/limits", "{\"ratio\": 1.10, \"big\": 12345678901234567890123}")
+        .status()).isEqualTo(200);
+    browser.signIn(server, server.token(), "#/config/global/tv/limits");
+    browser.until(d -> browser.find("#edit-value").getAttribute("value").contains("ratio"));
+    assertThat(browser.find("#edit-value").getAttribute("value"))
+        .isEqualTo("{\n  \"ratio\": 1.10,\n  \"big\": 12345678901234567890123\n}");
+    browser.type(By.id("edit-value"), "{\"ratio\": 1.20, \"big\": 12345678901234567890123, \"low\": 0.50}");
+    browser.type(By.id("edit-message"), "ratio up");
+    browser.find("#edit-preview").click();
+    browser.until(d -> browser.find("#edit-save").isEnabled());
+    browser.find("#edit-save").click();
+    browser.until(d -> !browser.all("#saved").isEmpty());
+    assertThat(server.get("/api/v1/entries/global/tv/limits").body().replace(" ", "").replace("\n", ""))
+        .contains("\"value\":{\"ratio\":1.20,\"big\":12345678901234567890123,\"low\":0.50}");
+  }
+
+  @Test
   void aSchemaViolationIsShownAndCannotBeSaved() {
     assertThat(server.put("/api/v1/entries/plain/fleetconf/schemas/common", "{\"type\": \"object\", \"properties\":"
         + " {\"log_level\": {\"enum\": [\"debug\", \"info\", \"warning\", \"error\"]}}}").status()).isEqualTo(200);

@@ -1,6 +1,6 @@
 // Changes: the config browser and editor with its impact preview, and history with rollback.
 
-import { api, drawing, enc, failure, h, impact, show, shown, state } from './core.js';
+import { api, drawing, enc, exactNumbers, failure, h, impact, parseExact, show, shown, state } from './core.js';
 
 export async function configPage(key) {
   const current = drawing();
@@ -34,8 +34,10 @@ function editor(key, entry) {
   const save = h('button', { id: 'edit-save', type: 'button', disabled: true }, 'Save');
   let previewed = null;
   const inputs = () => {
+    // Numbers keep the text typed (1.10 stays 1.10): a browser that cannot do that may not write.
+    if (!exactNumbers) throw new Error('this browser cannot keep the exact text of numbers; use a current one, or the CLI');
     let parsed;
-    try { parsed = JSON.parse(value.value); } catch (e) { throw new Error('the value is not valid JSON: ' + e.message); }
+    try { parsed = parseExact(value.value); } catch (e) { throw new Error('the value is not valid JSON: ' + e.message); }
     if (!keyInput.value.trim()) throw new Error('give the key, e.g. global/common/log_level');
     return { key: keyInput.value.trim(), value: parsed, secret: secret.checked };
   };

@@ -32,6 +32,18 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * JSON.parse that keeps every number's exact text (1.10, 12345678901234567890123, 1e400) where a
+ * JavaScript number would change it, as JSON.rawJSON: JSON.stringify then writes it back unchanged.
+ * A browser without JSON.rawJSON gets plain numbers, and `exactNumbers` says so (the editor then refuses).
+ */
+export const exactNumbers = typeof JSON.rawJSON === 'function';
+export function parseExact(text) {
+  return JSON.parse(text, (key, value, context) =>
+    exactNumbers && typeof value === 'number' && context && context.source !== String(value)
+      ? JSON.rawJSON(context.source) : value);
+}
+
 export const shown = (value) => value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 export const enc = (text) => text.split('/').map(encodeURIComponent).join('/');
 
@@ -43,7 +55,7 @@ export async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  try { json = text ? parseExact(text) : null; } catch (e) { json = null; }
   if (response.status === 401 && path !== '/console/session') { hooks.signedOut(); }
   return { status: response.status, ok: response.ok, json, text };
 }
