@@ -120,17 +120,18 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, AfterAll
   }
 
   /**
-   * Saves a screenshot, with the element {@code css} in view, as {@code docs/console/<name>.png} of
-   * the repository (docs/console.md shows them), when the tests run inside it.
+   * Saves a screenshot, with the element {@code css} in view, as {@code <name>.png} under the
+   * module's {@code target/console-screenshots}; with {@code -Dfleetconf.screenshots=docs}, as
+   * {@code docs/console/<name>.png} of the repository (docs/console.md shows them), so that a test
+   * run does not leave the documentation modified unless asked to refresh it.
    */
   public void screenshot(String name, String css) {
     script("document.querySelector(arguments[0]).scrollIntoView({block: 'end'})", css);
     Path docs = Path.of("..", "docs");
-    if (!Files.isDirectory(docs)) {
-      return;
-    }
+    Path dir = "docs".equals(System.getProperty("fleetconf.screenshots")) && Files.isDirectory(docs)
+        ? docs.resolve("console") : Path.of("target", "console-screenshots");
     try {
-      Path dir = Files.createDirectories(docs.resolve("console"));
+      Files.createDirectories(dir);
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
       Files.move(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
