@@ -33,7 +33,8 @@ final class RolloutCommand {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Every rollout, newest first; with ID, that one with its waves.")
+      description = "Every rollout, newest first; with ID, that one with its waves and their progress"
+          + " (released, applied, failed, silent, pending and gone devices; the wave's deadline).")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
@@ -73,10 +74,23 @@ final class RolloutCommand {
       i++;
       out.line((i <= rollout.get("released").asInt() ? "  released " : "  waiting  ") + "wave " + i + " ("
           + wave.get("name").asText() + "): " + String.join(", ", devices));
+      if (i <= rollout.get("released").asInt() && wave.has("progress")) {
+        out.line("           " + progress(wave));
+      }
     }
     if (rollout.has("reason")) {
       out.line("reason: " + rollout.get("reason").asText());
     }
+  }
+
+  /** A released wave's counts, and its deadline when it has one. */
+  private static String progress(JsonNode wave) {
+    JsonNode counts = wave.get("progress");
+    List<String> parts = new ArrayList<>();
+    for (String count : List.of("released", "applied", "failed", "silent", "pending", "gone")) {
+      parts.add(counts.path(count).asInt() + " " + count);
+    }
+    return String.join(", ", parts) + (wave.has("deadline") ? "; deadline " + wave.get("deadline").asText() : "");
   }
 
   private static String keys(JsonNode rollout) {

@@ -61,7 +61,7 @@ public class RolloutWaveBenchmark {
           List.of(new Rollout.Held(Key.parse("global/tv_scheduler/volume"), Optional.of(IntNode.valueOf(50)))),
           List.of(new Rollout.Wave("canary", canary, Optional.of(Revision.of(1003))),
               new Rollout.Wave("50%", half, Optional.empty()), new Rollout.Wave("100%", rest, Optional.empty())),
-          1, Optional.of(Instant.EPOCH), Optional.of(Instant.EPOCH), 0, 0, Optional.empty());
+          1, Optional.of(Instant.EPOCH), Optional.of(Instant.EPOCH), 0, 0, 0, Optional.empty());
       Entry started = entry(one, 1004, 1004, 1);
       before = fleet.snapshot.after(change(1004, Optional.empty(), started));
       Entry released = entry(one.releaseNext(Instant.EPOCH, Revision.of(1004)), 1004, 1005, 2);

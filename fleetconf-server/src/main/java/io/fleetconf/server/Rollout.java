@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public record Rollout(String id, State state, String policy, String message, String author, List<Held> changes,
     List<Wave> waves, int released, Optional<Instant> releasedAt, Optional<Instant> bakingSince, long bakeSeconds,
-    int maxFailedPercent, Optional<String> reason) {
+    int maxFailedPercent, long waveTimeoutSeconds, Optional<String> reason) {
 
   /** Where rollouts live: one entry each. */
   public static final Key PREFIX = Key.parsePrefix("plain/fleetconf/rollouts");
@@ -56,11 +56,23 @@ public record Rollout(String id, State state, String policy, String message, Str
 
   /**
    * One wave: its name (as the policy said it), its devices, and once released the revision the
-   * store was at just before (a report of a later revision was made with the wave's config).
+   * store was at just before (a report of a later revision was made with the wave's config), when
+   * it started waiting for its devices' reports (its deadline counts from then: stored, so that it
+   * survives a restart), and the devices it went on without when its deadline passed.
    */
-  public record Wave(String name, List<DeviceId> devices, Optional<Revision> releasedAfter) {
+  public record Wave(String name, List<DeviceId> devices, Optional<Revision> releasedAfter,
+      Optional<Instant> waitingSince, List<DeviceId> silent) {
     public Wave {
       devices = List.copyOf(devices);
+      silent = List.copyOf(silent);
+    }
+
+    public Wave(String name, List<DeviceId> devices, Optional<Revision> releasedAfter) {
+      this(name, devices, releasedAfter, Optional.empty(), List.of());
+    }
+
+    Wave waitingFrom(Instant since) {
+      return new Wave(name, devices, releasedAfter, Optional.of(since), silent);
     }
   }
 
@@ -96,21 +108,49 @@ public record Rollout(String id, State state, String policy, String message, Str
 
   public Rollout with(State next, Optional<String> why) {
     return new Rollout(id, next, policy, message, author, changes, waves, released, releasedAt, bakingSince,
-        bakeSeconds, maxFailedPercent, why.or(() -> reason));
+        bakeSeconds, maxFailedPercent, waveTimeoutSeconds, why.or(() -> reason));
   }
 
   /** The next wave released at {@code now}, the store being at revision {@code current}. */
   public Rollout releaseNext(Instant now, Revision current) {
     List<Wave> next = new ArrayList<>(waves);
     Wave wave = waves.get(released);
-    next.set(released, new Wave(wave.name(), wave.devices(), Optional.of(current)));
+    next.set(released, new Wave(wave.name(), wave.devices(), Optional.of(current), Optional.of(now), List.of()));
     return new Rollout(id, state, policy, message, author, changes, next, released + 1, Optional.of(now),
-        Optional.empty(), bakeSeconds, maxFailedPercent, reason);
+        Optional.empty(), bakeSeconds, maxFailedPercent, waveTimeoutSeconds, reason);
   }
 
   public Rollout baking(Instant since) {
-    return new Rollout(id, state, policy, message, author, changes, waves, released, releasedAt, Optional.of(since),
-        bakeSeconds, maxFailedPercent, reason);
+    return bakingWithout(since, List.of());
+  }
+
+  /** Baking from {@code since}, the last released wave having gone on without its {@code silent} devices. */
+  public Rollout bakingWithout(Instant since, List<DeviceId> silent) {
+    List<Wave> next = new ArrayList<>(waves);
+    if (!silent.isEmpty()) {
+      Wave wave = waves.get(released - 1);
+      next.set(released - 1, new Wave(wave.name(), wave.devices(), wave.releasedAfter(), wave.waitingSince(), silent));
+    }
+    return new Rollout(id, state, policy, message, author, changes, next, released, releasedAt, Optional.of(since),
+        bakeSeconds, maxFailedPercent, waveTimeoutSeconds, reason);
+  }
+
+  /**
+   * Running again from {@code now}, without the reason it was paused for: a wave still waiting for
+   * reports waits a whole timeout again (else its silent devices would pause it again at once).
+   */
+  public Rollout resumed(Instant now) {
+    List<Wave> next = new ArrayList<>(waves);
+    if (released > 0 && bakingSince.isEmpty()) {
+      next.set(released - 1, waves.get(released - 1).waitingFrom(now));
+    }
+    return new Rollout(id, State.RUNNING, policy, message, author, changes, next, released, releasedAt, bakingSince,
+        bakeSeconds, maxFailedPercent, waveTimeoutSeconds, Optional.empty());
+  }
+
+  /** When {@code wave} stops waiting for silent devices: empty without a wave timeout or before its release. */
+  public Optional<Instant> deadline(Wave wave) {
+    return waveTimeoutSeconds <= 0 ? Optional.empty() : wave.waitingSince().map(t -> t.plusSeconds(waveTimeoutSeconds));
   }
 
   /** Released: the rolled-back and aborted ones hand every device back to the stored entries. */
@@ -138,12 +178,20 @@ public record Rollout(String id, State state, String policy, String message, Str
       ArrayNode devices = item.putArray("devices");
       wave.devices().forEach(d -> devices.add(d.toString()));
       wave.releasedAfter().ifPresent(r -> item.put("releasedAfter", r.value()));
+      wave.waitingSince().ifPresent(t -> item.put("waitingSince", t.toString()));
+      if (!wave.silent().isEmpty()) {
+        ArrayNode silent = item.putArray("silent");
+        wave.silent().forEach(d -> silent.add(d.toString()));
+      }
     }
     out.put("released", released);
     releasedAt.ifPresent(t -> out.put("releasedAt", t.toString()));
     bakingSince.ifPresent(t -> out.put("bakingSince", t.toString()));
     out.put("bakeSeconds", bakeSeconds);
     out.put("maxFailedPercent", maxFailedPercent);
+    if (waveTimeoutSeconds > 0) {
+      out.put("waveTimeoutSeconds", waveTimeoutSeconds);
+    }
     reason.ifPresent(r -> out.put("reason", r));
     return out;
   }
@@ -169,16 +217,21 @@ public record Rollout(String id, State state, String policy, String message, Str
     }
     List<Wave> waves = new ArrayList<>();
     for (JsonNode item : json.get("waves")) {
-      List<DeviceId> devices = new ArrayList<>();
-      item.get("devices").forEach(d -> devices.add(DeviceId.of(d.asText())));
-      waves.add(new Wave(item.get("name").asText(), devices,
-          Optional.ofNullable(item.get("releasedAfter")).map(r -> Revision.of(r.asLong()))));
+      waves.add(new Wave(item.get("name").asText(), devices(item.get("devices")),
+          Optional.ofNullable(item.get("releasedAfter")).map(r -> Revision.of(r.asLong())), time(item, "waitingSince"),
+          devices(item.path("silent"))));
     }
     return new Rollout(json.get("id").asText(), State.valueOf(json.get("state").asText().toUpperCase(Locale.ROOT)),
         json.path("policy").asText(""), json.path("message").asText(""), json.path("author").asText(""), changes,
         waves, json.get("released").asInt(), time(json, "releasedAt"), time(json, "bakingSince"),
         json.path("bakeSeconds").asLong(0), json.path("maxFailedPercent").asInt(0),
-        Optional.ofNullable(json.get("reason")).map(JsonNode::asText));
+        json.path("waveTimeoutSeconds").asLong(0), Optional.ofNullable(json.get("reason")).map(JsonNode::asText));
+  }
+
+  private static List<DeviceId> devices(JsonNode list) {
+    List<DeviceId> out = new ArrayList<>();
+    list.forEach(d -> out.add(DeviceId.of(d.asText())));
+    return out;
   }
 
   private static Optional<Instant> time(JsonNode json, String field) {

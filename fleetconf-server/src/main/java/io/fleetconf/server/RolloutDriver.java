@@ -3,14 +3,12 @@ package io.fleetconf.server;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Report;
-import io.fleetconf.core.Revision;
 import io.fleetconf.store.ConflictException;
 import io.fleetconf.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +18,9 @@ import java.util.Optional;
  * rollout's namespaces {@code applied} (at a revision after the wave's release) bakes for the
  * rollout's bake time, then the next wave is released, and after the last the change is committed.
  * Any released device reporting {@code failed} or {@code rolled_back} for the new config (more
- * than the threshold's share of them) rolls the rollout back, with the reason. Every replica runs
+ * than the threshold's share of them) rolls the rollout back, with the reason. When a wave's
+ * deadline passes, its silent devices count like failures: within the threshold the wave bakes
+ * without them, over it the rollout pauses. Every replica runs
  * one; each step is a compare-and-set on the rollout's entry, so one of them takes it.
  */
 final class RolloutDriver implements AutoCloseable {
@@ -57,9 +57,7 @@ final class RolloutDriver implements AutoCloseable {
 
   /** One look at every running rollout. */
   void tick() {
-    Map<DeviceId, Map<String, Report>> reports = new HashMap<>();
-    replica.store().latestReports().forEach(report ->
-        reports.computeIfAbsent(report.device(), id -> new HashMap<>()).put(report.namespace(), report));
+    Map<DeviceId, Map<String, Report>> reports = RolloutProgress.byDevice(replica.store().latestReports());
     for (RolloutOverlay.Active active : replica.snapshot().rollouts().active()) {
       if (active.rollout().state() == Rollout.State.RUNNING) {
         try {
@@ -74,33 +72,26 @@ final class RolloutDriver implements AutoCloseable {
   private void step(Rollouts.Current current, Map<DeviceId, Map<String, Report>> reports) {
     Rollout rollout = current.rollout();
     Instant now = clock.instant();
+    RolloutProgress progress = RolloutProgress.of(rollout, reports, replica.snapshot().devices().keySet(), now);
     List<String> failures = new ArrayList<>();
-    int releasedDevices = 0;
-    boolean waveApplied = true;
-    for (int w = 0; w < rollout.released(); w++) {
-      Rollout.Wave wave = rollout.waves().get(w);
-      Revision after = wave.releasedAfter().orElse(Revision.ZERO);
-      for (DeviceId device : wave.devices()) {
-        releasedDevices++;
-        Map<String, Report> own = reports.getOrDefault(device, Map.of());
-        Outcome outcome = outcome(rollout, own, after);
-        outcome.failure().ifPresent(why -> failures.add(device + " " + why + error(rollout, own)));
-        if (w == rollout.released() - 1 && outcome != Outcome.APPLIED) {
-          waveApplied = false;
-        }
+    progress.waves().forEach(wave -> wave.devices().forEach((device, outcome) -> {
+      if (outcome.failure()) {
+        failures.add(device + " " + outcome.wire() + error(rollout, reports.getOrDefault(device, Map.of())));
       }
-    }
-    if (!failures.isEmpty() && failures.size() * 100 > rollout.maxFailedPercent() * releasedDevices) {
-      String reason = "wave " + rollout.released() + " (" + rollout.waves().get(rollout.released() - 1).name() + "): "
-          + failures.size() + " of " + releasedDevices + " released device(s) failed (over the threshold of "
-          + rollout.maxFailedPercent() + "%): " + String.join("; ", failures.subList(0, Math.min(5, failures.size())));
+    }));
+    int counted = progress.where(o -> o != RolloutProgress.Outcome.GONE).size();
+    boolean baking = rollout.bakingSince().isPresent();
+    if (over(rollout, failures.size(), counted)) {
+      String reason = wave(rollout) + failures.size() + " of " + counted + " released device(s) failed (over the"
+          + " threshold of " + rollout.maxFailedPercent() + "%): " + String.join("; ", failures.subList(0, Math.min(5, failures.size())));
       rollouts.write(current, rollout.with(Rollout.State.ROLLED_BACK, Optional.of(reason)), Rollouts.SOURCE,
           "rollout " + rollout.id() + " rolled back: " + reason);
-    } else if (rollout.bakingSince().isEmpty() && (waveApplied || rollout.released() == 0)) {
+    } else if (!baking && (rollout.released() == 0 || progress.current().settled())) {
       rollouts.write(current, rollout.baking(now), Rollouts.SOURCE, "rollout " + rollout.id() + ": wave "
           + rollout.released() + " applied by all its devices; baking for " + rollout.bakeSeconds() + "s");
-    } else if (rollout.bakingSince().isPresent()
-        && !now.isBefore(rollout.bakingSince().get().plusSeconds(rollout.bakeSeconds()))) {
+    } else if (!baking && progress.current().deadline().map(d -> !now.isBefore(d)).orElse(false)) {
+      timedOut(current, progress, failures, counted, now);
+    } else if (baking && !now.isBefore(rollout.bakingSince().get().plusSeconds(rollout.bakeSeconds()))) {
       if (rollout.allReleased()) {
         rollouts.complete(current, Rollouts.SOURCE, "every wave applied and baked");
       } else {
@@ -112,53 +103,51 @@ final class RolloutDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * The last wave's deadline passed with devices silent: they count as failures against the
+   * threshold (with the silent ones of earlier waves). Within it the wave bakes without them;
+   * over it the rollout pauses, naming them (silence is not evidence against the change: an
+   * operator decides, docs/safe-changes.md).
+   */
+  private void timedOut(Rollouts.Current current, RolloutProgress progress, List<String> failures, int counted,
+      Instant now) {
+    Rollout rollout = current.rollout();
+    List<String> silent = progress.where(o -> o == RolloutProgress.Outcome.SILENT).stream().map(DeviceId::toString)
+        .toList();
+    String what = (failures.size() + silent.size()) + " of " + counted + " released device(s) silent or failed at the"
+        + " wave's deadline (" + rollout.waveTimeoutSeconds() + "s)";
+    if (over(rollout, failures.size() + silent.size(), counted)) {
+      String reason = wave(rollout) + what + ", over the threshold of " + rollout.maxFailedPercent() + "%: silent "
+          + first(silent) + (failures.isEmpty() ? "" : "; failed " + String.join("; ", failures));
+      rollouts.write(current, rollout.with(Rollout.State.PAUSED, Optional.of(reason)), Rollouts.SOURCE,
+          "rollout " + rollout.id() + " paused: " + reason);
+    } else {
+      List<DeviceId> left = progress.current().where(o -> o == RolloutProgress.Outcome.SILENT);
+      rollouts.write(current, rollout.bakingWithout(now, left), Rollouts.SOURCE, "rollout " + rollout.id() + ": wave "
+          + rollout.released() + " goes on without its silent device(s) " + first(left.stream().map(DeviceId::toString)
+          .toList()) + " (" + what + ", within the threshold of " + rollout.maxFailedPercent() + "%); baking for "
+          + rollout.bakeSeconds() + "s");
+    }
+  }
+
+  private static boolean over(Rollout rollout, int bad, int counted) {
+    return bad > 0 && bad * 100L > (long) rollout.maxFailedPercent() * counted;
+  }
+
+  private static String wave(Rollout rollout) {
+    return "wave " + rollout.released() + " (" + rollout.waves().get(rollout.released() - 1).name() + "): ";
+  }
+
+  /** The first few of a list, for a message. */
+  private static String first(List<String> items) {
+    return String.join(", ", items.subList(0, Math.min(10, items.size())))
+        + (items.size() > 10 ? " and " + (items.size() - 10) + " more" : "");
+  }
+
   /** The error a device's failed report gives, if it gives one. */
   private static String error(Rollout rollout, Map<String, Report> reports) {
     return rollout.namespaces().stream().map(reports::get).filter(r -> r != null && r.status() != Report.Status.APPLIED)
         .flatMap(r -> r.error().stream()).findFirst().map(e -> " (" + e + ")").orElse("");
-  }
-
-  /** What a released device says of the rollout's namespaces. */
-  private enum Outcome {
-    APPLIED, PENDING, FAILED, ROLLED_BACK;
-
-    Optional<String> failure() {
-      return this == FAILED || this == ROLLED_BACK ? Optional.of(name().toLowerCase(java.util.Locale.ROOT))
-          : Optional.empty();
-    }
-  }
-
-  /**
-   * Failed when a report of one of the namespaces, made with the wave's config, says so; applied
-   * when every namespace the device reports on says applied with it; else pending.
-   */
-  private static Outcome outcome(Rollout rollout, Map<String, Report> reports, Revision releasedAfter) {
-    boolean any = false;
-    boolean all = true;
-    for (String namespace : rollout.namespaces()) {
-      Report report = reports.get(namespace);
-      if (report == null) {
-        continue;
-      }
-      any = true;
-      boolean current = report.revision().isAfter(releasedAfter);
-      switch (report.status()) {
-        case FAILED -> {
-          if (current) {
-            return Outcome.FAILED;
-          }
-          all = false;
-        }
-        case ROLLED_BACK -> {
-          if (current) {
-            return Outcome.ROLLED_BACK;
-          }
-          all = false;
-        }
-        case APPLIED -> all &= current;
-      }
-    }
-    return any && all ? Outcome.APPLIED : Outcome.PENDING;
   }
 
   @Override

@@ -21,12 +21,14 @@ import java.util.Set;
 /**
  * How a change is rolled out, stored as the entry {@code plain/fleetconf/rollout-policies/<name>}
  * (a namespace's own policy has the namespace's name): waves of named devices or groups first,
- * then percentages of the remaining devices, a bake time per wave and a failure threshold.
+ * then percentages of the remaining devices, a bake time per wave, a failure threshold, and how
+ * long a wave waits for its devices' reports (0: until promoted or aborted).
  *
  * <pre>{"waves": [{"devices": ["vv-01"]}, {"groups": ["site/lisbon"]}, {"percent": 50}, {"percent": 100}],
- *  "bakeSeconds": 300, "maxFailedPercent": 0}</pre>
+ *  "bakeSeconds": 300, "maxFailedPercent": 0, "waveTimeoutSeconds": 900}</pre>
  */
-public record RolloutPolicy(String name, List<Step> waves, long bakeSeconds, int maxFailedPercent) {
+public record RolloutPolicy(String name, List<Step> waves, long bakeSeconds, int maxFailedPercent,
+    long waveTimeoutSeconds) {
   /** Where policies live: one entry each. */
   public static final Key PREFIX = Key.parsePrefix("plain/fleetconf/rollout-policies");
 
@@ -77,7 +79,12 @@ public record RolloutPolicy(String name, List<Step> waves, long bakeSeconds, int
       throw new InvalidInputException("invalid_rollout_policy", where
           + ": bakeSeconds must be >= 0 and maxFailedPercent between 0 and 100");
     }
-    return new RolloutPolicy(name, steps, bake, failed);
+    JsonNode timeout = json.path("waveTimeoutSeconds");
+    if (!timeout.isMissingNode() && (!timeout.isIntegralNumber() || timeout.asLong() < 0)) {
+      throw new InvalidInputException("invalid_rollout_policy", where
+          + ": waveTimeoutSeconds must be an integer >= 0 (0: no timeout), was " + timeout);
+    }
+    return new RolloutPolicy(name, steps, bake, failed, timeout.asLong(0));
   }
 
   private static List<String> names(JsonNode wave, String field, String where, int i) {

@@ -91,7 +91,7 @@ public final class Rollouts {
       String id = "r" + snapshot.revision().next().value();
       Rollout rollout = new Rollout(id, Rollout.State.RUNNING, policy.name(), proposal.message(), proposal.author(),
           held, policy.plan(id, targets, snapshot.devices()), 0, Optional.empty(), Optional.empty(),
-          policy.bakeSeconds(), policy.maxFailedPercent(), Optional.empty());
+          policy.bakeSeconds(), policy.maxFailedPercent(), policy.waveTimeoutSeconds(), Optional.empty());
       rollout = rollout.waves().isEmpty() ? rollout : rollout.releaseNext(clock.instant(), snapshot.revision());
       try {
         replica.commit(new Proposal(proposal.author(), "rollout " + id + " started (policy " + policy.name() + ", "
@@ -120,6 +120,17 @@ public final class Rollouts {
     return out;
   }
 
+  /** Where each of {@code list} is, from the devices' latest reports (read once for all). */
+  public List<RolloutProgress> progress(List<Rollout> list) {
+    var reports = RolloutProgress.byDevice(replica.store().latestReports());
+    var registered = replica.snapshot().devices().keySet();
+    return list.stream().map(r -> RolloutProgress.of(r, reports, registered, clock.instant())).toList();
+  }
+
+  public RolloutProgress progress(Rollout rollout) {
+    return progress(List.of(rollout)).get(0);
+  }
+
   public Rollout get(String id) {
     return current(id).map(Current::rollout).orElseThrow(() -> new NotFoundException("no rollout '" + id + "'"));
   }
@@ -143,8 +154,7 @@ public final class Rollouts {
   }
 
   public Rollout resume(String id, String author) {
-    return control(id, author, "resumed", r -> need(r, Rollout.State.PAUSED, "resume").with(Rollout.State.RUNNING,
-        Optional.empty()));
+    return control(id, author, "resumed", r -> need(r, Rollout.State.PAUSED, "resume").resumed(clock.instant()));
   }
 
   /** Stops the rollout: every device resolves the stored entries again, as if it had not started. */

@@ -8,6 +8,7 @@ import io.fleetconf.server.Replica;
 import io.fleetconf.server.http.Request;
 import io.fleetconf.server.http.Response;
 import io.fleetconf.server.RolloutPolicy;
+import io.fleetconf.server.Rollouts;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -27,7 +28,8 @@ final class Changes {
     // ?rollout=<policy> or the namespace's own policy: the change goes out in waves (docs/safe-changes.md).
     Optional<RolloutPolicy> policy = replica.rollouts().policyFor(proposal, request.query("rollout"));
     if (!request.flag("dry_run")) {
-      return policy.map(p -> Response.json(202, RolloutsApi.json(replica.rollouts().start(proposal, p))))
+      Rollouts rollouts = replica.rollouts();
+      return policy.map(p -> Response.json(202, rollouts.progress(rollouts.start(proposal, p)).toJson()))
           .orElseGet(() -> answer.apply(replica.commit(proposal)));
     }
     Access.readDevices(request); // the impact names devices and shows their config

@@ -1,6 +1,5 @@
 package io.fleetconf.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.server.Rollout;
@@ -31,14 +30,15 @@ final class RolloutsApi {
   private Response list(Request request) {
     ObjectNode out = ApiJson.object();
     var items = out.putArray("rollouts");
-    rollouts.list().stream().filter(r -> readable(request, r)).forEach(r -> items.add(json(r)));
+    rollouts.progress(rollouts.list().stream().filter(r -> readable(request, r)).toList())
+        .forEach(p -> items.add(p.toJson()));
     return Response.ok(out);
   }
 
   private Response get(Request request) {
     Rollout rollout = rollouts.get(request.tail());
     readAll(request, rollout);
-    return Response.ok(json(rollout));
+    return Response.ok(rollouts.progress(rollout).toJson());
   }
 
   private Response control(Request request) {
@@ -56,7 +56,7 @@ final class RolloutsApi {
     };
     Rollout rollout = rollouts.get(parts.get(0));
     rollout.changes().forEach(held -> Access.writeKey(request, held.key())); // steering it is writing them
-    return Response.ok(json(action.apply(parts.get(0), request.principal())));
+    return Response.ok(rollouts.progress(action.apply(parts.get(0), request.principal())).toJson());
   }
 
   private static boolean readable(Request request, Rollout rollout) {
@@ -67,8 +67,4 @@ final class RolloutsApi {
     rollout.changes().forEach(held -> Access.readKey(request, held.key()));
   }
 
-  /** A rollout as the API shows it: its stored state. */
-  static JsonNode json(Rollout rollout) {
-    return rollout.toJson();
-  }
 }
