@@ -74,6 +74,7 @@ class RolloutCliTest {
     assertThat(started.out()).isEqualTo("rollout " + id + ": running, wave 1 of 2 released (policy tv_api, bake 60s)\n"
         + "keys: global/tv_api/port\n"
         + "  released wave 1 (ring/canary): cam-1\n"
+        + "           1 released, 0 applied, 0 failed, 0 silent, 1 pending, 0 gone\n"
         + "  waiting  wave 2 (100%): cam-2\n");
     assertThat(device("cam-1")).isEqualTo(8081);
     assertThat(device("cam-2")).isEqualTo(8080);
@@ -93,6 +94,20 @@ class RolloutCliTest {
         .startsWith("rollout " + id + ": aborted, wave 2 of 2 released").endsWith("reason: aborted by admin\n");
     assertThat(device("cam-1")).isEqualTo(8080);
     assertThat(device("cam-2")).isEqualTo(8080);
+  }
+
+  @Test
+  void statusShowsEachReleasedWavesProgressAndDeadline() {
+    server.put("/api/v1/entries/plain/fleetconf/rollout-policies/tv_api",
+        "{\"waves\": [{\"groups\": [\"ring/canary\"]}, {\"percent\": 100}], \"waveTimeoutSeconds\": 600}");
+    String id = server.put("/api/v1/entries/global/tv_api/port", "8081").json().get("id").asText();
+    String deadline = server.get("/api/v1/rollouts/" + id).json().get("waves").get(0).get("deadline").asText();
+    assertThat(CliRun.fleetconf(server, "rollout", "status", id).out()).isEqualTo("rollout " + id + ": running, wave 1"
+        + " of 2 released (policy tv_api, bake 0s)\n"
+        + "keys: global/tv_api/port\n"
+        + "  released wave 1 (ring/canary): cam-1\n"
+        + "           1 released, 0 applied, 0 failed, 0 silent, 1 pending, 0 gone; deadline " + deadline + "\n"
+        + "  waiting  wave 2 (100%): cam-2\n");
   }
 
   @Test
