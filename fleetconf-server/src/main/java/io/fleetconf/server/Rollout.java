@@ -12,6 +12,7 @@ import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,7 +116,8 @@ public record Rollout(String id, State state, String policy, String message, Str
   public Rollout releaseNext(Instant now, Revision current) {
     List<Wave> next = new ArrayList<>(waves);
     Wave wave = waves.get(released);
-    next.set(released, new Wave(wave.name(), wave.devices(), Optional.of(current), Optional.of(now), List.of()));
+    next.set(released, new Wave(wave.name(), wave.devices(), Optional.of(current),
+        Optional.of(now.truncatedTo(ChronoUnit.SECONDS)), List.of()));
     return new Rollout(id, state, policy, message, author, changes, next, released + 1, Optional.of(now),
         Optional.empty(), bakeSeconds, maxFailedPercent, waveTimeoutSeconds, reason);
   }
@@ -142,7 +144,7 @@ public record Rollout(String id, State state, String policy, String message, Str
   public Rollout resumed(Instant now) {
     List<Wave> next = new ArrayList<>(waves);
     if (released > 0 && bakingSince.isEmpty()) {
-      next.set(released - 1, waves.get(released - 1).waitingFrom(now));
+      next.set(released - 1, waves.get(released - 1).waitingFrom(now.truncatedTo(ChronoUnit.SECONDS)));
     }
     return new Rollout(id, State.RUNNING, policy, message, author, changes, next, released, releasedAt, bakingSince,
         bakeSeconds, maxFailedPercent, waveTimeoutSeconds, Optional.empty());

@@ -36,7 +36,7 @@ public final class Console {
       + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
   /** The page's JavaScript modules: console.js imports the others. */
   private static final java.util.List<String> SCRIPTS =
-      java.util.List.of("console.js", "core.js", "fleet.js", "device.js", "changes.js");
+      java.util.List.of("console.js", "core.js", "fleet.js", "device.js", "changes.js", "rollouts.js");
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final Duration LOOK_EVERY = Duration.ofSeconds(1);
   private final Replica replica;

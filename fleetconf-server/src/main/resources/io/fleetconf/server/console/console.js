@@ -5,6 +5,7 @@ import { $, api, failure, hooks, navigated, state } from './core.js';
 import { fleetPage, loadFleet } from './fleet.js';
 import { devicePage } from './device.js';
 import { configPage, historyPage } from './changes.js';
+import { asking, rolloutsPage } from './rollouts.js';
 
 
 async function start() {
@@ -60,13 +61,15 @@ function route() {
   if (!state.session) return;
   const [page, ...rest] = (location.hash.replace(/^#\/?/, '') || 'fleet').split('/');
   const arg = decodeURIComponent(rest.join('/'));
-  const pages = { fleet: fleetPage, device: devicePage, config: configPage, history: historyPage };
+  const pages = { fleet: fleetPage, device: devicePage, config: configPage, history: historyPage,
+    rollouts: rolloutsPage };
   navigated();
   (pages[page] || fleetPage)(arg);
 }
 
 function liveUpdate() {
   if ($('#fleet')) loadFleet();
+  if ($('#rollouts') && !asking()) rolloutsPage();
 }
 
 hooks.signedOut = signedOut;
