@@ -69,7 +69,7 @@ function route() {
 
 function liveUpdate() {
   if ($('#fleet')) loadFleet();
-  if ($('#rollouts') && !asking()) rolloutsPage();
+  if ($('#rollouts') && !asking()) rolloutsPage('', true);
 }
 
 hooks.signedOut = signedOut;

@@ -13,10 +13,11 @@ const CONSEQUENCE = {
 };
 const COUNTS = ['released', 'applied', 'failed', 'silent', 'pending', 'gone'];
 
-export async function rolloutsPage() {
+/** Draws the page; a live redraw (`live`) gives way to a confirmation opened while it loaded. */
+export async function rolloutsPage(arg, live = false) {
   const current = drawing();
   const reply = await api('GET', '/api/v1/rollouts');
-  if (!current()) return;
+  if (!current() || (live && asking())) return;
   if (!reply.ok) { show(h('h1', {}, 'Rollouts'), h('p', { class: 'error', role: 'alert' }, failure(reply))); return; }
   const list = reply.json.rollouts;
   show(h('section', { id: 'rollouts' }, h('h1', {}, 'Rollouts'),
