@@ -148,10 +148,14 @@ class GitAgentTest {
         + home.resolve("out").resolve(name) + "\n";
   }
 
+  /** Fails, to be retried, while a file is missing on either side: the two agents start at their own pace. */
   private static void assertSameFiles(Path one, Path other) throws IOException {
     for (String name : OUTPUTS) {
-      assertThat(Files.readAllBytes(one.resolve("out").resolve(name))).as(name)
-          .isEqualTo(Files.readAllBytes(other.resolve("out").resolve(name)));
+      Path mine = one.resolve("out").resolve(name);
+      Path theirs = other.resolve("out").resolve(name);
+      assertThat(mine).as(name).exists();
+      assertThat(theirs).as(name).exists();
+      assertThat(Files.readAllBytes(mine)).as(name).isEqualTo(Files.readAllBytes(theirs));
     }
   }
 
