@@ -136,8 +136,7 @@ class GitAgentTest {
     config.append(output("common.env", "common", "format: env", home));
     config.append(output("channels.txt", "tv_scheduler", "template: " + template + "\n    template_mode: fleetconf", home));
     Path file = Files.writeString(home.resolve("agent.yaml"), config);
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx96m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent", "--config", file.toString()));
+    List<String> command = ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), "agent", "--config", file.toString());
     agents.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("agent.log").toFile())
         .start());
     return home;

@@ -113,8 +113,7 @@ class RolloutTest {
   }
 
   private void startAgent(String id) throws IOException {
-    List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    List<String> command = ChildJvm.command(List.of("-Xmx64m"), Main.class.getName(),
         "agent", "--config", dir.resolve(id).resolve("agent.yaml").toString());
     agents.add(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(id).resolve("agent.log").toFile()).start());

@@ -76,9 +76,8 @@ class VersionRequirementAgentTest {
         + "versions_interval: 200ms\nversions:\n  - service: tv_scheduler\n    file: " + home.resolve("VERSION")
         + "\n    regex: '(\\d+\\.\\d+\\.\\d+)'\noutputs:\n  - name: tv_scheduler.yaml\n    namespace: tv_scheduler\n"
         + "    format: yaml\n    destination: " + home.resolve("tv_scheduler.yaml") + "\n");
-    List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx96m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "agent", "--config", config.toString());
+    List<String> command = ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), "agent", "--config",
+        config.toString());
     agents.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("agent.log").toFile())
         .start());
   }
