@@ -93,6 +93,7 @@ public final class Agent implements AutoCloseable {
   private final Map<String, Unsent> unsent = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
   private Thread worker;
+  private Thread versions;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -110,6 +111,9 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config);
     agent.feed.onChange(agent.changed::release);
     agent.worker = Thread.ofVirtual().name("fleetconf-agent").start(agent::loop);
+    if (!config.versions().isEmpty()) {
+      agent.versions = Thread.ofVirtual().name("fleetconf-agent-versions").start(agent::sendVersions);
+    }
     agent.changed.release();
     return agent;
   }
@@ -122,7 +126,13 @@ public final class Agent implements AutoCloseable {
   /** {@link #once}, with what each output did. */
   public static Pass oncePass(AgentConfig config) {
     try (Agent agent = new Agent(config)) {
+      if (!config.versions().isEmpty()) {
+        agent.feed.versions(new ServiceVersions(config.versions()).read()); // before the pass, for what it reads
+      }
       return agent.pass();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentException("interrupted while reading the services' versions");
     }
   }
 
@@ -131,6 +141,9 @@ public final class Agent implements AutoCloseable {
     closed = true;
     if (worker != null) {
       worker.interrupt();
+    }
+    if (versions != null) {
+      versions.interrupt();
     }
     feed.close();
   }
@@ -153,6 +166,27 @@ public final class Agent implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "fleetconf-agent: a pass failed", e);
+      }
+    }
+  }
+
+  /**
+   * Reads the services' versions every {@code versions_interval} and sends them when they changed
+   * (an upgrade releases the values that need it), again soon when the server could not take them.
+   */
+  private void sendVersions() {
+    ServiceVersions reader = new ServiceVersions(config.versions());
+    Map<String, String> sent = null;
+    while (!closed) {
+      try {
+        Map<String, String> now = reader.read();
+        if (!now.equals(sent) && feed.versions(now)) {
+          sent = now;
+        }
+        Duration interval = config.versionsIntervalTime();
+        Thread.sleep(now.equals(sent) ? interval : Duration.ofSeconds(Math.min(5, interval.toSeconds() + 1)));
+      } catch (InterruptedException e) {
+        return;
       }
     }
   }

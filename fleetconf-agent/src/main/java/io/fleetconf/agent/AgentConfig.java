@@ -38,7 +38,9 @@ public record AgentConfig(
     Map<String, Action> actions,
     Optional<Ansible> ansible,
     Optional<Path> metricsFile,
-    Optional<GitFollowing> git) {
+    Optional<GitFollowing> git,
+    List<ServiceVersions.Service> versions,
+    Optional<String> versionsInterval) {
 
   /**
    * What an Ansible-mode template sees besides the variables: the namespace whose keys are its
@@ -213,6 +215,13 @@ public record AgentConfig(
     ansible = optional(ansible);
     metricsFile = optional(metricsFile);
     git = optional(git);
+    versions = versions == null ? List.of() : List.copyOf(versions);
+    versionsInterval = optional(versionsInterval);
+  }
+
+  /** How often the agent reads its services' versions again (default 1 minute). */
+  public Duration versionsIntervalTime() {
+    return duration(versionsInterval, Duration.ofMinutes(1), "versions_interval");
   }
 
   /** Where reports go when the agent follows a repository: {@code git.report_file}, else {@code <state_dir>/reports.jsonl}. */
@@ -249,6 +258,21 @@ public record AgentConfig(
       output.action().ifPresent(a -> require(actions.containsKey(a), where + ".action '" + a + "' is not in actions"));
     }
     positive(pollWait, "poll_wait");
+    positive(versionsInterval, "versions_interval");
+    for (int i = 0; i < versions.size(); i++) {
+      ServiceVersions.Service service = versions.get(i);
+      String where = "versions[" + i + "]";
+      require(service.service() != null && service.service().matches("[A-Za-z0-9_.-]{1,64}"),
+          where + ".service is required (letters, digits, _ - .)");
+      require(service.file().isPresent() != service.command().isPresent(), where + ": give exactly one of file and command");
+      service.regex().ifPresent(regex -> {
+        try {
+          java.util.regex.Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new AgentException("agent config: " + where + ".regex is not a regular expression: " + e.getDescription());
+        }
+      });
+    }
     duration(debounce, Duration.ZERO, "debounce");
     actions.forEach((name, action) -> {
       String where = "actions." + name;

@@ -17,6 +17,14 @@ sealed interface Feed extends AutoCloseable permits ServerFeed, RepositoryFeed {
   /** Records how one namespace went; false when it must be tried again later. */
   boolean report(String namespace, Reporter.Revisions revisions, String hash, String status, Optional<String> error);
 
+  /**
+   * Sends the versions of the services the agent manages; false when it must be tried again later.
+   * A repository the agent follows has no requirements to meet, so it takes them as sent.
+   */
+  default boolean versions(java.util.Map<String, String> versions) {
+    return true;
+  }
+
   @Override
   void close();
 

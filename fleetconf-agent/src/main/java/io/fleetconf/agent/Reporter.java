@@ -6,6 +6,9 @@ import io.fleetconf.client.FleetconfClient;
 import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,10 +21,12 @@ final class Reporter {
 
   private final FleetconfClient client;
   private final String reports;
+  private final String versions;
 
   Reporter(FleetconfClient client, String deviceId) {
     this.client = client;
     this.reports = Paths.deviceReports(deviceId);
+    this.versions = Paths.deviceVersions(deviceId);
   }
 
   /** The revision a pass tried, and the one whose content the device runs now, if it ever wrote any. */
@@ -30,16 +35,26 @@ final class Reporter {
   boolean report(String namespace, Revisions revisions, String hash, String status, Optional<String> error) {
     AgentReport body = new AgentReport(namespace, revisions.tried(), revisions.running(), hash, status, error,
         Optional.of(VERSION));
+    return post(reports, body.toJson().toString(), "a report");
+  }
+
+  /** Sends the versions of the services the agent manages, as {@code {"tv_scheduler": "2.3.1"}}. */
+  boolean versions(Map<String, String> services) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    services.forEach(body::put);
+    return post(versions, body.toString(), "the services' versions");
+  }
+
+  private boolean post(String path, String body, String what) {
     try {
-      ClientPlumbing.Answer answer = ClientPlumbing.get().post(client, reports, body.toJson().toString(),
-          Duration.ofSeconds(10));
+      ClientPlumbing.Answer answer = ClientPlumbing.get().post(client, path, body, Duration.ofSeconds(10));
       if (answer.status() / 100 != 2) {
-        LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: the server refused a report (" + answer.status() + ")");
+        LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: the server refused " + what + " (" + answer.status() + ")");
         return false;
       }
       return true;
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot report to the server yet; will report again");
+      LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: cannot send " + what + " to the server yet; will again");
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

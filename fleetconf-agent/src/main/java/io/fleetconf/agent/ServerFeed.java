@@ -25,6 +25,11 @@ final class ServerFeed implements Feed {
   }
 
   @Override
+  public boolean versions(java.util.Map<String, String> versions) {
+    return reporter.versions(versions);
+  }
+
+  @Override
   public void onChange(Runnable wake) {
     // Every answer, changed or not, wakes a pass: unchanged files cost nothing, and the report
     // confirms to the fleet view that this device is at the new revision.

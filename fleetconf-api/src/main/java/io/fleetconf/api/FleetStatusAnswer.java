@@ -13,11 +13,12 @@ public record FleetStatusAnswer(List<Row> devices) {
   /**
    * One device: the revision it should run, its worst reported status (null before any report),
    * whether it drifts or is stale, when it was last seen (null if never), per namespace its last
-   * report against the revision it should run, and how its config breaks a schema, if it does
-   * (after a schema written with force).
+   * report against the revision it should run, how its config breaks a schema, if it does (after a
+   * schema written with force), and the software versions it needs for values it is held back from
+   * ({@code tv_scheduler >= 2.3}).
    */
   public record Row(DeviceInfo device, long desiredRevision, Optional<String> status, boolean drift, boolean stale,
-      Optional<String> lastSeen, List<Namespace> namespaces, List<String> schemaViolations) {
+      Optional<String> lastSeen, List<Namespace> namespaces, List<String> schemaViolations, List<String> held) {
 
     ObjectNode toJson() {
       ObjectNode out = device.toJson();
@@ -30,6 +31,8 @@ public record FleetStatusAnswer(List<Row> devices) {
       namespaces.forEach(ns -> list.add(ns.toJson()));
       ArrayNode violations = out.putArray("schemaViolations");
       schemaViolations.forEach(violations::add);
+      ArrayNode needs = out.putArray("held");
+      held.forEach(needs::add);
       return out;
     }
 
@@ -38,9 +41,11 @@ public record FleetStatusAnswer(List<Row> devices) {
       body.path("namespaces").forEach(ns -> namespaces.add(Namespace.from(ns)));
       List<String> violations = new ArrayList<>();
       body.path("schemaViolations").forEach(v -> violations.add(v.asText()));
+      List<String> held = new ArrayList<>();
+      body.path("held").forEach(v -> held.add(v.asText()));
       return new Row(DeviceInfo.from(body), body.path("desiredRevision").asLong(), Fields.nullable(body, "status"),
           body.path("drift").asBoolean(), body.path("stale").asBoolean(), Fields.nullable(body, "lastSeen"),
-          List.copyOf(namespaces), List.copyOf(violations));
+          List.copyOf(namespaces), List.copyOf(violations), List.copyOf(held));
     }
   }
 

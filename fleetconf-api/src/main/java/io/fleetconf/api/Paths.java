@@ -16,6 +16,8 @@ public final class Paths {
   public static final String REPORTS = "reports";
   /** The segment after a device id for renewing its client certificate. */
   public static final String CERTIFICATE = "certificate";
+  /** The segment after a device id for the versions of the services its agent manages. */
+  public static final String VERSIONS = "versions";
 
   private Paths() {}
 
@@ -32,6 +34,11 @@ public final class Paths {
   /** {@code /api/v1/devices/<id>/reports}: what the device's agent applied. */
   public static String deviceReports(String device) {
     return device(device, REPORTS);
+  }
+
+  /** {@code /api/v1/devices/<id>/versions}: the versions of the services the device runs. */
+  public static String deviceVersions(String device) {
+    return device(device, VERSIONS);
   }
 
   /** {@code /api/v1/devices/<id>/certificate}: renews the device's client certificate. */

@@ -23,8 +23,8 @@ final class FleetCommand {
     @Mixin Connection connection;
     @Option(names = "--group", paramLabel = "GROUP", description = "Only members of this group.") String group;
     @Option(names = "--status", paramLabel = "STATUS",
-        description = "Only applied, failed, rolled_back, drift, stale, invalid (config breaks a schema) or"
-            + " unreported devices.") String status;
+        description = "Only applied, failed, rolled_back, drift, stale, invalid (config breaks a schema), held"
+            + " (needs a newer service for some value) or unreported devices.") String status;
     @Option(names = "--stale-after", paramLabel = "DURATION", description = "Unseen this long is stale (default 10m).")
     String staleAfter;
 
@@ -47,6 +47,7 @@ final class FleetCommand {
           device.namespaces().forEach(ns -> ns.reported().error()
               .ifPresent(error -> errors.add(ns.reported().namespace() + ": " + error)));
           errors.addAll(device.schemaViolations());
+          device.held().forEach(needs -> errors.add("held: needs " + needs));
           rows.add(List.of(device.device().id(), Long.toString(device.desiredRevision()),
               reported < 0 ? "-" : Long.toString(reported), device.status().orElse("-"),
               device.drift() ? "yes" : "no", device.stale() ? "yes" : "no", device.lastSeen().orElse("-"),

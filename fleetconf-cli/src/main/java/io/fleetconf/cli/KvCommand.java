@@ -54,6 +54,10 @@ final class KvCommand {
         + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
     @Option(names = "--force-schema", description = "Writing a schema: take it even though some devices' current"
         + " config breaks it (fleet status then shows them as invalid).") boolean forceSchema;
+    @Option(names = "--requires", paramLabel = "REQUIREMENT", description = "The value needs this version of a"
+        + " service on the device, e.g. 'tv_scheduler >= 2.3': devices whose agent reports less keep what they had"
+        + " (fleet status shows them held); none: drop the key's requirement. Without it, a requirement stays.")
+    String requires;
     @Option(names = "--rollout", paramLabel = "POLICY", description = "Roll the change out in waves with this policy"
         + " (plain/fleetconf/rollout-policies/POLICY); none: at once, whatever the namespace's policy.") String rollout;
 
@@ -63,7 +67,7 @@ final class KvCommand {
       JsonNode answer = connection.client().send("PUT", path(key), ApiClient.query("cas", cas == null ? null
           : cas.toString(), "message", message, "secret", secret ? "true" : null,
           "replace", replace == null ? null : replace.toString(), "dry_run", DryRun.flag(dryRun),
-          "force_schema", forceSchema ? "true" : null, "rollout", rollout), body);
+          "force_schema", forceSchema ? "true" : null, "rollout", rollout, "requires", requires), body);
       if (dryRun) {
         return DryRun.report(spec, connection, answer);
       }

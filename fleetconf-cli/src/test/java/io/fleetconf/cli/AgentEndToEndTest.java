@@ -54,9 +54,7 @@ class AgentEndToEndTest {
   }
 
   private static Process java(Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx96m", "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(List.of("-Xmx96m"), mainClass, args);
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 

@@ -52,9 +52,7 @@ class AgentFailureTest {
   }
 
   private Process start(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx96m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), args);
     return new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("run.log").toFile()).start();
   }

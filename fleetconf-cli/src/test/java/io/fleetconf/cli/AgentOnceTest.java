@@ -33,8 +33,7 @@ class AgentOnceTest {
   }
 
   private int once(Path config) throws Exception {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "agent", "--once", "--config", config.toString())
+    Process process = new ProcessBuilder(ChildJvm.fleetconf("agent", "--once", "--config", config.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve("once.log").toFile()).start();
     return process.waitFor();
   }

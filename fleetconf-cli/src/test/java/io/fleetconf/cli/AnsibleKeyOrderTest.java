@@ -50,8 +50,7 @@ class AnsibleKeyOrderTest {
         + "\ntoken: " + server.token() + "\nstate_dir: " + dir.resolve(host + "-state") + "\n"
         + "outputs:\n  - name: env\n    namespace: vars\n    template: " + template + "\n    destination: "
         + dir.resolve("agent").resolve(host) + "\n");
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "agent", "--once", "--config", config.toString())
+    Process process = new ProcessBuilder(ChildJvm.fleetconf("agent", "--once", "--config", config.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve(host + ".log").toFile()).start();
     return process.waitFor();
   }

@@ -207,8 +207,7 @@ class AnsibleVaultImportTest {
     Path config = Files.writeString(dir.resolve("agent.yaml"), "server: " + server.uri() + "\ndevice_id: web1\ntoken: "
         + deviceToken + "\nstate_dir: " + dir.resolve("state") + "\n"
         + "outputs:\n  - name: app\n    namespace: vars\n    template: " + template + "\n    destination: " + destination + "\n");
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "agent", "--once", "--config", config.toString())
+    Process process = new ProcessBuilder(ChildJvm.fleetconf("agent", "--once", "--config", config.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve("once.log").toFile()).start();
     return process.waitFor();
   }

@@ -38,8 +38,7 @@ class ConsoleCliTest {
     Files.writeString(config, "server: " + server.uri() + "\ndevice_id: vv-lis-02\ntoken: " + token + "\n"
         + "state_dir: " + dir.resolve("state") + "\noutputs:\n  - name: env\n    namespace: common\n    format: env\n"
         + "    destination: " + dir.resolve("common.env") + "\n");
-    Process agent = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "agent", "--once", "--config", config.toString())
+    Process agent = new ProcessBuilder(ChildJvm.fleetconf("agent", "--once", "--config", config.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
     assertThat(agent.waitFor()).as(Files.readString(dir.resolve("agent.log"))).isZero();
 

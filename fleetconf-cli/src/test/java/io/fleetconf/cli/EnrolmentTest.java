@@ -111,8 +111,7 @@ class EnrolmentTest {
 
   private int once(Path config) throws Exception {
     String name = config.getFileName().toString().replace(".yaml", "");
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "agent", "--once", "--config", config.toString())
+    Process process = new ProcessBuilder(ChildJvm.fleetconf("agent", "--once", "--config", config.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     return process.waitFor();
   }

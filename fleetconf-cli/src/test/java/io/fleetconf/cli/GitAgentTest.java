@@ -136,8 +136,7 @@ class GitAgentTest {
     config.append(output("common.env", "common", "format: env", home));
     config.append(output("channels.txt", "tv_scheduler", "template: " + template + "\n    template_mode: fleetconf", home));
     Path file = Files.writeString(home.resolve("agent.yaml"), config);
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx96m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent", "--config", file.toString()));
+    List<String> command = ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), "agent", "--config", file.toString());
     agents.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("agent.log").toFile())
         .start());
     return home;
@@ -148,10 +147,14 @@ class GitAgentTest {
         + home.resolve("out").resolve(name) + "\n";
   }
 
+  /** Fails, to be retried, while a file is missing on either side: the two agents start at their own pace. */
   private static void assertSameFiles(Path one, Path other) throws IOException {
     for (String name : OUTPUTS) {
-      assertThat(Files.readAllBytes(one.resolve("out").resolve(name))).as(name)
-          .isEqualTo(Files.readAllBytes(other.resolve("out").resolve(name)));
+      Path mine = one.resolve("out").resolve(name);
+      Path theirs = other.resolve("out").resolve(name);
+      assertThat(mine).as(name).exists();
+      assertThat(theirs).as(name).exists();
+      assertThat(Files.readAllBytes(mine)).as(name).isEqualTo(Files.readAllBytes(theirs));
     }
   }
 

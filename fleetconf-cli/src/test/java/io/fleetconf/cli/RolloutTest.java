@@ -113,8 +113,7 @@ class RolloutTest {
   }
 
   private void startAgent(String id) throws IOException {
-    List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    List<String> command = ChildJvm.command(List.of("-Xmx64m"), Main.class.getName(),
         "agent", "--config", dir.resolve(id).resolve("agent.yaml").toString());
     agents.add(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(id).resolve("agent.log").toFile()).start());
@@ -289,10 +288,6 @@ class RolloutTest {
     assertThat(refused.json().get("message").asText())
         .isEqualTo("global/tv_api/level is held by rollout " + id + " (paused): wait for it, or abort or promote it first");
     assertThat(server.post("/api/v1/rollouts/" + id + "/pause", "{}").status()).isEqualTo(409);
-    // The second rollout finishes before this one goes on: an abort while another rollout of the
-    // namespace completes left a device at the aborted value in two of five CI runs (not diagnosed
-    // yet; see the stop note of 2026-12-02), and this test is about pause, resume and abort.
-    eventually("rollout " + other + " completed", () -> state(other).equals("completed"));
 
     assertThat(server.post("/api/v1/rollouts/" + id + "/resume", "{}").json().get("state").asText())
         .isEqualTo("running");

@@ -65,8 +65,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private static ServerProcess launch(Path dataDir, Path log, String... extra) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
+    List<String> command = new ArrayList<>(ChildJvm.fleetconf("server",
         "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(), "--insecure-http",
         "--rate-limit", "0", "--address-rate-limit", "0", "--max-watches", "10000"));
     command.addAll(List.of(extra));

@@ -35,7 +35,7 @@ final class EnvFormat {
     return out.toString();
   }
 
-  /** A leaf's .env name, and its path for messages, e.g. {@code rules[0].name}. */
+  /** A leaf's .env name, and its path for messages, e.g. {@code rules[0]/name}. */
   private record Name(String env, String key) {}
 
   private interface Leaf {
@@ -46,7 +46,7 @@ final class EnvFormat {
     Leaves.forEach(tree, new Name("", ""), new Leaves.Naming<>() {
       @Override
       public Name member(Name parent, String key) {
-        return new Name(join(parent.env(), segment(key)), parent.key().isEmpty() ? key : parent.key() + "." + key);
+        return new Name(join(parent.env(), segment(key)), Leaves.memberPath(parent.key(), key));
       }
 
       @Override

@@ -14,6 +14,14 @@ import java.util.Map;
 final class Leaves {
   private Leaves() {}
 
+  /**
+   * A member's path as a key path is typed ({@code a/b}, {@code rules[0]/name}), for messages: a
+   * key may hold a dot, so {@code a.b} and the member {@code b} of {@code a} must read differently.
+   */
+  static String memberPath(String parent, String key) {
+    return parent.isEmpty() ? key : parent + "/" + key;
+  }
+
   /** How a child's name derives from its parent's. */
   interface Naming<N> {
     N member(N parent, String key);

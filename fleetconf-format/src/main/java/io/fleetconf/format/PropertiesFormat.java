@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -31,19 +33,33 @@ final class PropertiesFormat {
     return out.toString();
   }
 
+  /** A leaf's property name, and its path for messages, e.g. {@code rules[0]/name}. */
+  private record Name(String property, String path) {}
+
+  /**
+   * Writes one line per leaf. Two leaves that would write the same name are refused: Properties
+   * keeps the last line, so the file would hold one of the two values silently.
+   */
   private static void flatten(JsonNode tree, StringBuilder out) {
-    Leaves.forEach(tree, "", new Leaves.Naming<>() {
+    Map<String, String> pathByName = new HashMap<>();
+    Leaves.forEach(tree, new Name("", ""), new Leaves.Naming<>() {
       @Override
-      public String member(String parent, String key) {
-        return parent.isEmpty() ? key : parent + "." + key;
+      public Name member(Name parent, String key) {
+        return new Name(parent.property().isEmpty() ? key : parent.property() + "." + key,
+            Leaves.memberPath(parent.path(), key));
       }
 
       @Override
-      public String element(String parent, int index) {
-        return parent + "[" + index + "]";
+      public Name element(Name parent, int index) {
+        return new Name(parent.property() + "[" + index + "]", parent.path() + "[" + index + "]");
       }
-    }, (key, value) -> {
-      escape(key, true, out);
+    }, (name, value) -> {
+      String earlier = pathByName.putIfAbsent(name.property(), name.path());
+      if (earlier != null) {
+        throw new DocumentException("keys '" + earlier + "' and '" + name.path() + "' both render as "
+            + name.property() + " in .properties");
+      }
+      escape(name.property(), true, out);
       out.append('=');
       escape(value.asText(), false, out);
       out.append('\n');

@@ -89,11 +89,11 @@ class EnvFormatTest {
   void refusesTwoKeysThatRenderAsTheSameName() {
     assertThatThrownBy(() -> Format.ENV.render(tree("{\"a_b\": 1, \"a\": {\"b\": 2}}")))
         .isInstanceOf(DocumentException.class)
-        .hasMessage("keys 'a_b' and 'a.b' both render as A_B in .env");
+        .hasMessage("keys 'a_b' and 'a/b' both render as A_B in .env");
     assertThatThrownBy(() -> Format.ENV.render(tree("{\"logLevel\": 1, \"log_level\": 2}")))
         .hasMessage("keys 'logLevel' and 'log_level' both render as LOG_LEVEL in .env");
     assertThatThrownBy(() -> Format.ENV.render(tree("{\"r\": [{\"a\": 1}], \"r_0\": {\"a\": 2}}")))
-        .hasMessage("keys 'r[0].a' and 'r_0.a' both render as R_0_A in .env");
+        .hasMessage("keys 'r[0]/a' and 'r_0/a' both render as R_0_A in .env");
   }
 
   @Test

@@ -22,6 +22,16 @@ class PropertiesFormatTest {
   }
 
   @Test
+  void aDottedKeyAndANestedMemberWithTheSameNameAreRefusedNotWrittenTwice() {
+    // Properties.load keeps the last of two equal names: the file would hold one value silently.
+    assertThatThrownBy(() -> Format.PROPERTIES.render(tree("{\"a\": {\"b\": 2}, \"a.b\": 1}")))
+        .isInstanceOf(DocumentException.class)
+        .hasMessage("keys 'a/b' and 'a.b' both render as a.b in .properties");
+    assertThatThrownBy(() -> Format.PROPERTIES.render(tree("{\"x\": {\"a.b\": 1, \"a\": {\"b\": 2}}}")))
+        .hasMessage("keys 'x/a.b' and 'x/a/b' both render as x.a.b in .properties");
+  }
+
+  @Test
   void rendersDottedKeysAndSpringStyleIndexesInTreeOrder() {
     JsonNode tree = tree("""
         {"tvApi": {"port": 8080, "debug": false, "ratio": 1.5},

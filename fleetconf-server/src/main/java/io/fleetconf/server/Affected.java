@@ -4,9 +4,11 @@ import io.fleetconf.core.Change;
 import io.fleetconf.core.ChangeSet;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.GroupName;
+import io.fleetconf.core.Key;
 import io.fleetconf.core.Scope;
 import io.fleetconf.server.LiveState.Snapshot;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +35,24 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
     return moved;
   }
 
+  /**
+   * The scope whose devices a change to a hold key may concern: a requirement's key's scope, or the
+   * device a version report is of; empty for other plain keys.
+   */
+  private static Optional<Scope> holdScope(Key key) {
+    try {
+      if (key.isUnder(Holds.VERSIONS) && key.path().depth() > Holds.VERSIONS.path().depth()) {
+        return Optional.of(new Scope.Device(DeviceId.of(key.path().relativeTo(Holds.VERSIONS.path()).toString())));
+      }
+      if (key.isUnder(Holds.REQUIRES) && key.path().depth() > Holds.REQUIRES.path().depth()) {
+        return Optional.of(Key.parse(key.path().relativeTo(Holds.REQUIRES.path()).toString()).scope());
+      }
+    } catch (io.fleetconf.core.InvalidInputException e) {
+      // an entry written there by hand that names no device or key: it holds nothing
+    }
+    return Optional.empty();
+  }
+
   static Affected by(ChangeSet changeSet, Snapshot after) {
     Set<DeviceId> devices = new HashSet<>();
     Set<DeviceId> removed = new HashSet<>();
@@ -53,7 +73,18 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
             case Scope.Global g -> everyone = true;
             case Scope.Group g -> groups.add(g.group());
             case Scope.Device d -> devices.add(d.device());
-            case Scope.Plain p -> devices.addAll(releaseChanged(entry)); // not a layer, but a rollout moves devices
+            case Scope.Plain p -> {
+              // not a layer, but a rollout moves devices, and a requirement or a version report holds them
+              devices.addAll(releaseChanged(entry));
+              Optional<Scope> held = holdScope(entry.key());
+              if (held.isPresent()) {
+                switch (held.get()) {
+                  case Scope.Group g -> groups.add(g.group());
+                  case Scope.Device d -> devices.add(d.device());
+                  default -> everyone = true;
+                }
+              }
+            }
           }
         }
       }

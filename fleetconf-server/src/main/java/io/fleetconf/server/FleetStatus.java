@@ -44,10 +44,11 @@ public final class FleetStatus implements AutoCloseable {
 
   /**
    * One device's line in the fleet view; {@code schemaViolations} says how its config breaks a
-   * schema (possible only after a schema was written with force).
+   * schema (possible only after a schema was written with force), {@code held} which versions it
+   * needs for values it is held back from.
    */
   public record DeviceStatus(Device device, Revision desired, List<NamespaceStatus> namespaces,
-      Optional<Instant> lastSeen, boolean stale, List<String> schemaViolations) {
+      Optional<Instant> lastSeen, boolean stale, List<String> schemaViolations, List<String> held) {
     public boolean invalid() {
       return !schemaViolations.isEmpty();
     }
@@ -140,7 +141,7 @@ public final class FleetStatus implements AutoCloseable {
           boolean stale = last.map(at -> at.plus(staleAfter).isBefore(now)).orElse(true);
           Revision desired = replica.watches().lastChange(new View.DeviceConfig(device.id(), Optional.empty()));
           out.add(new DeviceStatus(device, desired, namespaces, last, stale,
-              invalid.getOrDefault(device.id(), List.of())));
+              invalid.getOrDefault(device.id(), List.of()), snapshot.heldFor(device)));
         });
     return out;
   }

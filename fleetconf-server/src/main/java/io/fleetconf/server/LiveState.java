@@ -92,6 +92,7 @@ public final class LiveState {
     private final java.util.concurrent.ConcurrentHashMap<List<Scope>, EffectiveConfig> byLayers =
         new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RolloutOverlay rollouts;
+    private volatile Holds holds;
   }
 
   /** Everything as of one revision. */
@@ -120,6 +121,10 @@ public final class LiveState {
      */
     public EffectiveConfig effective(Device device) {
       RolloutOverlay overlay = rollouts();
+      List<Holds.Held> held = holds().of(device);
+      if (!held.isEmpty()) {
+        return holds().effective(this, device, held, overlay);
+      }
       if (overlay.releasedTo(device.id())) {
         return overlay.effective(this, device);
       }
@@ -138,6 +143,21 @@ public final class LiveState {
         merges.rollouts = overlay;
       }
       return overlay;
+    }
+
+    /** The values that need a software version, and who is held back from them, read when first asked for. */
+    Holds holds() {
+      Holds holds = merges.holds;
+      if (holds == null) {
+        holds = Holds.of(this); // racing readers build equal ones; either is kept
+        merges.holds = holds;
+      }
+      return holds;
+    }
+
+    /** The requirements the device does not meet, each once, as {@code tv_scheduler >= 2.3}. */
+    public List<String> heldFor(Device device) {
+      return holds().of(device).stream().map(h -> h.needs().toString()).distinct().toList();
     }
 
     /** Whether the device has entries of its own, so that its config is its alone. */

@@ -1,8 +1,10 @@
 package io.fleetconf.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.core.DeviceId;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Entry;
+import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Layer;
 import io.fleetconf.core.Revision;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -71,31 +74,54 @@ final class RolloutOverlay {
 
   private EffectiveConfig merge(Snapshot snapshot, List<Scope> scopes, List<Active> mine) {
     List<String> ids = mine.stream().map(a -> a.rollout().id()).toList();
+    List<Replacement> changes = replacements(mine);
     return EffectiveConfig.merge(scopes.stream()
-        .map(scope -> layers.computeIfAbsent(List.of(scope, ids), k -> layer(snapshot, scope, mine))).toList());
+        .map(scope -> layers.computeIfAbsent(List.of(scope, ids), k -> layer(snapshot, scope, changes))).toList());
   }
 
-  /** The scope's layer with the held changes in that scope applied. */
-  private static Layer layer(Snapshot snapshot, Scope scope, List<Active> mine) {
-    Map<KeyPath, Entry> entries = null;
+  /** The held changes of the rollouts released to the device, in the order they apply (none if not released). */
+  List<Replacement> replacements(DeviceId device) {
+    List<Active> mine = byDevice.get(device);
+    return mine == null ? List.of() : replacements(mine);
+  }
+
+  /** The ids of the rollouts released to the device. */
+  List<String> releasedIds(DeviceId device) {
+    return byDevice.getOrDefault(device, List.of()).stream().map(a -> a.rollout().id()).toList();
+  }
+
+  private static List<Replacement> replacements(List<Active> mine) {
+    List<Replacement> out = new ArrayList<>();
     for (Active one : mine) {
-      for (Rollout.Held held : one.rollout().changes()) {
-        if (!held.key().scope().equals(scope)) {
-          continue;
-        }
-        if (entries == null) {
-          LiveState.ScopeEntries stored = snapshot.scopes().get(scope);
-          entries = stored == null ? new TreeMap<>() : new TreeMap<>(stored.entries());
-        }
-        Entry before = entries.get(held.key().path());
-        if (held.value().isPresent()) {
-          entries.put(held.key().path(), before == null
-              ? new Entry(held.key(), held.value().get(), one.revision(), one.revision(), 1)
-              : new Entry(held.key(), held.value().get(), before.createRevision(), one.revision(), before.version() + 1,
-                  false, before.flags()));
-        } else {
-          entries.remove(held.key().path());
-        }
+      one.rollout().changes().forEach(held -> out.add(new Replacement(held.key(), held.value(), one.revision())));
+    }
+    return out;
+  }
+
+  /** A value put in place of a stored entry's (empty: the entry taken away), and the revision it comes from. */
+  record Replacement(Key key, Optional<JsonNode> value, Revision revision) {}
+
+  /** The scope's layer with the replacements in that scope applied, in order. */
+  static Layer layer(Snapshot snapshot, Scope scope, List<Replacement> replacements) {
+    Map<KeyPath, Entry> entries = null;
+    for (Replacement replacement : replacements) {
+      if (!replacement.key().scope().equals(scope)) {
+        continue;
+      }
+      if (entries == null) {
+        LiveState.ScopeEntries stored = snapshot.scopes().get(scope);
+        entries = stored == null ? new TreeMap<>() : new TreeMap<>(stored.entries());
+      }
+      Entry before = entries.get(replacement.key().path());
+      Revision revision = replacement.revision();
+      if (replacement.value().isPresent()) {
+        JsonNode value = replacement.value().get();
+        entries.put(replacement.key().path(), before == null
+            ? new Entry(replacement.key(), value, revision, revision, 1)
+            : new Entry(replacement.key(), value, before.createRevision(), revision, before.version() + 1,
+                false, before.flags(), before.replace()));
+      } else {
+        entries.remove(replacement.key().path());
       }
     }
     return entries == null ? snapshot.layer(scope) : Layer.of(entries.values());

@@ -88,6 +88,7 @@ public final class Rollouts {
       }
       Set<DeviceId> targets = new TreeSet<>();
       impact.devices().stream().filter(d -> d.kind() == Impact.Kind.CHANGED).forEach(d -> targets.add(d.device()));
+      targets.removeIf(device -> heldInNamespaces(snapshot, device, held)); // they get it at completion
       String id = "r" + snapshot.revision().next().value();
       Rollout rollout = new Rollout(id, Rollout.State.RUNNING, policy.name(), proposal.message(), proposal.author(),
           held, policy.plan(id, targets, snapshot.devices()), 0, Optional.empty(), Optional.empty(),
@@ -104,6 +105,14 @@ public final class Rollouts {
         }
       }
     }
+  }
+
+  /** Whether the device is held back from a value that needs a version, in a namespace the rollout changes. */
+  private static boolean heldInNamespaces(Snapshot snapshot, DeviceId device, List<Rollout.Held> changes) {
+    Set<String> namespaces = new TreeSet<>();
+    changes.forEach(change -> namespaces.add(change.key().path().namespace()));
+    return snapshot.device(device).map(d -> snapshot.holds().of(d).stream()
+        .anyMatch(h -> namespaces.contains(h.key().path().namespace()))).orElse(false);
   }
 
   private static String released(Rollout rollout) {

@@ -86,7 +86,7 @@ class FleetStatusTest {
     assertThat(status.json().get("message").asText())
         .isEqualTo("status must be applied, failed or rolled_back, was 'great'");
     assertThat(server.get("/api/v1/fleet/status?status=sleepy").json().get("message").asText())
-        .startsWith("query parameter 'status' must be applied, failed, rolled_back, drift, stale, invalid or unreported");
+        .startsWith("query parameter 'status' must be applied, failed, rolled_back, drift, stale, invalid, held or unreported");
   }
 
   @Test

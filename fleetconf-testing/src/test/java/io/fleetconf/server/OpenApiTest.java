@@ -62,6 +62,7 @@ class OpenApiTest {
       "POST /api/v1/rollback",
       "POST /api/v1/restore",
       "POST /api/v1/devices/{id}/reports",
+      "POST /api/v1/devices/{id}/versions",
       "GET /api/v1/devices/{id}/reports",
       "GET /api/v1/fleet/status",
       "GET /api/v1/git/sources",

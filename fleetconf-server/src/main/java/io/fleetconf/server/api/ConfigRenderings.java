@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetconf.core.Device;
 import io.fleetconf.core.EffectiveConfig;
 import io.fleetconf.core.Entry;
-import io.fleetconf.core.GroupName;
 import io.fleetconf.core.Revision;
 import io.fleetconf.format.Format;
 import io.fleetconf.server.LiveState.Snapshot;
@@ -19,12 +18,29 @@ import io.fleetconf.server.http.Response;
  * one: a global change wakes 10,000 long-polls, and without this each would merge, mask and
  * serialise the same 200 keys again. Devices with entries of their own, and {@code explain}
  * reads, are rendered each time.
+ *
+ * <p>A rendering is shared by the devices whose resolved config is the same object, never by
+ * devices that merely share their groups: a rollout's released devices, or devices held back by a
+ * requirement, resolve differently from their group's other members.
  */
 final class ConfigRenderings {
   /** What a device is shown: the config (masked unless revealed), its secret paths, and its text. */
   record Shown(EffectiveConfig config, List<String> secrets, String text) {}
 
-  private record Key(List<GroupName> groups, Optional<String> namespace, Format format, boolean reveal) {}
+  /** The resolved config compared by identity: the snapshot shares one object per distinct merge. */
+  private record Key(EffectiveConfig config, Optional<String> namespace, Format format, boolean reveal) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key && key.config == config && key.namespace.equals(namespace)
+          && key.format == format && key.reveal == reveal;
+    }
+
+    @Override
+    public int hashCode() {
+      return ((System.identityHashCode(config) * 31 + namespace.hashCode()) * 31 + format.hashCode()) * 31
+          + Boolean.hashCode(reveal);
+    }
+  }
 
   private record Generation(Revision revision, ConcurrentHashMap<Key, Shown> shown) {}
 
@@ -52,12 +68,18 @@ final class ConfigRenderings {
         return render(snapshot, device, namespace, format, reveal);
       }
     }
-    return generation.shown().computeIfAbsent(new Key(device.groups(), namespace, format, reveal),
-        key -> render(snapshot, device, namespace, format, reveal));
+    EffectiveConfig resolved = snapshot.effective(device);
+    return generation.shown().computeIfAbsent(new Key(resolved, namespace, format, reveal),
+        key -> render(snapshot, resolved, namespace, format, reveal));
   }
 
   static Shown render(Snapshot snapshot, Device device, Optional<String> namespace, Format format, boolean reveal) {
-    EffectiveConfig config = snapshot.effective(device);
+    return render(snapshot, snapshot.effective(device), namespace, format, reveal);
+  }
+
+  private static Shown render(Snapshot snapshot, EffectiveConfig resolved, Optional<String> namespace, Format format,
+      boolean reveal) {
+    EffectiveConfig config = resolved;
     if (namespace.isPresent()) {
       config = config.namespace(namespace.get());
     }

@@ -23,9 +23,11 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Proposal;
 import io.fleetconf.format.Format;
+import io.fleetconf.server.Holds;
 import io.fleetconf.server.Replica;
 import io.fleetconf.server.FleetStatus;
 import io.fleetconf.core.Report;
+import io.fleetconf.core.Key;
 import io.fleetconf.core.KeyPath;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
@@ -42,6 +44,8 @@ final class DevicesApi {
   private static final String BASE = Paths.DEVICES;
   private static final int MAX_LABEL_LENGTH = 256;
   private static final int REPORT_LIMIT = 100;
+  private static final int MAX_SERVICES = 64;
+  private static final java.util.regex.Pattern SERVICE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private final Replica fleet;
   private final FleetStatus status;
   private final ConfigRenderings renderings = new ConfigRenderings();
@@ -132,12 +136,15 @@ final class DevicesApi {
    */
   private Response report(Request request) {
     List<String> parts = request.segments();
-    if (parts.size() != 2 || !parts.get(1).equals(Paths.REPORTS) && !parts.get(1).equals(Paths.CERTIFICATE)) {
+    if (parts.size() != 2 || !List.of(Paths.REPORTS, Paths.CERTIFICATE, Paths.VERSIONS).contains(parts.get(1))) {
       throw new ApiException(404, "not_found", "no such endpoint: " + Excerpt.of(BASE + "/" + request.tail()));
     }
     DeviceId id = DeviceId.of(parts.get(0));
     if (parts.get(1).equals(Paths.CERTIFICATE)) {
       return SecurityApi.renew(request, id, fleet);
+    }
+    if (parts.get(1).equals(Paths.VERSIONS)) {
+      return versions(request, id);
     }
     Access.device(request, id, true);
     Device device = Replica.device(fleet.snapshot(), id);
@@ -148,6 +155,45 @@ final class DevicesApi {
         sent.runningRevision().map(Revision::of));
     status.report(report, request.caller() instanceof Caller.Device);
     return Response.json(201, ApiJson.report(report).toJson());
+  }
+
+  /**
+   * {@code POST /api/v1/devices/<id>/versions}: the versions of the services the device's agent
+   * manages, as {@code {"tv_scheduler": "2.3.1"}}. Kept as an entry (a change set only when they
+   * changed), so that values needing a version reach the device as soon as it has it.
+   */
+  private Response versions(Request request, DeviceId id) {
+    Access.device(request, id, true);
+    Replica.device(fleet.snapshot(), id);
+    JsonNode sent = Bodies.object(request);
+    if (sent.size() > MAX_SERVICES) {
+      throw new InvalidInputException("invalid_body", "at most " + MAX_SERVICES + " services, were " + sent.size());
+    }
+    ObjectNode versions = ApiJson.object();
+    for (Map.Entry<String, JsonNode> service : new java.util.TreeMap<>(sent.properties().stream()
+        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).entrySet()) {
+      if (!SERVICE.matcher(service.getKey()).matches()) {
+        throw new InvalidInputException("invalid_body", "service name '" + Excerpt.of(service.getKey())
+            + "' must be letters, digits, '_', '-' and '.'");
+      }
+      if (!service.getValue().isTextual() || service.getValue().asText().length() > MAX_LABEL_LENGTH) {
+        throw new InvalidInputException("invalid_body", "the version of '" + service.getKey()
+            + "' must be a string of at most " + MAX_LABEL_LENGTH + " characters");
+      }
+      versions.set(service.getKey(), service.getValue());
+    }
+    Key key = Holds.versionsKey(id);
+    ObjectNode body = ApiJson.object();
+    if (fleet.snapshot().entry(key).map(entry -> entry.value().equals(versions)).orElse(false)) {
+      body.put("revision", fleet.snapshot().revision().value());
+      body.put("changed", false);
+      return Response.ok(body);
+    }
+    ChangeSet done = fleet.commit(new Proposal(request.principal(), "versions of " + id + ": " + versions, request.source(),
+        List.of(Mutation.Put.of(key, versions))));
+    body.put("revision", done.revision().value());
+    body.put("changed", true);
+    return Response.ok(body).at(done.revision());
   }
 
   /** The device's effective config as of the latest snapshot, in the format asked for. */

@@ -14,6 +14,7 @@ import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Revision;
 import io.fleetconf.server.LiveState.Snapshot;
 import io.fleetconf.server.security.Caller;
+import io.fleetconf.server.Holds;
 import io.fleetconf.server.View;
 import io.fleetconf.server.Replica;
 import io.fleetconf.store.NotFoundException;
@@ -113,9 +114,19 @@ final class EntriesApi {
     JsonNode value = Bodies.value(request);
     // replace: set when the request says it, kept as it is when it does not (docs/api.md).
     Optional<Boolean> replace = request.query("replace").map(given -> request.flag("replace"));
-    Mutation put = new Mutation.Put(key, value, request.revision("cas"), request.flag("secret"),
+    Mutation.Put put = new Mutation.Put(key, value, request.revision("cas"), request.flag("secret"),
         java.util.OptionalLong.empty(), replace);
-    return commit(request, put, done -> {
+    Access.write(request, List.of(put));
+    // requires=<service> <op> <version>: devices below it keep what they had (docs/safe-changes.md).
+    List<Mutation> mutations = request.query("requires")
+        .map(requires -> Holds.put(replica.snapshot(), put, requires)).orElse(List.of(put));
+    if (mutations.size() > 1 && replica.rollouts().policyFor(new Proposal(request.principal(), "", request.source(),
+        List.of(put)), request.query("rollout")).isPresent()) {
+      throw new InvalidInputException("invalid_rollout", "a value that needs a version cannot go out as a rollout"
+          + " (devices below it are held, not waved): write it with rollout=none, or roll it out first and then"
+          + " set the requirement");
+    }
+    return commit(request, mutations, done -> {
       ObjectNode body = ApiJson.object();
       body.put("revision", done.revision().value());
       replica.snapshot().entry(key)
@@ -128,7 +139,10 @@ final class EntriesApi {
     Mutation mutation = request.flag("recurse")
         ? new Mutation.DeleteTree(Key.parsePrefix(request.tail()))
         : new Mutation.Delete(Key.parse(request.tail()), request.revision("cas"));
-    return commit(request, mutation, done -> {
+    Access.write(request, List.of(mutation));
+    List<Mutation> mutations = new ArrayList<>(List.of(mutation));
+    mutations.addAll(Holds.droppedWith(replica.snapshot(), mutation)); // a requirement goes with its key
+    return commit(request, mutations, done -> {
       ObjectNode body = ApiJson.object();
       body.put("revision", done.revision().value());
       body.put("deleted", done.changes().size());
@@ -136,11 +150,11 @@ final class EntriesApi {
     });
   }
 
-  private Response commit(Request request, Mutation mutation, Function<ChangeSet, Response> answer) {
+  /** Commits what the caller was allowed to write, with what goes with it (checked by the caller). */
+  private Response commit(Request request, List<Mutation> mutations, Function<ChangeSet, Response> answer) {
     String message = request.query("message").orElse("");
-    Access.write(request, List.of(mutation));
-    return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(),
-        List.of(mutation)), answer);
+    return Changes.make(replica, request, new Proposal(request.principal(), message, request.source(), mutations),
+        answer);
   }
 
   private Response batch(Request request) {

@@ -45,11 +45,12 @@ final class FleetStatusApi {
       case "drift" -> DeviceStatus::drift;
       case "stale" -> DeviceStatus::stale;
       case "invalid" -> DeviceStatus::invalid;
+      case "held" -> device -> !device.held().isEmpty();
       case "unreported" -> device -> device.status().isEmpty();
       case "applied", "failed", "rolled_back" -> device -> device.status().map(Report.Status::wire)
           .filter(name::equals).isPresent();
       default -> throw new InvalidInputException("invalid_parameter", "query parameter 'status' must be applied,"
-          + " failed, rolled_back, drift, stale, invalid or unreported, was '" + Excerpt.of(name) + "'");
+          + " failed, rolled_back, drift, stale, invalid, held or unreported, was '" + Excerpt.of(name) + "'");
     };
   }
 
@@ -57,6 +58,6 @@ final class FleetStatusApi {
     return new FleetStatusAnswer.Row(ApiJson.deviceInfo(device.device()), device.desired().value(),
         device.status().map(Report.Status::wire), device.drift(), device.stale(), device.lastSeen().map(ApiJson::time),
         device.namespaces().stream().map(ns -> new FleetStatusAnswer.Namespace(ApiJson.report(ns.reported().orElseThrow()),
-            ns.desired().value(), ns.drift())).toList(), device.schemaViolations());
+            ns.desired().value(), ns.drift())).toList(), device.schemaViolations(), device.held());
   }
 }
