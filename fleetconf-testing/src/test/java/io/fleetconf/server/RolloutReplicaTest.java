@@ -8,7 +8,6 @@ import io.fleetconf.store.MasterKey;
 import io.fleetconf.testing.TestDatabases;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,14 +89,7 @@ class RolloutReplicaTest {
     return server.get("/api/v1/devices/" + device + "/config/cam").json().get("config").get("fps").asInt();
   }
 
-  /** The device says it applied what it reads now, as its agent would. */
   private static void report(TestServer server, String device) {
-    long revision = server.get("/api/v1/devices/" + device + "/config/cam").json().get("revision").asLong();
-    String token = server.post("/api/v1/tokens", "{\"kind\":\"device\",\"device\":\"" + device + "\"}").json()
-        .get("token").asText();
-    Reply reply = server.send("POST", "/api/v1/devices/" + device + "/reports", ("{\"namespace\": \"cam\", \"revision\": "
-        + revision + ", \"hash\": \"h\", \"status\": \"applied\"}").getBytes(StandardCharsets.UTF_8), "application/json",
-        "Bearer " + token);
-    assertThat(reply.status()).as(reply.body()).isIn(200, 201, 204);
+    DeviceReports.report(server, device, "cam", "applied");
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.testing.TestServer;
 import io.fleetconf.testing.TestServer.Reply;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,14 +187,7 @@ class RolloutWaveTest {
     return server.get("/api/v1/devices/" + device + "/config/cam").json().get("config").get("fps").asInt();
   }
 
-  /** The device says {@code status} of what it reads now, as its agent would. */
   private void report(String device, String status) {
-    long revision = server.get("/api/v1/devices/" + device + "/config/cam").json().get("revision").asLong();
-    String token = server.post("/api/v1/tokens", "{\"kind\":\"device\",\"device\":\"" + device + "\"}").json()
-        .get("token").asText();
-    Reply reply = server.send("POST", "/api/v1/devices/" + device + "/reports", ("{\"namespace\": \"cam\", \"revision\": "
-        + revision + ", \"hash\": \"h\", \"status\": \"" + status + "\"}").getBytes(StandardCharsets.UTF_8),
-        "application/json", "Bearer " + token);
-    assertThat(reply.status()).as(reply.body()).isIn(200, 201, 204);
+    DeviceReports.report(server, device, "cam", status);
   }
 }
