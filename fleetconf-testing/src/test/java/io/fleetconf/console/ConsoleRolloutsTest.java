@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 /** The rollouts page: each rollout with its waves' progress, and controls that act only once confirmed. */
@@ -64,6 +65,10 @@ class ConsoleRolloutsTest {
     assertThat(browser.text(card + " .reason")).isEqualTo("aborted by admin");
     assertThat(controls(card)).isEmpty();
     assertThat(fps("cam-3")).isEqualTo(25);
+
+    browser.driver().manage().window().setSize(new Dimension(390, 844)); // a phone: the table scrolls, not the page
+    browser.find(card + " table.waves");
+    assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
   }
 
   /** Clicks {@code css}, again if a live redraw replaced it just before. */

@@ -50,9 +50,9 @@ function rolloutItem(rollout) {
     h('p', {}, 'policy ' + rollout.policy + ' · wave ' + rollout.released + ' of ' + rollout.waves.length
       + ' released · ' + keys + (rollout.message ? ' · ' + rollout.message : '')),
     rollout.reason ? h('p', { class: 'reason' }, rollout.reason) : null,
-    h('table', { class: 'waves' },
+    h('div', { class: 'scroll' }, h('table', { class: 'waves' },
       h('thead', {}, h('tr', {}, ['Wave', 'Devices', ...COUNTS.map(cap), 'Deadline'].map((c) => h('th', {}, c)))),
-      h('tbody', {}, rollout.waves.map((wave, i) => waveRow(wave, i, i < rollout.released)))),
+      h('tbody', {}, rollout.waves.map((wave, i) => waveRow(wave, i, i < rollout.released))))),
     h('p', {}, (CONTROLS[rollout.state] || []).flatMap((action) => [h('button', { type: 'button',
       class: 'secondary control', 'data-action': action, onclick: () => ask(action) }, cap(action) + '…'), ' '])),
     confirm);
