@@ -3,6 +3,7 @@
 # settings as environment variables): the server package `fleetconf` and the agent package
 # `fleetconf-agent`, each as a .deb and a tarball with its own jlink runtime (docs/install.md).
 set -euo pipefail
+shopt -s inherit_errexit # a failed jlink inside $(...) stops the build too
 for tool in dpkg-deb tar gzip; do
   command -v "$tool" >/dev/null || { echo "packages.sh: $tool is needed to build the packages" >&2; exit 1; }
 done
@@ -21,7 +22,7 @@ runtime() {
   if [ ! -x "$dir/bin/java" ]; then
     rm -rf "$dir"
     "$JDK/bin/jlink" --add-modules "$1" --strip-debug --no-man-pages --no-header-files \
-      --compress zip-6 --output "$dir"
+      --compress zip-6 --output "$dir" >&2
   fi
   echo "$dir"
 }
@@ -38,8 +39,10 @@ SH
 
 # The package's own directory: bin/, lib/ and runtime/.
 home() { # dir name jar-source jar-name modules java-options main
+  local java
+  java="$(runtime "$5")" # not inside cp's arguments, so that a failed jlink stops the build
   mkdir -p "$1/bin" "$1/lib"
-  cp -a "$(runtime "$5")" "$1/runtime"
+  cp -a "$java" "$1/runtime"
   cp "$3" "$1/lib/$4"
   launcher "$2" "$4" "$6" "$7" > "$1/bin/$2"
   chmod 0755 "$1/bin/$2"
@@ -53,7 +56,8 @@ deb() {
   ln -s "../lib/$name/bin/$name" "$stage/usr/bin/$name"
   install -m 0644 "$SRC/files/$unit" "$stage/lib/systemd/system/$unit"
   local file
-  for file in "$@"; do install -m 0644 "$file" "$stage/etc/fleetconf/$(basename "$file")"; done
+  # 0600: agent.yaml may hold a token inline; the server's postinst opens server.env to its group.
+  for file in "$@"; do install -m 0600 "$file" "$stage/etc/fleetconf/$(basename "$file")"; done
   if [ -d "$SRC/files/$name.etc" ]; then cp -a "$SRC/files/$name.etc/." "$stage/etc/"; fi
   # Everything under /etc is a conffile: an upgrade keeps the operator's edits.
   (cd "$stage" && find etc -type f | sort | sed 's|^|/|') > "$stage/DEBIAN/conffiles"
@@ -71,7 +75,7 @@ tarball() { # name unit etc-files...
   shift 2
   rm -rf "$dir" && mkdir -p "$dir/$top/etc" "$dir/$top/systemd"
   cp -al "$work/stage/$name/usr/lib/$name/." "$dir/$top/"
-  cp "$@" "$dir/$top/etc/"
+  install -m 0600 "$@" "$dir/$top/etc/"
   cp "$SRC/files/$unit" "$dir/$top/systemd/"
   if [ -d "$SRC/files/$name.etc/systemd/system" ]; then cp -a "$SRC/files/$name.etc/systemd/system/." "$dir/$top/systemd/"; fi
   find "$dir" -exec touch -h -d "@$epoch" {} +
