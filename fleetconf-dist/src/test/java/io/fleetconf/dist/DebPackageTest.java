@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,23 @@ class DebPackageTest {
     ok("systemd-analyze", "verify", SERVER_UNIT.toString(), AGENT_UNIT.toString());
     assertThat(Files.readString(SERVER_UNIT)).contains("User=fleetconf\n", "CapabilityBoundingSet=\n",
         "NoNewPrivileges=yes\n", "ProtectSystem=strict\n", "ReadWritePaths=/var/lib/fleetconf\n");
+  }
+
+  @Test
+  @Order(1)
+  void configIsReadableByItsReadersOnlyAndDataByItsOwner() throws Exception {
+    assertThat(Files.getPosixFilePermissions(AGENT_YAML)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    Path serverEnv = Path.of("/etc/fleetconf/server.env");
+    assertThat(Files.getPosixFilePermissions(serverEnv)).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(Files.readAttributes(serverEnv, PosixFileAttributes.class).group().getName()).isEqualTo("fleetconf");
+    Path data = Path.of("/var/lib/fleetconf");
+    assertThat(Files.getOwner(data).getName()).isEqualTo("fleetconf");
+    assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+    assertThat(Files.getPosixFilePermissions(Path.of("/var/lib/fleetconf-agent")))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(ok("getent", "passwd", "fleetconf")).endsWith(":/var/lib/fleetconf:/usr/sbin/nologin\n");
+    assertThat(Path.of("/usr/bin/fleetconf-agent").toRealPath())
+        .isEqualTo(Path.of("/usr/lib/fleetconf-agent/bin/fleetconf-agent"));
   }
 
   @Test
