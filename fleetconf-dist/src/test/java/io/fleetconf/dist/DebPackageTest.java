@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetconf.testing.TestServer;
+import io.fleetconf.testing.TestTls;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,7 +42,7 @@ class DebPackageTest {
   private static final Path SERVER_UNIT = Path.of("/lib/systemd/system/fleetconf-server.service");
   private static final Path AGENT_YAML = Path.of("/etc/fleetconf/agent.yaml");
 
-  @RegisterExtension final TestServer server = TestServer.fresh();
+  @RegisterExtension final TestServer server = TestServer.fresh().tls();
   @TempDir Path dir;
 
   @BeforeAll
@@ -75,7 +77,7 @@ class DebPackageTest {
     assertThat(Files.readAttributes(serverEnv, PosixFileAttributes.class).group().getName()).isEqualTo("fleetconf");
     Path data = Path.of("/var/lib/fleetconf");
     assertThat(Files.getOwner(data).getName()).isEqualTo("fleetconf");
-    assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+    assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(Files.getPosixFilePermissions(Path.of("/var/lib/fleetconf-agent")))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(ok("getent", "passwd", "fleetconf")).endsWith(":/var/lib/fleetconf:/usr/sbin/nologin\n");
@@ -86,14 +88,13 @@ class DebPackageTest {
   @Test
   @Order(2)
   void agentRunsOnItsPackagedRuntimeAndRendersAFile() throws Exception {
-    Packaged.device(server);
     Path env = dir.resolve(".env");
     Files.writeString(AGENT_YAML, agentConfig(server, env, Path.of("/var/lib/fleetconf-agent")));
 
     Path java = agentRenders(execStart(AGENT_UNIT), env, dir.resolve("agent.log"));
 
     assertThat(java).isEqualTo(Path.of("/usr/lib/fleetconf-agent/runtime/bin/java"));
-    assertThat(Files.list(Path.of("/var/lib/fleetconf-agent")).toList()).isNotEmpty(); // its cache
+    assertThat(Path.of("/var/lib/fleetconf-agent/identity/device.crt")).exists(); // it enrolled
   }
 
   @Test
@@ -105,15 +106,15 @@ class DebPackageTest {
     }
     List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=fleetconf", "--regid=fleetconf", "--init-groups"));
     execStart(SERVER_UNIT).stream().filter(word -> !word.startsWith("$")).forEach(command::add);
-    command.addAll(List.of("--insecure-http", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+    command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port))); // HTTPS, as server.env has it
     Path log = dir.resolve("server.log");
+    Path ca = Path.of("/var/lib/fleetconf/ca/ca.crt"); // the fleet CA it makes at its first start
+    URI health = URI.create("https://127.0.0.1:" + port + "/api/v1/health");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build();
       eventually(Duration.ofSeconds(60), () -> "the packaged server answered; its log: " + Packaged.read(log),
-          () -> answers(http, health) || !process.isAlive());
-      assertThat(answers(http, health)).as("server log:%n%s", Packaged.read(log)).isTrue();
+          () -> (Files.exists(ca) && answers(ca, health)) || !process.isAlive());
+      assertThat(answers(ca, health)).as("server log:%n%s", Packaged.read(log)).isTrue();
       assertThat(Path.of(process.info().command().orElseThrow())).isEqualTo(Path.of("/usr/lib/fleetconf/runtime/bin/java"));
       assertThat(Files.getOwner(Path.of("/var/lib/fleetconf/fleetconf.db")).getName()).isEqualTo("fleetconf");
     } finally {
@@ -122,10 +123,12 @@ class DebPackageTest {
     }
   }
 
-  private static boolean answers(HttpClient http, HttpRequest request) {
+  private static boolean answers(Path ca, URI uri) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-    } catch (java.io.IOException e) {
+      HttpClient http = HttpClient.newBuilder().sslContext(TestTls.context(Optional.of(ca), Optional.empty()))
+          .sslParameters(TestTls.parameters()).build();
+      return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+    } catch (java.io.IOException | RuntimeException e) { // not up yet, or its CA file half written
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

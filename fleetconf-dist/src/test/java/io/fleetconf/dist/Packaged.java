@@ -54,15 +54,18 @@ final class Packaged {
     }
   }
 
-  /** An agent config for a device of {@code server} that writes its {@code common} namespace to {@code env}. */
+  /**
+   * A device of {@code server} (which serves TLS) whose config writes its {@code common} namespace to
+   * {@code env}; it enrols for a certificate at its first start, so the runtime does TLS and EC keys.
+   */
   static String agentConfig(TestServer server, Path env, Path stateDir) {
-    return "server: " + server.uri() + "\ndevice_id: vv-1\ntoken: " + server.token() + "\nstate_dir: " + stateDir
-        + "\noutputs:\n  - name: env\n    namespace: common\n    format: env\n    destination: " + env + "\n";
-  }
-
-  static void device(TestServer server) {
     server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
     server.put("/api/v1/entries/global/common", "{\"log_level\": \"info\"}");
+    String enrol = server.post("/api/v1/tokens", "{\"kind\": \"enrolment\", \"device\": \"vv-1\"}")
+        .json().get("token").asText();
+    return "server: " + server.uri() + "\ndevice_id: vv-1\nca_file: " + server.caFile() + "\nenrol_token: " + enrol
+        + "\nstate_dir: " + stateDir
+        + "\noutputs:\n  - name: env\n    namespace: common\n    format: env\n    destination: " + env + "\n";
   }
 
   /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tarballs, unpacked anywhere: the agent runs from the runtime beside it. */
 class TarballTest {
-  @RegisterExtension final TestServer server = TestServer.fresh();
+  @RegisterExtension final TestServer server = TestServer.fresh().tls();
   @TempDir Path dir;
 
   @Test
@@ -27,7 +27,6 @@ class TarballTest {
     }
     assertThat(home.resolve("etc/agent.yaml")).exists();
     assertThat(home.resolve("systemd/fleetconf-agent.service")).exists();
-    Packaged.device(server);
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, agentConfig(server, dir.resolve(".env"), dir.resolve("state")));
 
@@ -35,6 +34,7 @@ class TarballTest {
         dir.resolve(".env"), dir.resolve("agent.log"));
 
     assertThat(java).isEqualTo(home.resolve("runtime/bin/java"));
+    assertThat(dir.resolve("state/identity/device.crt")).exists(); // it enrolled
   }
 
   @Test
