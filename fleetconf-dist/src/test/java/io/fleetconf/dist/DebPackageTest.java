@@ -136,9 +136,20 @@ class DebPackageTest {
     }
   }
 
+  /** The package again as a later version ({@code <version>+next}), for a real upgrade. */
+  private Path nextVersion(Path deb) throws Exception {
+    Path tree = dir.resolve("next");
+    ok("dpkg-deb", "-R", deb.toString(), tree.toString());
+    Path control = tree.resolve("DEBIAN/control");
+    Files.writeString(control, Files.readString(control).replaceFirst("(?m)^(Version: .*)$", "$1+next"));
+    Path next = dir.resolve("next.deb");
+    ok("dpkg-deb", "--root-owner-group", "-Znone", "--build", tree.toString(), next.toString());
+    return next;
+  }
+
   @Test
   @Order(4)
-  void reinstallKeepsEditedConfigRemoveKeepsDataPurgeDeletesIt() throws Exception {
+  void reinstallAndUpgradeKeepEditedConfigRemoveKeepsDataPurgeDeletesIt() throws Exception {
     Files.writeString(AGENT_YAML, "# edited\n");
     Path agentData = Path.of("/var/lib/fleetconf-agent/kept");
     Path serverData = Path.of("/var/lib/fleetconf/kept");
@@ -148,6 +159,11 @@ class DebPackageTest {
     ok("dpkg", "-i", Packaged.file("fleetconf_*_amd64.deb").toString(),
         Packaged.file("fleetconf-agent_*_amd64.deb").toString());
     assertThat(Files.readString(AGENT_YAML)).isEqualTo("# edited\n");
+
+    ok("dpkg", "-i", nextVersion(Packaged.file("fleetconf-agent_*_amd64.deb")).toString());
+    assertThat(ok("dpkg-query", "-W", "-f", "${Version}", "fleetconf-agent")).endsWith("+next");
+    assertThat(Files.readString(AGENT_YAML)).isEqualTo("# edited\n");
+    assertThat(Files.readString(agentData)).isEqualTo("agent");
 
     ok("dpkg", "-r", "fleetconf", "fleetconf-agent");
     assertThat(Path.of("/usr/bin/fleetconf-agent")).doesNotExist();
