@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds fleetconf's packages, run by Maven in the package phase (fleetconf-dist/pom.xml passes the
+# settings as environment variables): the server package `fleetconf` and the agent package
+# `fleetconf-agent`, each as a .deb and a tarball with its own jlink runtime (docs/install.md).
+set -euo pipefail
+shopt -s inherit_errexit # a failed jlink inside $(...) stops the build too
+for tool in dpkg-deb tar gzip; do
+  command -v "$tool" >/dev/null || { echo "packages.sh: $tool is needed to build the packages" >&2; exit 1; }
+done
+epoch="$(date -u -d "$TIMESTAMP" +%s)"
+export SOURCE_DATE_EPOCH="$epoch"
+deb_version="${VERSION//-/\~}" # 0.1.0-SNAPSHOT sorts before 0.1.0 as 0.1.0~SNAPSHOT
+work="$OUT/packages"
+rm -rf "$work/stage"
+mkdir -p "$work/stage"
+
+# A runtime per module list, kept between builds while the list and the JDK stay the same.
+runtime() {
+  local key dir
+  key="$( (cat "$JDK/release"; echo "$1") | sha256sum | cut -c1-16)"
+  dir="$work/runtime-$key"
+  if [ ! -x "$dir/bin/java" ]; then
+    rm -rf "$dir"
+    "$JDK/bin/jlink" --add-modules "$1" --strip-debug --no-man-pages --no-header-files \
+      --compress zip-6 --output "$dir" >&2
+  fi
+  echo "$dir"
+}
+
+# The launcher: finds its home through its symlink, and runs on the runtime there, never the system's java.
+launcher() { # name jar java-options main-or-jar-args
+  cat <<SH
+#!/bin/sh
+# $1: runs fleetconf on the Java runtime packaged beside this script (docs/install.md).
+home="\$(dirname "\$(dirname "\$(readlink -f "\$0")")")"
+exec "\$home/runtime/bin/java" \${FLEETCONF_JAVA_OPTS:-$3} --enable-native-access=ALL-UNNAMED -cp "\$home/lib/$2" $4 "\$@"
+SH
+}
+
+# The package's own directory: bin/, lib/ and runtime/.
+home() { # dir name jar-source jar-name modules java-options main
+  local java
+  java="$(runtime "$5")" # not inside cp's arguments, so that a failed jlink stops the build
+  mkdir -p "$1/bin" "$1/lib"
+  cp -a "$java" "$1/runtime"
+  cp "$3" "$1/lib/$4"
+  launcher "$2" "$4" "$6" "$7" > "$1/bin/$2"
+  chmod 0755 "$1/bin/$2"
+}
+
+# deb: name unit etc-files... ; the package's home is already in usr/lib/<name>.
+deb() {
+  local name="$1" unit="$2" stage="$work/stage/$1"
+  shift 2
+  mkdir -p "$stage/usr/bin" "$stage/lib/systemd/system" "$stage/etc/fleetconf" "$stage/DEBIAN"
+  ln -s "../lib/$name/bin/$name" "$stage/usr/bin/$name"
+  install -m 0644 "$SRC/files/$unit" "$stage/lib/systemd/system/$unit"
+  local file
+  # 0600: agent.yaml may hold a token inline; the server's postinst opens server.env to its group.
+  for file in "$@"; do install -m 0600 "$file" "$stage/etc/fleetconf/$(basename "$file")"; done
+  if [ -d "$SRC/files/$name.etc" ]; then cp -a "$SRC/files/$name.etc/." "$stage/etc/"; fi
+  # Everything under /etc is a conffile: an upgrade keeps the operator's edits.
+  (cd "$stage" && find etc -type f | sort | sed 's|^|/|') > "$stage/DEBIAN/conffiles"
+  local size
+  size="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
+  sed -e "s/@VERSION@/$deb_version/" -e "s/@SIZE@/$size/" "$SRC/deb/$name/control" > "$stage/DEBIAN/control"
+  install -m 0755 "$SRC/deb/$name/postinst" "$SRC/deb/$name/prerm" "$SRC/deb/$name/postrm" "$stage/DEBIAN/"
+  find "$stage" -exec touch -h -d "@$epoch" {} +
+  dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$OUT/${name}_${deb_version}_amd64.deb" >/dev/null
+}
+
+# tarball: the same home, etc/ and systemd/ beside it.
+tarball() { # name unit etc-files...
+  local name="$1" unit="$2" top="$1-$VERSION" dir="$work/stage/tar"
+  shift 2
+  rm -rf "$dir" && mkdir -p "$dir/$top/etc" "$dir/$top/systemd"
+  cp -al "$work/stage/$name/usr/lib/$name/." "$dir/$top/"
+  install -m 0600 "$@" "$dir/$top/etc/"
+  cp "$SRC/files/$unit" "$dir/$top/systemd/"
+  if [ -d "$SRC/files/$name.etc/systemd/system" ]; then cp -a "$SRC/files/$name.etc/systemd/system/." "$dir/$top/systemd/"; fi
+  find "$dir" -exec touch -h -d "@$epoch" {} +
+  tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -C "$dir" -cf - "$top" \
+    | gzip -6 -n > "$OUT/$top-linux-x64.tar.gz"
+  rm -rf "$dir"
+}
+
+home "$work/stage/fleetconf/usr/lib/fleetconf" fleetconf "$SERVER_JAR" fleetconf.jar "$SERVER_MODULES" "" io.fleetconf.cli.Main
+deb fleetconf fleetconf-server.service "$SRC/files/server.env"
+tarball fleetconf fleetconf-server.service "$SRC/files/server.env"
+
+home "$work/stage/fleetconf-agent/usr/lib/fleetconf-agent" fleetconf-agent "$AGENT_JAR" fleetconf-agent.jar \
+  "$AGENT_MODULES" "-Xmx64m -XX:+UseSerialGC" "$AGENT_MAIN"
+deb fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
+tarball fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
