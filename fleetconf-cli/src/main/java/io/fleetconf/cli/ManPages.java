@@ -100,7 +100,10 @@ public final class ManPages {
   private static String names(OptionSpec option) {
     List<String> names = new ArrayList<>();
     for (String name : option.names()) {
-      names.add("\\fB" + escape(name) + "\\fR");
+      // a negatable option shows both forms, as the usage help does: --[no-]replace
+      CommandSpec command = option.command();
+      String shown = option.negatable() ? command.negatableOptionTransformer().makeSynopsis(name, command) : name;
+      names.add("\\fB" + escape(shown) + "\\fR");
     }
     String label = option.typeInfo().isBoolean() ? "" : "=\\fI" + escape(option.paramLabel()) + "\\fR";
     return String.join(", ", names) + label;

@@ -119,7 +119,9 @@ final class OutputFormat {
     }
     if (json && verb instanceof CommandLine.HelpCommand) {
       CommandLine target = last.getParent();
-      for (String name : last.getParseResult().matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toList()) {
+      List<String> names = last.getParseResult().matchedPositionals().stream()
+          .flatMap(positional -> positional.stringValues().stream()).toList();
+      for (String name : names) {
         target = target.getSubcommands().get(name);
         if (target == null) {
           throw new ParameterException(last, "Unknown subcommand '" + name + "'.");

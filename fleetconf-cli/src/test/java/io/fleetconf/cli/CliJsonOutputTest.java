@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetconf.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,27 +22,8 @@ class CliJsonOutputTest {
   private static final com.fasterxml.jackson.databind.ObjectReader ONE_DOCUMENT = CliRun.JSON.reader()
       .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  /** Runs the words in this JVM; verbs that talk to a server get its address and token. */
   private CliRun run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of(args));
-    var parsed = Main.commandLine();
-    try {
-      var last = parsed.parseArgs(args).asCommandLineList();
-      if (last.get(last.size() - 1).getCommandSpec().findOption("--addr") != null
-          && all.stream().noneMatch(a -> a.startsWith("--addr"))) {
-        all.add("--addr=" + server.uri());
-        all.add("--token=" + server.token());
-      }
-    } catch (picocli.CommandLine.ParameterException e) {
-      // a usage error: run it as it is
-    }
-    int status = commandLine.execute(all.toArray(String[]::new));
-    return new CliRun(status, out.toString(), err.toString());
+    return CliRun.fleetconf(server, args);
   }
 
   /** Every verb in json mode, in an order that lets each find what it needs; status 0 prints JSON on stdout. */

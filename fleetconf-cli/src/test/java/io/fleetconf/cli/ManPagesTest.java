@@ -51,6 +51,6 @@ class ManPagesTest {
     assertThat(text).contains("NAME\n fleetconf-kv-put - Set an entry. VALUE is stored as text, exactly as typed,")
         .contains("SYNOPSIS\n fleetconf kv put [-hV] [--dry-run]")
         .contains("--cas=REVISION\n Write only if the entry's modify revision is this (0: only if absent).")
-        .contains("-o, --output=FORMAT");
+        .contains("-o, --output=FORMAT").contains("--[no-]replace\n");
   }
 }
