@@ -209,6 +209,24 @@ class CliJsonOutputTest {
   }
 
   @Test
+  void aServerInJsonModeSaysWhereItListensInOneObject() throws Exception {
+    List<ServerProcess> started = new ArrayList<>();
+    try {
+      ServerProcess process = ServerProcess.launched(started, dir.resolve("data"), dir.resolve("server.log"), "-o", "json");
+      io.fleetconf.testing.Eventually.eventually(java.time.Duration.ofSeconds(60), () -> "the banner:\n" + process.log(),
+          () -> process.log().lines().anyMatch(line -> line.startsWith("{")));
+      JsonNode banner = ONE_DOCUMENT.readTree(process.log().lines().filter(line -> line.startsWith("{")).findFirst()
+          .orElseThrow());
+      assertThat(banner.get("listening").asText()).matches("http://127\\.0\\.0\\.1:[0-9]+");
+      assertThat(banner.get("adminToken").asText()).isEqualTo(process.adminToken());
+      assertThat(banner.get("store").asText()).isEqualTo("sqlite:" + dir.resolve("data").resolve("fleetconf.db"));
+      assertThat(banner.get("caFile").isNull()).isTrue();
+    } finally {
+      started.forEach(ServerProcess::close);
+    }
+  }
+
+  @Test
   void helpAndVersionPrintAsJsonInJsonMode() throws Exception {
     JsonNode usage = CliRun.JSON.readTree(run("kv", "get", "--help", "-o", "json").out());
     assertThat(usage.get("usage").asText()).startsWith("Usage: fleetconf kv get ");
