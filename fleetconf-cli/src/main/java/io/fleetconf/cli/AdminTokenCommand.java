@@ -47,9 +47,12 @@ final class AdminTokenCommand {
       } catch (StoreException | IllegalStateException | java.io.IOException e) {
         throw new CliException(e.getMessage());
       }
-      var out = spec.commandLine().getOut();
-      out.println("revoked " + revoked + " earlier admin token" + (revoked == 1 ? "" : "s"));
-      out.println("the new admin token is in " + file);
+      int count = revoked;
+      OutputFormat.print(spec, ApiClient.JSON.createObjectNode().put("revoked", count).put("file", file.toString()),
+          out -> {
+            out.line("revoked " + count + " earlier admin token" + (count == 1 ? "" : "s"));
+            out.line("the new admin token is in " + file);
+          });
       return 0;
     }
   }

@@ -26,16 +26,14 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One pass, then exit: 0 applied, 1 failed, 2 rolled back, 3 no config.")
   boolean once;
 
-  @Option(names = "--json", description = "With --once: print what the pass did as JSON (result, changed, each"
-      + " output's status), for an Ansible task's changed_when (docs/ansible.md).")
-  boolean json;
-
   @Spec CommandSpec spec;
   @Mixin LogOptions logs;
 
   @Override
   public Integer call() throws InterruptedException {
     logs.install();
+    // json mode (-o json, --json) with --once prints what the pass did, for an Ansible task's changed_when.
+    boolean json = OutputFormat.of(spec).isJson();
     if (json && !once) {
       throw new CliException("--json goes with --once: a running agent reports to the server, not to stdout");
     }
@@ -105,14 +103,11 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() {
       AgentConfig settings = load(config);
       List<String> cleared = agent(() -> namespace == null ? Agent.retry(settings) : Agent.retry(settings, namespace));
-      var out = spec.commandLine().getOut();
-      if (cleared.isEmpty()) {
-        out.println("nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ")
-            + "is marked as failed");
-      } else {
-        out.println("cleared " + String.join(", ", cleared) + "; the agent tries again at its next pass");
-      }
-      out.flush();
+      ObjectNode json = ApiClient.JSON.createObjectNode();
+      cleared.forEach(json.putArray("cleared")::add);
+      OutputFormat.print(spec, json, out -> out.line(cleared.isEmpty()
+          ? "nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ") + "is marked as failed"
+          : "cleared " + String.join(", ", cleared) + "; the agent tries again at its next pass"));
       return 0;
     }
   }

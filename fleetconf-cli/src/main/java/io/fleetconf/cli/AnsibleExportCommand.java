@@ -85,8 +85,10 @@ final class AnsibleExportCommand implements Callable<Integer> {
     write(files);
     long groups = files.keySet().stream().filter(f -> f.startsWith("group_vars/")).count();
     long hosts = files.keySet().stream().filter(f -> f.startsWith("host_vars/")).count();
-    new Output(spec.commandLine().getOut()).line("wrote " + devices.size() + " host(s) to " + to.resolve("hosts.yml")
-        + ", " + groups + " group_vars and " + hosts + " host_vars file(s)");
+    var json = ApiClient.JSON.createObjectNode().put("hosts", devices.size()).put("groupVars", groups)
+        .put("hostVars", hosts).put("inventory", to.resolve("hosts.yml").toString());
+    OutputFormat.print(spec, json, out -> out.line("wrote " + devices.size() + " host(s) to " + to.resolve("hosts.yml")
+        + ", " + groups + " group_vars and " + hosts + " host_vars file(s)"));
     err.flush();
     return 0;
   }

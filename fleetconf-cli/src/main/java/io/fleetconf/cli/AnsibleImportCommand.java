@@ -96,7 +96,7 @@ final class AnsibleImportCommand implements Callable<Integer> {
 
   private void printDryRun(ImportChanges changes) {
     Output out = new Output(spec.commandLine().getOut());
-    if (connection.json) {
+    if (OutputFormat.of(spec).isJson()) {
       ObjectNode would = ApiClient.JSON.createObjectNode().put("dryRun", true);
       changes.all().forEach(op -> would.withArray("operations").add(op.body()));
       would.set("left", ApiClient.JSON.valueToTree(changes.left));

@@ -5,6 +5,7 @@ import io.fleetconf.store.SqliteBackup;
 import io.fleetconf.store.StoreCopy;
 import io.fleetconf.store.StoreException;
 import io.fleetconf.store.StoreUrl;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,10 +35,21 @@ final class BackupCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new CliException(e.getMessage());
     }
-    var out = new Output(spec.commandLine().getOut());
-    out.line("backed up revision " + contents.lastRevision() + " of " + store + " to " + to + ": " + contents.describe());
-    out.line(masterKeyNote(contents, "the backup"));
+    ObjectNode json = json(contents).put("store", store.toString()).put("file", to.toString());
+    OutputFormat.print(spec, json, out -> {
+      out.line("backed up revision " + contents.lastRevision() + " of " + store + " to " + to + ": " + contents.describe());
+      out.line(masterKeyNote(contents, "the backup"));
+    });
     return 0;
+  }
+
+  /** What a store copy holds, for json mode: rows per table, revisions, the master key its secrets need. */
+  static ObjectNode json(StoreCopy.Contents contents) {
+    ObjectNode json = ApiClient.JSON.createObjectNode();
+    contents.rows().forEach(json.putObject("rows")::put);
+    json.put("firstRevision", contents.firstRevision()).put("lastRevision", contents.lastRevision());
+    json.put("masterKey", contents.masterKeyFingerprint().orElse(null));
+    return json;
   }
 
   /** The embedded store's file in a data directory: where a server started there without --store keeps it. */

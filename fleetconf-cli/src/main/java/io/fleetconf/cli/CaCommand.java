@@ -29,10 +29,14 @@ final class CaCommand {
       Path dir = dataDir.resolve(FleetServer.CA_DIR);
       try {
         FleetCa ca = FleetCa.init(dir, name, Instant.now());
-        var out = spec.commandLine().getOut();
-        out.println("created the fleet CA '" + name + "', valid until " + ca.certificate().getNotAfter().toInstant());
-        out.println("  key:         " + dir.resolve(FleetCa.KEY_FILE) + " (0600; back it up offline)");
-        out.println("  certificate: " + dir.resolve(FleetCa.CERT_FILE) + " (the CA file for devices and clients)");
+        Instant notAfter = ca.certificate().getNotAfter().toInstant();
+        var json = ApiClient.JSON.createObjectNode().put("name", name).put("notAfter", notAfter.toString())
+            .put("key", dir.resolve(FleetCa.KEY_FILE).toString()).put("certificate", dir.resolve(FleetCa.CERT_FILE).toString());
+        OutputFormat.print(spec, json, out -> {
+          out.line("created the fleet CA '" + name + "', valid until " + notAfter);
+          out.line("  key:         " + dir.resolve(FleetCa.KEY_FILE) + " (0600; back it up offline)");
+          out.line("  certificate: " + dir.resolve(FleetCa.CERT_FILE) + " (the CA file for devices and clients)");
+        });
         return 0;
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());

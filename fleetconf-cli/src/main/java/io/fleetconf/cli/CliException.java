@@ -3,8 +3,8 @@ package io.fleetconf.cli;
 import java.util.OptionalInt;
 
 /**
- * A command failed for a reason the user can act on; printed as one line (or, with {@code --json},
- * as {@code {"error", "message", "status"}}), exit status 1. {@code code} is the server's error code
+ * A command failed for a reason the user can act on; printed as one line (or, in json mode, as
+ * {@code {"error", "message", "status"}}: OutputFormat), exit status 1. {@code code} is the server's error code
  * when the server refused, else {@code cli}.
  */
 final class CliException extends RuntimeException {
@@ -30,7 +30,7 @@ final class CliException extends RuntimeException {
     return status;
   }
 
-  /** The one line printed without {@code --json}: the message, and the status the server answered. */
+  /** The one line printed in text mode: the message, and the status the server answered. */
   String line() {
     return status.isPresent() ? getMessage() + " (" + status.getAsInt() + ")" : getMessage();
   }

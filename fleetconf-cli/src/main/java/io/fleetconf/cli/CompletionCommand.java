@@ -17,6 +17,7 @@ final class CompletionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputFormat.refuseJson(spec, "completion prints a shell script, not JSON: leave out -o json");
     if (!shell.equals("bash") && !shell.equals("zsh")) {
       throw new CliException("SHELL must be bash or zsh, was '" + shell + "'");
     }

@@ -35,6 +35,9 @@ final class ConfigCommand {
     public Integer call() {
       String path = namespace == null ? Paths.deviceConfig(device) : Paths.deviceConfig(device, namespace);
       Output out = new Output(spec.commandLine().getOut());
+      if (!format.equals("json")) {
+        OutputFormat.refuseJson(spec, "--format " + format + " prints text, not JSON: leave out -o json or --format");
+      }
       if (format.equals("configmap") || format.equals("secret")) {
         spec.commandLine().getOut().print(manifest());
         spec.commandLine().getOut().flush();
@@ -49,7 +52,7 @@ final class ConfigCommand {
         return 0;
       }
       JsonNode answer = connection.client().get(path, ApiClient.query("explain", explain ? "true" : null));
-      if (connection.json) {
+      if (OutputFormat.of(spec).isJson()) {
         out.json(answer);
       } else if (explain) {
         List<List<String>> rows = new ArrayList<>();

@@ -20,17 +20,9 @@ final class Connection {
           + " (env FLEETCONF_CA_FILE; default: the system's trusted CAs).")
   java.nio.file.Path caFile;
 
-  @Option(names = "--json", description = "Print the server's JSON answer, for scripts.")
-  boolean json;
-
-  /** Prints the server's answer as JSON with {@code --json}, else the way {@code human} says. */
+  /** Prints the server's answer as JSON in json mode, else the way {@code human} says. */
   void print(CommandSpec spec, JsonNode answer, Consumer<Output> human) {
-    Output out = new Output(spec.commandLine().getOut());
-    if (json) {
-      out.json(answer);
-    } else {
-      human.accept(out);
-    }
+    OutputFormat.print(spec, answer, human);
   }
 
   ApiClient client() {

@@ -23,6 +23,8 @@ final class K8sCommand {
       "roll the Deployments, StatefulSets and DaemonSets that use what changed, and report to fleetconf.",
       "Runs until stopped; meant to run in the cluster (deploy/k8s)."})
   static final class Sync implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The sync settings (YAML).")
     Path config;
 
@@ -39,6 +41,8 @@ final class K8sCommand {
         throw new CliException(e.getMessage());
       }
       SyncController controller = SyncController.start(settings, kubernetes());
+      OutputFormat.print(spec, ApiClient.JSON.createObjectNode().put("running", "k8s sync").put("config",
+          config.toString()), out -> { });
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         controller.close();

@@ -1,9 +1,5 @@
 package io.fleetconf.cli;
 
-import io.fleetconf.core.InvalidInputException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,38 +19,14 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with fleetconf's error handling: one line on stderr, exit status 1. */
+  /** The output mode every verb inherits ({@code -o/--output}, {@code --json}). */
+  @CommandLine.Mixin(name = "output") OutputFormat output;
+
+  /** The command line with fleetconf's output modes and error handling (OutputFormat; docs/cli.md). */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      PrintWriter err = cmd.getErr();
-      CliException failure = switch (e) {
-        case CliException cli -> cli;
-        case InvalidInputException invalid -> new CliException(invalid.code(), invalid.getMessage(), OptionalInt.empty());
-        default -> new CliException("unexpected", "unexpected error: " + e, OptionalInt.empty());
-      };
-      boolean json = cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--json");
-      err.println(json ? jsonError(failure) : "fleetconf: " + failure.line());
-      err.flush();
-      return 1;
-    });
-    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
-    commandLine.setParameterExceptionHandler((e, args) -> {
-      if (!java.util.List.of(args).contains("--json")) {
-        return usage.handleParseException(e, args);
-      }
-      e.getCommandLine().getErr().println(jsonError(new CliException("usage", e.getMessage(), OptionalInt.empty())));
-      e.getCommandLine().getErr().flush();
-      return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
-    });
+    OutputFormat.install(commandLine);
     return commandLine;
-  }
-
-  /** An error under {@code --json}: {@code {"error", "message"}} as the server has it, plus the status it answered. */
-  private static String jsonError(CliException failure) {
-    ObjectNode error = new io.fleetconf.api.ErrorBody(failure.code(), failure.getMessage()).toJson();
-    failure.status().ifPresent(status -> error.put("status", status));
-    return error.toString();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

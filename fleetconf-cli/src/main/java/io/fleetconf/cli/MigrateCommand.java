@@ -41,10 +41,12 @@ final class MigrateCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new CliException(e.getMessage());
     }
-    var out = new Output(spec.commandLine().getOut());
     // display() never shows a password, whether it came in the URL or from a file.
-    out.line("copied " + copied.describe() + " from " + source.display() + " to " + target.display());
-    out.line(BackupCommand.masterKeyNote(copied, "the target"));
+    var json = BackupCommand.json(copied).put("from", source.display()).put("to", target.display());
+    OutputFormat.print(spec, json, out -> {
+      out.line("copied " + copied.describe() + " from " + source.display() + " to " + target.display());
+      out.line(BackupCommand.masterKeyNote(copied, "the target"));
+    });
     return 0;
   }
 

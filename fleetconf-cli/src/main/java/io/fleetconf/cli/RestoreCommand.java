@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
     customSynopsis = {
-        "fleetconf restore PREFIX --to REVISION [-m MESSAGE] [--addr URL] [--token TOKEN] [--ca-file FILE] [--json]",
-        "fleetconf restore --backup FILE --data-dir DIR [--force]"},
+        "fleetconf restore PREFIX --to REVISION [-m MESSAGE] [--addr URL] [--token TOKEN] [--ca-file FILE] [-o json]",
+        "fleetconf restore --backup FILE --data-dir DIR [--force] [-o json]"},
     description = {
         "Put a key or subtree back as it was at a revision, as a new change set (through the server).",
         "With --backup: put a whole embedded store back from a file made by fleetconf backup, into the data"
@@ -87,29 +87,34 @@ final class RestoreCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new CliException(e.getMessage());
     }
-    var out = new Output(spec.commandLine().getOut());
-    out.line("restored revision " + restored.contents().lastRevision() + " from " + backup + " to " + store + ": "
-        + restored.contents().describe());
-    restored.previous().ifPresent(previous -> out.line("the store it replaced is kept as " + previous));
-    out.line(BackupCommand.masterKeyNote(restored.contents(), "the restored store"));
-    restored.contents().masterKeyFingerprint().ifPresent(wanted -> checkKeyFile(out, wanted));
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    restored.previous().ifPresent(previous -> notes.add("the store it replaced is kept as " + previous));
+    notes.add(BackupCommand.masterKeyNote(restored.contents(), "the restored store"));
+    restored.contents().masterKeyFingerprint().flatMap(this::checkKeyFile).ifPresent(notes::add);
+    ObjectNode json = BackupCommand.json(restored.contents()).put("backup", backup.toString()).put("store", store.toString());
+    json.put("previous", restored.previous().map(Object::toString).orElse(null));
+    notes.forEach(json.putArray("notes")::add);
+    OutputFormat.print(spec, json, out -> {
+      out.line("restored revision " + restored.contents().lastRevision() + " from " + backup + " to " + store + ": "
+          + restored.contents().describe());
+      notes.forEach(out::line);
+    });
     return 0;
   }
 
   /** A data directory may hold a master key of its own (a server started there once): say if it is the wrong one. */
-  private void checkKeyFile(Output out, String wanted) {
+  private java.util.Optional<String> checkKeyFile(String wanted) {
     Path keyFile = dataDir.resolve(FleetServer.MASTER_KEY_FILE);
     if (!Files.exists(keyFile)) {
-      return;
+      return java.util.Optional.empty();
     }
     String present;
     try {
       present = MasterKey.read(keyFile).fingerprint();
     } catch (IllegalArgumentException e) {
-      out.line("warning: " + e.getMessage());
-      return;
+      return java.util.Optional.of("warning: " + e.getMessage());
     }
-    out.line(present.equals(wanted) ? keyFile + " is that key"
+    return java.util.Optional.of(present.equals(wanted) ? keyFile + " is that key"
         : "warning: " + keyFile + " is master key " + present + ", not " + wanted + ": a server started with it"
             + " refuses the store; put the backup's key there or give --master-key-file");
   }

@@ -40,8 +40,8 @@ final class SealCommand implements Callable<Integer> {
   public Integer call() {
     PublicKey publicKey = publicKey();
     if (printKey) {
-      spec.commandLine().getOut().println(Sealing.publicText(publicKey));
-      spec.commandLine().getOut().flush();
+      String text = Sealing.publicText(publicKey);
+      OutputFormat.print(spec, ApiClient.JSON.createObjectNode().put("publicKey", text), out -> out.line(text));
       return 0;
     }
     if (key == null) {
@@ -57,8 +57,9 @@ final class SealCommand implements Callable<Integer> {
       throw new CliException("a sealed value is one top-level key of a namespace file: <scope>/<namespace>/<key>,"
           + " not " + key);
     }
-    spec.commandLine().getOut().println(Sealing.seal(publicKey, target, secret()));
-    spec.commandLine().getOut().flush();
+    String sealed = Sealing.seal(publicKey, target, secret());
+    OutputFormat.print(spec, ApiClient.JSON.createObjectNode().put("key", key).put("sealed", sealed),
+        out -> out.line(sealed));
     return 0;
   }
 

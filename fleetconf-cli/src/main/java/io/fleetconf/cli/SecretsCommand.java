@@ -69,10 +69,14 @@ final class SecretsCommand {
         Files.move(target, defaultFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         target = defaultFile;
       }
-      var out = spec.commandLine().getOut();
-      out.println("the data key is now wrapped by master key " + nextKey.fingerprint() + " (was "
-          + currentKey.fingerprint() + ")");
-      out.println("the new key is in " + target + "; start the server with it from now on, and destroy the old one");
+      Path keyFile = target;
+      var json = ApiClient.JSON.createObjectNode().put("masterKey", nextKey.fingerprint())
+          .put("previous", currentKey.fingerprint()).put("file", keyFile.toString());
+      OutputFormat.print(spec, json, out -> {
+        out.line("the data key is now wrapped by master key " + nextKey.fingerprint() + " (was "
+            + currentKey.fingerprint() + ")");
+        out.line("the new key is in " + keyFile + "; start the server with it from now on, and destroy the old one");
+      });
       return 0;
     }
   }

@@ -139,6 +139,11 @@ final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }));
+    if (OutputFormat.of(spec).isJson()) {
+      started(server, settings);
+      stopped.await();
+      return 0;
+    }
     var out = spec.commandLine().getOut();
     out.println("fleetconf server listening on " + server.uri());
     out.println("data directory: " + dataDir.toAbsolutePath());
@@ -157,6 +162,18 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Json mode's start banner: one object, then the server runs until stopped. */
+  private void started(FleetServer server, ServerSettings settings) {
+    var json = ApiClient.JSON.createObjectNode().put("listening", server.uri().toString())
+        .put("dataDirectory", dataDir.toAbsolutePath().toString()).put("store", settings.storeUrl().display())
+        .put("adminToken", server.bootstrapToken().orElse(null))
+        .put("adminTokenFile", dataDir.resolve(FleetServer.ADMIN_TOKEN_FILE).toString())
+        .put("caFile", server.caFile().filter(f -> server.uri().getScheme().equals("https")).map(Object::toString)
+            .orElse(null));
+    spec.commandLine().getOut().println(json);
+    spec.commandLine().getOut().flush();
   }
 
   private io.fleetconf.server.git.GitSettings git() {

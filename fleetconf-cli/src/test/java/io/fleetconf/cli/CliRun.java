@@ -18,11 +18,21 @@ record CliRun(int status, String out, String err) {
     commandLine.setErr(new PrintWriter(err));
     List<String> all = new ArrayList<>(List.of(args));
     boolean ownToken = List.of(args).stream().anyMatch(arg -> arg.equals("--token") || arg.startsWith("--token="));
-    if (!ownToken && args.length > 0 && !args[0].equals("server")) {
+    if (!ownToken && args.length > 0 && talksToServer(args)) {
       all.add("--addr=" + server.uri());
       all.add("--token=" + server.token());
     }
     int status = commandLine.execute(all.toArray(String[]::new));
     return new CliRun(status, out.toString(), err.toString());
+  }
+
+  /** Whether the verb takes --addr; a line that does not parse is given one unless it starts a server. */
+  private static boolean talksToServer(String... args) {
+    try {
+      List<picocli.CommandLine> parsed = Main.commandLine().parseArgs(args).asCommandLineList();
+      return parsed.get(parsed.size() - 1).getCommandSpec().findOption("--addr") != null;
+    } catch (picocli.CommandLine.ParameterException e) {
+      return !args[0].equals("server");
+    }
   }
 }

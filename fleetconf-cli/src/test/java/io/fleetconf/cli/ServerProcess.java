@@ -64,6 +64,13 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /** Starts a server on {@code dataDir} and waits for nothing: for a test that reads what it prints itself. */
+  static ServerProcess launched(List<ServerProcess> started, Path dataDir, Path log, String... extra) throws IOException {
+    ServerProcess server = launch(dataDir, log, extra);
+    started.add(server);
+    return server;
+  }
+
   private static ServerProcess launch(Path dataDir, Path log, String... extra) throws IOException {
     List<String> command = new ArrayList<>(ChildJvm.fleetconf("server",
         "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(), "--insecure-http",
