@@ -69,7 +69,7 @@ public final class CliBench {
       commands.put("fleetconf kv get", concat(List.of(fleetconf, "kv", "get"), connection, List.of("global/bench/key")));
       commands.put("etcdctl get", concat(etcdctl, List.of("get", "bench/key")));
       commands.put("fleetconf --version", List.of(fleetconf, "--version"));
-      awaitClientCache(root, commands.get("fleetconf kv get"));
+      awaitClientCache(root, commands.get("fleetconf kv put"));
       Map<String, List<Run>> runs = new LinkedHashMap<>();
       commands.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
       for (int round = -warmups; round < rounds; round++) {
@@ -124,7 +124,9 @@ public final class CliBench {
         int status = process.waitFor();
         long wall = System.nanoTime() - start;
         if (status != 0) {
-          throw new IllegalStateException(String.join(" ", command) + " exited " + status + ": "
+          // The command's first words only: the rest holds the admin token.
+          throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(3, command.size())))
+              + " exited " + status + ": "
               + new String(output, StandardCharsets.UTF_8).strip());
         }
         String[] fields = Files.readString(times).strip().split("\\s+");
