@@ -31,7 +31,7 @@ public final class Machine {
   }
 
   /** CPUs, memory, kernel and JDK, one line each. */
-  static List<String> describe() {
+  public static List<String> describe() {
     long cpus;
     String model;
     try {

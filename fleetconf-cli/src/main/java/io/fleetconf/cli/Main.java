@@ -1,32 +1,90 @@
 package io.fleetconf.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code fleetconf} command. */
+// The verbs are not listed here: picocli would reflect on every one at start (see VERBS).
 @Command(name = "fleetconf", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Centralized, dynamic configuration for a fleet of edge devices.",
-    subcommands = {
-        ServerCommand.class, KvCommand.class, ConfigCommand.class, HistoryCommand.class, DiffCommand.class,
-        RollbackCommand.class, RestoreCommand.class, DeviceCommand.class, ImportCommand.class, ExportCommand.class,
-        AgentCommand.class, FleetCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
-        SecretsCommand.class, GitCommand.class, BackupCommand.class, MigrateCommand.class, AdminTokenCommand.class,
-        K8sCommand.class, LogLevelCommand.class, CompletionCommand.class, RolloutCommand.class, SealCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Centralized, dynamic configuration for a fleet of edge devices.")
 public final class Main {
 
+  /**
+   * Every verb, in the order help lists them. Each is registered only when needed, because picocli
+   * reflects on a command class when it is added, loading the classes its fields name: a client
+   * verb such as {@code kv get} would otherwise load the server, its store and Netty at start.
+   */
+  static final List<String> VERBS = List.of("server", "kv", "config", "history", "diff", "rollback", "restore",
+      "device", "import", "export", "agent", "fleet", "token", "cert", "ca", "secrets", "git", "backup", "migrate",
+      "admin-token", "k8s", "log-level", "completion", "rollout", "seal");
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
   /** The output mode every verb inherits ({@code -o/--output}, {@code --json}). */
   @CommandLine.Mixin(name = "output") OutputFormat output;
 
-  /** The command line with fleetconf's output modes and error handling (OutputFormat; docs/cli.md). */
+  /** The command line with every verb, fleetconf's output modes and error handling (OutputFormat; docs/cli.md). */
   public static CommandLine commandLine() {
+    return withVerbs(VERBS);
+  }
+
+  /**
+   * The command line for these arguments: with only the verb they name, if they name one, else (help,
+   * a mistyped verb) with every verb. {@code completion} needs every verb to describe them all.
+   */
+  static CommandLine commandLine(String[] args) {
+    for (String arg : args) {
+      if (VERBS.contains(arg)) {
+        return withVerbs(arg.equals("completion") ? VERBS : List.of(arg));
+      }
+    }
+    boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    return withVerbs(versionOnly ? List.of() : VERBS);
+  }
+
+  private static CommandLine withVerbs(List<String> verbs) {
     CommandLine commandLine = new CommandLine(new Main());
-    OutputFormat.install(commandLine);
+    for (String verb : verbs) {
+      commandLine.addSubcommand(verb, verbClass(verb));
+    }
+    commandLine.addSubcommand("help", CommandLine.HelpCommand.class);
+    OutputFormat.install(commandLine); // after the verbs: picocli hands its handlers to the commands it has
     return commandLine;
+  }
+
+  /** A verb's class; a switch, so that only the one asked for is loaded. */
+  private static Class<?> verbClass(String verb) {
+    return switch (verb) {
+      case "server" -> ServerCommand.class;
+      case "kv" -> KvCommand.class;
+      case "config" -> ConfigCommand.class;
+      case "history" -> HistoryCommand.class;
+      case "diff" -> DiffCommand.class;
+      case "rollback" -> RollbackCommand.class;
+      case "restore" -> RestoreCommand.class;
+      case "device" -> DeviceCommand.class;
+      case "import" -> ImportCommand.class;
+      case "export" -> ExportCommand.class;
+      case "agent" -> AgentCommand.class;
+      case "fleet" -> FleetCommand.class;
+      case "token" -> TokenCommand.class;
+      case "cert" -> CertCommand.class;
+      case "ca" -> CaCommand.class;
+      case "secrets" -> SecretsCommand.class;
+      case "git" -> GitCommand.class;
+      case "backup" -> BackupCommand.class;
+      case "migrate" -> MigrateCommand.class;
+      case "admin-token" -> AdminTokenCommand.class;
+      case "k8s" -> K8sCommand.class;
+      case "log-level" -> LogLevelCommand.class;
+      case "completion" -> CompletionCommand.class;
+      case "rollout" -> RolloutCommand.class;
+      case "seal" -> SealCommand.class;
+      default -> throw new IllegalArgumentException("no verb " + verb);
+    };
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -35,4 +35,14 @@ record CliRun(int status, String out, String err) {
       return !args[0].equals("server");
     }
   }
+
+  /**
+   * What the fleetconf jar holds: this module's classes and its runtime classpath, without the
+   * test-scoped jars of the test classpath (a Kubernetes model jar declared for tests only once
+   * kept fabric8's model out of the jar, and {@code k8s sync} failed there at start).
+   */
+  static String shippedClasspath() throws java.io.IOException {
+    return java.nio.file.Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+        + java.nio.file.Files.readString(java.nio.file.Path.of("target", "runtime-classpath.txt")).strip();
+  }
 }

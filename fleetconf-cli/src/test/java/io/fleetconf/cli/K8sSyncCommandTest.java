@@ -51,16 +51,6 @@ class K8sSyncCommandTest {
     return file;
   }
 
-  /**
-   * What the fleetconf jar holds: this module's classes and its runtime classpath, without the
-   * test-scoped jars of the test classpath (a Kubernetes model jar declared for tests only once
-   * kept fabric8's model out of the jar, and {@code k8s sync} failed there at start).
-   */
-  private static String shippedClasspath() throws java.io.IOException {
-    return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-        + Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
-  }
-
   @Test
   void syncProcessOnTheClasspathTheJarShipsMakesTheDevicesConfigMap() throws Exception {
     server.post("/api/v1/devices", "{\"id\": \"vv-1\"}");
@@ -70,7 +60,7 @@ class K8sSyncCommandTest {
         + kube.getMasterUrl() + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
         + "current-context: mock\nusers:\n- name: mock\n  user: {token: mock}\n");
     Process sync = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        shippedClasspath(), Main.class.getName(), "k8s", "sync", "--config",
+        CliRun.shippedClasspath(), Main.class.getName(), "k8s", "sync", "--config",
         settings("[vv-1]").toString(), "--kubeconfig", kubeconfig.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("sync.log").toFile()).start();
     try {

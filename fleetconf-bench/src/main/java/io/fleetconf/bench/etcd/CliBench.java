@@ -1,0 +1,190 @@
+package io.fleetconf.bench.etcd;
+
+import io.fleetconf.bench.Machine;
+import io.fleetconf.bench.Options;
+import io.fleetconf.bench.Table;
+import io.fleetconf.bench.TempDirs;
+import io.fleetconf.server.FleetServer;
+import io.fleetconf.server.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command-line benchmark: {@code ./fleetconf kv get/put} against a fleetconf server in this JVM, and
+ * Debian's {@code etcdctl get/put} against an etcd, run alternately, one process per call, each timed from
+ * start to exit (wall), with its CPU time and peak RSS from {@code /usr/bin/time} where present. See
+ * {@code docs/performance.md}.
+ */
+public final class CliBench {
+  static final String USAGE = "usage: fleetconf-bench cli [--rounds 20] [--warmups 3] [--report file.md]";
+  private static final Path TIME = Path.of("/usr/bin/time");
+  private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
+
+  /** One call: wall time, CPU time (user + system; -1 unknown) and peak RSS in KiB (-1 unknown). */
+  record Run(long wallNanos, long cpuNanos, long rssKiB) {}
+
+  private CliBench() {}
+
+  public static void main(String[] args) throws IOException {
+    Options options = Options.orExit("fleetconf-bench cli", USAGE,
+        () -> Options.parse(args, "--rounds", "--warmups", "--report"));
+    int rounds = options.number("--rounds", 20);
+    int warmups = options.number("--warmups", 3);
+    Path root = Path.of(System.getenv().getOrDefault("FLEETCONF_ROOT", ".")).toAbsolutePath().normalize();
+    List<String> machine = new ArrayList<>(Machine.describe());
+    Map<String, List<Run>> runs = measure(root, rounds, warmups);
+    String text = text(runs, machine, rounds, warmups, false);
+    System.out.print(text);
+    if (options.path("--report").isPresent()) {
+      Table.append(options.path("--report").get(), "## Command line, " + LocalDate.now() + "\n\n"
+          + text(runs, machine, rounds, warmups, true));
+      System.err.println("appended to " + options.path("--report").get());
+    }
+    System.exit(0);
+  }
+
+  /** Starts both servers and times each command {@code rounds} times, interleaved, after {@code warmups}. */
+  static Map<String, List<Run>> measure(Path root, int rounds, int warmups) throws IOException {
+    Path dataDir = Files.createTempDirectory("fleetconf-bench-cli-");
+    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
+            .withTransport(new ServerSettings.Transport.PlainHttp()));
+        EtcdServer etcd = EtcdServer.start()) {
+      String token = server.bootstrapToken().orElseThrow(() -> new IllegalStateException("no admin token on a fresh data dir"));
+      String fleetconf = root.resolve("fleetconf").toString();
+      List<String> connection = List.of("--addr", server.uri().toString(), "--token", token);
+      List<String> etcdctl = List.of(ETCDCTL.toString(), "--endpoints=" + etcd.endpoint());
+      Map<String, List<String>> commands = new LinkedHashMap<>();
+      commands.put("fleetconf kv put", concat(List.of(fleetconf, "kv", "put"), connection, List.of("global/bench/key", "v")));
+      commands.put("etcdctl put", concat(etcdctl, List.of("put", "bench/key", "v")));
+      commands.put("fleetconf kv get", concat(List.of(fleetconf, "kv", "get"), connection, List.of("global/bench/key")));
+      commands.put("etcdctl get", concat(etcdctl, List.of("get", "bench/key")));
+      commands.put("fleetconf --version", List.of(fleetconf, "--version"));
+      awaitClientCache(root, commands.get("fleetconf kv put"));
+      Map<String, List<Run>> runs = new LinkedHashMap<>();
+      commands.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
+      for (int round = -warmups; round < rounds; round++) {
+        for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+          Run run = time(command.getValue());
+          if (round >= 0) {
+            runs.get(command.getKey()).add(run);
+          }
+        }
+        System.err.printf("[cli] round %d of %d%n", round + 1, rounds);
+      }
+      return runs;
+    } finally {
+      TempDirs.delete(dataDir);
+    }
+  }
+
+  /**
+   * The launcher makes the client AOT cache in the background on a JDK 25+ the first time; the figures are
+   * of the runs after that, so this waits for it (a minute at most) after one call.
+   */
+  private static void awaitClientCache(Path root, List<String> command) {
+    time(command);
+    Path cache = root.resolve("fleetconf-cli/target/fleetconf-client.aot");
+    if (Runtime.version().feature() < 25) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(cache) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    System.err.println("[cli] client AOT cache: " + (Files.exists(cache) ? cache : "none after 60 s, measuring without"));
+  }
+
+  /** Runs one command to its exit under {@code /usr/bin/time} if present; a failure stops the bench. */
+  static Run time(List<String> command) {
+    try {
+      Path times = Files.createTempFile("fleetconf-bench-time-", ".txt");
+      try {
+        List<String> full = Files.isExecutable(TIME)
+            ? concat(List.of(TIME.toString(), "-f", "%U %S %M", "-o", times.toString()), command) : command;
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().put("ETCDCTL_API", "3");
+        long start = System.nanoTime();
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        int status = process.waitFor();
+        long wall = System.nanoTime() - start;
+        if (status != 0) {
+          // The command's first words only: the rest holds the admin token.
+          throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(3, command.size())))
+              + " exited " + status + ": "
+              + new String(output, StandardCharsets.UTF_8).strip());
+        }
+        String[] fields = Files.readString(times).strip().split("\\s+");
+        if (fields.length < 3) {
+          return new Run(wall, -1, -1);
+        }
+        long cpu = Math.round((Double.parseDouble(fields[0]) + Double.parseDouble(fields[1])) * 1e9);
+        return new Run(wall, cpu, Long.parseLong(fields[2]));
+      } finally {
+        Files.deleteIfExists(times);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + command.get(0), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  static String text(Map<String, List<Run>> runs, List<String> machine, int rounds, int warmups, boolean markdown) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("command", "wall p50 ms", "wall p90 ms", "CPU p50 ms", "max RSS p50 MiB", "p50 / etcdctl's"));
+    for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
+      List<Run> list = entry.getValue();
+      long wall = rank(list.stream().mapToLong(Run::wallNanos).toArray(), 0.5);
+      String verb = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
+      List<Run> etcd = runs.get("etcdctl " + verb);
+      String ratio = entry.getKey().startsWith("fleetconf kv") && etcd != null
+          ? String.format("%.1f", (double) wall / rank(etcd.stream().mapToLong(Run::wallNanos).toArray(), 0.5)) : "";
+      long cpu = rank(list.stream().mapToLong(Run::cpuNanos).toArray(), 0.5);
+      long rss = rank(list.stream().mapToLong(Run::rssKiB).toArray(), 0.5);
+      rows.add(List.of(entry.getKey(), ms(wall), ms(rank(list.stream().mapToLong(Run::wallNanos).toArray(), 0.9)),
+          cpu < 0 ? "?" : ms(cpu), rss < 0 ? "?" : String.format("%.0f", rss / 1024.0), ratio));
+    }
+    String settings = String.format("%d rounds after %d warm-up rounds; each round runs every command once, in the"
+        + " order listed; one process per call, wall from start to exit; CPU (user + system) and peak RSS from"
+        + " /usr/bin/time.", rounds, warmups);
+    String lines = String.join("\n", machine) + "\nload average at the end: " + Machine.loadAverage() + "\n" + settings;
+    return (markdown ? lines.replace("\n", "  \n") : lines) + "\n\n" + Table.render(rows, markdown) + "\n";
+  }
+
+  private static String ms(long nanos) {
+    return String.format("%.0f", nanos / 1e6);
+  }
+
+  /** Nearest rank. */
+  private static long rank(long[] values, double quantile) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.max((int) Math.ceil(quantile * sorted.length), 1) - 1];
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> part : parts) {
+      all.addAll(part);
+    }
+    return all;
+  }
+}

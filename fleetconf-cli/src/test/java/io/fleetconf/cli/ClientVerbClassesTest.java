@@ -1,0 +1,71 @@
+package io.fleetconf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetconf.testing.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 21 item 2: a client verb starts only what it needs; the root registers verbs on demand. */
+class ClientVerbClassesTest {
+  private static final List<String> SERVER_SIDE = List.of("io.fleetconf.server.", "io.fleetconf.store.", "io.netty.",
+      "org.sqlite.", "org.postgresql.", "org.eclipse.jgit.", "io.fabric8.");
+
+  @RegisterExtension final TestServer server = TestServer.fresh();
+  @TempDir Path dir;
+
+  @Test
+  void kvPutAndGetInTheirOwnJvmLoadNoServerStoreNettyOrJdbcClass() throws Exception {
+    assertThat(run("put", "kv", "put", "global/app/ratio", "1.10")).isEqualTo("revision 1: global/app/ratio\n");
+    assertThat(run("get", "kv", "get", "global/app/ratio")).contains("1.10");
+    for (String verb : List.of("put", "get")) {
+      List<String> loaded = Files.readAllLines(dir.resolve(verb + ".classes"));
+      assertThat(loaded).as("the class log of kv " + verb).anyMatch(line -> line.contains(" io.fleetconf.cli.KvCommand"));
+      assertThat(loaded).filteredOn(line -> SERVER_SIDE.stream().anyMatch(prefix -> line.contains(" " + prefix)))
+          .as("server-side classes kv " + verb + " loaded").isEmpty();
+    }
+  }
+
+  @Test
+  void helpStillListsEveryVerb() {
+    StringWriter out = new StringWriter();
+    var commandLine = Main.commandLine(new String[] {"--help"});
+    commandLine.setOut(new PrintWriter(out));
+    assertThat(commandLine.execute("--help")).isZero();
+    for (String verb : Main.VERBS) {
+      assertThat(out.toString()).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(verb) + " ");
+    }
+  }
+
+  @Test
+  void aVerbOnTheCommandLineIsTheOnlyOneRegistered() {
+    assertThat(Main.commandLine(new String[] {"kv", "get", "global/app/ratio"}).getSubcommands().keySet())
+        .containsExactly("kv", "help");
+    assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands().keySet()).containsExactly("help");
+    assertThat(Main.commandLine(new String[] {"completion", "bash"}).getSubcommands().keySet())
+        .hasSize(Main.VERBS.size() + 1);
+  }
+
+  /** Runs {@code fleetconf args} in a JVM of its own on the jar's classpath, logging the classes it loads. */
+  private String run(String name, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "-Xlog:class+load:file=" + dir.resolve(name + ".classes"), "-cp", CliRun.shippedClasspath(),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--addr", server.uri().toString(), "--token", server.token()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+}
