@@ -1,5 +1,6 @@
 package io.fleetconf.cli;
 
+import io.fleetconf.agent.cli.AgentCommand;
 import io.fleetconf.core.InvalidInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
