@@ -20,9 +20,11 @@ import java.time.Duration;
  * holding its long-poll.
  *
  * <p>Arguments: the path of the launcher ({@code fleetconf-agent/src/dist/bin/fleetconf-agent}), the
- * idle window (e.g. {@code 10m}), and optionally {@code nmt}: the agent then runs with native memory
- * tracking, and the bench prints its summary and the largest mappings of its memory at the end
- * (tracking costs some memory itself: take RSS figures from a run without it).
+ * idle window (e.g. {@code 10m}), and optionally options separated by commas: {@code nmt} runs the
+ * agent with native memory tracking and prints its summary and the largest mappings of its memory at
+ * the end (tracking costs some memory itself: take RSS figures from a run without it);
+ * {@code template} renders the file from a Jinja template instead of the {@code env} format, which
+ * shows the template engine's share.
  */
 public final class AgentBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -42,8 +44,8 @@ public final class AgentBench {
   public static void main(String[] args) throws Exception {
     Path launcher = Path.of(args.length > 0 ? args[0] : "fleetconf-agent/src/dist/bin/fleetconf-agent");
     Duration idle = args.length > 1 ? Duration.parse("PT" + args[1].toUpperCase()) : Duration.ofMinutes(10);
-    boolean nmt = args.length > 2 && args[2].equals("nmt");
-    AgentRun outcome = measure(launcher, idle, nmt);
+    java.util.List<String> options = args.length > 2 ? java.util.List.of(args[2].split(",")) : java.util.List.of();
+    AgentRun outcome = measure(launcher, idle, options.contains("nmt"), options.contains("template"));
     System.out.printf("change to file (%d changes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", CHANGES,
         outcome.changeToFile().p50() / 1e6, outcome.changeToFile().p99() / 1e6, outcome.changeToFile().max() / 1e6);
     System.out.printf("agent RSS after %d changes %d KiB; idle over %s: RSS %d KiB at the end, CPU %.2f s"
@@ -52,11 +54,11 @@ public final class AgentBench {
   }
 
   static AgentRun measure(Path launcher, Duration idle) throws Exception {
-    return measure(launcher, idle, false);
+    return measure(launcher, idle, false, false);
   }
 
   /** Starts a server and a real agent process ({@code launcher --config ...}) and measures it. */
-  static AgentRun measure(Path launcher, Duration idle, boolean nmt) throws Exception {
+  static AgentRun measure(Path launcher, Duration idle, boolean nmt, boolean template) throws Exception {
     Path dir = Files.createTempDirectory("fleetconf-agent-bench");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dir.resolve("server"))
         .withTransport(new ServerSettings.Transport.PlainHttp()).withLimits(io.fleetconf.server.security.Limits.NONE))) {
@@ -65,9 +67,11 @@ public final class AgentBench {
       call(server, token, "PUT", "/api/v1/entries/global/common/log_level", "\"info\"");
       Path env = dir.resolve("service.env");
       Path config = dir.resolve("agent.yaml");
+      Files.writeString(dir.resolve("service.env.tmpl"), "LOG_LEVEL={{ common.log_level }}\n");
+      String rendering = template ? "template: " + dir.resolve("service.env.tmpl") : "format: env";
       Files.writeString(config, "server: " + server.uri() + "\ndevice_id: vv-1\ntoken: " + token + "\n"
           + "state_dir: " + dir.resolve("state") + "\ndebounce: 1ms\n"
-          + "outputs:\n  - name: env\n    namespace: common\n    format: env\n    destination: " + env + "\n");
+          + "outputs:\n  - name: env\n    namespace: common\n    " + rendering + "\n    destination: " + env + "\n");
       ProcessBuilder start = new ProcessBuilder(launcher.toString(), "--config", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
       if (nmt) {
