@@ -13,7 +13,6 @@ import io.fleetconf.client.Credentials;
 import io.fleetconf.client.internal.ClientPlumbing;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,11 +31,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The device's identity: a device token, or a client certificate the fleet CA issued. To get a
@@ -187,14 +181,8 @@ final class Identity {
 
   private static String csr(String deviceId, KeyPair pair) {
     try {
-      var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + deviceId), pair.getPublic())
-          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-      StringWriter out = new StringWriter();
-      try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-        writer.writeObject(request);
-      }
-      return out.toString();
-    } catch (OperatorCreationException | IOException e) {
+      return CertificateRequest.pem(deviceId, pair);
+    } catch (GeneralSecurityException e) {
       throw new AgentException("cannot make a certificate request: " + e.getMessage());
     }
   }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 final class Renderer {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final StrictJinja jinja = new StrictJinja();
+  /** Made when a template first needs it: an agent with format outputs only never loads Jinjava (docs/performance.md). */
+  private StrictJinja jinja;
   /** Ansible-mode Jinja by its block settings ({@code trim_blocks}, {@code lstrip_blocks}), made when first used. */
   private final Map<List<Boolean>, StrictJinja> ansibleJinja = new java.util.concurrent.ConcurrentHashMap<>();
   private final String deviceId;
@@ -68,7 +69,7 @@ final class Renderer {
     context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
     context.put("revision", config.revision().value());
-    return rendered(output.template().get(), jinja.render(source, context)).getBytes(StandardCharsets.UTF_8);
+    return rendered(output.template().get(), jinja().render(source, context)).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -87,6 +88,13 @@ final class Renderer {
       }
     }
     return node;
+  }
+
+  private synchronized StrictJinja jinja() {
+    if (jinja == null) {
+      jinja = new StrictJinja();
+    }
+    return jinja;
   }
 
   private static String rendered(Path file, StrictJinja.Rendered result) {

@@ -224,10 +224,11 @@ final class PerformanceReport {
 
   private List<List<String>> agentTable() {
     List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("change to file p50 ms", "p99 ms", "max ms", "idle window", "RSS at start", "RSS at end",
+    rows.add(List.of("change to file p50 ms", "p99 ms", "max ms", "idle window", "RSS after 100 changes",
+        "RSS at the end of the window",
         "CPU in the window", "of one core"));
     agent.ifPresent(a -> rows.add(List.of(ms(a.changeToFile().p50()), ms(a.changeToFile().p99()),
-        ms(a.changeToFile().max()), a.idle().toString().substring(2).toLowerCase(), a.rssStartKib() + " KiB",
+        ms(a.changeToFile().max()), a.idle().toString().substring(2).toLowerCase(), a.rssAfterChangesKib() + " KiB",
         a.rssEndKib() + " KiB", String.format("%.2f s", a.cpuSeconds()), String.format("%.3f %%",
             a.cpuPercentOfOneCore()))));
     return rows;

@@ -45,7 +45,7 @@ final class ReportBench {
             "--postgres-url", settings.postgresUrl()})));
     ReadsBench.Reads reads = step("reads", failures, () -> ReadsBench.measure(ReadsSettings.parse(new String[] {
         "--seconds", seconds, "--warmup-seconds", warmupSeconds, "--concurrency", "64", "--clients", "raw,jdk"})));
-    AgentBench.AgentRun agent = step("agent", failures, () -> AgentBench.measure(agentJar(), settings.agentIdle()));
+    AgentBench.AgentRun agent = step("agent", failures, () -> AgentBench.measure(agentLauncher(), settings.agentIdle()));
 
     PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
         Optional.ofNullable(streams), Optional.ofNullable(onPostgres), Optional.ofNullable(etcd), Optional.ofNullable(writes),
@@ -71,13 +71,13 @@ final class ReportBench {
     return results;
   }
 
-  /** The CLI jar that holds the agent, built by the run script next to this bench. */
-  private static Path agentJar() {
-    Path jar = ReportSettings.root().resolve("fleetconf-cli/target/fleetconf.jar");
+  /** The lean agent's launcher, which runs fleetconf-agent.jar; the run script builds the jar next to this bench. */
+  private static Path agentLauncher() {
+    Path jar = ReportSettings.root().resolve("fleetconf-agent/target/fleetconf-agent.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new BenchException("no " + jar.toAbsolutePath() + "; build it with mvn -pl fleetconf-cli -am package");
+      throw new BenchException("no " + jar.toAbsolutePath() + "; build it with mvn -pl fleetconf-agent -am package");
     }
-    return jar;
+    return ReportSettings.root().resolve("fleetconf-agent/src/dist/bin/fleetconf-agent");
   }
 
   /** Runs one scenario; a failure is written down, and the report goes on without it. */

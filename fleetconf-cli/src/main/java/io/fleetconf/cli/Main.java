@@ -1,5 +1,6 @@
 package io.fleetconf.cli;
 
+import io.fleetconf.agent.cli.AgentCommand;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

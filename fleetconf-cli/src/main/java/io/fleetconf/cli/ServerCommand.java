@@ -1,5 +1,6 @@
 package io.fleetconf.cli;
 
+import io.fleetconf.agent.cli.LogOptions;
 import io.fleetconf.server.FleetServer;
 import io.fleetconf.server.ServerSettings;
 import io.fleetconf.server.security.Limits;

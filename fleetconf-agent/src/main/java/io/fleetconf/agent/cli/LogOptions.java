@@ -1,4 +1,4 @@
-package io.fleetconf.cli;
+package io.fleetconf.agent.cli;
 
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.LogLevel;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * ISO-8601 UTC times, as text or JSON, at a level that the server can also change while it runs
  * (docs/operations.md, "Logs").
  */
-final class LogOptions {
+public final class LogOptions {
   /** fleetconf's own loggers; held here so that the levels set on them stay (the JDK keeps loggers weakly). */
   private static final Logger FLEETCONF = Logger.getLogger("io.fleetconf");
   private static final Logger ACCESS = Logger.getLogger("io.fleetconf.access");
@@ -29,22 +29,22 @@ final class LogOptions {
   String level;
 
   /** Replaces the JDK's default two-line console output with ours, at the chosen level. */
-  void install() {
+  public void install() {
     install(false);
   }
 
   /** As {@link #install()}; with {@code accessLog}, a line per HTTP request too (logger {@code io.fleetconf.access}). */
-  void install(boolean accessLog) {
+  public void install(boolean accessLog) {
     java.util.logging.Formatter formatter = switch (format) {
       case "text" -> new LogLines.Text();
       case "json" -> new LogLines.Json();
-      default -> throw new CliException("--log-format must be text or json, was '" + format + "'");
+      default -> throw new InvalidInputException("cli", "--log-format must be text or json, was '" + format + "'");
     };
     LogLevel chosen;
     try {
       chosen = LogLevel.parse(level, "--log-level");
     } catch (InvalidInputException e) {
-      throw new CliException(e.getMessage());
+      throw new InvalidInputException("cli", e.getMessage());
     }
     Logger root = LogManager.getLogManager().getLogger("");
     for (Handler handler : root.getHandlers()) {

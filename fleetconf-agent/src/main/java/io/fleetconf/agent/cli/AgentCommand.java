@@ -1,8 +1,10 @@
-package io.fleetconf.cli;
+package io.fleetconf.agent.cli;
 
 import io.fleetconf.agent.Agent;
 import io.fleetconf.agent.AgentConfig;
 import io.fleetconf.agent.AgentException;
+import io.fleetconf.core.InvalidInputException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "agent", mixinStandardHelpOptions = true, subcommands = AgentCommand.Retry.class,
     description = "Run the on-device agent: render config files, reload services, report (docs/agent.md).")
-final class AgentCommand implements Callable<Integer> {
+public final class AgentCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   // Not required by picocli, so that `agent retry --config FILE` parses; checked in call().
   @Option(names = "--config", paramLabel = "FILE", description = "The agent config (YAML); required.")
   Path config;
@@ -35,7 +39,7 @@ final class AgentCommand implements Callable<Integer> {
     // json mode (-o json, --json) with --once prints what the pass did, for an Ansible task's changed_when.
     boolean json = OutputFormat.of(spec).isJson();
     if (json && !once) {
-      throw new CliException("--json goes with --once: a running agent reports to the server, not to stdout");
+      throw failure("--json goes with --once: a running agent reports to the server, not to stdout");
     }
     AgentConfig settings = load(config);
     if (once) {
@@ -58,7 +62,7 @@ final class AgentCommand implements Callable<Integer> {
 
   /** {@code {"result", "changed", "revision", "outputs": [{"name", "destination", "status", "changed", "error"}]}}. */
   private static String json(Agent.Pass pass) {
-    ObjectNode answer = ApiClient.JSON.createObjectNode();
+    ObjectNode answer = JSON.createObjectNode();
     answer.put("result", pass.result().name().toLowerCase(java.util.Locale.ROOT));
     answer.put("changed", pass.changed());
     answer.put("revision", pass.revision());
@@ -73,7 +77,7 @@ final class AgentCommand implements Callable<Integer> {
 
   private static AgentConfig load(Path config) {
     if (config == null) {
-      throw new CliException("--config FILE is required: the agent config (YAML)");
+      throw failure("--config FILE is required: the agent config (YAML)");
     }
     return agent(() -> AgentConfig.load(config));
   }
@@ -83,14 +87,19 @@ final class AgentCommand implements Callable<Integer> {
     try {
       return step.get();
     } catch (AgentException e) {
-      throw new CliException(e.getMessage());
+      throw failure(e.getMessage());
     }
+  }
+
+  /** A failure the user can act on; both command lines print it as one line ({@code "error": "cli"} with --json). */
+  private static InvalidInputException failure(String message) {
+    return new InvalidInputException("cli", message);
   }
 
   @Command(name = "retry", mixinStandardHelpOptions = true,
       description = "Try content again that failed its health check and was reverted: clears the agent's"
           + " mark on it, so that its next pass applies it (docs/agent.md).")
-  static final class Retry implements Callable<Integer> {
+  public static final class Retry implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent config (YAML).")

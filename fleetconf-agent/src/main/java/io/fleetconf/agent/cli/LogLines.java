@@ -1,4 +1,4 @@
-package io.fleetconf.cli;
+package io.fleetconf.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
