@@ -89,6 +89,6 @@ deb fleetconf fleetconf-server.service "$SRC/files/server.env"
 tarball fleetconf fleetconf-server.service "$SRC/files/server.env"
 
 home "$work/stage/fleetconf-agent/usr/lib/fleetconf-agent" fleetconf-agent "$AGENT_JAR" fleetconf-agent.jar \
-  "$AGENT_MODULES" "-Xmx64m -XX:+UseSerialGC" "$AGENT_MAIN"
+  "$AGENT_MODULES" "$AGENT_JAVA_OPTIONS" "$AGENT_MAIN"
 deb fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
 tarball fleetconf-agent fleetconf-agent.service "$AGENT_YAML"

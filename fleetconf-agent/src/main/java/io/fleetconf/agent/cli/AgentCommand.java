@@ -6,7 +6,9 @@ import io.fleetconf.agent.AgentException;
 import io.fleetconf.core.InvalidInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,7 +39,7 @@ public final class AgentCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     logs.install();
     // json mode (-o json, --json) with --once prints what the pass did, for an Ansible task's changed_when.
-    boolean json = OutputFormat.of(spec).isJson();
+    boolean json = JsonMode.of(spec);
     if (json && !once) {
       throw failure("--json goes with --once: a running agent reports to the server, not to stdout");
     }
@@ -112,11 +114,17 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() {
       AgentConfig settings = load(config);
       List<String> cleared = agent(() -> namespace == null ? Agent.retry(settings) : Agent.retry(settings, namespace));
-      ObjectNode json = ApiClient.JSON.createObjectNode();
-      cleared.forEach(json.putArray("cleared")::add);
-      OutputFormat.print(spec, json, out -> out.line(cleared.isEmpty()
-          ? "nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ") + "is marked as failed"
-          : "cleared " + String.join(", ", cleared) + "; the agent tries again at its next pass"));
+      PrintWriter out = spec.commandLine().getOut();
+      if (JsonMode.of(spec)) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        cleared.forEach(json.putArray("cleared")::add);
+        out.println(json.toPrettyString());
+      } else {
+        out.println(cleared.isEmpty()
+            ? "nothing to retry: no output " + (namespace == null ? "" : "of " + namespace + " ") + "is marked as failed"
+            : "cleared " + String.join(", ", cleared) + "; the agent tries again at its next pass");
+      }
+      out.flush();
       return 0;
     }
   }

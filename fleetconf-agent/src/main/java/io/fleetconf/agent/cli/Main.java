@@ -20,13 +20,14 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new AgentCommand());
     commandLine.setCommandName("fleetconf-agent");
+    commandLine.addMixin("output", new JsonMode()); // -o json / --json, as the full CLI's root has them
     String version = Main.class.getPackage().getImplementationVersion();
     commandLine.getCommandSpec().version("fleetconf-agent " + (version == null ? "(development build)" : version));
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       String code = e instanceof InvalidInputException invalid ? invalid.code() : "unexpected";
       String message = e instanceof InvalidInputException ? e.getMessage() : "unexpected error: " + e;
-      boolean json = cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--json");
+      boolean json = JsonMode.of(cmd.getCommandSpec());
       err.println(json ? new ErrorBody(code, message).toJson().toString() : "fleetconf-agent: " + message);
       err.flush();
       return 1;
