@@ -102,11 +102,20 @@ public final class FleetCa {
     return Pem.encode(certificate);
   }
 
+  /** The longest common name X.509 allows (RFC 5280's ub-common-name); device ids may be longer. */
+  private static final int MAX_COMMON_NAME = 64;
+
   /**
    * Signs a device's CSR: the certificate names the device ({@code CN=<id>}) whatever the CSR asks,
-   * and is good for client authentication only. A CSR that names another device is refused.
+   * and is good for client authentication only. A CSR that names another device is refused, and so
+   * is a device whose id is too long to be a common name.
    */
   public X509Certificate issueDevice(PKCS10CertificationRequest csr, DeviceId device, Instant now, Duration validity) {
+    if (device.value().length() > MAX_COMMON_NAME) {
+      throw new InvalidInputException("invalid_device_id", "device id '" + device + "' has " + device.value().length()
+          + " characters, more than the " + MAX_COMMON_NAME + " a certificate's common name holds: give this device a"
+          + " device token instead");
+    }
     try {
       if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
         throw new InvalidInputException("invalid_csr", "the CSR's signature does not verify");
