@@ -52,8 +52,14 @@ public final class Main {
       commandLine.addSubcommand(verb, verbClass(verb));
     }
     commandLine.addSubcommand("help", CommandLine.HelpCommand.class);
+    giveVersion(commandLine); // every verb takes --version: it printed nothing but the root's
     OutputFormat.install(commandLine); // after the verbs: picocli hands its handlers to the commands it has
     return commandLine;
+  }
+
+  private static void giveVersion(CommandLine command) {
+    command.getCommandSpec().versionProvider(new Version());
+    command.getSubcommands().values().forEach(Main::giveVersion);
   }
 
   /** A verb's class; a switch, so that only the one asked for is loaded. */

@@ -234,4 +234,11 @@ class CliJsonOutputTest {
         .startsWith("Usage: fleetconf kv [-hV] [--json] [-o=FORMAT] [COMMAND]\n");
     assertThat(run("--version", "--json").out()).isEqualTo("{\n  \"version\" : \"fleetconf dev\"\n}\n");
   }
+
+  @Test
+  void everyVerbPrintsTheVersionNotNothing() {
+    assertThat(run("kv", "put", "--version").out()).isEqualTo("fleetconf dev\n");
+    assertThat(run("agent", "--version").out()).isEqualTo("fleetconf dev\n");
+    assertThat(run("agent", "--version", "-o", "json").out()).isEqualTo("{\n  \"version\" : \"fleetconf dev\"\n}\n");
+  }
 }
