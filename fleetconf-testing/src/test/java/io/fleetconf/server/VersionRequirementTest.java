@@ -73,7 +73,7 @@ class VersionRequirementTest {
 
     assertThat(cam2.get(20, TimeUnit.SECONDS).json().get("config").get("level").toString()).isEqualTo("2");
     assertThat(cam3).as("cam-3's long-poll, not woken by cam-2's report").isNotDone();
-    assertThat(cam3.get(20, TimeUnit.SECONDS).json().get("config").get("level").toString()).isEqualTo("1");
+    assertThat(level("cam-3")).isEqualTo("1"); // its long-poll is left to the server's close
     assertThat(held("").get("cam-2")).isEmpty();
     // the same versions again: nothing to write
     assertThat(versions("cam-2", "{\"orchestrator\": \"1.0\", \"tv_scheduler\": \"2.3.0\"}").get("changed").asBoolean())
