@@ -10,6 +10,7 @@ import io.fleetconf.core.Entry;
 import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
+import io.fleetconf.core.Proposal;
 import io.fleetconf.core.Requirement;
 import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
@@ -154,8 +155,50 @@ public final class Holds {
     return List.of(bound, Mutation.Put.of(requirementKey(key), ruleValue(key, requirement, otherwise)));
   }
 
+  /**
+   * {@code proposal} with the requirements of the keys it deletes deleted too, unless it deletes
+   * them itself (a rollback does). Every write path commits through the replica, which calls this:
+   * a requirement left behind by a Consul or batch delete would hold devices again, at a stale
+   * value, once the key is written anew.
+   */
+  public static Proposal droppingRequirements(Snapshot snapshot, Proposal proposal) {
+    List<Mutation> extra = new ArrayList<>();
+    for (Mutation mutation : proposal.mutations()) {
+      for (Mutation drop : droppedWith(snapshot, mutation)) {
+        if (proposal.mutations().stream().noneMatch(m -> deletes(m, drop)) && !extra.contains(drop)) {
+          extra.add(drop);
+        }
+      }
+    }
+    if (extra.isEmpty()) {
+      return proposal;
+    }
+    List<Mutation> all = new ArrayList<>(proposal.mutations());
+    all.addAll(extra);
+    return new Proposal(proposal.author(), proposal.message(), proposal.source(), proposal.commit(), all,
+        proposal.forceSchemas());
+  }
+
+  /** Whether {@code mutation} already deletes what {@code drop} would. */
+  private static boolean deletes(Mutation mutation, Mutation drop) {
+    Key dropped = drop instanceof Mutation.Delete d ? d.key() : ((Mutation.DeleteTree) drop).prefix();
+    return switch (mutation) {
+      case Mutation.Delete d -> d.key().equals(dropped);
+      case Mutation.DeleteTree t -> dropped.isUnder(t.prefix());
+      default -> false;
+    };
+  }
+
   /** The deletion of the requirements that go with {@code mutation}'s deletion of their keys; none for others. */
-  public static List<Mutation> droppedWith(Snapshot snapshot, Mutation mutation) {
+  static List<Mutation> droppedWith(Snapshot snapshot, Mutation mutation) {
+    try {
+      return dropsOf(snapshot, mutation);
+    } catch (InvalidInputException e) { // a key too deep or long to have a requirement entry has none
+      return List.of();
+    }
+  }
+
+  private static List<Mutation> dropsOf(Snapshot snapshot, Mutation mutation) {
     return switch (mutation) {
       case Mutation.Delete delete -> snapshot.entry(requirementKey(delete.key()))
           .<List<Mutation>>map(rule -> List.of(new Mutation.Delete(rule.key(), Optional.empty()))).orElse(List.of());

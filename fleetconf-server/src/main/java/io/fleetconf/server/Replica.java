@@ -83,8 +83,10 @@ public final class Replica implements AutoCloseable {
    * Group commit: whoever holds the lock commits every proposal waiting by then in one store
    * transaction (one disk sync), each still its own change set; the others find theirs done.
    */
-  public ChangeSet commit(Proposal proposal) {
-    consulKeys.refuseShadowing(proposal); // every write path comes here: the native API, Consul, rollback, restore
+  public ChangeSet commit(Proposal asked) {
+    // every write path comes here: the native API, Consul, rollback, restore
+    Proposal proposal = Holds.droppingRequirements(state.snapshot(), asked);
+    consulKeys.refuseShadowing(proposal);
     guard.accept(proposal);
     rollouts.refuse(proposal, state.snapshot());
     long start = System.nanoTime();
@@ -127,7 +129,8 @@ public final class Replica implements AutoCloseable {
     return schemas;
   }
 
-  public Impact preview(Proposal proposal, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
+  public Impact preview(Proposal asked, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
+    Proposal proposal = Holds.droppingRequirements(state.snapshot(), asked);
     consulKeys.refuseShadowing(proposal);
     guard.accept(proposal);
     rollouts.refuse(proposal, state.snapshot());

@@ -116,6 +116,16 @@ class VersionRequirementTest {
   }
 
   @Test
+  void aConsulDeleteTakesTheRequirementWithItsKey() {
+    server.put(LEVEL + requires("tv_scheduler >= 2.3"), "2");
+    assertThat(server.delete("/v1/kv/fleet/global/tv_scheduler/level").status()).isEqualTo(200);
+    assertThat(server.get("/api/v1/entries/plain/fleetconf/requires/global/tv_scheduler/level").status())
+        .isEqualTo(404);
+    server.put(LEVEL, "8"); // written again, for everyone: no requirement left to revive
+    assertThat(level("cam-2")).isEqualTo("8");
+  }
+
+  @Test
   void rollingBackTheWriteTakesBackValueAndRequirementTogether() {
     long revision = server.put(LEVEL + requires("tv_scheduler >= 2.3"), "2").json().get("revision").asLong();
     Reply rollback = server.post("/api/v1/rollback", "{\"revision\": " + revision + "}");

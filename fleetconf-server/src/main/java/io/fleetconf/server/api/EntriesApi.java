@@ -140,9 +140,7 @@ final class EntriesApi {
         ? new Mutation.DeleteTree(Key.parsePrefix(request.tail()))
         : new Mutation.Delete(Key.parse(request.tail()), request.revision("cas"));
     Access.write(request, List.of(mutation));
-    List<Mutation> mutations = new ArrayList<>(List.of(mutation));
-    mutations.addAll(Holds.droppedWith(replica.snapshot(), mutation)); // a requirement goes with its key
-    return commit(request, mutations, done -> {
+    return commit(request, List.of(mutation), done -> { // a requirement goes with its key (Replica.commit)
       ObjectNode body = ApiJson.object();
       body.put("revision", done.revision().value());
       body.put("deleted", done.changes().size());
