@@ -211,10 +211,6 @@ public final class Holds {
     };
   }
 
-  boolean isEmpty() {
-    return rules.isEmpty();
-  }
-
   /** The keys held back from {@code device}, in the order the rules are stored. */
   List<Held> of(Device device) {
     if (rules.isEmpty()) {
@@ -278,10 +274,5 @@ public final class Holds {
   private static EffectiveConfig merge(Snapshot snapshot, List<Scope> scopes, List<Replacement> replacements) {
     return EffectiveConfig.merge(scopes.stream().map(scope -> RolloutOverlay.layer(snapshot, scope, replacements))
         .toList());
-  }
-
-  /** Whether a change to {@code key} (a plain key) may change what some devices are held to. */
-  static boolean isHoldKey(Key key) {
-    return key.isUnder(REQUIRES) || key.isUnder(VERSIONS);
   }
 }
