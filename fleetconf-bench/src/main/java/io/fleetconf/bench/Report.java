@@ -11,7 +11,8 @@ import java.util.function.Function;
 /** The results as a plain-text table for the terminal and as a Markdown section for a file. */
 final class Report {
   private static final List<String> LATENCY = List.of("devices", "transport", "all-have p50", "all-have p99",
-      "all-have max", "delivery p50", "delivery p99", "delivery max", "write p50", "pipe p50", "devices CPU");
+      "all-have max", "delivery p50", "delivery p99", "delivery max", "write p50", "pipe p50", "devices CPU",
+      "server CPU");
   private static final List<String> MEMORY = List.of("devices", "heap/held watch", "heap idle", "heap held",
       "RSS idle", "RSS held", "held", "connections", "registration");
   private static final List<String> BETWEEN = List.of("devices", "re-held p50", "re-held max",
@@ -32,7 +33,8 @@ final class Report {
     out.append("fleetconf watch fan-out: one global change per round, every device ").append(watching()).append('\n')
         .append(machine).append('\n').append(roundsLine()).append("\n\n")
         .append("Latency, ms (all-have: per round, until the last device had the change); devices CPU: s of the")
-        .append(" devices JVM over all measured rounds, each from armed to done\n")
+        .append(" devices JVM over all measured rounds, each from armed to done; server CPU: the same of the bench JVM")
+        .append(" (the server and the writer)\n")
         .append(table(LATENCY, this::latencyRow, false)).append('\n')
         .append("Server JVM memory (heap after System.gc(); RSS from /proc/self/status)\n")
         .append(table(MEMORY, this::memoryRow, false)).append('\n')
@@ -48,7 +50,8 @@ final class Report {
     out.append("## ").append(title).append("\n\n").append(machine).append(". ").append(roundsLine()).append(".\n\n")
         .append("Every device ").append(watching()).append(". Latency in ms; *all-have* is, per round, the time")
         .append(" until the last device had the change; *devices CPU* is the devices JVM's CPU time in s over all")
-        .append(" measured rounds, each from armed to done.\n\n")
+        .append(" measured rounds, each from armed to done; *server CPU* the same of the bench JVM (the server and")
+        .append(" the bench's writer).\n\n")
         .append(table(LATENCY, this::latencyRow, true)).append('\n')
         .append("Server JVM memory: heap in use after `System.gc()`, RSS from `/proc/self/status`.\n\n")
         .append(table(MEMORY, this::memoryRow, true)).append('\n')
@@ -77,7 +80,8 @@ final class Report {
     return List.of(Integer.toString(r.devices()), r.transport().label(), ms(r.allHave().p50()), ms(r.allHave().p99()),
         ms(r.allHave().max()), ms(r.deliveries().p50()), ms(r.deliveries().p99()), ms(r.deliveries().max()),
         ms(r.writes().p50()), ms(r.armed().p50()),
-        r.devicesCpu().map(cpu -> String.format("%.2f", cpu.toNanos() / 1e9)).orElse("-"));
+        r.devicesCpu().map(cpu -> String.format("%.2f", cpu.toNanos() / 1e9)).orElse("-"),
+        r.serverCpu().map(cpu -> String.format("%.2f", cpu.toNanos() / 1e9)).orElse("-"));
   }
 
   private List<String> memoryRow(Result r) {

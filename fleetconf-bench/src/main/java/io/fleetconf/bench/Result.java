@@ -30,12 +30,14 @@ import java.util.Optional;
  * @param unexpected answers to devices that no change concerned, before their wait ran out
  * @param transport how the devices watched: long-polls or event streams
  * @param devicesCpu the devices JVM's CPU time over the measured rounds, each from armed to done
+ * @param serverCpu the bench JVM's CPU time (the server, and the bench's writer) over the same windows
  */
 record Result(
     int devices, Optional<Duration> registration, Optional<Memory> idle, Optional<Memory> held, int heldWatches,
     int connections, Distribution allHave, Distribution writes, Distribution armed, Distribution deliveries,
     Distribution reheld, Distribution replaced, Map<String, Long> problems, long stale, Optional<String> failure,
-    Extras extras, long unexpected, Transport transport, Optional<Duration> devicesCpu) {
+    Extras extras, long unexpected, Transport transport, Optional<Duration> devicesCpu,
+    Optional<Duration> serverCpu) {
 
   /** Heap per held long-poll: (held - idle) / devices, if both were measured. */
   Optional<Long> heapPerWatch() {
@@ -67,6 +69,7 @@ record Result(
     private final Extras.Builder extras = new Extras.Builder();
     private long unexpected;
     private Duration devicesCpu;
+    private Duration serverCpu = Duration.ZERO;
 
     Builder(int devices, Transport transport) {
       this.devices = devices;
@@ -119,6 +122,11 @@ record Result(
       devicesCpu = cpu;
     }
 
+    /** Adds one measured round's CPU time of the bench JVM. */
+    void serverCpu(Duration cpu) {
+      serverCpu = serverCpu.plus(cpu);
+    }
+
     void failure(String why) {
       failure = why;
     }
@@ -140,7 +148,8 @@ record Result(
       return new Result(devices, Optional.ofNullable(registration), Optional.ofNullable(idle),
           Optional.ofNullable(held), heldWatches, connections, of(allHave), of(writes), of(armed), deliveries,
           of(reheld), of(replaced), Collections.unmodifiableMap(new LinkedHashMap<>(problems)), stale,
-          Optional.ofNullable(failure), extras.build(), unexpected, transport, Optional.ofNullable(devicesCpu));
+          Optional.ofNullable(failure), extras.build(), unexpected, transport, Optional.ofNullable(devicesCpu),
+          serverCpu.isZero() ? Optional.empty() : Optional.of(serverCpu));
     }
 
     private static Distribution of(List<Long> nanos) {

@@ -200,6 +200,7 @@ final class Scenario {
     devices.send("expect " + expected + " " + value + (measured ? " measured" : " warmup"));
     devices.await("armed", Duration.ofSeconds(30));
     long armed = System.nanoTime();
+    long cpuAtArmed = ProcessCpu.nanos();
     long written = admin.put(KEY, "\"" + value + "\"");
     long wrote = System.nanoTime();
     if (written != expected) {
@@ -207,8 +208,10 @@ final class Scenario {
           + " (does something else write to this server?)");
     }
     long slowest = devices.awaitDone(expected, ROUND_TIMEOUT);
+    long serverCpu = ProcessCpu.nanos() - cpuAtArmed;
     long others = probe.woken() - wokenBefore - size;
     if (measured) {
+      result.serverCpu(Duration.ofNanos(serverCpu));
       result.round(slowest, wrote - armed, armed - asked);
       result.extras().change(FocusedRounds.CHANGE_GLOBAL, size, slowest, others);
     }

@@ -12,6 +12,11 @@ final class Names {
 
   /** Checks one segment; {@code what} names the thing in the error (e.g. "key path 'a/b'"). */
   static void checkSegment(String segment, String what, String code) {
+    checkSegment(segment, () -> what, code);
+  }
+
+  /** As {@link #checkSegment(String, String, String)}, naming the input only when it is refused. */
+  static void checkSegment(String segment, java.util.function.Supplier<String> what, String code) {
     checkSegment(segment, what, code, SEGMENT, "letters, digits, '_', '-' and '.'");
   }
 
@@ -20,24 +25,24 @@ final class Names {
    * Spring's profile folders {@code config/application,prod/data}.
    */
   static void checkPlainSegment(String segment, String what, String code) {
-    checkSegment(segment, what, code, PLAIN_SEGMENT, "letters, digits and '_ - . , : @ = +'");
+    checkSegment(segment, () -> what, code, PLAIN_SEGMENT, "letters, digits and '_ - . , : @ = +'");
   }
 
-  private static void checkSegment(String segment, String what, String code, java.util.regex.Pattern allowed,
-      String allowedText) {
+  private static void checkSegment(String segment, java.util.function.Supplier<String> what, String code,
+      java.util.regex.Pattern allowed, String allowedText) {
     if (segment.isEmpty()) {
-      throw new InvalidInputException(code, what + " has an empty segment");
+      throw new InvalidInputException(code, what.get() + " has an empty segment");
     }
     if (segment.equals(".") || segment.equals("..")) {
-      throw new InvalidInputException(code, what + " must not contain '" + segment + "' segments");
+      throw new InvalidInputException(code, what.get() + " must not contain '" + segment + "' segments");
     }
     if (segment.length() > MAX_SEGMENT_LENGTH) {
       throw new InvalidInputException(
-          code, what + " has a segment longer than " + MAX_SEGMENT_LENGTH + " characters");
+          code, what.get() + " has a segment longer than " + MAX_SEGMENT_LENGTH + " characters");
     }
     if (!allowed.matcher(segment).matches()) {
-      throw new InvalidInputException(
-          code, what + " has an illegal character in segment '" + printable(segment) + "'; allowed are " + allowedText);
+      throw new InvalidInputException(code, what.get() + " has an illegal character in segment '" + printable(segment)
+          + "'; allowed are " + allowedText);
     }
   }
 

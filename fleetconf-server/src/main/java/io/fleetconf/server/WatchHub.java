@@ -31,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class WatchHub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
-  /** Where answers to held watches run: a virtual thread each, as the HTTP server's own requests. */
-  private static final java.util.concurrent.Executor ANSWERING = Thread::startVirtualThread;
+  /** Where answers to held watches run unless the caller says: a virtual thread each, as the HTTP server's own requests. */
+  public static final java.util.concurrent.Executor ANSWERING = Thread::startVirtualThread;
 
   /** How a wait ended. */
   public enum WaitEnd {
@@ -142,7 +142,16 @@ public final class WatchHub implements AutoCloseable {
    * completes, so the fan-out never serialises the answers.
    */
   public Watching watch(View view, Revision index, Duration wait) {
-    Waiter waiter = hold(view, index, wait);
+    return watch(view, index, wait, ANSWERING);
+  }
+
+  /**
+   * As {@link #watch(View, Revision, Duration)}, with the answer run on {@code answering} once the
+   * watch is woken or times out: for an answer that never blocks, the connection's event loop, so
+   * that a fan-out starts no thread per answer and each write goes out where it is made.
+   */
+  public Watching watch(View view, Revision index, Duration wait, java.util.concurrent.Executor answering) {
+    Waiter waiter = hold(view, index, wait, answering);
     return new Watching(waiter.answered, () -> waiter.done.complete(WaitEnd.TIMED_OUT));
   }
 
@@ -157,7 +166,7 @@ public final class WatchHub implements AutoCloseable {
    * does, holding the calling thread.
    */
   public WaitEnd await(View view, Revision index, Duration wait) throws InterruptedException {
-    Waiter waiter = hold(view, index, wait);
+    Waiter waiter = hold(view, index, wait, ANSWERING);
     try {
       return waiter.answered.get();
     } catch (InterruptedException e) {
@@ -168,7 +177,7 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  private Waiter hold(View view, Revision index, Duration wait) {
+  private Waiter hold(View view, Revision index, Duration wait, java.util.concurrent.Executor answering) {
     Waiter waiter = new Waiter(view, index);
     lock.lock();
     try {
@@ -188,7 +197,7 @@ public final class WatchHub implements AutoCloseable {
     }
     waiter.done.completeOnTimeout(WaitEnd.TIMED_OUT, wait.toMillis(), TimeUnit.MILLISECONDS);
     // Completed under the hub's lock, by the fan-out: forget the waiter and answer elsewhere.
-    waiter.answered = waiter.done.whenCompleteAsync((outcome, failure) -> forget(waiter), ANSWERING);
+    waiter.answered = waiter.done.whenCompleteAsync((outcome, failure) -> forget(waiter), answering);
     return waiter;
   }
 

@@ -127,7 +127,8 @@ final class DevicesApi {
     if (index.isEmpty()) {
       return render.apply(false).response();
     }
-    return Watch.afterChange(fleet, request, view, index.get(), outcome -> render.apply(outcome.resync()).response());
+    return Watch.afterChangeOnEventLoop(fleet, request, view, index.get(),
+        outcome -> render.apply(outcome.resync()).response());
   }
 
   /**
@@ -209,16 +210,15 @@ final class DevicesApi {
       if (!shown.secrets().isEmpty()) {
         response = response.with("X-Fleetconf-Secrets", Integer.toString(shown.secrets().size()));
       }
-    } else {
-      Optional<Map<String, ConfigAnswer.Origin>> provenance = Optional.empty();
-      if (explain) {
-        Map<String, ConfigAnswer.Origin> origins = new LinkedHashMap<>();
-        shown.config().provenance().forEach((path, origin) -> origins.put(path, ApiJson.origin(origin)));
-        provenance = Optional.of(origins);
-      }
+    } else if (explain) {
+      Map<String, ConfigAnswer.Origin> origins = new LinkedHashMap<>();
+      shown.config().provenance().forEach((path, origin) -> origins.put(path, ApiJson.origin(origin)));
       ConfigAnswer answer = new ConfigAnswer(id.value(), namespace, snapshot.revision().value(), resync,
-          JsonNodeFactory.instance.rawValueNode(new RawValue(shown.text())), List.copyOf(shown.secrets()), provenance);
+          JsonNodeFactory.instance.rawValueNode(new RawValue(shown.text())), List.copyOf(shown.secrets()),
+          Optional.of(origins));
       response = Response.ok(answer.toJson());
+    } else {
+      response = shown.answer(id, namespace, snapshot.revision(), resync);
     }
     response = response.at(snapshot.revision());
     return new Watch.Rendered(resync ? response.with("X-Fleetconf-Resync", "true") : response, snapshot.revision());

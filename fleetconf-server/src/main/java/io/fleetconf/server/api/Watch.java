@@ -48,13 +48,29 @@ public final class Watch {
    */
   public static Response afterChange(Replica replica, Request request, View view, Revision index,
       Function<WatchHub.WaitEnd, Response> answer) {
+    return afterChange(replica, request, view, index, answer, WatchHub.ANSWERING);
+  }
+
+  /**
+   * As {@link #afterChange(Replica, Request, View, Revision, Function)}, for an {@code answer} that
+   * never blocks and costs little (a device's config, rendered once per snapshot for every device
+   * that shares it): it runs on the connection's event loop, so that a fan-out to thousands of
+   * watches starts no thread per answer and each write goes out where it is made.
+   */
+  static Response afterChangeOnEventLoop(Replica replica, Request request, View view, Revision index,
+      Function<WatchHub.WaitEnd, Response> answer) {
+    return afterChange(replica, request, view, index, answer, request.answering());
+  }
+
+  private static Response afterChange(Replica replica, Request request, View view, Revision index,
+      Function<WatchHub.WaitEnd, Response> answer, java.util.concurrent.Executor answering) {
     if (index.isAfter(replica.snapshot().revision())) {
       return answer.apply(WatchHub.WaitEnd.CHANGED); // an index from the future: answer so the caller resets
     }
     Duration wait = waitOf(request);
     long jitter = ThreadLocalRandom.current().nextLong(wait.toMillis() / 16 + 1);
     Authentication.Slot slot = request.watchSlot();
-    WatchHub.Watching watching = replica.watches().watch(view, index, wait.plusMillis(jitter));
+    WatchHub.Watching watching = replica.watches().watch(view, index, wait.plusMillis(jitter), answering);
     request.whenClientGone(watching.letGo()); // else a closed connection's watch stays held until its wait ends
     return Response.later(watching.answer()
         .whenComplete((outcome, failure) -> slot.close())

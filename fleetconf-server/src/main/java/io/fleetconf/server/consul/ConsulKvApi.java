@@ -94,8 +94,7 @@ final class ConsulKvApi {
       return consul(Response.ok(keys), index);
     }
     if (request.query("raw").isPresent() && !recurse) {
-      return consul(new Response(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal), Optional.empty(),
-          java.util.Map.of(), Optional.empty(), Optional.empty()), index);
+      return consul(Response.bytes(200, "text/plain; charset=utf-8", bytes(found.get(0), reveal)), index);
     }
     ArrayNode entries = ApiJson.array();
     found.forEach(entry -> entries.add(consulEntry(entry, reveal)));

@@ -73,6 +73,13 @@ public final class Authentication {
     refuseIfOver(perAddress.take(address(exchange)), "client address");
   }
 
+  /**
+   * Operator tokens' rules, parsed once per distinct rule list rather than on every request (a
+   * long-polling fleet re-polls thousands of times a minute); as many as there are tokens at most.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<java.util.List<String>, Acl> acls =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Who is calling; a 401 (logged and counted) if no valid credential came with the request. */
   Caller authenticate(Exchange exchange) {
     Caller caller = identify(exchange);
@@ -101,7 +108,7 @@ public final class Authentication {
       }
       return token.kind().equals(Tokens.DEVICE)
           ? new Caller.Device(DeviceId.of(token.identity()), token.id())
-          : new Caller.Operator(token.id(), token.identity(), new Acl(token.rules()));
+          : new Caller.Operator(token.id(), token.identity(), acls.computeIfAbsent(token.rules(), Acl::new));
     }
     Optional<String> cookie = sessionCookie(exchange);
     if (cookie.isPresent()) {

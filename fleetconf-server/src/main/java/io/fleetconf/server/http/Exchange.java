@@ -92,6 +92,14 @@ final class Exchange {
     return (InetSocketAddress) channel.localAddress();
   }
 
+  /**
+   * The connection's event loop: work that only renders and writes, never blocks, runs there
+   * without a thread of its own, and its write goes out without a hand-over.
+   */
+  java.util.concurrent.Executor eventLoop() {
+    return channel.eventLoop();
+  }
+
   /** The TLS session, if the request came over TLS. */
   Optional<SSLSession> tlsSession() {
     return tlsSession;
@@ -121,16 +129,19 @@ final class Exchange {
    * Sends the whole response and ends the exchange. An empty body goes out with a length of 0,
    * except for HEAD, where the length a GET would have had is not known here and none is sent.
    */
-  synchronized void respond(int status, Map<String, String> headers, byte[] content) throws IOException {
+  synchronized void respond(int status, Map<String, String> headers, java.util.List<byte[]> parts) throws IOException {
     begin();
     HttpHeaders head = headers(headers);
-    if (content.length > 0) {
-      head.set(HttpHeaderNames.CONTENT_LENGTH, content.length);
+    // The parts are wrapped, not copied: one may be shared by thousands of answers.
+    io.netty.buffer.ByteBuf content = parts.isEmpty() ? Unpooled.EMPTY_BUFFER
+        : Unpooled.wrappedBuffer(parts.toArray(byte[][]::new));
+    if (content.readableBytes() > 0) {
+      head.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     } else if (!method.equals("HEAD")) {
       head.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     }
-    write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        content.length > 0 ? Unpooled.wrappedBuffer(content) : Unpooled.EMPTY_BUFFER, head, EmptyHttpHeaders.INSTANCE));
+    write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, head,
+        EmptyHttpHeaders.INSTANCE));
     finish();
   }
 
@@ -175,7 +186,7 @@ final class Exchange {
       }
       if (!responding) {
         try {
-          respond(500, Map.of(), new byte[0]);
+          respond(500, Map.of(), java.util.List.of());
         } catch (IOException e) {
           // the channel is gone
         }

@@ -22,8 +22,26 @@ final class HeaderNames {
 
   private HeaderNames() {}
 
+  /** Names already seen, spelled: a handful in all, met on every response. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SPELLED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Past this many distinct names (only a misbehaving handler would get there), spell without keeping. */
+  private static final int MAX_SPELLED = 256;
+
   /** {@code x-consul-index} and {@code X-consul-index} become {@code X-Consul-Index}. */
   static String canonical(String name) {
+    String known = SPELLED.get(name);
+    if (known != null) {
+      return known;
+    }
+    String spelled = spell(name);
+    if (SPELLED.size() < MAX_SPELLED) {
+      SPELLED.put(name, spelled);
+    }
+    return spelled;
+  }
+
+  private static String spell(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     String special = SPECIAL.get(lower);
     if (special != null) {

@@ -41,7 +41,11 @@ public final class Request {
     if (tail.isEmpty()) {
       return List.of();
     }
-    String[] raw = exchange.uri().getRawPath().split("/", -1);
+    String rawPath = exchange.uri().getRawPath();
+    if (rawPath.indexOf('%') < 0 && rawPath.indexOf('+') < 0) {
+      return List.of(tail.split("/", -1)); // nothing encoded: the tail's segments are the raw ones
+    }
+    String[] raw = rawPath.split("/", -1);
     int prefix = exchange.uri().getPath().split("/", -1).length - tail.split("/", -1).length;
     if (prefix < 1 || prefix >= raw.length) {
       throw new ApiException(400, "bad_request", "the request path has an encoded '/' before its last part");
@@ -111,6 +115,15 @@ public final class Request {
   /** Who authenticated this request, and the limits and credentials it checks. */
   public Authentication authentication() {
     return authentication;
+  }
+
+  /**
+   * Where an answer that neither blocks nor waits for anything (a held watch's, once it is woken)
+   * may run: the connection's event loop, so that a fan-out to thousands of watches starts no
+   * thread per answer.
+   */
+  public java.util.concurrent.Executor answering() {
+    return exchange.eventLoop();
   }
 
   /** Runs {@code action} if the client closes the connection before this request is answered. */

@@ -272,6 +272,6 @@ public final class Router {
       return;
     }
     boolean head = exchange.method().equals("HEAD");
-    exchange.respond(response.status(), headers, head ? new byte[0] : response.body());
+    exchange.respond(response.status(), headers, head ? java.util.List.of() : response.parts());
   }
 }
