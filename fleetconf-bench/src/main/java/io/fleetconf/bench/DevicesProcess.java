@@ -64,7 +64,13 @@ final class DevicesProcess implements AutoCloseable {
   /** Starts {@code count} devices in a new JVM from this one's class path; its stderr is ours. */
   static DevicesProcess start(URI server, String token, int count, Duration wait, Transport transport) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java));
+    // FLEETCONF_BENCH_DEVICES_JAVA_OPTS: JVM options for the devices JVM, e.g. to profile it.
+    String options = System.getenv().getOrDefault("FLEETCONF_BENCH_DEVICES_JAVA_OPTS", "").strip();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         Devices.class.getName(), server.toString(), token, Integer.toString(count), Long.toString(wait.toSeconds()),
         transport.label()));
     try {

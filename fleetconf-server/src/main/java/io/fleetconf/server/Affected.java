@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * The devices whose effective config a change set may have changed, found from the scopes it
- * touched: a device scope names one device, a group its members, defaults or global every device.
+ * touched: a device scope names one device, a group its members, defaults or global every device
+ * ({@code everyone}: {@code devices} is then every device of the snapshot).
  */
-record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
+record Affected(Set<DeviceId> devices, Set<DeviceId> removed, boolean everyone) {
 
   /** The devices a change to a rollout's entry releases or takes back (none for other plain keys). */
   private static Set<DeviceId> releaseChanged(Change.EntryChange entry) {
@@ -90,12 +91,11 @@ record Affected(Set<DeviceId> devices, Set<DeviceId> removed) {
       }
     }
     if (everyone) {
-      devices.addAll(after.devices().keySet());
-    } else {
-      groups.forEach(group -> devices.addAll(after.members().of(group)));
+      return new Affected(new HashSet<>(after.devices().keySet()), removed, true); // none removed is still there
     }
+    groups.forEach(group -> devices.addAll(after.members().of(group)));
     devices.removeAll(removed);
     devices.retainAll(after.devices().keySet());
-    return new Affected(devices, removed);
+    return new Affected(devices, removed, false);
   }
 }

@@ -16,6 +16,17 @@ import java.util.Map;
 final class EffectiveConfigs {
   private EffectiveConfigs() {}
 
+  /** The configs of the devices {@code affected} names. */
+  static Map<DeviceId, JsonNode> compute(Snapshot snapshot, Affected affected) {
+    if (!affected.everyone()) {
+      return compute(snapshot, affected.devices());
+    }
+    // Every device: walked in the snapshot, not looked up one by one.
+    Map<DeviceId, JsonNode> out = new HashMap<>(snapshot.devices().size() * 2);
+    snapshot.devices().forEach((id, device) -> out.put(id, snapshot.effective(device).tree()));
+    return out;
+  }
+
   static Map<DeviceId, JsonNode> compute(Snapshot snapshot, Collection<DeviceId> ids) {
     Map<DeviceId, JsonNode> out = new HashMap<>(ids.size() * 2);
     for (DeviceId id : ids) {

@@ -119,6 +119,7 @@ public final class FleetServer implements AutoCloseable {
         ConsulApi.register(router, replica);
         http = NettyServer.start(new InetSocketAddress(settings.host(), settings.port()), BACKLOG, tls, router,
             executor);
+        LOG.log(System.Logger.Level.INFO, "HTTP on Netty's " + http.transport() + " transport");
       } catch (RuntimeException e) {
         git.close();
         status.close();

@@ -83,13 +83,14 @@ public final class LiveState {
   }
 
   /**
-   * The effective configs a snapshot has merged, by layer list: every device without entries of
+   * The effective configs a snapshot has merged, by group list: every device without entries of
    * its own shares the one of its group list, so a fleet of 10,000 boxes in a few dozen group
    * combinations costs a few dozen merges per revision, whoever asks (the watch fan-out, each
    * device's read).
    */
   static final class Merges {
-    private final java.util.concurrent.ConcurrentHashMap<List<Scope>, EffectiveConfig> byLayers =
+    /** By the device's group list itself: no list of layers made and hashed per device and per read. */
+    private final java.util.concurrent.ConcurrentHashMap<List<io.fleetconf.core.GroupName>, EffectiveConfig> byGroups =
         new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RolloutOverlay rollouts;
     private volatile Holds holds;
@@ -131,8 +132,10 @@ public final class LiveState {
       if (ownsEntries(device.id())) {
         return merge(device.scopes());
       }
-      List<Scope> scopes = device.scopes();
-      return merges.byLayers.computeIfAbsent(scopes.subList(0, scopes.size() - 1), this::merge);
+      return merges.byGroups.computeIfAbsent(device.groups(), groups -> {
+        List<Scope> scopes = device.scopes();
+        return merge(scopes.subList(0, scopes.size() - 1)); // all but the device's own, which holds nothing
+      });
     }
 
     /** The active rollouts of this snapshot, read from their entries when first asked for. */

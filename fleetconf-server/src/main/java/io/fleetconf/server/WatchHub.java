@@ -277,7 +277,7 @@ public final class WatchHub implements AutoCloseable {
     Snapshot after = published.after();
     Affected affected = Affected.by(changeSet, after);
     // The expensive part, merging configs, runs outside the lock: awaits are not held up by it.
-    Map<DeviceId, JsonNode> configs = EffectiveConfigs.compute(after, affected.devices());
+    Map<DeviceId, JsonNode> configs = EffectiveConfigs.compute(after, affected);
     List<Key> keys = changeSet.changes().stream()
         .filter(Change.EntryChange.class::isInstance)
         .map(change -> ((Change.EntryChange) change).key())

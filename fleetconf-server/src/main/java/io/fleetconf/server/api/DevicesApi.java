@@ -55,7 +55,24 @@ final class DevicesApi {
     this.status = status;
   }
 
+  /** {@code GET /api/v1/devices/<id>/config[/<namespace>]?index=...}: a device's long-poll. */
+  private static final java.util.regex.Pattern LONG_POLL =
+      java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(BASE) + "/[^/]+/" + Paths.CONFIG + "(/[^/]+)?");
+
+  /**
+   * Whether a request is a device's long-poll, which never blocks: it is held in the watch hub, or
+   * answered from the snapshot in memory (an event stream writes for as long as it is open, and
+   * is not one).
+   */
+  static boolean longPoll(String method, java.net.URI target, Function<String, Optional<String>> header) {
+    String query = target.getRawQuery();
+    return method.equals("GET") && query != null && (query.startsWith("index=") || query.contains("&index="))
+        && LONG_POLL.matcher(target.getRawPath()).matches()
+        && header.apply("Accept").map(accept -> !accept.contains("text/event-stream")).orElse(true);
+  }
+
   void register(Router router) {
+    router.nonBlocking(DevicesApi::longPoll);
     router.on("GET", BASE, this::list)
         .on("POST", BASE, this::create)
         .under("POST", BASE, this::report)

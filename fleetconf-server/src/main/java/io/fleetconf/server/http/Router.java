@@ -87,6 +87,35 @@ public final class Router {
     this.ready = ready;
   }
 
+  /**
+   * Requests a handler answers without blocking, whatever the store does: such a request is handled
+   * on the event loop that read it, with no thread of its own (a fleet's long-polls, re-issued by
+   * thousands of devices after every change).
+   */
+  @FunctionalInterface
+  public interface NonBlocking {
+    /** Whether a request with this method, target and headers ({@code header} by name) never blocks. */
+    boolean test(String method, java.net.URI target, java.util.function.Function<String, Optional<String>> header);
+  }
+
+  private final List<NonBlocking> nonBlocking = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Marks the requests {@code which} selects as answered without blocking (see {@link NonBlocking}). */
+  public Router nonBlocking(NonBlocking which) {
+    nonBlocking.add(which);
+    return this;
+  }
+
+  /** Whether {@code exchange} may be handled on its event loop. */
+  boolean handledInline(Exchange exchange) {
+    for (NonBlocking which : nonBlocking) {
+      if (which.test(exchange.method(), exchange.uri(), exchange::header)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A route for exactly {@code path}. */
   public Router on(String method, String path, Handler handler) {
     routes.add(new Route(method, path, false, false, handler));
