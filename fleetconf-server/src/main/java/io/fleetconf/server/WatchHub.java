@@ -68,6 +68,11 @@ public final class WatchHub implements AutoCloseable {
   private final ArrayDeque<Touched> recent = new ArrayDeque<>();
   private final int historyCapacity;
   private final Thread worker;
+  /**
+   * While the worker wakes a change set's watchers: those to answer on each event loop, handed
+   * over in turns once all are woken; touched by the worker only.
+   */
+  private Map<java.util.concurrent.Executor, List<Waiter>> batches;
   private Revision floor;
   /** Held device-config watches answered because their view changed, since start; guarded by {@code lock}. */
   private long woken;
@@ -196,10 +201,55 @@ public final class WatchHub implements AutoCloseable {
       lock.unlock();
     }
     waiter.done.completeOnTimeout(WaitEnd.TIMED_OUT, wait.toMillis(), TimeUnit.MILLISECONDS);
-    // Completed under the hub's lock, by the fan-out: forget the waiter and answer elsewhere.
-    waiter.answered = waiter.done.whenCompleteAsync((outcome, failure) -> forget(waiter), answering);
+    // Completed under the hub's lock, by the fan-out (which batches its answers, see process), a
+    // timeout or a client gone: forget the waiter and answer elsewhere.
+    CompletableFuture<WaitEnd> answered = new CompletableFuture<>();
+    waiter.answered = answered;
+    waiter.answering = answering;
+    waiter.done.whenComplete((outcome, failure) -> {
+      if (Thread.currentThread() == worker && batches != null && answering != ANSWERING) {
+        batches.computeIfAbsent(answering, loop -> new ArrayList<>()).add(waiter);
+      } else {
+        answerOn(answering, () -> answer(waiter));
+      }
+    });
     return waiter;
   }
+
+  /** Forgets {@code waiter} and completes its answer, on the thread it is answered on. */
+  private void answer(Waiter waiter) {
+    forget(waiter);
+    waiter.answered.complete(waiter.done.join());
+  }
+
+  /**
+   * Answers {@code waiters} on {@code loop}, {@value #ANSWER_BATCH} at a time: between two turns,
+   * whatever else waits on that event loop (reading requests, a write's acknowledgement) gets its
+   * turn, instead of waiting behind thousands of answers.
+   */
+  private void answerInTurns(java.util.concurrent.Executor loop, List<Waiter> waiters, int from) {
+    answerOn(loop, () -> {
+      int to = Math.min(from + ANSWER_BATCH, waiters.size());
+      for (int i = from; i < to; i++) {
+        answer(waiters.get(i));
+      }
+      if (to < waiters.size()) {
+        answerInTurns(loop, waiters, to);
+      }
+    });
+  }
+
+  /** Runs {@code answering} on {@code executor}, or here if it takes nothing more (an event loop shutting down). */
+  private static void answerOn(java.util.concurrent.Executor executor, Runnable answering) {
+    try {
+      executor.execute(answering);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      answering.run(); // the connection is going too: the answer fails to be written, and frees its slot
+    }
+  }
+
+  /** Answers one turn of a fan-out on an event loop gives (see {@link #answerInTurns}). */
+  private static final int ANSWER_BATCH = 64;
 
   private void forget(Waiter waiter) {
     if (!waiter.listed) {
@@ -283,6 +333,7 @@ public final class WatchHub implements AutoCloseable {
         .map(change -> ((Change.EntryChange) change).key())
         .toList();
     DeviceRevisions.ChangedNamespaces changedNamespaces = new DeviceRevisions.ChangedNamespaces();
+    batches = new java.util.IdentityHashMap<>();
     lock.lock();
     try {
       remember(new Touched(changeSet.revision(), keys));
@@ -304,6 +355,9 @@ public final class WatchHub implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+      Map<java.util.concurrent.Executor, List<Waiter>> woken = batches;
+      batches = null;
+      woken.forEach((loop, waiters) -> answerInTurns(loop, waiters, 0));
     }
     long nanos = System.nanoTime() - published.at();
     fanOutListeners.forEach(listener -> listener.accept(nanos));
@@ -387,8 +441,10 @@ public final class WatchHub implements AutoCloseable {
     final Revision index;
     /** Completed by the fan-out, a timeout, or {@link #close}. */
     final CompletableFuture<WaitEnd> done = new CompletableFuture<>();
-    /** {@link #done}, once the waiter is forgotten, on a thread of its own. */
+    /** {@link #done}, once the waiter is forgotten, on the thread it is answered on. */
     CompletableFuture<WaitEnd> answered = done;
+    /** Where it is answered: an event loop, or {@link #ANSWERING}. */
+    java.util.concurrent.Executor answering = ANSWERING;
     /** Whether it is on a list of held waiters; cleared by the fan-out under the lock as it answers. */
     volatile boolean listed;
 

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -136,9 +135,9 @@ final class Exchange {
     io.netty.buffer.ByteBuf content = parts.isEmpty() ? Unpooled.EMPTY_BUFFER
         : Unpooled.wrappedBuffer(parts.toArray(byte[][]::new));
     if (content.readableBytes() > 0) {
-      head.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+      head.set(CONTENT_LENGTH, content.readableBytes());
     } else if (!method.equals("HEAD")) {
-      head.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      head.set(CONTENT_LENGTH, 0);
     }
     write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, head,
         EmptyHttpHeaders.INSTANCE));
@@ -152,7 +151,7 @@ final class Exchange {
   synchronized OutputStream stream(int status, Map<String, String> headers) throws IOException {
     begin();
     HttpHeaders head = headers(headers);
-    head.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.set(TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), head));
     Chunked body = new Chunked();
     streaming = Optional.of(body);
@@ -169,13 +168,18 @@ final class Exchange {
   /** {@code headers} in order, a later name replacing an earlier one whatever its case. */
   private HttpHeaders headers(Map<String, String> headers) {
     HttpHeaders out = new DefaultHttpHeaders();
-    headers.forEach(out::set);
+    headers.forEach((name, value) -> out.set(HeaderNames.canonical(name), value)); // spelled as they go out
     closeAfter = !keepAlive || out.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
     if (closeAfter) {
-      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      out.set(CONNECTION, HttpHeaderValues.CLOSE);
     }
     return out;
   }
+
+  /** Netty's names are lower case; these go out as the RFCs spell them, as {@link HeaderNames} would. */
+  private static final String CONTENT_LENGTH = "Content-Length";
+  private static final String CONNECTION = "Connection";
+  private static final String TRANSFER_ENCODING = "Transfer-Encoding";
 
   /** Ends the exchange; a response never begun becomes a 500 so the client is not left waiting. */
   void close() {
@@ -221,10 +225,7 @@ final class Exchange {
     if (!channel.isActive()) {
       throw new IOException("the client closed the connection");
     }
-    if (message instanceof HttpResponse response) {
-      HeaderNames.canonicalise(response.headers()); // the names as Consul and the RFCs spell them
-    }
-    channel.writeAndFlush(message);
+    channel.writeAndFlush(message); // a response's header names are spelled already (headers())
   }
 
   /** A streamed body: each flush sends what was written since as one chunk; close ends the body. */
