@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -140,8 +141,17 @@ public final class NettyServer implements AutoCloseable {
    * connections at once), else the JDK's NIO. {@code -Dio.netty.transport.noNative=true} forces NIO.
    */
   record Transport(String name, IoHandlerFactory handlers, Class<? extends ServerChannel> serverChannel) {
+    /**
+     * Ready connections an event loop serves before it runs its queued tasks again: a fan-out's
+     * re-issued long-polls are handled on the event loop, and a write's acknowledgement, queued as
+     * a task, should not wait for thousands of them.
+     */
+    private static final int EPOLL_EVENTS_PER_PASS = 128;
+
     static Transport best() {
-      return Epoll.isAvailable() ? new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class)
+      return Epoll.isAvailable()
+          ? new Transport("epoll", EpollIoHandler.newFactory(EPOLL_EVENTS_PER_PASS, DefaultSelectStrategyFactory.INSTANCE),
+              EpollServerSocketChannel.class)
           : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
     }
   }
