@@ -18,12 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientVerbClassesTest {
   private static final List<String> SERVER_SIDE = List.of("io.fleetconf.server.", "io.fleetconf.store.", "io.netty.",
       "org.sqlite.", "org.postgresql.", "org.eclipse.jgit.", "io.fabric8.");
+  /** HttpClient and the JDK's TLS: a call over plain HTTP needs neither (HttpURLConnection; TLS only for https). */
+  private static final List<String> NOT_FOR_PLAIN_HTTP = List.of("java.net.http.", "jdk.internal.net.http.",
+      "sun.security.ssl.");
 
   @RegisterExtension final TestServer server = TestServer.fresh();
   @TempDir Path dir;
 
   @Test
-  void kvPutAndGetInTheirOwnJvmLoadNoServerStoreNettyOrJdbcClass() throws Exception {
+  void kvPutAndGetInTheirOwnJvmLoadNoServerStoreNettyJdbcHttpClientOrTlsClass() throws Exception {
     assertThat(run("put", "kv", "put", "global/app/ratio", "1.10")).isEqualTo("revision 1: global/app/ratio\n");
     assertThat(run("get", "kv", "get", "global/app/ratio")).contains("1.10");
     for (String verb : List.of("put", "get")) {
@@ -31,6 +34,8 @@ class ClientVerbClassesTest {
       assertThat(loaded).as("the class log of kv " + verb).anyMatch(line -> line.contains(" io.fleetconf.cli.KvCommand"));
       assertThat(loaded).filteredOn(line -> SERVER_SIDE.stream().anyMatch(prefix -> line.contains(" " + prefix)))
           .as("server-side classes kv " + verb + " loaded").isEmpty();
+      assertThat(loaded).filteredOn(line -> NOT_FOR_PLAIN_HTTP.stream().anyMatch(prefix -> line.contains(" " + prefix)))
+          .as("HttpClient or TLS classes kv " + verb + " loaded over http").isEmpty();
     }
   }
 

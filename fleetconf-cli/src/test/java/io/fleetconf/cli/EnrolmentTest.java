@@ -56,6 +56,8 @@ class EnrolmentTest {
     Credentials byCertificate = Credentials.certificate(identity.resolve("device.crt"), identity.resolve("device.key"))
         .withCaFile(server.caFile());
     assertThat(whoami(byCertificate)).isEqualTo("{\"kind\":\"device\",\"device\":\"vv-1\",\"by\":\"certificate\"}");
+    assertThat(whoamiOverUrlConnection(byCertificate))
+        .isEqualTo("{\"kind\":\"device\",\"device\":\"vv-1\",\"by\":\"certificate\"}");
 
     Path second = agentConfig("second", token);
     assertThat(once(second)).isNotZero();
@@ -66,6 +68,7 @@ class EnrolmentTest {
 
     assertThat(cli("cert", "revoke", serial)).isEqualTo("revoked " + serial + " of vv-1\n");
     assertThatThrownBy(() -> whoami(byCertificate)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> whoamiOverUrlConnection(byCertificate)).isInstanceOf(IOException.class);
     server.put("/api/v1/entries/global/tv_api/port", "8081");
     once(first);
     assertThat(log("first")).contains("the server did not answer at start");
@@ -124,6 +127,18 @@ class EnrolmentTest {
     HttpResponse<String> response = ClientPlumbing.get().httpClient(credentials, Duration.ofSeconds(5)).send(
         HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/whoami")).build(), HttpResponse.BodyHandlers.ofString());
     return io.fleetconf.cli.ApiClient.JSON.readTree(response.body()).toString();
+  }
+
+  /** The same over HttpsURLConnection with the seam's socket factory, as the CLI's one-shot calls. */
+  private String whoamiOverUrlConnection(Credentials credentials) throws IOException {
+    var connection = (javax.net.ssl.HttpsURLConnection) URI.create(server.uri() + "/api/v1/whoami").toURL()
+        .openConnection(java.net.Proxy.NO_PROXY);
+    connection.setSSLSocketFactory(ClientPlumbing.get().socketFactory(credentials));
+    try (var in = connection.getInputStream()) {
+      return io.fleetconf.cli.ApiClient.JSON.readTree(in).toString();
+    } finally {
+      connection.disconnect();
+    }
   }
 
   private String cli(String... args) {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * How a device proves who it is and whom it trusts: a device token (sent as a bearer token), a
@@ -76,6 +78,24 @@ public final class Credentials {
       builder.sslContext(ClientTls.context(caFile, certificate)).sslParameters(ClientTls.parameters());
     }
     return builder.build();
+  }
+
+  /**
+   * TLS sockets that trust {@link #caFile} (else the system's CAs), present {@link #certificate},
+   * if set, and check the server's host name: {@link #httpClient}'s TLS, for HttpsURLConnection.
+   */
+  SSLSocketFactory socketFactory() {
+    SSLContext context;
+    if (caFile.isPresent() || certificate.isPresent()) {
+      context = ClientTls.context(caFile, certificate);
+    } else {
+      try {
+        context = SSLContext.getDefault();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+      }
+    }
+    return new TlsSocketFactory(context.getSocketFactory(), ClientTls.parameters());
   }
 
   /** Adds the bearer token to a request, if there is one. */

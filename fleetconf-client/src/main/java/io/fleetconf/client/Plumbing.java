@@ -40,4 +40,9 @@ final class Plumbing extends ClientPlumbing {
   public HttpClient httpClient(Credentials credentials, Duration connectTimeout) {
     return credentials.httpClient(connectTimeout);
   }
+
+  @Override
+  public javax.net.ssl.SSLSocketFactory socketFactory(Credentials credentials) {
+    return credentials.socketFactory();
+  }
 }
