@@ -39,13 +39,14 @@ final class PerformanceReport {
   private final Optional<WritesBench.Writes> writes;
   private final Optional<ReadsBench.Reads> reads;
   private final Optional<AgentBench.AgentRun> agent;
+  private final Optional<LoadedBench.Loaded> loaded;
   private final Map<String, String> failures;
   private final Duration took;
 
   PerformanceReport(ReportSettings settings, List<String> machine, Optional<List<Result>> longPolls,
       Optional<List<Result>> streams, Optional<List<Result>> onPostgres, Optional<EtcdReport> etcd, Optional<WritesBench.Writes> writes,
-      Optional<ReadsBench.Reads> reads, Optional<AgentBench.AgentRun> agent, Map<String, String> failures,
-      Duration took) {
+      Optional<ReadsBench.Reads> reads, Optional<AgentBench.AgentRun> agent, Optional<LoadedBench.Loaded> loaded,
+      Map<String, String> failures, Duration took) {
     this.settings = settings;
     this.machine = machine;
     this.longPolls = longPolls;
@@ -55,6 +56,7 @@ final class PerformanceReport {
     this.writes = writes;
     this.reads = reads;
     this.agent = agent;
+    this.loaded = loaded;
     this.failures = failures;
     this.took = took;
   }
@@ -116,6 +118,12 @@ final class PerformanceReport {
     section(out, "Targets", targets());
     section(out, "Fan-out: one global change, from the write's start until every device has it (ms)", fanOut());
     out.append("![fan-out latency against devices](").append(plotLink).append(")\n\n");
+    loaded.ifPresent(l -> out.append("### Fan-out with background load: ").append(l.load())
+        .append(" running beside both, from the write's start until every device has it (ms)\n\n")
+        .append(Table.render(LoadedBench.rows(List.of(l)), true)).append('\n'));
+    if (loaded.isEmpty()) {
+      section(out, "Fan-out with background load", List.of());
+    }
     section(out, "Changes that concern some devices only (fleetconf; etcd has no layers to compare)", focused());
     section(out, "Writer under load: PUT acknowledgement (ms) with no watcher and with every device watching",
         writerUnderLoad());
@@ -275,6 +283,16 @@ final class PerformanceReport {
       rows.add(List.of("100,000 long-polls held on one server", count(r.heldWatches()) + " held (largest fleet run;"
           + " open-files limit " + Machine.openFilesLimit() + ")", yes(r.heldWatches() >= TARGET_HELD)));
     }));
+    loaded.ifPresent(l -> {
+      long p99 = l.fleetconf().allHave().p99();
+      for (EtcdResult.Scenario scenario : List.of(EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH,
+          EtcdResult.Scenario.FAN_OUT)) {
+        String what = "with background load, fan-out to " + count(l.devices()) + " long-polls: p99 ≤ etcd's p99, "
+            + (scenario == EtcdResult.Scenario.FAN_OUT ? "multiplexed" : "one connection per device");
+        rows.add(l.etcdLatency(scenario).map(e -> List.of(what, ms(p99) + " ms vs " + ms(e.p99()) + " ms",
+            yes(p99 > 0 && p99 <= e.p99()))).orElse(List.of(what, "etcd not measured", "-")));
+      }
+    });
     writes.ifPresent(w -> {
       Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.WRITES, 16);
       w.runs().forEach(run -> run.cases().stream().filter(c -> c.outcome().callers() == 16).findFirst()
@@ -321,7 +339,7 @@ final class PerformanceReport {
     return met ? "yes" : "**no**";
   }
 
-  private static String ratio(long over, long under) {
+  static String ratio(long over, long under) {
     return over == 0 || under == 0 ? "-" : String.format("%.2f", (double) over / under);
   }
 

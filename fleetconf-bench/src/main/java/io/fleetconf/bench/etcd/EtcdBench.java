@@ -70,6 +70,27 @@ public final class EtcdBench {
     return measure(EtcdSettings.parse(args));
   }
 
+  /**
+   * Only the fan-out, both ways (multiplexed, and one connection each unless turned off), for each
+   * size of {@code args} as {@code ./fleetconf-bench/run etcd} takes them; no 0-watcher run.
+   *
+   * @throws IllegalArgumentException if an argument is wrong, or there is no etcd to start
+   */
+  public static List<EtcdResult> fanOutOnly(String[] args) {
+    if (!Files.isExecutable(EtcdServer.BINARY)) {
+      throw new IllegalArgumentException(MISSING);
+    }
+    EtcdSettings settings = EtcdSettings.parse(args);
+    List<EtcdResult> results = new ArrayList<>();
+    for (int size : settings.sizes()) {
+      results.addAll(FanOut.run(size, FanOut.Connections.MULTIPLEXED, settings).results());
+      if (settings.oneConnectionEach()) {
+        results.addAll(FanOut.run(size, FanOut.Connections.ONE_PER_DEVICE, settings).results());
+      }
+    }
+    return results;
+  }
+
   private static EtcdReport measure(EtcdSettings settings) {
     List<String> machine = machine(EtcdServer.version(), settings);
     List<EtcdResult> fanOut = new ArrayList<>();
