@@ -23,6 +23,7 @@ public final class Main {
       case "etcd" -> io.fleetconf.bench.etcd.EtcdBench.main(rest);
       case "report" -> ReportBench.main(rest);
       case "reads" -> ReadsBench.main(rest);
+      case "loaded" -> LoadedBench.main(rest);
       case "cli" -> io.fleetconf.bench.etcd.CliBench.main(rest);
       default -> fanOut(args);
     }

@@ -39,13 +39,14 @@ final class PerformanceReport {
   private final Optional<WritesBench.Writes> writes;
   private final Optional<ReadsBench.Reads> reads;
   private final Optional<AgentBench.AgentRun> agent;
+  private final Optional<LoadedBench.Loaded> loaded;
   private final Map<String, String> failures;
   private final Duration took;
 
   PerformanceReport(ReportSettings settings, List<String> machine, Optional<List<Result>> longPolls,
       Optional<List<Result>> streams, Optional<List<Result>> onPostgres, Optional<EtcdReport> etcd, Optional<WritesBench.Writes> writes,
-      Optional<ReadsBench.Reads> reads, Optional<AgentBench.AgentRun> agent, Map<String, String> failures,
-      Duration took) {
+      Optional<ReadsBench.Reads> reads, Optional<AgentBench.AgentRun> agent, Optional<LoadedBench.Loaded> loaded,
+      Map<String, String> failures, Duration took) {
     this.settings = settings;
     this.machine = machine;
     this.longPolls = longPolls;
@@ -55,6 +56,7 @@ final class PerformanceReport {
     this.writes = writes;
     this.reads = reads;
     this.agent = agent;
+    this.loaded = loaded;
     this.failures = failures;
     this.took = took;
   }
@@ -88,6 +90,11 @@ final class PerformanceReport {
           .filter(r -> r.scenario() == EtcdResult.Scenario.FAN_OUT && r.parameter() > 0).toList();
       lines.add(FanOutPlot.Line.ofEtcd("etcd p99", fan, r -> r.latency().p99()));
       lines.add(FanOutPlot.Line.ofEtcd("etcd p50", fan, r -> r.latency().p50()));
+      List<EtcdResult> each = report.results().stream()
+          .filter(r -> r.scenario() == EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH).toList();
+      if (!each.isEmpty()) {
+        lines.add(FanOutPlot.Line.ofEtcd("etcd p99, one connection each", each, r -> r.latency().p99()));
+      }
     });
     onPostgres.ifPresent(results -> lines.add(FanOutPlot.Line.of("fleetconf long-poll p99, PostgreSQL", results,
         r -> r.allHave().p99())));
@@ -111,6 +118,12 @@ final class PerformanceReport {
     section(out, "Targets", targets());
     section(out, "Fan-out: one global change, from the write's start until every device has it (ms)", fanOut());
     out.append("![fan-out latency against devices](").append(plotLink).append(")\n\n");
+    loaded.ifPresent(l -> out.append("### Fan-out with background load: ").append(l.load())
+        .append(" running beside both, from the write's start until every device has it (ms)\n\n")
+        .append(Table.render(LoadedBench.rows(List.of(l)), true)).append('\n'));
+    if (loaded.isEmpty()) {
+      section(out, "Fan-out with background load", List.of());
+    }
     section(out, "Changes that concern some devices only (fleetconf; etcd has no layers to compare)", focused());
     section(out, "Writer under load: PUT acknowledgement (ms) with no watcher and with every device watching",
         writerUnderLoad());
@@ -132,16 +145,20 @@ final class PerformanceReport {
 
   private List<List<String>> fanOut() {
     List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("devices", "transport", "store", "fleetconf p50", "fleetconf p99", "fleetconf max", "etcd p50",
-        "etcd p99", "etcd max", "p99 fleetconf/etcd"));
+    rows.add(List.of("devices", "transport", "store", "fleetconf p50", "fleetconf p99", "fleetconf max",
+        "etcd multiplexed p50", "etcd multiplexed p99", "etcd multiplexed max", "p99 fleetconf/etcd multiplexed",
+        "etcd one connection each p50", "etcd one connection each p99", "p99 fleetconf/etcd one connection each"));
     record Run(String transport, String store, Optional<List<Result>> results) {}
     for (Run run : List.of(new Run("long-poll", "SQLite", longPolls), new Run("SSE", "SQLite", streams),
         new Run("long-poll", "PostgreSQL", onPostgres))) {
       for (Result r : run.results().orElse(List.of())) {
         Optional<Distribution> e = etcdLatency(EtcdResult.Scenario.FAN_OUT, r.devices());
+        Optional<Distribution> each = etcdLatency(EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH, r.devices());
         rows.add(List.of(count(r.devices()), run.transport(), run.store(), ms(r.allHave().p50()), ms(r.allHave().p99()),
             ms(r.allHave().max()), e.map(l -> ms(l.p50())).orElse("-"), e.map(l -> ms(l.p99())).orElse("-"),
-            e.map(l -> ms(l.max())).orElse("-"), e.map(l -> ratio(r.allHave().p99(), l.p99())).orElse("-")));
+            e.map(l -> ms(l.max())).orElse("-"), e.map(l -> ratio(r.allHave().p99(), l.p99())).orElse("-"),
+            each.map(l -> ms(l.p50())).orElse("-"), each.map(l -> ms(l.p99())).orElse("-"),
+            each.map(l -> ratio(r.allHave().p99(), l.p99())).orElse("-")));
       }
     }
     return rows;
@@ -245,8 +262,7 @@ final class PerformanceReport {
       long p99 = r.allHave().p99();
       rows.add(List.of("fan-out to 10,000 long-polls: p99 ≤ 50 ms", ms(p99) + " ms",
           yes(p99 > 0 && p99 <= TARGET_FAN_OUT_P99_NANOS)));
-      e.ifPresent(l -> rows.add(List.of("... and ≤ etcd's p99 at 10,000 watchers", ms(p99) + " ms vs " + ms(l.p99())
-          + " ms", yes(p99 > 0 && p99 <= l.p99()))));
+      rows.addAll(etcdTargets(r, "10,000"));
       long others = r.extras().changes().entrySet().stream().filter(c -> c.getValue().concerned() < r.devices())
           .mapToLong(c -> c.getValue().othersSum()).sum();
       rows.add(List.of("targeted and group changes wake 0 other devices", others + " woken", yes(others == 0)));
@@ -258,12 +274,25 @@ final class PerformanceReport {
       }
     });
     longPolls.ifPresent(rs -> rs.stream().max(java.util.Comparator.comparingInt(Result::devices)).ifPresent(r -> {
+      if (r.devices() != TARGET_WATCHERS) {
+        rows.addAll(etcdTargets(r, "the largest fleet, " + count(r.devices())));
+      }
       Optional<Long> perWatch = r.heapPerWatch();
       rows.add(List.of("≤ 8 KiB of server heap per held long-poll", perWatch.map(PerformanceReport::bytes).orElse("-")
           + " at " + count(r.devices()), yes(perWatch.isPresent() && perWatch.get() <= TARGET_BYTES_PER_WATCH)));
       rows.add(List.of("100,000 long-polls held on one server", count(r.heldWatches()) + " held (largest fleet run;"
           + " open-files limit " + Machine.openFilesLimit() + ")", yes(r.heldWatches() >= TARGET_HELD)));
     }));
+    loaded.ifPresent(l -> {
+      long p99 = l.fleetconf().allHave().p99();
+      for (EtcdResult.Scenario scenario : List.of(EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH,
+          EtcdResult.Scenario.FAN_OUT)) {
+        String what = "with background load, fan-out to " + count(l.devices()) + " long-polls: p99 ≤ etcd's p99, "
+            + (scenario == EtcdResult.Scenario.FAN_OUT ? "multiplexed" : "one connection per device");
+        rows.add(l.etcdLatency(scenario).map(e -> List.of(what, ms(p99) + " ms vs " + ms(e.p99()) + " ms",
+            yes(p99 > 0 && p99 <= e.p99()))).orElse(List.of(what, "etcd not measured", "-")));
+      }
+    });
     writes.ifPresent(w -> {
       Optional<EtcdResult> e = etcdResult(EtcdResult.Scenario.WRITES, 16);
       w.runs().forEach(run -> run.cases().stream().filter(c -> c.outcome().callers() == 16).findFirst()
@@ -280,6 +309,23 @@ final class PerformanceReport {
     return rows;
   }
 
+  /**
+   * The fan-out p99 of fleetconf's long-polls at {@code r}'s size against etcd's, multiplexed and
+   * with one connection per device: one row each, or "not measured" if etcd has no figure.
+   */
+  private List<List<String>> etcdTargets(Result r, String where) {
+    List<List<String>> rows = new ArrayList<>();
+    long p99 = r.allHave().p99();
+    for (EtcdResult.Scenario scenario : List.of(EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH,
+        EtcdResult.Scenario.FAN_OUT)) {
+      String what = "fan-out to " + where + " long-polls: p99 ≤ etcd's p99, "
+          + (scenario == EtcdResult.Scenario.FAN_OUT ? "multiplexed" : "one connection per device");
+      rows.add(etcdLatency(scenario, r.devices()).map(l -> List.of(what, ms(p99) + " ms vs " + ms(l.p99()) + " ms",
+          yes(p99 > 0 && p99 <= l.p99()))).orElse(List.of(what, "etcd not measured", "-")));
+    }
+    return rows;
+  }
+
   private Optional<Distribution> etcdLatency(EtcdResult.Scenario scenario, int parameter) {
     return etcdResult(scenario, parameter).map(EtcdResult::latency).filter(l -> l.count() > 0);
   }
@@ -293,7 +339,7 @@ final class PerformanceReport {
     return met ? "yes" : "**no**";
   }
 
-  private static String ratio(long over, long under) {
+  static String ratio(long over, long under) {
     return over == 0 || under == 0 ? "-" : String.format("%.2f", (double) over / under);
   }
 

@@ -20,6 +20,9 @@ import java.util.concurrent.Callable;
  * such; the others still run.
  */
 final class ReportBench {
+  /** The fleet size of the background-load scenario, if the run has it (else its largest size). */
+  private static final int LOADED_DEVICES = 10_000;
+
   private ReportBench() {}
 
   static void main(String[] args) throws IOException {
@@ -40,6 +43,10 @@ final class ReportBench {
     EtcdReport etcd = step("etcd", failures, () -> EtcdBench.measure(new String[] {"--sizes", sizes,
         "--rounds", rounds, "--warmups", warmups, "--writers", "1,16", "--readers", "64", "--seconds", seconds,
         "--warmup-seconds", warmupSeconds}));
+    int loadedSize = settings.sizes().contains(LOADED_DEVICES) ? LOADED_DEVICES
+        : settings.sizes().get(settings.sizes().size() - 1);
+    LoadedBench.Loaded loaded = step("fan-out with background load", failures,
+        () -> LoadedBench.measure(loadedSize, settings.rounds(), settings.warmups()));
     WritesBench.Writes writes = step("durable writes", failures, () -> WritesBench.measure(WritesSettings.parse(
         new String[] {"--store", "both", "--writers", "1,16", "--seconds", seconds, "--warmup-seconds", warmupSeconds,
             "--postgres-url", settings.postgresUrl()})));
@@ -49,7 +56,7 @@ final class ReportBench {
 
     PerformanceReport report = new PerformanceReport(settings, Machine.describe(), Optional.ofNullable(longPolls),
         Optional.ofNullable(streams), Optional.ofNullable(onPostgres), Optional.ofNullable(etcd), Optional.ofNullable(writes),
-        Optional.ofNullable(reads), Optional.ofNullable(agent), failures,
+        Optional.ofNullable(reads), Optional.ofNullable(agent), Optional.ofNullable(loaded), failures,
         Duration.ofNanos(System.nanoTime() - started));
     FanOutPlot.write(settings.plot(), report.fanOutSeries());
     String generated = report.markdown(settings.out().toAbsolutePath().getParent().relativize(

@@ -70,15 +70,41 @@ public final class EtcdBench {
     return measure(EtcdSettings.parse(args));
   }
 
+  /**
+   * Only the fan-out, both ways (multiplexed, and one connection each unless turned off), for each
+   * size of {@code args} as {@code ./fleetconf-bench/run etcd} takes them; no 0-watcher run.
+   *
+   * @throws IllegalArgumentException if an argument is wrong, or there is no etcd to start
+   */
+  public static List<EtcdResult> fanOutOnly(String[] args) {
+    if (!Files.isExecutable(EtcdServer.BINARY)) {
+      throw new IllegalArgumentException(MISSING);
+    }
+    EtcdSettings settings = EtcdSettings.parse(args);
+    List<EtcdResult> results = new ArrayList<>();
+    for (int size : settings.sizes()) {
+      results.addAll(FanOut.run(size, FanOut.Connections.MULTIPLEXED, settings).results());
+      if (settings.oneConnectionEach()) {
+        results.addAll(FanOut.run(size, FanOut.Connections.ONE_PER_DEVICE, settings).results());
+      }
+    }
+    return results;
+  }
+
   private static EtcdReport measure(EtcdSettings settings) {
-    List<String> machine = machine(EtcdServer.version());
+    List<String> machine = machine(EtcdServer.version(), settings);
     List<EtcdResult> fanOut = new ArrayList<>();
     List<FanOut.Context> contexts = new ArrayList<>();
     // 0 first: the put's own latency, with nothing to notify.
     for (int size : Stream.concat(Stream.of(0), settings.sizes().stream()).toList()) {
-      FanOut.FanOutRun outcome = FanOut.run(size, settings);
+      FanOut.FanOutRun outcome = FanOut.run(size, FanOut.Connections.MULTIPLEXED, settings);
       fanOut.addAll(outcome.results());
       outcome.context().ifPresent(contexts::add);
+    }
+    if (settings.oneConnectionEach()) {
+      for (int size : settings.sizes()) {
+        fanOut.addAll(FanOut.run(size, FanOut.Connections.ONE_PER_DEVICE, settings).results());
+      }
     }
     List<LoadCase> writes = writes(settings);
     List<LoadCase> reads = settings.readers() == 0 ? List.of() : reads(settings);
@@ -196,7 +222,7 @@ public final class EtcdBench {
     return admin.getKVClient().get(FanOut.KEY).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).getHeader().getRevision();
   }
 
-  private static List<String> machine(String version) {
+  private static List<String> machine(String version, EtcdSettings settings) {
     List<String> lines = new ArrayList<>();
     String model = read("/proc/cpuinfo").lines().filter(line -> line.startsWith("model name")).findFirst()
         .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
@@ -209,7 +235,9 @@ public final class EtcdBench {
         + " before it acknowledges a commit (entries that arrive together share one fsync); data dir under "
         + System.getProperty("java.io.tmpdir") + " (" + mount(System.getProperty("java.io.tmpdir")) + ")");
     lines.add("client: jetcd-core " + jetcdVersion() + " in the bench JVM; one gRPC stream per watch, a client's"
-        + " streams share its one connection");
+        + " streams share its one connection; multiplexed: " + settings.watchersPerClient() + " watchers per client"
+        + (settings.oneConnectionEach() ? "; one connection each: a client per watcher, all sharing one Vert.x"
+        + " (one event loop per CPU) and one executor" : ""));
     return lines;
   }
 

@@ -83,6 +83,22 @@ public final class EtcdReport {
         + " time over all rounds.",
         table(List.of("watchers", "clients", "all-have p50", "all-have p99", "all-have max", "delivery p50",
             "delivery p99", "delivery max", "put p50"), latency, markdown)});
+    List<List<String>> oneEach = new ArrayList<>();
+    for (EtcdResult r : fanOut) {
+      if (r.scenario() == EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH) {
+        Distribution multiplexed = find(EtcdResult.Scenario.FAN_OUT, r.parameter());
+        oneEach.add(List.of(count(r.parameter()), ms1(r.latency().p50()), ms1(r.latency().p99()),
+            ms1(r.latency().max()), ms1(multiplexed.p50()), ms1(multiplexed.p99()),
+            r.problems().isEmpty() ? "-" : String.join("; ", r.problems())));
+      }
+    }
+    if (!oneEach.isEmpty()) {
+      sections.add(new String[] {"Fan-out with one connection per watcher, ms: every watcher on a jetcd client of its"
+          + " own (its own TCP connection), the clients sharing one Vert.x and one executor; the same rounds; all-have"
+          + " as above, beside the multiplexed all-have.",
+          table(List.of("watchers", "all-have p50", "all-have p99", "all-have max", "multiplexed p50",
+              "multiplexed p99", "problems"), oneEach, markdown)});
+    }
     List<List<String>> held = new ArrayList<>();
     for (FanOut.Context c : held()) {
       held.add(List.of(count(c.watchers()), count(c.clients()), String.format("%.1f s", c.opened().toNanos() / 1e9),

@@ -26,6 +26,11 @@ public record EtcdResult(Scenario scenario, int parameter, Distribution latency,
   public enum Scenario {
     /** Per round, from the put's start until the last watcher had the event. fleetconf: {@code Result.allHave()}. */
     FAN_OUT("watchers"),
+    /**
+     * As {@link #FAN_OUT}, but every watcher on a client and connection of its own (a real fleet);
+     * fleetconf: {@code Result.allHave()}.
+     */
+    FAN_OUT_ONE_CONNECTION_EACH("watchers"),
     /** Every watcher's own time from the put's start, pooled over rounds. fleetconf: {@code Result.deliveries()}. */
     DELIVERY("watchers"),
     /** The fan-out rounds' put, start to acknowledgement. fleetconf: {@code Result.writes()} ("write p50"). */

@@ -20,12 +20,14 @@ import java.util.Optional;
  * @param readers concurrent readers for the reads
  * @param measure how long each writes or reads case is measured
  * @param warmup how long each writes or reads case runs first without counting
+ * @param oneConnectionEach whether to run each size again with one client connection per watcher
  * @param report a Markdown file to append the results to
  */
 record EtcdSettings(List<Integer> sizes, int rounds, int warmups, Duration settle, int watchersPerClient,
-    List<Integer> writers, int readers, Duration measure, Duration warmup, Optional<Path> report) {
+    List<Integer> writers, int readers, Duration measure, Duration warmup, boolean oneConnectionEach,
+    Optional<Path> report) {
   static final String USAGE = "usage: fleetconf-bench etcd [--sizes 1000,10000] [--rounds 20] [--warmups 3]"
-      + " [--settle-ms 200] [--watchers-per-client 500] [--writers 1,16] [--readers 64] [--seconds 20]"
+      + " [--settle-ms 200] [--watchers-per-client 500] [--one-connection-each true] [--writers 1,16] [--readers 64] [--seconds 20]"
       + " [--warmup-seconds 5] [--report <file.md>]";
 
   EtcdSettings {
@@ -48,12 +50,18 @@ record EtcdSettings(List<Integer> sizes, int rounds, int warmups, Duration settl
 
   static EtcdSettings parse(String[] args) {
     Options options = Options.parse(args, "--sizes", "--rounds", "--warmups", "--settle-ms", "--watchers-per-client",
-        "--writers", "--readers", "--seconds", "--warmup-seconds", "--report");
+        "--one-connection-each", "--writers", "--readers", "--seconds", "--warmup-seconds", "--report");
     return new EtcdSettings(options.numbers("--sizes", List.of(1_000, 10_000)), options.number("--rounds", 20),
         options.number("--warmups", 3), Duration.ofMillis(options.number("--settle-ms", 200)),
         options.number("--watchers-per-client", 500), options.numbers("--writers", List.of(1, 16)),
         options.number("--readers", 64), Duration.ofSeconds(options.number("--seconds", 20)),
-        Duration.ofSeconds(options.number("--warmup-seconds", 5)), options.path("--report"));
+        Duration.ofSeconds(options.number("--warmup-seconds", 5)), yesNo(options.text("--one-connection-each", "true")),
+        options.path("--report"));
+  }
+
+  private static boolean yesNo(String text) {
+    check(text.equals("true") || text.equals("false"), "--one-connection-each must be true or false, was " + text);
+    return text.equals("true");
   }
 
   private static void check(boolean ok, String message) {

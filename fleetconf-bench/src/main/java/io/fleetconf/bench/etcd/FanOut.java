@@ -7,6 +7,8 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.fleetconf.bench.Distribution;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a client of its own. With N = 0 only the put is measured. Mirrors fleetconf's {@code Scenario},
  * whose devices are likewise one process apart from the server; here the server is etcd, and the
  * watchers and the writer share the bench JVM, so one clock times both the put and the deliveries.
+ *
+ * <p>{@link Connections#MULTIPLEXED} puts watchers-per-client watches on each jetcd client (one HTTP/2
+ * connection each, its own Vert.x event loops and executor); {@link Connections#ONE_PER_DEVICE} gives
+ * every watcher a jetcd client of its own, as a real fleet of boxes would hold, and all those clients
+ * share one Vert.x instance (its event loops, one per CPU) and one executor, so that a connection costs
+ * a socket, an HTTP/2 session and a gRPC channel but no threads of its own.
  */
 final class FanOut {
   static final ByteSequence KEY = bytes("/fleet/global/common/log_level");
@@ -43,10 +53,19 @@ final class FanOut {
   /** One watcher count's run: its results, and how its watches were held if they all were. */
   record FanOutRun(List<EtcdResult> results, Optional<Context> context) {}
 
+  /** How the watchers reach etcd. */
+  enum Connections {
+    /** watchers-per-client watchers share each client's one connection. */
+    MULTIPLEXED,
+    /** Each watcher has a client and connection of its own; the clients share event loops and an executor. */
+    ONE_PER_DEVICE
+  }
+
   /** One round: the value every watcher must see, and when each saw it (0: not yet). */
   private record Round(ByteSequence value, long[] arrivals, AtomicInteger missing, CountDownLatch done) {}
 
   private final int watchers;
+  private final Connections connections;
   private final EtcdSettings settings;
   private final Problems problems = new Problems();
   private final CountDownLatch created;
@@ -57,15 +76,16 @@ final class FanOut {
   private volatile boolean closing;
   private Context context;
 
-  private FanOut(int watchers, EtcdSettings settings) {
+  private FanOut(int watchers, Connections connections, EtcdSettings settings) {
     this.watchers = watchers;
+    this.connections = connections;
     this.settings = settings;
     this.created = new CountDownLatch(watchers);
   }
 
   /** Runs one watcher count to the end, or as far as it gets: a failure is part of the result. */
-  static FanOutRun run(int watchers, EtcdSettings settings) {
-    FanOut fanOut = new FanOut(watchers, settings);
+  static FanOutRun run(int watchers, Connections connections, EtcdSettings settings) {
+    FanOut fanOut = new FanOut(watchers, connections, settings);
     Optional<String> failure = Optional.empty();
     try (EtcdServer etcd = EtcdServer.start()) {
       fanOut.run(etcd);
@@ -78,19 +98,25 @@ final class FanOut {
 
   private void run(EtcdServer etcd) {
     List<Client> clients = new ArrayList<>();
+    boolean shared = connections == Connections.ONE_PER_DEVICE;
+    int perClient = shared ? 1 : settings.watchersPerClient();
+    Vertx vertx = shared ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime()
+        .availableProcessors()).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)) : null;
+    ExecutorService executor = shared ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors()) : null;
     try (Client writer = Client.builder().endpoints(etcd.endpoint()).build()) {
       seed(writer);
       long rssIdle = etcd.rssBytes();
-      int clientCount = (watchers + settings.watchersPerClient() - 1) / settings.watchersPerClient();
+      int clientCount = (watchers + perClient - 1) / perClient;
       for (int c = 0; c < clientCount; c++) {
-        clients.add(Client.builder().endpoints(etcd.endpoint()).build());
+        clients.add(shared ? Client.builder().endpoints(etcd.endpoint()).vertx(vertx).executorService(executor).build()
+            : Client.builder().endpoints(etcd.endpoint()).build());
       }
       long start = System.nanoTime();
       // jetcd opens one gRPC stream per watch; the streams of a client share its one HTTP/2 connection.
       WatchOption option = WatchOption.builder().withCreateNotify(true).build();
       for (int i = 0; i < watchers; i++) {
         int index = i;
-        clients.get(i / settings.watchersPerClient()).getWatchClient().watch(KEY, option,
+        clients.get(i / perClient).getWatchClient().watch(KEY, option,
             Watch.listener(response -> onResponse(index, response), problems::add, () -> {
               if (!closing) {
                 problems.add("a watch ended while the bench still used it");
@@ -112,6 +138,10 @@ final class FanOut {
     } finally {
       closing = true;
       clients.forEach(Client::close);
+      if (shared) {
+        executor.shutdownNow();
+        vertx.close();
+      }
     }
   }
 
@@ -192,6 +222,11 @@ final class FanOut {
       lines.add("only " + done + " of " + settings.rounds() + " measured rounds completed");
     }
     List<EtcdResult> results = new ArrayList<>();
+    if (connections == Connections.ONE_PER_DEVICE) {
+      results.add(new EtcdResult(EtcdResult.Scenario.FAN_OUT_ONE_CONNECTION_EACH, watchers, latency(allHave),
+          OptionalDouble.empty(), allHave.size(), lines));
+      return new FanOutRun(results, Optional.empty());
+    }
     if (watchers > 0) {
       results.add(new EtcdResult(EtcdResult.Scenario.FAN_OUT, watchers, latency(allHave), OptionalDouble.empty(),
           allHave.size(), lines));
@@ -244,6 +279,7 @@ final class FanOut {
   }
 
   private void log(String line) {
-    System.err.println("[etcd, " + watchers + " watchers] " + line);
+    System.err.println("[etcd, " + watchers + " watchers"
+        + (connections == Connections.ONE_PER_DEVICE ? ", one connection each" : "") + "] " + line);
   }
 }
