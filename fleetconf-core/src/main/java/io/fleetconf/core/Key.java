@@ -1,6 +1,7 @@
 package io.fleetconf.core;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An entry's address: a scope and a path in it, written {@code <scope>/<path>}, e.g.
@@ -85,9 +86,43 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
     return new Key(Scope.PLAIN, KeyPath.parsePlain(raw));
   }
 
+  /** As the keys' texts ({@link #toString}) compare: the order of the store's byte-wise key ranges for ASCII keys. */
   @Override
   public int compareTo(Key other) {
-    return toString().compareTo(other.toString());
+    return SlashJoined.compare(parts(), other.parts());
+  }
+
+  /** The parts {@link #toString} joins: the scope's kind, its name if it has one, then the path's segments. */
+  private SlashJoined.Parts parts() {
+    String kind;
+    String name;
+    switch (scope) {
+      case Scope.Group group -> {
+        kind = "groups";
+        name = group.group().value();
+      }
+      case Scope.Device device -> {
+        kind = "devices";
+        name = device.device().value();
+      }
+      default -> {
+        kind = scope.toString();
+        name = null;
+      }
+    }
+    int head = name == null ? 1 : 2;
+    List<String> segments = path.segments();
+    return new SlashJoined.Parts() {
+      @Override
+      public int count() {
+        return head + segments.size();
+      }
+
+      @Override
+      public String part(int index) {
+        return index == 0 ? kind : index < head ? name : segments.get(index - head);
+      }
+    };
   }
 
   @Override

@@ -84,9 +84,24 @@ public record KeyPath(List<String> segments) implements Comparable<KeyPath> {
     return new KeyPath(segments.subList(prefix.depth(), depth()));
   }
 
+  /** As the paths' texts compare. */
   @Override
   public int compareTo(KeyPath other) {
-    return toString().compareTo(other.toString());
+    return SlashJoined.compare(parts(), other.parts());
+  }
+
+  private SlashJoined.Parts parts() {
+    return new SlashJoined.Parts() {
+      @Override
+      public int count() {
+        return segments.size();
+      }
+
+      @Override
+      public String part(int index) {
+        return segments.get(index);
+      }
+    };
   }
 
   @Override

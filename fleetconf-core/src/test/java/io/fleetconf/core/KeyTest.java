@@ -108,4 +108,22 @@ class KeyTest {
         java.util.List.of(GroupName.of("site/a"), GroupName.of("site/a")), java.util.Map.of()))
         .hasMessage("device 'd1' lists a group twice: [site/a, site/a]");
   }
+
+  /** Keys sort as their texts do (the store's key ranges rely on it), now without building the texts. */
+  @Test
+  void keysAndPathsSortExactlyAsTheirTexts() {
+    java.util.List<Key> keys = java.util.stream.Stream.of("global", "global/a", "global/a/b", "global/a.b", "global/a-b",
+        "global/ab", "global/a/b/c", "global/a0", "global/A", "defaults/a", "defaults", "groups/site/a",
+        "groups/site/a/x", "groups/site/a-b/x", "groups/site/ab", "groups/sitea/b", "devices/vv-1", "devices/vv-1/x",
+        "devices/vv-10/x", "devices/vv-1.x/y", "plain/config/app", "plain/config/app/data", "plain/config")
+        .map(Key::parsePrefix).toList();
+    for (Key a : keys) {
+      for (Key b : keys) {
+        assertThat(Integer.signum(a.compareTo(b))).as(a + " vs " + b)
+            .isEqualTo(Integer.signum(a.toString().compareTo(b.toString())));
+        assertThat(Integer.signum(a.path().compareTo(b.path()))).as(a.path() + " vs " + b.path())
+            .isEqualTo(Integer.signum(a.path().toString().compareTo(b.path().toString())));
+      }
+    }
+  }
 }

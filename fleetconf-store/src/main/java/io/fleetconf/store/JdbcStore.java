@@ -83,16 +83,10 @@ final class JdbcStore implements Store {
 
   @Override
   public ChangeSet commit(Proposal proposal) {
-    ChangeSet done = transaction(connection -> {
-      dialect.lockCommits(connection);
-      ChangeSet changeSet = plan(connection, proposal, queryRevision(connection));
-      if (!changeSet.changes().isEmpty()) {
-        record(connection, changeSet);
-      }
-      return changeSet;
-    });
-    forgetPlaintext(List.of(done));
-    return done;
+    return switch (commitAll(List.of(proposal), Screen.NONE).get(0)) {
+      case CommitOutcome.Committed committed -> committed.changeSet();
+      case CommitOutcome.Refused refused -> throw refused.reason();
+    };
   }
 
   @Override
@@ -101,36 +95,44 @@ final class JdbcStore implements Store {
       connection.setAutoCommit(false);
       try {
         dialect.lockCommits(connection);
-        return plan(connection, proposal, queryRevision(connection));
+        return plan(new CommitGroup(connection, codec), proposal, queryRevision(connection)).changeSet();
       } finally {
-        connection.rollback(); // the entry rows the plan wrote to find its changes
+        connection.rollback(); // nothing was written: this ends the transaction and lets go of the lock
         connection.setAutoCommit(true);
       }
     });
   }
 
+  /**
+   * Plans every proposal in turn against the rows as the group's earlier ones leave them, then
+   * writes the accepted change sets together (see {@link CommitGroup}) and announces the last
+   * revision once: a refused proposal wrote nothing, so it needs no savepoint.
+   */
   @Override
   public List<CommitOutcome> commitAll(List<Proposal> proposals, Screen screen) {
     List<CommitOutcome> done = transaction(connection -> {
       dialect.lockCommits(connection);
       Revision last = queryRevision(connection);
+      CommitGroup group = new CommitGroup(connection, codec);
+      group.preload(proposals);
       List<CommitOutcome> outcomes = new java.util.ArrayList<>();
       for (Proposal proposal : proposals) {
-        // Each proposal behind a savepoint: a refused one is undone alone, the batch goes on.
-        java.sql.Savepoint before = connection.setSavepoint();
         try {
-          ChangeSet changeSet = plan(connection, proposal, last);
+          Planned planned = plan(group, proposal, last);
+          ChangeSet changeSet = planned.changeSet();
           if (!changeSet.changes().isEmpty()) {
             screen.check(proposal, changeSet);
-            record(connection, changeSet);
           }
-          connection.releaseSavepoint(before);
+          group.accept(changeSet, planned.settings());
           last = changeSet.revision();
           outcomes.add(new CommitOutcome.Committed(changeSet));
         } catch (ConflictException | NotFoundException | io.fleetconf.core.InvalidInputException refused) {
-          connection.rollback(before);
           outcomes.add(new CommitOutcome.Refused(refused));
         }
+      }
+      group.write();
+      if (!group.accepted().isEmpty()) {
+        dialect.announce(connection, Long.toString(last.value()));
       }
       return outcomes;
     });
@@ -156,35 +158,27 @@ final class JdbcStore implements Store {
     }
   }
 
+  /** A proposal's change set, not yet recorded, and the settings it swaps. */
+  private record Planned(ChangeSet changeSet, java.util.Map<String, String> settings) {}
+
   /**
-   * Writes {@code proposal} as the change set after {@code current}, inside the caller's transaction,
-   * which holds the commit lock: one commit at a time across every server on the database, and the
+   * Plans {@code proposal} as the change set after {@code current} against {@code group}'s rows,
+   * with the commit lock held (one commit at a time across every server on the database, and the
    * revision read under it, so a rolled-back transaction never burns one and two servers never take
-   * the same. A proposal that changes nothing writes nothing and answers {@code current}.
+   * the same): empty changes at the current revision when nothing changes.
    */
-  /**
-   * Applies the proposal's mutations to the entry and device tables (inside the caller's
-   * transaction) and returns the change set they make, not yet recorded: empty changes at the
-   * current revision when nothing changed.
-   */
-  private ChangeSet plan(Connection connection, Proposal proposal, Revision current) throws SQLException {
+  private Planned plan(CommitGroup group, Proposal proposal, Revision current) throws SQLException {
     Revision next = current.next();
     // Millisecond precision is what the store keeps; the answer must equal what a reader loads later.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Transaction transaction = new Transaction(connection, codec, next);
+    Transaction transaction = new Transaction(group, next);
     for (Mutation mutation : proposal.mutations()) {
       transaction.apply(mutation);
     }
     List<Change> changes = transaction.changes();
     Revision revision = changes.isEmpty() ? current : next;
-    return new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(), proposal.commit(),
-        changes);
-  }
-
-  /** Records a planned change set in history and tells the other servers of it. */
-  private void record(Connection connection, ChangeSet changeSet) throws SQLException {
-    ChangeSetWriter.write(connection, codec, changeSet);
-    dialect.announce(connection, Long.toString(changeSet.revision().value()));
+    return new Planned(new ChangeSet(revision, proposal.author(), now, proposal.message(), proposal.source(),
+        proposal.commit(), changes), transaction.settings());
   }
 
   @Override

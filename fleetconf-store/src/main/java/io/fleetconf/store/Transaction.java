@@ -10,9 +10,6 @@ import io.fleetconf.core.Key;
 import io.fleetconf.core.Mutation;
 import io.fleetconf.core.Revision;
 import io.fleetconf.core.Scope;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +18,22 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Applies a proposal's mutations, in order, to a working copy of the rows they touch, inside one
- * database transaction. Later mutations see earlier ones; the result is one change per key or
- * device, from its state before the change set to its state after.
+ * Applies a proposal's mutations, in order, to a working copy of the rows they touch, read from
+ * its {@link CommitGroup}; it writes nothing. Later mutations see earlier ones; the result is one
+ * change per key or device, from its state before the change set to its state after, and the
+ * settings it swapped.
  */
 final class Transaction {
-  private final Connection connection;
-  private final Codec codec;
+  private final CommitGroup rows;
   private final Revision revision;
+  private final Map<String, String> settings = new java.util.LinkedHashMap<>();
   private final Map<Key, Optional<Entry>> entriesBefore = new TreeMap<>();
   private final Map<Key, Optional<Entry>> entriesAfter = new TreeMap<>();
   private final Map<DeviceId, Optional<Device>> devicesBefore = new TreeMap<>();
   private final Map<DeviceId, Optional<Device>> devicesAfter = new TreeMap<>();
 
-  Transaction(Connection connection, Codec codec, Revision revision) {
-    this.connection = connection;
-    this.codec = codec;
+  Transaction(CommitGroup rows, Revision revision) {
+    this.rows = rows;
     this.revision = revision;
   }
 
@@ -92,14 +89,19 @@ final class Transaction {
     }
   }
 
-  /** Written at once: the transaction (or the proposal's savepoint) takes it back if the change set fails. */
+  /** Written with the change set, if it is accepted (even if it changes nothing else). */
   private void swapSetting(Mutation.SwapSetting swap) throws SQLException {
-    Optional<String> current = Statements.query(connection, "SELECT value FROM settings WHERE name = ?",
-        List.of(swap.name()), rows -> rows.getString(1)).stream().findFirst();
+    Optional<String> current = settings.containsKey(swap.name()) ? Optional.of(settings.get(swap.name()))
+        : rows.setting(swap.name());
     if (!current.equals(swap.expected())) {
       throw new ConflictException("setting '" + swap.name() + "' was moved by another writer");
     }
-    Statements.update(connection, JdbcStore.PUT_SETTING, swap.name(), swap.value());
+    settings.put(swap.name(), swap.value());
+  }
+
+  /** The settings this proposal swapped, by name, to their new values. */
+  Map<String, String> settings() {
+    return settings;
   }
 
   /** The changes, entries in key order then devices in id order, leaving out what ended as it began. */
@@ -142,52 +144,25 @@ final class Transaction {
   }
 
   private void deleteTree(Key prefix) throws SQLException {
-    String name = prefix.toString();
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT " + EntryTable.COLUMNS + " FROM entries"
-            + " WHERE key = ? OR (key >= ? AND key < ?)")) {
-      select.setString(1, name);
-      select.setString(2, name + "/");
-      select.setString(3, name + "0"); // '0' follows '/': the range holds exactly the keys below
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          Entry entry = EntryTable.entry(rows, codec);
-          entriesBefore.putIfAbsent(entry.key(), Optional.of(entry));
-          entriesAfter.putIfAbsent(entry.key(), Optional.of(entry));
-        }
-      }
+    for (Entry entry : rows.entriesUnder(prefix)) {
+      entriesBefore.putIfAbsent(entry.key(), Optional.of(entry));
+      entriesAfter.putIfAbsent(entry.key(), Optional.of(entry));
     }
     entriesAfter.replaceAll((key, entry) -> key.isUnder(prefix) ? Optional.empty() : entry);
   }
 
   private Optional<Entry> entry(Key key) throws SQLException {
     if (!entriesAfter.containsKey(key)) {
-      Optional<Entry> stored = load(key);
+      Optional<Entry> stored = rows.entry(key);
       entriesBefore.put(key, stored);
       entriesAfter.put(key, stored);
     }
     return entriesAfter.get(key);
   }
 
-  private Optional<Entry> load(Key key) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT " + EntryTable.COLUMNS + " FROM entries WHERE key = ?")) {
-      select.setString(1, key.toString());
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(EntryTable.entry(rows, codec)) : Optional.empty();
-      }
-    }
-  }
-
   private Optional<Device> device(DeviceId id) throws SQLException {
     if (!devicesAfter.containsKey(id)) {
-      Optional<Device> stored;
-      try (PreparedStatement select = connection.prepareStatement("SELECT doc FROM devices WHERE id = ?")) {
-        select.setString(1, id.value());
-        try (ResultSet rows = select.executeQuery()) {
-          stored = rows.next() ? Optional.of(Codec.device(id, rows.getString(1))) : Optional.empty();
-        }
-      }
+      Optional<Device> stored = rows.device(id);
       devicesBefore.put(id, stored);
       devicesAfter.put(id, stored);
     }

@@ -126,6 +126,33 @@ abstract class StoreContract extends StoreEntriesContract {
     assertThat(store.entries()).singleElement().satisfies(e -> assertThat(e.value().asText()).isEqualTo(plaintext + "-2"));
   }
 
+  /** The group path writes history in one batch; a key first marked secret in the group must still seal what the group wrote of it. */
+  @Test
+  void aKeyMarkedSecretInAGroupCommitLeavesNoPlaintextOfTheGroupsEarlierValues() throws Exception {
+    Keyring.open(store, MasterKey.generate());
+    String plaintext = "group-" + java.util.UUID.randomUUID();
+    Key key = Key.parse("global/dvr/password");
+    var outcomes = store.commitAll(List.of(
+        new Proposal("a", "plain", "api", List.of(new Mutation.Put(key, TextNode.valueOf("plain-" + plaintext),
+            Optional.empty(), false))),
+        new Proposal("b", "other", "api", List.of(put("global/dvr/port", "554"))),
+        new Proposal("c", "secret", "api", List.of(new Mutation.Put(key, TextNode.valueOf(plaintext), Optional.empty(),
+            true)))));
+    assertThat(outcomes).allMatch(outcome -> outcome instanceof Store.CommitOutcome.Committed);
+    assertThat(store.changesSince(Revision.ZERO, 10)).extracting(changeSet -> changeSet.changes().get(0))
+        .containsExactly(
+            new Change.EntryChange(key, Optional.empty(), Optional.of(new Entry(key,
+                TextNode.valueOf("plain-" + plaintext), Revision.of(1), Revision.of(1), 1, true))),
+            new Change.EntryChange(Key.parse("global/dvr/port"), Optional.empty(), Optional.of(new Entry(
+                Key.parse("global/dvr/port"), json("554"), Revision.of(2), Revision.of(2), 1, false))),
+            new Change.EntryChange(key,
+                Optional.of(new Entry(key, TextNode.valueOf("plain-" + plaintext), Revision.of(1), Revision.of(1), 1, true)),
+                Optional.of(new Entry(key, TextNode.valueOf(plaintext), Revision.of(1), Revision.of(3), 2, true))));
+    store.close();
+    assertThat(databaseBytesContain(dir, plaintext)).isFalse();
+    store = open(dir);
+  }
+
   @Test
   void valuesKeepTheirNumberTextAndBinaryBytesInEveryTableAndAfterAReopen() throws Exception {
     MasterKey master = MasterKey.generate();

@@ -116,6 +116,58 @@ abstract class StoreEntriesContract {
         .containsExactly("alice", "alice", "dave");
   }
 
+  /**
+   * A group is planned before anything of it is written: each proposal must still read the rows
+   * as the ones before it left them (a device made, a key put twice, a subtree that mixes stored
+   * keys and the group's own), and what is written must be what a commit at a time would write.
+   */
+  @Test
+  void aGroupCommitsProposalsReadTheRowsEarlierOnesOfTheGroupChanged() {
+    commit(put("global/t/stored", "0"), put("global/t/kept", "7"));
+    Key made = Key.parse("devices/vv-9/app/port");
+    List<Store.CommitOutcome> outcomes = store.commitAll(List.of(
+        new Proposal("a", "device", "api", List.of(device("vv-9", "site/a"))),
+        new Proposal("b", "its scope", "api", List.of(new Mutation.Put(made, json("80"), Optional.of(Revision.ZERO)))),
+        new Proposal("c", "again", "api", List.of(new Mutation.Put(made, json("81"), Optional.of(Revision.of(3))))),
+        new Proposal("d", "missing", "api", List.of(put("global/t/new", "1"),
+            new Mutation.Delete(Key.parse("global/t/none"), Optional.empty()))),
+        new Proposal("e", "new", "api", List.of(put("global/t/sub/new", "2"))),
+        new Proposal("f", "tree", "api", List.of(new Mutation.DeleteTree(Key.parsePrefix("global/t/sub")),
+            new Mutation.Delete(Key.parse("global/t/stored"), Optional.of(Revision.of(1))))),
+        new Proposal("g", "stale", "api", List.of(new Mutation.Put(made, json("82"), Optional.of(Revision.of(3))))),
+        new Proposal("h", "device gone", "api", List.of(new Mutation.DeleteDevice(DeviceId.of("vv-9"))))));
+    assertThat(outcomes).extracting(outcome -> outcome instanceof Store.CommitOutcome.Committed committed
+            ? committed.changeSet().revision().value() : -1L)
+        .containsExactly(2L, 3L, 4L, -1L, 5L, 6L, -1L, 7L);
+    assertThat(((Store.CommitOutcome.Refused) outcomes.get(3)).reason()).isInstanceOf(NotFoundException.class)
+        .hasMessage("key 'global/t/none' does not exist");
+    assertThat(((Store.CommitOutcome.Refused) outcomes.get(6)).reason()).isInstanceOf(ConflictException.class)
+        .hasMessage("key 'devices/vv-9/app/port' was modified at revision 4, expected 3");
+    ChangeSet again = ((Store.CommitOutcome.Committed) outcomes.get(2)).changeSet();
+    assertThat(again.changes()).containsExactly(new Change.EntryChange(made,
+        Optional.of(new Entry(made, json("80"), Revision.of(3), Revision.of(3), 1, false)),
+        Optional.of(new Entry(made, json("81"), Revision.of(3), Revision.of(4), 2, false))));
+    ChangeSet tree = ((Store.CommitOutcome.Committed) outcomes.get(5)).changeSet();
+    assertThat(tree.changes()).extracting(change -> ((Change.EntryChange) change).key().toString())
+        .containsExactly("global/t/stored", "global/t/sub/new");
+    ChangeSet gone = ((Store.CommitOutcome.Committed) outcomes.get(7)).changeSet();
+    assertThat(gone.changes()).extracting(change -> change instanceof Change.EntryChange entry ? entry.key().toString()
+        : ((Change.DeviceChange) change).id().value()).containsExactly("devices/vv-9/app/port", "vv-9");
+
+    assertThat(store.revision()).isEqualTo(Revision.of(7));
+    assertThat(store.entries()).extracting(e -> e.key() + "=" + e.value()).containsExactly("global/t/kept=7");
+    assertThat(store.devices()).isEmpty();
+    assertThat(store.changesSince(Revision.of(1), 10)).isEqualTo(outcomes.stream()
+        .flatMap(outcome -> outcome instanceof Store.CommitOutcome.Committed committed
+            ? java.util.stream.Stream.of(committed.changeSet()) : java.util.stream.Stream.empty()).toList());
+    assertThat(store.entriesAt(Revision.of(4))).extracting(e -> e.key() + "=" + e.value() + "@" + e.version())
+        .containsExactly("devices/vv-9/app/port=81@2", "global/t/kept=7@1", "global/t/stored=0@1");
+    store.close();
+    store = open(dir);
+    assertThat(store.entries()).extracting(e -> e.key().toString()).containsExactly("global/t/kept");
+    assertThat(store.revision()).isEqualTo(Revision.of(7));
+  }
+
   @Test
   void entryKeepsCreateAndModifyRevisionAndVersion() {
     commit(put("global/a/x", "1"));
