@@ -1,16 +1,10 @@
 package io.fleetconf.bench;
 
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +72,7 @@ public final class ReadLoad {
       threads.add(Thread.ofVirtual().name("reader-" + t).start(() -> {
         HttpClient http = raw ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
-        RawClient socket = raw ? new RawClient(base, token) : null;
+        RawHttp socket = raw ? new RawHttp(base, token) : null;
         int n = 0;
         for (int i = me; ; i += concurrency) {
           long sent = System.nanoTime();
@@ -90,7 +84,7 @@ public final class ReadLoad {
             int status;
             int length;
             if (raw) {
-              status = socket.get(paths[i % devices]);
+              status = socket.send("GET", paths[i % devices], null);
               length = socket.length();
             } else {
               HttpRequest request = HttpRequest.newBuilder(uris[i % devices]).timeout(Duration.ofSeconds(30))
@@ -144,77 +138,6 @@ public final class ReadLoad {
     say("reads " + all.length + " " + errors.get() + " " + d.p50() + " " + d.p99() + " " + d.max() + " " + measured
         + " " + cpu);
     System.exit(0);
-  }
-
-  /**
-   * One keep-alive connection speaking just enough HTTP/1.1: a GET with the token, the answer read
-   * whole with {@link HttpResponseParser}. It reconnects if the server closed the connection.
-   */
-  private static final class RawClient {
-    private final String host;
-    private final int port;
-    private final byte[] prefix;
-    private final byte[] suffix;
-    private final HttpResponseParser response = new HttpResponseParser();
-    private final ByteBuffer input = ByteBuffer.allocate(16384).limit(0);
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
-
-    RawClient(URI base, String token) {
-      this.host = base.getHost();
-      this.port = base.getPort();
-      this.prefix = "GET ".getBytes(StandardCharsets.US_ASCII);
-      this.suffix = (" HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
-          + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Sends one GET; returns the status, and the body's length in {@link #length()}. */
-    int get(String path) throws IOException {
-      if (socket == null) {
-        socket = new Socket(host, port);
-        socket.setTcpNoDelay(true);
-        in = socket.getInputStream();
-        out = new BufferedOutputStream(socket.getOutputStream(), 1024);
-      }
-      try {
-        out.write(prefix);
-        out.write(path.getBytes(StandardCharsets.US_ASCII));
-        out.write(suffix);
-        out.flush();
-        response.reset();
-        while (!response.feed(input)) {
-          int n = in.read(input.array());
-          if (n < 0) {
-            throw new EOFException("the server closed the connection");
-          }
-          input.clear().limit(n);
-        }
-        if (!response.keepAlive()) {
-          close();
-        }
-        return response.status();
-      } catch (IOException | RuntimeException e) {
-        close();
-        throw e;
-      }
-    }
-
-    int length() {
-      return response.bodyLength();
-    }
-
-    void close() {
-      input.clear().limit(0);
-      if (socket != null) {
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // closing anyway
-        }
-        socket = null;
-      }
-    }
   }
 
   private static void sleepUntil(long deadline) throws InterruptedException {

@@ -139,7 +139,7 @@ final class WritesBench {
     log(store, String.format("%d writer%s: %d s warm-up, %d s measured...", writers, writers == 1 ? "" : "s",
         settings.warmup().toSeconds(), settings.measure().toSeconds()));
     long before = admin.revision();
-    Writers calls = new Writers(fleet.uri(), token, settings.keysPerWriter());
+    Writers calls = new Writers(fleet.uri(), token, settings.keysPerWriter(), settings.client());
     ClosedLoop.LoadRun outcome = ClosedLoop.run(writers, settings.warmup(), settings.measure(), calls);
     long after = admin.revision();
     Case result = new Case(outcome, calls.firstProblems(), after - before, Machine.loadAverage().split(" ")[0]);

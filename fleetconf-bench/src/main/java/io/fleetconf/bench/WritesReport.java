@@ -51,7 +51,9 @@ final class WritesReport {
   private String windowLine() {
     return "each case: " + settings.warmup().toSeconds() + " s warm-up, then " + settings.measure().toSeconds()
         + " s measured; a change set counts if its 2xx answer arrives in the measured window; ack latency is from"
-        + " sending the PUT to reading its whole answer; the bench's writers run in the server's JVM; "
+        + " sending the PUT to reading its whole answer; the bench's writers run in the server's JVM, each on "
+        + (settings.client() == WritesSettings.Client.RAW ? "a plain keep-alive socket (client raw)"
+            : "a JDK HttpClient of its own (client jdk)") + "; "
         + (settings.keysPerWriter() == 0 ? "every change set puts a new key global/bench/w<i>_<n>"
             : "writer i cycles over " + settings.keysPerWriter() + " keys global/bench/w<i>_<1.." + settings.keysPerWriter()
             + ">") + "; the bench deletes global/bench (one change set) after each case";

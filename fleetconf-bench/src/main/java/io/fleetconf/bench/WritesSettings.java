@@ -16,14 +16,25 @@ import java.util.Optional;
  * @param postgresUrl the PostgreSQL to use, without {@code currentSchema}: the bench makes a schema of its own
  * @param keysPerWriter 0: every change set writes a new key ({@code w<i>_<n>}); K: writer i cycles over
  *     its K keys {@code w<i>_<n mod K>}, so the tree stops growing
+ * @param client the writers' HTTP client: {@link RawHttp} (default), or the JDK's, which costs
+ *     more of the CPU the server shares with it
  * @param report a Markdown file to append the results to
  */
 record WritesSettings(List<Store> stores, List<Integer> writers, Duration measure, Duration warmup,
-    String postgresUrl, int keysPerWriter, Optional<Path> report) {
+    String postgresUrl, int keysPerWriter, Client client, Optional<Path> report) {
   static final String DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test";
   static final String USAGE = "usage: fleetconf-bench writes [--store sqlite|postgresql|both] [--writers 1,16]"
       + " [--seconds 20] [--warmup-seconds 5] [--postgres-url " + DEFAULT_POSTGRES + "] [--keys-per-writer 0]"
-      + " [--report <file.md>]";
+      + " [--client raw|jdk] [--report <file.md>]";
+
+  /** The writers' HTTP client. */
+  enum Client {
+    RAW, JDK;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   enum Store {
     SQLITE("sqlite"), POSTGRESQL("postgresql");
@@ -77,11 +88,12 @@ record WritesSettings(List<Store> stores, List<Integer> writers, Duration measur
 
   static WritesSettings parse(String[] args) {
     Options options = Options.parse(args, "--store", "--writers", "--seconds", "--warmup-seconds", "--postgres-url",
-        "--keys-per-writer", "--report");
+        "--keys-per-writer", "--client", "--report");
     return new WritesSettings(options.text("--store").map(WritesSettings::stores).orElse(List.of(Store.SQLITE)),
         options.numbers("--writers", List.of(1, 16)), Duration.ofSeconds(options.number("--seconds", 20)),
         Duration.ofSeconds(options.number("--warmup-seconds", 5)), options.text("--postgres-url", DEFAULT_POSTGRES),
-        options.number("--keys-per-writer", 0), options.path("--report"));
+        options.number("--keys-per-writer", 0), options.text("--client").map(WritesSettings::client).orElse(Client.RAW),
+        options.path("--report"));
   }
 
   /** The bench's own PostgreSQL URL for {@code schema}. */
@@ -92,6 +104,14 @@ record WritesSettings(List<Store> stores, List<Integer> writers, Duration measur
   /** The PostgreSQL URL as it may be shown: without a password. */
   String postgresDisplay() {
     return StoreUrl.parse(postgresUrl, Optional.empty()).display();
+  }
+
+  private static Client client(String text) {
+    return switch (text) {
+      case "raw" -> Client.RAW;
+      case "jdk" -> Client.JDK;
+      default -> throw new IllegalArgumentException("--client must be raw or jdk, was '" + text + "'");
+    };
   }
 
   private static List<Store> stores(String text) {

@@ -56,9 +56,14 @@ public final class Json {
     return MAPPER.copy();
   }
 
-  /** Raises a factory's nesting limits so that any tree fleetconf stored reads and writes. */
+  /**
+   * Raises a factory's nesting limits so that any tree fleetconf stored reads and writes, and has its
+   * parsers and generators share one pool of buffers: Jackson's default keeps them per thread, and
+   * the server answers each request on a new virtual thread, so every request allocated its own.
+   */
   static <F extends JsonFactory, B extends TSFBuilder<F, B>> B deep(B builder) {
     return builder
+        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_STORED_DEPTH).build())
         .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_STORED_DEPTH).build());
   }

@@ -53,43 +53,40 @@ final class CommitGroup {
 
   /** Reads, in a query or two, the entries and devices {@code proposals} name one by one. */
   void preload(List<Proposal> proposals) throws SQLException {
-    Set<String> keys = new LinkedHashSet<>();
-    Set<String> ids = new LinkedHashSet<>();
+    Set<Key> keys = new LinkedHashSet<>();
+    Set<DeviceId> ids = new LinkedHashSet<>();
     for (Proposal proposal : proposals) {
       for (Mutation mutation : proposal.mutations()) {
         switch (mutation) {
           case Mutation.Put put -> {
-            keys.add(put.key().toString());
+            keys.add(put.key());
             if (put.key().scope() instanceof Scope.Device(DeviceId id)) {
-              ids.add(id.value());
+              ids.add(id);
             }
           }
-          case Mutation.Delete delete -> keys.add(delete.key().toString());
-          case Mutation.Check check -> keys.add(check.key().toString());
-          case Mutation.CreateDevice create -> ids.add(create.device().id().value());
-          case Mutation.UpdateDevice update -> ids.add(update.device().id().value());
-          case Mutation.DeleteDevice delete -> ids.add(delete.id().value());
+          case Mutation.Delete delete -> keys.add(delete.key());
+          case Mutation.Check check -> keys.add(check.key());
+          case Mutation.CreateDevice create -> ids.add(create.device().id());
+          case Mutation.UpdateDevice update -> ids.add(update.device().id());
+          case Mutation.DeleteDevice delete -> ids.add(delete.id());
           case Mutation.DeleteTree tree -> { } // a range: read when planned
           case Mutation.SwapSetting swap -> { }
         }
       }
     }
-    keys.removeIf(key -> entries.containsKey(Key.parse(key)));
-    for (List<String> chunk : chunks(keys)) {
-      for (String key : chunk) {
-        entries.put(Key.parse(key), Optional.empty());
-      }
+    keys.removeAll(entries.keySet());
+    for (List<Key> chunk : chunks(keys)) {
+      chunk.forEach(key -> entries.put(key, Optional.empty()));
       Statements.query(connection, "SELECT " + EntryTable.COLUMNS + " FROM entries WHERE key IN (" + marks(chunk.size())
-          + ")", List.copyOf(chunk), rows -> EntryTable.entry(rows, codec))
+          + ")", chunk.stream().<Object>map(Key::toString).toList(), rows -> EntryTable.entry(rows, codec))
           .forEach(entry -> entries.put(entry.key(), Optional.of(entry)));
     }
-    ids.removeIf(id -> devices.containsKey(DeviceId.of(id)));
-    for (List<String> chunk : chunks(ids)) {
-      for (String id : chunk) {
-        devices.put(DeviceId.of(id), Optional.empty());
-      }
+    ids.removeAll(devices.keySet());
+    for (List<DeviceId> chunk : chunks(ids)) {
+      chunk.forEach(id -> devices.put(id, Optional.empty()));
       Statements.query(connection, "SELECT id, doc FROM devices WHERE id IN (" + marks(chunk.size()) + ")",
-          List.copyOf(chunk), rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2)))
+          chunk.stream().<Object>map(DeviceId::value).toList(),
+          rows -> Codec.device(DeviceId.of(rows.getString(1)), rows.getString(2)))
           .forEach(device -> devices.put(device.id(), Optional.of(device)));
     }
   }
@@ -203,9 +200,9 @@ final class CommitGroup {
         && entry.after().map(Entry::secret).orElse(false) && !entry.before().map(Entry::secret).orElse(false));
   }
 
-  private static List<List<String>> chunks(Collection<String> names) {
-    List<String> all = List.copyOf(names);
-    List<List<String>> chunks = new ArrayList<>();
+  private static <T> List<List<T>> chunks(Collection<T> names) {
+    List<T> all = List.copyOf(names);
+    List<List<T>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += IN_CHUNK) {
       chunks.add(all.subList(from, Math.min(all.size(), from + IN_CHUNK)));
     }
