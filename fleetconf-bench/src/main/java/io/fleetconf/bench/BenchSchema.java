@@ -68,6 +68,17 @@ final class BenchSchema implements AutoCloseable {
     drop();
   }
 
+  /**
+   * Has PostgreSQL gather statistics on the schema's tables, as autovacuum does within its first
+   * minute (autovacuum_naptime) of a table's growth: until then the planner knows nothing of a
+   * table that was empty when the server's connections prepared their statements, and the plans
+   * they cached (sequential scans) stay until statistics arrive. A bench case lasts less than that
+   * minute, so without this it measures a store's first minute, not its steady state.
+   */
+  void analyze() {
+    execute(url(), "ANALYZE");
+  }
+
   static Connection connect(String url) throws SQLException {
     StoreUrl.Postgres postgres = (StoreUrl.Postgres) StoreUrl.parse(url, Optional.empty());
     Properties properties = new Properties();

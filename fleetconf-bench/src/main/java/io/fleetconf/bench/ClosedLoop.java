@@ -47,6 +47,12 @@ public final class ClosedLoop {
   private ClosedLoop() {}
 
   public static <C extends AutoCloseable> LoadRun run(int count, Duration warmup, Duration window, Calls<C> calls) {
+    return run(count, warmup, window, calls, () -> { });
+  }
+
+  /** As {@link #run(int, Duration, Duration, Calls)}, running {@code atWindowStart} when the warm-up ends. */
+  public static <C extends AutoCloseable> LoadRun run(int count, Duration warmup, Duration window, Calls<C> calls,
+      Runnable atWindowStart) {
     CountDownLatch ready = new CountDownLatch(count);
     CountDownLatch go = new CountDownLatch(1);
     long[] phase = new long[2]; // measuredFrom, end: written before go.countDown(), read after go.await()
@@ -62,6 +68,10 @@ public final class ClosedLoop {
       phase[0] = System.nanoTime() + warmup.toNanos();
       phase[1] = phase[0] + window.toNanos();
       go.countDown();
+      for (long left; (left = phase[0] - System.nanoTime()) > 0; ) {
+        Thread.sleep(Duration.ofNanos(left));
+      }
+      atWindowStart.run();
       for (Thread thread : threads) {
         thread.join();
       }

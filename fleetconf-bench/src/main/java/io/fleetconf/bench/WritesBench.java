@@ -118,7 +118,7 @@ final class WritesBench {
         }
         durability.forEach(line -> log(store, line));
         for (int writers : settings.writers()) {
-          cases.add(one(store, settings, fleet, admin, token, writers));
+          cases.add(one(store, settings, fleet, admin, token, writers, schema));
         }
       } finally {
         schema.ifPresent(fresh -> fresh.server.set(null));
@@ -135,12 +135,13 @@ final class WritesBench {
   }
 
   private static Case one(WritesSettings.Store store, WritesSettings settings, FleetServer fleet, AdminClient admin,
-      String token, int writers) {
+      String token, int writers, Optional<BenchSchema> schema) {
     log(store, String.format("%d writer%s: %d s warm-up, %d s measured...", writers, writers == 1 ? "" : "s",
         settings.warmup().toSeconds(), settings.measure().toSeconds()));
     long before = admin.revision();
     Writers calls = new Writers(fleet.uri(), token, settings.keysPerWriter(), settings.client());
-    ClosedLoop.LoadRun outcome = ClosedLoop.run(writers, settings.warmup(), settings.measure(), calls);
+    ClosedLoop.LoadRun outcome = ClosedLoop.run(writers, settings.warmup(), settings.measure(), calls,
+        () -> schema.ifPresent(BenchSchema::analyze));
     long after = admin.revision();
     Case result = new Case(outcome, calls.firstProblems(), after - before, Machine.loadAverage().split(" ")[0]);
     log(store, String.format("%d writer%s: %.1f change sets/s, ack p50 %.2f ms, p99 %.2f ms, max %.2f ms;"

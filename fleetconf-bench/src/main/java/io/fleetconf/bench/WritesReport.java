@@ -56,7 +56,10 @@ final class WritesReport {
             : "a JDK HttpClient of its own (client jdk)") + "; "
         + (settings.keysPerWriter() == 0 ? "every change set puts a new key global/bench/w<i>_<n>"
             : "writer i cycles over " + settings.keysPerWriter() + " keys global/bench/w<i>_<1.." + settings.keysPerWriter()
-            + ">") + "; the bench deletes global/bench (one change set) after each case";
+            + ">") + "; the bench deletes global/bench (one change set) after each case"
+        + (settings.stores().contains(WritesSettings.Store.POSTGRESQL) ? "; on PostgreSQL it runs ANALYZE in its"
+            + " schema as the warm-up ends, as autovacuum does in a growing table's first minute (without statistics"
+            + " the plans the server's connections cached while the tables were empty are sequential scans)" : "");
   }
 
   /** Failures, rejected or failed requests, and disagreements, one line each; a clean run says so. */

@@ -91,14 +91,26 @@ public final class Replica implements AutoCloseable {
     rollouts.refuse(proposal, state.snapshot());
     long start = System.nanoTime();
     Pending mine = new Pending(proposal);
-    waiting.add(mine);
-    commits.lock();
-    try {
-      if (!mine.result.isDone()) {
-        commitWaiting();
+    waiting.add(mine); // before trying the lock: whoever lets go of it then sees this proposal
+    boolean interrupted = false;
+    while (!mine.result.isDone()) {
+      if (commits.tryLock()) {
+        try {
+          if (!mine.result.isDone()) {
+            commitWaiting();
+          }
+        } finally {
+          unlockAndHandOver();
+        }
+      } else {
+        // Woken when this proposal is done, or to lead the next group; never queued on the lock
+        // only to find, one thread after another, that the last group took it.
+        java.util.concurrent.locks.LockSupport.park(this);
+        interrupted |= Thread.interrupted(); // a commit is not abandoned halfway; the flag is kept for after
       }
-    } finally {
-      commits.unlock();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     ChangeSet committed = mine.answer();
     if (!committed.changes().isEmpty()) {
@@ -151,10 +163,32 @@ public final class Replica implements AutoCloseable {
     return Impact.of(before, after, changeSet, refusal, revealSecrets, readable);
   }
 
-  /** A proposal waiting for a group commit, and what became of it. */
-  private record Pending(Proposal proposal, java.util.concurrent.CompletableFuture<ChangeSet> result) {
+  /**
+   * Lets go of the commit lock and wakes the first proposal still waiting, if any, to lead the next
+   * group: it was added before its thread tried the lock, so none is left waiting with no leader.
+   */
+  private void unlockAndHandOver() {
+    commits.unlock();
+    Pending next = waiting.peek();
+    if (next != null) {
+      java.util.concurrent.locks.LockSupport.unpark(next.owner);
+    }
+  }
+
+  /** A proposal waiting for a group commit, the thread that waits for it, and what became of it. */
+  private record Pending(Proposal proposal, Thread owner, java.util.concurrent.CompletableFuture<ChangeSet> result) {
     Pending(Proposal proposal) {
-      this(proposal, new java.util.concurrent.CompletableFuture<>());
+      this(proposal, Thread.currentThread(), new java.util.concurrent.CompletableFuture<>());
+    }
+
+    void done(ChangeSet changeSet) {
+      result.complete(changeSet);
+      java.util.concurrent.locks.LockSupport.unpark(owner);
+    }
+
+    void failed(Throwable why) {
+      result.completeExceptionally(why);
+      java.util.concurrent.locks.LockSupport.unpark(owner);
     }
 
     ChangeSet answer() {
@@ -181,14 +215,14 @@ public final class Replica implements AutoCloseable {
             if (!committed.changeSet().changes().isEmpty()) {
               advanceTo(committed.changeSet(), screening.screened(committed.changeSet()));
             }
-            group.get(i).result.complete(committed.changeSet());
+            group.get(i).done(committed.changeSet());
           }
-          case Store.CommitOutcome.Refused refused -> group.get(i).result.completeExceptionally(refused.reason());
+          case Store.CommitOutcome.Refused refused -> group.get(i).failed(refused.reason());
         }
       }
     } catch (RuntimeException | Error failed) {
       // Whoever waits on a proposal of this group must hear of it, or it would wait for ever.
-      group.forEach(pending -> pending.result.completeExceptionally(failed));
+      group.forEach(pending -> pending.failed(failed));
       throw failed;
     }
   }
@@ -256,7 +290,11 @@ public final class Replica implements AutoCloseable {
         next.forEach(this::apply);
       }
     } finally {
-      commits.unlock();
+      if (commits.getHoldCount() == 1) {
+        unlockAndHandOver(); // proposals may have queued while this caught up
+      } else {
+        commits.unlock(); // inside a group commit, whose leader hands over when it is done
+      }
     }
   }
 

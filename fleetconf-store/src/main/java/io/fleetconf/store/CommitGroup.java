@@ -161,16 +161,17 @@ final class CommitGroup {
 
   /**
    * Writes every accepted change set to history and the current state to the entry, device and
-   * settings tables. A group in which an entry is first marked secret is written change set by
-   * change set, since sealing rewrites the history rows before it.
+   * settings tables, and announces the last revision to the other servers (in one statement on
+   * PostgreSQL). A group in which an entry is first marked secret is written change set by change
+   * set, since sealing rewrites the history rows before it.
    */
-  void write() throws SQLException {
+  void write(Dialect dialect) throws SQLException {
     if (accepted.stream().anyMatch(CommitGroup::marksSecret)) {
       for (ChangeSet changeSet : accepted) {
         ChangeSetWriter.write(connection, codec, changeSet);
       }
+      dialect.announce(connection, Long.toString(accepted.getLast().revision().value()));
     } else if (!accepted.isEmpty()) {
-      ChangeSetWriter.writeHistory(connection, codec, accepted);
       Map<Key, Optional<Entry>> entriesAfter = new TreeMap<>();
       Map<DeviceId, Optional<Device>> devicesAfter = new TreeMap<>();
       for (ChangeSet changeSet : accepted) {
@@ -181,7 +182,8 @@ final class CommitGroup {
           }
         }
       }
-      ChangeSetWriter.writeCurrent(connection, codec, entriesAfter, devicesAfter);
+      dialect.writeGroup(connection, codec, accepted, entriesAfter, devicesAfter,
+          Long.toString(accepted.getLast().revision().value()));
     }
     if (!settingsWritten.isEmpty()) {
       try (PreparedStatement put = connection.prepareStatement(JdbcStore.PUT_SETTING)) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** What differs between the databases the JDBC store runs on; everything else is shared SQL. */
 enum Dialect {
@@ -17,12 +19,36 @@ enum Dialect {
       execute(connection, "SELECT pg_advisory_xact_lock(" + COMMIT_LOCK + ")");
     }
 
+    /** The lock and the read in one round trip: two statements of one query, run in order. */
+    @Override
+    long lockCommitsAndReadRevision(Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT pg_advisory_xact_lock(" + COMMIT_LOCK + "); " + LAST_REVISION);
+        if (!statement.getMoreResults()) {
+          throw new SQLException("no revision after the commit lock");
+        }
+        try (var rows = statement.getResultSet()) {
+          rows.next();
+          return rows.getLong(1);
+        }
+      }
+    }
+
     @Override
     void announce(Connection connection, String payload) throws SQLException {
       try (var statement = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
         statement.setString(1, payload);
         statement.execute();
       }
+    }
+
+    /** One statement: one round trip however many change sets the group holds. */
+    @Override
+    void writeGroup(Connection connection, Codec codec, List<io.fleetconf.core.ChangeSet> changeSets,
+        Map<io.fleetconf.core.Key, Optional<io.fleetconf.core.Entry>> entries,
+        Map<io.fleetconf.core.DeviceId, Optional<io.fleetconf.core.Device>> devices, String announcement)
+        throws SQLException {
+      PostgresGroupWrite.write(connection, codec, changeSets, entries, devices, CHANNEL, announcement);
     }
 
     @Override
@@ -87,8 +113,34 @@ enum Dialect {
   /** Serialises commits across every server on the database, until the transaction ends. */
   void lockCommits(Connection connection) throws SQLException {}
 
+  /** The last revision committed: read with the commit lock held, the next one's is one more. */
+  static final String LAST_REVISION = "SELECT COALESCE(MAX(revision), 0) FROM change_sets";
+
+  /** {@link #lockCommits}, then the last revision committed. */
+  long lockCommitsAndReadRevision(Connection connection) throws SQLException {
+    lockCommits(connection);
+    try (Statement statement = connection.createStatement(); var rows = statement.executeQuery(LAST_REVISION)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
   /** Tells the other servers on the database, when the transaction commits. */
   void announce(Connection connection, String payload) throws SQLException {}
+
+  /**
+   * Records a group's change sets (none of which newly marks an entry secret), brings the
+   * current-state tables to {@code entries} and {@code devices} (empty: deleted), and announces
+   * {@code announcement}: here, a few batched statements.
+   */
+  void writeGroup(Connection connection, Codec codec, List<io.fleetconf.core.ChangeSet> changeSets,
+      Map<io.fleetconf.core.Key, Optional<io.fleetconf.core.Entry>> entries,
+      Map<io.fleetconf.core.DeviceId, Optional<io.fleetconf.core.Device>> devices, String announcement)
+      throws SQLException {
+    ChangeSetWriter.writeHistory(connection, codec, changeSets);
+    ChangeSetWriter.writeCurrent(connection, codec, entries, devices);
+    announce(connection, announcement);
+  }
 
   /** Makes the transaction's reads one consistent snapshot (its first statement; it lasts the transaction). */
   void snapshotReads(Connection connection) throws SQLException {}

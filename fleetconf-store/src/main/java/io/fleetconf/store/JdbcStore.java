@@ -94,8 +94,8 @@ final class JdbcStore implements Store {
     return read(connection -> {
       connection.setAutoCommit(false);
       try {
-        dialect.lockCommits(connection);
-        return plan(new CommitGroup(connection, codec), proposal, queryRevision(connection)).changeSet();
+        Revision current = Revision.of(dialect.lockCommitsAndReadRevision(connection));
+        return plan(new CommitGroup(connection, codec), proposal, current).changeSet();
       } finally {
         connection.rollback(); // nothing was written: this ends the transaction and lets go of the lock
         connection.setAutoCommit(true);
@@ -111,8 +111,7 @@ final class JdbcStore implements Store {
   @Override
   public List<CommitOutcome> commitAll(List<Proposal> proposals, Screen screen) {
     List<CommitOutcome> done = transaction(connection -> {
-      dialect.lockCommits(connection);
-      Revision last = queryRevision(connection);
+      Revision last = Revision.of(dialect.lockCommitsAndReadRevision(connection));
       CommitGroup group = new CommitGroup(connection, codec);
       group.preload(proposals);
       List<CommitOutcome> outcomes = new java.util.ArrayList<>();
@@ -130,10 +129,7 @@ final class JdbcStore implements Store {
           outcomes.add(new CommitOutcome.Refused(refused));
         }
       }
-      group.write();
-      if (!group.accepted().isEmpty()) {
-        dialect.announce(connection, Long.toString(last.value()));
-      }
+      group.write(dialect);
       return outcomes;
     });
     forgetPlaintext(done.stream().flatMap(outcome -> outcome instanceof CommitOutcome.Committed committed
@@ -363,7 +359,7 @@ final class JdbcStore implements Store {
   }
 
   private static Revision queryRevision(Connection connection) throws SQLException {
-    return Statements.query(connection, "SELECT COALESCE(MAX(revision), 0) FROM change_sets", List.of(),
+    return Statements.query(connection, Dialect.LAST_REVISION, List.of(),
         rows -> Revision.of(rows.getLong(1))).get(0);
   }
 

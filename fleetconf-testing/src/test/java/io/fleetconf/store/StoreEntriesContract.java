@@ -168,6 +168,30 @@ abstract class StoreEntriesContract {
     assertThat(store.revision()).isEqualTo(Revision.of(7));
   }
 
+  /** The group's rows travel as arrays on PostgreSQL: no text may change on the way, nor a null become text. */
+  @Test
+  void textsThatArrayLiteralsMustEscapeKeepEveryCharacterInAGroupCommit() {
+    List<String> texts = List.of("NULL", "null", "", "a,b", "{x}", "\"quoted\"", "back\\slash", " lead and trail ",
+        "tab\tnew\nline", "ação 设备 \uD83D\uDE80", "'single'");
+    List<Proposal> proposals = new java.util.ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      proposals.add(new Proposal(texts.get(i), texts.get(i), "api", List.of(new Mutation.Put(Key.parse("global/t/k" + i),
+          com.fasterxml.jackson.databind.node.TextNode.valueOf(texts.get(i)), Optional.empty(), false))));
+    }
+    assertThat(store.commitAll(proposals)).allMatch(outcome -> outcome instanceof Store.CommitOutcome.Committed);
+    store.close();
+    store = open(dir);
+    assertThat(store.entries()).extracting(e -> e.value().textValue()).containsExactlyElementsOf(
+        java.util.stream.IntStream.range(0, texts.size()).boxed()
+            .sorted(java.util.Comparator.comparing(i -> "global/t/k" + i)).map(texts::get).toList());
+    List<ChangeSet> history = store.changesSince(Revision.ZERO, 100);
+    assertThat(history).extracting(ChangeSet::author).containsExactlyElementsOf(texts);
+    assertThat(history).extracting(ChangeSet::message).containsExactlyElementsOf(texts);
+    assertThat(history).extracting(changeSet -> changeSet.commit()).allMatch(Optional::isEmpty);
+    assertThat(history).extracting(changeSet -> ((Change.EntryChange) changeSet.changes().get(0)).before())
+        .allMatch(Optional::isEmpty);
+  }
+
   @Test
   void entryKeepsCreateAndModifyRevisionAndVersion() {
     commit(put("global/a/x", "1"));
