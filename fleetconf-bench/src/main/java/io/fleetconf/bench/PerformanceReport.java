@@ -251,6 +251,9 @@ final class PerformanceReport {
     return rows;
   }
 
+  /** Durable change sets at 16 writers on PostgreSQL, as a share of etcd's puts at 16: issue 22's target. */
+  private static final double TARGET_POSTGRES_SHARE = 0.7;
+
   /** The issue's targets, each with the figure from this run and whether it holds. */
   private List<List<String>> targets() {
     List<List<String>> rows = new ArrayList<>();
@@ -271,6 +274,14 @@ final class PerformanceReport {
         double ratio = (double) plain.held().p50() / plain.before().p50();
         rows.add(List.of("writer ack with 10,000 watchers ≤ 2× with none (p50, a key every device watches)",
             String.format("%.2f×", ratio), yes(ratio <= TARGET_WRITER_RATIO)));
+      }
+      Extras.Writes quiet = r.extras().writes().get(FocusedRounds.WRITE_PLAIN);
+      Extras.Writes during = r.extras().writes().get(FocusedRounds.WRITE_PLAIN_AFTER);
+      if (quiet != null && during != null && quiet.held().p50() > 0) {
+        double ratio = (double) during.held().p50() / quiet.held().p50();
+        rows.add(List.of("a write sent during a 10,000-device fan-out: ack p50 ≤ 2× with no fan-out",
+            String.format("%.2f× (%s ms vs %s ms)", ratio, ms(during.held().p50()), ms(quiet.held().p50())),
+            yes(ratio <= TARGET_WRITER_RATIO)));
       }
     });
     longPolls.ifPresent(rs -> rs.stream().max(java.util.Comparator.comparingInt(Result::devices)).ifPresent(r -> {
@@ -298,9 +309,11 @@ final class PerformanceReport {
       w.runs().forEach(run -> run.cases().stream().filter(c -> c.outcome().callers() == 16).findFirst()
           .ifPresent(c -> e.ifPresent(etcd16 -> {
             double rate = etcd16.perSecond().orElse(Double.NaN);
-            rows.add(List.of("durable change sets at 16 writers ≥ etcd puts at 16 (" + run.store().toString()
-                .toLowerCase() + ")", String.format("%,.0f/s vs %,.0f/s", c.outcome().rate(), rate),
-                yes(c.outcome().rate() >= rate)));
+            // issue 22: SQLite at least etcd's rate, PostgreSQL (a network round trip per statement) 0.7 of it
+            double share = run.store() == WritesSettings.Store.POSTGRESQL ? TARGET_POSTGRES_SHARE : 1;
+            rows.add(List.of("durable change sets at 16 writers ≥ " + (share == 1 ? "" : share + "× ")
+                + "etcd puts at 16 (" + run.store().label() + ")", String.format("%,.0f/s vs %,.0f/s (%.2f×)",
+                c.outcome().rate(), rate, c.outcome().rate() / rate), yes(c.outcome().rate() >= share * rate)));
           })));
     });
     reads.ifPresent(r -> r.outcomes().stream().filter(o -> o.client().equals("raw")).forEach(o -> rows.add(List.of(

@@ -105,8 +105,9 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, AfterAll
     return driver.findElements(By.cssSelector(css));
   }
 
+  /** The element's text, found and read in one go: a page that re-renders in between is read again. */
   public String text(String css) {
-    return find(css).getText();
+    return until(d -> d.findElement(By.cssSelector(css)).getText());
   }
 
   /** Waits for the condition (a failed lookup counts as not yet), up to {@link #WAIT}. */
