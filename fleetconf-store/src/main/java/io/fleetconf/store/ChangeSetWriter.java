@@ -152,13 +152,18 @@ final class ChangeSetWriter {
       return;
     }
     Entry entry = change.after().get();
-    if (entry.secret() && !change.before().map(Entry::secret).orElse(false)) {
+    if (firstMarksSecret(change)) {
       sealHistory(connection, codec, entry.key());
     }
     try (PreparedStatement upsert = connection.prepareStatement(UPSERT_ENTRY)) {
       bindEntry(upsert, codec, entry);
       upsert.executeUpdate();
     }
+  }
+
+  /** True if {@code change} leaves its entry secret where it was not (or was absent): its history must be sealed. */
+  static boolean firstMarksSecret(EntryChange change) {
+    return change.after().map(Entry::secret).orElse(false) && !change.before().map(Entry::secret).orElse(false);
   }
 
   /**

@@ -44,6 +44,9 @@ final class CommitGroup {
   private final Map<DeviceId, Optional<Device>> devices = new TreeMap<>();
   private final Map<String, Optional<String>> settings = new HashMap<>();
   private final List<ChangeSet> accepted = new ArrayList<>();
+  /** What the accepted change sets leave of the rows they touch, to be written (empty: deleted). */
+  private final Map<Key, Optional<Entry>> entriesWritten = new TreeMap<>();
+  private final Map<DeviceId, Optional<Device>> devicesWritten = new TreeMap<>();
   private final Map<String, String> settingsWritten = new LinkedHashMap<>();
 
   CommitGroup(Connection connection, Codec codec) {
@@ -51,7 +54,7 @@ final class CommitGroup {
     this.codec = codec;
   }
 
-  /** Reads, in a query or two, the entries and devices {@code proposals} name one by one. */
+  /** Reads, in a query or two, the entries and devices {@code proposals} name one by one; first thing, on a new group. */
   void preload(List<Proposal> proposals) throws SQLException {
     Set<Key> keys = new LinkedHashSet<>();
     Set<DeviceId> ids = new LinkedHashSet<>();
@@ -74,14 +77,12 @@ final class CommitGroup {
         }
       }
     }
-    keys.removeAll(entries.keySet());
     for (List<Key> chunk : chunks(keys)) {
       chunk.forEach(key -> entries.put(key, Optional.empty()));
       Statements.query(connection, "SELECT " + EntryTable.COLUMNS + " FROM entries WHERE key IN (" + marks(chunk.size())
           + ")", chunk.stream().<Object>map(Key::toString).toList(), rows -> EntryTable.entry(rows, codec))
           .forEach(entry -> entries.put(entry.key(), Optional.of(entry)));
     }
-    ids.removeAll(devices.keySet());
     for (List<DeviceId> chunk : chunks(ids)) {
       chunk.forEach(id -> devices.put(id, Optional.empty()));
       Statements.query(connection, "SELECT id, doc FROM devices WHERE id IN (" + marks(chunk.size()) + ")",
@@ -143,8 +144,14 @@ final class CommitGroup {
   void accept(ChangeSet changeSet, Map<String, String> swappedSettings) {
     for (Change change : changeSet.changes()) {
       switch (change) {
-        case Change.EntryChange entry -> entries.put(entry.key(), entry.after());
-        case Change.DeviceChange device -> devices.put(device.id(), device.after());
+        case Change.EntryChange entry -> {
+          entries.put(entry.key(), entry.after());
+          entriesWritten.put(entry.key(), entry.after());
+        }
+        case Change.DeviceChange device -> {
+          devices.put(device.id(), device.after());
+          devicesWritten.put(device.id(), device.after());
+        }
       }
     }
     swappedSettings.forEach((name, value) -> settings.put(name, Optional.of(value)));
@@ -166,23 +173,14 @@ final class CommitGroup {
    * set, since sealing rewrites the history rows before it.
    */
   void write(Dialect dialect) throws SQLException {
-    if (accepted.stream().anyMatch(CommitGroup::marksSecret)) {
+    if (accepted.stream().flatMap(changeSet -> changeSet.changes().stream())
+        .anyMatch(change -> change instanceof Change.EntryChange entry && ChangeSetWriter.firstMarksSecret(entry))) {
       for (ChangeSet changeSet : accepted) {
         ChangeSetWriter.write(connection, codec, changeSet);
       }
       dialect.announce(connection, Long.toString(accepted.getLast().revision().value()));
     } else if (!accepted.isEmpty()) {
-      Map<Key, Optional<Entry>> entriesAfter = new TreeMap<>();
-      Map<DeviceId, Optional<Device>> devicesAfter = new TreeMap<>();
-      for (ChangeSet changeSet : accepted) {
-        for (Change change : changeSet.changes()) {
-          switch (change) {
-            case Change.EntryChange entry -> entriesAfter.put(entry.key(), entry.after());
-            case Change.DeviceChange device -> devicesAfter.put(device.id(), device.after());
-          }
-        }
-      }
-      dialect.writeGroup(connection, codec, accepted, entriesAfter, devicesAfter,
+      dialect.writeGroup(connection, codec, accepted, entriesWritten, devicesWritten,
           Long.toString(accepted.getLast().revision().value()));
     }
     if (!settingsWritten.isEmpty()) {
@@ -195,11 +193,6 @@ final class CommitGroup {
         put.executeBatch();
       }
     }
-  }
-
-  private static boolean marksSecret(ChangeSet changeSet) {
-    return changeSet.changes().stream().anyMatch(change -> change instanceof Change.EntryChange entry
-        && entry.after().map(Entry::secret).orElse(false) && !entry.before().map(Entry::secret).orElse(false));
   }
 
   private static <T> List<List<T>> chunks(Collection<T> names) {

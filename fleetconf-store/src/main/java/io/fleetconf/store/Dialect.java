@@ -113,16 +113,20 @@ enum Dialect {
   /** Serialises commits across every server on the database, until the transaction ends. */
   void lockCommits(Connection connection) throws SQLException {}
 
-  /** The last revision committed: read with the commit lock held, the next one's is one more. */
-  static final String LAST_REVISION = "SELECT COALESCE(MAX(revision), 0) FROM change_sets";
+  /** The last revision committed (0 for none): read with the commit lock held, the next one's is one more. */
+  private static final String LAST_REVISION = "SELECT COALESCE(MAX(revision), 0) FROM change_sets";
 
-  /** {@link #lockCommits}, then the last revision committed. */
-  long lockCommitsAndReadRevision(Connection connection) throws SQLException {
-    lockCommits(connection);
+  static long lastRevision(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement(); var rows = statement.executeQuery(LAST_REVISION)) {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  /** {@link #lockCommits}, then the {@linkplain #lastRevision last revision} committed. */
+  long lockCommitsAndReadRevision(Connection connection) throws SQLException {
+    lockCommits(connection);
+    return lastRevision(connection);
   }
 
   /** Tells the other servers on the database, when the transaction commits. */

@@ -145,7 +145,7 @@ final class JdbcStore implements Store {
   private void forgetPlaintext(List<ChangeSet> committed) {
     boolean sealed = committed.stream().flatMap(changeSet -> changeSet.changes().stream())
         .anyMatch(change -> change instanceof Change.EntryChange entry && entry.before().isPresent()
-            && !entry.before().get().secret() && entry.after().map(Entry::secret).orElse(false));
+            && ChangeSetWriter.firstMarksSecret(entry));
     if (sealed) {
       read(connection -> {
         dialect.dropOldPageImages(connection);
@@ -359,8 +359,7 @@ final class JdbcStore implements Store {
   }
 
   private static Revision queryRevision(Connection connection) throws SQLException {
-    return Statements.query(connection, Dialect.LAST_REVISION, List.of(),
-        rows -> Revision.of(rows.getLong(1))).get(0);
+    return Revision.of(Dialect.lastRevision(connection));
   }
 
   private <T> T read(Connections.Work<T> work) {
