@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -43,11 +42,9 @@ public final class Replica implements AutoCloseable {
   private final Schemas schemas = new Schemas();
   private final Rollouts rollouts;
   private final RolloutDriver rolloutDriver;
-  private final ReentrantLock commits = new ReentrantLock();
-  /** Proposals waiting for the commit lock; its holder commits them together. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** The most proposals one group commit takes: bounds the transaction, and the wait of the first. */
   static final int MAX_GROUP = 256;
+  private final GroupCommit commits = new GroupCommit(MAX_GROUP, this::commitGroup);
   private final List<Consumer<List<String>>> followers = new CopyOnWriteArrayList<>();
   private final List<java.util.function.LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicLong databaseLosses = new java.util.concurrent.atomic.AtomicLong();
@@ -79,9 +76,8 @@ public final class Replica implements AutoCloseable {
   }
 
   /**
-   * Commits and applies under one lock, so that the live state takes change sets in revision order.
-   * Group commit: whoever holds the lock commits every proposal waiting by then in one store
-   * transaction (one disk sync), each still its own change set; the others find theirs done.
+   * Commits and applies under one lock, so that the live state takes change sets in revision order;
+   * proposals that wait for it are committed in groups ({@link GroupCommit}).
    */
   public ChangeSet commit(Proposal asked) {
     // every write path comes here: the native API, Consul, rollback, restore
@@ -90,29 +86,7 @@ public final class Replica implements AutoCloseable {
     guard.accept(proposal);
     rollouts.refuse(proposal, state.snapshot());
     long start = System.nanoTime();
-    Pending mine = new Pending(proposal);
-    waiting.add(mine); // before trying the lock: whoever lets go of it then sees this proposal
-    boolean interrupted = false;
-    while (!mine.result.isDone()) {
-      if (commits.tryLock()) {
-        try {
-          if (!mine.result.isDone()) {
-            commitWaiting();
-          }
-        } finally {
-          unlockAndHandOver();
-        }
-      } else {
-        // Woken when this proposal is done, or to lead the next group; never queued on the lock
-        // only to find, one thread after another, that the last group took it.
-        java.util.concurrent.locks.LockSupport.park(this);
-        interrupted |= Thread.interrupted(); // a commit is not abandoned halfway; the flag is kept for after
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    ChangeSet committed = mine.answer();
+    ChangeSet committed = commits.commit(proposal);
     if (!committed.changes().isEmpty()) {
       long nanos = System.nanoTime() - start;
       commitListeners.forEach(listener -> listener.accept(nanos));
@@ -163,67 +137,21 @@ public final class Replica implements AutoCloseable {
     return Impact.of(before, after, changeSet, refusal, revealSecrets, readable);
   }
 
-  /**
-   * Lets go of the commit lock and wakes the first proposal still waiting, if any, to lead the next
-   * group: it was added before its thread tried the lock, so none is left waiting with no leader.
-   */
-  private void unlockAndHandOver() {
-    commits.unlock();
-    Pending next = waiting.peek();
-    if (next != null) {
-      java.util.concurrent.locks.LockSupport.unpark(next.owner);
-    }
-  }
-
-  /** A proposal waiting for a group commit, the thread that waits for it, and what became of it. */
-  private record Pending(Proposal proposal, Thread owner, java.util.concurrent.CompletableFuture<ChangeSet> result) {
-    Pending(Proposal proposal) {
-      this(proposal, Thread.currentThread(), new java.util.concurrent.CompletableFuture<>());
-    }
-
-    void done(ChangeSet changeSet) {
-      result.complete(changeSet);
-      java.util.concurrent.locks.LockSupport.unpark(owner);
-    }
-
-    void failed(Throwable why) {
-      result.completeExceptionally(why);
-      java.util.concurrent.locks.LockSupport.unpark(owner);
-    }
-
-    ChangeSet answer() {
-      try {
-        return result.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException cause ? cause : e;
-      }
-    }
-  }
-
-  /** Commits what waits (up to {@value #MAX_GROUP} proposals), with the commit lock held. */
-  private void commitWaiting() {
-    List<Pending> group = new java.util.ArrayList<>();
-    for (Pending next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
-      group.add(next);
-    }
-    try {
-      Screening screening = new Screening();
-      List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(Pending::proposal).toList(), screening);
-      for (int i = 0; i < group.size(); i++) {
-        switch (outcomes.get(i)) {
-          case Store.CommitOutcome.Committed committed -> {
-            if (!committed.changeSet().changes().isEmpty()) {
-              advanceTo(committed.changeSet(), screening.screened(committed.changeSet()));
-            }
-            group.get(i).done(committed.changeSet());
+  /** Commits a group of proposals in one store transaction, each its own change set, applied in order. */
+  private void commitGroup(List<GroupCommit.Pending> group) {
+    Screening screening = new Screening();
+    List<Store.CommitOutcome> outcomes = store.commitAll(group.stream().map(GroupCommit.Pending::proposal).toList(),
+        screening);
+    for (int i = 0; i < group.size(); i++) {
+      switch (outcomes.get(i)) {
+        case Store.CommitOutcome.Committed committed -> {
+          if (!committed.changeSet().changes().isEmpty()) {
+            advanceTo(committed.changeSet(), screening.screened(committed.changeSet()));
           }
-          case Store.CommitOutcome.Refused refused -> group.get(i).failed(refused.reason());
+          group.get(i).done(committed.changeSet());
         }
+        case Store.CommitOutcome.Refused refused -> group.get(i).failed(refused.reason());
       }
-    } catch (RuntimeException | Error failed) {
-      // Whoever waits on a proposal of this group must hear of it, or it would wait for ever.
-      group.forEach(pending -> pending.failed(failed));
-      throw failed;
     }
   }
 
@@ -284,18 +212,11 @@ public final class Replica implements AutoCloseable {
 
   /** Applies every change set the store has beyond the live state, in order. */
   private void catchUp() {
-    commits.lock();
-    try {
+    commits.locked(() -> {
       for (List<ChangeSet> next; !(next = store.changesSince(state.snapshot().revision(), 1000)).isEmpty(); ) {
         next.forEach(this::apply);
       }
-    } finally {
-      if (commits.getHoldCount() == 1) {
-        unlockAndHandOver(); // proposals may have queued while this caught up
-      } else {
-        commits.unlock(); // inside a group commit, whose leader hands over when it is done
-      }
-    }
+    });
   }
 
   /** Follows the other servers' commits until closed, through database outages. */
