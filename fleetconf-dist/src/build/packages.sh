@@ -8,6 +8,7 @@ for tool in dpkg-deb tar gzip; do
   command -v "$tool" >/dev/null || { echo "packages.sh: $tool is needed to build the packages" >&2; exit 1; }
 done
 epoch="$(date -u -d "$TIMESTAMP" +%s)"
+CLIENT_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
 export SOURCE_DATE_EPOCH="$epoch"
 deb_version="${VERSION//-/\~}" # 0.1.0-SNAPSHOT sorts before 0.1.0 as 0.1.0~SNAPSHOT
 work="$OUT/packages"
@@ -37,6 +38,58 @@ exec "\$home/runtime/bin/java" \${FLEETCONF_JAVA_OPTS:-$3} --enable-native-acces
 SH
 }
 
+# The server package's launcher: `server` and `agent` as above; every other verb (a client verb, which runs
+# for a fraction of a second) with C1 only, the serial GC, no perf-data file and the AOT cache made below
+# (docs/performance.md, "The command line").
+cli_launcher() { # jar
+  cat <<SH
+#!/bin/sh
+# fleetconf: runs fleetconf on the Java runtime packaged beside this script (docs/install.md).
+self="\$(readlink -f "\$0")"
+home="\${self%/*/*}"
+verb=""
+skip=0
+for arg in "\$@"; do # the verb: the first word that is not an option or the value of the global --output
+  if [ "\$skip" = 1 ]; then skip=0; continue; fi
+  case "\$arg" in
+    --output|-o) skip=1 ;;
+    -*) ;;
+    *) verb="\$arg"; break ;;
+  esac
+done
+case "\$verb" in
+  server|agent)
+    exec "\$home/runtime/bin/java" \${FLEETCONF_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
+      -cp "\$home/lib/$1" io.fleetconf.cli.Main "\$@" ;;
+esac
+if [ -f "\$home/lib/fleetconf-client.aot" ]; then
+  exec "\$home/runtime/bin/java" \${FLEETCONF_JAVA_OPTS:-$CLIENT_JAVA_OPTIONS} --enable-native-access=ALL-UNNAMED \
+    "-XX:AOTCache=\$home/lib/fleetconf-client.aot" -Xlog:aot=off -Xlog:cds=off -cp "\$home/lib/$1" io.fleetconf.cli.Main "\$@"
+fi
+exec "\$home/runtime/bin/java" \${FLEETCONF_JAVA_OPTS:-$CLIENT_JAVA_OPTIONS} --enable-native-access=ALL-UNNAMED \
+  -cp "\$home/lib/$1" io.fleetconf.cli.Main "\$@"
+SH
+}
+
+# The client verbs' AOT cache (JDK 25+ runtimes): a training run (io.fleetconf.cli.ClientTraining: the common
+# client verbs against a server it starts) on the packaged runtime. The JVM takes a cache only for the jar
+# and runtime files it was made with, size and time: the home gets the package's times first.
+client_cache() { # home jar
+  local major
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/runtime/release")"
+  if [ "${major:-0}" -lt 25 ]; then return 0; fi
+  find "$1" -exec touch -h -d "@$epoch" {} +
+  # shellcheck disable=SC2086 # the options are meant to split into words
+  "$1/runtime/bin/java" $CLIENT_JAVA_OPTIONS --enable-native-access=ALL-UNNAMED "-XX:AOTCacheOutput=$1/lib/fleetconf-client.aot" \
+    -Xlog:aot=off -Xlog:cds=off -cp "$1/lib/$2" io.fleetconf.cli.ClientTraining >/dev/null 2>"$work/aot-training.log"
+  rm -f "$1/lib/fleetconf-client.aot.config"
+  if [ ! -f "$1/lib/fleetconf-client.aot" ]; then
+    echo "packages.sh: the training run made no AOT cache; its output:" >&2
+    cat "$work/aot-training.log" >&2
+    exit 1
+  fi
+}
+
 # The package's own directory: bin/, lib/ and runtime/.
 home() { # dir name jar-source jar-name modules java-options main
   local java
@@ -44,7 +97,12 @@ home() { # dir name jar-source jar-name modules java-options main
   mkdir -p "$1/bin" "$1/lib"
   cp -a "$java" "$1/runtime"
   cp "$3" "$1/lib/$4"
-  launcher "$2" "$4" "$6" "$7" > "$1/bin/$2"
+  if [ "$2" = fleetconf ]; then
+    cli_launcher "$4" > "$1/bin/$2"
+    client_cache "$1" "$4"
+  else
+    launcher "$2" "$4" "$6" "$7" > "$1/bin/$2"
+  fi
   chmod 0755 "$1/bin/$2"
 }
 

@@ -6,8 +6,10 @@ import static io.fleetconf.dist.Packaged.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetconf.testing.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,5 +47,36 @@ class TarballTest {
     assertThat(ok(home.resolve("bin/fleetconf").toString(), "--version")).startsWith("fleetconf ");
     assertThat(home.resolve("etc/server.env")).exists();
     assertThat(home.resolve("systemd/fleetconf-server.service")).exists();
+  }
+
+  /**
+   * The packaged CLI's client verbs start from the AOT cache made at build time, unpacked elsewhere than
+   * where it was made, and the cache holds the path of an answer: its training run called a real server.
+   */
+  @Test
+  void unpackedClientVerbsStartFromTheCacheTrainedOnRealAnswers() throws Exception {
+    Path tarball = Packaged.file("fleetconf-[0-9]*-linux-x64.tar.gz");
+    ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
+    Path home = dir.resolve(tarball.getFileName().toString().replace("-linux-x64.tar.gz", ""));
+    Path classes = dir.resolve("classes.log");
+    List<String> connection = List.of("--addr", server.uri().toString(), "--token", server.token(),
+        "--ca-file", server.caFile().toString());
+    List<String> put = new ArrayList<>(List.of(home.resolve("bin/fleetconf").toString(), "kv", "put",
+        "global/packaged/key", "value"));
+    put.addAll(connection);
+    ok(put.toArray(String[]::new));
+
+    List<String> get = new ArrayList<>(List.of(home.resolve("bin/fleetconf").toString(), "kv", "get",
+        "global/packaged/key"));
+    get.addAll(connection);
+    ProcessBuilder logged = new ProcessBuilder(get).redirectErrorStream(true);
+    logged.environment().put("JDK_JAVA_OPTIONS", "-Xlog:class+load:file=" + classes);
+    Process reading = logged.start();
+    String output = new String(reading.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(reading.waitFor()).as(output).isZero();
+    assertThat(output).endsWith("value\n");
+    assertThat(Files.readString(classes))
+        .contains("io.fleetconf.cli.Main source: shared objects file")
+        .contains("io.fleetconf.cli.ApiClient$Reply source: shared objects file");
   }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code docs/performance.md}.
  */
 public final class CliBench {
-  static final String USAGE = "usage: fleetconf-bench cli [--rounds 20] [--warmups 3] [--report file.md]";
+  static final String USAGE = "usage: fleetconf-bench cli [--rounds 20] [--warmups 3] [--package TARBALL]"
+      + " [--report file.md]";
   private static final Path TIME = Path.of("/usr/bin/time");
   private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
 
@@ -37,12 +38,14 @@ public final class CliBench {
 
   public static void main(String[] args) throws IOException {
     Options options = Options.orExit("fleetconf-bench cli", USAGE,
-        () -> Options.parse(args, "--rounds", "--warmups", "--report"));
+        () -> Options.parse(args, "--rounds", "--warmups", "--package", "--report"));
     int rounds = options.number("--rounds", 20);
     int warmups = options.number("--warmups", 3);
     Path root = Path.of(System.getenv().getOrDefault("FLEETCONF_ROOT", ".")).toAbsolutePath().normalize();
     List<String> machine = new ArrayList<>(Machine.describe());
-    Map<String, List<Run>> runs = measure(root, rounds, warmups);
+    java.util.Optional<Path> tarball = options.path("--package").isPresent() ? options.path("--package")
+        : builtTarball(root);
+    Map<String, List<Run>> runs = measure(root, tarball, rounds, warmups);
     String text = text(runs, machine, rounds, warmups, false);
     System.out.print(text);
     if (options.path("--report").isPresent()) {
@@ -53,8 +56,13 @@ public final class CliBench {
     System.exit(0);
   }
 
-  /** Starts both servers and times each command {@code rounds} times, interleaved, after {@code warmups}. */
-  static Map<String, List<Run>> measure(Path root, int rounds, int warmups) throws IOException {
+  /**
+   * Starts both servers and times each command {@code rounds} times, interleaved, after {@code warmups}: the
+   * checkout's {@code ./fleetconf} and, if there is a server tarball, its {@code bin/fleetconf} (unpacked in a
+   * temporary directory), which is what an operator runs where fleetconf is installed.
+   */
+  static Map<String, List<Run>> measure(Path root, java.util.Optional<Path> tarball, int rounds, int warmups)
+      throws IOException {
     Path dataDir = Files.createTempDirectory("fleetconf-bench-cli-");
     try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
             .withTransport(new ServerSettings.Transport.PlainHttp()));
@@ -64,12 +72,19 @@ public final class CliBench {
       List<String> connection = List.of("--addr", server.uri().toString(), "--token", token);
       List<String> etcdctl = List.of(ETCDCTL.toString(), "--endpoints=" + etcd.endpoint());
       Map<String, List<String>> commands = new LinkedHashMap<>();
-      commands.put("fleetconf kv put", concat(List.of(fleetconf, "kv", "put"), connection, List.of("global/bench/key", "v")));
+      commands.put("./fleetconf kv put", concat(List.of(fleetconf, "kv", "put"), connection, List.of("global/bench/key", "v")));
       commands.put("etcdctl put", concat(etcdctl, List.of("put", "bench/key", "v")));
-      commands.put("fleetconf kv get", concat(List.of(fleetconf, "kv", "get"), connection, List.of("global/bench/key")));
+      commands.put("./fleetconf kv get", concat(List.of(fleetconf, "kv", "get"), connection, List.of("global/bench/key")));
       commands.put("etcdctl get", concat(etcdctl, List.of("get", "bench/key")));
-      commands.put("fleetconf --version", List.of(fleetconf, "--version"));
-      awaitClientCache(root, commands.get("fleetconf kv put"));
+      commands.put("./fleetconf --version", List.of(fleetconf, "--version"));
+      if (tarball.isPresent()) {
+        String packaged = unpack(tarball.get(), dataDir.resolve("package")).resolve("bin/fleetconf").toString();
+        commands.put("packaged fleetconf kv put", concat(List.of(packaged, "kv", "put"), connection,
+            List.of("global/bench/key", "v")));
+        commands.put("packaged fleetconf kv get", concat(List.of(packaged, "kv", "get"), connection,
+            List.of("global/bench/key")));
+      }
+      awaitClientCache(root, commands.get("./fleetconf kv put"));
       Map<String, List<Run>> runs = new LinkedHashMap<>();
       commands.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
       for (int round = -warmups; round < rounds; round++) {
@@ -97,8 +112,9 @@ public final class CliBench {
     if (Runtime.version().feature() < 25) {
       return;
     }
+    Path jar = root.resolve("fleetconf-cli/target/fleetconf.jar");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(cache) && System.nanoTime() < deadline) {
+    while (!newer(cache, jar) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
@@ -106,7 +122,36 @@ public final class CliBench {
         return;
       }
     }
-    System.err.println("[cli] client AOT cache: " + (Files.exists(cache) ? cache : "none after 60 s, measuring without"));
+    System.err.println("[cli] client AOT cache: " + (newer(cache, jar) ? cache : "none after 60 s, measuring without"));
+  }
+
+  /** Whether {@code file} exists and was written after {@code than} (the launcher's test of a usable cache). */
+  private static boolean newer(Path file, Path than) {
+    try {
+      return Files.exists(file) && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The tarball unpacked in {@code dir}: its top directory. */
+  private static Path unpack(Path tarball, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    time(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString()));
+    try (var tops = Files.list(dir)) {
+      return tops.findFirst().orElseThrow(() -> new IllegalStateException(tarball + " holds nothing"));
+    }
+  }
+
+  /** The server tarball the build left in fleetconf-dist/target, if any. */
+  private static java.util.Optional<Path> builtTarball(Path root) throws IOException {
+    Path target = root.resolve("fleetconf-dist/target");
+    if (!Files.isDirectory(target)) {
+      return java.util.Optional.empty();
+    }
+    try (var files = Files.newDirectoryStream(target, "fleetconf-[0-9]*-linux-x64.tar.gz")) {
+      return java.util.stream.StreamSupport.stream(files.spliterator(), false).findFirst();
+    }
   }
 
   /** Runs one command to its exit under {@code /usr/bin/time} if present; a failure stops the bench. */
@@ -154,7 +199,7 @@ public final class CliBench {
       long wall = rank(list.stream().mapToLong(Run::wallNanos).toArray(), 0.5);
       String verb = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
       List<Run> etcd = runs.get("etcdctl " + verb);
-      String ratio = entry.getKey().startsWith("fleetconf kv") && etcd != null
+      String ratio = entry.getKey().contains("fleetconf kv") && etcd != null
           ? String.format("%.1f", (double) wall / rank(etcd.stream().mapToLong(Run::wallNanos).toArray(), 0.5)) : "";
       long cpu = rank(list.stream().mapToLong(Run::cpuNanos).toArray(), 0.5);
       long rss = rank(list.stream().mapToLong(Run::rssKiB).toArray(), 0.5);
