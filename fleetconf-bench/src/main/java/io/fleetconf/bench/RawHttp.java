@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One keep-alive connection speaking just enough HTTP/1.1 for the bench's load generators
- * ({@link ReadLoad}, {@link Writers}): a request with the token and, if given, a JSON body; the
+ * ({@link ReadLoad}, {@link Writers}) and its admin writes ({@link AdminClient}): a request with the token and, if given, a JSON body; the
  * answer read whole with {@link HttpResponseParser}. It spends far less of the shared CPU than the
  * JDK's client, which the server under test needs. It reconnects if the server closed the
  * connection.
@@ -42,6 +42,7 @@ final class RawHttp implements AutoCloseable {
     if (socket == null) {
       socket = new Socket(host, port);
       socket.setTcpNoDelay(true);
+      socket.setSoTimeout(60_000); // a bench that waits longer for one answer has failed
       in = socket.getInputStream();
       out = new BufferedOutputStream(socket.getOutputStream(), 1024);
     }
