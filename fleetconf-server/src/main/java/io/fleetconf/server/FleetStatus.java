@@ -77,7 +77,7 @@ public final class FleetStatus implements AutoCloseable {
     this.replica = replica;
     this.clock = clock;
     lastSeen.putAll(replica.store().lastSeen());
-    this.saver = Thread.ofVirtual().name("fleetconf-last-seen").start(this::saveEvery);
+    this.saver = Thread.ofPlatform().daemon().name("fleetconf-last-seen").start(this::saveEvery);
   }
 
   /** Notes that the device itself called in (its own config read or report), to the millisecond. */

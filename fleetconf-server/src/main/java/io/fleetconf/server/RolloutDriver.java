@@ -37,7 +37,7 @@ final class RolloutDriver implements AutoCloseable {
     this.replica = replica;
     this.rollouts = rollouts;
     this.clock = clock;
-    this.thread = Thread.ofVirtual().name("fleetconf-rollouts").start(this::run);
+    this.thread = Thread.ofPlatform().daemon().name("fleetconf-rollouts").start(this::run);
   }
 
   private void run() {
