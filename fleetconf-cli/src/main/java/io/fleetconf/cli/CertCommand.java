@@ -11,9 +11,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cert", mixinStandardHelpOptions = true,
-    description = "Client certificates the fleet CA issued to devices (admin only).",
-    subcommands = {CertCommand.Ls.class, CertCommand.Revoke.class})
+    description = "Client certificates the fleet CA issued to devices (admin only).")
 final class CertCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      CertCommand.Ls.class, CertCommand.Revoke.class);
+
   private static final String BASE = "/api/v1/certificates";
 
   @Command(name = "ls", mixinStandardHelpOptions = true, description = "List issued certificates.")

@@ -14,10 +14,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "device", mixinStandardHelpOptions = true, description = "Register and group devices.",
-    subcommands = {DeviceCommand.Add.class, DeviceCommand.Ls.class, DeviceCommand.Show.class,
-        DeviceCommand.SetGroups.class, DeviceCommand.Rm.class})
+@Command(name = "device", mixinStandardHelpOptions = true, description = "Register and group devices.")
 final class DeviceCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      DeviceCommand.Add.class, DeviceCommand.Ls.class, DeviceCommand.Show.class, DeviceCommand.SetGroups.class,
+      DeviceCommand.Rm.class);
+
   private static final String BASE = "/api/v1/devices";
   private static final List<String> HEADER = List.of("ID", "GROUPS", "LABELS");
 

@@ -9,9 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "git", mixinStandardHelpOptions = true, description = "The Git repositories the server follows.",
-    subcommands = {GitCommand.Status.class, GitPlanCommand.class})
+@Command(name = "git", mixinStandardHelpOptions = true, description = "The Git repositories the server follows.")
 final class GitCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      GitCommand.Status.class, GitPlanCommand.class);
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Per source: state, the commit applied, and the commits refused with file, line and reason.")

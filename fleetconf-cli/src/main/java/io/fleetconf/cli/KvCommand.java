@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "kv", mixinStandardHelpOptions = true, description = "Read and write raw entries: <scope>/<path>.",
-    subcommands = {KvCommand.Put.class, KvCommand.Get.class, KvRemove.class, KvCommand.Ls.class})
+@Command(name = "kv", mixinStandardHelpOptions = true, description = "Read and write raw entries: <scope>/<path>.")
 final class KvCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      KvCommand.Put.class, KvCommand.Get.class, KvRemove.class, KvCommand.Ls.class);
 
   static String path(String key) {
     return "/api/v1/entries/" + ApiClient.keyPath(key);

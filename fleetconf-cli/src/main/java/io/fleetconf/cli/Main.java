@@ -37,9 +37,16 @@ public final class Main {
    * a mistyped verb) with every verb. {@code completion} needs every verb to describe them all.
    */
   static CommandLine commandLine(String[] args) {
-    for (String arg : args) {
-      if (VERBS.contains(arg)) {
-        return withVerbs(arg.equals("completion") ? VERBS : List.of(arg));
+    for (int i = 0; i < args.length; i++) {
+      if (VERBS.contains(args[i])) {
+        if (args[i].equals("completion")) {
+          return withVerbs(VERBS);
+        }
+        String verb = args[i];
+        // Its own verb, as typed: the next word that is not an option (kv get, device ls).
+        java.util.Optional<String> named = java.util.Arrays.stream(args, i + 1, args.length)
+            .filter(word -> !word.startsWith("-")).findFirst();
+        return withVerbs(List.of(verb), named);
       }
     }
     boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
@@ -47,12 +54,25 @@ public final class Main {
   }
 
   private static CommandLine withVerbs(List<String> verbs) {
+    return withVerbs(verbs, java.util.Optional.empty());
+  }
+
+  /**
+   * The command line with {@code verbs}; of the verbs of a verb that has several ({@link #verbsOf}),
+   * only the one {@code named}, if it names one (else all: help, a mistyped verb).
+   */
+  private static CommandLine withVerbs(List<String> verbs, java.util.Optional<String> named) {
     // picocli's default factory looks for Groovy's Closure class when first used: a class no jar has, so
     // the class loader opens and indexes all of fleetconf.jar's 28,000 entries for it (~40 ms of a client verb).
     System.setProperty("picocli.disable.closures", "true");
     CommandLine commandLine = new CommandLine(new Main());
     for (String verb : verbs) {
       commandLine.addSubcommand(verb, verbClass(verb));
+      CommandLine added = commandLine.getSubcommands().get(verb);
+      List<Class<?>> own = verbsOf(verb);
+      List<Class<?>> chosen = own.stream().filter(command -> named.filter(name -> names(command).contains(name))
+          .isPresent()).toList();
+      (chosen.isEmpty() ? own : chosen).forEach(added::addSubcommand);
     }
     commandLine.addSubcommand("help", CommandLine.HelpCommand.class);
     giveVersion(commandLine); // every verb takes --version: it printed nothing but the root's
@@ -95,6 +115,32 @@ public final class Main {
       case "seal" -> SealCommand.class;
       default -> throw new IllegalArgumentException("no verb " + verb);
     };
+  }
+
+  /**
+   * The verbs of a verb that has several, which it lists in {@code VERBS} rather than in its
+   * annotation, so that they are registered as the verbs are: {@code kv get} reflects on
+   * {@code kv get} only, not on {@code kv put}, {@code kv rm} and {@code kv ls} too. Verbs with one
+   * verb of their own keep it in their annotation.
+   */
+  private static List<Class<?>> verbsOf(String verb) {
+    return switch (verb) {
+      case "kv" -> KvCommand.VERBS;
+      case "device" -> DeviceCommand.VERBS;
+      case "rollout" -> RolloutCommand.VERBS;
+      case "token" -> TokenCommand.VERBS;
+      case "cert" -> CertCommand.VERBS;
+      case "git" -> GitCommand.VERBS;
+      default -> List.of();
+    };
+  }
+
+  /** A command class's name and aliases, from its annotation alone (its fields are not reflected on). */
+  private static List<String> names(Class<?> command) {
+    Command annotation = command.getAnnotation(Command.class);
+    List<String> names = new java.util.ArrayList<>(List.of(annotation.aliases()));
+    names.add(annotation.name());
+    return names;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "rollout", mixinStandardHelpOptions = true,
     description = "Staged rollouts: a change released wave by wave, gated on the devices' reports"
-        + " (docs/safe-changes.md).",
-    subcommands = {RolloutCommand.Start.class, RolloutCommand.Status.class, RolloutCommand.Pause.class,
-        RolloutCommand.Resume.class, RolloutCommand.Abort.class, RolloutCommand.Promote.class})
+        + " (docs/safe-changes.md).")
 final class RolloutCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      RolloutCommand.Start.class, RolloutCommand.Status.class, RolloutCommand.Pause.class,
+      RolloutCommand.Resume.class, RolloutCommand.Abort.class, RolloutCommand.Promote.class);
 
   /** {@code kv put} with a policy it must go out with. */
   @Command(name = "start", mixinStandardHelpOptions = true,

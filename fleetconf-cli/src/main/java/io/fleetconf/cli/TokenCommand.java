@@ -14,9 +14,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Operator, device and enrolment tokens (admin only).",
-    subcommands = {TokenCommand.Create.class, TokenCommand.Ls.class, TokenCommand.Revoke.class})
+    description = "Operator, device and enrolment tokens (admin only).")
 final class TokenCommand {
+  /** Its verbs, in the order help lists them; registered by {@link Main} on demand (see Main.VERBS). */
+  static final java.util.List<Class<?>> VERBS = java.util.List.of(
+      TokenCommand.Create.class, TokenCommand.Ls.class, TokenCommand.Revoke.class);
+
   private static final String BASE = "/api/v1/tokens";
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = {

@@ -59,6 +59,43 @@ class ClientVerbClassesTest {
         .hasSize(Main.VERBS.size() + 1);
   }
 
+  @Test
+  void aVerbsOwnVerbOnTheCommandLineIsTheOnlyOneOfItsKindRegistered() {
+    var kv = Main.commandLine(new String[] {"-o", "json", "kv", "get", "global/app/ratio"}).getSubcommands().get("kv");
+    assertThat(kv.getSubcommands().keySet()).containsExactly("get");
+    var device = Main.commandLine(new String[] {"device", "set-groups", "cam-1", "--groups", "a"}).getSubcommands()
+        .get("device");
+    assertThat(device.getSubcommands().keySet()).containsExactly("set-groups");
+  }
+
+  @Test
+  void helpOfAVerbAndAMistypedOwnVerbStillListEveryOneOfIt() {
+    for (String[] args : List.of(new String[] {"kv", "--help"}, new String[] {"kv", "gte", "x"},
+        new String[] {"help", "kv"})) {
+      assertThat(Main.commandLine(args).getSubcommands().get("kv").getSubcommands().keySet())
+          .as(String.join(" ", args)).containsExactly("put", "get", "rm", "ls");
+    }
+    StringWriter out = new StringWriter();
+    var commandLine = Main.commandLine(new String[] {"rollout", "--help"});
+    commandLine.setOut(new PrintWriter(out));
+    assertThat(commandLine.execute("rollout", "--help")).isZero();
+    for (String verb : List.of("start", "status", "pause", "resume", "abort", "promote")) {
+      assertThat(out.toString()).containsPattern("(?m)^  " + verb + " ");
+    }
+  }
+
+  @Test
+  void everyOwnVerbListedRunsUnderItsName() {
+    for (String verb : List.of("kv", "device", "rollout", "token", "cert", "git")) {
+      var all = Main.commandLine().getSubcommands().get(verb).getSubcommands();
+      for (String own : all.keySet()) {
+        assertThat(Main.commandLine(new String[] {verb, own}).getSubcommands().get(verb).getSubcommands())
+            .as(verb + " " + own).containsOnlyKeys(own);
+      }
+      assertThat(all).as(verb).hasSizeGreaterThan(1);
+    }
+  }
+
   /** Runs {@code fleetconf args} in a JVM of its own on the jar's classpath, logging the classes it loads. */
   private String run(String name, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
