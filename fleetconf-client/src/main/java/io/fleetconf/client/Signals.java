@@ -10,10 +10,15 @@ final class Signals {
 
   static void onHangup(Runnable reload) {
     try {
-      Signal.handle(new Signal("HUP"), signal -> {
+      sun.misc.SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
         LOG.log(System.Logger.Level.INFO, "fleetconf: SIGHUP; reloading local config files");
         Thread.ofVirtual().start(reload);
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // A process started with SIGHUP ignored (nohup) keeps ignoring it: the JVM does not install the handler.
+        LOG.log(System.Logger.Level.WARNING, "fleetconf: SIGHUP is ignored in this process (started under nohup?);"
+            + " a SIGHUP will not reload the local config files");
+      }
     } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.WARNING, "fleetconf: cannot handle SIGHUP here (" + e.getMessage() + ")");
     }
