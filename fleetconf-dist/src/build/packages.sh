@@ -129,7 +129,7 @@ deb() {
 
 # tarball: the same home, etc/ and systemd/ beside it.
 tarball() { # name unit etc-files...
-  local name="$1" unit="$2" top="$1-$VERSION" dir="$work/stage/tar"
+  local name="$1" unit="$2" top="$1-$VERSION" dir="$work/stage/tar-$1"
   shift 2
   rm -rf "$dir" && mkdir -p "$dir/$top/etc" "$dir/$top/systemd"
   cp -al "$work/stage/$name/usr/lib/$name/." "$dir/$top/"
@@ -142,11 +142,27 @@ tarball() { # name unit etc-files...
   rm -rf "$dir"
 }
 
-home "$work/stage/fleetconf/usr/lib/fleetconf" fleetconf "$SERVER_JAR" fleetconf.jar "$SERVER_MODULES" "" io.fleetconf.cli.Main
-deb fleetconf fleetconf-server.service "$SRC/files/server.env"
-tarball fleetconf fleetconf-server.service "$SRC/files/server.env"
+server_package() {
+  home "$work/stage/fleetconf/usr/lib/fleetconf" fleetconf "$SERVER_JAR" fleetconf.jar "$SERVER_MODULES" "" \
+    io.fleetconf.cli.Main
+  deb fleetconf fleetconf-server.service "$SRC/files/server.env"
+  tarball fleetconf fleetconf-server.service "$SRC/files/server.env"
+}
 
-home "$work/stage/fleetconf-agent/usr/lib/fleetconf-agent" fleetconf-agent "$AGENT_JAR" fleetconf-agent.jar \
-  "$AGENT_MODULES" "$AGENT_JAVA_OPTIONS" "$AGENT_MAIN"
-deb fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
-tarball fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
+agent_package() {
+  home "$work/stage/fleetconf-agent/usr/lib/fleetconf-agent" fleetconf-agent "$AGENT_JAR" fleetconf-agent.jar \
+    "$AGENT_MODULES" "$AGENT_JAVA_OPTIONS" "$AGENT_MAIN"
+  deb fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
+  tarball fleetconf-agent fleetconf-agent.service "$AGENT_YAML"
+}
+
+# The runtimes first (both packages may share one), then the two packages side by side: most of their
+# time is gzip and the server's AOT training run, one core each.
+runtime "$SERVER_MODULES" >/dev/null
+runtime "$AGENT_MODULES" >/dev/null
+server_package &
+server=$!
+agent_package &
+agent=$!
+wait "$server"
+wait "$agent"
