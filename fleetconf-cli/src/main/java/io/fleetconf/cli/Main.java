@@ -62,17 +62,16 @@ public final class Main {
    * only the one {@code named}, if it names one (else all: help, a mistyped verb).
    */
   private static CommandLine withVerbs(List<String> verbs, java.util.Optional<String> named) {
-    // picocli's default factory looks for Groovy's Closure class when first used: a class no jar has, so
-    // the class loader opens and indexes all of fleetconf.jar's 28,000 entries for it (~40 ms of a client verb).
+    // picocli's default factory looks for Groovy's Closure class when first used: a class no jar has, which
+    // makes the class loader open and index all of fleetconf.jar's 28,000 entries at start.
     System.setProperty("picocli.disable.closures", "true");
     CommandLine commandLine = new CommandLine(new Main());
     for (String verb : verbs) {
       commandLine.addSubcommand(verb, verbClass(verb));
-      CommandLine added = commandLine.getSubcommands().get(verb);
       List<Class<?>> own = verbsOf(verb);
-      List<Class<?>> chosen = own.stream().filter(command -> named.filter(name -> names(command).contains(name))
-          .isPresent()).toList();
-      (chosen.isEmpty() ? own : chosen).forEach(added::addSubcommand);
+      java.util.Optional<Class<?>> typed = named.flatMap(name -> own.stream()
+          .filter(command -> isNamed(command, name)).findFirst());
+      typed.map(List::<Class<?>>of).orElse(own).forEach(commandLine.getSubcommands().get(verb)::addSubcommand);
     }
     commandLine.addSubcommand("help", CommandLine.HelpCommand.class);
     giveVersion(commandLine); // every verb takes --version: it printed nothing but the root's
@@ -135,12 +134,10 @@ public final class Main {
     };
   }
 
-  /** A command class's name and aliases, from its annotation alone (its fields are not reflected on). */
-  private static List<String> names(Class<?> command) {
+  /** Whether a command class has this name or alias, from its annotation alone (its fields are not reflected on). */
+  private static boolean isNamed(Class<?> command, String name) {
     Command annotation = command.getAnnotation(Command.class);
-    List<String> names = new java.util.ArrayList<>(List.of(annotation.aliases()));
-    names.add(annotation.name());
-    return names;
+    return annotation.name().equals(name) || List.of(annotation.aliases()).contains(name);
   }
 
   static final class Version implements CommandLine.IVersionProvider {
