@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * make on JDK 25 and later ({@code java -XX:AOTCacheOutput=F -cp fleetconf.jar io.fleetconf.cli.ClientTraining};
  * docs/performance.md, "The command line"). It starts a server in a child process (loopback, port 0,
  * a temporary data directory), then runs the common client verbs against it in this JVM, so that the
- * cache holds what a successful call loads and runs: the answer's path as well as the request's. The
+ * cache holds what a successful call loads and runs: the answer's path as well as the request's, over TLS. The
  * server runs in another JVM so that none of its classes enter the cache, whose classes every client
  * verb loads at start. Without a server (it did not start), it still runs the verbs, which then fail
  * to connect: a smaller cache, never a failed build.
@@ -54,11 +54,15 @@ public final class ClientTraining {
         "java").toString());
     return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server", "--json", "--host",
-        "127.0.0.1", "--port", "0", "--insecure-http", "--data-dir", dir.resolve("data").toString())
+        "127.0.0.1", "--port", "0", "--data-dir", dir.resolve("data").toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  /** {@code --addr} and {@code --token} from the server's first line; a closed port if it printed none. */
+  /**
+   * {@code --addr}, {@code --token} and {@code --ca-file} from the server's first line; a closed port if it printed
+   * none. The server serves HTTPS, as by default, so the cache holds the TLS handshake and the trust of a CA file
+   * (some 1,100 classes, which otherwise load at every call: docs/performance.md, "The command line").
+   */
   private static String[] connection(Process server) throws IOException {
     String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
         .readLine();
@@ -66,6 +70,7 @@ public final class ClientTraining {
       return new String[] {"--addr", "http://127.0.0.1:9", "--token", "none"};
     }
     JsonNode started = ApiClient.JSON.readTree(line);
-    return new String[] {"--addr", started.path("listening").asText(), "--token", started.path("adminToken").asText()};
+    return new String[] {"--addr", started.path("listening").asText(), "--token", started.path("adminToken").asText(),
+        "--ca-file", started.path("caFile").asText()};
   }
 }

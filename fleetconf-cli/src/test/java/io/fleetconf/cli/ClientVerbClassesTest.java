@@ -23,6 +23,7 @@ class ClientVerbClassesTest {
       "sun.security.ssl.");
 
   @RegisterExtension final TestServer server = TestServer.fresh();
+  @RegisterExtension final TestServer tlsServer = TestServer.fresh().tls();
   @TempDir Path dir;
 
   @Test
@@ -36,6 +37,24 @@ class ClientVerbClassesTest {
           .as("server-side classes kv " + verb + " loaded").isEmpty();
       assertThat(loaded).filteredOn(line -> NOT_FOR_PLAIN_HTTP.stream().anyMatch(prefix -> line.contains(" " + prefix)))
           .as("HttpClient or TLS classes kv " + verb + " loaded over http").isEmpty();
+    }
+  }
+
+  /**
+   * HttpsURLConnection's constructor takes the JDK's default socket factory, whose context reads and parses the
+   * JDK's whole trust store, unless a default was set: the CLI sets its own, made from --ca-file, first.
+   */
+  @Test
+  void kvGetOverTlsWithACaFileDoesNotBuildTheJdksDefaultTlsContext() throws Exception {
+    assertThat(run(tlsServer, "tls-put", "kv", "put", "global/app/ratio", "1.10", "--ca-file",
+        tlsServer.caFile().toString())).isEqualTo("revision 1: global/app/ratio\n");
+    assertThat(run(tlsServer, "tls-get", "kv", "get", "global/app/ratio", "--ca-file", tlsServer.caFile().toString()))
+        .contains("1.10");
+    for (String verb : List.of("tls-put", "tls-get")) {
+      List<String> loaded = Files.readAllLines(dir.resolve(verb + ".classes"));
+      assertThat(loaded).as("the class log of " + verb).anyMatch(line -> line.contains(" sun.security.ssl.SSLSocketImpl "));
+      assertThat(loaded).as("the class log of " + verb)
+          .noneMatch(line -> line.contains(" sun.security.ssl.SSLContextImpl$DefaultSSLContext "));
     }
   }
 
@@ -98,6 +117,10 @@ class ClientVerbClassesTest {
 
   /** Runs {@code fleetconf args} in a JVM of its own on the jar's classpath, logging the classes it loads. */
   private String run(String name, String... args) throws Exception {
+    return run(server, name, args);
+  }
+
+  private String run(TestServer server, String name, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
         "-Xlog:class+load:file=" + dir.resolve(name + ".classes"), "-cp", CliRun.shippedClasspath(),
         Main.class.getName()));

@@ -77,6 +77,9 @@ class TarballTest {
     assertThat(output).endsWith("value\n");
     assertThat(Files.readString(classes))
         .contains("io.fleetconf.cli.Main source: shared objects file")
-        .contains("io.fleetconf.cli.ApiClient$Reply source: shared objects file");
+        .contains("io.fleetconf.cli.ApiClient$Reply source: shared objects file")
+        .contains("sun.security.ssl.SSLSocketImpl source: shared objects file")
+        .as("a security provider the runtime lacks, looked up over the class path, starts Bouncy Castle's")
+        .doesNotContain("org.bouncycastle.");
   }
 }

@@ -22,14 +22,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The command-line benchmark: {@code ./fleetconf kv get/put} against a fleetconf server in this JVM, and
  * Debian's {@code etcdctl get/put} against an etcd, run alternately, one process per call, each timed from
- * start to exit (wall), with its CPU time and peak RSS from {@code /usr/bin/time} where present. See
- * {@code docs/performance.md}.
+ * start to exit (wall), with its CPU time and peak RSS from {@code /usr/bin/time} where present; in plain
+ * HTTP, as etcd serves by default, and over TLS (rows marked {@value #TLS}), as fleetconf serves by default,
+ * with etcd given the fleetconf server's certificate. See {@code docs/performance.md}.
  */
 public final class CliBench {
   static final String USAGE = "usage: fleetconf-bench cli [--rounds 20] [--warmups 3] [--package TARBALL]"
       + " [--report file.md]";
   private static final Path TIME = Path.of("/usr/bin/time");
   private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
+  /** The end of the name of a command run over TLS. */
+  static final String TLS = ", TLS";
 
   /** One call: wall time, CPU time (user + system; -1 unknown) and peak RSS in KiB (-1 unknown). */
   record Run(long wallNanos, long cpuNanos, long rssKiB) {}
@@ -64,13 +67,23 @@ public final class CliBench {
   static Map<String, List<Run>> measure(Path root, java.util.Optional<Path> tarball, int rounds, int warmups)
       throws IOException {
     Path dataDir = Files.createTempDirectory("fleetconf-bench-cli-");
-    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir)
+    Path tlsDataDir = dataDir.resolve("tls-server");
+    try (FleetServer server = FleetServer.start(ServerSettings.of("127.0.0.1", 0, dataDir.resolve("server"))
             .withTransport(new ServerSettings.Transport.PlainHttp()));
-        EtcdServer etcd = EtcdServer.start()) {
-      String token = server.bootstrapToken().orElseThrow(() -> new IllegalStateException("no admin token on a fresh data dir"));
+        FleetServer tlsServer = FleetServer.start(ServerSettings.of("127.0.0.1", 0, tlsDataDir));
+        EtcdServer etcd = EtcdServer.start();
+        EtcdServer tlsEtcd = EtcdServer.start(java.util.Optional.of(
+            new EtcdServer.Tls(tlsDataDir.resolve("tls/server.crt"), tlsDataDir.resolve("tls/server.key"))))) {
+      String ca = tlsServer.caFile().orElseThrow(() -> new IllegalStateException("the TLS server made no CA"))
+          .toString();
+      List<String> connection = connection(server, List.of());
+      List<String> tlsConnection = connection(tlsServer, List.of("--ca-file", ca));
       String fleetconf = root.resolve("fleetconf").toString();
-      List<String> connection = List.of("--addr", server.uri().toString(), "--token", token);
+      String packaged = tarball.isPresent()
+          ? unpack(tarball.get(), dataDir.resolve("package")).resolve("bin/fleetconf").toString() : fleetconf;
+      String client = tarball.isPresent() ? "packaged fleetconf" : "./fleetconf";
       List<String> etcdctl = List.of(ETCDCTL.toString(), "--endpoints=" + etcd.endpoint());
+      List<String> tlsEtcdctl = List.of(ETCDCTL.toString(), "--endpoints=" + tlsEtcd.endpoint(), "--cacert=" + ca);
       Map<String, List<String>> commands = new LinkedHashMap<>();
       commands.put("./fleetconf kv put", concat(List.of(fleetconf, "kv", "put"), connection, List.of("global/bench/key", "v")));
       commands.put("etcdctl put", concat(etcdctl, List.of("put", "bench/key", "v")));
@@ -78,12 +91,17 @@ public final class CliBench {
       commands.put("etcdctl get", concat(etcdctl, List.of("get", "bench/key")));
       commands.put("./fleetconf --version", List.of(fleetconf, "--version"));
       if (tarball.isPresent()) {
-        String packaged = unpack(tarball.get(), dataDir.resolve("package")).resolve("bin/fleetconf").toString();
         commands.put("packaged fleetconf kv put", concat(List.of(packaged, "kv", "put"), connection,
             List.of("global/bench/key", "v")));
         commands.put("packaged fleetconf kv get", concat(List.of(packaged, "kv", "get"), connection,
             List.of("global/bench/key")));
       }
+      commands.put(client + " kv put" + TLS, concat(List.of(packaged, "kv", "put"), tlsConnection,
+          List.of("global/bench/key", "v")));
+      commands.put("etcdctl put" + TLS, concat(tlsEtcdctl, List.of("put", "bench/key", "v")));
+      commands.put(client + " kv get" + TLS, concat(List.of(packaged, "kv", "get"), tlsConnection,
+          List.of("global/bench/key")));
+      commands.put("etcdctl get" + TLS, concat(tlsEtcdctl, List.of("get", "bench/key")));
       awaitClientCache(root, commands.get("./fleetconf kv put"));
       Map<String, List<Run>> runs = new LinkedHashMap<>();
       commands.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
@@ -100,6 +118,13 @@ public final class CliBench {
     } finally {
       TempDirs.delete(dataDir);
     }
+  }
+
+  /** {@code --addr} and {@code --token} of a server that has just started, then {@code more}. */
+  private static List<String> connection(FleetServer server, List<String> more) {
+    String token = server.bootstrapToken()
+        .orElseThrow(() -> new IllegalStateException("no admin token on a fresh data dir"));
+    return concat(List.of("--addr", server.uri().toString(), "--token", token), more);
   }
 
   /**
@@ -197,8 +222,10 @@ public final class CliBench {
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
       List<Run> list = entry.getValue();
       long wall = rank(list.stream().mapToLong(Run::wallNanos).toArray(), 0.5);
-      String verb = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
-      List<Run> etcd = runs.get("etcdctl " + verb);
+      String transport = entry.getKey().endsWith(TLS) ? TLS : "";
+      String name = entry.getKey().substring(0, entry.getKey().length() - transport.length());
+      String verb = name.substring(name.lastIndexOf(' ') + 1);
+      List<Run> etcd = runs.get("etcdctl " + verb + transport);
       String ratio = entry.getKey().contains("fleetconf kv") && etcd != null
           ? String.format("%.1f", (double) wall / rank(etcd.stream().mapToLong(Run::wallNanos).toArray(), 0.5)) : "";
       long cpu = rank(list.stream().mapToLong(Run::cpuNanos).toArray(), 0.5);
@@ -208,7 +235,8 @@ public final class CliBench {
     }
     String settings = String.format("%d rounds after %d warm-up rounds; each round runs every command once, in the"
         + " order listed; one process per call, wall from start to exit; CPU (user + system) and peak RSS from"
-        + " /usr/bin/time.", rounds, warmups);
+        + " /usr/bin/time. Plain HTTP, but the rows marked \"%s\": TLS 1.3, the fleetconf server's self-made"
+        + " certificate (EC P-256) for both servers, trusted through its CA file.", rounds, warmups, TLS.substring(2));
     String lines = String.join("\n", machine) + "\nload average at the end: " + Machine.loadAverage() + "\n" + settings;
     return (markdown ? lines.replace("\n", "  \n") : lines) + "\n\n" + Table.render(rows, markdown) + "\n";
   }

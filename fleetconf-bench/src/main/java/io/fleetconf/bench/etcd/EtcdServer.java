@@ -29,13 +29,18 @@ final class EtcdServer implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final String endpoint;
+  private final String plainEndpoint;
   private final Thread hook;
   private boolean stopped;
 
-  private EtcdServer(Process process, Path dir, String endpoint) {
+  /** A certificate and its key (PEM), for clients over TLS. */
+  record Tls(Path certificate, Path key) {}
+
+  private EtcdServer(Process process, Path dir, String endpoint, String plainEndpoint) {
     this.process = process;
     this.dir = dir;
     this.endpoint = endpoint;
+    this.plainEndpoint = plainEndpoint;
     this.hook = new Thread(this::stop, "etcd-stop");
   }
 
@@ -56,6 +61,14 @@ final class EtcdServer implements AutoCloseable {
   }
 
   static EtcdServer start() {
+    return start(java.util.Optional.empty());
+  }
+
+  /**
+   * With {@code tls}, clients connect over TLS with that certificate, and {@code /health} and {@code /metrics}
+   * are served in plain HTTP on a port of their own ({@code --listen-metrics-urls}), which this class reads.
+   */
+  static EtcdServer start(java.util.Optional<Tls> tls) {
     Path dir;
     try {
       dir = Files.createTempDirectory("fleetconf-bench-etcd-");
@@ -68,13 +81,23 @@ final class EtcdServer implements AutoCloseable {
     while (peerPort == clientPort) {
       peerPort = freePort();
     }
-    String client = "http://127.0.0.1:" + clientPort;
+    int metricsPort = freePort();
+    while (metricsPort == clientPort || metricsPort == peerPort) {
+      metricsPort = freePort();
+    }
+    String client = (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     // Only what a private single-member etcd on loopback needs; everything else is etcd's default.
-    List<String> command = List.of(BINARY.toString(), "--name", "bench", "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
+    List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--name", "bench", "--data-dir",
+        dir.resolve("data").toString(), "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "bench=" + peer, "--logger", "zap", "--log-outputs", "stderr");
+        "--initial-cluster", "bench=" + peer, "--logger", "zap", "--log-outputs", "stderr"));
+    String plain = client;
+    if (tls.isPresent()) {
+      plain = "http://127.0.0.1:" + metricsPort;
+      command.addAll(List.of("--cert-file", tls.get().certificate().toString(), "--key-file",
+          tls.get().key().toString(), "--listen-metrics-urls", plain));
+    }
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -83,7 +106,7 @@ final class EtcdServer implements AutoCloseable {
       TempDirs.delete(dir);
       throw new UncheckedIOException("cannot start " + BINARY, e);
     }
-    EtcdServer server = new EtcdServer(process, dir, client);
+    EtcdServer server = new EtcdServer(process, dir, client, plain);
     Runtime.getRuntime().addShutdownHook(server.hook);
     try {
       server.awaitHealthy();
@@ -94,7 +117,7 @@ final class EtcdServer implements AutoCloseable {
     return server;
   }
 
-  /** The client URL, {@code http://127.0.0.1:<port>}. */
+  /** The client URL, {@code http://127.0.0.1:<port>} ({@code https} with TLS). */
   String endpoint() {
     return endpoint;
   }
@@ -123,7 +146,7 @@ final class EtcdServer implements AutoCloseable {
 
   Fsyncs fsyncs() {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      String metrics = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/metrics"))
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(plainEndpoint + "/metrics"))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
       return new Fsyncs((long) metric(metrics, "etcd_disk_wal_fsync_duration_seconds_count"),
           metric(metrics, "etcd_disk_wal_fsync_duration_seconds_sum"));
@@ -172,7 +195,7 @@ final class EtcdServer implements AutoCloseable {
   private void awaitHealthy() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-      HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint + "/health")).timeout(Duration.ofSeconds(5))
+      HttpRequest health = HttpRequest.newBuilder(URI.create(plainEndpoint + "/health")).timeout(Duration.ofSeconds(5))
           .build();
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
