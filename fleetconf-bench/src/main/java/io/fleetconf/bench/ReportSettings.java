@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * @param sizes fleet sizes, ascending
  * @param rounds measured fan-out rounds per size
- * @param warmups fan-out rounds before them
+ * @param warmups fan-out rounds before them: 10 by default, since the server's JIT compiler still takes 20-50 %
+ *     of a core through the first few seconds of global rounds (docs/performance.md, "Warm-up")
  * @param seconds measured window of the write and read scenarios
  * @param agentIdle how long the idle agent is watched
  * @param postgresUrl the PostgreSQL the durable-writes scenario uses (a fresh schema in it)
@@ -24,7 +25,7 @@ import java.util.Set;
 record ReportSettings(List<Integer> sizes, int rounds, int warmups, int seconds, Duration agentIdle,
     String postgresUrl, Path out, Path plot, List<String> arguments) {
   static final String USAGE = "usage: fleetconf-bench report [--quick] [--sizes 1000,10000,max] [--rounds 20]"
-      + " [--warmups 3] [--seconds 20] [--agent-idle 10m] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]"
+      + " [--warmups 10] [--seconds 20] [--agent-idle 10m] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]"
       + " [--out docs/performance.md] [--plot docs/performance-fanout.png]";
   /** Sockets the server process keeps for itself beyond one per device: store, logs, the bench's own clients. */
   private static final int RESERVED_FILES = 1_000;
@@ -38,7 +39,7 @@ record ReportSettings(List<Integer> sizes, int rounds, int warmups, int seconds,
         "--agent-idle", "--postgres-url", "--out", "--plot");
     boolean quick = options.flag("--quick");
     int rounds = atLeast(1, "--rounds", options.number("--rounds", quick ? 3 : 20));
-    int warmups = atLeast(0, "--warmups", options.number("--warmups", quick ? 1 : 3));
+    int warmups = atLeast(0, "--warmups", options.number("--warmups", quick ? 1 : 10));
     int seconds = atLeast(1, "--seconds", options.number("--seconds", quick ? 3 : 20));
     Duration agentIdle = options.text("--agent-idle").map(ReportSettings::duration)
         .orElse(quick ? Duration.ofSeconds(10) : Duration.ofMinutes(10));
