@@ -81,7 +81,14 @@ public record Key(Scope scope, KeyPath path) implements Comparable<Key> {
    */
   public static Key fromRaw(String raw, String root) {
     if (raw.equals(root) || raw.startsWith(root + "/")) {
-      return parsePrefix(raw.equals(root) ? "" : raw.substring(root.length() + 1));
+      Key layered = parsePrefix(raw.equals(root) ? "" : raw.substring(root.length() + 1));
+      if (layered.scope() instanceof Scope.Plain) {
+        // The native scope 'plain' is no scope under the root: fleet/plain/x would be the plain key x.
+        throw new InvalidInputException("invalid_scope", "unknown scope 'plain' in '" + Names.printable(raw)
+            + "': under '" + root + "/' the scope is defaults, global, groups/<kind>/<name> or devices/<id>;"
+            + " a plain key is written without '" + root + "/'");
+      }
+      return layered;
     }
     return new Key(Scope.PLAIN, KeyPath.parsePlain(raw));
   }

@@ -33,6 +33,22 @@ class ConsulKeySpaceTest extends ConsulTestSupport {
         .isEqualTo("10.0.0.7");
   }
 
+  /** The native scope {@code plain} is no scope under the root: {@code fleet/plain/x} read, wrote and deleted {@code x}. */
+  @Test
+  void consulKeyFleetPlainIsRefusedAndNeverActsOnThePlainKeyItsPathNames() {
+    assertTrueAnswer(put("/v1/kv/config/app/db", "orig"));
+    String refusal = "unknown scope 'plain' in 'fleet/plain/config/app/db': under 'fleet/' the scope is defaults,"
+        + " global, groups/<kind>/<name> or devices/<id>; a plain key is written without 'fleet/'";
+    for (Answer answer : java.util.List.of(put("/v1/kv/fleet/plain/config/app/db", "clobbered"),
+        get("/v1/kv/fleet/plain/config/app/db?raw"), delete("/v1/kv/fleet/plain/config/app/db"),
+        txn("[{\"KV\":{\"Verb\":\"set\",\"Key\":\"fleet/plain/config/app/db\",\"Value\":\"" + b64("txn") + "\"}}]"))) {
+      assertThat(answer.status()).isEqualTo(400);
+      assertThat(answer.text()).contains(refusal);
+    }
+    assertThat(get("/v1/kv/config/app/db?raw").text()).isEqualTo("orig");
+    assertThat(server.revision()).isEqualTo(1);
+  }
+
   @Test
   void plainKeyUnderTheRootIsRefusedInAChangeSetWhichChangesNothing() {
     TestServer.Reply refused = server.post("/api/v1/changes", "{\"operations\":["
