@@ -51,7 +51,7 @@ final class KvCommand {
         + " at KEY instead of merging with it, and nulls in it are values (Ansible's semantics); --no-replace: merge"
         + " again. Without either, the entry keeps what it had.") Boolean replace;
     @Option(names = "--stdin", description = "Read the value from standard input, as text unless --type json (keeps"
-        + " secrets out of shell history).") boolean stdin;
+        + " secrets out of shell history); a final newline is dropped, nothing else.") boolean stdin;
     @Option(names = "--dry-run", description = "Show which devices' config would change and how, and whether the"
         + " schemas accept it; write nothing. Exits 1 if a schema would refuse it.") boolean dryRun;
     @Option(names = "--force-schema", description = "Writing a schema: take it even though some devices' current"
@@ -86,11 +86,7 @@ final class KvCommand {
         return readFile(file);
       }
       if (stdin) {
-        try {
-          return typed(new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-          throw new CliException("cannot read standard input: " + e.getMessage());
-        }
+        return typed(StandardInput.text());
       }
       if (value == null) {
         throw new CliException("give a VALUE or --file");

@@ -4,7 +4,6 @@ import io.fleetconf.core.InvalidInputException;
 import io.fleetconf.core.Key;
 import io.fleetconf.git.Sealing;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -83,12 +82,6 @@ final class SealCommand implements Callable<Integer> {
     if (value != null) {
       return value;
     }
-    try {
-      String text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-      return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-          : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    } catch (IOException e) {
-      throw new CliException("cannot read standard input: " + e.getMessage());
-    }
+    return StandardInput.text();
   }
 }
