@@ -74,9 +74,14 @@ public final class Config {
     return node(path).map(node -> node.isValueNode() ? node.asText() : node.toString()).orElse(fallback);
   }
 
-  /** An integer; a string holding one (as {@code .env} values are) counts too. */
+  /** An integer; a string holding one (as {@code .env} values are) counts too; one beyond int's range is refused. */
   public int getInt(String path, int fallback) {
-    return (int) getLong(path, fallback);
+    long value = getLong(path, fallback);
+    if (value != (int) value) {
+      throw new ConfigException("'" + path + "' must be an integer from " + Integer.MIN_VALUE + " to "
+          + Integer.MAX_VALUE + ", was " + value);
+    }
+    return (int) value;
   }
 
   public long getLong(String path, long fallback) {

@@ -123,6 +123,23 @@ class ClientTest {
     assertThat(seen).isEmpty();
   }
 
+  /** getInt cast getLong's answer: 3000000000 reached an int property as -1294967296. */
+  @Test
+  void anIntegerBeyondIntRangeIsRefusedNotWrapped() throws Exception {
+    BlockingQueue<String> seen = volumeChanges(started(client()));
+    List<String> warnings = recordLogs(Property.class);
+
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "3000000000");
+    eventually(() -> !warnings.isEmpty());
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "-2147483648");
+
+    assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("40->-2147483648");
+    assertThat(warnings).containsExactly("WARNING fleetconf: ignoring an invalid value at revision 4:"
+        + " 'tv_scheduler/volume' must be an integer from -2147483648 to 2147483647, was 3000000000; its listeners"
+        + " keep the last valid value");
+    assertThat(seen).isEmpty();
+  }
+
   @Test
   void aTypedListenerSubscribedWhileTheValueIsInvalidStartsFromTheFallback() throws Exception {
     server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"loud\"");
