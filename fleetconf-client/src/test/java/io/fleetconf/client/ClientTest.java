@@ -108,15 +108,9 @@ class ClientTest {
   @Test
   void aTypedListenerHearsTheFixAfterAnInvalidValue() throws Exception {
     BlockingQueue<String> seen = volumeChanges(started(client()));
-    List<String> warnings = recordLogs(Property.class);
-
-    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"loud\"");
-    eventually(() -> !warnings.isEmpty());
-    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "33");
-
+    assertThat(invalidThenFixed("\"loud\"", "33")).containsExactly("WARNING fleetconf: ignoring an invalid value at"
+        + " revision 4: 'tv_scheduler/volume' must be an integer, was \"loud\"; its listeners keep the last valid value");
     assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("40->33");
-    assertThat(warnings).containsExactly("WARNING fleetconf: ignoring an invalid value at revision 4:"
-        + " 'tv_scheduler/volume' must be an integer, was \"loud\"; its listeners keep the last valid value");
     server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "\"33\"");
     server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "34");
     assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("33->34");
@@ -127,17 +121,20 @@ class ClientTest {
   @Test
   void anIntegerBeyondIntRangeIsRefusedNotWrapped() throws Exception {
     BlockingQueue<String> seen = volumeChanges(started(client()));
-    List<String> warnings = recordLogs(Property.class);
-
-    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "3000000000");
-    eventually(() -> !warnings.isEmpty());
-    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", "-2147483648");
-
+    assertThat(invalidThenFixed("3000000000", "-2147483648")).containsExactly("WARNING fleetconf: ignoring an invalid"
+        + " value at revision 4: 'tv_scheduler/volume' must be an integer from -2147483648 to 2147483647, was"
+        + " 3000000000; its listeners keep the last valid value");
     assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("40->-2147483648");
-    assertThat(warnings).containsExactly("WARNING fleetconf: ignoring an invalid value at revision 4:"
-        + " 'tv_scheduler/volume' must be an integer from -2147483648 to 2147483647, was 3000000000; its listeners"
-        + " keep the last valid value");
     assertThat(seen).isEmpty();
+  }
+
+  /** Writes the volume {@code invalid}, waits for the client's warning, writes {@code fixed}; the warnings logged. */
+  private List<String> invalidThenFixed(String invalid, String fixed) throws InterruptedException {
+    List<String> warnings = recordLogs(Property.class);
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", invalid);
+    eventually(() -> !warnings.isEmpty());
+    server.put("/api/v1/entries/devices/vv-1/tv_scheduler/volume", fixed);
+    return warnings;
   }
 
   @Test
