@@ -41,6 +41,18 @@ public final class AnsibleRepositoryLayout implements RepositoryLayout {
     return "ansible";
   }
 
+  /** The inventory's files: those at the top of {@code root} (not hidden), and group_vars/ and host_vars/. */
+  @Override
+  public boolean reads(String root, String path) {
+    String prefix = root.isEmpty() ? "" : root + "/";
+    if (!path.startsWith(prefix)) {
+      return false;
+    }
+    String relative = path.substring(prefix.length());
+    return !relative.contains("/") && !relative.startsWith(".") || relative.startsWith("group_vars/")
+        || relative.startsWith("host_vars/");
+  }
+
   @Override
   public DesiredState read(String root, SortedMap<String, String> files, io.fleetconf.git.Unsealer unsealer) {
     String prefix = root.isEmpty() ? "" : root + "/";

@@ -86,6 +86,19 @@ public final class Layout {
     return new DesiredState(entries, namespaces, devices, registry, secrets);
   }
 
+  /**
+   * Whether {@link #read} reads the file at {@code path} under {@code root}: the registry, or any file in a
+   * scope directory that is not ignored (a misnamed one is read to be refused).
+   */
+  public static boolean reads(String root, String path) {
+    String prefix = root.isEmpty() ? "" : root + "/";
+    if (!path.startsWith(prefix) || ignored(path)) {
+      return false;
+    }
+    String relative = path.substring(prefix.length());
+    return relative.equals(REGISTRY) || SCOPE_DIRS.contains(relative.split("/")[0]);
+  }
+
   private static boolean ignored(String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
     return name.startsWith(".") || name.toLowerCase(java.util.Locale.ROOT).endsWith(".md");

@@ -2,6 +2,9 @@ package io.fleetconf.git;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,7 +267,11 @@ public final class Mirror implements AutoCloseable {
     return layout.read(source.path(), files(commitId), unsealer);
   }
 
-  /** Every file at or below the source's sub-path at {@code commitId}, by repository path. */
+  /**
+   * Every file at or below the source's sub-path at {@code commitId}, by repository path, as UTF-8 text. A file
+   * that is not UTF-8 is refused if the layout reads it (it is never read with replacement characters), and left
+   * out otherwise (an image beside the config, a Latin-1 README).
+   */
   public SortedMap<String, String> files(String commitId) {
     SortedMap<String, String> files = new TreeMap<>();
     try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository)) {
@@ -279,11 +286,26 @@ public final class Mirror implements AutoCloseable {
           throw new LayoutException(tree.getPathString(), OptionalInt.empty(),
               "the file is larger than " + MAX_FILE_BYTES + " bytes");
         }
-        files.put(tree.getPathString(), new String(blob.getBytes(), StandardCharsets.UTF_8));
+        Optional<String> text = utf8(blob.getBytes());
+        if (text.isPresent()) {
+          files.put(tree.getPathString(), text.get());
+        } else if (layout.reads(source.path(), tree.getPathString())) {
+          throw new LayoutException(tree.getPathString(), OptionalInt.empty(),
+              "the file is not UTF-8 text; fleetconf reads namespace files as UTF-8 (save it as UTF-8)");
+        }
       }
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("git source " + source.name() + ": cannot read commit " + commitId, e);
+    }
+  }
+
+  private static Optional<String> utf8(byte[] bytes) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
     }
   }
 

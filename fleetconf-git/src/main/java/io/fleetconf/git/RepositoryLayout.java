@@ -23,6 +23,11 @@ public interface RepositoryLayout {
     public DesiredState read(String root, SortedMap<String, String> files, Unsealer unsealer) {
       return Layout.read(root, files, unsealer);
     }
+
+    @Override
+    public boolean reads(String root, String path) {
+      return Layout.reads(root, path);
+    }
   };
 
   /** The name {@code --git-format} and the agent's {@code git.format} give. */
@@ -35,6 +40,14 @@ public interface RepositoryLayout {
    * @throws LayoutException naming the file that is refused, with the line when known
    */
   DesiredState read(String root, SortedMap<String, String> files, Unsealer unsealer);
+
+  /**
+   * Whether {@link #read} reads the file at {@code path} (a repository path) under {@code root}: one that is
+   * not UTF-8 text is then refused rather than read with replacement characters. By default every file under it.
+   */
+  default boolean reads(String root, String path) {
+    return root.isEmpty() || path.startsWith(root + "/");
+  }
 
   /** The layout named {@code name}; the error lists the layouts there are. */
   static RepositoryLayout named(String name) {

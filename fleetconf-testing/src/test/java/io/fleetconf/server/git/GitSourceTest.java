@@ -1,5 +1,6 @@
 package io.fleetconf.server.git;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,6 +153,29 @@ class GitSourceTest {
     // At most one poll interval, plus the fetch and the commit, with a margin for a busy machine.
     assertThat(tookMs).isLessThan(POLL.toMillis() + 800);
     System.out.println("push to device answer: " + tookMs + " ms (poll " + POLL.toMillis() + " ms)");
+  }
+
+  /** A Latin-1 file was read with U+FFFD for its accented letters and applied as such. */
+  @Test
+  void aNamespaceFileThatIsNotUtf8IsRefusedWhileOtherNonUtf8FilesAreLeftAlone() throws Exception {
+    followTheFleet();
+    java.nio.file.Files.write(git.workTree().resolve("README.md"), "caf\u00e9\n".getBytes(ISO_8859_1));
+    java.nio.file.Files.write(git.workTree().resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) 0xff});
+    String good = git.write("global/menu.properties", "dish=caf\u00e9\n").commit(BOB, "menu, readme, logo");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("applied").asText()).isEqualTo(good));
+    assertThat(server.get("/api/v1/entries/global/menu/dish").json().get("value").asText()).isEqualTo("caf\u00e9");
+
+    java.nio.file.Files.write(git.workTree().resolve("global/menu.properties"), "dish=th\u00e9\n".getBytes(ISO_8859_1));
+    String latin1 = git.commit(BOB, "menu in Latin-1");
+    git.push();
+    Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(source().get("state").asText()).isEqualTo("failed"));
+    JsonNode refused = source().get("refused").get(0);
+    assertThat(refused.get("commit").asText()).isEqualTo(latin1);
+    assertThat(refused.get("file").asText()).isEqualTo("global/menu.properties");
+    assertThat(refused.get("reason").asText())
+        .isEqualTo("the file is not UTF-8 text; fleetconf reads namespace files as UTF-8 (save it as UTF-8)");
+    assertThat(server.get("/api/v1/entries/global/menu/dish").json().get("value").asText()).isEqualTo("caf\u00e9");
   }
 
   @Test
