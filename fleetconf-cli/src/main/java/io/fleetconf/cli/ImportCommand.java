@@ -68,7 +68,13 @@ final class ImportCommand implements Callable<Integer> {
     Key prefix = Key.parse(scope + "/" + namespace);
     ArrayNode operations = ApiClient.JSON.createArrayNode();
     document.properties().forEach(field -> {
-      operations.addObject().put("op", "put").put("key", prefix + "/" + field.getKey()).set("value", field.getValue());
+      Key key;
+      try { // one entry per top-level key, named by it: a '/' in it would make it a member of another key
+        key = new Key(prefix.scope(), prefix.path().child(field.getKey()));
+      } catch (io.fleetconf.core.InvalidInputException e) {
+        throw new CliException(file + ": top-level key '" + field.getKey() + "': " + e.getMessage());
+      }
+      operations.addObject().put("op", "put").put("key", key.toString()).set("value", field.getValue());
     });
     if (operations.isEmpty()) {
       throw new CliException(file + " holds no keys");

@@ -119,6 +119,18 @@ class CliTest {
     assertThat(fleetconf("kv", "get", "global/orchestrator/max_streams").out()).isEqualTo("4\n");
   }
 
+  /** "a/b" was imported as the entry a/b, the member b of the file's own a, which it overrode without a word. */
+  @Test
+  void importRefusesATopLevelKeyHoldingASlashAndWritesNothing() throws Exception {
+    Path yaml = dir.resolve("slash.yaml");
+    Files.writeString(yaml, "a: {b: 1, c: 2}\n\"a/b\": 9\n");
+    CliRun refused = fleetconf("import", "--scope", "global", "--namespace", "slash", yaml.toString());
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo("fleetconf: " + yaml + ": top-level key 'a/b': key path segment has an illegal"
+        + " character in segment 'a/b'; allowed are letters, digits, '_', '-' and '.'\n");
+    assertThat(server.revision()).isZero();
+  }
+
   @Test
   void errorsAreOneLineAndExitNonZero() {
     CliRun badKey = fleetconf("kv", "put", "global/../x", "1");

@@ -148,7 +148,8 @@ public final class Layout {
     Map<Key, JsonNode> entries = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> field : document.properties()) {
       try {
-        Key key = new Key(namespace.scope(), KeyPath.parse(namespace.path() + "/" + field.getKey()));
+        // One entry per top-level key, named by it: a '/' in it is refused, not read as a member of another key.
+        Key key = new Key(namespace.scope(), namespace.path().child(field.getKey()));
         JsonNode value = field.getValue();
         if (value.isTextual() && Sealing.isSealed(value.asText())) {
           value = com.fasterxml.jackson.databind.node.TextNode.valueOf(unsealer.open(key, value.asText()));

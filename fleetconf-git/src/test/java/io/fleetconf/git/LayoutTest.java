@@ -72,6 +72,18 @@ class LayoutTest {
         });
   }
 
+  /** "a/b" became the entry tv/a/b, the member b of the file's own a, which it overrode without a word. */
+  @Test
+  void aTopLevelKeyHoldingASlashIsRefusedNotMadeAMemberOfAnotherKey() {
+    assertThatThrownBy(() -> Layout.read("", files("global/tv.yaml", "a: {b: 1, c: 2}\n\"a/b\": 9\n")))
+        .isInstanceOfSatisfying(LayoutException.class, e -> {
+          assertThat(e.file()).isEqualTo("global/tv.yaml");
+          assertThat(e.line()).isEqualTo(OptionalInt.of(2));
+          assertThat(e.reason()).isEqualTo("key path segment has an illegal character in segment 'a/b'; allowed are"
+              + " letters, digits, '_', '-' and '.'");
+        });
+  }
+
   @Test
   void aFileThatIsNotANamespaceFileIsRefusedNotSkipped() {
     assertThatThrownBy(() -> Layout.read("", files("groups/site/tv.yaml", "a: 1\n")))
