@@ -83,6 +83,7 @@ public final class Replica implements AutoCloseable {
     // every write path comes here: the native API, Consul, rollback, restore
     Proposal proposal = Holds.droppingRequirements(state.snapshot(), asked);
     consulKeys.refuseShadowing(proposal);
+    MaskedSecrets.refuse(proposal, state.snapshot());
     guard.accept(proposal);
     rollouts.refuse(proposal, state.snapshot());
     long start = System.nanoTime();
@@ -118,6 +119,7 @@ public final class Replica implements AutoCloseable {
   public Impact preview(Proposal asked, boolean revealSecrets, java.util.function.Predicate<Key> readable) {
     Proposal proposal = Holds.droppingRequirements(state.snapshot(), asked);
     consulKeys.refuseShadowing(proposal);
+    MaskedSecrets.refuse(proposal, state.snapshot());
     guard.accept(proposal);
     rollouts.refuse(proposal, state.snapshot());
     ChangeSet changeSet = store.preview(proposal);

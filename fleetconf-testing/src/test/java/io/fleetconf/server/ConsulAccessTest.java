@@ -217,6 +217,33 @@ class ConsulAccessTest extends ConsulTestSupport {
     assertThat(get(path + "?raw").text()).isEqualTo("hunter2");
   }
 
+  /** Writing back what a reader without 'read secrets' read replaced the secret by its mask, and answered true. */
+  @Test
+  void writingBackAMaskedSecretIsRefusedAndTheSecretKept() {
+    server.put("/api/v1/entries/global/common/dvr_password?secret=true", "\"hunter2\"");
+    server.put("/api/v1/entries/global/common/dvr?secret=true", "{\"user\":\"dvr\",\"password\":\"hunter2\"}");
+    String editor = token("{\"identity\":\"editor\",\"rules\":[\"write fleet/*\"]}");
+    String path = "/v1/kv/fleet/global/common/dvr_password";
+    byte[] read = call("GET", path + "?raw", null, "X-Consul-Token", editor).bytes();
+    assertThat(text(read)).isEqualTo("********");
+
+    Answer consul = call("PUT", path, read, "X-Consul-Token", editor);
+    TestServer.Reply nativeWhole = server.send("PUT", "/api/v1/entries/global/common/dvr_password",
+        "\"********\"".getBytes(UTF_8), "application/json", "Bearer " + editor);
+    TestServer.Reply nativePart = server.send("PUT", "/api/v1/entries/global/common/dvr",
+        "{\"user\":\"dvr\",\"password\":\"********\"}".getBytes(UTF_8), "application/json", "Bearer " + editor);
+
+    assertThat(consul.status()).isEqualTo(400);
+    assertThat(consul.json().get("message").asText()).isEqualTo("global/common/dvr_password is a secret, and the value written holds its mask"
+        + " \"********\", which readers without 'read secrets' see in its place: write the secret itself");
+    assertThat(nativeWhole.status()).isEqualTo(400);
+    assertThat(nativeWhole.json().get("error").asText()).isEqualTo("masked_secret");
+    assertThat(nativePart.status()).isEqualTo(400);
+    assertThat(get(path + "?raw").text()).isEqualTo("hunter2");
+    assertThat(nativeEntry("global/common/dvr").get("value").get("password").asText()).isEqualTo("hunter2");
+    assertThat(server.revision()).isEqualTo(2);
+  }
+
   @Test
   void consulWriteKeepsAnEntrySecret() {
     server.put("/api/v1/entries/global/common/dvr_password?secret=true", "\"hunter2\"");
