@@ -115,6 +115,15 @@ public final class RollbackPlanner {
     return mutations;
   }
 
+  /**
+   * Mutations that make the version requirements ({@code --requires}) of the keys at or below {@code prefix} as
+   * they were right after {@code at}: a value restored to before its requirement no longer waits for it.
+   */
+  public List<Mutation> restoreRequirements(Key prefix, Revision at) {
+    return prefix.scope() instanceof io.fleetconf.core.Scope.Plain ? List.of()
+        : restore(Holds.requirementKey(prefix), at);
+  }
+
   private static Optional<Mutation> revert(Key key, Optional<Entry> current, Optional<Entry> target) {
     Optional<Revision> expected = Optional.of(current.map(Entry::modRevision).orElse(Revision.ZERO));
     if (target.isPresent()) {

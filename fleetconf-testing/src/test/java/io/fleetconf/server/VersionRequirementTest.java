@@ -135,6 +135,24 @@ class VersionRequirementTest {
     assertThat(held("").get("cam-2")).isEmpty();
   }
 
+  /** A restore put the value back but left its requirement, which then held every later write back. */
+  @Test
+  void restoringTheSubtreeToBeforeTheRequirementTakesTheRequirementBackToo() {
+    long before = server.put("/api/v1/entries/global/tv_scheduler/other", "1").json().get("revision").asLong();
+    server.put(LEVEL + requires("tv_scheduler >= 9"), "2");
+    Reply restore = server.post("/api/v1/restore", "{\"prefix\": \"global/tv_scheduler\", \"revision\": " + before
+        + "}");
+    assertThat(restore.status()).as(restore.body()).isEqualTo(200);
+    assertThat(restore.json().get("changes").asInt()).isEqualTo(2);
+    assertThat(server.get("/api/v1/entries/plain/fleetconf/requires/global/tv_scheduler/level").status())
+        .isEqualTo(404);
+
+    server.put(LEVEL, "3");
+    assertThat(level("cam-2")).isEqualTo("3");
+    assertThat(level("cam-3")).isEqualTo("3");
+    assertThat(held("?status=held")).isEmpty();
+  }
+
   @Test
   void aMalformedRequirementOrASecretIsRefusedAndNothingIsWritten() {
     long before = server.get("/api/v1/history").json().get("changeSets").get(0).get("revision").asLong();

@@ -132,7 +132,9 @@ final class HistoryApi {
     Revision at = Bodies.revision(body, "revision");
     Access.writeTree(request, prefix); // on the prefix asked for, never on what it holds
     List<Mutation> mutations = rollbacks.restore(prefix, at);
-    if (mutations.isEmpty()) {
+    // The requirements of its keys too, which live outside it (plain/fleetconf/requires/...), as the server writes them.
+    List<Mutation> requirements = rollbacks.restoreRequirements(prefix, at);
+    if (mutations.isEmpty() && requirements.isEmpty()) {
       ObjectNode out = ApiJson.object();
       out.put("revision", replica.snapshot().revision().value());
       out.put("changes", 0);
@@ -142,8 +144,10 @@ final class HistoryApi {
     Access.write(request, mutations);
     refuseGitOwned(request, mutations, "the changes to " + prefix + " since revision " + at,
         () -> commitsSince(prefix, at));
+    List<Mutation> all = new java.util.ArrayList<>(mutations);
+    all.addAll(requirements);
     return Changes.make(replica, request, new Proposal(request.principal(), message,
-        "restore of " + prefix + " to " + at, mutations), HistoryApi::committed);
+        "restore of " + prefix + " to " + at, all), HistoryApi::committed);
   }
 
   /** The Git commits that changed something at or below {@code prefix} after {@code at}, newest first. */
