@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A .env file as read by bash {@code source}, python-dotenv and docker compose: one
- * {@code NAME=value} per leaf, names in UPPER_SNAKE_CASE. See {@link #quote} for the value rules.
+ * A .env file as read by bash {@code source} and python-dotenv: one {@code NAME=value} per leaf,
+ * names in UPPER_SNAKE_CASE. See {@link #quote} for the value rules.
  */
 final class EnvFormat {
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_./:@+,%-]+");
+  // python-dotenv's interpolation (variables.py), applied to every value, quoted or not.
+  private static final Pattern DOTENV_VARIABLE = Pattern.compile("\\$\\{[^}:]*(?::-[^}]*)?}");
+  private static final String LITERAL_AFTER_DOLLAR = " \t\n\"\\'%&)+,./:;<=>]^|}~";
 
   private EnvFormat() {}
 
@@ -30,7 +34,7 @@ final class EnvFormat {
         throw new DocumentException(
             "keys '" + earlier + "' and '" + key + "' both render as " + name + " in .env");
       }
-      out.append(name).append('=').append(quote(value)).append('\n');
+      out.append(name).append('=').append(quote(name, key, value)).append('\n');
     });
     return out.toString();
   }
@@ -102,32 +106,71 @@ final class EnvFormat {
   }
 
   /**
-   * Writes a value so that bash, python-dotenv and compose read it back unchanged: numbers,
-   * booleans and plain words bare; anything else in single quotes, which all three take
-   * literally; a value holding {@code '} or a line break in double quotes.
-   *
-   * <p>In double quotes {@code \ " $ `} are escaped and a carriage return is written {@code \r}.
-   * A newline and a tab stay literal: bash does not decode {@code \n} or {@code \t} inside double
-   * quotes, while all three keep a literal newline or tab, so such a value spans lines.
+   * Writes a value so that bash ({@code set -a; . file}) and python-dotenv ({@code dotenv_values})
+   * read it back unchanged, or refuses it: numbers, booleans and plain words bare; otherwise in
+   * single quotes, which bash takes literally and python-dotenv nearly so (it decodes {@code \\} and
+   * {@code \'}); a value holding {@code '}, {@code \\} or a line break in double quotes, with only
+   * {@code \} and {@code "} escaped: the two escapes both readers decode alike. docs/api.md
+   * (Values) lists the values refused.
    */
-  static String quote(JsonNode value) {
+  static String quote(String name, String key, JsonNode value) {
     String text = value.asText();
     if (!value.isTextual() || BARE.matcher(text).matches()) {
       return text;
     }
-    if (text.indexOf('\'') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+    unwritable(text).ifPresent(why -> {
+      throw new DocumentException("key '" + key + "' cannot be written as " + name + " in .env: " + why);
+    });
+    boolean singleQuotable = text.indexOf('\'') < 0 && !text.contains("\\\\");
+    if (singleQuotable && text.indexOf('\n') < 0) {
       return "'" + text + "'";
     }
-    StringBuilder out = new StringBuilder(text.length() + 8).append('"');
+    if (doubleQuotable(text)) {
+      StringBuilder out = new StringBuilder(text.length() + 8).append('"');
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        out.append(c == '\\' || c == '"' ? "\\" : "").append(c);
+      }
+      return out.append('"').toString();
+    }
+    if (singleQuotable) {
+      return "'" + text + "'";
+    }
+    throw new DocumentException("key '" + key + "' cannot be written as " + name + " in .env: its value holds"
+        + " ' or \\\\, which only double quotes can carry, and $ or ` there, which bash expands and"
+        + " python-dotenv cannot escape");
+  }
+
+  /** Why no quoting reads back as this value in both bash and python-dotenv, if none does. */
+  private static Optional<String> unwritable(String text) {
+    if (text.indexOf('\r') >= 0) {
+      // Python reads the file in text mode (a CR becomes \n); bash decodes no \r in "...".
+      return Optional.of("its value holds a carriage return, which python-dotenv reads as a line break"
+          + " and bash cannot read from an escape");
+    }
+    if (text.indexOf('\0') >= 0) {
+      return Optional.of("its value holds a NUL character, which no shell variable can hold");
+    }
+    if (text.endsWith("\\")) {
+      return Optional.of("its value ends with a backslash, which python-dotenv reads as escaping the closing quote");
+    }
+    if (DOTENV_VARIABLE.matcher(text).find()) {
+      return Optional.of("its value holds ${...}, which python-dotenv replaces with a variable's value even inside"
+          + " single quotes");
+    }
+    return Optional.empty();
+  }
+
+  // Inside double quotes bash expands $ unless one of LITERAL_AFTER_DOLLAR follows, and python-dotenv
+  // keeps the backslash of \$ or \`: such a value has no double-quoted spelling.
+  private static boolean doubleQuotable(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      switch (c) {
-        case '\\', '"', '$', '`' -> out.append('\\').append(c);
-        case '\r' -> out.append("\\r");
-        default -> out.append(c);
+      if (c == '`' || (c == '$' && i + 1 < text.length() && LITERAL_AFTER_DOLLAR.indexOf(text.charAt(i + 1)) < 0)) {
+        return false;
       }
     }
-    return out.append('"').toString();
+    return true;
   }
 
   static ObjectNode parse(String text) {

@@ -74,15 +74,21 @@ class EnvFormatTest {
   }
 
   @Test
-  void envDoubleQuotesValueWithApostropheEscapingShellCharacters() {
-    assertThat(renderValue("it's $HOME `id` \\ \"q\"")).isEqualTo(
-        "V=\"it's \\$HOME \\`id\\` \\\\ \\\"q\\\"\"\n");
+  void envDoubleQuotesValueWithApostropheEscapingOnlyBackslashAndQuote() {
+    // Both bash and python-dotenv decode \\ and \" inside double quotes; no other escape is shared.
+    assertThat(renderValue("it's \\ \"q\" x\\\\y $ 5")).isEqualTo("V=\"it's \\\\ \\\"q\\\" x\\\\\\\\y $ 5\"\n");
   }
 
   @Test
-  void envQuotesValueWithNewlineInDoubleQuotes() {
+  void envDoubleQuotesValueWithNewlineLiterally() {
     // A literal newline: bash does not decode \n inside double quotes.
-    assertThat(renderValue("line1\nline2\r\n\tend")).isEqualTo("V=\"line1\nline2\\r\n\tend\"\n");
+    assertThat(renderValue("line1\nline2\n\tend")).isEqualTo("V=\"line1\nline2\n\tend\"\n");
+  }
+
+  @Test
+  void envSingleQuotesValueWithNewlineAndDollar() {
+    // In double quotes bash would expand $HOME, and python-dotenv would keep the backslash of \$.
+    assertThat(renderValue("line1\n$HOME `id`")).isEqualTo("V='line1\n$HOME `id`'\n");
   }
 
   @Test
@@ -109,7 +115,7 @@ class EnvFormatTest {
         .put("SPACES", "  a b  ")
         .put("BOTH_QUOTES", "it's \"x\"")
         .put("SHELL", "$HOME `id` $(id) \\n \\ #x = y")
-        .put("LINES", "l1\nl2\r\nl3\n")
+        .put("LINES", "l1\nl2\nl3\n")
         .put("TAB", "a\tb")
         .put("UNICODE", "Lisboa – São João ✓ 😀")
         .put("EMPTY", "")
