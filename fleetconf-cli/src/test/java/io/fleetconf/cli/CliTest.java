@@ -132,6 +132,16 @@ class CliTest {
   }
 
   @Test
+  void importOfEnvFileWithNamesThatDifferOnlyInCaseIsRefusedAndWritesNothing() throws Exception {
+    Path env = Files.writeString(dir.resolve("dup.env"), "LOG_LEVEL=upper\nlog_level=lower\n");
+    CliRun refused = fleetconf("import", "--scope", "global", "--namespace", "dupenv", env.toString());
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo(
+        "fleetconf: malformed .env at line 2: 'log_level' and 'LOG_LEVEL' (line 1) both import as the key log_level\n");
+    assertThat(fleetconf("kv", "ls", "global/dupenv").out()).doesNotContain("dupenv");
+  }
+
+  @Test
   void errorsAreOneLineAndExitNonZero() {
     CliRun badKey = fleetconf("kv", "put", "global/../x", "1");
     assertThat(badKey.status()).isEqualTo(1);

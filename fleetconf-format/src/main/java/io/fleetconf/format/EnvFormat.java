@@ -175,8 +175,33 @@ final class EnvFormat {
 
   static ObjectNode parse(String text) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    EnvReader reader = new EnvReader(text.startsWith("\uFEFF") ? text.substring(1) : text);
-    reader.forEachAssignment((key, value) -> out.put(key, value));
+    reader(text).forEachAssignment((key, value, line) -> out.put(key, value));
     return out;
+  }
+
+  /**
+   * As {@link #parse}, names lower-cased. Two names that differ only in case are refused: bash and
+   * python-dotenv read two variables, which one key cannot hold. A name written twice keeps its
+   * last value, as they do.
+   */
+  static ObjectNode parseLowerCased(String text) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    Map<String, Written> firstByKey = new HashMap<>();
+    reader(text).forEachAssignment((name, value, line) -> {
+      String key = name.toLowerCase(Locale.ROOT);
+      Written first = firstByKey.putIfAbsent(key, new Written(name, line));
+      if (first != null && !first.name().equals(name)) {
+        throw new DocumentException("malformed .env at line " + line + ": '" + name + "' and '" + first.name()
+            + "' (line " + first.line() + ") both import as the key " + key);
+      }
+      out.put(key, value);
+    });
+    return out;
+  }
+
+  private record Written(String name, int line) {}
+
+  private static EnvReader reader(String text) {
+    return new EnvReader(text.startsWith("\uFEFF") ? text.substring(1) : text);
   }
 }

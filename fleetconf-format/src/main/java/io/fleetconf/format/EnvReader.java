@@ -1,6 +1,5 @@
 package io.fleetconf.format;
 
-import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +19,12 @@ final class EnvReader {
     this.text = text.replace("\r\n", "\n");
   }
 
-  void forEachAssignment(BiConsumer<String, String> sink) {
+  /** One {@code NAME=value}, with the line it starts on. */
+  interface Assignment {
+    void accept(String key, String value, int line);
+  }
+
+  void forEachAssignment(Assignment sink) {
     while (pos < text.length()) {
       skipBlanks();
       if (atLineEnd() || peek() == '#') {
@@ -34,7 +38,7 @@ final class EnvReader {
       }
       String key = readKey();
       String value = readValue(assignmentLine);
-      sink.accept(key, value);
+      sink.accept(key, value, assignmentLine);
     }
   }
 

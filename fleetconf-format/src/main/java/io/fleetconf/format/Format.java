@@ -2,8 +2,6 @@ package io.fleetconf.format;
 
 import io.fleetconf.core.Excerpt;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,15 +62,13 @@ public enum Format {
    * Parses a document into config-tree keys: as {@link #parse}, but {@code .env} names are
    * lower-cased ({@code LOG_LEVEL} becomes {@code log_level}), the names the ENV renderer turns
    * back into the same variables.
+   *
+   * @throws DocumentException also for two {@code .env} names that differ only in case, naming both
+   *     and their lines
    */
   public JsonNode parseAsTree(String text) {
-    JsonNode parsed = parse(text);
-    if (this != ENV || !(parsed instanceof ObjectNode env)) {
-      return parsed;
-    }
-    ObjectNode lowered = JsonNodeFactory.instance.objectNode();
-    env.properties().forEach(field -> lowered.set(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));
-    return lowered;
+    Objects.requireNonNull(text, "text");
+    return this == ENV ? EnvFormat.parseLowerCased(text) : parse(text);
   }
 
   /** Looks a format up by name, ignoring case; also accepts "yml" and "dotenv". */

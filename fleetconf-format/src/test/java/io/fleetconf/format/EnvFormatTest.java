@@ -159,6 +159,26 @@ class EnvFormatTest {
   }
 
   @Test
+  void parseAsTreeLowerCasesNames() {
+    assertThat(Format.ENV.parseAsTree("LOG_LEVEL=info\nTv.Port=1\n"))
+        .isEqualTo(JsonNodeFactory.instance.objectNode().put("log_level", "info").put("tv.port", "1"));
+  }
+
+  @Test
+  void parseAsTreeRefusesNamesThatDifferOnlyInCaseInsteadOfDroppingOne() {
+    assertThatThrownBy(() -> Format.ENV.parseAsTree("LOG_LEVEL=upper\n# note\nlog_level=lower\n"))
+        .isInstanceOf(DocumentException.class)
+        .hasMessage("malformed .env at line 3: 'log_level' and 'LOG_LEVEL' (line 1) both import as the key log_level");
+    assertThatThrownBy(() -> Format.ENV.parseAsTree("A=\"1\n2\"\nB=x\nexport a=2\n"))
+        .hasMessage("malformed .env at line 4: 'a' and 'A' (line 1) both import as the key a");
+  }
+
+  @Test
+  void parseAsTreeKeepsTheLastOfOneNameWrittenTwiceAsBashAndPythonDotenvDo() {
+    assertThat(Format.ENV.parseAsTree("A=1\nA=2\n")).isEqualTo(JsonNodeFactory.instance.objectNode().put("a", "2"));
+  }
+
+  @Test
   void parseAcceptsWindowsLineEndsAndByteOrderMark() {
     assertThat(Format.ENV.parse("\uFEFFA=1\r\nB='x y'\r\n"))
         .isEqualTo(JsonNodeFactory.instance.objectNode().put("A", "1").put("B", "x y"));

@@ -85,6 +85,17 @@ class LayoutTest {
   }
 
   @Test
+  void anEnvFileWithNamesThatDifferOnlyInCaseIsRefusedNotMerged() {
+    assertThatThrownBy(() -> Layout.read("", files("global/dup.env", "LOG_LEVEL=upper\nlog_level=lower\nA=1\n")))
+        .isInstanceOfSatisfying(LayoutException.class, e -> {
+          assertThat(e.file()).isEqualTo("global/dup.env");
+          assertThat(e.line()).hasValue(2);
+          assertThat(e.reason()).isEqualTo(
+              "malformed .env at line 2: 'log_level' and 'LOG_LEVEL' (line 1) both import as the key log_level");
+        });
+  }
+
+  @Test
   void aFileThatIsNotANamespaceFileIsRefusedNotSkipped() {
     assertThatThrownBy(() -> Layout.read("", files("groups/site/tv.yaml", "a: 1\n")))
         .isInstanceOf(LayoutException.class)
