@@ -2,9 +2,9 @@ package io.fleetconf.format;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
+import java.io.StringWriter;
 
 /**
  * Block-style YAML with as few quotes as keep every string a string; parsing rejects duplicate
@@ -31,10 +32,59 @@ final class YamlFormat {
   private YamlFormat() {}
 
   static String render(JsonNode tree) {
-    try {
-      return MAPPER.writeValueAsString(JsonFormat.forOutput(tree));
-    } catch (JsonProcessingException e) {
+    StringWriter out = new StringWriter();
+    try (YAMLGenerator yaml = (YAMLGenerator) MAPPER.createGenerator(out)) {
+      MAPPER.writeValue(new EscapingBreaks(yaml), JsonFormat.forOutput(tree));
+    } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serializes as YAML", e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Whether a string must be double-quoted to read back as written: it holds a line break other
+   * than {@code \n} (CR, NEL U+0085, LS U+2028, PS U+2029), which a plain, single-quoted or block
+   * scalar turns into {@code \n} or a space; a BOM; or a character YAML does not allow raw.
+   */
+  static boolean needsEscapes(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = (c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7f && c <= 0x9f);
+      if (control || c == '\u2028' || c == '\u2029' || c == '\uFEFF' || c >= '\uFFFE') {
+        return true;
+      }
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      }
+    }
+    return false;
+  }
+
+  // Jackson writes a multi-line string as a literal block whatever the quoting checker says;
+  // writing without MINIMIZE_QUOTES gives double quotes, where the emitter escapes such characters.
+  private static final class EscapingBreaks extends JsonGeneratorDelegate {
+    private final YAMLGenerator yaml;
+
+    EscapingBreaks(YAMLGenerator yaml) {
+      super(yaml, false);
+      this.yaml = yaml;
+    }
+
+    @Override
+    public void writeString(String text) throws IOException {
+      if (text == null || !needsEscapes(text)) {
+        yaml.writeString(text);
+        return;
+      }
+      yaml.disable(YAMLGenerator.Feature.MINIMIZE_QUOTES);
+      try {
+        yaml.writeString(text);
+      } finally {
+        yaml.enable(YAMLGenerator.Feature.MINIMIZE_QUOTES);
+      }
     }
   }
 
@@ -72,6 +122,11 @@ final class YamlFormat {
     @Override
     public boolean needToQuoteValue(String value) {
       return super.needToQuoteValue(value) || looksNumeric(value);
+    }
+
+    @Override
+    public boolean needToQuoteName(String name) {
+      return super.needToQuoteName(name) || needsEscapes(name);
     }
 
     private static boolean looksNumeric(String value) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real readers of rendered files, run as processes: bash and python-dotenv. Under CI a
+ * The real readers of rendered files, run as processes: bash, python-dotenv and PyYAML. Under CI a
  * missing one fails the test; elsewhere the test is skipped with a reason that says how to get it.
  */
 final class RealReaders {
@@ -45,6 +45,14 @@ final class RealReaders {
     Map<String, String> out = new LinkedHashMap<>();
     values.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
     return out;
+  }
+
+  /** What PyYAML's {@code yaml.safe_load} gives for a file opened as text, as JSON. */
+  static JsonNode loadedByPyYaml(Path file) throws IOException, InterruptedException {
+    requirePython("yaml", "apt-get install python3-yaml");
+    return Json.read(run(List.of("python3", "-c",
+        "import json, sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n"
+            + "    print(json.dumps(yaml.safe_load(f), ensure_ascii=True))", file.toString())));
   }
 
   private static void requirePython(String module, String howToGet) throws IOException, InterruptedException {
