@@ -114,19 +114,24 @@ final class YamlFormat {
   /**
    * Also quotes strings that a YAML 1.1 reader could take for a number, date or time (1.0, 0123,
    * 0x1F, 1_000, .inf, 2024-01-01, 12:30): anything starting with a digit or a dot, or with a sign
-   * before one. The default already quotes true/yes/on/null and their kin.
+   * before one; and {@code =} and {@code <<}. The default already quotes true/yes/on/null and their kin.
    */
   private static final class NumberLikeQuoting extends StringQuotingChecker.Default {
     private static final long serialVersionUID = 1L;
 
     @Override
     public boolean needToQuoteValue(String value) {
-      return super.needToQuoteValue(value) || looksNumeric(value);
+      return super.needToQuoteValue(value) || looksNumeric(value) || typedKey(value);
     }
 
     @Override
     public boolean needToQuoteName(String name) {
-      return super.needToQuoteName(name) || needsEscapes(name);
+      return super.needToQuoteName(name) || needsEscapes(name) || typedKey(name);
+    }
+
+    /** YAML 1.1's value key {@code =} and merge key {@code <<}, which a plain scalar spelled so is taken for. */
+    private static boolean typedKey(String text) {
+      return text.equals("=") || text.equals("<<");
     }
 
     private static boolean looksNumeric(String value) {

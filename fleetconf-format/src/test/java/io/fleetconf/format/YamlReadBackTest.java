@@ -36,4 +36,18 @@ class YamlReadBackTest {
     assertThat(Json.write(RealReaders.loadedByPyYaml(file))).isEqualTo(Json.write(tree));
     assertThat(Json.write(Format.YAML.parse(Files.readString(file)))).isEqualTo(Json.write(tree));
   }
+
+  /** YAML 1.1 types a plain "=" (value key) and "<<" (merge key): the file did not load, or "<<" merged into its parent. */
+  @Test
+  void theYaml11ValueAndMergeKeysAreStringsAsKeysAndValues() throws Exception {
+    ObjectNode tree = JsonNodeFactory.instance.objectNode();
+    tree.put("eq", "=").put("merge", "<<").put("=", "eq key");
+    tree.putObject("<<").put("a", 1);
+    tree.putObject("inner").put("<<", "x").put("b", "<<=");
+    tree.putArray("list").add("=").add("<<");
+    Path file = Files.writeString(dir.resolve("keys.yaml"), Format.YAML.render(tree), StandardCharsets.UTF_8);
+
+    assertThat(Json.write(RealReaders.loadedByPyYaml(file))).isEqualTo(Json.write(tree));
+    assertThat(Json.write(Format.YAML.parse(Files.readString(file)))).isEqualTo(Json.write(tree));
+  }
 }
