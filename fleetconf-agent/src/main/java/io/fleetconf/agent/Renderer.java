@@ -59,17 +59,39 @@ final class Renderer {
     } catch (IOException e) {
       throw new AgentException("cannot read template " + output.template().get() + ": " + e.getMessage());
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> tree = JSON.convertValue(negativeZeros(Json.read(config.asJson())), Map.class);
+    JsonNode json = Json.read(config.asJson());
     if (output.ansibleTemplate()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tree = JSON.convertValue(negativeZeros(json), Map.class);
       return ansible(output.template().get(), source, tree).getBytes(StandardCharsets.UTF_8);
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) numbersAsWritten(json);
     Map<String, Object> context = new LinkedHashMap<>();
     tree.forEach((namespace, value) -> context.put(namespace, StrictJinja.tree(namespace, value)));
     context.put("config", StrictJinja.tree("config", tree));
     context.put("device_id", deviceId);
     context.put("revision", config.revision().value());
     return rendered(output.template().get(), jinja().render(source, context)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The config as plain Java values for a fleetconf-mode template, a number that Java would print otherwise than
+   * it is written ({@code 1e3} as {@code 1E+3}) as a {@link WrittenNumber}: the template prints what is stored.
+   */
+  private static Object numbersAsWritten(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.properties().forEach(e -> map.put(e.getKey(), numbersAsWritten(e.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new java.util.ArrayList<>(node.size());
+      node.forEach(item -> list.add(numbersAsWritten(item)));
+      return list;
+    }
+    Object value = JSON.convertValue(node, Object.class);
+    return node.isNumber() && !String.valueOf(value).equals(node.asText()) ? new WrittenNumber(node.asText()) : value;
   }
 
   /**

@@ -163,6 +163,26 @@ class RendererTest {
         """); // trim_blocks eats the newline after each block tag and comment, as in Jinja
   }
 
+  /** A fleetconf template printed 1e3 as 1E+3, 1.0e-10 as 1.0E-10 and -0 as 0: numbers print as written, as in every format. */
+  @Test
+  void fleetconfTemplatePrintsNumbersAsWritten(@TempDir Path dir) throws Exception {
+    Path template = dir.resolve("n.conf");
+    Files.writeString(template, "{{ tv_scheduler.a }} {{ tv_scheduler.b }} {{ tv_scheduler.c }} {{ tv_scheduler.d }}"
+        + " {{ tv_scheduler.e }} {{ tv_scheduler.f }} {{ tv_scheduler.port }} {{ tv_scheduler.a | tojson }}"
+        + " {{ [tv_scheduler.a, tv_scheduler.d] | join(',') }} {{ tv_scheduler.port + 1 }} {{ tv_scheduler.a > 999 }}"
+        + " {{ tv_scheduler.d == 0 }}\n");
+    Path values = Files.writeString(dir.resolve("tv_scheduler.json"),
+        "{\"a\": 1e3, \"b\": 1E3, \"c\": 1.0e-10, \"d\": -0, \"e\": 1.10, \"f\": -0.0, \"port\": 8080}");
+    io.fleetconf.client.Config config;
+    try (FleetconfClient client = FleetconfClient.builder().file(values, "tv_scheduler").start()) {
+      config = client.config();
+    }
+    byte[] bytes = new Renderer("vv-1").render(output(Optional.of(template), Optional.empty(), Optional.empty()),
+        config);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .isEqualTo("1e3 1E3 1.0e-10 -0 1.10 -0.0 8080 1e3 1e3,-0 8081 true true\n");
+  }
+
   /** Ansible's version test with an operator compares with it; before, the operator was dropped and it printed False. */
   @Test
   void versionTestWithAnOperatorComparesWithIt(@TempDir Path dir) throws Exception {
