@@ -10,10 +10,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes a file so that readers only ever see the old bytes or the new ones: stage a temp file in
@@ -42,16 +44,22 @@ final class SafeWriter {
    * that holds a secret keeps only the owner's bits of its mode (0644 becomes 0600).
    */
   Path stage(AgentConfig.Output output, byte[] bytes, boolean secret) throws IOException {
-    Path dir = output.destination().toAbsolutePath().getParent();
-    Files.createDirectories(dir);
     String mode = output.mode().orElse("0644");
     if (secret) {
       mode = Integer.toOctalString(Integer.parseInt(mode, 8) & 0700);
     }
+    return stage(output, bytes, PosixFilePermissions.fromString(permissions(mode)));
+  }
+
+  /** Stages with exactly {@code permissions}; the temp file is the owner's alone until its bytes are synced. */
+  private static Path stage(AgentConfig.Output output, byte[] bytes, Set<PosixFilePermission> permissions)
+      throws IOException {
+    Path dir = output.destination().toAbsolutePath().getParent();
+    Files.createDirectories(dir);
     Path temp = Files.createTempFile(dir, "." + output.destination().getFileName() + ".", ".fleetconf-tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     writeSynced(temp, bytes);
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions(mode)));
+    Files.setPosixFilePermissions(temp, permissions);
     if (output.owner().isPresent()) {
       setOwner(temp, output.owner().get());
     }
@@ -107,17 +115,17 @@ final class SafeWriter {
     }
   }
 
-  /** Puts the kept previous content back (or removes the file if there was none). */
+  /**
+   * Puts the kept previous content back (or removes the file if there was none), with the mode the
+   * previous file had: the backup kept it, and only the previous content says whether it held a secret.
+   */
   void revert(AgentConfig.Output output) throws IOException {
     Path backup = backups.resolve(output.name());
     if (Files.exists(backups.resolve(output.name() + ".absent"))) {
       Files.deleteIfExists(output.destination());
       return;
     }
-    AgentConfig.Output restore = output;
-    boolean holdsSecrets = Files.exists(output.destination()) && !Files.getPosixFilePermissions(output.destination())
-        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
-    Path staged = stage(restore, Files.readAllBytes(backup), holdsSecrets);
+    Path staged = stage(output, Files.readAllBytes(backup), Files.getPosixFilePermissions(backup));
     swap(staged, output.destination());
   }
 
