@@ -102,7 +102,6 @@ public final class Agent implements AutoCloseable {
     this.journal = new Journal(config.stateDir());
     this.failures = new Failures(config.stateDir());
     this.metrics = config.metricsFile().map(file -> new MetricsFile(file, java.time.Clock.systemUTC()));
-    runPendingActions();
     this.feed = Feed.of(config);
   }
 
@@ -199,14 +198,14 @@ public final class Agent implements AutoCloseable {
           ? "repository" : "server and none cached") + "; files left as they are");
       return new Pass(Result.NO_CONFIG, 0, List.of());
     }
-    Map<String, List<AgentConfig.Output>> due = new LinkedHashMap<>();
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (AgentConfig.Output output : config.outputs()) {
-      Outcome outcome = write(output, current, due);
+      Outcome outcome = write(output, current);
       outcomes.put(output.name(), outcome);
     }
-    for (var entry : due.entrySet()) {
-      act(entry.getKey(), entry.getValue(), outcomes);
+    // due: made so by this pass's swaps, or left by an earlier pass (failed, or killed) until it succeeds
+    for (String action : journal.pendingActions()) {
+      act(action, outcomes);
     }
     outcomes.values().forEach(outcome -> log(outcome, current.revision().value()));
     report(current.revision().value(), outcomes.values());
@@ -225,7 +224,7 @@ public final class Agent implements AutoCloseable {
   private Map<String, MetricsFile.OutputState> states(long revision, Map<String, Outcome> outcomes) {
     Map<String, MetricsFile.OutputState> out = new TreeMap<>();
     outcomes.forEach((name, o) -> out.put(name, new MetricsFile.OutputState(o.output().namespace(), o.status(),
-        o.status() == Report.Status.APPLIED ? revision : journal.applied(name).orElse(0L))));
+        o.status() == Report.Status.APPLIED ? revision : journal.running(name).orElse(0L))));
     return out;
   }
 
@@ -244,7 +243,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private Outcome write(AgentConfig.Output output, Config current, Map<String, List<AgentConfig.Output>> due) {
+  private Outcome write(AgentConfig.Output output, Config current) {
     String namespaceHash = sha256(current.get(output.namespace()).map(Object::toString).orElse("")
         .getBytes(StandardCharsets.UTF_8));
     Outcome outcome = new Outcome(output, "", namespaceHash, Report.Status.APPLIED, Optional.empty(), false);
@@ -273,11 +272,18 @@ public final class Agent implements AutoCloseable {
           return outcome.with(Report.Status.FAILED, Optional.of("check failed: " + checked.get()));
         }
       }
-      writer.keepPrevious(output);
-      output.action().ifPresent(journal::actionDue); // before the swap: a crash between the two still runs it
+      // a file its service has not loaded yet is no revert target: keep the last one it loaded
+      boolean loaded = !journal.awaitsAction(output.name());
+      if (loaded) {
+        writer.keepPrevious(output);
+      }
+      output.action().ifPresent(a -> journal.actionDue(a, output.name())); // before the swap: a crash between the two still runs it
       SafeWriter.swap(staged, output.destination());
-      journal.swapped(output.name(), current.revision().value());
-      output.action().ifPresent(action -> due.computeIfAbsent(action, a -> new ArrayList<>()).add(output));
+      if (loaded) {
+        journal.swapped(output.name(), current.revision().value());
+      } else {
+        journal.confirmed(output.name(), current.revision().value());
+      }
       LOG.log(System.Logger.Level.INFO, "fleetconf-agent: wrote " + output.destination() + " (revision "
           + current.revision() + ")");
       return outcome.written();
@@ -286,26 +292,55 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void act(String name, List<AgentConfig.Output> outputs, Map<String, Outcome> outcomes) {
+  /**
+   * Runs a due action and its health check. It stays due until both succeed: the outputs whose
+   * files wait for it are reported failed meanwhile, and a failed health check puts them back.
+   */
+  private void act(String name, Map<String, Outcome> outcomes) {
     AgentConfig.Action action = config.actions().get(name);
+    if (action == null) {
+      journal.actionDone(name); // no longer configured: nothing to run
+      return;
+    }
+    List<String> waiting = journal.awaiting(name);
+    List<AgentConfig.Output> outputs = config.outputs().stream().filter(o -> waiting.contains(o.name())).toList();
+    // due with no file waiting (its files were put back, or an older agent's journal): its files are concerned
+    List<AgentConfig.Output> concerned = outputs.isEmpty()
+        ? config.outputs().stream().filter(o -> o.action().equals(Optional.of(name))).toList() : outputs;
     Optional<String> failed = actions.run(name, action);
     metrics.ifPresent(file -> file.actionRun(name, failed.isPresent()));
-    if (failed.isEmpty() && action.health().isPresent()) {
+    if (failed.isPresent()) {
+      failed(concerned, outcomes, failed.get());
+      return;
+    }
+    if (action.health().isPresent()) {
       try {
         Optional<String> unhealthy = actions.healthy(name, action.health().get());
         if (unhealthy.isPresent()) {
           metrics.ifPresent(file -> file.healthCheckFailed(name));
-          revert(name, action, outputs, outcomes, unhealthy.get());
+          if (outputs.isEmpty()) {
+            failed(concerned, outcomes, unhealthy.get() + " (nothing to put back)");
+          } else {
+            revert(name, action, outputs, outcomes, unhealthy.get());
+          }
+          return;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
       }
-    } else if (failed.isPresent()) {
-      outputs.forEach(o -> outcomes.computeIfPresent(o.name(), (n, outcome) -> outcome.with(Report.Status.FAILED, failed)));
     }
     journal.actionDone(name);
   }
 
+  /** An action still due: its outputs say why, a failure over one they already report. */
+  private static void failed(List<AgentConfig.Output> outputs, Map<String, Outcome> outcomes, String error) {
+    outputs.forEach(o -> outcomes.computeIfPresent(o.name(), (n, outcome) -> outcome.status() == Report.Status.APPLIED
+        ? outcome.with(Report.Status.FAILED, Optional.of(error))
+        : outcome.with(outcome.status(), Optional.of(outcome.error().map(e -> e + "; and ").orElse("") + error))));
+  }
+
+  /** Puts back the files that made the service unhealthy and runs the action again; due until that run succeeds. */
   private void revert(String name, AgentConfig.Action action, List<AgentConfig.Output> outputs,
       Map<String, Outcome> outcomes, String reason) {
     StringBuilder why = new StringBuilder(reason);
@@ -322,6 +357,9 @@ public final class Agent implements AutoCloseable {
     Optional<String> again = actions.run(name, action);
     metrics.ifPresent(file -> file.actionRun(name, again.isPresent()));
     again.ifPresent(failure -> why.append("; and the action failed again: ").append(failure));
+    if (again.isEmpty()) {
+      journal.actionDone(name);
+    }
     outputs.forEach(o -> outcomes.computeIfPresent(o.name(),
         (n, outcome) -> outcome.with(Report.Status.ROLLED_BACK, Optional.of(why.toString()))));
   }
@@ -339,7 +377,7 @@ public final class Agent implements AutoCloseable {
     byNamespace.forEach((namespace, list) -> {
       Report.Status status = list.stream().map(Outcome::status).reduce(Report.Status.APPLIED, Report.Status::worse);
       long running = list.stream().mapToLong(o -> o.status() == Report.Status.APPLIED ? revision
-          : journal.applied(o.output().name()).orElse(0L)).min().orElse(revision);
+          : journal.running(o.output().name()).orElse(0L)).min().orElse(revision);
       var revisions = new Reporter.Revisions(revision, running > 0 ? Optional.of(running) : Optional.empty());
       String hash = "sha256:" + sha256(list.stream().map(o -> o.output().name() + "=" + o.hash())
           .sorted().collect(Collectors.joining(",")).getBytes(StandardCharsets.UTF_8));
@@ -384,18 +422,6 @@ public final class Agent implements AutoCloseable {
     }
     Failures failures = new Failures(config.stateDir());
     return outputs.stream().map(AgentConfig.Output::name).filter(failures::clear).toList();
-  }
-
-  /** Actions recorded as due before a crash are run once at start. */
-  private void runPendingActions() {
-    for (String name : journal.pendingActions()) {
-      AgentConfig.Action action = config.actions().get(name);
-      if (action != null) {
-        LOG.log(System.Logger.Level.INFO, "fleetconf-agent: running action " + name + ", left due by the last run");
-        actions.run(name, action).ifPresent(reason -> LOG.log(System.Logger.Level.WARNING, "fleetconf-agent: " + reason));
-      }
-      journal.actionDone(name);
-    }
   }
 
   private static String sha256(byte[] bytes) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,14 +21,17 @@ import java.util.TreeMap;
 
 /**
  * What the agent must not forget across a crash or reboot: actions made due by a file swap but
- * not yet run, and which revision each output's file on disk was rendered at (and the one before,
- * for a revert), so that a report says what the device runs. Every change is written to disk,
- * fsynced, before the step it guards. Content that failed its health check is in {@link Failures}.
+ * not yet run successfully, the outputs whose new file waits for its action (their service has not
+ * loaded it), and which revision each output's file on disk was rendered at (and the one its
+ * service last loaded, for a revert), so that a report says what the device runs. Every change is
+ * written to disk, fsynced, before the step it guards. Content that failed its health check is in
+ * {@link Failures}.
  */
 final class Journal {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private final Set<String> pendingActions = new LinkedHashSet<>();
+  private final Map<String, String> awaiting = new TreeMap<>();
   private final Map<String, Long> applied = new TreeMap<>();
   private final Map<String, Long> previous = new TreeMap<>();
 
@@ -40,6 +44,7 @@ final class Journal {
         doc.path("pending_actions").forEach(a -> pendingActions.add(a.asText()));
         doc.path("applied").properties().forEach(e -> applied.put(e.getKey(), e.getValue().asLong()));
         doc.path("previous").properties().forEach(e -> previous.put(e.getKey(), e.getValue().asLong()));
+        doc.path("awaiting_action").properties().forEach(e -> awaiting.put(e.getKey(), e.getValue().asText()));
       }
     } catch (IOException e) {
       throw new AgentException("cannot read the agent journal " + file + ": " + e.getMessage());
@@ -50,21 +55,43 @@ final class Journal {
     return Set.copyOf(pendingActions);
   }
 
-  synchronized void actionDue(String action) {
-    if (pendingActions.add(action)) {
+  /** {@code output}'s new file is about to be swapped in: {@code action} must run for its service to load it. */
+  synchronized void actionDue(String action, String output) {
+    boolean added = pendingActions.add(action);
+    if (!action.equals(awaiting.put(output, action)) || added) {
       save();
     }
   }
 
+  /** The action ran and its service is healthy: the files that waited for it are loaded. */
   synchronized void actionDone(String action) {
-    if (pendingActions.remove(action)) {
+    boolean removed = pendingActions.remove(action);
+    if (awaiting.values().removeIf(action::equals) || removed) {
       save();
     }
+  }
+
+  /** The outputs whose file on disk waits for {@code action}: the ones a failed health check puts back. */
+  synchronized List<String> awaiting(String action) {
+    return awaiting.entrySet().stream().filter(e -> e.getValue().equals(action)).map(Map.Entry::getKey).toList();
+  }
+
+  /** Whether the output's file on disk was swapped in and its service has not loaded it yet. */
+  synchronized boolean awaitsAction(String output) {
+    return awaiting.containsKey(output);
   }
 
   /** The revision the output's file on disk was rendered at, if the agent wrote or confirmed it. */
   synchronized Optional<Long> applied(String output) {
     return Optional.ofNullable(applied.get(output));
+  }
+
+  /**
+   * The revision the output's service runs: the file's, or while the file waits for its action,
+   * the revision of the one before (unknown if there was none).
+   */
+  synchronized Optional<Long> running(String output) {
+    return awaiting.containsKey(output) ? Optional.ofNullable(previous.get(output)) : applied(output);
   }
 
   /** The file on disk is the rendering at {@code revision}. */
@@ -87,6 +114,7 @@ final class Journal {
 
   /** The file was put back to what it was before the last swap. */
   synchronized void reverted(String output) {
+    awaiting.remove(output);
     Long before = previous.remove(output);
     if (before == null) {
       applied.remove(output);
@@ -104,6 +132,8 @@ final class Journal {
     applied.forEach(current::put);
     ObjectNode before = doc.putObject("previous");
     previous.forEach(before::put);
+    ObjectNode waiting = doc.putObject("awaiting_action");
+    awaiting.forEach(waiting::put);
     write(file, doc.toString());
   }
 

@@ -173,6 +173,79 @@ class AgentFailureTest {
     assertThat(report().get("revision").asLong()).isEqualTo(server.revision());
   }
 
+  /**
+   * The reload "loads" the file by copying it to loaded.env; it fails while {@code actionfail}
+   * exists and takes a minute while {@code slow} exists (a window to kill the agent in).
+   */
+  private void loadingAction() throws Exception {
+    config("");
+    String reload = "command: if test -e " + dir.resolve("slow") + "; then sleep 60; fi; test ! -e "
+        + dir.resolve("actionfail") + " && cp " + dir.resolve("tv_api.env") + " " + dir.resolve("loaded.env");
+    Files.writeString(dir.resolve("agent.yaml"), Files.readString(dir.resolve("agent.yaml"))
+        .replace("command: echo reload >> " + dir.resolve("reloads.log"), reload));
+  }
+
+  private String loaded() throws Exception {
+    return Files.readString(dir.resolve("loaded.env"));
+  }
+
+  private String fleetStatus() {
+    return server.get("/api/v1/fleet/status").json().get("devices").get(0).get("status").asText();
+  }
+
+  @Test
+  void failedActionRunsAgainAtTheNextPassAndTheOutputStaysFailedUntilItSucceeds() throws Exception {
+    loadingAction();
+    assertThat(once().exit()).isZero();
+    assertThat(loaded()).isEqualTo("TV_API_HOST=h1\n");
+
+    Files.writeString(dir.resolve("actionfail"), "");
+    server.put("/api/v1/entries/global/tv_api/host", "\"h2\"");
+    assertThat(once().exit()).isEqualTo(1);
+    assertThat(file()).isEqualTo("TV_API_HOST=h2\n");
+    assertThat(report().get("status").asText()).isEqualTo("failed");
+
+    Run again = once(); // the file on disk is already the new one; the service has not loaded it
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(report().get("status").asText()).isEqualTo("failed");
+    assertThat(report().get("error").asText()).startsWith("action reload: '").endsWith("exited with 1");
+    assertThat(fleetStatus()).isEqualTo("failed");
+    assertThat(loaded()).isEqualTo("TV_API_HOST=h1\n");
+
+    Files.delete(dir.resolve("actionfail"));
+    assertThat(once().exit()).isZero();
+    assertThat(loaded()).isEqualTo("TV_API_HOST=h2\n");
+    assertThat(report().get("status").asText()).isEqualTo("applied");
+    assertThat(fleetStatus()).isEqualTo("applied");
+  }
+
+  @Test
+  void actionLeftDueByACrashIsRetriedUntilItSucceedsAndItsHealthCheckStillReverts() throws Exception {
+    loadingAction();
+    assertThat(once().exit()).isZero();
+    Files.writeString(dir.resolve("slow"), "");
+    server.put("/api/v1/entries/global/tv_api/host", "\"h2\"");
+    Process crashing = start("agent", "--once", "--config", dir.resolve("agent.yaml").toString());
+    io.fleetconf.testing.Eventually.eventually(java.time.Duration.ofSeconds(60), "the new file swapped in",
+        () -> file().equals("TV_API_HOST=h2\n"));
+    crashing.descendants().forEach(ProcessHandle::destroyForcibly); // killed inside the action, as a reboot would
+    crashing.destroyForcibly().waitFor();
+    Files.delete(dir.resolve("slow"));
+
+    Files.writeString(dir.resolve("actionfail"), "");
+    assertThat(once().exit()).isEqualTo(1);
+    assertThat(report().get("status").asText()).isEqualTo("failed");
+    assertThat(once().exit()).isEqualTo(1); // still due: run again, and still failed
+    assertThat(loaded()).isEqualTo("TV_API_HOST=h1\n");
+
+    Files.delete(dir.resolve("actionfail"));
+    Files.delete(dir.resolve("healthy")); // the action runs now, and the new content makes the service unhealthy
+    assertThat(once().exit()).isEqualTo(2);
+    assertThat(file()).isEqualTo("TV_API_HOST=h1\n");
+    assertThat(loaded()).isEqualTo("TV_API_HOST=h1\n");
+    assertThat(report().get("status").asText()).isEqualTo("rolled_back");
+  }
+
   @Test
   void retryOfANamespaceTheAgentDoesNotHaveSaysSo() throws Exception {
     config("");
