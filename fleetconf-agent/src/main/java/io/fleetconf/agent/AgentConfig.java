@@ -257,6 +257,7 @@ public record AgentConfig(
       output.mode().ifPresent(m -> require(m.matches("0?[0-7]{3}"), where + ".mode must be octal like 0644, was " + m));
       output.action().ifPresent(a -> require(actions.containsKey(a), where + ".action '" + a + "' is not in actions"));
     }
+    oneOutputPerDestination();
     positive(pollWait, "poll_wait");
     positive(versionsInterval, "versions_interval");
     for (int i = 0; i < versions.size(); i++) {
@@ -292,6 +293,20 @@ public record AgentConfig(
       });
     });
     return this;
+  }
+
+  /**
+   * Two outputs writing one file would both be reported applied while it holds only the last one;
+   * paths are compared normalised ({@code /x/out/../out/a.env} is {@code /x/out/a.env}).
+   */
+  private void oneOutputPerDestination() {
+    Map<Path, String> writers = new LinkedHashMap<>();
+    for (Output output : outputs) {
+      Path file = output.destination().normalize();
+      String other = writers.putIfAbsent(file, output.name());
+      require(other == null, "outputs." + other + " and outputs." + output.name() + " both write " + file
+          + "; give each output its own destination");
+    }
   }
 
   private void validateServer() {

@@ -255,6 +255,23 @@ class AgentFailureTest {
         .isEqualTo("fleetconf: no output of this agent is in namespace 'tv_apii' (its namespaces: tv_api)\n");
   }
 
+  /** An agent config with these outputs (YAML list items) and no action. */
+  private void outputs(String top, String outputs) throws Exception {
+    Files.writeString(dir.resolve("agent.yaml"), "server: " + server.uri() + "\ndevice_id: vv-1\n"
+        + "token: " + server.token() + "\nstate_dir: " + dir.resolve("state") + "\n" + top + "outputs:\n" + outputs);
+  }
+
+  @Test
+  void twoOutputsWritingOneFileAreRefusedNamingBothAndThePath() throws Exception {
+    Path out = dir.resolve("out");
+    outputs("", "  - {name: one, namespace: tv_api, format: env, destination: " + out.resolve("a.env") + "}\n"
+        + "  - {name: two, namespace: tv_api, format: json, destination: " + out.resolve("../out/./a.env") + "}\n");
+    Run run = once();
+    assertThat(run.exit() + " " + run.log().strip()).isEqualTo("1 fleetconf: agent config: outputs.one and outputs.two"
+        + " both write " + out.resolve("a.env") + "; give each output its own destination");
+    assertThat(Files.exists(out)).isFalse();
+  }
+
   private String refused(String extra, String health) throws Exception {
     config(extra);
     Files.writeString(dir.resolve("agent.yaml"), Files.readString(dir.resolve("agent.yaml")) + health);
