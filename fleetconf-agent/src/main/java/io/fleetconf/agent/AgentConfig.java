@@ -237,6 +237,12 @@ public record AgentConfig(
   AgentConfig validated() {
     require(deviceId != null && deviceId.matches("[A-Za-z0-9_.\\-]+"), "device_id is required (letters, digits, _ - .)");
     require(stateDir != null, "state_dir is required");
+    absolute(stateDir, "state_dir");
+    tokenFile.ifPresent(file -> absolute(file, "token_file"));
+    enrolTokenFile.ifPresent(file -> absolute(file, "enrol_token_file"));
+    caFile.ifPresent(file -> absolute(file, "ca_file"));
+    identityDir.ifPresent(dir -> absolute(dir, "identity_dir"));
+    metricsFile.ifPresent(file -> absolute(file, "metrics_file"));
     if (git.isPresent()) {
       validateGit(git.get());
     } else {
@@ -249,6 +255,8 @@ public record AgentConfig(
       require(outputs.stream().filter(o -> output.name().equals(o.name())).count() == 1, where + ": the name is used twice");
       require(output.namespace() != null && !output.namespace().isBlank(), where + ".namespace is required");
       require(output.destination() != null, where + ".destination is required");
+      absolute(output.destination(), where + ".destination");
+      output.template().ifPresent(file -> absolute(file, where + ".template"));
       require(output.template().isPresent() != output.format().isPresent(),
           where + ": give exactly one of template and format");
       output.format().ifPresent(f -> io.fleetconf.format.Format.named(f));
@@ -266,6 +274,7 @@ public record AgentConfig(
       require(service.service() != null && service.service().matches("[A-Za-z0-9_.-]{1,64}"),
           where + ".service is required (letters, digits, _ - .)");
       require(service.file().isPresent() != service.command().isPresent(), where + ": give exactly one of file and command");
+      service.file().ifPresent(file -> absolute(file, where + ".file"));
       service.regex().ifPresent(regex -> {
         try {
           java.util.regex.Pattern.compile(regex);
@@ -280,6 +289,7 @@ public record AgentConfig(
       require(action.command().isPresent() || action.pidFile().isPresent()
           || action.pid().isPresent(), where + " needs a command, or a pid_file or pid to signal");
       positive(action.timeout(), where + ".timeout");
+      action.pidFile().ifPresent(file -> absolute(file, where + ".pid_file"));
       // the signal goes into a kill command line: a name or a number, nothing else
       action.signal().ifPresent(signal -> require(signal.matches("[A-Z][A-Z0-9]{0,15}|[0-9]{1,2}"),
           where + ".signal must be a signal name like HUP or TERM, or a number, was '" + signal + "'"));
@@ -309,6 +319,14 @@ public record AgentConfig(
     }
   }
 
+  /**
+   * A relative path would be read against whatever directory the agent was started in ({@code /}
+   * under systemd), and {@code ~} is not expanded: paths in the agent config are absolute.
+   */
+  private static void absolute(Path path, String what) {
+    require(path.isAbsolute(), what + " must be an absolute path, was '" + path + "'");
+  }
+
   private void validateServer() {
     require(server == null || servers.isEmpty(), "give one of server and servers, not both");
     require(!serverUrls().isEmpty() && serverUrls().stream().noneMatch(String::isBlank), "server is required");
@@ -328,6 +346,10 @@ public record AgentConfig(
     require(token.isEmpty() && tokenFile.isEmpty() && enrolToken.isEmpty() && enrolTokenFile.isEmpty(),
         "git: an agent following a repository has no server to give a token to; remove the token settings");
     require(repository.url() != null && !repository.url().isBlank(), "git.url is required");
+    require(repository.url().contains("://") || Path.of(repository.url()).isAbsolute(),
+        "git.url must be an https://, git:// or file:// URL or an absolute path, was '" + repository.url() + "'");
+    repository.credentialsFile().ifPresent(file -> absolute(file, "git.credentials_file"));
+    repository.reportFile().ifPresent(file -> absolute(file, "git.report_file"));
     try {
       gitSource();
     } catch (io.fleetconf.core.InvalidInputException e) {

@@ -53,7 +53,7 @@ class AgentFailureTest {
 
   private Process start(String... args) throws Exception {
     List<String> command = ChildJvm.command(List.of("-Xmx96m"), Main.class.getName(), args);
-    return new ProcessBuilder(command).redirectErrorStream(true)
+    return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("run.log").toFile()).start();
   }
 
@@ -270,6 +270,31 @@ class AgentFailureTest {
     assertThat(run.exit() + " " + run.log().strip()).isEqualTo("1 fleetconf: agent config: outputs.one and outputs.two"
         + " both write " + out.resolve("a.env") + "; give each output its own destination");
     assertThat(Files.exists(out)).isFalse();
+  }
+
+  @Test
+  void relativeAndHomePathsAreRefusedNamingTheSettingAndTheValue() throws Exception {
+    String output = "  - {name: t, namespace: tv_api, format: env, destination: " + dir.resolve("t.env") + "}\n";
+    record Bad(String top, String outputs, String setting, String value) {}
+    for (Bad bad : List.of(
+        new Bad("", "  - {name: t, namespace: tv_api, format: env, destination: ~/t.env}\n", "outputs.t.destination", "~/t.env"),
+        new Bad("", "  - {name: t, namespace: tv_api, format: env, destination: out/t.env}\n", "outputs.t.destination",
+            "out/t.env"),
+        new Bad("", "  - {name: t, namespace: tv_api, template: tv_api.env.j2, destination: " + dir.resolve("t.env") + "}\n",
+            "outputs.t.template", "tv_api.env.j2"),
+        new Bad("metrics_file: metrics.prom\n", output, "metrics_file", "metrics.prom"))) {
+      outputs(bad.top(), bad.outputs());
+      Run run = once();
+      assertThat(run.exit() + " " + run.log().strip()).isEqualTo("1 fleetconf: agent config: " + bad.setting()
+          + " must be an absolute path, was '" + bad.value() + "'");
+    }
+    Files.writeString(dir.resolve("agent.yaml"), Files.readString(dir.resolve("agent.yaml"))
+        .replace("state_dir: " + dir.resolve("state"), "state_dir: state"));
+    assertThat(once().log().strip()).isEqualTo("fleetconf: agent config: state_dir must be an absolute path, was 'state'");
+    try (var written = Files.list(dir)) { // nothing landed relative to the agent's working directory
+      assertThat(written.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("agent.yaml", "healthy", "run.log", "tv_api.env.j2");
+    }
   }
 
   private String refused(String extra, String health) throws Exception {
