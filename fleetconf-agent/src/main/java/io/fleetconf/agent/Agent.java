@@ -261,6 +261,11 @@ public final class Agent implements AutoCloseable {
       }
       if (SafeWriter.same(SafeWriter.current(output.destination()), bytes)) {
         journal.confirmed(output.name(), current.revision().value());
+        if (SafeWriter.settle(output, OutputRendering.holdsSecrets(output, current))) {
+          LOG.log(System.Logger.Level.INFO, "fleetconf-agent: set the mode and owner of " + output.destination()
+              + " (its bytes were already right)");
+          return outcome.written();
+        }
         return outcome;
       }
       Path staged = writer.stage(output, bytes, OutputRendering.holdsSecrets(output, current));

@@ -44,11 +44,36 @@ final class SafeWriter {
    * that holds a secret keeps only the owner's bits of its mode (0644 becomes 0600).
    */
   Path stage(AgentConfig.Output output, byte[] bytes, boolean secret) throws IOException {
+    return stage(output, bytes, wanted(output, secret));
+  }
+
+  /** The mode an output's file must have: its {@code mode} (0644 if none), only the owner's bits if it holds a secret. */
+  private static Set<PosixFilePermission> wanted(AgentConfig.Output output, boolean secret) {
     String mode = output.mode().orElse("0644");
     if (secret) {
       mode = Integer.toOctalString(Integer.parseInt(mode, 8) & 0700);
     }
-    return stage(output, bytes, PosixFilePermissions.fromString(permissions(mode)));
+    return PosixFilePermissions.fromString(permissions(mode));
+  }
+
+  /**
+   * Gives a destination whose bytes are already right the mode and owner {@link #stage} would have given it (a
+   * file another tool wrote, a mode tightened in the config); true if it had to change either.
+   */
+  static boolean settle(AgentConfig.Output output, boolean secret) throws IOException {
+    Path file = output.destination();
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    java.nio.file.attribute.PosixFileAttributes before = view.readAttributes();
+    Set<PosixFilePermission> mode = wanted(output, secret);
+    if (!before.permissions().equals(mode)) {
+      view.setPermissions(mode);
+    }
+    if (output.owner().isPresent()) {
+      setOwner(file, output.owner().get());
+    }
+    java.nio.file.attribute.PosixFileAttributes after = view.readAttributes();
+    return !before.permissions().equals(mode) || !before.owner().equals(after.owner())
+        || !before.group().equals(after.group());
   }
 
   /** Stages with exactly {@code permissions}; the temp file is the owner's alone until its bytes are synced. */

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a failed health check puts back: the previous file with the mode it had. Real agent
- * processes ({@code fleetconf agent --once}), a real server.
+ * The mode of the files the agent keeps: what a failed health check puts back has the mode it had,
+ * and a file whose bytes are already right gets the mode it must have. Real agent processes
+ * ({@code fleetconf agent --once}), a real server.
  */
 class AgentRevertTest {
   @RegisterExtension final TestServer server = TestServer.fresh();
@@ -68,6 +69,27 @@ class AgentRevertTest {
     assertThat(once()).isEqualTo(2);
     assertThat(status()).isEqualTo("rolled_back");
     assertThat(file()).isEqualTo("PW=TopSecret\nX=1\n");
+    assertThat(mode()).isEqualTo("rw-------");
+  }
+
+  /** The bytes were right, so nothing was looked at: a secret Ansible had left 0644 stayed so, reported applied. */
+  @Test
+  void aFileWhoseBytesAreRightGetsTheModeItMustHave() throws Exception {
+    config("0644");
+    server.put("/api/v1/entries/global/app/pw?secret=true", "\"TopSecret\"");
+    Files.writeString(dir.resolve("app.env"), "PW=TopSecret\nX=1\n"); // as another tool wrote it
+    Files.setPosixFilePermissions(dir.resolve("app.env"), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(once()).isZero();
+    assertThat(file()).isEqualTo("PW=TopSecret\nX=1\n");
+    assertThat(mode()).isEqualTo("rw-------");
+
+    server.delete("/api/v1/entries/global/app/pw");
+    config("0640");
+    assertThat(once()).isZero();
+    assertThat(mode()).isEqualTo("rw-r-----");
+    config("0600"); // tightened in the config, the bytes unchanged
+    assertThat(once()).isZero();
+    assertThat(file()).isEqualTo("X=1\n");
     assertThat(mode()).isEqualTo("rw-------");
   }
 
