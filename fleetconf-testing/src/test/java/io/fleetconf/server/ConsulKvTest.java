@@ -58,6 +58,25 @@ class ConsulKvTest extends ConsulTestSupport {
     assertThat(value.intValue()).isEqualTo(8080);
   }
 
+  /** A native string "1.10" read through Consul and written back became the number 1.10 (a float in a device's YAML). */
+  @Test
+  void writingBackTheBytesReadKeepsTheValueAndItsType() {
+    server.put("/api/v1/entries/global/tv_api/fw", "\"1.10\"");
+    server.put("/api/v1/entries/global/tv_api/enabled", "\"true\"");
+    server.put("/api/v1/entries/global/tv_api/port", "8080");
+    for (String key : java.util.List.of("fw", "enabled", "port")) {
+      String path = "/v1/kv/fleet/global/tv_api/" + key;
+      assertTrueAnswer(put(path, get(path + "?raw").text()));
+    }
+    assertThat(txn("[{\"KV\":{\"Verb\":\"set\",\"Key\":\"fleet/global/tv_api/fw\",\"Value\":\"" + b64("1.10")
+        + "\"}}]").status()).isEqualTo(200);
+    assertThat(nativeEntry("global/tv_api/fw").get("value").toString()).isEqualTo("\"1.10\"");
+    assertThat(nativeEntry("global/tv_api/enabled").get("value").toString()).isEqualTo("\"true\"");
+    assertThat(nativeEntry("global/tv_api/port").get("value").toString()).isEqualTo("8080");
+    assertTrueAnswer(put("/v1/kv/fleet/global/tv_api/fw", "1.11")); // other bytes: typed as before
+    assertThat(nativeEntry("global/tv_api/fw").get("value").toString()).isEqualTo("1.11");
+  }
+
   @Test
   void compactObjectIsAnObjectAndSpacedObjectIsAString() {
     put("/v1/kv/fleet/global/tv_api/limits", "{\"a\":1}");

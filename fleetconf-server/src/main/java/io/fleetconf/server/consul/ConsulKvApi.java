@@ -107,7 +107,7 @@ final class ConsulKvApi {
     Key key = keyOf(request.tail());
     OptionalLong flags = OptionalLong.of(unsigned(request, "flags").orElse(0));
     Optional<Revision> cas = unsigned(request, "cas").stream().mapToObj(Revision::of).findFirst();
-    var value = ConsulValues.fromBytes(request.body(MAX_VALUE));
+    var value = ConsulValues.fromBytes(request.body(MAX_VALUE), replica.snapshot().entry(key).map(Entry::value));
     List<Mutation> put = List.of(new Mutation.Put(key, value, cas, false, flags));
     Access.write(request, put);
     try {

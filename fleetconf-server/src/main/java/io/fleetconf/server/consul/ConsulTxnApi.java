@@ -223,9 +223,12 @@ final class ConsulTxnApi {
         Optional<String> failure = expected.filter(want -> working.touched(key)
                 ? working.exists(key) || !want.equals(Revision.ZERO) : !want.equals(working.modRevision(key)))
             .map(want -> "failed to set key \"" + raw + "\", index is stale");
+        // Bytes a read of the stored value gave keep it as it is (ConsulValues); not for a key this transaction wrote.
+        Optional<JsonNode> current = working.touched(key) ? Optional.empty()
+            : replica.snapshot().entry(key).map(io.fleetconf.core.Entry::value);
         working.written.put(key, true);
-        yield new Op(verb, raw, List.of(new Mutation.Put(key, ConsulValues.fromBytes(value(op, where)), expected, false,
-            OptionalLong.of(flags(op, where)))), failure);
+        yield new Op(verb, raw, List.of(new Mutation.Put(key, ConsulValues.fromBytes(value(op, where), current),
+            expected, false, OptionalLong.of(flags(op, where)))), failure);
       }
       case "get" -> {
         Key key = kv.keyOf(raw);

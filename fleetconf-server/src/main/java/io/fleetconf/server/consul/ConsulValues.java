@@ -29,10 +29,20 @@ import java.util.Optional;
  *       compact JSON text.
  * </ul>
  *
- * <p>So reading gives back exactly the bytes written.
+ * <p>So reading gives back exactly the bytes written; and writing the bytes a read gave keeps the value
+ * read, whatever its type ({@link #fromBytes(byte[], Optional)}).
  */
 public final class ConsulValues {
   private ConsulValues() {}
+
+  /**
+   * The value Consul bytes written over {@code current} stand for: {@code current} itself if the bytes are what a
+   * read of it gives, so that writing back what was read (an export and import) changes nothing, a string
+   * {@code "1.10"} included, which the bytes alone would make the number {@code 1.10}.
+   */
+  public static JsonNode fromBytes(byte[] bytes, Optional<JsonNode> current) {
+    return current.filter(value -> java.util.Arrays.equals(toBytes(value), bytes)).orElseGet(() -> fromBytes(bytes));
+  }
 
   /** The value Consul bytes stand for. */
   public static JsonNode fromBytes(byte[] bytes) {
