@@ -120,7 +120,9 @@ class ReadPathsTest {
     assertThat(ConsulTestSupport.call(server, "PUT", "/v1/kv/fleet/global/app/binary", binary,
         "X-Consul-Token", server.token()).text()).isEqualTo("true");
 
-    assertEveryReadPathAnswers(before);
+    // .env cannot hold a NUL: refused as a bad document (400), never written wrong nor a server error.
+    assertEveryReadPathAnswers(before, java.util.Optional.of("key '(app/)?v14' cannot be written as (APP_)?V14 in"
+        + " \\.env: its value holds a NUL character, which no shell variable can hold"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -138,6 +140,11 @@ class ReadPathsTest {
 
   /** Every read of entries, history, diffs, configs and the Consul view answers without a server error. */
   private void assertEveryReadPathAnswers(long before) {
+    assertEveryReadPathAnswers(before, java.util.Optional.empty());
+  }
+
+  /** As above; {@code envRefusal}: the pattern of the message a {@code .env} rendering is refused with (400), if one is. */
+  private void assertEveryReadPathAnswers(long before, java.util.Optional<String> envRefusal) {
     long now = server.revision();
     List<String> paths = new ArrayList<>(List.of("/api/v1/entries/global/app?recurse=true",
         "/api/v1/entries?recurse=true", "/api/v1/history?limit=1", "/api/v1/history?limit=100",
@@ -151,7 +158,12 @@ class ReadPathsTest {
     }
     paths.forEach(path -> {
       TestServer.Reply reply = server.get(path);
-      assertThat(reply.status()).as("GET %s: %s", path, abbreviated(reply.body())).isEqualTo(200);
+      if (path.endsWith("format=env") && envRefusal.isPresent()) {
+        assertThat(reply.status()).as("GET %s: %s", path, abbreviated(reply.body())).isEqualTo(400);
+        assertThat(reply.json().get("message").asText()).matches(envRefusal.get());
+      } else {
+        assertThat(reply.status()).as("GET %s: %s", path, abbreviated(reply.body())).isEqualTo(200);
+      }
     });
     for (String path : List.of("/v1/kv/fleet/global/app/?recurse", "/v1/kv/fleet/?keys", "/v1/kv/fleet/global/app/v0",
         "/v1/kv/fleet/global/app/v0?raw", "/v1/kv/fleet/global/app/deep", "/v1/kv/fleet/global/app/deep?raw")) {
