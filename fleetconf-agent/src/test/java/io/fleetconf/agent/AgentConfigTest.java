@@ -34,6 +34,22 @@ class AgentConfigTest {
 
   private static final String BASE = "server: http://127.0.0.1:8585\ndevice_id: vv-1\ntoken: t\nstate_dir: /tmp/s\n";
 
+  /** A relative path or ~ was written relative to the agent's working directory ("/" under systemd), and applied. */
+  @Test
+  void everyPathSettingMustBeAbsolute() throws Exception {
+    String output = "outputs:\n  - {name: t, namespace: tv_api, format: env, destination: /tmp/t.env}\n";
+    assertThat(load(BASE + "outputs:\n  - {name: t, namespace: tv_api, format: env, destination: out/t.env}\n"))
+        .isEqualTo("agent config: outputs.t.destination must be an absolute path, was 'out/t.env'");
+    assertThat(load(BASE + "outputs:\n  - {name: t, namespace: tv_api, template: t.j2, destination: /tmp/t.env}\n"))
+        .isEqualTo("agent config: outputs.t.template must be an absolute path, was 't.j2'");
+    assertThat(load(BASE + "metrics_file: metrics.prom\n" + output))
+        .isEqualTo("agent config: metrics_file must be an absolute path, was 'metrics.prom'");
+    assertThat(load(BASE.replace("state_dir: /tmp/s", "state_dir: state") + output))
+        .isEqualTo("agent config: state_dir must be an absolute path, was 'state'");
+    assertThat(load(BASE + "token_file: ~/token\n" + output))
+        .isEqualTo("agent config: token_file must be an absolute path, was '~/token'");
+  }
+
   @Test
   void serversIsAListOfReplicasAndServerStillWorks() throws Exception {
     String outputs = "outputs:\n  - name: a\n    namespace: common\n    format: env\n    destination: /tmp/a\n";

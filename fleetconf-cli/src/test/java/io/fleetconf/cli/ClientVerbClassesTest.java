@@ -23,7 +23,6 @@ class ClientVerbClassesTest {
       "sun.security.ssl.");
 
   @RegisterExtension final TestServer server = TestServer.fresh();
-  @RegisterExtension final TestServer tlsServer = TestServer.fresh().tls();
   @TempDir Path dir;
 
   @Test
@@ -45,17 +44,15 @@ class ClientVerbClassesTest {
    * JDK's whole trust store, unless a default was set: the CLI sets its own, made from --ca-file, first.
    */
   @Test
-  void kvGetOverTlsWithACaFileDoesNotBuildTheJdksDefaultTlsContext() throws Exception {
-    assertThat(run(tlsServer, "tls-put", "kv", "put", "global/app/ratio", "1.10", "--ca-file",
-        tlsServer.caFile().toString())).isEqualTo("revision 1: global/app/ratio\n");
-    assertThat(run(tlsServer, "tls-get", "kv", "get", "global/app/ratio", "--ca-file", tlsServer.caFile().toString()))
-        .contains("1.10");
-    for (String verb : List.of("tls-put", "tls-get")) {
-      List<String> loaded = Files.readAllLines(dir.resolve(verb + ".classes"));
-      assertThat(loaded).as("the class log of " + verb).anyMatch(line -> line.contains(" sun.security.ssl.SSLSocketImpl "));
-      assertThat(loaded).as("the class log of " + verb)
-          .noneMatch(line -> line.contains(" sun.security.ssl.SSLContextImpl$DefaultSSLContext "));
+  void kvPutOverTlsWithACaFileDoesNotBuildTheJdksDefaultTlsContext() throws Exception {
+    try (TestServer tlsServer = TestServer.startTls(dir.resolve("tls-data"))) {
+      assertThat(run(tlsServer, "tls-put", "kv", "put", "global/app/ratio", "1.10", "--ca-file",
+          tlsServer.caFile().toString())).isEqualTo("revision 1: global/app/ratio\n");
     }
+    List<String> loaded = Files.readAllLines(dir.resolve("tls-put.classes"));
+    assertThat(loaded).as("the class log").anyMatch(line -> line.contains(" sun.security.ssl.SSLSocketImpl "));
+    assertThat(loaded).as("the class log")
+        .noneMatch(line -> line.contains(" sun.security.ssl.SSLContextImpl$DefaultSSLContext "));
   }
 
   @Test
