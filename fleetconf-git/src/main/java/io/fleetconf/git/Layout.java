@@ -63,7 +63,7 @@ public final class Layout {
     Optional<String> registry = Optional.empty();
     for (Map.Entry<String, String> file : files.entrySet()) {
       String path = file.getKey();
-      if (!path.startsWith(prefix) || ignored(path)) {
+      if (!reads(root, path)) {
         continue;
       }
       String relative = path.substring(prefix.length());
@@ -72,16 +72,13 @@ public final class Layout {
         registry = Optional.of(path);
         continue;
       }
-      Optional<Key> namespace = namespace(path, relative);
-      if (namespace.isEmpty()) {
-        continue;
-      }
-      String other = namespaces.putIfAbsent(namespace.get(), path);
+      Key namespace = namespace(path, relative); // a file in a scope directory: reads() left only those
+      String other = namespaces.putIfAbsent(namespace, path);
       if (other != null) {
-        throw new LayoutException(path, OptionalInt.empty(), "namespace " + namespace.get()
+        throw new LayoutException(path, OptionalInt.empty(), "namespace " + namespace
             + " is already defined by " + other + "; keep one file per namespace");
       }
-      entries.putAll(entries(path, namespace.get(), file.getValue(), unsealer, secrets));
+      entries.putAll(entries(path, namespace, file.getValue(), unsealer, secrets));
     }
     return new DesiredState(entries, namespaces, devices, registry, secrets);
   }
@@ -104,12 +101,9 @@ public final class Layout {
     return name.startsWith(".") || name.toLowerCase(java.util.Locale.ROOT).endsWith(".md");
   }
 
-  /** The {@code <scope>/<namespace>} a file defines, or empty for a file outside the scope directories. */
-  private static Optional<Key> namespace(String path, String relative) {
+  /** The {@code <scope>/<namespace>} a file in a scope directory defines; refuses a file that is not a namespace file. */
+  private static Key namespace(String path, String relative) {
     String[] parts = relative.split("/");
-    if (!SCOPE_DIRS.contains(parts[0])) {
-      return Optional.empty();
-    }
     int depth = switch (parts[0]) {
       case "groups" -> 4;
       case "devices" -> 3;
@@ -128,7 +122,7 @@ public final class Layout {
     String namespace = fileName.substring(0, fileName.lastIndexOf('.'));
     try {
       String scope = String.join("/", java.util.Arrays.asList(parts).subList(0, depth - 1));
-      return Optional.of(Key.parse(scope + "/" + namespace));
+      return Key.parse(scope + "/" + namespace);
     } catch (InvalidInputException e) {
       throw new LayoutException(path, OptionalInt.empty(), e.getMessage());
     }

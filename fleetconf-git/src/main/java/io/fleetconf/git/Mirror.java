@@ -1,11 +1,8 @@
 package io.fleetconf.git;
 
+import io.fleetconf.core.Utf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,7 +283,7 @@ public final class Mirror implements AutoCloseable {
           throw new LayoutException(tree.getPathString(), OptionalInt.empty(),
               "the file is larger than " + MAX_FILE_BYTES + " bytes");
         }
-        Optional<String> text = utf8(blob.getBytes());
+        Optional<String> text = Utf8.decode(blob.getBytes());
         if (text.isPresent()) {
           files.put(tree.getPathString(), text.get());
         } else if (layout.reads(source.path(), tree.getPathString())) {
@@ -297,15 +294,6 @@ public final class Mirror implements AutoCloseable {
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("git source " + source.name() + ": cannot read commit " + commitId, e);
-    }
-  }
-
-  private static Optional<String> utf8(byte[] bytes) {
-    try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
     }
   }
 

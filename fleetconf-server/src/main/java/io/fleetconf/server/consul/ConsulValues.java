@@ -3,12 +3,10 @@ package io.fleetconf.server.consul;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.fleetconf.core.Utf8;
 import io.fleetconf.core.ValueLimits;
 import io.fleetconf.format.DocumentException;
 import io.fleetconf.format.Json;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -46,7 +44,7 @@ public final class ConsulValues {
 
   /** The value Consul bytes stand for. */
   public static JsonNode fromBytes(byte[] bytes) {
-    Optional<String> utf8 = utf8(bytes);
+    Optional<String> utf8 = Utf8.decode(bytes);
     if (utf8.isEmpty()) {
       return BinaryNode.valueOf(bytes);
     }
@@ -74,14 +72,5 @@ public final class ConsulValues {
       return binary.binaryValue();
     }
     return Json.write(value).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Optional<String> utf8(byte[] bytes) {
-    try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -195,14 +195,8 @@ public final class Request {
 
   /** The body as UTF-8 text; a 400 if it is not valid UTF-8 (it is never stored with replacement characters). */
   public String bodyText(int limit) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(body(limit))).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new InvalidInputException("invalid_encoding", "the request body is not valid UTF-8");
-    }
+    return io.fleetconf.core.Utf8.decode(body(limit))
+        .orElseThrow(() -> new InvalidInputException("invalid_encoding", "the request body is not valid UTF-8"));
   }
 
   private static Map<String, String> parseQuery(String raw) {
